@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Starts a throw-away PostgreSQL for the tests (initdb into a temporary folder, run as the postgres user)
+# and prints the connection string. PostgreSQL is installed on the CI image but not running.
+set -euo pipefail
+port="${PGPORT_TEST:-55432}"
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$bin" ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+dir="${PGDATA_TEST:-/tmp/marketplace-pg-$port}"
+if ! "$bin/pg_isready" -h 127.0.0.1 -p "$port" -q; then
+  rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir"
+  su postgres -s /bin/sh -c "$bin/initdb -D '$dir' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+  su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -w -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null
+fi
+echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100"

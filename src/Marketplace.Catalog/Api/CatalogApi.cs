@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using Marketplace.Catalog.Queries;
+using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marketplace.Catalog.Api;
+
+/// <summary>The public catalogue API: search with facets, an offering, the comparison of a Leistung.</summary>
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Catalogue").AllowAnonymous();
+
+        group.MapGet("/offerings", (HttpContext http, CatalogSearchService search) =>
+            {
+                var parsed = SearchQueryParser.Parse(http.Request.Query);
+                if (parsed.Errors.Count > 0)
+                    return Results.ValidationProblem(parsed.Errors, title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+                var index = search.Current;
+                if (NotModified(http, index.Revision, parsed.CanonicalKey)) return Results.StatusCode(StatusCodes.Status304NotModified);
+                return Results.Ok(index.Search(parsed.Request!));
+            })
+            .WithName("SearchOfferings")
+            .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")
+            .Produces<SearchResult>()
+            .ProducesValidationProblem();
+
+        group.MapGet("/offerings/{id}", (HttpContext http, string id, CatalogSearchService search, CatalogViews views) =>
+            {
+                var index = search.Current;
+                if (views.Offering(index, id) is not { } detail)
+                    return Results.Problem(statusCode: 404, title: "Angebot nicht gefunden", detail: $"Es gibt kein Angebot '{id}'.");
+                return NotModified(http, index.Revision, "offering:" + id) ? Results.StatusCode(304) : Results.Ok(detail);
+            })
+            .WithName("GetOffering")
+            .WithSummary("One offering with its plans, extras, standards, support and tenant configuration schema.")
+            .Produces<OfferingDetail>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/leistungen", (HttpContext http, CatalogSearchService search, CatalogViews views) =>
+            {
+                var index = search.Current;
+                return NotModified(http, index.Revision, "leistungen") ? Results.StatusCode(304) : Results.Ok(views.Leistungen(index));
+            })
+            .WithName("ListLeistungen")
+            .WithSummary("The OZG-Leistungen of the catalogue with the number of offerings for each.")
+            .Produces<IReadOnlyList<LeistungSummary>>();
+
+        group.MapGet("/leistungen/{key}", (HttpContext http, string key, CatalogSearchService search, CatalogViews views) =>
+            {
+                var index = search.Current;
+                if (views.Compare(index, key) is not { } comparison)
+                    return Results.Problem(statusCode: 404, title: "Leistung nicht gefunden",
+                        detail: $"'{key}' ist weder eine OZG-ID noch ein LeiKa-Leistungsschlüssel im Katalog.");
+                return NotModified(http, index.Revision, "leistung:" + comparison.Leistung.OzgId) ? Results.StatusCode(304) : Results.Ok(comparison);
+            })
+            .WithName("CompareLeistung")
+            .WithSummary("One OZG-Leistung (by OZG id or LeiKa key) with all competing offerings side by side.")
+            .Produces<LeistungComparison>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    /// <summary>
+    /// A catalogue read is a pure function of the catalogue revision and the request, so the ETag is derived from
+    /// both and a matching If-None-Match is answered before any work is done.
+    /// </summary>
+    private static bool NotModified(HttpContext http, long revision, string key)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var etag = $"\"r{revision}-{hash}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "public, max-age=0, must-revalidate";
+        var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
+        return ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Select(t => t.Trim().Replace("W/", "")).Contains(etag);
+    }
+}

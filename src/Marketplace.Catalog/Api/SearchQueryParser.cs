@@ -1,0 +1,67 @@
+using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Http;
+
+namespace Marketplace.Catalog.Api;
+
+/// <summary>The search request read from a query string, or the errors per parameter.</summary>
+public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey);
+
+/// <summary>
+/// Reads and checks the query string of a catalogue search. Unknown parameters are errors too, so a typo
+/// ("lnad=BY") is reported instead of silently returning everything.
+/// </summary>
+public static class SearchQueryParser
+{
+    private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", .. Facets.All];
+
+    public static ParsedSearchQuery Parse(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var key in query.Keys.Where(k => !Known.Contains(k)))
+            errors[key] = [$"Unbekannter Parameter. Erlaubt sind: {string.Join(", ", Known)}."];
+
+        var q = query["q"].ToString().Trim();
+        if (query["q"].Count > 1) errors["q"] = ["Nur ein Suchbegriff 'q' ist erlaubt."];
+        if (q.Length > SearchRequest.MaxQueryLength) errors["q"] = [$"Der Suchbegriff darf höchstens {SearchRequest.MaxQueryLength} Zeichen lang sein."];
+
+        string? sort = null;
+        if (query.TryGetValue("sort", out var sortValue))
+        {
+            sort = sortValue.ToString();
+            if (!SortOrders.All.Contains(sort)) errors["sort"] = [$"Sortierung '{sort}' ist unbekannt. Erlaubt: {string.Join(", ", SortOrders.All)}."];
+        }
+        var page = Int(query, "page", 1, 1, 100_000, errors);
+        var pageSize = Int(query, "pageSize", 20, 1, SearchRequest.MaxPageSize, errors);
+
+        var filters = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var facet in Facets.All)
+        {
+            if (!query.TryGetValue(facet, out var raw)) continue;
+            var values = raw.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Distinct().Order(StringComparer.Ordinal).ToList();
+            var bad = facet switch
+            {
+                Facets.Reifegrad => values.Where(v => v is not ("0" or "1" or "2" or "3" or "4")).ToList(),
+                Facets.Land => values.Where(v => v.Length != 2 || !v.All(char.IsAsciiLetterUpper)).ToList(),
+                Facets.PriceModel => values.Where(v => !OfferingPricing.Models.Contains(v)).ToList(),
+                _ => values.Where(v => v.Length > 100).ToList(),
+            };
+            if (bad.Count > 0) errors[facet] = [$"Ungültige Werte: {string.Join(", ", bad)}."];
+            else if (values.Count > 0) filters[facet] = values;
+        }
+
+        var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}" }
+            .Concat(filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={string.Join(",", f.Value)}")));
+        return errors.Count > 0
+            ? new ParsedSearchQuery(null, errors, canonical)
+            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical);
+    }
+
+    private static int Int(IQueryCollection query, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (!query.TryGetValue(name, out var raw)) return fallback;
+        if (int.TryParse(raw.ToString(), out var value) && value >= min && value <= max) return value;
+        errors[name] = [$"Muss eine ganze Zahl von {min} bis {max} sein."];
+        return fallback;
+    }
+}

@@ -1,0 +1,72 @@
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
+using Marketplace.Catalog.Search;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Catalog;
+
+public static class CatalogModule
+{
+    public static IServiceCollection AddCatalog(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
+        services.AddSingleton<CatalogRepository>();
+        services.AddSingleton<CatalogImporter>();
+        services.AddSingleton<MunicipalityImporter>();
+        services.AddSingleton<CatalogSearchService>();
+        services.AddSingleton<MarkdownRenderer>();
+        services.AddSingleton<CatalogViews>();
+        services.AddSingleton<CatalogSeeder>();
+        services.AddHostedService<CatalogIndexRefresher>();
+        return services;
+    }
+}
+
+/// <summary>Imports catalog/ and, on an empty directory, the sample municipalities shipped with it.</summary>
+public sealed class CatalogSeeder(CatalogImporter catalog, MunicipalityImporter municipalities, IOptions<CatalogOptions> options,
+    Storage.Database database, ILogger<CatalogSeeder> logger)
+{
+    /// <summary>Imports the catalogue folder; throws with every error listed when a descriptor is invalid.</summary>
+    public async Task<ImportReport> ImportCatalogAsync(string? folder = null, CancellationToken ct = default)
+    {
+        var path = folder ?? options.Value.Path;
+        var loaded = CatalogLoader.Load(path);
+        if (!loaded.IsValid)
+            throw new CatalogInvalidException(loaded.Errors);
+        var report = await catalog.ImportAsync(loaded.Snapshot!, ct);
+        logger.LogInformation("Catalogue imported from {Path}: {Report}", path, report);
+        return report;
+    }
+
+    public async Task<MunicipalityImportResult> ImportMunicipalitiesAsync(string file, CancellationToken ct = default)
+    {
+        var result = await municipalities.ImportAsync(GvIsysReader.ReadFile(file), ct);
+        if (result.Succeeded) logger.LogInformation("Municipalities imported from {File}: {Result}", file, result);
+        else logger.LogError("Municipality import of {File} failed: {Result}", file, result);
+        return result;
+    }
+
+    /// <summary>Start-up seeding of the embedded default: catalogue always, sample municipalities only into an empty table.</summary>
+    public async Task SeedAsync(CancellationToken ct = default)
+    {
+        await ImportCatalogAsync(null, ct);
+        await using var c = await database.OpenAsync(ct);
+        var count = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM municipalities");
+        if (count == 0 && File.Exists(options.Value.SampleMunicipalitiesPath))
+        {
+            var result = await ImportMunicipalitiesAsync(options.Value.SampleMunicipalitiesPath, ct);
+            if (!result.Succeeded) throw new InvalidOperationException(result.ToString());
+        }
+    }
+}
+
+public sealed class CatalogInvalidException(IReadOnlyList<CatalogError> errors)
+    : Exception($"The catalogue has {errors.Count} invalid entries; nothing was imported:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}")
+{
+    public IReadOnlyList<CatalogError> Errors { get; } = errors;
+}

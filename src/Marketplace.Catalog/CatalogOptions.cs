@@ -1,0 +1,19 @@
+namespace Marketplace.Catalog;
+
+/// <summary>Configuration section "Catalog".</summary>
+public sealed class CatalogOptions
+{
+    public const string Section = "Catalog";
+
+    /// <summary>The folder with the descriptors (catalog/ of the repo).</summary>
+    public string Path { get; set; } = "catalog";
+
+    /// <summary>Import catalog/ and the sample municipalities at start-up (the embedded default does).</summary>
+    public bool SeedOnStart { get; set; }
+
+    /// <summary>How often an instance checks whether the catalogue changed and its search index must be rebuilt.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public string DictionaryPath => System.IO.Path.Combine(Path, "search", "decompound-de.txt");
+    public string SampleMunicipalitiesPath => System.IO.Path.Combine(Path, "municipalities", "gv-sample.csv");
+}

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace Marketplace.Catalog.Descriptors;
+
+/// <summary>One problem found in catalog/: which file, which field (JSON Pointer), which line, and why.</summary>
+public sealed record CatalogError(string Path, string Field, int Line, string Reason)
+{
+    public override string ToString() => $"{Path}:{Line}: {(Field.Length == 0 ? "(file)" : Field)}: {Reason}";
+}
+
+/// <summary>A descriptor with the hash of its content, so an import can tell unchanged from edited.</summary>
+public sealed record Loaded<T>(T Value, string Path, string ContentHash);
+
+/// <summary>Everything in catalog/, validated and cross-checked.</summary>
+public sealed record CatalogSnapshot(
+    IReadOnlyList<Loaded<LandDescriptor>> Laender,
+    IReadOnlyList<Loaded<ThemenfeldDescriptor>> Themenfelder,
+    IReadOnlyList<Loaded<LebenslageDescriptor>> Lebenslagen,
+    IReadOnlyList<Loaded<LeistungDescriptor>> Leistungen,
+    IReadOnlyList<Loaded<StandardDescriptor>> Standards,
+    IReadOnlyList<Loaded<VendorDescriptor>> Vendors,
+    IReadOnlyList<Loaded<OfferingDescriptor>> Offerings,
+    IReadOnlyList<Loaded<BundleDescriptor>> Bundles);
+
+/// <summary>The result of reading catalog/: a snapshot when every file is valid, otherwise every error found.</summary>
+public sealed record CatalogLoadResult(CatalogSnapshot? Snapshot, IReadOnlyList<CatalogError> Errors)
+{
+    public bool IsValid => Errors.Count == 0 && Snapshot is not null;
+}
+
+/// <summary>
+/// Reads the YAML descriptors of catalog/, validates each against the JSON Schema of its kind, binds it,
+/// and checks the references between them. It reports all errors at once, never a partial snapshot.
+/// </summary>
+public sealed class CatalogLoader
+{
+    /// <summary>The kinds in the order they depend on each other: folder, schema name, id field.</summary>
+    public static readonly IReadOnlyList<(string Folder, string Schema, string IdField)> Kinds =
+    [
+        ("laender", "land", "code"),
+        ("themenfelder", "themenfeld", "id"),
+        ("lebenslagen", "lebenslage", "id"),
+        ("leistungen", "leistung", "ozgId"),
+        ("standards", "standard", "id"),
+        ("vendors", "vendor", "id"),
+        ("offerings", "offering", "id"),
+        ("bundles", "bundle", "id"),
+    ];
+
+    private readonly string _root;
+    private readonly Dictionary<string, JsonSchema> _schemas = new();
+    private readonly List<CatalogError> _errors = [];
+
+    private CatalogLoader(string root) => _root = root;
+
+    public static CatalogLoadResult Load(string catalogFolder) => new CatalogLoader(Path.GetFullPath(catalogFolder)).Run();
+
+    /// <summary>Validates one descriptor given as text (e.g. an upload) against its kind's schema.</summary>
+    public static (T? Value, IReadOnlyList<CatalogError> Errors) ParseOne<T>(string catalogFolder, string schemaName, string displayPath, string text)
+        where T : class
+    {
+        var loader = new CatalogLoader(Path.GetFullPath(catalogFolder));
+        loader.LoadSchemas();
+        var parsed = loader.ParseFile<T>(schemaName, displayPath, text, expectedId: null, idField: null);
+        return (parsed?.Value, loader._errors);
+    }
+
+    private CatalogLoadResult Run()
+    {
+        if (!Directory.Exists(_root))
+            return new CatalogLoadResult(null, [new CatalogError(_root, "", 0, "catalogue folder not found")]);
+        LoadSchemas();
+        if (_errors.Count > 0) return new CatalogLoadResult(null, _errors);
+
+        var snapshot = new CatalogSnapshot(
+            LoadKind<LandDescriptor>(0), LoadKind<ThemenfeldDescriptor>(1), LoadKind<LebenslageDescriptor>(2),
+            LoadKind<LeistungDescriptor>(3), LoadKind<StandardDescriptor>(4), LoadKind<VendorDescriptor>(5),
+            LoadKind<OfferingDescriptor>(6), LoadKind<BundleDescriptor>(7));
+        if (_errors.Count == 0) new CatalogReferenceCheck(snapshot, _errors, _root).Run();
+        return _errors.Count == 0 ? new CatalogLoadResult(snapshot, []) : new CatalogLoadResult(null, _errors);
+    }
+
+    private void LoadSchemas()
+    {
+        var registry = new SchemaRegistry();
+        foreach (var (_, schema, _) in Kinds)
+        {
+            var path = Path.Combine(_root, "schemas", schema + ".schema.json");
+            try
+            {
+                _schemas[schema] = JsonSchema.FromText(File.ReadAllText(path), new BuildOptions { SchemaRegistry = registry });
+            }
+            catch (Exception e) when (e is IOException or JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
+            {
+                _errors.Add(new CatalogError(Relative(path), "", 0, $"schema cannot be read: {e.Message}"));
+            }
+        }
+    }
+
+    private List<Loaded<T>> LoadKind<T>(int kindIndex) where T : class
+    {
+        var (folder, schema, idField) = Kinds[kindIndex];
+        var result = new List<Loaded<T>>();
+        var dir = Path.Combine(_root, folder);
+        if (!Directory.Exists(dir)) return result;
+        foreach (var file in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            if (!name.EndsWith(".yaml", StringComparison.Ordinal))
+            {
+                _errors.Add(new CatalogError(Relative(file), "", 0, "only .yaml files belong in this folder"));
+                continue;
+            }
+            var loaded = ParseFile<T>(schema, Relative(file), File.ReadAllText(file), name[..^".yaml".Length], idField);
+            if (loaded is not null) result.Add(loaded);
+        }
+        return result;
+    }
+
+    private Loaded<T>? ParseFile<T>(string schemaName, string path, string text, string? expectedId, string? idField) where T : class
+    {
+        YamlDocument doc;
+        try
+        {
+            doc = YamlDocument.Parse(text);
+        }
+        catch (DescriptorException e)
+        {
+            _errors.Add(new CatalogError(path, e.Field, e.Line, e.Reason));
+            return null;
+        }
+        if (doc.Root is not JsonObject root)
+        {
+            _errors.Add(new CatalogError(path, "", 1, "the file must hold one mapping (key: value pairs)"));
+            return null;
+        }
+
+        var element = JsonSerializer.SerializeToElement(root);
+        var results = _schemas[schemaName].Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (!results.IsValid)
+        {
+            var before = _errors.Count;
+            foreach (var detail in results.Details ?? [])
+            {
+                if (detail.Errors is null) continue;
+                var pointer = detail.InstanceLocation.ToString();
+                foreach (var (keyword, message) in detail.Errors)
+                    _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), $"{message} ({keyword})"));
+            }
+            if (_errors.Count == before) _errors.Add(new CatalogError(path, "", 1, "does not match its schema"));
+            return null;
+        }
+
+        if (expectedId is not null && idField is not null && root[idField]?.GetValue<string>() != expectedId)
+        {
+            _errors.Add(new CatalogError(path, "/" + idField, doc.LineOf("/" + idField), $"must equal the file name '{expectedId}'"));
+            return null;
+        }
+
+        try
+        {
+            var value = root.Deserialize<T>(DescriptorJson.Options)!;
+            return new Loaded<T>(value, path, Hash(root));
+        }
+        catch (JsonException e)
+        {
+            var pointer = JsonPathToPointer(e.Path);
+            _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>SHA-256 over the canonical JSON of the descriptor (YAML comments and layout do not count).</summary>
+    private static string Hash(JsonNode node) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString())));
+
+    private static string JsonPathToPointer(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) ? "" :
+        jsonPath.TrimStart('$').Replace("[", ".").Replace("]", "").Replace("'", "").Replace('.', '/');
+
+    private string Relative(string path) => Path.Combine("catalog", Path.GetRelativePath(_root, path)).Replace('\\', '/');
+}

@@ -1,0 +1,133 @@
+using Json.Schema;
+using System.Text.Json;
+
+namespace Marketplace.Catalog.Descriptors;
+
+/// <summary>Checks what a schema cannot: that every reference between descriptors resolves.</summary>
+internal sealed class CatalogReferenceCheck(CatalogSnapshot s, List<CatalogError> errors, string root)
+{
+    public void Run()
+    {
+        var laender = s.Laender.Select(l => l.Value.Abbreviation).ToHashSet();
+        var themenfelder = s.Themenfelder.Select(t => t.Value.Id).ToHashSet();
+        var lebenslagen = s.Lebenslagen.Select(l => l.Value.Id).ToHashSet();
+        var leistungen = s.Leistungen.Select(l => l.Value.OzgId).ToHashSet();
+        var vendors = s.Vendors.Select(v => v.Value.Id).ToHashSet();
+        var standardVersions = s.Standards
+            .SelectMany(st => st.Value.Versions.Select(v => (st.Value.Id, v.Version))).ToHashSet();
+
+        foreach (var l in s.Lebenslagen)
+            Require(themenfelder.Contains(l.Value.Themenfeld), l.Path, "/themenfeld", $"unknown Themenfeld '{l.Value.Themenfeld}'");
+
+        var leikaSeen = new Dictionary<string, string>();
+        foreach (var l in s.Leistungen)
+        {
+            Require(themenfelder.Contains(l.Value.Themenfeld), l.Path, "/themenfeld", $"unknown Themenfeld '{l.Value.Themenfeld}'");
+            for (var i = 0; i < l.Value.Lebenslagen.Count; i++)
+                Require(lebenslagen.Contains(l.Value.Lebenslagen[i]), l.Path, $"/lebenslagen/{i}", $"unknown Lebenslage '{l.Value.Lebenslagen[i]}'");
+            for (var i = 0; i < l.Value.LeikaKeys.Count; i++)
+            {
+                var key = l.Value.LeikaKeys[i];
+                if (leikaSeen.TryGetValue(key, out var other))
+                    Require(false, l.Path, $"/leikaKeys/{i}", $"LeiKa key {key} is already used by {other}");
+                else leikaSeen[key] = l.Path;
+            }
+        }
+
+        foreach (var st in s.Standards)
+        {
+            var versions = new HashSet<string>();
+            for (var i = 0; i < st.Value.Versions.Count; i++)
+            {
+                var v = st.Value.Versions[i];
+                Require(versions.Add(v.Version), st.Path, $"/versions/{i}/version", $"version '{v.Version}' appears twice");
+                Require(DateOnly.TryParseExact(v.PublishedOn, "yyyy-MM-dd", out _), st.Path, $"/versions/{i}/publishedOn", "must be a date YYYY-MM-DD");
+                var criteria = new HashSet<string>();
+                for (var c = 0; c < v.Criteria.Count; c++)
+                    Require(criteria.Add(v.Criteria[c].Id), st.Path, $"/versions/{i}/criteria/{c}/id", $"criterion '{v.Criteria[c].Id}' appears twice");
+            }
+        }
+
+        foreach (var o in s.Offerings) CheckOffering(o, vendors, leistungen, laender, standardVersions);
+
+        foreach (var b in s.Bundles)
+        {
+            Require(lebenslagen.Contains(b.Value.Lebenslage), b.Path, "/lebenslage", $"unknown Lebenslage '{b.Value.Lebenslage}'");
+            for (var i = 0; i < b.Value.Leistungen.Count; i++)
+                Require(leistungen.Contains(b.Value.Leistungen[i]), b.Path, $"/leistungen/{i}", $"unknown Leistung '{b.Value.Leistungen[i]}'");
+        }
+    }
+
+    private void CheckOffering(Loaded<OfferingDescriptor> o, HashSet<string> vendors, HashSet<string> leistungen,
+        HashSet<string> laender, HashSet<(string, string)> standardVersions)
+    {
+        var v = o.Value;
+        Require(vendors.Contains(v.Vendor), o.Path, "/vendor", $"unknown vendor '{v.Vendor}'");
+        for (var i = 0; i < v.Leistungen.Count; i++)
+            Require(leistungen.Contains(v.Leistungen[i]), o.Path, $"/leistungen/{i}", $"unknown Leistung '{v.Leistungen[i]}'");
+        for (var i = 0; i < v.Laender.Count; i++)
+            Require(v.Laender[i] == "*" || laender.Contains(v.Laender[i]), o.Path, $"/laender/{i}", $"unknown Land '{v.Laender[i]}'");
+        Require(!(v.AllLaender && v.Laender.Count > 1), o.Path, "/laender", "'*' stands alone");
+        for (var i = 0; i < v.Standards.Count; i++)
+            Require(standardVersions.Contains((v.Standards[i].Standard, v.Standards[i].Version)), o.Path, $"/standards/{i}",
+                $"unknown standard version '{v.Standards[i].Standard}' {v.Standards[i].Version}");
+
+        var planIds = new HashSet<string>();
+        for (var p = 0; p < v.Plans.Count; p++)
+        {
+            var plan = v.Plans[p];
+            Require(planIds.Add(plan.Id), o.Path, $"/plans/{p}/id", $"plan '{plan.Id}' appears twice");
+            var extras = new HashSet<string>();
+            foreach (var (id, field) in plan.AddOnList.Select((a, i) => (a.Id, $"addOns/{i}"))
+                         .Concat(plan.MeteredList.Select((m, i) => (m.Id, $"metered/{i}")))
+                         .Concat(plan.SetupFeeList.Select((f, i) => (f.Id, $"setupFees/{i}"))))
+                Require(extras.Add(id), o.Path, $"/plans/{p}/{field}/id", $"extra '{id}' appears twice in the plan");
+            for (var m = 0; m < plan.MeteredList.Count; m++)
+            {
+                var tiers = plan.MeteredList[m].Tiers;
+                for (var t = 0; t < tiers.Count; t++)
+                {
+                    var last = t == tiers.Count - 1;
+                    Require(last ? tiers[t].UpTo is null : tiers[t].UpTo is not null, o.Path, $"/plans/{p}/metered/{m}/tiers/{t}/upTo",
+                        last ? "the last tier has no upper bound (upTo: null)" : "only the last tier may be unbounded");
+                    if (t > 0 && tiers[t].UpTo is { } up && tiers[t - 1].UpTo is { } prev)
+                        Require(up > prev, o.Path, $"/plans/{p}/metered/{m}/tiers/{t}/upTo", "tier bounds must rise");
+                }
+            }
+        }
+
+        if (v.Provisioning.Type == "osb")
+        {
+            Require(Uri.TryCreate(v.Provisioning.BrokerUrl, UriKind.Absolute, out _), o.Path, "/provisioning/brokerUrl", "an absolute broker URL is required");
+            Require(Guid.TryParse(v.Provisioning.ServiceId, out _), o.Path, "/provisioning/serviceId", "a service id (UUID) is required");
+            foreach (var plan in v.Plans)
+                Require(v.Provisioning.PlanIds?.ContainsKey(plan.Id) == true, o.Path, "/provisioning/planIds", $"no broker plan id for plan '{plan.Id}'");
+        }
+
+        // The tenant configuration schema must itself be a valid JSON Schema, or no order form can be built from it.
+        try
+        {
+            var meta = MetaSchemas.Draft202012.Evaluate(JsonSerializer.SerializeToElement(v.TenantConfigSchema));
+            Require(meta.IsValid, o.Path, "/tenantConfigSchema", "is not a valid JSON Schema (draft 2020-12)");
+            if (meta.IsValid) JsonSchema.Build(JsonSerializer.SerializeToElement(v.TenantConfigSchema), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+        catch (Exception e) when (e is JsonSchemaException or ArgumentException or InvalidOperationException or JsonException)
+        {
+            Require(false, o.Path, "/tenantConfigSchema", $"is not a valid JSON Schema: {e.Message}");
+        }
+    }
+
+    private void Require(bool ok, string path, string field, string reason)
+    {
+        if (ok) return;
+        // Line numbers come from re-reading the file only when there is an error to report.
+        var line = 0;
+        try
+        {
+            var full = Path.Combine(root, Path.GetRelativePath("catalog", path));
+            line = YamlDocument.Parse(File.ReadAllText(full)).LineOf(field);
+        }
+        catch (Exception e) when (e is IOException or DescriptorException) { }
+        errors.Add(new CatalogError(path, field, line, reason));
+    }
+}

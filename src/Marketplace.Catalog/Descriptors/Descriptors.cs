@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Marketplace.Catalog.Descriptors;
+
+// The catalogue's descriptor kinds as they stand in catalog/*.yaml (camelCase there, PascalCase here).
+// Each is validated against catalog/schemas/<kind>.schema.json before it is bound to these records.
+
+public sealed record LandDescriptor(string Code, string Abbreviation, string Name, string NameEn);
+
+public sealed record ThemenfeldDescriptor(string Id, string Name, string NameEn);
+
+public sealed record LebenslageDescriptor(string Id, string Name, string NameEn, string Themenfeld);
+
+public sealed record LeistungDescriptor(
+    string OzgId, string Name, string NameEn, string Themenfeld,
+    IReadOnlyList<string> Lebenslagen, IReadOnlyList<string> LeikaKeys, string Description);
+
+public sealed record StandardDescriptor(
+    string Id, string Name, string NameEn, string Publisher, string Url, string Category, string Description,
+    IReadOnlyList<StandardVersionDescriptor> Versions);
+
+public sealed record StandardVersionDescriptor(
+    string Version, string PublishedOn, int GracePeriodDays, IReadOnlyList<CriterionDescriptor> Criteria);
+
+public sealed record CriterionDescriptor(
+    string Id, string Title, string Description, string Kind, JsonObject? Check, JsonObject? Evidence);
+
+public sealed record VendorDescriptor(
+    string Id, string Name, string ShortName, string VatId, AddressDescriptor Address, string Website,
+    IReadOnlyList<ContactDescriptor> Contacts, string Description);
+
+public sealed record AddressDescriptor(string Street, string PostalCode, string City, string Country);
+
+public sealed record ContactDescriptor(string Role, string Name, string Email);
+
+public sealed record OfferingDescriptor(
+    string Id, string Name, string NameEn, string Vendor, IReadOnlyList<string> Leistungen, string Summary,
+    string Description, IReadOnlyList<string> Laender, int Reifegrad, IReadOnlyList<ClaimedStandard> Standards,
+    HostingDescriptor Hosting, string? AccessibilityStatementUrl, SupportDescriptor Support, SlaDescriptor Sla,
+    IReadOnlyList<PlanDescriptor> Plans, JsonObject TenantConfigSchema, ProvisioningDescriptor Provisioning)
+{
+    /// <summary>"*" in laender: orderable in every Land.</summary>
+    public bool AllLaender => Laender.Contains("*");
+}
+
+public sealed record ClaimedStandard(string Standard, string Version);
+
+public sealed record HostingDescriptor(string Location, string Provider, string? Region);
+
+public sealed record SupportDescriptor(string Hours, IReadOnlyList<string> Channels, IReadOnlyList<string> Languages);
+
+public sealed record SlaDescriptor(decimal AvailabilityPercent, int ResponseTimeHours);
+
+public sealed record PlanDescriptor(
+    string Id, string Name, string NameEn, string? Description, StandardPackageDescriptor StandardPackage,
+    IReadOnlyList<AddOnDescriptor>? AddOns, IReadOnlyList<MeteredDescriptor>? Metered, IReadOnlyList<SetupFeeDescriptor>? SetupFees)
+{
+    public IReadOnlyList<AddOnDescriptor> AddOnList => AddOns ?? [];
+    public IReadOnlyList<MeteredDescriptor> MeteredList => Metered ?? [];
+    public IReadOnlyList<SetupFeeDescriptor> SetupFeeList => SetupFees ?? [];
+}
+
+public sealed record StandardPackageDescriptor(string Funder, long ListValueCentsPerMonth, IReadOnlyList<string>? Includes);
+
+public sealed record AddOnDescriptor(string Id, string Name, string NameEn, string Interval, long PriceCents);
+
+public sealed record MeteredDescriptor(
+    string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers);
+
+public sealed record TierDescriptor(long? UpTo, long UnitPriceCents);
+
+public sealed record SetupFeeDescriptor(string Id, string Name, string NameEn, long PriceCents);
+
+public sealed record ProvisioningDescriptor(
+    string Type, string? BrokerUrl, string? ServiceId, IReadOnlyDictionary<string, string>? PlanIds, string? Instructions);
+
+public sealed record BundleDescriptor(
+    string Id, string Name, string NameEn, string Lebenslage, string Description, IReadOnlyList<string> Leistungen);
+
+/// <summary>The JSON options descriptors are bound and stored with.</summary>
+public static class DescriptorJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        // Schemas already reject unknown fields; binding must not silently drop a field the records lack.
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+}

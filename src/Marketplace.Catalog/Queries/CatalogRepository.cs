@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Dapper;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Storage;
+
+namespace Marketplace.Catalog.Queries;
+
+/// <summary>Reads the catalogue from the database.</summary>
+public sealed class CatalogRepository(Database database)
+{
+    public async Task<long> RevisionAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(CatalogSql.Revision);
+    }
+
+    /// <summary>Loads every table of the catalogue at one consistent revision (one transaction).</summary>
+    public async Task<CatalogReadModel> LoadAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var revision = await c.ExecuteScalarAsync<long>(CatalogSql.Revision, transaction: tx);
+        var offerings = (await c.QueryAsync<(string Id, string VendorId, string VendorName, string DocumentJson)>(CatalogSql.AllOfferings, transaction: tx))
+            .Select(r => new CatalogOffering(JsonSerializer.Deserialize<OfferingDescriptor>(r.DocumentJson, DescriptorJson.Options)!, r.VendorName))
+            .ToList();
+        var lebenslagenOf = (await c.QueryAsync<(string OzgId, string LebenslageId)>(
+                "SELECT ozg_id, lebenslage_id FROM leistung_lebenslagen ORDER BY ozg_id, lebenslage_id", transaction: tx))
+            .ToLookup(r => r.OzgId, r => r.LebenslageId);
+        var leika = (await c.QueryAsync<(string LeikaKey, string OzgId)>("SELECT leika_key, ozg_id FROM leistung_leika_keys ORDER BY leika_key", transaction: tx)).ToList();
+        var leikaOf = leika.ToLookup(r => r.OzgId, r => r.LeikaKey);
+        var leistungen = (await c.QueryAsync<(string OzgId, string Name, string NameEn, string ThemenfeldId, string Description)>(
+                "SELECT ozg_id, name, name_en, themenfeld_id, description FROM leistungen", transaction: tx))
+            .ToDictionary(r => r.OzgId, r => new LeistungInfo(r.OzgId, r.Name, r.NameEn, r.ThemenfeldId,
+                lebenslagenOf[r.OzgId].ToList(), leikaOf[r.OzgId].ToList(), r.Description));
+        var themenfelder = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name_en AS NameEn FROM themenfelder", transaction: tx))
+            .ToDictionary(t => t.Id);
+        var lebenslagen = (await c.QueryAsync<(string Id, string Name, string NameEn, string ThemenfeldId)>(
+                "SELECT id, name, name_en, themenfeld_id FROM lebenslagen", transaction: tx))
+            .ToDictionary(r => r.Id, r => (new NamedItem(r.Id, r.Name, r.NameEn), r.ThemenfeldId));
+        var vendors = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name AS NameEn FROM vendors", transaction: tx))
+            .ToDictionary(v => v.Id);
+        var standards = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name_en AS NameEn FROM standards", transaction: tx))
+            .ToDictionary(s => s.Id);
+        var laender = (await c.QueryAsync<LandInfo>(
+            "SELECT code AS Code, abbreviation AS Abbreviation, name AS Name, name_en AS NameEn FROM laender ORDER BY code", transaction: tx)).ToList();
+        var bundleLeistungen = (await c.QueryAsync<(string BundleId, string OzgId)>(
+                "SELECT bundle_id, ozg_id FROM bundle_leistungen ORDER BY bundle_id, position", transaction: tx))
+            .ToLookup(r => r.BundleId, r => r.OzgId);
+        var bundles = (await c.QueryAsync<(string Id, string Name, string NameEn, string LebenslageId, string Description)>(
+                "SELECT id, name, name_en, lebenslage_id, description FROM bundles ORDER BY id", transaction: tx))
+            .Select(b => new BundleDescriptor(b.Id, b.Name, b.NameEn, b.LebenslageId, b.Description, bundleLeistungen[b.Id].ToList()))
+            .ToList();
+        await tx.CommitAsync(ct);
+        return new CatalogReadModel
+        {
+            Revision = revision, Offerings = offerings, Leistungen = leistungen,
+            LeikaToOzg = leika.ToDictionary(r => r.LeikaKey, r => r.OzgId),
+            Themenfelder = themenfelder, Lebenslagen = lebenslagen, Vendors = vendors, Standards = standards,
+            Laender = laender, Bundles = bundles,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Search;
+
+namespace Marketplace.Catalog.Queries;
+
+public sealed record LeistungView(string OzgId, string Name, string NameEn, Ref Themenfeld, IReadOnlyList<Ref> Lebenslagen,
+    IReadOnlyList<string> LeikaKeys, string Description);
+
+public sealed record StandardClaim(string Id, string Name, string Version);
+
+/// <summary>Everything the catalogue shows about one offering. The broker URL stays internal.</summary>
+public sealed record OfferingDetail(
+    string Id, string Name, string NameEn, string Summary, string DescriptionHtml, Ref Vendor, IReadOnlyList<LeistungView> Leistungen,
+    IReadOnlyList<string> Laender, int Reifegrad, IReadOnlyList<StandardClaim> Standards, HostingDescriptor Hosting,
+    string? AccessibilityStatementUrl, SupportDescriptor Support, SlaDescriptor Sla, IReadOnlyList<PlanDescriptor> Plans,
+    JsonObject TenantConfigSchema, string Provisioning, long PriceFromCents, IReadOnlyList<string> PriceModels);
+
+/// <summary>One competing offering in the comparison of a Leistung.</summary>
+public sealed record ComparisonRow(OfferingCard Offering, SlaDescriptor Sla, HostingDescriptor Hosting, int PlanCount,
+    int AddOnCount, int MeteredCount, long SetupFeesFromCents, bool AccessibilityStatement);
+
+public sealed record LeistungComparison(LeistungView Leistung, IReadOnlyList<ComparisonRow> Offerings);
+
+public sealed record LeistungSummary(string OzgId, string Name, string NameEn, string ThemenfeldId, int OfferingCount);
+
+/// <summary>Builds the catalogue's views from one index revision.</summary>
+public sealed class CatalogViews(MarkdownRenderer markdown)
+{
+    public LeistungView Leistung(CatalogReadModel c, LeistungInfo l) => new(l.OzgId, l.Name, l.NameEn,
+        new Ref(l.ThemenfeldId, c.Themenfelder[l.ThemenfeldId].Name),
+        l.LebenslageIds.Select(id => new Ref(id, c.Lebenslagen[id].Item.Name)).ToList(), l.LeikaKeys, l.Description);
+
+    public OfferingDetail? Offering(CatalogSearchIndex index, string id)
+    {
+        var c = index.Catalog;
+        if (c.Offering(id) is not { } offering) return null;
+        var o = offering.Descriptor;
+        return new OfferingDetail(o.Id, o.Name, o.NameEn, o.Summary, markdown.ToSafeHtml(o.Description), new Ref(o.Vendor, offering.VendorName),
+            o.Leistungen.Select(l => Leistung(c, c.Leistungen[l])).ToList(), c.LandAbbreviations(o), o.Reifegrad,
+            o.Standards.Select(s => new StandardClaim(s.Standard, c.Standards.TryGetValue(s.Standard, out var st) ? st.Name : s.Standard, s.Version)).ToList(),
+            o.Hosting, o.AccessibilityStatementUrl, o.Support, o.Sla, o.Plans, o.TenantConfigSchema, o.Provisioning.Type,
+            OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o));
+    }
+
+    /// <summary>All offerings for one Leistung side by side, best Reifegrad first.</summary>
+    public LeistungComparison? Compare(CatalogSearchIndex index, string key)
+    {
+        var c = index.Catalog;
+        if (c.Leistung(key) is not { } leistung) return null;
+        var result = index.Search(new SearchRequest(null,
+            new Dictionary<string, IReadOnlyList<string>> { [Facets.Leistung] = [leistung.OzgId] }, SortOrders.Name, 1, SearchRequest.MaxPageSize));
+        var rows = result.Items.Select(card =>
+        {
+            var o = c.Offering(card.Id)!.Descriptor;
+            return new ComparisonRow(card, o.Sla, o.Hosting, o.Plans.Count,
+                o.Plans.Max(p => p.AddOnList.Count), o.Plans.Max(p => p.MeteredList.Count),
+                o.Plans.Min(p => p.SetupFeeList.Sum(f => f.PriceCents)), o.AccessibilityStatementUrl is not null);
+        }).OrderByDescending(r => r.Offering.Reifegrad).ThenBy(r => r.Offering.Name, StringComparer.CurrentCulture).ToList();
+        return new LeistungComparison(Leistung(c, leistung), rows);
+    }
+
+    public IReadOnlyList<LeistungSummary> Leistungen(CatalogSearchIndex index)
+    {
+        var counts = index.Search(new SearchRequest(null, new Dictionary<string, IReadOnlyList<string>>(), null, 1, 1)).Facets[Facets.Leistung]
+            .ToDictionary(f => f.Value, f => f.Count);
+        return index.Catalog.Leistungen.Values
+            .Select(l => new LeistungSummary(l.OzgId, l.Name, l.NameEn, l.ThemenfeldId, counts.GetValueOrDefault(l.OzgId)))
+            .OrderBy(l => l.Name, StringComparer.CurrentCulture).ToList();
+    }
+}

@@ -1,0 +1,54 @@
+namespace Marketplace.Catalog.Search;
+
+/// <summary>The facets the catalogue can be filtered by; values are ids or codes, never labels.</summary>
+public static class Facets
+{
+    public const string Themenfeld = "themenfeld";
+    public const string Lebenslage = "lebenslage";
+    public const string Leistung = "leistung";
+    public const string Vendor = "vendor";
+    public const string Standard = "standard";
+    public const string Reifegrad = "reifegrad";
+    public const string Land = "land";
+    public const string PriceModel = "priceModel";
+
+    public static readonly IReadOnlyList<string> All = [Themenfeld, Lebenslage, Leistung, Vendor, Standard, Reifegrad, Land, PriceModel];
+}
+
+public static class SortOrders
+{
+    public const string Relevance = "relevance";
+    public const string Name = "name";
+    public const string Price = "price";
+    public static readonly IReadOnlyList<string> All = [Relevance, Name, Price];
+}
+
+/// <summary>A catalogue search: free text, filters (AND across facets, OR within one), order and page.</summary>
+public sealed record SearchRequest(
+    string? Q,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Filters,
+    string? Sort = null,
+    int Page = 1,
+    int PageSize = 20)
+{
+    public const int MaxPageSize = 100;
+    public const int MaxQueryLength = 200;
+
+    public string EffectiveSort => Sort ?? (string.IsNullOrWhiteSpace(Q) ? SortOrders.Name : SortOrders.Relevance);
+
+    public IReadOnlyList<string> Values(string facet) => Filters.TryGetValue(facet, out var v) ? v : [];
+}
+
+public sealed record Ref(string Id, string Name);
+
+/// <summary>One offering in a result list.</summary>
+public sealed record OfferingCard(
+    string Id, string Name, string NameEn, string Summary, Ref Vendor, IReadOnlyList<Ref> Leistungen, int Reifegrad,
+    IReadOnlyList<string> Laender, IReadOnlyList<Ref> Standards, long PriceFromCents, IReadOnlyList<string> PriceModels,
+    string Provisioning, bool HasExtras);
+
+public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
+
+public sealed record SearchResult(
+    long Revision, int Total, int Page, int PageSize, string Sort, IReadOnlyList<OfferingCard> Items,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets);

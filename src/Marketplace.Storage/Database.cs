@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Marketplace.Storage;
+
+/// <summary>
+/// Opens connections to the configured engine and knows its dialect. One connection per unit of work:
+/// open late, dispose early; pooling is the provider's job.
+/// </summary>
+public sealed class Database
+{
+    public Database(DatabaseEngine engine, string connectionString)
+    {
+        Engine = engine;
+        ConnectionString = engine == DatabaseEngine.Sqlite ? PrepareSqlite(connectionString) : connectionString;
+        Dialect = engine switch
+        {
+            DatabaseEngine.Sqlite => new SqliteDialect(),
+            DatabaseEngine.Postgres => new PostgresDialect(),
+            DatabaseEngine.SqlServer => new SqlServerDialect(),
+            _ => throw new ArgumentOutOfRangeException(nameof(engine)),
+        };
+        DapperSetup.EnsureRegistered();
+    }
+
+    public Database(DatabaseOptions options) : this(options.Engine, options.ConnectionString) { }
+
+    public DatabaseEngine Engine { get; }
+    public string ConnectionString { get; }
+    public ISqlDialect Dialect { get; }
+
+    public DbConnection Create() => Engine switch
+    {
+        DatabaseEngine.Sqlite => new SqliteConnection(ConnectionString),
+        DatabaseEngine.Postgres => new NpgsqlConnection(ConnectionString),
+        _ => new SqlConnection(ConnectionString),
+    };
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = Create();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (Engine == DatabaseEngine.Sqlite)
+            {
+                // Per-connection settings: enforce foreign keys, wait for the writer instead of failing at once.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the folder of a SQLite file and switches the file to WAL so readers never wait for the writer.</summary>
+    private static string PrepareSqlite(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            using var connection = new SqliteConnection(builder.ConnectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL;";
+            command.ExecuteNonQuery();
+        }
+        return builder.ConnectionString;
+    }
+}

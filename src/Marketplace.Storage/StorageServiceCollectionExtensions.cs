@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the configured <see cref="Database"/> (section "Database": Engine, ConnectionString).</summary>
+    public static IServiceCollection AddMarketplaceStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(new Database(options));
+        return services;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Marketplace.Catalog;
+using Marketplace.Catalog.Api;
+using Marketplace.Catalog.Search;
+using Marketplace.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Web.Hosting;
+
+/// <summary>How the host is composed: services of every capability module, then the HTTP pipeline.</summary>
+public static class MarketplaceHost
+{
+    public static readonly CultureInfo[] Cultures = [new("de-DE"), new("en-GB")];
+
+    public static void AddMarketplace(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (!builder.Environment.IsDevelopment())
+        {
+            // Structured logs in production: one JSON object per line for the log shipper.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1_048_576;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+        });
+
+        services.AddMarketplaceStorage(builder.Configuration);
+        services.AddCatalog(builder.Configuration);
+        // Relative catalogue paths are relative to the content root, not to wherever the process was started.
+        services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddRazorPages().AddViewLocalization().AddDataAnnotationsLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
+            Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." }));
+        services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A generous per-client ceiling on the API so one misbehaving client cannot starve the others.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                ctx.Request.Path.StartsWithSegments("/api")
+                    ? RateLimitPartition.GetTokenBucketLimiter(ctx.Connection.RemoteIpAddress?.ToString() ?? "-", _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = builder.Configuration.GetValue("Limits:ApiBurst", 20_000),
+                        TokensPerPeriod = builder.Configuration.GetValue("Limits:ApiPerSecond", 10_000),
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("pages"));
+        });
+        if (builder.Configuration.GetValue<bool>("Bench:FixedEndpoint"))
+            services.AddSingleton<BenchFixedBody>();
+    }
+
+    /// <summary>Migrates, seeds (embedded default) and builds the search index before the first request is served.</summary>
+    public static async Task PrepareAsync(this WebApplication app)
+    {
+        var config = app.Configuration;
+        var database = app.Services.GetRequiredService<Database>();
+        if (config.GetValue("Database:MigrateOnStart", true))
+            Migrator.Run(database, app.Logger);
+        if (app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.SeedOnStart)
+            await app.Services.GetRequiredService<CatalogSeeder>().SeedAsync();
+        await app.Services.GetRequiredService<CatalogSearchService>().RefreshAsync();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+                app.Logger.LogInformation("Marketplace läuft auf {Address} (Datenbank: {Engine})", address, database.Engine);
+        });
+    }
+
+    public static void UseMarketplace(this WebApplication app)
+    {
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health"),
+            api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(ctx => !(ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health")),
+            pages => pages.UseExceptionHandler("/Fehler").UseStatusCodePagesWithReExecute("/Fehler", "?code={0}"));
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.UseSwagger();
+        app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapCatalogApi();
+        if (app.Services.GetService<BenchFixedBody>() is { } bench)
+            app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
+                .ExcludeFromDescription().AllowAnonymous();
+        app.MapRazorPages();
+    }
+}
+
+/// <summary>Only for benchmarks (Bench:FixedEndpoint=true): a fixed body of the size of a search answer, the baseline a search is compared with.</summary>
+public sealed class BenchFixedBody(IConfiguration configuration)
+{
+    public byte[] Body { get; } = System.Text.Encoding.UTF8.GetBytes(
+        "{\"fixed\":\"" + new string('x', Math.Max(0, configuration.GetValue("Bench:FixedBodyBytes", 8192) - 12)) + "\"}");
+}
+
+public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var c = await database.OpenAsync(ct);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT 1";
+            await cmd.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy($"{database.Engine} reachable");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy($"{database.Engine} unreachable", e);
+        }
+    }
+}
+
+public sealed class CatalogIndexHealthCheck(CatalogSearchService search) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(search.IsReady
+            ? HealthCheckResult.Healthy($"catalogue revision {search.Current.Revision}, {search.Current.Count} offerings")
+            : HealthCheckResult.Unhealthy("catalogue index not built"));
+}

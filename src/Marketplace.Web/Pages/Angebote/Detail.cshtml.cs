@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Marketplace.Catalog.Queries;
+using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Marketplace.Web.Pages.Angebote;
+
+/// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
+public sealed class DetailModel(CatalogSearchService search, CatalogViews views) : PageModel
+{
+    public OfferingDetail Offering { get; private set; } = null!;
+    public IReadOnlyList<ConfigField> ConfigFields { get; private set; } = [];
+
+    public sealed record ConfigField(string Title, string? Description, bool Required, bool Secret);
+
+    public IActionResult OnGet(string id)
+    {
+        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
+        Offering = offering;
+        var required = (offering.TenantConfigSchema["required"] as JsonArray)?.Select(n => n?.GetValue<string>()).ToHashSet() ?? [];
+        ConfigFields = (offering.TenantConfigSchema["properties"] as JsonObject ?? [])
+            .Select(p => new ConfigField(
+                p.Value?["title"]?.GetValue<string>() ?? p.Key,
+                p.Value?["description"]?.GetValue<string>(),
+                required.Contains(p.Key),
+                p.Value?["writeOnly"]?.GetValue<bool>() == true || p.Value?["x-secret"]?.GetValue<bool>() == true))
+            .ToList();
+        return Page();
+    }
+}

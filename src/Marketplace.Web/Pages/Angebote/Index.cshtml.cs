@@ -1,0 +1,40 @@
+using Marketplace.Catalog.Api;
+using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Marketplace.Web.Pages.Angebote;
+
+/// <summary>Search results with facet filters; a plain GET form, so it works without JavaScript and can be bookmarked.</summary>
+public sealed class IndexModel(CatalogSearchService search, IStringLocalizer<SharedResource> l) : PageModel
+{
+    public string? Q { get; private set; }
+    public SearchResult? Result { get; private set; }
+    public Dictionary<string, string[]> Errors { get; private set; } = [];
+    public int PageCount => Result is null ? 0 : Math.Max(1, (Result.Total + Result.PageSize - 1) / Result.PageSize);
+    public string ApiUrl => "/api/v1/offerings" + Request.QueryString;
+
+    public void OnGet()
+    {
+        Q = Request.Query["q"].ToString();
+        var parsed = SearchQueryParser.Parse(Request.Query);
+        Errors = parsed.Errors;
+        if (parsed.Request is not null) Result = search.Current.Search(parsed.Request);
+        if (Errors.Count > 0) Response.StatusCode = StatusCodes.Status400BadRequest;
+    }
+
+    public string PageUrl(int page)
+    {
+        var query = Request.Query.Where(kv => kv.Key != "page")
+            .SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v ?? "")}"))
+            .Append($"page={page}");
+        return "/angebote?" + string.Join("&", query);
+    }
+
+    public string FacetLabel(string facet, FacetValue value) => facet switch
+    {
+        Facets.PriceModel => l["PriceModel." + value.Value],
+        Facets.Reifegrad => l["Offering.ReifegradValue", value.Value],
+        _ => value.Label,
+    };
+}
