@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Marketplace.Audit;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
 using Marketplace.Catalog.Search;
@@ -36,6 +37,7 @@ public static class MarketplaceHost
         });
 
         services.AddMarketplaceStorage(builder.Configuration);
+        services.AddAudit(builder.Configuration);
         services.AddCatalog(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));

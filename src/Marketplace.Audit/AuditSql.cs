@@ -1,0 +1,41 @@
+using Marketplace.Storage;
+
+namespace Marketplace.Audit;
+
+internal static class AuditSql
+{
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    /// <summary>Moving the head first takes its row lock: appenders queue here, in commit order.</summary>
+    public const string ClaimHead = "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1";
+
+    public const string ReadHead = "SELECT last_seq AS LastSeq, last_hash AS LastHash FROM audit_head WHERE id = 1";
+
+    public const string SetHeadHash = "UPDATE audit_head SET last_hash = @hash WHERE id = 1";
+
+    public const string Insert = """
+        INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor_org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash)
+        VALUES (@Seq, @OccurredAt, @ActorUserId, @ActorOrganisationId, @Action, @ObjectType, @ObjectId, @BeforeJson, @AfterJson, @PrevHash, @Hash)
+        """;
+
+    private const string Columns = """
+        seq AS Seq, occurred_at AS OccurredAt, actor_user_id AS ActorUserId, actor_org_id AS ActorOrganisationId, action AS Action,
+        object_type AS ObjectType, object_id AS ObjectId, before_json AS BeforeJson, after_json AS AfterJson, prev_hash AS PrevHash, hash AS Hash
+        """;
+
+    public const string AllInOrder = $"SELECT {Columns} FROM audit_log ORDER BY seq";
+
+    public static string Filtered(AuditQuery q, ISqlDialect dialect)
+    {
+        var where = new List<string>();
+        if (q.ObjectType is not null) where.Add("object_type = @objectType");
+        if (q.ObjectId is not null) where.Add("object_id = @objectId");
+        if (q.UserId is not null) where.Add("actor_user_id = @userId");
+        if (q.OrganisationId is not null) where.Add("actor_org_id = @orgId");
+        if (q.Action is not null) where.Add("action = @action");
+        if (q.From is not null) where.Add("occurred_at >= @from");
+        if (q.To is not null) where.Add("occurred_at < @to");
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        return $"SELECT {Columns} FROM audit_log {filter} ORDER BY seq DESC {dialect.Page("limit", "offset")}";
+    }
+}

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Audit;
+
+/// <summary>
+/// Appends to and verifies the hash-chained audit log. Each entry's hash is an HMAC over its content and the
+/// previous entry's hash; the head row holds the last sequence number and hash, and updating it first serialises
+/// concurrent appenders on every engine, so the chain never forks.
+/// </summary>
+public sealed class AuditTrail(Database database, IOptions<AuditOptions> options, TimeProvider clock)
+{
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.ChainKey);
+
+    /// <summary>Appends an entry inside the caller's transaction; the entry is there if and only if the change commits.</summary>
+    public async Task<AuditRecord> AppendAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry)
+    {
+        await connection.ExecuteAsync(AuditSql.ClaimHead, transaction: transaction);
+        var head = await connection.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead, transaction: transaction);
+        var record = new AuditRecord(head.LastSeq, Timestamp(clock.GetUtcNow()), entry.ActorUserId, entry.ActorOrganisationId,
+            entry.Action, entry.ObjectType, entry.ObjectId, entry.Before?.ToJsonString(), entry.After?.ToJsonString(), head.LastHash, "");
+        record = record with { Hash = HashOf(record) };
+        await connection.ExecuteAsync(AuditSql.Insert, record, transaction);
+        await connection.ExecuteAsync(AuditSql.SetHeadHash, new { hash = record.Hash }, transaction);
+        return record;
+    }
+
+    /// <summary>Appends one entry in a transaction of its own, for actions that change nothing else in the database.</summary>
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var record = await AppendAsync(c, tx, entry);
+        await tx.CommitAsync(ct);
+        return record;
+    }
+
+    /// <summary>
+    /// Walks the whole chain in order and names the first entry that does not fit: altered (its hash does not match
+    /// its content), deleted (a gap in the sequence, or the link to the previous hash is broken), or inserted
+    /// (an entry the head does not know of, or a sequence number twice).
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var head = await c.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead);
+        var expectedSeq = 1L;
+        var prevHash = AuditSql.Genesis;
+        long count = 0;
+        await using var reader = await c.ExecuteReaderAsync(AuditSql.AllInOrder);
+        var parser = reader.GetRowParser<AuditRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            var r = parser(reader);
+            count++;
+            if (r.Seq < expectedSeq) return Broken(r.Seq, count, "inserted: this sequence number appears twice");
+            if (r.Seq > expectedSeq) return Broken(expectedSeq, count, $"deleted: entries {expectedSeq} to {r.Seq - 1} are missing");
+            if (r.Seq > head.LastSeq) return Broken(r.Seq, count, "inserted: the chain head does not know this entry");
+            if (HashOf(r) != r.Hash) return Broken(r.Seq, count, "altered: the content does not match its hash");
+            if (r.PrevHash != prevHash) return Broken(r.Seq, count, "deleted or altered: the link to the previous entry is broken");
+            prevHash = r.Hash;
+            expectedSeq++;
+        }
+        if (expectedSeq - 1 < head.LastSeq) return Broken(expectedSeq, count, $"deleted: entries {expectedSeq} to {head.LastSeq} are missing");
+        if (head.LastSeq > 0 && head.LastHash != prevHash) return Broken(head.LastSeq, count, "altered: the last entry does not match the chain head");
+        return new AuditVerification(true, count, null, null);
+
+        static AuditVerification Broken(long seq, long n, string problem) => new(false, n, seq, problem);
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var sql = AuditSql.Filtered(query, database.Dialect);
+        return (await c.QueryAsync<AuditRecord>(sql, new
+        {
+            objectType = query.ObjectType, objectId = query.ObjectId, userId = query.UserId, orgId = query.OrganisationId,
+            action = query.Action, from = query.From is { } f ? Timestamp(f) : null, to = query.To is { } t ? Timestamp(t) : null,
+            limit = query.Limit, offset = query.Offset,
+        })).ToList();
+    }
+
+    private string HashOf(AuditRecord r)
+    {
+        var canonical = JsonSerializer.Serialize(new object?[]
+        {
+            r.Seq, r.OccurredAt, r.ActorUserId, r.ActorOrganisationId, r.Action, r.ObjectType, r.ObjectId, r.BeforeJson, r.AfterJson, r.PrevHash,
+        });
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>Stored as fixed-width ISO text on every engine, so it reads back exactly as it was hashed and sorts by time.</summary>
+    public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Filters for reading the audit log; all optional, combined with AND.</summary>
+public sealed record AuditQuery(
+    string? ObjectType = null, string? ObjectId = null, string? UserId = null, string? OrganisationId = null, string? Action = null,
+    DateTimeOffset? From = null, DateTimeOffset? To = null, int Limit = 100, int Offset = 0);
