@@ -140,17 +140,11 @@ public sealed class CatalogLoader
         }
 
         var element = JsonSerializer.SerializeToElement(root);
-        var results = _schemas[schemaName].Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var results = _schemas[schemaName].Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (!results.IsValid)
         {
             var before = _errors.Count;
-            foreach (var detail in results.Details ?? [])
-            {
-                if (detail.Errors is null) continue;
-                var pointer = detail.InstanceLocation.ToString();
-                foreach (var (keyword, message) in detail.Errors)
-                    _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), $"{message} ({keyword})"));
-            }
+            ReportFailures(results, path, doc);
             if (_errors.Count == before) _errors.Add(new CatalogError(path, "", 1, "does not match its schema"));
             return null;
         }
@@ -172,6 +166,25 @@ public sealed class CatalogLoader
             _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), e.Message));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Reports the errors of failing nodes only: a oneOf/anyOf that passed also carries its failed branches,
+    /// which are no fault of the file.
+    /// </summary>
+    private void ReportFailures(EvaluationResults node, string path, YamlDocument doc)
+    {
+        if (node.IsValid) return;
+        var pointer = node.InstanceLocation.ToString();
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            // additionalProperties: false reports the extra field as failing the "false" schema.
+            var reason = message.Contains("false schema", StringComparison.Ordinal)
+                ? "unknown field: the schema does not allow it here"
+                : keyword.Length > 0 ? $"{message} ({keyword})" : message;
+            _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), reason));
+        }
+        foreach (var child in node.Details ?? []) ReportFailures(child, path, doc);
     }
 
     /// <summary>SHA-256 over the canonical JSON of the descriptor (YAML comments and layout do not count).</summary>

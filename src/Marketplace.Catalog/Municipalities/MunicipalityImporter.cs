@@ -32,13 +32,15 @@ public sealed class MunicipalityImporter(Database database)
         if (duplicates.Count > 0) return new MunicipalityImportResult(0, 0, 0, 0, duplicates);
 
         await using var tx = await c.BeginTransactionAsync(ct);
-        var existingUnits = (await c.QueryAsync<RegionalUnit>(
-            "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units", transaction: tx)).ToDictionary(u => u.RegionalKey);
+        var existingUnits = (await c.QueryAsync<UnitRow>(
+                "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units", transaction: tx))
+            .ToDictionary(u => u.RegionalKey, u => new RegionalUnit(u.RegionalKey, (int)u.Satzart, u.Name));
         var unitUpsert = database.Dialect.Upsert("regional_units", ["regional_key"], ["satzart", "name"]);
         foreach (var u in directory.Units.Where(u => !existingUnits.TryGetValue(u.RegionalKey, out var e) || e != u))
             await c.ExecuteAsync(unitUpsert, new { regional_key = u.RegionalKey, satzart = u.Satzart, name = u.Name }, tx);
 
-        var existing = (await c.QueryAsync<Municipality>(MunicipalitySql.All, transaction: tx)).ToDictionary(m => m.Ags);
+        var existing = (await c.QueryAsync<MunicipalityRow>(MunicipalitySql.All, transaction: tx))
+            .ToDictionary(m => m.Ags, m => new Municipality(m.Ags, m.Ars, m.Name, m.LandCode, m.KreisKey, (int)m.Population, m.PostalCode));
         var upsert = database.Dialect.Upsert("municipalities", ["ags"], ["ars", "name", "land_code", "kreis_key", "population", "postal_code"]);
         int inserted = 0, updated = 0, unchanged = 0;
         foreach (var m in directory.Municipalities)
@@ -58,6 +60,25 @@ public sealed class MunicipalityImporter(Database database)
         await tx.CommitAsync(ct);
         return new MunicipalityImportResult(inserted, updated, unchanged, directory.Units.Count, []);
     }
+}
+
+// Rows as the engines return them (SQLite: 64-bit integers); Dapper converts into settable properties.
+internal sealed class UnitRow
+{
+    public string RegionalKey { get; set; } = "";
+    public long Satzart { get; set; }
+    public string Name { get; set; } = "";
+}
+
+internal sealed class MunicipalityRow
+{
+    public string Ags { get; set; } = "";
+    public string Ars { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string LandCode { get; set; } = "";
+    public string KreisKey { get; set; } = "";
+    public long Population { get; set; }
+    public string PostalCode { get; set; } = "";
 }
 
 internal static class MunicipalitySql

@@ -225,7 +225,7 @@ public sealed class CatalogSearchIndex : IDisposable
     }
 
     /// <summary>
-    /// Every word must match somewhere (AND). A word matches by itself, or (for a compound) by all of its parts,
+    /// Every word must match somewhere (AND). A word matches by itself, or (for a compound of two or more parts) by all of its parts,
     /// in any field, the whole word scoring higher.
     /// </summary>
     private Query? BuildQuery(string q)
@@ -236,7 +236,9 @@ public sealed class CatalogSearchIndex : IDisposable
         foreach (var group in groups)
         {
             var word = new BooleanQuery { { AnyField(group[0], 2f), Occur.SHOULD } };
-            if (group.Count > 1)
+            // Parts stand in for the word only when there are at least two: "ummeldung" must not
+            // degrade to its one dictionary part "meldung" and find every An- and Abmeldung.
+            if (group.Count > 2)
             {
                 var parts = new BooleanQuery();
                 foreach (var part in group.Skip(1)) parts.Add(AnyField(part, 1f), Occur.MUST);

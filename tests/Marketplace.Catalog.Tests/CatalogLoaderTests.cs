@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Catalog.Tests;
+
+public class CatalogLoaderTests
+{
+    [Test]
+    public void The_repo_catalogue_is_valid()
+    {
+        var result = CatalogLoader.Load(RepoPaths.Catalog);
+        Assert.That(result.Errors.Select(e => e.ToString()), Is.Empty);
+    }
+
+    [Test]
+    public void Every_schema_is_a_valid_JSON_Schema()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Catalog, "schemas"), "*.schema.json"))
+        {
+            var meta = MetaSchemas.Draft202012.Evaluate(JsonDocument.Parse(File.ReadAllText(file)).RootElement);
+            Assert.That(meta.IsValid, Is.True, file);
+        }
+    }
+
+    [Test]
+    public void The_repo_catalogue_has_what_the_marketplace_promises()
+    {
+        var s = CatalogLoader.Load(RepoPaths.Catalog).Snapshot!;
+        Assert.That(s.Laender, Has.Count.EqualTo(16));
+        Assert.That(s.Leistungen, Has.Count.GreaterThanOrEqualTo(40));
+        Assert.That(s.Leistungen.All(l => l.Value.LeikaKeys.Count > 0), Is.True, "every Leistung has a LeiKa key");
+        Assert.That(s.Standards, Has.Count.GreaterThanOrEqualTo(8));
+        Assert.That(s.Vendors, Has.Count.GreaterThanOrEqualTo(12));
+        Assert.That(s.Offerings, Has.Count.GreaterThanOrEqualTo(60));
+        var competed = s.Offerings.SelectMany(o => o.Value.Leistungen).GroupBy(l => l).Count(g => g.Count() >= 2);
+        Assert.That(competed, Is.GreaterThanOrEqualTo(8), "several Leistungen have competing offerings");
+        var lebenslagen = s.Leistungen.SelectMany(l => l.Value.Lebenslagen).ToHashSet();
+        Assert.That(lebenslagen, Is.SupersetOf(new[] { "wohnen-umzug", "geburt", "kfz-besitz", "bauen-immobilien", "unternehmensstart-gewerbezulassung" }));
+        Assert.That(s.Offerings.Select(o => o.Value.Provisioning.Type).Distinct(), Is.EquivalentTo(new[] { "osb", "manual" }));
+        Assert.That(s.Bundles.Select(b => b.Value.Id), Is.SupersetOf(new[] { "umzug", "geburt", "kfz", "gewerbe" }));
+    }
+
+    [Test]
+    public void Every_invalid_file_is_reported_with_path_field_line_and_reason()
+    {
+        using var folder = new CatalogFolder();
+        var offering = CatalogFolder.FirstOffering;
+        folder.Edit(offering, t => Regex.Replace(t, @"(?m)^reifegrad: .*$", "reifegrad: hoch"));
+        folder.Edit("laender/09.yaml", t => t + "\n  broken: [unclosed\n");
+        var vendorRef = Directory.EnumerateFiles(folder.File_("offerings")).Order(StringComparer.Ordinal).Skip(1).First();
+        File.WriteAllText(vendorRef, Regex.Replace(File.ReadAllText(vendorRef), @"(?m)^vendor: .*$", "vendor: gibt-es-nicht"));
+
+        var result = CatalogLoader.Load(folder.Path);
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Snapshot, Is.Null, "no partial snapshot");
+        var reifegrad = result.Errors.Single(e => e.Path == "catalog/" + offering && e.Field == "/reifegrad");
+        var expectedLine = File.ReadAllLines(folder.File_(offering)).ToList().FindIndex(l => l.StartsWith("reifegrad:")) + 1;
+        Assert.That(reifegrad.Line, Is.EqualTo(expectedLine));
+        Assert.That(reifegrad.Reason, Does.Contain("integer").IgnoreCase);
+        Assert.That(result.Errors.Any(e => e.Path == "catalog/laender/09.yaml" && e.Reason.StartsWith("YAML syntax")), Is.True);
+        // Reference checks run only once every file is valid on its own, so the unknown vendor shows up after the fix.
+        folder.Edit(offering, t => t.Replace("reifegrad: hoch", "reifegrad: 3"));
+        folder.Edit("laender/09.yaml", t => t.Replace("\n  broken: [unclosed\n", ""));
+        var second = CatalogLoader.Load(folder.Path);
+        var vendor = second.Errors.Single();
+        Assert.That((vendor.Field, vendor.Reason), Is.EqualTo(("/vendor", "unknown vendor 'gibt-es-nicht'")));
+        Assert.That(vendor.Line, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void The_id_must_match_the_file_name()
+    {
+        using var folder = new CatalogFolder();
+        var offering = CatalogFolder.FirstOffering;
+        folder.Edit(offering, t => Regex.Replace(t, @"(?m)^id: .*$", "id: anderer-name"));
+        var error = CatalogLoader.Load(folder.Path).Errors.Single();
+        Assert.That((error.Path, error.Field), Is.EqualTo(("catalog/" + offering, "/id")));
+    }
+
+    [Test]
+    public void An_unknown_field_is_rejected_not_ignored()
+    {
+        using var folder = new CatalogFolder();
+        folder.Edit("laender/01.yaml", t => t + "\nhauptstadt: Kiel\n");
+        var error = CatalogLoader.Load(folder.Path).Errors.Single();
+        Assert.That((error.Path, error.Field, error.Line), Is.EqualTo(("catalog/laender/01.yaml", "/hauptstadt", File.ReadAllLines(folder.File_("laender/01.yaml")).Length)));
+        Assert.That(error.Reason, Does.StartWith("unknown field"));
+    }
+
+    [Test]
+    public void An_invalid_tenant_configuration_schema_is_reported()
+    {
+        using var folder = new CatalogFolder();
+        var offering = CatalogFolder.FirstOffering;
+        folder.Edit(offering, t => Regex.Replace(t, @"(?m)^tenantConfigSchema:\n", "tenantConfigSchema:\n  minProperties: -3\n"));
+        var errors = CatalogLoader.Load(folder.Path).Errors;
+        Assert.That(errors.Select(e => (e.Path, e.Field)), Does.Contain(("catalog/" + offering, "/tenantConfigSchema")));
+    }
+}
