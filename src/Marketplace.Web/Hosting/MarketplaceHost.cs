@@ -48,6 +48,9 @@ public static class MarketplaceHost
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages().AddViewLocalization().AddDataAnnotationsLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {

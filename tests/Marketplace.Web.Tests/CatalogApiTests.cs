@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Web.Tests;
+
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class CatalogApiTests(DatabaseEngine engine)
+{
+    private MarketplaceFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _factory = await MarketplaceFactory.CreateAsync(engine);
+        _client = _factory.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private async Task<JsonElement> Json(string url)
+    {
+        var response = await _client.GetAsync(url);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static IEnumerable<string> Ids(JsonElement result) => result.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!);
+
+    [Test]
+    public async Task Searching_ummeldung_returns_matching_offerings_with_facet_counts()
+    {
+        var result = await Json("/api/v1/offerings?q=ummeldung");
+        Assert.That(result.GetProperty("total").GetInt32(), Is.GreaterThan(0));
+        Assert.That(Ids(result), Does.Contain("meldeportal-komuna"));
+        var leistung = result.GetProperty("facets").GetProperty("leistung").EnumerateArray().ToList();
+        Assert.That(leistung, Is.Not.Empty);
+        Assert.That(leistung.Sum(f => f.GetProperty("count").GetInt32()), Is.GreaterThanOrEqualTo(result.GetProperty("total").GetInt32()));
+        foreach (var facet in new[] { "themenfeld", "lebenslage", "leistung", "vendor", "standard", "reifegrad", "land", "priceModel" })
+            Assert.That(result.GetProperty("facets").TryGetProperty(facet, out _), Is.True, facet);
+    }
+
+    [Test]
+    public async Task Kfz_Zulassung_finds_the_vehicle_registration_offerings()
+    {
+        var result = await Json("/api/v1/offerings?q=Kfz%20Zulassung&pageSize=100");
+        var ids = Ids(result).ToList();
+        Assert.That(ids, Is.Not.Empty);
+        var comparison = await Json("/api/v1/leistungen/10439");
+        var kfz = comparison.GetProperty("offerings").EnumerateArray().Select(o => o.GetProperty("offering").GetProperty("id").GetString()).ToList();
+        Assert.That(ids, Is.SupersetOf(kfz));
+    }
+
+    [Test]
+    public async Task Filters_narrow_the_result_and_are_echoed_as_selected()
+    {
+        var all = await Json("/api/v1/offerings?pageSize=1");
+        var by = await Json("/api/v1/offerings?land=BY&reifegrad=4&pageSize=100");
+        Assert.That(by.GetProperty("total").GetInt32(), Is.LessThan(all.GetProperty("total").GetInt32()));
+        Assert.That(by.GetProperty("items").EnumerateArray().All(i => i.GetProperty("reifegrad").GetInt32() == 4), Is.True);
+        Assert.That(by.GetProperty("items").EnumerateArray().All(i => i.GetProperty("laender").EnumerateArray().Any(l => l.GetString() == "BY")), Is.True);
+        var land = by.GetProperty("facets").GetProperty("land").EnumerateArray().Single(f => f.GetProperty("value").GetString() == "BY");
+        Assert.That(land.GetProperty("selected").GetBoolean(), Is.True);
+    }
+
+    [Test]
+    public async Task A_repeated_read_with_the_ETag_answers_304()
+    {
+        var first = await _client.GetAsync("/api/v1/offerings?q=gewerbe");
+        var etag = first.Headers.ETag;
+        Assert.That(etag, Is.Not.Null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings?q=gewerbe");
+        request.Headers.IfNoneMatch.Add(etag!);
+        var second = await _client.SendAsync(request);
+        Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings?q=bau");
+        other.Headers.IfNoneMatch.Add(etag!);
+        Assert.That((await _client.SendAsync(other)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [TestCase("sort=cheapest", "sort")]
+    [TestCase("pageSize=1000", "pageSize")]
+    [TestCase("page=0", "page")]
+    [TestCase("reifegrad=7", "reifegrad")]
+    [TestCase("land=Bayern", "land")]
+    [TestCase("priceModel=free", "priceModel")]
+    [TestCase("lnad=BY", "lnad")]
+    public async Task A_bad_parameter_gets_problem_details_naming_it(string query, string parameter)
+    {
+        var response = await _client.GetAsync("/api/v1/offerings?" + query);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(400));
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { parameter }));
+    }
+
+    [Test]
+    public async Task An_offering_shows_its_plans_and_hides_the_broker_address()
+    {
+        var response = await _client.GetAsync("/api/v1/offerings/meldeportal-komuna");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var offering = JsonDocument.Parse(text).RootElement;
+        Assert.That(offering.GetProperty("plans").GetArrayLength(), Is.GreaterThan(0));
+        Assert.That(offering.GetProperty("descriptionHtml").GetString(), Does.Contain("<"));
+        Assert.That(offering.GetProperty("tenantConfigSchema").GetProperty("type").GetString(), Is.EqualTo("object"));
+        Assert.That(text, Does.Not.Contain("127.0.0.1:5081"), "the vendor's broker address is internal");
+    }
+
+    [Test]
+    public async Task An_unknown_offering_is_a_404_problem()
+    {
+        var response = await _client.GetAsync("/api/v1/offerings/gibt-es-nicht");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task A_Leistung_is_found_by_OZG_id_and_by_LeiKa_key_with_all_competing_offerings()
+    {
+        var byOzg = await Json("/api/v1/leistungen/10124");
+        var leika = byOzg.GetProperty("leistung").GetProperty("leikaKeys")[0].GetString();
+        var byLeika = await Json($"/api/v1/leistungen/{leika}");
+        Assert.That(byLeika.GetProperty("leistung").GetProperty("ozgId").GetString(), Is.EqualTo("10124"));
+        Assert.That(byOzg.GetProperty("offerings").GetArrayLength(), Is.GreaterThanOrEqualTo(2));
+        Assert.That((await _client.GetAsync("/api/v1/leistungen/99999")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Health_endpoints_report_live_and_ready()
+    {
+        Assert.That((await _client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var ready = await _client.GetAsync("/health/ready");
+        Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Responses_carry_security_headers()
+    {
+        var response = await _client.GetAsync("/");
+        Assert.That(response.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+        Assert.That(response.Headers.GetValues("X-Frame-Options"), Is.EqualTo(new[] { "DENY" }));
+        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("frame-ancestors 'none'"));
+    }
+
+    [Test]
+    public async Task The_OpenAPI_document_describes_the_catalogue()
+    {
+        var doc = await Json("/swagger/v1/swagger.json");
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.That(paths, Is.SupersetOf(new[] { "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen/{key}" }));
+    }
+
+    [Test]
+    public async Task A_request_body_over_the_limit_is_refused()
+    {
+        using var content = new ByteArrayContent(new byte[2 * 1024 * 1024]);
+        var response = await _client.PostAsync("/api/v1/offerings", content);
+        Assert.That((int)response.StatusCode, Is.AnyOf(405, 413));
+    }
+}

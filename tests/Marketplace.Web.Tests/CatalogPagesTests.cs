@@ -1,0 +1,115 @@
+using System.Net;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>The browse pages render server-side, in German by default and English on request.</summary>
+public class CatalogPagesTests
+{
+    private MarketplaceFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _factory = await MarketplaceFactory.CreateAsync(DatabaseEngine.Sqlite);
+        // No cookie jar and no redirects followed: each test states the language and sees every redirect.
+        _client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private async Task<string> Page(string url, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await _client.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(expected), html);
+        return html;
+    }
+
+    [Test]
+    public async Task Home_has_a_search_box_and_the_life_events()
+    {
+        var html = await Page("/");
+        Assert.That(html, Does.Contain("<html lang=\"de\""));
+        Assert.That(html, Does.Contain("role=\"search\""));
+        Assert.That(html, Does.Contain("Umzug"));
+        Assert.That(html, Does.Contain("href=\"#main\""), "skip link");
+    }
+
+    [Test]
+    public async Task Results_page_lists_offerings_with_facet_checkboxes_and_counts()
+    {
+        var html = await Page("/angebote?q=ummeldung");
+        Assert.That(html, Does.Contain("Meldeportal Wohnsitz"));
+        Assert.That(html, Does.Match("type=\"checkbox\" id=\"f-leistung-10124\""));
+        Assert.That(html, Does.Match(@"class=""count"">\(\d+\)"));
+    }
+
+    [Test]
+    public async Task Selected_filters_stay_checked()
+    {
+        var html = await Page("/angebote?land=BY");
+        Assert.That(html, Does.Match("id=\"f-land-BY\" name=\"land\" value=\"BY\" checked=\"checked\""));
+    }
+
+    [Test]
+    public async Task A_bad_filter_shows_an_error_summary_linking_to_the_field()
+    {
+        var html = await Page("/angebote?reifegrad=9", HttpStatusCode.BadRequest);
+        Assert.That(html, Does.Contain("class=\"error-summary\""));
+        Assert.That(html, Does.Contain("href=\"#field-reifegrad\""));
+    }
+
+    [Test]
+    public async Task Offering_page_shows_plans_extras_and_configuration()
+    {
+        var html = await Page("/angebote/meldeportal-komuna");
+        Assert.That(html, Does.Contain("Standardpaket"));
+        Assert.That(html, Does.Contain("Benötigte Angaben Ihrer Kommune"));
+        Assert.That(html, Does.Not.Contain("<script"));
+    }
+
+    [Test]
+    public async Task Comparison_page_lists_every_competing_offering()
+    {
+        var html = await Page("/leistungen/10124");
+        Assert.That(html, Does.Contain("<table class=\"compare\""));
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "<th scope=\"row\">").Count, Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task Unknown_pages_get_the_friendly_404()
+    {
+        var html = await Page("/angebote/gibt-es-nicht", HttpStatusCode.NotFound);
+        Assert.That(html, Does.Contain("Seite nicht gefunden"));
+    }
+
+    [Test]
+    public async Task English_is_one_switch_away()
+    {
+        var switched = await _client.GetAsync("/Sprache?culture=en-GB&returnUrl=%2Fangebote");
+        Assert.That(switched.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var cookie = switched.Headers.GetValues("Set-Cookie").Single();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/angebote");
+        request.Headers.Add("Cookie", cookie.Split(';')[0]);
+        var html = await (await _client.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("<html lang=\"en\""));
+        Assert.That(html, Does.Contain("Search offerings"));
+    }
+
+    [Test]
+    public async Task The_language_switch_refuses_foreign_return_urls()
+    {
+        var response = await _client.GetAsync("/Sprache?culture=en-GB&returnUrl=https%3A%2F%2Fevil.example%2F");
+        Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/"));
+    }
+}
