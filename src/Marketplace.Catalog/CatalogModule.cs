@@ -19,10 +19,12 @@ public static class CatalogModule
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<MunicipalityImporter>();
         services.AddSingleton<CatalogSearchService>();
+        services.AddSingleton<SearchResponseCache>();
         services.AddSingleton<MarkdownRenderer>();
         services.AddSingleton<CatalogViews>();
         services.AddSingleton<CatalogSeeder>();
         services.AddHostedService<CatalogIndexRefresher>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.CatalogJsonContext.Default));
         return services;
     }
 }

@@ -23,8 +23,11 @@ public sealed class CatalogSearchIndex : IDisposable
     private readonly IndexSearcher _searcher;
     private readonly int[] _docToOrdinal;
     private readonly OfferingCard[] _cards;
-    private readonly string[] _sortNames;
+    private readonly int[] _nameRank; // position of each offering in name order
+    private readonly int[] _byName; // ordinals in name order
+    private readonly int[] _byPrice; // ordinals by price, then name
     private readonly int[][][] _facetValues; // [facet][ordinal] → value ids
+    private readonly ulong[][][] _valueBits; // [facet][value id] → bitset of the offerings that have it
     private readonly string[][] _facetValueKeys; // [facet][value id] → value
     private readonly string[][] _facetValueLabels;
     private readonly Dictionary<string, int>[] _facetValueIds;
@@ -38,7 +41,7 @@ public sealed class CatalogSearchIndex : IDisposable
         _analyzer = analyzer;
         var n = catalog.Offerings.Count;
         _cards = new OfferingCard[n];
-        _sortNames = new string[n];
+        var sortNames = new string[n];
         _facetValues = new int[Facets.All.Count][][];
         _facetValueKeys = new string[Facets.All.Count][];
         _facetValueLabels = new string[Facets.All.Count][];
@@ -67,7 +70,7 @@ public sealed class CatalogSearchIndex : IDisposable
                     o.Standards.Select(s => new Ref(s.Standard, catalog.Standards.TryGetValue(s.Standard, out var st) ? st.Name : s.Standard)).ToList(),
                     OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o), o.Provisioning.Type,
                     !OfferingPricing.PriceModels(o).SequenceEqual([OfferingPricing.StandardOnly]));
-                _sortNames[i] = o.Name.ToLowerInvariant();
+                sortNames[i] = o.Name.ToLowerInvariant();
 
                 var themenfelder = leistungen.Select(l => l.ThemenfeldId).Distinct().ToList();
                 var lebenslagen = leistungen.SelectMany(l => l.LebenslageIds).Distinct().ToList();
@@ -97,15 +100,26 @@ public sealed class CatalogSearchIndex : IDisposable
             writer.ForceMerge(1);
             writer.Commit();
         }
+        _byName = Enumerable.Range(0, n)
+            .OrderBy(i => sortNames[i], StringComparer.Ordinal).ThenBy(i => _cards[i].Id, StringComparer.Ordinal).ToArray();
+        _nameRank = new int[n];
+        for (var r = 0; r < n; r++) _nameRank[_byName[r]] = r;
+        _byPrice = Enumerable.Range(0, n).OrderBy(i => _cards[i].PriceFromCents).ThenBy(i => _nameRank[i]).ToArray();
+
         _reader = DirectoryReader.Open(_directory);
         _searcher = new IndexSearcher(_reader);
         _docToOrdinal = new int[_reader.MaxDoc];
         for (var d = 0; d < _reader.MaxDoc; d++) _docToOrdinal[d] = _reader.Document(d).GetField("ord").GetInt32Value()!.Value;
 
+        _valueBits = new ulong[Facets.All.Count][][];
         for (var f = 0; f < Facets.All.Count; f++)
         {
             _facetValueKeys[f] = keyLists[f].ToArray();
             _facetValueLabels[f] = labelLists[f].ToArray();
+            _valueBits[f] = new ulong[_facetValueKeys[f].Length][];
+            for (var v = 0; v < _valueBits[f].Length; v++) _valueBits[f][v] = new ulong[(n + 63) >> 6];
+            for (var i = 0; i < n; i++)
+                foreach (var v in _facetValues[f][i]) Bits.Set(_valueBits[f][v], i);
         }
 
         void SetFacet(string facet, int ordinal, IEnumerable<(string Key, string Label)> values)
@@ -138,91 +152,116 @@ public sealed class CatalogSearchIndex : IDisposable
     public SearchResult Search(SearchRequest request)
     {
         var n = _cards.Length;
+        var words = (n + 63) >> 6;
+        var matched = new ulong[words];
         float[]? scores = null;
-        bool[] matched;
         if (string.IsNullOrWhiteSpace(request.Q))
         {
-            matched = new bool[n];
-            Array.Fill(matched, true);
+            Bits.SetAll(matched, n);
         }
-        else
+        else if (BuildQuery(request.Q) is { } query)
         {
-            matched = new bool[n];
             scores = new float[n];
-            var query = BuildQuery(request.Q);
-            if (query is not null)
-            {
-                var collector = new AllHitsCollector(_docToOrdinal, matched, scores);
-                _searcher.Search(query, collector);
-            }
+            _searcher.Search(query, new AllHitsCollector(_docToOrdinal, matched, scores));
         }
 
-        // Which filter each offering passes; a facet's counts take every other facet's filter into account.
+        // Filters are bitsets: the offerings having any selected value of a facet (OR within a facet).
         var facetCount = Facets.All.Count;
-        var selected = new HashSet<int>?[facetCount];
+        var selected = new bool[facetCount][];
+        var passes = new ulong[facetCount][];
         for (var f = 0; f < facetCount; f++)
         {
             var values = request.Values(Facets.All[f]);
             if (values.Count == 0) continue;
-            selected[f] = values.Select(v => _facetValueIds[f].TryGetValue(v, out var id) ? id : -1).ToHashSet();
-        }
-        var counts = new int[facetCount][];
-        for (var f = 0; f < facetCount; f++) counts[f] = new int[_facetValueKeys[f].Length];
-        var hits = new List<int>();
-        for (var i = 0; i < n; i++)
-        {
-            if (!matched[i]) continue;
-            var failedFacet = -1;
-            var failures = 0;
-            for (var f = 0; f < facetCount && failures < 2; f++)
-            {
-                if (selected[f] is not { } wanted) continue;
-                var pass = false;
-                foreach (var v in _facetValues[f][i]) if (wanted.Contains(v)) { pass = true; break; }
-                if (!pass) { failures++; failedFacet = f; }
-            }
-            if (failures >= 2) continue;
-            if (failures == 0) hits.Add(i);
-            for (var f = 0; f < facetCount; f++)
-            {
-                if (failures == 1 && f != failedFacet) continue;
-                foreach (var v in _facetValues[f][i]) counts[f][v]++;
-            }
+            selected[f] = new bool[_facetValueKeys[f].Length];
+            passes[f] = new ulong[words];
+            foreach (var v in values)
+                if (_facetValueIds[f].TryGetValue(v, out var id))
+                {
+                    selected[f][id] = true;
+                    Bits.Or(passes[f], _valueBits[f][id]);
+                }
         }
 
-        var sort = request.EffectiveSort;
-        Comparison<int> byName = (a, b) =>
-        {
-            var c = string.CompareOrdinal(_sortNames[a], _sortNames[b]);
-            return c != 0 ? c : string.CompareOrdinal(_cards[a].Id, _cards[b].Id);
-        };
-        hits.Sort(sort switch
-        {
-            SortOrders.Price => (a, b) => _cards[a].PriceFromCents != _cards[b].PriceFromCents
-                ? _cards[a].PriceFromCents.CompareTo(_cards[b].PriceFromCents) : byName(a, b),
-            SortOrders.Relevance when scores is not null => (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : byName(a, b),
-            _ => byName,
-        });
-
-        var page = hits.Skip((request.Page - 1) * request.PageSize).Take(request.PageSize).Select(i => _cards[i]).ToList();
+        // Hits pass every filter (AND across facets). A facet's counts use every filter but its own (drill sideways).
+        var hits = (ulong[])matched.Clone();
+        for (var f = 0; f < facetCount; f++) if (passes[f] is { } pass) Bits.And(hits, pass);
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
         for (var f = 0; f < facetCount; f++)
         {
-            var list = new List<FacetValue>();
-            var wanted = request.Values(Facets.All[f]);
-            for (var v = 0; v < counts[f].Length; v++)
+            var basis = hits;
+            if (passes[f] is not null)
             {
-                var isSelected = wanted.Contains(_facetValueKeys[f][v]);
-                if (counts[f][v] > 0 || isSelected)
-                    list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[f][v], isSelected));
+                basis = (ulong[])matched.Clone();
+                for (var g = 0; g < facetCount; g++) if (g != f && passes[g] is { } pass) Bits.And(basis, pass);
             }
-            list.Sort((a, b) => Facets.All[f] is Facets.Reifegrad or Facets.Land
-                ? string.CompareOrdinal(a.Value, b.Value)
-                : b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.Compare(a.Label, b.Label, StringComparison.CurrentCulture));
-            facets[Facets.All[f]] = list;
+            var counts = new int[_facetValueKeys[f].Length];
+            for (var v = 0; v < counts.Length; v++) counts[v] = Bits.CountAnd(basis, _valueBits[f][v]);
+            facets[Facets.All[f]] = FacetList(f, counts, selected[f]);
         }
-        return new SearchResult(Revision, hits.Count, request.Page, request.PageSize, sort, page, facets);
+
+        var sort = request.EffectiveSort;
+        var skip = (request.Page - 1) * request.PageSize;
+        var page = sort == SortOrders.Relevance && scores is not null
+            ? TopByScore(hits, scores, skip, request.PageSize)
+            : InOrder(sort == SortOrders.Price ? _byPrice : _byName, hits, skip, request.PageSize);
+        return new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, page.Select(i => _cards[i]).ToList(), facets);
     }
+
+    /// <summary>The page of hits in a precomputed order (name, or price then name): no sorting per request.</summary>
+    private static List<int> InOrder(int[] order, ulong[] hits, int skip, int take)
+    {
+        var page = new List<int>(take);
+        foreach (var i in order)
+        {
+            if (!Bits.Get(hits, i)) continue;
+            if (skip > 0) { skip--; continue; }
+            page.Add(i);
+            if (page.Count == take) break;
+        }
+        return page;
+    }
+
+    /// <summary>The page of hits by score, ties by name: keeps only the best skip+take in a heap instead of sorting all hits.</summary>
+    private List<int> TopByScore(ulong[] hits, float[] scores, int skip, int take)
+    {
+        var k = skip + take;
+        // Min-heap on (score, -nameRank): its root is the worst of the best k seen so far.
+        var heap = new PriorityQueue<int, (float Score, int NegRank)>(k + 1);
+        foreach (var i in Bits.Ones(hits))
+        {
+            heap.Enqueue(i, (scores[i], -_nameRank[i]));
+            if (heap.Count > k) heap.Dequeue();
+        }
+        var best = new List<int>(heap.Count);
+        while (heap.Count > 0) best.Add(heap.Dequeue());
+        best.Reverse();
+        return best.Skip(skip).ToList();
+    }
+
+    /// <summary>
+    /// A facet's values with counts: ordered by count (Reifegrad and Land by their key), at most
+    /// <see cref="MaxFacetValues"/> of them, selected values always included.
+    /// </summary>
+    private List<FacetValue> FacetList(int f, int[] counts, bool[]? selected)
+    {
+        var list = new List<FacetValue>();
+        for (var v = 0; v < counts.Length; v++)
+        {
+            var isSelected = selected?[v] == true;
+            if (counts[v] > 0 || isSelected)
+                list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], isSelected));
+        }
+        var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land;
+        list.Sort((a, b) => byKey ? string.CompareOrdinal(a.Value, b.Value)
+            : b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Label, b.Label));
+        if (list.Count <= MaxFacetValues) return list;
+        var top = list.Take(MaxFacetValues).ToList();
+        top.AddRange(list.Skip(MaxFacetValues).Where(v => v.Selected));
+        return top;
+    }
+
+    public const int MaxFacetValues = 50;
 
     /// <summary>
     /// Every word must match somewhere (AND). A word matches by itself, or (for a compound of two or more parts) by all of its parts,
@@ -262,7 +301,7 @@ public sealed class CatalogSearchIndex : IDisposable
         _directory.Dispose();
     }
 
-    private sealed class AllHitsCollector(int[] docToOrdinal, bool[] matched, float[] scores) : ICollector
+    private sealed class AllHitsCollector(int[] docToOrdinal, ulong[] matched, float[] scores) : ICollector
     {
         private Scorer? _scorer;
         private int _docBase;
@@ -270,7 +309,7 @@ public sealed class CatalogSearchIndex : IDisposable
         public void Collect(int doc)
         {
             var ordinal = docToOrdinal[_docBase + doc];
-            matched[ordinal] = true;
+            Bits.Set(matched, ordinal);
             scores[ordinal] = _scorer!.GetScore();
         }
         public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;

@@ -1,0 +1,16 @@
+using Marketplace.Bench;
+
+// dotnet run -c Release --project bench/Marketplace.Bench -- search [--offerings N] [--seconds S] [--connections C]
+var options = BenchOptions.Parse(args);
+return options.Benchmark switch
+{
+    "search" => await SearchBenchmark.RunAsync(options),
+    "search-profile" => SearchProfile.Run(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Marketplace.Bench search [--offerings 10000] [--seconds 20] [--connections 64]");
+    return 2;
+}

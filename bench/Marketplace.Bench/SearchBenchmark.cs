@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.Storage;
+
+namespace Marketplace.Bench;
+
+/// <summary>
+/// Catalogue search under load: N generated offerings (clones of the seed catalogue with other names, vendors,
+/// Leistungen, Länder and Reifegrade) served by the real host in Release mode, a mix of searches with facets,
+/// against a bare endpoint of the host returning a fixed body of the same size, measured in the same run.
+/// </summary>
+public static class SearchBenchmark
+{
+    private static readonly string[] Queries = ["ummeldung", "Kfz Zulassung", "gewerbe", "bauantrag", "geburt", "wohnsitz", "abfall", "bibliothek", "hund", "online", "", "portal"];
+    private static readonly string[] Filters = ["", "&land=BY", "&reifegrad=3", "&priceModel=metered", "&land=NW&land=HE", "&sort=price", "&reifegrad=4&land=SN", "&page=2"];
+
+    public static List<string> Paths() => Queries.SelectMany(q => Filters.Select(f => $"/api/v1/offerings?q={Uri.EscapeDataString(q)}{f}")).ToList();
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var work = Directory.CreateTempSubdirectory("marketplace-bench-").FullName;
+        var dbPath = Path.Combine(work, "bench.db");
+        Console.WriteLine($"Generating {options.Offerings:N0} offerings into {dbPath} ...");
+        var database = new Database(DatabaseEngine.Sqlite, $"Data Source={dbPath}");
+        Migrator.Run(database);
+        var loaded = CatalogLoader.Load(Path.Combine(options.RepoRoot, "catalog"));
+        if (!loaded.IsValid) throw new InvalidOperationException(string.Join("\n", loaded.Errors));
+        await new CatalogImporter(database).ImportAsync(Generate(loaded.Snapshot!, options.Offerings));
+
+        var paths = Paths();
+        var port = 5099;
+        var baseUrl = $"http://127.0.0.1:{port}";
+        using var host = StartHost(options, dbPath, baseUrl, fixedBodyBytes: 1);
+        using var http = new HttpClient();
+        await WaitReady(http, baseUrl);
+
+        // The bare endpoint returns as many bytes as an average search answer of this mix.
+        long bytes = 0;
+        foreach (var p in paths) bytes += (await http.GetByteArrayAsync(baseUrl + p)).Length;
+        var averageBytes = (int)(bytes / paths.Count);
+        host.Kill(entireProcessTree: true);
+        await host.WaitForExitAsync();
+
+        Console.WriteLine($"{paths.Count} distinct searches, average answer {averageBytes:N0} bytes; {options.Connections} connections, {options.Seconds} s each, after 5 s warm-up");
+        var (bare, search) = await Measure(options, dbPath, baseUrl, averageBytes, paths, http, cacheEntries: 10_000);
+        var (bareCold, cold) = await Measure(options, dbPath, baseUrl, averageBytes, paths, http, cacheEntries: 0);
+
+        Console.WriteLine();
+        Console.WriteLine(bare);
+        Console.WriteLine(search);
+        Console.WriteLine($"search / bare throughput: {search.RequestsPerSecond / bare.RequestsPerSecond:P0} (target ≥ 40 %); search p99 {search.P99Ms:N1} ms (target < 50 ms)");
+        Console.WriteLine();
+        Console.WriteLine("Every request searching (SearchCacheEntries=0), same mix:");
+        Console.WriteLine(bareCold);
+        Console.WriteLine(cold);
+        Console.WriteLine($"search / bare throughput: {cold.RequestsPerSecond / bareCold.RequestsPerSecond:P0}; search p99 {cold.P99Ms:N1} ms");
+        Directory.Delete(work, true);
+        return search.Errors + bare.Errors + cold.Errors + bareCold.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<(WrkResult Bare, WrkResult Search)> Measure(BenchOptions options, string dbPath, string baseUrl, int bodyBytes,
+        List<string> paths, HttpClient http, int cacheEntries)
+    {
+        using var host = StartHost(options, dbPath, baseUrl, bodyBytes, cacheEntries);
+        await WaitReady(http, baseUrl);
+        await Wrk.RunAsync("warm-up", baseUrl, ["/bench/fixed"], options.Connections, 5);
+        var bare = await Wrk.RunAsync("bare endpoint (fixed body)", baseUrl, ["/bench/fixed"], options.Connections, options.Seconds);
+        await Wrk.RunAsync("warm-up", baseUrl, paths, options.Connections, 5);
+        var search = await Wrk.RunAsync(cacheEntries > 0 ? "search with facets" : "search with facets, no cache", baseUrl, paths, options.Connections, options.Seconds);
+        host.Kill(entireProcessTree: true);
+        await host.WaitForExitAsync();
+        return (bare, search);
+    }
+
+    private static Process StartHost(BenchOptions options, string dbPath, string baseUrl, int fixedBodyBytes, int cacheEntries = 0)
+    {
+        var dll = Path.Combine(options.RepoRoot, "src", "Marketplace.Web", "bin", "Release", "net10.0", "Marketplace.Web.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"build the host first: dotnet build -c Release src/Marketplace.Web ({dll})");
+        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" --urls {baseUrl}")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["Database__ConnectionString"] = $"Data Source={dbPath}";
+        psi.Environment["Catalog__Path"] = Path.Combine(options.RepoRoot, "catalog");
+        psi.Environment["Bench__FixedEndpoint"] = "true";
+        psi.Environment["Bench__FixedBodyBytes"] = fixedBodyBytes.ToString();
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["Catalog__SearchCacheEntries"] = cacheEntries.ToString();
+        // One load generator on loopback is one client: lift the per-client API limit for the measurement.
+        psi.Environment["Limits__ApiPerSecond"] = "10000000";
+        psi.Environment["Limits__ApiBurst"] = "10000000";
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReady(HttpClient http, string baseUrl)
+    {
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            try
+            {
+                if ((await http.GetAsync(baseUrl + "/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("the host did not become ready");
+    }
+
+    /// <summary>Clones of the seed offerings with varied vendor, Leistung, Länder, Reifegrad and price; 50 offerings a vendor.</summary>
+    public static CatalogSnapshot Generate(CatalogSnapshot seed, int count)
+    {
+        var random = new Random(42);
+        var vendors = Enumerable.Range(0, Math.Max(1, count / 50)).Select(v =>
+        {
+            var template = seed.Vendors[v % seed.Vendors.Count];
+            var id = $"bench-vendor-{v:0000}";
+            return new Loaded<VendorDescriptor>(template.Value with { Id = id, Name = $"{template.Value.Name} {v}" }, id, id);
+        }).ToList();
+        var abbreviations = seed.Laender.Select(l => l.Value.Abbreviation).ToList();
+        var offerings = Enumerable.Range(0, count).Select(i =>
+        {
+            var template = seed.Offerings[i % seed.Offerings.Count].Value;
+            var id = $"bench-{i:00000}";
+            var leistungen = template.Leistungen.Concat(random.Next(4) == 0 ? [seed.Leistungen[random.Next(seed.Leistungen.Count)].Value.OzgId] : [])
+                .Distinct().ToList();
+            IReadOnlyList<string> laender = random.Next(3) == 0 ? abbreviations.OrderBy(_ => random.Next()).Take(1 + random.Next(4)).ToList() : ["*"];
+            var plans = template.Plans.Select(p => p with
+            {
+                StandardPackage = p.StandardPackage with { ListValueCentsPerMonth = p.StandardPackage.ListValueCentsPerMonth + random.Next(0, 50_000) },
+            }).ToList();
+            var offering = template with
+            {
+                Id = id, Name = $"{template.Name} {i}", Vendor = vendors[i % vendors.Count].Value.Id, Leistungen = leistungen, Laender = laender,
+                Reifegrad = 2 + random.Next(3), Plans = plans,
+            };
+            return new Loaded<OfferingDescriptor>(offering, id, id);
+        }).ToList();
+        return seed with { Vendors = seed.Vendors.Concat(vendors).ToList(), Offerings = offerings };
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Marketplace.Catalog.Api;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Catalog.Search;
+
+/// <summary>
+/// The serialised answers of recent searches, keyed by catalogue revision and canonical query. Catalogue
+/// traffic repeats itself (the same Leistung, the same Land filter), and an answer is a pure function of
+/// revision and query, so a repeat costs a lookup instead of a search and a serialisation. Bounded; a new
+/// revision makes every old key unreachable and they age out.
+/// </summary>
+public sealed class SearchResponseCache : IDisposable
+{
+    private readonly MemoryCache? _cache;
+
+    public SearchResponseCache(IOptions<CatalogOptions> options)
+    {
+        if (options.Value.SearchCacheEntries > 0)
+            _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SearchCacheEntries });
+    }
+
+    public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request)
+    {
+        if (_cache is null) return Serialize(index.Search(request));
+        var key = (index.Revision, canonicalQuery);
+        if (_cache.TryGetValue(key, out byte[]? cached)) return cached!;
+        var bytes = Serialize(index.Search(request));
+        _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        return bytes;
+    }
+
+    private static byte[] Serialize(SearchResult result) => JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult);
+
+    public void Dispose() => _cache?.Dispose();
+}
