@@ -36,6 +36,7 @@ public static class MarketplaceHost
             k.AddServerHeader = false;
         });
 
+        builder.AddMarketplaceTelemetry();
         services.AddMarketplaceStorage(builder.Configuration);
         services.AddAudit(builder.Configuration);
         services.AddCatalog(builder.Configuration);
@@ -117,6 +118,8 @@ public static class MarketplaceHost
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
 
+        // Scraped from inside the cluster; operators restrict /metrics at the ingress.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
