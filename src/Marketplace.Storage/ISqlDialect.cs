@@ -27,6 +27,12 @@ public interface ISqlDialect
     string ClaimTrailingClause { get; }
 
     /// <summary>
+    /// "column {InList("ids")}" matches any value of the list parameter @ids. Dapper expands a list into one parameter per
+    /// value (IN (@ids1, @ids2, ...)) except on PostgreSQL, where it binds the list as one array: "= ANY(@ids)".
+    /// </summary>
+    string InList(string parameter);
+
+    /// <summary>
     /// Hint placed after the table name in a SELECT that locks the rows it reads until the transaction ends (SQL Server).
     /// <see cref="RowLock.Share"/> readers exclude a writer but not each other; <see cref="RowLock.Update"/> excludes both.
     /// </summary>
@@ -131,6 +137,7 @@ public sealed class SqliteDialect : ISqlDialect
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({DialectText.Parameters(columns)}) RETURNING {idColumn}";
     public string ClaimTableHint => "";
     public string ClaimTrailingClause => "";
+    public string InList(string parameter) => $"IN @{parameter}";
     // The one writer holds the database from BEGIN IMMEDIATE on: nothing to lock row by row.
     public string LockTableHint(RowLock mode) => "";
     public string LockTrailingClause(RowLock mode) => "";
@@ -154,6 +161,7 @@ public sealed class PostgresDialect : ISqlDialect
         new SqliteDialect().InsertReturning(table, columns, idColumn);
     public string ClaimTableHint => "";
     public string ClaimTrailingClause => "FOR UPDATE SKIP LOCKED";
+    public string InList(string parameter) => $"= ANY(@{parameter})";
     public string LockTableHint(RowLock mode) => "";
     public string LockTrailingClause(RowLock mode) => mode == RowLock.Share ? "FOR SHARE" : "FOR UPDATE";
 
@@ -190,6 +198,7 @@ public sealed class SqlServerDialect : ISqlDialect
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} VALUES ({DialectText.Parameters(columns)})";
     public string ClaimTableHint => "WITH (UPDLOCK, READPAST, ROWLOCK)";
     public string ClaimTrailingClause => "";
+    public string InList(string parameter) => $"IN @{parameter}";
     public string LockTableHint(RowLock mode) => mode == RowLock.Share ? "WITH (HOLDLOCK, ROWLOCK)" : "WITH (UPDLOCK, HOLDLOCK, ROWLOCK)";
     public string LockTrailingClause(RowLock mode) => "";
 

@@ -97,6 +97,18 @@ public class SqlDialectTests
                 $"SELECT id FROM themenfelder {d.LockTableHint(mode)} WHERE id = 't' {d.LockTrailingClause(mode)}", transaction: tx), Is.EqualTo("t"));
     }
 
+    [TestCaseSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+    public async Task In_list_matches_the_values_of_a_list_parameter(DatabaseEngine engine)
+    {
+        await using var db = await TestDatabase.CreateAsync(engine);
+        await using var c = await db.Database.OpenAsync();
+        await c.ExecuteAsync("INSERT INTO themenfelder (id, name, name_en, content_hash) VALUES (@id, @id, @id, 'h')",
+            Enumerable.Range(0, 5).Select(i => new { id = $"t{i}" }));
+        var found = await c.QueryAsync<string>(
+            $"SELECT id FROM themenfelder WHERE id {db.Database.Dialect.InList("ids")} ORDER BY id", new { ids = new[] { "t1", "t3", "x" } });
+        Assert.That(found, Is.EqualTo(new[] { "t1", "t3" }));
+    }
+
     private static BulkColumn[] Themenfelder(int n)
     {
         var ids = Enumerable.Range(0, n).Select(i => $"t{i}").ToArray();
@@ -128,6 +140,8 @@ public class SqlDialectTests
             d.InsertReturning("probe", ["name"], "id"),
             $"SELECT TOP (10) id FROM themenfelder {d.ClaimTableHint} ORDER BY id",
             $"SELECT id FROM themenfelder {d.LockTableHint(RowLock.Share)} WHERE id = @id",
+            // Dapper expands the list parameter before the statement reaches the server.
+            $"SELECT id FROM themenfelder WHERE id {d.InList("ids")}".Replace("@ids", "(@ids1, @ids2)"),
             $"SELECT id FROM themenfelder {d.LockTableHint(RowLock.Update)} WHERE id = @id",
             .. d.InsertIgnoringDuplicates("themenfelder", Themenfelder(3), ["id"], "id").Select(s => s.Sql),
             .. d.InsertIgnoringDuplicates("themenfelder", Themenfelder(3), ["id"], null).Select(s => s.Sql),
