@@ -3,14 +3,14 @@ namespace Marketplace.Billing.Invoices;
 /// <summary>An invoice as stored. Amounts in cents; BuyerJson/SellerJson are frozen when it is finalized.</summary>
 public sealed record Invoice(
     string Id, string Number, string MunicipalityAgs, string Period, string BillingRunId, string State, string Currency,
-    long NetCents, int VatRateBasisPoints, long VatCents, long GrossCents, string PeriodStart, string PeriodEnd, string? PaymentChannel,
+    long NetCents, long VatRateBasisPoints, long VatCents, long GrossCents, string PeriodStart, string PeriodEnd, string? PaymentChannel,
     string? IssueDate, string? DueDate, string? BuyerJson, string? SellerJson, string? StripeInvoiceId, string? StripePushedAt,
     string? PaymentFailure, string CreatedAt, string UpdatedAt);
 
 /// <summary>One line: which subscription and offering, which extra (add-on, metered dimension or setup fee), how much of it, at what price, for which days.</summary>
 public sealed record InvoiceLine(
-    string InvoiceId, int LineNo, string Kind, string SubscriptionId, string OfferingId, string OfferingName, string PlanId, string ExtraId,
-    string ExtraName, int? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, string ServiceFrom, string ServiceTo);
+    string InvoiceId, long LineNo, string Kind, string SubscriptionId, string OfferingId, string OfferingName, string PlanId, string ExtraId,
+    string ExtraName, long? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, string ServiceFrom, string ServiceTo);
 
 /// <summary>An invoice with its lines.</summary>
 public sealed record InvoiceDocument(Invoice Invoice, IReadOnlyList<InvoiceLine> Lines);

@@ -33,11 +33,11 @@ public static class Money
         DivideRounded((Int128)quantity * unitPriceCents, priceBase);
 
     /// <summary>VAT on a net amount at a rate in basis points (1900 = 19 %), rounded to whole cents.</summary>
-    public static long Vat(long netCents, int rateBasisPoints) => DivideRounded((Int128)netCents * rateBasisPoints, 10_000);
+    public static long Vat(long netCents, long rateBasisPoints) => DivideRounded((Int128)netCents * rateBasisPoints, 10_000);
 
     /// <summary>Cents as a decimal amount with two places and a point ("1234.50"), as XML and Stripe expect.</summary>
     public static string Decimal(long cents) => (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>A rate in basis points as a percentage ("19", "7.5").</summary>
-    public static string Percent(int basisPoints) => (basisPoints / 100m).ToString("0.##", CultureInfo.InvariantCulture);
+    public static string Percent(long basisPoints) => (basisPoints / 100m).ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -7,9 +7,30 @@ namespace Marketplace.Billing.Pricing;
 public static class PriceCatalog
 {
     private sealed record PlanRow(string OfferingId, string PlanId, string Funder, long ListValueCentsPerMonth);
-    private sealed record ExtraRow(string OfferingId, string PlanId, string ExtraId, string Kind, string Name, string? BillingInterval,
-        long? PriceCents, string? Unit, long? IncludedPerMonth);
-    private sealed record TierRow(string OfferingId, string PlanId, string ExtraId, int TierNo, long? UpTo, long UnitPriceCents);
+    // Classes, not positional records: the engines hand back integer columns as Int32 or Int64, and Dapper converts
+    // only when it sets properties.
+    private sealed class ExtraRow
+    {
+        public string OfferingId { get; init; } = "";
+        public string PlanId { get; init; } = "";
+        public string ExtraId { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string? BillingInterval { get; init; }
+        public long? PriceCents { get; init; }
+        public string? Unit { get; init; }
+        public long? IncludedPerMonth { get; init; }
+    }
+
+    private sealed class TierRow
+    {
+        public string OfferingId { get; init; } = "";
+        public string PlanId { get; init; } = "";
+        public string ExtraId { get; init; } = "";
+        public int TierNo { get; init; }
+        public long? UpTo { get; init; }
+        public long UnitPriceCents { get; init; }
+    }
 
     public static async Task<IReadOnlyDictionary<(string OfferingId, string PlanId), PlanPrice>> LoadAsync(
         DbConnection c, DbTransaction? tx, CancellationToken ct = default)

@@ -12,7 +12,7 @@ namespace Marketplace.Billing.Runs;
 
 /// <summary>A billing run as stored: its month, who started it, and what it invoiced.</summary>
 public sealed record BillingRun(
-    string Id, string Period, string StartedAt, string CompletedAt, string ActorUserId, int InvoiceCount, long NetCents, long VatCents, long GrossCents);
+    string Id, string Period, string StartedAt, string CompletedAt, string ActorUserId, long InvoiceCount, long NetCents, long VatCents, long GrossCents);
 
 /// <summary>The outcome of one run: the run, and how many municipalities had an invoice for the month already.</summary>
 public sealed record BillingRunResult(BillingRun Run, int InvoicesAlreadyPresent, IReadOnlyList<string> Problems);
@@ -25,8 +25,27 @@ public sealed record BillingRunResult(BillingRun Run, int InvoicesAlreadyPresent
 public sealed class BillingRunService(
     Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillingRunService> logger)
 {
-    private sealed record PeriodRow(string SubscriptionId, string MunicipalityAgs, string OfferingId, string OfferingName, int Seq,
-        string PlanId, string AddonIds, string ValidFrom, string? ValidTo);
+    // Classes where a column is computed (CAST, SUM): SQLite types such a column by its values, PostgreSQL by the expression,
+    // and Dapper converts between them only when it sets properties.
+    private sealed class PeriodRow
+    {
+        public string SubscriptionId { get; init; } = "";
+        public string MunicipalityAgs { get; init; } = "";
+        public string OfferingId { get; init; } = "";
+        public string OfferingName { get; init; } = "";
+        public int Seq { get; init; }
+        public string PlanId { get; init; } = "";
+        public string AddonIds { get; init; } = "";
+        public string ValidFrom { get; init; } = "";
+        public string? ValidTo { get; init; }
+    }
+
+    private sealed class UsageRow
+    {
+        public string SubscriptionId { get; init; } = "";
+        public string Dimension { get; init; } = "";
+        public long Quantity { get; init; }
+    }
     private sealed record FeeRow(string SubscriptionId, string MunicipalityAgs, string OfferingId, string OfferingName, string PlanId, string ExtraId, string DueAt);
 
     public async Task<BillingRunResult> RunAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
@@ -86,7 +105,8 @@ public sealed class BillingRunService(
         var periods = (await c.QueryAsync<PeriodRow>(new CommandDefinition(BillingSql.PeriodsOverlapping, bounds, tx, cancellationToken: ct)))
             .Select(p => new SubscriptionPeriod(p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.OfferingName, p.Seq, p.PlanId, p.AddonIds,
                 BillingStore.ParseTimestamp(p.ValidFrom), p.ValidTo is null ? null : BillingStore.ParseTimestamp(p.ValidTo)));
-        var usage = await c.QueryAsync<UsageTotal>(new CommandDefinition(BillingSql.UsageTotals, bounds, tx, cancellationToken: ct));
+        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(BillingSql.UsageTotals, bounds, tx, cancellationToken: ct)))
+            .Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
         var fees = (await c.QueryAsync<FeeRow>(new CommandDefinition(BillingSql.SetupFeesDue, bounds, tx, cancellationToken: ct)))
             .Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, f.OfferingName, f.PlanId, f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
         return new InvoiceCalculator(calendar, prices).Calculate(month, periods, usage, fees);
@@ -111,7 +131,7 @@ public sealed class BillingRunService(
             new("id", Each(w => w.Id)), new("number", Each(w => w.Number)), new("municipality_ags", Each(w => w.Draft.MunicipalityAgs)),
             new("period", Each(_ => month.Period)), new("billing_run_id", Each(_ => run.Id)), new("state", Each(_ => InvoiceStates.Draft)),
             new("currency", Each(_ => Money.Currency)), new("net_cents", EachLong(w => w.Draft.NetCents)),
-            new("vat_rate_basis_points", written.Select(_ => rate).ToArray()), new("vat_cents", EachLong(w => w.VatCents)),
+            new("vat_rate_basis_points", written.Select(_ => (long)rate).ToArray()), new("vat_cents", EachLong(w => w.VatCents)),
             new("gross_cents", EachLong(w => w.Draft.NetCents + w.VatCents)), new("period_start", Each(_ => BillingStore.Date(month.FirstDay))),
             new("period_end", Each(_ => BillingStore.Date(month.LastDay))), new("created_at", Each(_ => now)), new("updated_at", Each(_ => now)),
         ];
@@ -122,10 +142,10 @@ public sealed class BillingRunService(
         long[] LL(Func<DraftLine, long> f) => lines.Select(x => f(x.Line)).ToArray();
         BulkColumn[] lineColumns =
         [
-            new("invoice_id", lines.Select(x => x.Id).ToArray()), new("line_no", lines.Select(x => x.No).ToArray()), new("kind", L(l => l.Kind)),
+            new("invoice_id", lines.Select(x => x.Id).ToArray()), new("line_no", lines.Select(x => (long)x.No).ToArray()), new("kind", L(l => l.Kind)),
             new("subscription_id", L(l => l.SubscriptionId)), new("offering_id", L(l => l.OfferingId)), new("offering_name", L(l => l.OfferingName)),
             new("plan_id", L(l => l.PlanId)), new("extra_id", L(l => l.ExtraId)), new("extra_name", L(l => l.ExtraName)),
-            new("tier_no", lines.Select(x => x.Line.TierNo).ToArray()), new("unit", L(l => l.Unit)), new("quantity", LL(l => l.Quantity)),
+            new("tier_no", lines.Select(x => (long?)x.Line.TierNo).ToArray()), new("unit", L(l => l.Unit)), new("quantity", LL(l => l.Quantity)),
             new("unit_price_cents", LL(l => l.UnitPriceCents)), new("price_base", LL(l => l.PriceBase)), new("amount_cents", LL(l => l.AmountCents)),
             new("service_from", L(l => BillingStore.Date(l.ServiceFrom))), new("service_to", L(l => BillingStore.Date(l.ServiceTo))),
         ];

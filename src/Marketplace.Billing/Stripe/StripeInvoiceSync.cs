@@ -23,7 +23,7 @@ public sealed class StripeInvoiceSync(
 {
     public static string CustomerKey(string ags) => $"mp-customer-{ags}";
     public static string InvoiceKey(string invoiceId) => $"mp-invoice-{invoiceId}";
-    public static string LineKey(string invoiceId, int lineNo) => $"mp-invoice-{invoiceId}-line-{lineNo}";
+    public static string LineKey(string invoiceId, long lineNo) => $"mp-invoice-{invoiceId}-line-{lineNo}";
     public static string VatKey(string invoiceId) => $"mp-invoice-{invoiceId}-vat";
     public static string FinalizeKey(string invoiceId) => $"mp-invoice-{invoiceId}-finalize";
 

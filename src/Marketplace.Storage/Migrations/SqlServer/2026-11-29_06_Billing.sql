@@ -1,6 +1,6 @@
 -- Billing of extras: billing accounts, usage events, billing periods and runs, invoices with their lines,
 -- and the Stripe events already processed. Timestamps are ISO-8601 UTC text like the subscriptions tables;
--- periods are 'YYYY-MM' (calendar months in Europe/Berlin); dates are 'YYYY-MM-DD'. Money is int euro cents.
+-- periods are 'YYYY-MM' (calendar months in Europe/Berlin); dates are 'YYYY-MM-DD'. Money is bigint euro cents.
 -- Where the municipality receives its invoices and how it pays: 'xrechnung' (Leitweg-ID required) or 'stripe'.
 CREATE TABLE billing_accounts (
     municipality_ags nvarchar(100) NOT NULL PRIMARY KEY REFERENCES municipalities (ags),
@@ -42,7 +42,7 @@ CREATE TABLE billing_runs (
     started_at nvarchar(100) NOT NULL,
     completed_at nvarchar(100) NOT NULL,
     actor_user_id nvarchar(100) NOT NULL,
-    invoice_count int NOT NULL,
+    invoice_count bigint NOT NULL,
     net_cents bigint NOT NULL,
     vat_cents bigint NOT NULL,
     gross_cents bigint NOT NULL
@@ -59,7 +59,7 @@ CREATE TABLE invoices (
     state nvarchar(100) NOT NULL,
     currency nvarchar(100) NOT NULL,
     net_cents bigint NOT NULL,
-    vat_rate_basis_points int NOT NULL,
+    vat_rate_basis_points bigint NOT NULL,
     vat_cents bigint NOT NULL,
     gross_cents bigint NOT NULL,
     period_start nvarchar(100) NOT NULL,
@@ -79,10 +79,10 @@ CREATE TABLE invoices (
 );
 CREATE INDEX ix_invoices_period ON invoices (period, state);
 CREATE INDEX ix_invoices_stripe ON invoices (stripe_invoice_id);
--- amount_cents = quantity * unit_price_cents / price_base, rounded half away from zero (see Money.Prorate).
+-- Every integer column is 64-bit so that all engines hand back the same type. amount_cents = quantity * unit_price_cents / price_base, rounded half away from zero (see Money.LineAmount).
 CREATE TABLE invoice_lines (
     invoice_id nvarchar(100) NOT NULL REFERENCES invoices (id),
-    line_no int NOT NULL,
+    line_no bigint NOT NULL,
     kind nvarchar(100) NOT NULL,
     subscription_id nvarchar(100) NOT NULL,
     offering_id nvarchar(100) NOT NULL,
@@ -90,7 +90,7 @@ CREATE TABLE invoice_lines (
     plan_id nvarchar(100) NOT NULL,
     extra_id nvarchar(100) NOT NULL,
     extra_name nvarchar(400) NOT NULL,
-    tier_no int NULL,
+    tier_no bigint NULL,
     unit nvarchar(100) NOT NULL,
     quantity bigint NOT NULL,
     unit_price_cents bigint NOT NULL,

@@ -1,6 +1,6 @@
 -- Billing of extras: billing accounts, usage events, billing periods and runs, invoices with their lines,
 -- and the Stripe events already processed. Timestamps are ISO-8601 UTC TEXT like the subscriptions tables;
--- periods are 'YYYY-MM' (calendar months in Europe/Berlin); dates are 'YYYY-MM-DD'. Money is INTEGER euro cents.
+-- periods are 'YYYY-MM' (calendar months in Europe/Berlin); dates are 'YYYY-MM-DD'. Money is integer euro cents.
 -- Where the municipality receives its invoices and how it pays: 'xrechnung' (Leitweg-ID required) or 'stripe'.
 CREATE TABLE billing_accounts (
     municipality_ags TEXT NOT NULL PRIMARY KEY REFERENCES municipalities (ags),
@@ -79,7 +79,7 @@ CREATE TABLE invoices (
 );
 CREATE INDEX ix_invoices_period ON invoices (period, state);
 CREATE INDEX ix_invoices_stripe ON invoices (stripe_invoice_id);
--- amount_cents = quantity * unit_price_cents / price_base, rounded half away from zero (see Money.Prorate).
+-- Every integer column is 64-bit so that all engines hand back the same type. amount_cents = quantity * unit_price_cents / price_base, rounded half away from zero (see Money.LineAmount).
 CREATE TABLE invoice_lines (
     invoice_id TEXT NOT NULL REFERENCES invoices (id),
     line_no INTEGER NOT NULL,
