@@ -26,13 +26,13 @@ internal static class BillingSql
 
     /// <summary>The vendor's subscriptions among the batch's, with their billable history and the offering's metered dimensions.</summary>
     public static string IngestionLookup(ISqlDialect d) => $"""
-        SELECT s.id AS Id, s.offering_id AS OfferingId FROM subscriptions s JOIN offerings o ON o.id = s.offering_id
-        WHERE s.id {d.InList("ids")} AND o.vendor_id = @vendorId;
-        SELECT p.subscription_id AS SubscriptionId, p.plan_id AS PlanId, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
-        FROM subscription_billing_periods p JOIN subscriptions s ON s.id = p.subscription_id JOIN offerings o ON o.id = s.offering_id
-        WHERE p.subscription_id {d.InList("ids")} AND o.vendor_id = @vendorId;
+        SELECT s.id AS Id, s.offering_id AS OfferingId, p.plan_id AS PlanId, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
+        FROM subscriptions s
+        JOIN offerings o ON o.id = s.offering_id AND o.vendor_id = @vendorId
+        LEFT JOIN subscription_billing_periods p ON p.subscription_id = s.id
+        WHERE s.id {d.InList("ids")};
         SELECT e.offering_id AS OfferingId, e.plan_id AS PlanId, e.extra_id AS ExtraId FROM plan_extras e
-        WHERE e.kind = 'metered' AND e.offering_id IN (SELECT s.offering_id FROM subscriptions s WHERE s.id {d.InList("ids")});
+        WHERE e.kind = 'metered' AND e.offering_id IN (SELECT o.id FROM offerings o WHERE o.vendor_id = @vendorId);
         """;
 
     public static string LockPeriods(ISqlDialect d, RowLock mode) =>

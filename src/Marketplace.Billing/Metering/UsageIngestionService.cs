@@ -17,8 +17,8 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
     public const long MaxQuantity = 1_000_000_000;
     public const int MaxIdLength = 100;
 
-    private sealed record SubscriptionRow(string Id, string OfferingId);
-    private sealed record PeriodRow(string SubscriptionId, string PlanId, string ValidFrom, string? ValidTo);
+    private sealed record SubscriptionRow(string Id, string OfferingId, string? PlanId, string? ValidFrom, string? ValidTo);
+    private sealed record Booked(string PlanId, DateTimeOffset From, DateTimeOffset? To);
     private sealed record MeteredRow(string OfferingId, string PlanId, string ExtraId);
     private sealed record Candidate(int Index, UsageEventInput Event, string Period);
 
@@ -39,16 +39,19 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
         await using var tx = await c.BeginTransactionAsync(ct);
         var ids = events.Select(e => e.SubscriptionId).Distinct(StringComparer.Ordinal).ToArray();
         SubscriptionRow[] subscriptions;
-        ILookup<string, PeriodRow> history;
         HashSet<(string, string, string)> metered;
+        // One round trip: the vendor's subscriptions among the batch's with their billable history, and the metered
+        // dimensions of the vendor's plans. Subscriptions of other vendors' offerings do not come back at all.
         await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(
             BillingSql.IngestionLookup(database.Dialect), new { ids, vendorId }, tx, cancellationToken: ct)))
         {
             subscriptions = (await grid.ReadAsync<SubscriptionRow>()).ToArray();
-            history = (await grid.ReadAsync<PeriodRow>()).ToLookup(p => p.SubscriptionId, StringComparer.Ordinal);
             metered = (await grid.ReadAsync<MeteredRow>()).Select(m => (m.OfferingId, m.PlanId, m.ExtraId)).ToHashSet();
         }
-        var offeringOf = subscriptions.ToDictionary(s => s.Id, s => s.OfferingId, StringComparer.Ordinal);
+        var offeringOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var s in subscriptions) offeringOf[s.Id] = s.OfferingId;
+        var history = subscriptions.Where(s => s.PlanId is not null).ToLookup(s => s.Id, s => new Booked(s.PlanId!,
+            BillingStore.ParseTimestamp(s.ValidFrom!), s.ValidTo is null ? null : BillingStore.ParseTimestamp(s.ValidTo)), StringComparer.Ordinal);
 
         var candidates = new List<Candidate>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -98,10 +101,10 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
     }
 
     /// <summary>The plan booked at <paramref name="at"/>, or null when the subscription was not billable then.</summary>
-    private static string? PlanAt(IEnumerable<PeriodRow> rows, DateTimeOffset at)
+    private static string? PlanAt(IEnumerable<Booked> rows, DateTimeOffset at)
     {
         foreach (var r in rows)
-            if (BillingStore.ParseTimestamp(r.ValidFrom) <= at && (r.ValidTo is null || BillingStore.ParseTimestamp(r.ValidTo) > at))
+            if (r.From <= at && (r.To is null || r.To > at))
                 return r.PlanId;
         return null;
     }
