@@ -213,7 +213,7 @@ public static class IdentityModule
 
     private static string ClientAddress(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "-";
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/connect");
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
 
     private static Task Status(HttpResponse response, int status)
     {
