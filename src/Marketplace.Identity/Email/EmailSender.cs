@@ -34,7 +34,11 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
     public async Task SendAsync(string to, string subject, string body, CancellationToken ct = default)
     {
         var o = options.Value;
-        using var message = new MailMessage(o.From, to, subject, body) { BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8 };
+        // Quoted-printable keeps the pickup files readable (links included); UTF-8 for the umlauts.
+        using var message = new MailMessage(o.From, to, subject, body)
+        {
+            BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8, BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
+        };
         using var client = new SmtpClient();
         if (o.PickupDirectory is { Length: > 0 } folder)
         {

@@ -223,7 +223,11 @@ public sealed class UserAdministration(
 
     private static void Check(IdentityResult result, string field)
     {
-        if (!result.Succeeded) throw new ValidationFailedException(new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
+        if (result.Succeeded) return;
+        // Identity names the problem by code: user name and e-mail errors belong to the e-mail field, not to the one asked about.
+        throw new ValidationFailedException(result.Errors
+            .GroupBy(e => e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : field)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
     }
 
     private static JsonObject UserSnapshot(MarketplaceUser user, string role, string? externalProvider, string? invitationId) => new()
