@@ -35,10 +35,7 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Engine", Database.Engine.ToString());
-        builder.UseSetting("Database:ConnectionString", Database.Database.ConnectionString);
-        builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
-        builder.UseSetting("Catalog:SeedOnStart", "true");
+        foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
         builder.UseSetting("Identity:SeedDemoData", "true");
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
