@@ -79,5 +79,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return db;
     }
 
+    /// <summary>The host settings that put the in-memory app on this database with the repo's catalogue seeded at start.</summary>
+    public IReadOnlyDictionary<string, string> HostSettings() => new Dictionary<string, string>
+    {
+        ["Database:Engine"] = Engine.ToString(),
+        ["Database:ConnectionString"] = Database.ConnectionString,
+        ["Catalog:Path"] = RepoPaths.Catalog,
+        ["Catalog:SeedOnStart"] = "true",
+    };
+
     public ValueTask DisposeAsync() => new(_drop());
 }

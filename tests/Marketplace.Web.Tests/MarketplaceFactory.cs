@@ -21,10 +21,7 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Engine", Database.Engine.ToString());
-        builder.UseSetting("Database:ConnectionString", Database.Database.ConnectionString);
-        builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
-        builder.UseSetting("Catalog:SeedOnStart", "true");
+        foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
     }
 

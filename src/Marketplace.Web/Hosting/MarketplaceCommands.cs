@@ -6,7 +6,7 @@ namespace Marketplace.Web.Hosting;
 /// <summary>The host's one-shot commands, for operators and deployment jobs.</summary>
 public static class MarketplaceCommands
 {
-    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities"];
+    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "identity-schema"];
 
     public static (string? Command, string[] CommandArgs, string[] HostArgs) Split(string[] args)
     {
@@ -17,6 +17,17 @@ public static class MarketplaceCommands
 
     public static async Task<int> RunAsync(WebApplication app, string command, string[] args)
     {
+        if (command == "identity-schema")
+        {
+            // Prints the generated store DDL that ends Migrations/<Engine>/2026-11-29_04_Identity.sql (see IdentityStoreSchema).
+            if (args.Length != 1 || !Enum.TryParse<DatabaseEngine>(args[0], out var engine))
+            {
+                Console.Error.WriteLine("usage: identity-schema Sqlite|Postgres|SqlServer");
+                return 2;
+            }
+            Console.Write(Marketplace.Identity.Stores.IdentityStoreSchema.CreateScript(engine));
+            return 0;
+        }
         var database = app.Services.GetRequiredService<Database>();
         var seeder = app.Services.GetRequiredService<CatalogSeeder>();
         try

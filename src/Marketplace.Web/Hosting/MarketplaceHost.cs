@@ -6,6 +6,9 @@ using Marketplace.Billing.Api;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
 using Marketplace.Catalog.Search;
+using Marketplace.Identity;
+using Marketplace.Identity.Access;
+using Marketplace.Identity.Api;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,6 +46,7 @@ public static class MarketplaceHost
         services.AddAudit(builder.Configuration);
         services.AddCatalog(builder.Configuration);
         services.AddBilling(builder.Configuration);
+        services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 
@@ -55,7 +59,20 @@ public static class MarketplaceHost
         // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddRazorPages().AddViewLocalization().AddDataAnnotationsLocalization();
+        services.AddRazorPages(o =>
+        {
+            // Every page declares who may see it; the endpoint test fails on any that does not.
+            var c = o.Conventions;
+            foreach (var page in new[] { "/Index", "/Fehler", "/Sprache" }) c.AllowAnonymousToPage(page);
+            c.AllowAnonymousToFolder("/Angebote");
+            c.AllowAnonymousToFolder("/Leistungen");
+            c.AuthorizeFolder("/Konto", Policies.Authenticated);
+            foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor", "/Konto/Einladung", "/Konto/Extern", "/Konto/KeinZugriff" })
+                c.AllowAnonymousToPage(page);
+            c.AddPageApplicationModelConvention("/Konto/Anmelden", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
+            c.AddPageApplicationModelConvention("/Konto/ZweiterFaktor", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
+            c.AuthorizeFolder("/Organisation", Policies.Authenticated);
+        }).AddViewLocalization().AddDataAnnotationsLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
@@ -66,7 +83,6 @@ public static class MarketplaceHost
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
             Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." }));
-        services.AddAuthorization();
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -94,6 +110,7 @@ public static class MarketplaceHost
             Migrator.Run(database, app.Logger);
         if (app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.SeedOnStart)
             await app.Services.GetRequiredService<CatalogSeeder>().SeedAsync();
+        await IdentityBootstrap.RunAsync(app.Services);
         await app.Services.GetRequiredService<CatalogSearchService>().RefreshAsync();
 
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -108,14 +125,14 @@ public static class MarketplaceHost
     {
         app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health"),
-            api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(ctx => !(ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health")),
+        app.UseWhen(IsMachineFacing, api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(ctx => !IsMachineFacing(ctx),
             pages => pages.UseExceptionHandler("/Fehler").UseStatusCodePagesWithReExecute("/Fehler", "?code={0}"));
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseRouting();
         app.UseRateLimiter();
+        app.UseAuthentication();
         app.UseAuthorization();
 
         app.UseSwagger();
@@ -127,11 +144,17 @@ public static class MarketplaceHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
         app.MapBillingApi();
+        app.MapIdentityApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();
         app.MapRazorPages();
     }
+
+    /// <summary>Paths answered to programs (JSON problem details), not to people (error pages).</summary>
+    private static bool IsMachineFacing(HttpContext ctx) =>
+        ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health")
+        || ctx.Request.Path.StartsWithSegments("/connect") || ctx.Request.Path.StartsWithSegments("/.well-known");
 }
 
 /// <summary>Only for benchmarks (Bench:FixedEndpoint=true): a fixed body of the size of a search answer, the baseline a search is compared with.</summary>

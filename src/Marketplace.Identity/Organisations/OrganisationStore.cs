@@ -1,0 +1,183 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Identity.Access;
+using Marketplace.Storage;
+
+namespace Marketplace.Identity.Organisations;
+
+/// <summary>Reads and changes organisations (Dapper); every change appends its audit entry in the same transaction.</summary>
+public sealed partial class OrganisationStore(Database database, AuditTrail audit, TimeProvider clock)
+{
+    public static readonly string[] BundlerTypes = ["land", "it-dienstleister"];
+
+    public async Task<Organisation?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Organisation>(new CommandDefinition(IdentitySql.OrganisationById, new { id }, cancellationToken: ct));
+    }
+
+    public async Task<Organisation?> GetByAgsAsync(string ags, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Organisation>(new CommandDefinition(IdentitySql.OrganisationByAgs, new { ags }, cancellationToken: ct));
+    }
+
+    public async Task<Organisation?> GetByVendorAsync(string vendorId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Organisation>(new CommandDefinition(IdentitySql.OrganisationByVendor, new { vendorId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Organisation>> ListAsync(string? kind = null, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var sql = kind is null ? IdentitySql.AllOrganisations : IdentitySql.OrganisationsOfKind;
+        return (await c.QueryAsync<Organisation>(new CommandDefinition(sql, new { kind }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<IReadOnlyList<OrganisationContact>> ContactsAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<OrganisationContact>(new CommandDefinition(IdentitySql.ContactsOf, new { id }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Registers an organisation after checking what its kind requires; the AGS and vendor id must exist in the catalogue data.</summary>
+    public async Task<Organisation> CreateAsync(NewOrganisation n, Actor actor, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var now = AuditTrail.Timestamp(clock.GetUtcNow());
+        var org = new Organisation { Kind = n.Kind, Name = n.Name?.Trim() ?? "", CreatedAt = now, UpdatedAt = now };
+        switch (n.Kind)
+        {
+            case OrganisationKinds.Municipality:
+                var municipality = n.MunicipalityAgs is null ? null : await c.QuerySingleOrDefaultAsync<CatalogueFacts>(
+                    IdentitySql.MunicipalityFacts, new { ags = n.MunicipalityAgs }, tx);
+                if (municipality is null) { errors["municipalityAgs"] = ["Unknown AGS: no such municipality."]; break; }
+                if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByAgs, new { ags = n.MunicipalityAgs }, tx) is not null)
+                    errors["municipalityAgs"] = ["This municipality is already registered."];
+                if (n.Billing is { } b) AddBillingErrors(b, errors);
+                org = org with
+                {
+                    Id = n.Id ?? $"municipality-{n.MunicipalityAgs}", MunicipalityAgs = n.MunicipalityAgs, LandCode = municipality.LandCode,
+                    Name = org.Name.Length > 0 ? org.Name : municipality.Name,
+                    LeitwegId = n.Billing?.LeitwegId, BillingRecipient = n.Billing?.Recipient, BillingStreet = n.Billing?.Street,
+                    BillingPostalCode = n.Billing?.PostalCode, BillingCity = n.Billing?.City,
+                };
+                break;
+            case OrganisationKinds.Vendor:
+                var vendor = n.VendorId is null ? null : await c.QuerySingleOrDefaultAsync<CatalogueFacts>(
+                    IdentitySql.VendorFacts, new { vendorId = n.VendorId }, tx);
+                if (vendor is null) { errors["vendorId"] = ["Unknown vendor: no such vendor in the catalogue."]; break; }
+                if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByVendor, new { vendorId = n.VendorId }, tx) is not null)
+                    errors["vendorId"] = ["This vendor is already registered."];
+                org = org with
+                {
+                    Id = n.Id ?? $"vendor-{n.VendorId}", VendorId = n.VendorId, Name = org.Name.Length > 0 ? org.Name : vendor.Name,
+                    LegalName = n.LegalName ?? vendor.Name, VatId = n.VatId ?? vendor.VatId, TaxNumber = n.TaxNumber,
+                };
+                if (org.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = ["A German VAT id is DE followed by nine digits."];
+                break;
+            case OrganisationKinds.Bundler:
+                if (n.BundlerType is null || !BundlerTypes.Contains(n.BundlerType)) errors["bundlerType"] = ["Either land or it-dienstleister."];
+                if (n.LandCode is not null && await c.ExecuteScalarAsync<long>(IdentitySql.LandExists, new { code = n.LandCode }, tx) == 0)
+                    errors["landCode"] = ["Unknown Land code."];
+                if (n.BundlerType == "land" && n.LandCode is null) errors["landCode"] = ["A Land acting as bundler names its Land code."];
+                org = org with { Id = n.Id ?? $"bundler-{Guid.NewGuid():N}"[..20], BundlerType = n.BundlerType, LandCode = n.LandCode };
+                break;
+            case OrganisationKinds.Platform:
+                org = org with { Id = n.Id ?? $"platform-{Guid.NewGuid():N}"[..21] };
+                break;
+            default:
+                errors["kind"] = [$"One of {string.Join(", ", OrganisationKinds.All)}."];
+                break;
+        }
+        if (org.Name.Length == 0 && !errors.ContainsKey("kind") && !errors.ContainsKey("municipalityAgs") && !errors.ContainsKey("vendorId"))
+            errors["name"] = ["A name is required."];
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+
+        await c.ExecuteAsync(IdentitySql.InsertOrganisation, org, tx);
+        await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "organisation.created", "organisation", org.Id,
+            null, JsonSerializer.SerializeToNode(org)));
+        await tx.CommitAsync(ct);
+        return org;
+    }
+
+    /// <summary>Sets a municipality's Leitweg-ID and invoice address.</summary>
+    public async Task<Organisation> UpdateBillingAsync(string organisationId, BillingDetails billing, Actor actor, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddBillingErrors(billing, errors);
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return await ChangeAsync(organisationId, "organisation.billing-changed", actor, async (c, tx, now) =>
+            await c.ExecuteAsync(IdentitySql.UpdateBilling, new
+            {
+                id = organisationId, billing.LeitwegId, billing.Recipient, billing.Street, billing.PostalCode, billing.City, now,
+            }, tx), ct);
+    }
+
+    /// <summary>Sets a vendor's legal name, VAT id or tax number and its contacts.</summary>
+    public async Task<Organisation> UpdateVendorDetailsAsync(string organisationId, VendorDetails details, Actor actor, CancellationToken ct = default)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(details.LegalName)) errors["legalName"] = ["The legal name is required."];
+        if (string.IsNullOrWhiteSpace(details.VatId) && string.IsNullOrWhiteSpace(details.TaxNumber)) errors["vatId"] = ["A VAT id or a tax number is required."];
+        else if (details.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = ["A German VAT id is DE followed by nine digits."];
+        for (var i = 0; i < details.Contacts.Count; i++)
+            if (string.IsNullOrWhiteSpace(details.Contacts[i].Name) || !details.Contacts[i].Email.Contains('@'))
+                errors[$"contacts[{i}]"] = ["A contact needs a name and an e-mail address."];
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return await ChangeAsync(organisationId, "organisation.vendor-details-changed", actor, async (c, tx, now) =>
+        {
+            await c.ExecuteAsync(IdentitySql.UpdateVendorDetails, new { id = organisationId, details.LegalName, details.VatId, details.TaxNumber, now }, tx);
+            await c.ExecuteAsync(IdentitySql.DeleteContacts, new { id = organisationId }, tx);
+            var position = 0;
+            foreach (var contact in details.Contacts)
+                await c.ExecuteAsync(IdentitySql.InsertContact, new { id = organisationId, position = position++, contact.Role, contact.Name, contact.Email, contact.Phone }, tx);
+        }, ct);
+    }
+
+    private async Task<Organisation> ChangeAsync(string organisationId, string action, Actor actor, Func<DbConnection, DbTransaction, string, Task> change, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var before = await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationById, new { id = organisationId }, tx)
+                     ?? throw new KeyNotFoundException(organisationId);
+        await change(c, tx, AuditTrail.Timestamp(clock.GetUtcNow()));
+        var after = await c.QuerySingleAsync<Organisation>(IdentitySql.OrganisationById, new { id = organisationId }, tx);
+        await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, action, "organisation", organisationId,
+            JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
+        await tx.CommitAsync(ct);
+        return after;
+    }
+
+    private static void AddBillingErrors(BillingDetails b, Dictionary<string, string[]> errors)
+    {
+        if (!LeitwegIdPattern().IsMatch(b.LeitwegId ?? "")) errors["leitwegId"] = ["A Leitweg-ID looks like 09162000-0001-12 (Grobadressierung, optional Feinadressierung, Prüfziffer)."];
+        if (string.IsNullOrWhiteSpace(b.Recipient)) errors["recipient"] = ["The invoice recipient is required."];
+        if (string.IsNullOrWhiteSpace(b.Street)) errors["street"] = ["The street is required."];
+        if (!PostalCodePattern().IsMatch(b.PostalCode ?? "")) errors["postalCode"] = ["A German postal code has five digits."];
+        if (string.IsNullOrWhiteSpace(b.City)) errors["city"] = ["The city is required."];
+    }
+
+    private sealed record CatalogueFacts
+    {
+        public string Name { get; init; } = "";
+        public string LandCode { get; init; } = "";
+        public string VatId { get; init; } = "";
+    }
+
+    // Leitweg-ID (KoSIT): Grobadressierung of 2-12 digits, optional Feinadressierung of up to 30 alphanumerics, two check digits.
+    [GeneratedRegex(@"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")]
+    private static partial Regex LeitwegIdPattern();
+
+    [GeneratedRegex(@"^DE\d{9}$")]
+    private static partial Regex VatIdPattern();
+
+    [GeneratedRegex(@"^\d{5}$")]
+    private static partial Regex PostalCodePattern();
+}

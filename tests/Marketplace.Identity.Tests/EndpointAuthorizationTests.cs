@@ -1,0 +1,63 @@
+using Marketplace.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Marketplace.Identity.Tests;
+
+/// <summary>Every endpoint of the app declares who may call it; anonymous access is limited to an explicit allow-list.</summary>
+public class EndpointAuthorizationTests
+{
+    /// <summary>Route patterns (API, OpenID Connect, health) and page routes that anyone may reach.</summary>
+    public static readonly string[] AnonymousAllowList =
+    [
+        // Public catalogue reads
+        "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen", "/api/v1/leistungen/{key}",
+        // Operations (the benchmark endpoint, mapped only when configured, is anonymous too)
+        "/health/live", "/health/ready", "/metrics",
+        // OpenID Connect: the endpoints authenticate the client or redirect to sign-in themselves
+        "/connect/authorize", "/connect/token", "/connect/logout", "/connect/userinfo",
+        // Public pages and the sign-in steps
+        "", "Index", "Fehler", "Sprache", "angebote", "angebote/{id}", "leistungen", "leistungen/{key}",
+        "konto/anmelden", "konto/zweiter-faktor", "konto/einladung", "konto/extern", "konto/kein-zugriff",
+    ];
+
+    internal static IReadOnlyList<RouteEndpoint> Endpoints(IdentityHost host) =>
+        host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+    internal static string Pattern(RouteEndpoint e) => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/');
+
+    [Test]
+    public async Task Every_endpoint_has_an_authorisation_policy_or_is_allow_listed_as_anonymous()
+    {
+        var host = await SharedHosts.For(DatabaseEngine.Sqlite);
+        var endpoints = Endpoints(host);
+        Assert.That(endpoints, Has.Count.GreaterThan(20));
+        var allowed = AnonymousAllowList.Select(a => "/" + a.TrimStart('/')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+        foreach (var e in endpoints)
+        {
+            var pattern = Pattern(e);
+            var anonymous = e.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var policies = e.Metadata.GetOrderedMetadata<IAuthorizeData>();
+            if (anonymous && !allowed.Contains(pattern)) problems.Add($"{pattern} ({e.DisplayName}) allows anonymous access but is not on the allow-list");
+            if (!anonymous && !policies.Any(p => p.Policy is not null)) problems.Add($"{pattern} ({e.DisplayName}) names no authorisation policy");
+        }
+        // The list stays honest: an entry that matches no endpoint any more is removed.
+        var patterns = endpoints.Select(Pattern).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        problems.AddRange(allowed.Where(a => !patterns.Contains(a)).Select(a => $"{a} is allow-listed but no such endpoint exists"));
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public async Task Anonymous_access_fails_the_check_when_an_endpoint_is_not_on_the_list()
+    {
+        // The check itself can fail: the organisation page is protected and not allow-listed.
+        var host = await SharedHosts.For(DatabaseEngine.Sqlite);
+        var page = Endpoints(host).Single(e => Pattern(e) == "/organisation");
+        Assert.That(page.Metadata.GetMetadata<IAllowAnonymous>(), Is.Null);
+        Assert.That(page.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(p => p.Policy), Does.Contain(Access.Policies.Authenticated));
+        Assert.That(AnonymousAllowList, Does.Not.Contain("organisation"));
+    }
+}

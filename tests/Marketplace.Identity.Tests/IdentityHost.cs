@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Marketplace.Identity;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Identity.Tests;
+
+/// <summary>
+/// The real host in memory over HTTPS (secure cookies, OpenIddict's transport rule), on a database of one engine, with the
+/// catalogue and the demo organisations and accounts seeded. Can be restarted on the same database.
+/// </summary>
+public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public static readonly Uri BaseAddress = new("https://localhost");
+    private readonly Dictionary<string, HttpClient> _signedIn = [];
+
+    public TestDatabase Database { get; } = database;
+    public string MailFolder { get; } = Directory.CreateTempSubdirectory("marketplace-mail-").FullName;
+
+    public static async Task<IdentityHost> StartAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start(await TestDatabase.CreateAsync(engine, migrate: false), settings);
+
+    /// <summary>A host on an existing database, as after a restart.</summary>
+    public static IdentityHost Start(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var host = new IdentityHost(database, settings ?? new Dictionary<string, string?>());
+        _ = host.Server; // start now: migrations and seeding happen here
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        builder.UseSetting("Identity:SeedDemoData", "true");
+        builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
+        builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
+        builder.UseSetting("Identity:Server:WebClientRedirectUris:0", "https://localhost/callback");
+        builder.UseSetting("Email:PickupDirectory", MailFolder);
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed (tests look at them).</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A client signed in through the login form as this demo account (cached per host).</summary>
+    public async Task<HttpClient> SignedInAsync(string email)
+    {
+        if (_signedIn.TryGetValue(email, out var cached)) return cached;
+        var client = Browser();
+        var response = await PostFormAsync(client, "/konto/anmelden", new() { ["Email"] = email, ["Password"] = DemoSeeder.Password });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), $"login of {email}: {await response.Content.ReadAsStringAsync()}");
+        return _signedIn[email] = client;
+    }
+
+    /// <summary>GETs the form page, takes its antiforgery token and posts the fields, as a browser would.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, Dictionary<string, string> fields, string? handler = null)
+    {
+        var html = await (await client.GetAsync(page)).Content.ReadAsStringAsync();
+        fields["__RequestVerificationToken"] = AntiforgeryToken(html);
+        var url = handler is null ? page : page + (page.Contains('?') ? "&" : "?") + "handler=" + handler;
+        return await client.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
+    public static string AntiforgeryToken(string html)
+    {
+        var match = AntiforgeryPattern().Match(html);
+        Assert.That(match.Success, Is.True, "no antiforgery token in the form");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryPattern();
+
+    /// <summary>Stops the host but keeps the database (for restart tests).</summary>
+    public async Task StopAsync()
+    {
+        foreach (var c in _signedIn.Values) c.Dispose();
+        await base.DisposeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await Database.DisposeAsync();
+        try { Directory.Delete(MailFolder, true); } catch (IOException) { }
+    }
+}
+
+/// <summary>One host per engine, shared by the fixtures that only read or change their own rows.</summary>
+[SetUpFixture]
+public sealed class SharedHosts
+{
+    private static readonly Dictionary<DatabaseEngine, Task<IdentityHost>> Hosts = [];
+    private static readonly Lock Gate = new();
+
+    public static Task<IdentityHost> For(DatabaseEngine engine)
+    {
+        lock (Gate)
+        {
+            if (!Hosts.TryGetValue(engine, out var host)) Hosts[engine] = host = IdentityHost.StartAsync(engine);
+            return host;
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAll()
+    {
+        foreach (var host in Hosts.Values) await (await host).DisposeAsync();
+        Hosts.Clear();
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using Duende.IdentityModel.Client;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Identity.Tests;
+
+/// <summary>Signing and encryption keys (and the Data Protection key ring under them) live in the database, not in the process.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class RestartTests(DatabaseEngine engine)
+{
+    [Test]
+    public async Task A_token_issued_before_a_restart_validates_after_it()
+    {
+        var database = await TestDatabase.CreateAsync(engine, migrate: false);
+        var first = IdentityHost.Start(database);
+        string accessToken, jwks;
+        try
+        {
+            var http = first.CreateClient(new() { BaseAddress = IdentityHost.BaseAddress });
+            var disco = await http.GetDiscoveryDocumentAsync(IdentityHost.BaseAddress.ToString());
+            Assert.That(disco.IsError, Is.False, disco.Error);
+            var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+            {
+                Address = disco.TokenEndpoint, ClientId = "komuna-system", ClientSecret = "komuna-demo-secret-2026", Scope = "marketplace",
+            });
+            Assert.That(token.IsError, Is.False, token.Error);
+            accessToken = token.AccessToken!;
+            jwks = await http.GetStringAsync("/.well-known/jwks");
+        }
+        finally
+        {
+            await first.StopAsync();
+        }
+
+        await using var second = IdentityHost.Start(database);
+        var api = second.CreateClient(new() { BaseAddress = IdentityHost.BaseAddress });
+        Assert.That(await api.GetStringAsync("/.well-known/jwks"), Is.EqualTo(jwks), "the same signing key after the restart");
+        api.SetBearerToken(accessToken);
+        var response = await api.GetAsync("/api/v1/organisations/me");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+}
