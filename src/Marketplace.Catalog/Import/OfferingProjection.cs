@@ -85,7 +85,10 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
     /// </summary>
     public async Task<bool> WriteConformanceAsync(string offeringId, IReadOnlyList<ProjectedConformance> rows)
     {
-        var before = (await c.QueryAsync<ProjectedConformance>(CatalogSql.OfferingConformance, new { id = offeringId }, tx))
+        // Read as a tuple: SQLite hands back the flag as an integer, and Dapper converts only into tuples and setters.
+        var before = (await c.QueryAsync<(string StandardId, string StandardVersion, string Status, bool Required, string? CheckedAt)>(
+                CatalogSql.OfferingConformance, new { id = offeringId }, tx))
+            .Select(r => new ProjectedConformance(r.StandardId, r.StandardVersion, r.Status, r.Required, r.CheckedAt))
             .OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();
         var after = rows.OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();
         if (before.SequenceEqual(after)) return false;
