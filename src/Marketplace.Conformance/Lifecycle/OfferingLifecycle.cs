@@ -151,8 +151,9 @@ public sealed class OfferingLifecycle
             if (head.PublishedVersion is { } previous) await s.SupersedeAsync(offeringId, previous);
             var newHead = head with { PublishedVersion = version, UpdatedAt = s.Now };
             await s.UpdateHeadAsync(head, newHead);
-            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
+            // Projection first: the conformance rows the recomputation writes refer to the offering's catalogue row.
             await s.ProjectAsync(newHead, published, update: head.PublishedVersion is not null);
+            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
             await s.AuditAsync(actor, "offering.published", "offering", offeringId,
                 new { publishedVersion = head.PublishedVersion }, Summary(published));
             return published;
