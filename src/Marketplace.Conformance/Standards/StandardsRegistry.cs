@@ -17,6 +17,12 @@ public sealed class StandardsRegistry
     private readonly ConformanceUnitOfWork _uow;
     private readonly IOptions<CatalogOptions> _catalog;
 
+    /// <summary>An absent check or evidence is left out, as in a file: the schema forbids "check" on an attested criterion.</summary>
+    private static readonly JsonSerializerOptions WithoutNulls = new(DescriptorJson.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     internal StandardsRegistry(ConformanceUnitOfWork uow, IOptions<CatalogOptions> catalog)
     {
         _uow = uow;
@@ -42,7 +48,7 @@ public sealed class StandardsRegistry
                 standard.Description, [version]);
             // JSON is YAML: the version is checked by the same schema as a file in catalog/standards.
             var (parsed, errors) = CatalogLoader.ParseOne<StandardDescriptor>(_catalog.Value.Path, "standard", $"standards/{standardId}",
-                JsonSerializer.Serialize(document, DescriptorJson.Options));
+                JsonSerializer.Serialize(document, WithoutNulls));
             if (parsed is null || errors.Count > 0)
                 throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Version ist ungültig.",
                     errors.Select(e => e with { Field = e.Field.Replace("/versions/0", "") }).ToList());
