@@ -25,7 +25,18 @@ internal static class AuditSql
 
     public const string AllInOrder = $"SELECT {Columns} FROM audit_log ORDER BY seq";
 
-    public static string Filtered(AuditQuery q, ISqlDialect dialect)
+    public static string Filtered(AuditQuery q, ISqlDialect dialect) =>
+        $"SELECT {Columns} FROM audit_log {Where(q)} ORDER BY seq DESC {dialect.Page("limit", "offset")}";
+
+    /// <summary>The next page of an export, oldest first, after a sequence number: appends while exporting neither shift nor repeat rows.</summary>
+    public static string ExportPage(AuditQuery q, ISqlDialect dialect)
+    {
+        var where = Where(q);
+        where = (where.Length == 0 ? "WHERE " : where + " AND ") + "seq > @afterSeq";
+        return $"SELECT {Columns} FROM audit_log {where} ORDER BY seq {dialect.Page("limit", "offset")}";
+    }
+
+    private static string Where(AuditQuery q)
     {
         var where = new List<string>();
         if (q.ObjectType is not null) where.Add("object_type = @objectType");
@@ -35,7 +46,6 @@ internal static class AuditSql
         if (q.Action is not null) where.Add("action = @action");
         if (q.From is not null) where.Add("occurred_at >= @from");
         if (q.To is not null) where.Add("occurred_at < @to");
-        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        return $"SELECT {Columns} FROM audit_log {filter} ORDER BY seq DESC {dialect.Page("limit", "offset")}";
+        return where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
     }
 }

@@ -77,14 +77,32 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var sql = AuditSql.Filtered(query, database.Dialect);
-        return (await c.QueryAsync<AuditRecord>(sql, new
-        {
-            objectType = query.ObjectType, objectId = query.ObjectId, userId = query.UserId, orgId = query.OrganisationId,
-            action = query.Action, from = query.From is { } f ? Timestamp(f) : null, to = query.To is { } t ? Timestamp(t) : null,
-            limit = query.Limit, offset = query.Offset,
-        })).ToList();
+        return (await c.QueryAsync<AuditRecord>(AuditSql.Filtered(query, database.Dialect), Parameters(query, query.Limit, 0))).ToList();
     }
+
+    /// <summary>Every entry the filter matches (its limit and offset are ignored), oldest first, read page by page.</summary>
+    public async IAsyncEnumerable<AuditRecord> ReadAllAsync(AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        const int page = 1000;
+        var sql = AuditSql.ExportPage(query, database.Dialect);
+        var after = 0L;
+        while (true)
+        {
+            List<AuditRecord> rows;
+            await using (var c = await database.OpenAsync(ct))
+                rows = (await c.QueryAsync<AuditRecord>(sql, Parameters(query with { Offset = 0 }, page, after))).ToList();
+            foreach (var r in rows) yield return r;
+            if (rows.Count < page) yield break;
+            after = rows[^1].Seq;
+        }
+    }
+
+    private static object Parameters(AuditQuery query, int limit, long afterSeq) => new
+    {
+        objectType = query.ObjectType, objectId = query.ObjectId, userId = query.UserId, orgId = query.OrganisationId,
+        action = query.Action, from = query.From is { } f ? Timestamp(f) : null, to = query.To is { } t ? Timestamp(t) : null,
+        limit, offset = query.Offset, afterSeq,
+    };
 
     private string HashOf(AuditRecord r)
     {

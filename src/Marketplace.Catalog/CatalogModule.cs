@@ -31,7 +31,7 @@ public static class CatalogModule
 
 /// <summary>Imports catalog/ and, on an empty directory, the sample municipalities shipped with it.</summary>
 public sealed class CatalogSeeder(CatalogImporter catalog, MunicipalityImporter municipalities, IOptions<CatalogOptions> options,
-    Storage.Database database, ILogger<CatalogSeeder> logger)
+    Storage.Database database, ILogger<CatalogSeeder> logger, IEnumerable<ICatalogImportParticipant>? participants = null)
 {
     /// <summary>Imports the catalogue folder; throws with every error listed when a descriptor is invalid.</summary>
     public async Task<ImportReport> ImportCatalogAsync(string? folder = null, CancellationToken ct = default)
@@ -40,7 +40,11 @@ public sealed class CatalogSeeder(CatalogImporter catalog, MunicipalityImporter 
         var loaded = CatalogLoader.Load(path);
         if (!loaded.IsValid)
             throw new CatalogInvalidException(loaded.Errors);
-        var report = await catalog.ImportAsync(loaded.Snapshot!, ct);
+        var steps = (participants ?? []).Select(p => p.Prepare(path, loaded.Snapshot!)).ToList();
+        var errors = steps.SelectMany(s => s.Errors).ToList();
+        if (errors.Count > 0)
+            throw new CatalogInvalidException(errors);
+        var report = await catalog.ImportAsync(loaded.Snapshot!, steps, ct);
         logger.LogInformation("Catalogue imported from {Path}: {Report}", path, report);
         return report;
     }

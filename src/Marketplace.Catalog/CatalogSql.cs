@@ -27,11 +27,34 @@ internal static class CatalogSql
         VALUES (@offering_id, @plan_id, @extra_id, @tier_no, @up_to, @unit_price_cents)
         """;
 
-    /// <summary>Everything the search index and the pages need about every offering, one row each.</summary>
+    public const string InsertConformance = """
+        INSERT INTO offering_conformance (offering_id, standard_id, standard_version, status, required, checked_at)
+        VALUES (@offering_id, @standard_id, @standard_version, @status, @required, @checked_at)
+        """;
+
+    public const string OfferingConformance = """
+        SELECT standard_id AS StandardId, standard_version AS StandardVersion, status AS Status, required AS Required, checked_at AS CheckedAt
+        FROM offering_conformance WHERE offering_id = @id
+        """;
+
+    /// <summary>
+    /// Everything the search index and the pages need about every offering the catalogue shows, one row each.
+    /// Retired offerings stay in the table (subscriptions refer to them) but leave the catalogue. An offering
+    /// without a publication row was imported without the conformance module: version 1, active.
+    /// </summary>
     public const string AllOfferings = """
-        SELECT o.id AS Id, o.vendor_id AS VendorId, v.name AS VendorName, o.document_json AS DocumentJson
+        SELECT o.id AS Id, o.vendor_id AS VendorId, v.name AS VendorName, o.document_json AS DocumentJson,
+               COALESCE(p.version, 1) AS Version, COALESCE(p.lifecycle, 'active') AS Lifecycle
         FROM offerings o JOIN vendors v ON v.id = o.vendor_id
+        LEFT JOIN offering_publication p ON p.offering_id = o.id
+        WHERE p.lifecycle IS NULL OR p.lifecycle <> 'retired'
         ORDER BY o.id
+        """;
+
+    public const string AllConformance = """
+        SELECT offering_id AS OfferingId, standard_id AS StandardId, standard_version AS StandardVersion, status AS Status,
+               required AS Required, checked_at AS CheckedAt
+        FROM offering_conformance ORDER BY offering_id, standard_id
         """;
 
     public const string OfferingById = """

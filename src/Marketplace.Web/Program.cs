@@ -1,6 +1,6 @@
 using Marketplace.Web.Hosting;
 
-// `dotnet run -- migrate | import-catalog [folder] | import-municipalities <file>` runs one command and exits;
+// `dotnet run -- migrate | import-catalog [folder] | import-municipalities <file> | verify-audit` runs one command and exits;
 // without a command the marketplace serves.
 var (command, commandArgs, hostArgs) = MarketplaceCommands.Split(args);
 

@@ -25,7 +25,7 @@ public static class TestCatalogue
     public static CatalogReadModel Build(params OfferingDescriptor[] offerings) => new()
     {
         Revision = 1,
-        Offerings = offerings.Select(o => new CatalogOffering(o, Vendors[o.Vendor].Name)).ToList(),
+        Offerings = offerings.Select(o => new CatalogOffering(o, Vendors[o.Vendor].Name, Checked)).ToList(),
         Leistungen = new Dictionary<string, LeistungInfo>
         {
             ["10001"] = new("10001", "Wohnsitzanmeldung", "Registration of residence", "wohnen", ["umzug"], ["99115001000000"], "Anmelden."),
@@ -52,6 +52,10 @@ public static class TestCatalogue
         Laender = [new("02", "HH", "Hamburg", "Hamburg"), new("09", "BY", "Bayern", "Bavaria"), new("11", "BE", "Berlin", "Berlin")],
         Bundles = [],
     };
+
+    /// <summary>Published and checked conformant to a required standard: orderable, so the default search lists it.</summary>
+    public static readonly OfferingListing Checked = new(1, OfferingLifecycles.Active,
+        [new StandardConformance("fit-connect", "1.0", ConformanceStatuses.Conformant, true, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero))]);
 
     private static readonly Dictionary<string, NamedItem> Vendors = new()
     {

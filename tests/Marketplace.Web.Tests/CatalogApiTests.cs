@@ -94,6 +94,7 @@ public class CatalogApiTests(DatabaseEngine engine)
     [TestCase("land=Bayern", "land")]
     [TestCase("priceModel=free", "priceModel")]
     [TestCase("lnad=BY", "lnad")]
+    [TestCase("orderable=maybe", "orderable")]
     public async Task A_bad_parameter_gets_problem_details_naming_it(string query, string parameter)
     {
         var response = await _client.GetAsync("/api/v1/offerings?" + query);
@@ -115,6 +116,29 @@ public class CatalogApiTests(DatabaseEngine engine)
         Assert.That(offering.GetProperty("descriptionHtml").GetString(), Does.Contain("<"));
         Assert.That(offering.GetProperty("tenantConfigSchema").GetProperty("type").GetString(), Is.EqualTo("object"));
         Assert.That(text, Does.Not.Contain("127.0.0.1:5081"), "the vendor's broker address is internal");
+    }
+
+    [Test]
+    public async Task Only_orderable_offerings_are_listed_unless_the_filter_asks_for_the_others()
+    {
+        var listed = Ids(await Json("/api/v1/offerings?pageSize=100")).ToList();
+        Assert.That(listed, Does.Not.Contain("parkausweis-brightforms").And.Contain("meldeportal-komuna"));
+        var others = await Json("/api/v1/offerings?orderable=false&pageSize=100");
+        Assert.That(Ids(others), Does.Contain("parkausweis-brightforms"));
+        Assert.That(others.GetProperty("items").EnumerateArray().All(i => !i.GetProperty("orderable").GetBoolean()), Is.True);
+        var facet = others.GetProperty("facets").GetProperty("conformance");
+        Assert.That(facet.GetArrayLength(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task An_offering_shows_its_conformance_badges_and_when_it_was_last_checked()
+    {
+        var offering = await Json("/api/v1/offerings/parkausweis-brightforms");
+        Assert.That(offering.GetProperty("orderable").GetBoolean(), Is.False, "a non-conformant offering is shown, but not orderable");
+        var dsgvo = offering.GetProperty("conformance").EnumerateArray().Single(b => b.GetProperty("id").GetString() == "dsgvo-avv");
+        Assert.That((dsgvo.GetProperty("status").GetString(), dsgvo.GetProperty("required").GetBoolean()), Is.EqualTo(("non-conformant", true)));
+        var checkedAt = (await Json("/api/v1/offerings/meldeportal-komuna")).GetProperty("lastCheckedAt").GetDateTimeOffset();
+        Assert.That(checkedAt, Is.LessThanOrEqualTo(TestClock.CatalogueDate));
     }
 
     [Test]

@@ -2,14 +2,22 @@ using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Marketplace.Web.Tests;
 
-/// <summary>The real host in memory, on a fresh database of one engine, seeded from the repo's catalog/.</summary>
+/// <summary>
+/// The real host in memory, on a fresh database of one engine, seeded from the repo's catalog/, on a clock that stands
+/// at the seed's reference date so the seed's evidence is valid however much later the tests run.
+/// </summary>
 public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
+
+    public FakeTimeProvider Clock { get; } = new(TestClock.CatalogueDate);
 
     public static async Task<MarketplaceFactory> CreateAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -22,7 +30,14 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        builder.UseSetting("Database:Engine", Database.Engine.ToString());
+        builder.UseSetting("Database:ConnectionString", Database.Database.ConnectionString);
+        builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
+        builder.UseSetting("Catalog:SeedOnStart", "true");
+        // Tests run the conformance job themselves when they need it, not at a moment of the host's choosing.
+        builder.UseSetting("Conformance:RunDailyJob", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     public override async ValueTask DisposeAsync()

@@ -44,6 +44,7 @@ public static class SearchQueryParser
                 Facets.Reifegrad => values.Where(v => v is not ("0" or "1" or "2" or "3" or "4")).ToList(),
                 Facets.Land => values.Where(v => v.Length != 2 || !v.All(char.IsAsciiLetterUpper)).ToList(),
                 Facets.PriceModel => values.Where(v => !OfferingPricing.Models.Contains(v)).ToList(),
+                Facets.Orderable => values.Where(v => v is not ("true" or "false")).ToList(),
                 _ => values.Where(v => v.Length > 100).ToList(),
             };
             if (bad.Count > 0) errors[facet] = [$"Ungültige Werte: {string.Join(", ", bad)}."];

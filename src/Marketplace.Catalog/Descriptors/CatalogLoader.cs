@@ -64,7 +64,8 @@ public sealed class CatalogLoader
         where T : class
     {
         var loader = new CatalogLoader(Path.GetFullPath(catalogFolder));
-        loader.LoadSchemas();
+        loader.LoadSchemas(schemaName);
+        if (loader._errors.Count > 0) return (null, loader._errors);
         var parsed = loader.ParseFile<T>(schemaName, displayPath, text, expectedId: null, idField: null);
         return (parsed?.Value, loader._errors);
     }
@@ -84,10 +85,13 @@ public sealed class CatalogLoader
         return _errors.Count == 0 ? new CatalogLoadResult(snapshot, []) : new CatalogLoadResult(null, _errors);
     }
 
-    private void LoadSchemas()
+    /// <summary>Loads the schemas of the catalogue's kinds and, for descriptors other modules keep in catalog/, the one named.</summary>
+    private void LoadSchemas(string? extra = null)
     {
         var registry = new SchemaRegistry();
-        foreach (var (_, schema, _) in Kinds)
+        var names = Kinds.Select(k => k.Schema).ToList();
+        if (extra is not null && !names.Contains(extra)) names.Add(extra);
+        foreach (var schema in names)
         {
             var path = Path.Combine(_root, "schemas", schema + ".schema.json");
             try

@@ -3,11 +3,35 @@ using System.Text.Json;
 
 namespace Marketplace.Catalog.Descriptors;
 
-/// <summary>Checks what a schema cannot: that every reference between descriptors resolves.</summary>
-internal sealed class CatalogReferenceCheck(CatalogSnapshot s, List<CatalogError> errors, string root)
+/// <summary>What an offering descriptor may refer to: the ids that exist.</summary>
+public sealed record OfferingReferences(
+    IReadOnlySet<string> Vendors, IReadOnlySet<string> Leistungen, IReadOnlySet<string> Laender, IReadOnlySet<(string Standard, string Version)> StandardVersions);
+
+/// <summary>The import's reference check for one offering descriptor given as text (a vendor's upload or edit).</summary>
+public static class OfferingReferenceCheck
 {
+    public static IReadOnlyList<CatalogError> Check(OfferingDescriptor offering, string displayPath, YamlDocument document, OfferingReferences references) =>
+        CatalogReferenceCheck.CheckOffering(offering, displayPath, document, references);
+}
+
+/// <summary>Checks what a schema cannot: that every reference between descriptors resolves.</summary>
+internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<CatalogError> errors, string root, Func<string, int>? lineOf = null)
+{
+    /// <summary>
+    /// Checks one offering descriptor given as text (an upload) against the ids that exist, with the same rules as the
+    /// catalogue import; line numbers come from <paramref name="document"/>.
+    /// </summary>
+    public static IReadOnlyList<CatalogError> CheckOffering(OfferingDescriptor offering, string displayPath, YamlDocument document, OfferingReferences references)
+    {
+        var errors = new List<CatalogError>();
+        new CatalogReferenceCheck(null, errors, "", document.LineOf).CheckOffering(new Loaded<OfferingDescriptor>(offering, displayPath, ""),
+            references.Vendors, references.Leistungen, references.Laender, references.StandardVersions);
+        return errors;
+    }
+
     public void Run()
     {
+        var s = snapshot!;
         var laender = s.Laender.Select(l => l.Value.Abbreviation).ToHashSet();
         var themenfelder = s.Themenfelder.Select(t => t.Value.Id).ToHashSet();
         var lebenslagen = s.Lebenslagen.Select(l => l.Value.Id).ToHashSet();
@@ -58,8 +82,8 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot s, List<CatalogError
         }
     }
 
-    private void CheckOffering(Loaded<OfferingDescriptor> o, HashSet<string> vendors, HashSet<string> leistungen,
-        HashSet<string> laender, HashSet<(string, string)> standardVersions)
+    private void CheckOffering(Loaded<OfferingDescriptor> o, IReadOnlySet<string> vendors, IReadOnlySet<string> leistungen,
+        IReadOnlySet<string> laender, IReadOnlySet<(string, string)> standardVersions)
     {
         var v = o.Value;
         Require(vendors.Contains(v.Vendor), o.Path, "/vendor", $"unknown vendor '{v.Vendor}'");
@@ -120,6 +144,11 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot s, List<CatalogError
     private void Require(bool ok, string path, string field, string reason)
     {
         if (ok) return;
+        if (lineOf is not null)
+        {
+            errors.Add(new CatalogError(path, field, lineOf(field), reason));
+            return;
+        }
         // Line numbers come from re-reading the file only when there is an error to report.
         var line = 0;
         try

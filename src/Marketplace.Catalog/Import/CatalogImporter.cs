@@ -23,11 +23,14 @@ public sealed record ImportCounts(int Inserted, int Updated, int Unchanged);
 /// </summary>
 public sealed class CatalogImporter(Database database)
 {
-    public async Task<ImportReport> ImportAsync(CatalogSnapshot snapshot, CancellationToken ct = default)
+    /// <summary>Imports the snapshot; <paramref name="steps"/> of other modules write in the same transaction, after the catalogue's tables.</summary>
+    public async Task<ImportReport> ImportAsync(CatalogSnapshot snapshot, IReadOnlyList<CatalogImportStep>? steps = null, CancellationToken ct = default)
     {
+        steps ??= [];
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var w = new Writer(connection, tx, database.Dialect);
+        var offeringsElsewhere = steps.Any(s => s.WritesOfferings);
         var report = new Dictionary<string, ImportCounts>
         {
             ["laender"] = await w.Sync("laender", "code", snapshot.Laender, l => l.Code, w.WriteLand),
@@ -36,9 +39,13 @@ public sealed class CatalogImporter(Database database)
             ["leistungen"] = await w.Sync("leistungen", "ozg_id", snapshot.Leistungen, l => l.OzgId, w.WriteLeistung),
             ["standards"] = await w.Sync("standards", "id", snapshot.Standards, s => s.Id, w.WriteStandard),
             ["vendors"] = await w.Sync("vendors", "id", snapshot.Vendors, v => v.Id, w.WriteVendor),
-            ["offerings"] = await w.Sync("offerings", "id", snapshot.Offerings, o => o.Id, w.WriteOffering),
-            ["bundles"] = await w.Sync("bundles", "id", snapshot.Bundles, b => b.Id, w.WriteBundle),
         };
+        if (!offeringsElsewhere) report["offerings"] = await w.Sync("offerings", "id", snapshot.Offerings, o => o.Id, w.WriteOffering);
+        report["bundles"] = await w.Sync("bundles", "id", snapshot.Bundles, b => b.Id, w.WriteBundle);
+        var context = new CatalogImportContext(connection, tx, database.Dialect);
+        foreach (var step in steps)
+            foreach (var (kind, counts) in await step.Write(context, ct))
+                report[kind] = counts;
         var result = new ImportReport(report);
         if (result.Changed > 0) await connection.ExecuteAsync(CatalogSql.BumpRevision, transaction: tx);
         await tx.CommitAsync(ct);
@@ -47,7 +54,7 @@ public sealed class CatalogImporter(Database database)
 
     private sealed class Writer(DbConnection c, DbTransaction tx, ISqlDialect dialect)
     {
-        private readonly Dictionary<string, string> _landCodes = new();
+        private readonly OfferingProjection _offerings = new(c, tx, dialect);
 
         public async Task<ImportCounts> Sync<T>(string table, string keyColumn, IReadOnlyList<Loaded<T>> items,
             Func<T, string> key, Func<T, string, bool, Task> write)
@@ -133,57 +140,7 @@ public sealed class CatalogImporter(Database database)
                     document_json = JsonSerializer.Serialize(v, DescriptorJson.Options), content_hash = hash,
                 });
 
-        public async Task WriteOffering(OfferingDescriptor o, string hash, bool update)
-        {
-            await Upsert("offerings", ["id"],
-                ["vendor_id", "name", "name_en", "summary", "reifegrad", "hosting_location", "provisioning_type", "price_from_cents", "document_json", "content_hash"],
-                new
-                {
-                    id = o.Id, vendor_id = o.Vendor, name = o.Name, name_en = o.NameEn, summary = o.Summary, reifegrad = o.Reifegrad,
-                    hosting_location = o.Hosting.Location, provisioning_type = o.Provisioning.Type,
-                    price_from_cents = OfferingPricing.PriceFromCents(o),
-                    document_json = JsonSerializer.Serialize(o, DescriptorJson.Options), content_hash = hash,
-                });
-            if (update)
-                foreach (var table in new[] { "plan_extra_tiers", "plan_extras", "plans", "offering_leistungen", "offering_laender", "offering_standards" })
-                    await c.ExecuteAsync($"DELETE FROM {table} WHERE offering_id = @id", new { id = o.Id }, tx);
-
-            await c.ExecuteAsync("INSERT INTO offering_leistungen (offering_id, ozg_id) VALUES (@offering_id, @ozg_id)",
-                o.Leistungen.Distinct().Select(l => new { offering_id = o.Id, ozg_id = l }), tx);
-            if (_landCodes.Count == 0)
-                foreach (var (abbr, code) in await c.QueryAsync<(string, string)>("SELECT abbreviation, code FROM laender", transaction: tx))
-                    _landCodes[abbr] = code;
-            var codes = o.AllLaender ? _landCodes.Values : o.Laender.Distinct().Select(a => _landCodes[a]);
-            await c.ExecuteAsync("INSERT INTO offering_laender (offering_id, land_code) VALUES (@offering_id, @land_code)",
-                codes.Select(code => new { offering_id = o.Id, land_code = code }), tx);
-            await c.ExecuteAsync("INSERT INTO offering_standards (offering_id, standard_id, version) VALUES (@offering_id, @standard_id, @version)",
-                o.Standards.Select(s => new { offering_id = o.Id, standard_id = s.Standard, version = s.Version }), tx);
-
-            for (var p = 0; p < o.Plans.Count; p++)
-            {
-                var plan = o.Plans[p];
-                await c.ExecuteAsync(CatalogSql.InsertPlan, new
-                {
-                    offering_id = o.Id, plan_id = plan.Id, position = p, name = plan.Name, name_en = plan.NameEn,
-                    funder = plan.StandardPackage.Funder, list_value_cents_per_month = plan.StandardPackage.ListValueCentsPerMonth,
-                }, tx);
-                var extras = plan.AddOnList.Select(a => Extra(o, plan, a.Id, "addon", a.Name, a.NameEn, a.Interval, a.PriceCents, null, null))
-                    .Concat(plan.MeteredList.Select(m => Extra(o, plan, m.Id, "metered", m.Name, m.NameEn, null, null, m.Unit, m.IncludedPerMonth)))
-                    .Concat(plan.SetupFeeList.Select(f => Extra(o, plan, f.Id, "setup", f.Name, f.NameEn, null, f.PriceCents, null, null)));
-                await c.ExecuteAsync(CatalogSql.InsertExtra, extras, tx);
-                await c.ExecuteAsync(CatalogSql.InsertTier, plan.MeteredList.SelectMany(m => m.Tiers.Select((t, i) => new
-                {
-                    offering_id = o.Id, plan_id = plan.Id, extra_id = m.Id, tier_no = i, up_to = t.UpTo, unit_price_cents = t.UnitPriceCents,
-                })), tx);
-            }
-        }
-
-        private static object Extra(OfferingDescriptor o, PlanDescriptor plan, string id, string kind, string name, string nameEn,
-            string? interval, long? price, string? unit, long? included) => new
-        {
-            offering_id = o.Id, plan_id = plan.Id, extra_id = id, kind, name, name_en = nameEn, billing_interval = interval,
-            price_cents = price, unit, included_per_month = included,
-        };
+        public Task WriteOffering(OfferingDescriptor o, string hash, bool update) => _offerings.WriteAsync(o, hash, update);
 
         public async Task WriteBundle(BundleDescriptor b, string hash, bool update)
         {

@@ -9,8 +9,42 @@ public sealed record NamedItem(string Id, string Name, string NameEn);
 
 public sealed record LandInfo(string Code, string Abbreviation, string Name, string NameEn);
 
-/// <summary>An offering with its vendor's name, as the catalogue shows it.</summary>
-public sealed record CatalogOffering(OfferingDescriptor Descriptor, string VendorName);
+/// <summary>An offering with its vendor's name and its published version's listing, as the catalogue shows it.</summary>
+public sealed record CatalogOffering(OfferingDescriptor Descriptor, string VendorName, OfferingListing Listing);
+
+/// <summary>The lifecycle of a published offering: active (orderable if conformant), deprecated (no new orders), retired (gone from the catalogue).</summary>
+public static class OfferingLifecycles
+{
+    public const string Active = "active";
+    public const string Deprecated = "deprecated";
+    public const string Retired = "retired";
+}
+
+/// <summary>The conformance of an offering version to one standard.</summary>
+public static class ConformanceStatuses
+{
+    public const string Pending = "pending";
+    public const string Conformant = "conformant";
+    public const string NonConformant = "non-conformant";
+    public const string Expired = "expired";
+    public static readonly IReadOnlyList<string> All = [Pending, Conformant, NonConformant, Expired];
+}
+
+/// <summary>The published version's conformance to one standard, whether the platform requires that standard, and when it was last checked.</summary>
+public sealed record StandardConformance(string StandardId, string StandardVersion, string Status, bool Required, DateTimeOffset? CheckedAt);
+
+/// <summary>What the catalogue shows beyond the descriptor: which version is published, its lifecycle, its checked conformance.</summary>
+public sealed record OfferingListing(int Version, string Lifecycle, IReadOnlyList<StandardConformance> Conformance)
+{
+    /// <summary>
+    /// Orderable: active, checked at all, and conformant to every standard the platform requires of it.
+    /// An offering nobody checked is not orderable: that is the whole point of the conformance audit.
+    /// </summary>
+    public bool Orderable => Lifecycle == OfferingLifecycles.Active && Conformance.Count > 0
+        && Conformance.Where(c => c.Required).All(c => c.Status == ConformanceStatuses.Conformant);
+
+    public DateTimeOffset? LastCheckedAt => Conformance.Max(c => c.CheckedAt);
+}
 
 /// <summary>
 /// The whole published catalogue in memory at one revision: small enough (tens of thousands of offerings)

@@ -14,7 +14,8 @@ public sealed record OfferingDetail(
     string Id, string Name, string NameEn, string Summary, string DescriptionHtml, Ref Vendor, IReadOnlyList<LeistungView> Leistungen,
     IReadOnlyList<string> Laender, int Reifegrad, IReadOnlyList<StandardClaim> Standards, HostingDescriptor Hosting,
     string? AccessibilityStatementUrl, SupportDescriptor Support, SlaDescriptor Sla, IReadOnlyList<PlanDescriptor> Plans,
-    JsonObject TenantConfigSchema, string Provisioning, long PriceFromCents, IReadOnlyList<string> PriceModels);
+    JsonObject TenantConfigSchema, string Provisioning, long PriceFromCents, IReadOnlyList<string> PriceModels,
+    int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt, IReadOnlyList<ConformanceBadge> Conformance);
 
 /// <summary>One competing offering in the comparison of a Leistung.</summary>
 public sealed record ComparisonRow(OfferingCard Offering, SlaDescriptor Sla, HostingDescriptor Hosting, int PlanCount,
@@ -40,7 +41,9 @@ public sealed class CatalogViews(MarkdownRenderer markdown)
             o.Leistungen.Select(l => Leistung(c, c.Leistungen[l])).ToList(), c.LandAbbreviations(o), o.Reifegrad,
             o.Standards.Select(s => new StandardClaim(s.Standard, c.Standards.TryGetValue(s.Standard, out var st) ? st.Name : s.Standard, s.Version)).ToList(),
             o.Hosting, o.AccessibilityStatementUrl, o.Support, o.Sla, o.Plans, o.TenantConfigSchema, o.Provisioning.Type,
-            OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o));
+            OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o),
+            offering.Listing.Version, offering.Listing.Lifecycle, offering.Listing.Orderable, offering.Listing.LastCheckedAt,
+            CatalogSearchIndex.Badges(c, offering.Listing));
     }
 
     /// <summary>All offerings for one Leistung side by side, best Reifegrad first.</summary>

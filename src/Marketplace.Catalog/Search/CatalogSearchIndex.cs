@@ -69,7 +69,9 @@ public sealed class CatalogSearchIndex : IDisposable
                     leistungen.Select(l => new Ref(l.OzgId, l.Name)).ToList(), o.Reifegrad, catalog.LandAbbreviations(o),
                     o.Standards.Select(s => new Ref(s.Standard, catalog.Standards.TryGetValue(s.Standard, out var st) ? st.Name : s.Standard)).ToList(),
                     OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o), o.Provisioning.Type,
-                    !OfferingPricing.PriceModels(o).SequenceEqual([OfferingPricing.StandardOnly]));
+                    !OfferingPricing.PriceModels(o).SequenceEqual([OfferingPricing.StandardOnly]),
+                    offering.Listing.Version, offering.Listing.Lifecycle, offering.Listing.Orderable, offering.Listing.LastCheckedAt,
+                    Badges(catalog, offering.Listing));
                 sortNames[i] = o.Name.ToLowerInvariant();
 
                 var themenfelder = leistungen.Select(l => l.ThemenfeldId).Distinct().ToList();
@@ -82,6 +84,8 @@ public sealed class CatalogSearchIndex : IDisposable
                 SetFacet(Facets.Reifegrad, i, [(o.Reifegrad.ToString(), $"Reifegrad {o.Reifegrad}")]);
                 SetFacet(Facets.Land, i, _cards[i].Laender.Select(a => (a, catalog.Laender.First(l => l.Abbreviation == a).Name)));
                 SetFacet(Facets.PriceModel, i, _cards[i].PriceModels.Select(p => (p, p)));
+                SetFacet(Facets.Conformance, i, _cards[i].Conformance.Where(b => b.Status == ConformanceStatuses.Conformant).Select(b => (b.Id, b.Name)));
+                SetFacet(Facets.Orderable, i, [(_cards[i].Orderable ? "true" : "false", _cards[i].Orderable ? "bestellbar" : "nicht bestellbar")]);
 
                 var doc = new Document
                 {
@@ -142,6 +146,13 @@ public sealed class CatalogSearchIndex : IDisposable
             _facetValues[f][ordinal] = ids.ToArray();
         }
     }
+
+    /// <summary>The conformance badges of an offering: required standards first, then by name.</summary>
+    public static IReadOnlyList<ConformanceBadge> Badges(CatalogReadModel catalog, OfferingListing listing) =>
+        listing.Conformance
+            .Select(c => new ConformanceBadge(c.StandardId, catalog.Standards.TryGetValue(c.StandardId, out var st) ? st.Name : c.StandardId,
+                c.StandardVersion, c.Status, c.Required, c.CheckedAt))
+            .OrderByDescending(b => b.Required).ThenBy(b => b.Name, StringComparer.Ordinal).ToList();
 
     private static int FacetIndex(string facet)
     {

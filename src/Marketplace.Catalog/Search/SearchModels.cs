@@ -11,8 +11,15 @@ public static class Facets
     public const string Reifegrad = "reifegrad";
     public const string Land = "land";
     public const string PriceModel = "priceModel";
+    /// <summary>The standards an offering is checked conformant to (not merely claims).</summary>
+    public const string Conformance = "conformance";
+    /// <summary>"true" or "false"; the catalogue shows orderable offerings unless asked otherwise.</summary>
+    public const string Orderable = "orderable";
 
-    public static readonly IReadOnlyList<string> All = [Themenfeld, Lebenslage, Leistung, Vendor, Standard, Reifegrad, Land, PriceModel];
+    public static readonly IReadOnlyList<string> All = [Orderable, Themenfeld, Lebenslage, Leistung, Vendor, Standard, Conformance, Reifegrad, Land, PriceModel];
+
+    /// <summary>The filter a search applies to a facet the request leaves open: only orderable offerings.</summary>
+    public static IReadOnlyList<string> Default(string facet) => facet == Orderable ? ["true"] : [];
 }
 
 public static class SortOrders
@@ -36,16 +43,20 @@ public sealed record SearchRequest(
 
     public string EffectiveSort => Sort ?? (string.IsNullOrWhiteSpace(Q) ? SortOrders.Name : SortOrders.Relevance);
 
-    public IReadOnlyList<string> Values(string facet) => Filters.TryGetValue(facet, out var v) ? v : [];
+    public IReadOnlyList<string> Values(string facet) => Filters.TryGetValue(facet, out var v) && v.Count > 0 ? v : Facets.Default(facet);
 }
 
 public sealed record Ref(string Id, string Name);
+
+/// <summary>One standard's checked conformance, as a badge: status is pending, conformant, non-conformant or expired.</summary>
+public sealed record ConformanceBadge(string Id, string Name, string Version, string Status, bool Required, DateTimeOffset? CheckedAt);
 
 /// <summary>One offering in a result list.</summary>
 public sealed record OfferingCard(
     string Id, string Name, string NameEn, string Summary, Ref Vendor, IReadOnlyList<Ref> Leistungen, int Reifegrad,
     IReadOnlyList<string> Laender, IReadOnlyList<Ref> Standards, long PriceFromCents, IReadOnlyList<string> PriceModels,
-    string Provisioning, bool HasExtras);
+    string Provisioning, bool HasExtras, int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt,
+    IReadOnlyList<ConformanceBadge> Conformance);
 
 public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
 

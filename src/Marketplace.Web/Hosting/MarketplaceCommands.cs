@@ -1,3 +1,4 @@
+using Marketplace.Audit;
 using Marketplace.Catalog;
 using Marketplace.Storage;
 
@@ -7,6 +8,7 @@ namespace Marketplace.Web.Hosting;
 public static class MarketplaceCommands
 {
     private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "identity-schema"];
+    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "verify-audit"];
 
     public static (string? Command, string[] CommandArgs, string[] HostArgs) Split(string[] args)
     {
@@ -53,6 +55,11 @@ public static class MarketplaceCommands
                     var result = await seeder.ImportMunicipalitiesAsync(args[0]);
                     Console.WriteLine(result);
                     return result.Succeeded ? 0 : 1;
+                case "verify-audit":
+                    // Exit code 1 when the chain is broken, so a scheduled job or a pipeline can alert on it.
+                    var verification = await app.Services.GetRequiredService<AuditTrail>().VerifyAsync();
+                    (verification.Intact ? Console.Out : Console.Error).WriteLine(verification);
+                    return verification.Intact ? 0 : 1;
             }
         }
         catch (CatalogInvalidException e)

@@ -9,6 +9,7 @@ using Marketplace.Catalog.Search;
 using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
+using Marketplace.Conformance;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -47,6 +48,7 @@ public static class MarketplaceHost
         services.AddCatalog(builder.Configuration);
         services.AddBilling(builder.Configuration);
         services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
+        services.AddConformance(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 

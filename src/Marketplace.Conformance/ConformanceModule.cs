@@ -1,0 +1,63 @@
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Catalog;
+using Marketplace.Catalog.Import;
+using Marketplace.Conformance.Attested;
+using Marketplace.Conformance.Checks;
+using Marketplace.Conformance.Jobs;
+using Marketplace.Conformance.Lifecycle;
+using Marketplace.Conformance.Review;
+using Marketplace.Conformance.Seed;
+using Marketplace.Conformance.Standards;
+using Marketplace.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Conformance;
+
+public static class ConformanceModule
+{
+    public const string HttpClientName = "conformance-checks";
+
+    public static IServiceCollection AddConformance(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ConformanceOptions>(configuration.GetSection(ConformanceOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        // Live checks call vendors' systems: no cookies, no automatic credentials, redirects followed only a few times.
+        services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            UseCookies = false, MaxAutomaticRedirections = 3, ConnectTimeout = TimeSpan.FromSeconds(5),
+        });
+        services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
+            sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OfferingDescriptorValidator>();
+        services.AddSingleton(sp => new OfferingLifecycle(sp.GetRequiredService<ConformanceUnitOfWork>(),
+            sp.GetRequiredService<OfferingDescriptorValidator>(), sp.GetRequiredService<AutomatedChecks>()));
+        services.AddSingleton(sp => new EvidenceService(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<ConformanceOptions>>()));
+        services.AddSingleton(sp => new AuditorReview(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<OfferingLifecycle>(),
+            sp.GetRequiredService<EvidenceService>(), sp.GetRequiredService<AutomatedChecks>()));
+        services.AddSingleton(sp => new StandardsRegistry(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<CatalogOptions>>()));
+        services.AddSingleton(sp => new Notifications(sp.GetRequiredService<Database>()));
+        services.AddSingleton(sp => new ConformanceDailyJob(sp.GetRequiredService<ConformanceUnitOfWork>(),
+            sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<ILogger<ConformanceDailyJob>>()));
+        services.AddSingleton<ICatalogImportParticipant>(sp => new ConformanceCatalogImport(sp.GetRequiredService<AuditTrail>(),
+            sp.GetRequiredService<AutomatedChecks>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConformanceCatalogImport>>()));
+        if (configuration.GetSection(ConformanceOptions.Section).GetValue(nameof(ConformanceOptions.RunDailyJob), true))
+            services.AddHostedService<ConformanceJobService>();
+        return services;
+    }
+}
+
+/// <summary>Reads the notifications the conformance module records, for the vendor and municipality pages to show.</summary>
+public sealed class Notifications(Database database)
+{
+    public async Task<IReadOnlyList<Notification>> ForAsync(string recipientType, string recipientId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<Notification>(ConformanceSql.NotificationsFor, new { type = recipientType, recipient = recipientId })).ToList();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Data.Common;
+using Dapper;
+using Marketplace.Catalog;
+using Marketplace.Catalog.Descriptors;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Conformance.Lifecycle;
+
+/// <summary>
+/// Validates an offering descriptor a vendor uploads or edits, exactly as the catalogue import would: the JSON Schema of
+/// catalog/schemas/offering.schema.json, then the references (Leistungen, Länder, standard versions) against the database,
+/// then that the vendor publishes only as itself. Every error names its field and, for a file, its line.
+/// </summary>
+public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog)
+{
+    internal async Task<OfferingDescriptor> ValidateAsync(DbConnection c, DbTransaction tx, string text, string displayPath, string vendorId, string? expectedId)
+    {
+        var (descriptor, errors) = CatalogLoader.ParseOne<OfferingDescriptor>(catalog.Value.Path, "offering", displayPath, text);
+        if (descriptor is null || errors.Count > 0)
+            throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", errors);
+
+        var document = YamlDocument.Parse(text);
+        var references = new OfferingReferences(
+            (await c.QueryAsync<string>("SELECT id FROM vendors", transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<string>("SELECT ozg_id FROM leistungen", transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<string>("SELECT abbreviation FROM laender", transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<(string, string)>("SELECT standard_id, version FROM standard_versions", transaction: tx)).ToHashSet());
+        var problems = OfferingReferenceCheck.Check(descriptor, displayPath, document, references).ToList();
+        if (descriptor.Vendor != vendorId)
+            problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'"));
+        if (expectedId is not null && descriptor.Id != expectedId)
+            problems.Add(new CatalogError(displayPath, "/id", document.LineOf("/id"), $"must stay '{expectedId}': the id of an offering does not change"));
+        if (problems.Count > 0)
+            throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", problems);
+        return descriptor;
+    }
+}

@@ -1,0 +1,244 @@
+using Dapper;
+using Marketplace.Catalog.Queries;
+using Marketplace.Conformance.Checks;
+using Marketplace.Conformance.Review;
+using Marketplace.Conformance.Standards;
+
+namespace Marketplace.Conformance.Lifecycle;
+
+/// <summary>
+/// The vendor's side of publishing: create a draft (from a descriptor file), edit, submit for review, withdraw, publish
+/// after approval, deprecate, retire. A published version is immutable: editing it creates the next version as a draft.
+/// Every call names the acting user and the vendor they act for; an offering of another vendor answers NotFound.
+/// </summary>
+public sealed class OfferingLifecycle
+{
+    private readonly ConformanceUnitOfWork _uow;
+    private readonly OfferingDescriptorValidator _validator;
+    private readonly AutomatedChecks _checks;
+
+    internal OfferingLifecycle(ConformanceUnitOfWork uow, OfferingDescriptorValidator validator, AutomatedChecks checks)
+    {
+        _uow = uow;
+        _validator = validator;
+        _checks = checks;
+    }
+
+    /// <summary>Creates a new offering as version 1 in draft from a descriptor in the catalog/ YAML format.</summary>
+    public Task<OfferingVersion> CreateAsync(Actor actor, string vendorId, string descriptorText, string fileName = "angebot.yaml", CancellationToken ct = default) =>
+        _uow.RunAsync(async s =>
+        {
+            var d = await _validator.ValidateAsync(s.Connection, s.Transaction, descriptorText, fileName, vendorId, null);
+            if (await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.IdTaken, new { id = d.Id }, s.Transaction) > 0)
+                throw new ConformanceException(ConformanceErrorKind.Invalid, $"Die Kennung '{d.Id}' ist vergeben.",
+                    [new Catalog.Descriptors.CatalogError(fileName, "/id", 0, $"the id '{d.Id}' is taken")]);
+            await s.InsertHeadAsync(new OfferingHead(d.Id, vendorId, OfferingLifecycles.Active, null, 1, s.Now, s.Now));
+            var version = new OfferingVersion(d.Id, 1, vendorId, VersionStates.Draft, VersionOrigins.Vendor, d, ConformanceStore.Hash(d),
+                s.Now, actor.UserId, null, null, null, null, null);
+            await s.InsertVersionAsync(version);
+            await s.AuditAsync(actor, "offering.created", "offering", d.Id, null, Summary(version));
+            return version;
+        }, ct);
+
+    /// <summary>
+    /// Changes an offering: the open draft (or a rejected version) is replaced; when the newest version is published,
+    /// the change becomes the next version, a draft. A version in review must be withdrawn first.
+    /// </summary>
+    public Task<OfferingVersion> EditAsync(Actor actor, string vendorId, string offeringId, string descriptorText, string fileName = "angebot.yaml",
+        CancellationToken ct = default) =>
+        _uow.RunAsync(async s =>
+        {
+            var head = await OwnHeadAsync(s, vendorId, offeringId);
+            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("Ein zurückgezogenes Angebot wird nicht mehr geändert.");
+            var d = await _validator.ValidateAsync(s.Connection, s.Transaction, descriptorText, fileName, vendorId, offeringId);
+            var latest = (await s.VersionsAsync(offeringId))[0];
+            switch (latest.State)
+            {
+                case VersionStates.Draft or VersionStates.Rejected:
+                    var edited = latest with
+                    {
+                        State = VersionStates.Draft, Descriptor = d, ContentHash = ConformanceStore.Hash(d), SubmittedAt = null, DecidedAt = null,
+                        DecidedBy = null, DecisionReason = null,
+                    };
+                    await s.UpdateVersionAsync(latest, edited);
+                    await s.AuditAsync(actor, "offering.draft-updated", "offering", offeringId, Summary(latest),
+                        Summary(edited) with { Changes = VersionDiff.Between(latest.Descriptor, d).Select(c => c.Path).ToList() });
+                    return edited;
+                case VersionStates.Published or VersionStates.Superseded:
+                    var next = new OfferingVersion(offeringId, head.LatestVersion + 1, vendorId, VersionStates.Draft, VersionOrigins.Vendor, d,
+                        ConformanceStore.Hash(d), s.Now, actor.UserId, null, null, null, null, null);
+                    await s.UpdateHeadAsync(head, head with { LatestVersion = next.Version, UpdatedAt = s.Now });
+                    await s.InsertVersionAsync(next);
+                    await s.AuditAsync(actor, "offering.version-created", "offering", offeringId, Summary(latest),
+                        Summary(next) with { Changes = VersionDiff.Between(latest.Descriptor, d).Select(c => c.Path).ToList() });
+                    return next;
+                default:
+                    throw ConformanceException.Conflict($"Version {latest.Version} ist in Prüfung ({latest.State}); ziehen Sie sie zuerst zurück.");
+            }
+        }, ct);
+
+    /// <summary>Submits a draft for review. The automated checks, live ones included, run first; auditors see their results.</summary>
+    public async Task<OfferingVersion> SubmitAsync(Actor actor, string vendorId, string offeringId, int version, CancellationToken ct = default)
+    {
+        var draft = await _uow.ReadAsync(async s =>
+        {
+            await OwnHeadAsync(s, vendorId, offeringId);
+            return await VersionInStateAsync(s, offeringId, version, VersionStates.Draft);
+        }, ct);
+        var standards = await _uow.ReadAsync(s => StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), ct);
+        // The vendor's systems are called outside any transaction: a slow broker must not hold database locks.
+        var results = await _checks.RunAsync(draft.Descriptor, standards, live: true, ct);
+        return await _uow.RunAsync(async s =>
+        {
+            var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Draft);
+            if (current.ContentHash != draft.ContentHash) throw ConformanceException.Conflict("Die Version wurde während der Prüfung geändert; bitte erneut einreichen.");
+            var submitted = current with { State = VersionStates.Submitted, SubmittedAt = s.Now };
+            await s.UpdateVersionAsync(current, submitted);
+            await s.SaveChecksAsync(offeringId, version, results);
+            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
+            await s.AuditAsync(actor, "offering.submitted", "offering", offeringId, Summary(current),
+                Summary(submitted) with { Checks = results.Select(r => $"{r.StandardId}/{r.CriterionId}: {r.Outcome}").ToList() });
+            return submitted;
+        }, ct);
+    }
+
+    /// <summary>Takes a submitted or approved version back to draft.</summary>
+    public Task<OfferingVersion> WithdrawAsync(Actor actor, string vendorId, string offeringId, int version, CancellationToken ct = default) =>
+        _uow.RunAsync(async s =>
+        {
+            await OwnHeadAsync(s, vendorId, offeringId);
+            var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Submitted, VersionStates.Approved);
+            var draft = current with { State = VersionStates.Draft, SubmittedAt = null, DecidedAt = null, DecidedBy = null, DecisionReason = null };
+            await s.UpdateVersionAsync(current, draft);
+            await s.AuditAsync(actor, "offering.withdrawn", "offering", offeringId, Summary(current), Summary(draft));
+            return draft;
+        }, ct);
+
+    /// <summary>An auditor's decision on a submitted version; the reason is required either way and the vendor is told.</summary>
+    internal Task<OfferingVersion> DecideAsync(Actor auditor, string offeringId, int version, bool approve, string reason, CancellationToken ct = default) =>
+        _uow.RunAsync(async s =>
+        {
+            if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "Eine Begründung ist erforderlich.");
+            var head = await s.HeadAsync(offeringId) ?? throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+            var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Submitted);
+            var decided = current with
+            {
+                State = approve ? VersionStates.Approved : VersionStates.Rejected, DecidedAt = s.Now, DecidedBy = auditor.UserId, DecisionReason = reason.Trim(),
+            };
+            await s.UpdateVersionAsync(current, decided);
+            await s.AuditAsync(auditor, approve ? "offering.approved" : "offering.rejected", "offering", offeringId, Summary(current),
+                Summary(decided) with { Reason = decided.DecisionReason });
+            await s.NotifyAsync(RecipientTypes.Vendor, head.VendorId, approve ? "offering.approved" : "offering.rejected", offeringId, null,
+                $"{current.Descriptor.Name}, Version {version}: {(approve ? "freigegeben" : "abgelehnt")}",
+                approve ? $"Die Prüfung hat Version {version} freigegeben; Sie können sie jetzt veröffentlichen. Begründung: {decided.DecisionReason}"
+                        : $"Die Prüfung hat Version {version} abgelehnt. Begründung: {decided.DecisionReason}",
+                $"decision:{offeringId}:{version}:{s.Now}");
+            return decided;
+        }, ct);
+
+    /// <summary>
+    /// Publishes an approved version: it becomes what the catalogue shows (projection rewritten in the same transaction,
+    /// catalogue revision bumped) and the previously published version is superseded.
+    /// </summary>
+    public Task<OfferingVersion> PublishAsync(Actor actor, string vendorId, string offeringId, int version, CancellationToken ct = default) =>
+        _uow.RunAsync(async s =>
+        {
+            var head = await OwnHeadAsync(s, vendorId, offeringId);
+            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("Ein zurückgezogenes Angebot wird nicht mehr veröffentlicht.");
+            var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Approved);
+            var published = current with { State = VersionStates.Published, PublishedAt = s.Now };
+            await s.UpdateVersionAsync(current, published);
+            if (head.PublishedVersion is { } previous) await s.SupersedeAsync(offeringId, previous);
+            var newHead = head with { PublishedVersion = version, UpdatedAt = s.Now };
+            await s.UpdateHeadAsync(head, newHead);
+            // Projection first: the conformance rows the recomputation writes refer to the offering's catalogue row.
+            await s.ProjectAsync(newHead, published, update: head.PublishedVersion is not null);
+            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
+            await s.AuditAsync(actor, "offering.published", "offering", offeringId,
+                new { publishedVersion = head.PublishedVersion }, Summary(published));
+            return published;
+        }, ct);
+
+    /// <summary>Deprecates a published offering: no new orders; running subscriptions go on and their municipalities are told.</summary>
+    public Task<OfferingHead> DeprecateAsync(Actor actor, string vendorId, string offeringId, CancellationToken ct = default) =>
+        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Deprecated, [OfferingLifecycles.Active], "offering.deprecated",
+            name => ($"{name} wird abgekündigt", $"„{name}“ wird vom Anbieter abgekündigt: Neue Bestellungen sind nicht mehr möglich, Ihr Abonnement läuft weiter."), ct);
+
+    /// <summary>Retires an offering: it leaves the catalogue; its rows stay for the subscriptions and invoices that refer to it.</summary>
+    public Task<OfferingHead> RetireAsync(Actor actor, string vendorId, string offeringId, CancellationToken ct = default) =>
+        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Retired, [OfferingLifecycles.Active, OfferingLifecycles.Deprecated], "offering.retired",
+            name => ($"{name} wird eingestellt", $"„{name}“ wird vom Anbieter eingestellt und ist nicht mehr im Katalog. Bitte klären Sie mit dem Anbieter, wie es mit Ihrem Abonnement weitergeht."), ct);
+
+    private Task<OfferingHead> ChangeLifecycleAsync(Actor actor, string vendorId, string offeringId, string to, string[] from, string action,
+        Func<string, (string Subject, string Body)> message, CancellationToken ct) =>
+        _uow.RunAsync(async s =>
+        {
+            var head = await OwnHeadAsync(s, vendorId, offeringId);
+            if (!from.Contains(head.Lifecycle)) throw ConformanceException.Conflict($"Das Angebot ist '{head.Lifecycle}'; '{to}' ist von dort nicht möglich.");
+            if (head.PublishedVersion is not { } published) throw ConformanceException.Conflict("Das Angebot ist noch nicht veröffentlicht.");
+            var changed = head with { Lifecycle = to, UpdatedAt = s.Now };
+            await s.UpdateHeadAsync(head, changed);
+            await s.Projection.WritePublicationAsync(offeringId, published, to, s.Now);
+            await s.Projection.BumpRevisionAsync();
+            await s.AuditAsync(actor, action, "offering", offeringId, new { head.Lifecycle }, new { changed.Lifecycle });
+            var name = (await s.VersionAsync(offeringId, published))!.Descriptor.Name;
+            var (subject, body) = message(name);
+            foreach (var ags in await s.Connection.QueryAsync<string>(ConformanceSql.SubscribedMunicipalities, new { id = offeringId }, s.Transaction))
+                await s.NotifyAsync(RecipientTypes.Municipality, ags, action, offeringId, null, subject, body, $"{action}:{offeringId}:{ags}");
+            return changed;
+        }, ct);
+
+    /// <summary>The vendor's offering with all versions; NotFound for another vendor's.</summary>
+    public Task<OfferingOverview> GetAsync(string vendorId, string offeringId, CancellationToken ct = default) =>
+        _uow.ReadAsync(async s => new OfferingOverview(await OwnHeadAsync(s, vendorId, offeringId), await s.VersionsAsync(offeringId)), ct);
+
+    public Task<IReadOnlyList<OfferingHead>> ListAsync(string vendorId, CancellationToken ct = default) =>
+        _uow.ReadAsync(s => s.HeadsOfVendorAsync(vendorId), ct);
+
+    /// <summary>
+    /// Whether a municipality may order the offering now, and the version it would order: the ordering module records
+    /// this version on the subscription. Not orderable when deprecated, retired, unpublished or not conformant to every required standard.
+    /// </summary>
+    public Task<Orderability> OrderabilityAsync(string offeringId, CancellationToken ct = default) =>
+        _uow.ReadAsync(async s =>
+        {
+            if (await s.HeadAsync(offeringId) is not { PublishedVersion: { } version } head)
+                return new Orderability(offeringId, false, null, "Das Angebot ist nicht veröffentlicht.", []);
+            var statuses = await s.StatusesAsync(offeringId, version);
+            var orderable = ConformanceStore.Orderable(head.Lifecycle, statuses);
+            var why = orderable ? "bestellbar"
+                : head.Lifecycle != OfferingLifecycles.Active ? $"Das Angebot ist {(head.Lifecycle == OfferingLifecycles.Deprecated ? "abgekündigt" : "eingestellt")}."
+                : "Nicht konform zu: " + string.Join(", ", statuses.Where(x => x.Required && x.Status != ConformanceStatuses.Conformant)
+                    .Select(x => $"{x.StandardId} ({ConformanceStore.StatusText(x.Status)})"));
+            return new Orderability(offeringId, orderable, version, why, statuses);
+        }, ct);
+
+    private static async Task<OfferingHead> OwnHeadAsync(ConformanceStore s, string vendorId, string offeringId)
+    {
+        var head = await s.HeadAsync(offeringId);
+        // Another vendor's offering is reported exactly like a missing one, so existence does not leak.
+        if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+        return head;
+    }
+
+    internal static async Task<OfferingVersion> VersionInStateAsync(ConformanceStore s, string offeringId, int version, params string[] states)
+    {
+        var v = await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound($"Es gibt keine Version {version} von '{offeringId}'.");
+        if (!states.Contains(v.State))
+            throw ConformanceException.Conflict($"Version {version} ist '{v.State}'; erwartet: {string.Join(" oder ", states)}.");
+        return v;
+    }
+
+    private static VersionSummary Summary(OfferingVersion v) => new(v.Version, v.State, v.ContentHash);
+
+    /// <summary>What the audit log records of a version: enough to identify the document, without copying it into every entry.</summary>
+    private sealed record VersionSummary(int Version, string State, string ContentHash)
+    {
+        public IReadOnlyList<string>? Changes { get; init; }
+        public IReadOnlyList<string>? Checks { get; init; }
+        public string? Reason { get; init; }
+    }
+}
+
+/// <summary>Whether an offering can be ordered now, which version an order records, and why not.</summary>
+public sealed record Orderability(string OfferingId, bool Orderable, int? PublishedVersion, string Reason, IReadOnlyList<StandardStatus> Statuses);

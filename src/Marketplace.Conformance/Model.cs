@@ -1,0 +1,106 @@
+using Marketplace.Catalog.Descriptors;
+
+namespace Marketplace.Conformance;
+
+/// <summary>Who acts: the user and the organisation they act for (identity supplies both once it is in place).</summary>
+public sealed record Actor(string UserId, string? OrganisationId)
+{
+    /// <summary>The catalogue import and the daily job act as the platform itself.</summary>
+    public static readonly Actor CatalogImport = new("system:catalog-import", null);
+    public static readonly Actor DailyJob = new("system:conformance-job", null);
+}
+
+/// <summary>
+/// States of one offering version: draft (editable) → submitted (in review) → approved or rejected; approved →
+/// published; a published version is superseded when a newer one is published. Withdraw takes submitted or approved back to draft.
+/// </summary>
+public static class VersionStates
+{
+    public const string Draft = "draft";
+    public const string Submitted = "submitted";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+    public const string Published = "published";
+    public const string Superseded = "superseded";
+}
+
+/// <summary>Where a version came from: the reviewed seed in catalog/, or a vendor.</summary>
+public static class VersionOrigins
+{
+    public const string Catalog = "catalog";
+    public const string Vendor = "vendor";
+}
+
+/// <summary>Evidence for an attested criterion: submitted (awaiting an auditor), accepted or rejected.</summary>
+public static class EvidenceStates
+{
+    public const string Submitted = "submitted";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>The outcome of one criterion: automated checks pass or fail; pending means not run yet (or evidence not decided).</summary>
+public static class CheckOutcomes
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    public const string Pending = "pending";
+}
+
+/// <summary>An offering: its owner, lifecycle and which of its versions is published.</summary>
+public sealed record OfferingHead(string OfferingId, string VendorId, string Lifecycle, int? PublishedVersion, int LatestVersion, string CreatedAt, string UpdatedAt);
+
+/// <summary>One version of an offering with its descriptor and where it stands in review.</summary>
+public sealed record OfferingVersion(
+    string OfferingId, int Version, string VendorId, string State, string Origin, OfferingDescriptor Descriptor, string ContentHash,
+    string CreatedAt, string CreatedBy, string? SubmittedAt, string? DecidedAt, string? DecidedBy, string? DecisionReason, string? PublishedAt);
+
+/// <summary>An offering with all its versions, newest first.</summary>
+public sealed record OfferingOverview(OfferingHead Head, IReadOnlyList<OfferingVersion> Versions);
+
+/// <summary>The result of one automated criterion for one offering version; raw evidence is what the platform saw (e.g. the broker's answer).</summary>
+public sealed record CheckResult(
+    string StandardId, string StandardVersion, string CriterionId, string Outcome, string Detail, string? RawEvidence, string CheckedAt);
+
+/// <summary>Evidence a vendor uploaded for an attested criterion, with the auditor's decision.</summary>
+public sealed record Evidence(
+    string Id, string OfferingId, string VendorId, string StandardId, string StandardVersion, string CriterionId, string EvidenceType,
+    string Issuer, string IssuedOn, string ExpiresOn, string FileName, string ContentType, string Sha256, long SizeBytes, string Origin,
+    string State, string UploadedAt, string UploadedBy, string? DecidedAt, string? DecidedBy, string? DecisionReason);
+
+/// <summary>An evidence upload: what it is, who issued it, when, until when, and the file.</summary>
+public sealed record EvidenceUpload(
+    string StandardId, string StandardVersion, string CriterionId, string Issuer, DateOnly IssuedOn, DateOnly ExpiresOn,
+    string FileName, string ContentType, byte[] Content);
+
+/// <summary>The conformance of an offering version to one standard, why, when last checked and until when it holds.</summary>
+public sealed record StandardStatus(
+    string StandardId, string StandardVersion, string Status, bool Required, string Reason, string? CheckedAt, string? ValidUntil);
+
+/// <summary>A notification for a vendor or a municipality; others' pages show them.</summary>
+public sealed record Notification(
+    string Id, string RecipientType, string RecipientId, string Kind, string? OfferingId, string? StandardId, string Subject, string Body,
+    string CreatedAt, string? ReadAt);
+
+public static class RecipientTypes
+{
+    public const string Vendor = "vendor";
+    public const string Municipality = "municipality";
+}
+
+/// <summary>Why an operation was refused: the object is not there (or not the caller's), the state does not allow it, or the input is invalid.</summary>
+public enum ConformanceErrorKind { NotFound, Conflict, Invalid }
+
+/// <summary>A refused conformance operation; endpoints map NotFound to 404, Conflict to 409, Invalid to a validation problem.</summary>
+public sealed class ConformanceException(ConformanceErrorKind kind, string message, IReadOnlyList<CatalogError>? errors = null) : Exception(message)
+{
+    public ConformanceErrorKind Kind { get; } = kind;
+
+    /// <summary>For Invalid: each problem with its field (JSON Pointer) and, for uploaded files, its line.</summary>
+    public IReadOnlyList<CatalogError> Errors { get; } = errors ?? [];
+
+    public static ConformanceException NotFound(string what) => new(ConformanceErrorKind.NotFound, what);
+    public static ConformanceException Conflict(string why) => new(ConformanceErrorKind.Conflict, why);
+    public static ConformanceException Invalid(string field, string reason) =>
+        new(ConformanceErrorKind.Invalid, reason, [new CatalogError("", field, 0, reason)]);
+}

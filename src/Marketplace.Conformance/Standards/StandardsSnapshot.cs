@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Catalog.Descriptors;
+
+namespace Marketplace.Conformance.Standards;
+
+/// <summary>One criterion of a standard version: automated (with its check) or attested (with the evidence it asks for).</summary>
+public sealed record CriterionInfo(string Id, string Title, string Description, string Kind, JsonObject? Check, JsonObject? Evidence)
+{
+    public bool IsAutomated => Kind == "automated";
+    public string? CheckType => Check?["type"]?.GetValue<string>();
+    public int ValidityMonths => Evidence?["validityMonths"]?.GetValue<int>() ?? 12;
+    public string EvidenceType => Evidence?["type"]?.GetValue<string>() ?? "report";
+}
+
+/// <summary>One version of a standard: when it took effect, how long the previous version stays accepted, its criteria.</summary>
+public sealed record StandardVersionInfo(string StandardId, string Version, DateOnly PublishedOn, int GracePeriodDays, IReadOnlyList<CriterionInfo> Criteria)
+{
+    /// <summary>The first day older versions are no longer accepted.</summary>
+    public DateOnly GraceEndsOn => PublishedOn.AddDays(GracePeriodDays);
+}
+
+/// <summary>A standard with its name and versions, oldest first.</summary>
+public sealed record StandardInfo(string Id, string Name, IReadOnlyList<StandardVersionInfo> Versions)
+{
+    public StandardVersionInfo? Version(string version) => Versions.FirstOrDefault(v => v.Version == version);
+
+    /// <summary>The newest version in force on a day (published on or before it); the oldest if none is yet.</summary>
+    public StandardVersionInfo InForce(DateOnly day) => Versions.LastOrDefault(v => v.PublishedOn <= day) ?? Versions[0];
+}
+
+/// <summary>A standard the platform requires, and why (the policy's reason).</summary>
+public sealed record RequiredStandard(string Scope, string ScopeId, string StandardId, string Reason);
+
+/// <summary>
+/// The standards with their versions and criteria, the conformance policy, and the Themenfeld of every Leistung,
+/// read once per unit of work: what evaluating an offering needs besides the offering itself.
+/// </summary>
+public sealed class StandardsSnapshot
+{
+    public required IReadOnlyDictionary<string, StandardInfo> Standards { get; init; }
+    public required IReadOnlyList<RequiredStandard> Policy { get; init; }
+    public required IReadOnlyDictionary<string, string> ThemenfeldOfLeistung { get; init; }
+
+    /// <summary>The standards the policy requires of an offering: of all offerings, of its Themenfelder, of its Leistungen.</summary>
+    public IReadOnlyDictionary<string, string> RequiredOf(OfferingDescriptor o)
+    {
+        var themenfelder = o.Leistungen.Select(l => ThemenfeldOfLeistung.GetValueOrDefault(l)).Where(t => t is not null).ToHashSet();
+        var result = new Dictionary<string, string>();
+        foreach (var r in Policy)
+        {
+            var applies = r.Scope switch
+            {
+                PolicyScopes.All => true,
+                PolicyScopes.Themenfeld => themenfelder.Contains(r.ScopeId),
+                PolicyScopes.Leistung => o.Leistungen.Contains(r.ScopeId),
+                _ => false,
+            };
+            if (applies) result.TryAdd(r.StandardId, r.Reason);
+        }
+        return result;
+    }
+
+    public static async Task<StandardsSnapshot> LoadAsync(DbConnection c, DbTransaction? tx)
+    {
+        var criteria = (await c.QueryAsync<(string StandardId, string Version, string CriterionId, string Title, string Description, string Kind, string DefinitionJson)>(
+                ConformanceSql.AllCriteria, transaction: tx))
+            .ToLookup(r => (r.StandardId, r.Version), r =>
+            {
+                var definition = JsonNode.Parse(r.DefinitionJson) as JsonObject;
+                return new CriterionInfo(r.CriterionId, r.Title, r.Description, r.Kind, definition?["check"] as JsonObject, definition?["evidence"] as JsonObject);
+            });
+        var versions = (await c.QueryAsync<(string StandardId, string Version, string PublishedOn, long GracePeriodDays)>(ConformanceSql.AllStandardVersions, transaction: tx))
+            .Select(v => new StandardVersionInfo(v.StandardId, v.Version, DateOnly.ParseExact(v.PublishedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                (int)v.GracePeriodDays, criteria[(v.StandardId, v.Version)].ToList()))
+            .ToLookup(v => v.StandardId);
+        var standards = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM standards", transaction: tx))
+            .ToDictionary(s => s.Id, s => new StandardInfo(s.Id, s.Name,
+                versions[s.Id].OrderBy(v => v.PublishedOn).ThenBy(v => v.Version, StringComparer.Ordinal).ToList()));
+        var policy = (await c.QueryAsync<RequiredStandard>(ConformanceSql.Policy, transaction: tx)).ToList();
+        var themenfelder = (await c.QueryAsync<(string OzgId, string ThemenfeldId)>("SELECT ozg_id, themenfeld_id FROM leistungen", transaction: tx))
+            .ToDictionary(r => r.OzgId, r => r.ThemenfeldId);
+        return new StandardsSnapshot { Standards = standards, Policy = policy, ThemenfeldOfLeistung = themenfelder };
+    }
+}
+
+/// <summary>Where a policy rule applies: to every offering, to the offerings of a Themenfeld, or of a Leistung.</summary>
+public static class PolicyScopes
+{
+    public const string All = "all";
+    public const string Themenfeld = "themenfeld";
+    public const string Leistung = "leistung";
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Marketplace.Conformance.Checks;
+using NUnit.Framework;
+
+namespace Marketplace.Conformance.Tests;
+
+/// <summary>The automated checks that read only the descriptor.</summary>
+public class StaticChecksTests
+{
+    [TestCase("accessibilityStatementUrl", true)]
+    [TestCase("hosting.provider", true)]
+    [TestCase("hosting.region", false)]
+    [TestCase("tenantConfigSchema.properties.ags", true)]
+    [TestCase("tenantConfigSchema.properties.fitConnect", false)]
+    [TestCase("standards", false)]
+    public void Field_present_follows_a_dotted_path_and_treats_empty_as_missing(string path, bool present)
+    {
+        var offering = JsonNode.Parse("""
+            {"accessibilityStatementUrl":"https://x.example/b","hosting":{"provider":"RZ","region":""},"standards":[],
+             "tenantConfigSchema":{"properties":{"ags":{"type":"string"}}}}
+            """);
+        Assert.That(AutomatedChecks.Present(offering, path), Is.EqualTo(present));
+    }
+
+    [Test]
+    public void A_valid_configuration_schema_passes()
+    {
+        Assert.That(AutomatedChecks.SchemaProblems(new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() }), Is.Null);
+    }
+
+    [Test]
+    public void An_invalid_configuration_schema_is_reported_with_where_it_breaks_the_metaschema()
+    {
+        var problem = AutomatedChecks.SchemaProblems((JsonObject)JsonNode.Parse("""{"type":"object","properties":{"ags":{"type":"text"}}}""")!);
+        Assert.That(problem, Does.StartWith("Das Konfigurationsschema ist kein gültiges JSON Schema (draft 2020-12): ").And.Contain("/properties/ags/type"));
+    }
+
+    [Test]
+    public void A_configuration_schema_that_is_not_an_object_fails()
+    {
+        Assert.That(AutomatedChecks.SchemaProblems(new JsonObject { ["type"] = "array" }), Is.EqualTo("Das Konfigurationsschema muss den Typ 'object' haben."));
+    }
+}
