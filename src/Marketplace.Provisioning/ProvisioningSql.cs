@@ -154,7 +154,7 @@ internal static class ProvisioningSql
         WHERE id = @id AND lease_token = @token AND state = 'running'
         """;
     public const string RequeueJob = """
-        UPDATE provisioning_jobs SET state = 'queued', failures = 0, run_at = @now, finished_at = NULL
+        UPDATE provisioning_jobs SET state = 'queued', failures = 0, run_at = @now, finished_at = NULL, phase = @phase, payload_json = @payload
         WHERE id = @id AND state IN ('dead', 'failed')
         """;
     public const string JobById = $"SELECT {JobColumns} FROM provisioning_jobs WHERE id = @id";

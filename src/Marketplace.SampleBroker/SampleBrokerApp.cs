@@ -28,7 +28,7 @@ public static class SampleBrokerApp
         if (configure is not null) builder.Services.PostConfigure(configure);
         builder.Services.AddSingleton<BrokerState>();
         builder.Services.AddSingleton<BrokerCatalog>();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
         var app = builder.Build();
         foreach (var fault in app.Services.GetRequiredService<IOptions<SampleBrokerOptions>>().Value.Faults)
             app.Services.GetRequiredService<BrokerState>().AddFault(fault);
@@ -213,13 +213,13 @@ public static class SampleBrokerApp
             return instance.State == "deprovisioning"
                 ? Results.Json(new { operation = instance.Operation }, statusCode: 202)
                 : Results.Json(new { error = "ConcurrencyError" }, statusCode: 422);
-        if (o.Mode == BrokerMode.Sync || http.Request.Query["accepts_incomplete"] != "true")
+        // Deleting an instance still being created halts the creation at once (the specification's rule).
+        if (o.Mode == BrokerMode.Sync || http.Request.Query["accepts_incomplete"] != "true" || instance.State is "provisioning" or "failed")
         {
             state.OperationReported(instance);
             state.Removed(id);
             return Results.Json(new JsonObject(), statusCode: 200);
         }
-        // Deleting halts a provisioning under way (the specification's rule) and releases its slot.
         state.OperationReported(instance);
         instance.State = "deprovisioning";
         instance.Operation = "deprovision-" + Guid.NewGuid().ToString("N")[..12];

@@ -159,8 +159,15 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     }
 
     /// <summary>Puts a dead or failed job back into the queue with fresh retries (manual retry from the dead letter).</summary>
-    internal async Task<bool> RequeueAsync(Work work, string jobId) =>
-        await work.Exec(ProvisioningSql.RequeueJob, new { id = jobId, now = Iso.Of(clock.GetUtcNow()) }) == 1;
+    /// <remarks>
+    /// It starts again with the operation's first call: a provision PUT with the same instance id is idempotent at the
+    /// broker, and a PATCH or DELETE asks for the same end state again.
+    /// </remarks>
+    internal async Task<bool> RequeueAsync(Work work, JobRecord job, string actorUserId) =>
+        await work.Exec(ProvisioningSql.RequeueJob, new
+        {
+            id = job.Id, now = Iso.Of(clock.GetUtcNow()), phase = Phases.Request, payload = new OperationPayload(actorUserId).ToJson(),
+        }) == 1;
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken ct = default)
     {

@@ -193,7 +193,10 @@ internal sealed class SubscriptionJobHandler(
             {
                 OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
             },
-            _ when PollingExpired(t) => new JobResult.Retry("orphan mitigation: maximum polling duration reached", Phases.Mitigate),
+            _ when PollingExpired(t) => new JobResult.Retry("orphan mitigation: maximum polling duration reached", Phases.Mitigate)
+            {
+                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker nicht bestätigt", claimed.Id),
+            },
             _ => new JobResult.Continue(detail, Phases.MitigatePoll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
         };
     }

@@ -123,7 +123,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         };
         await writer.SetFailureAsync(work, s.Id, null, null);
         await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Failed], back, actorUserId, actorOrgId, "retry", "erneuter Versuch");
-        if (job is not null && await jobs.RequeueAsync(work, job.Id)) return;
+        if (job is not null && await jobs.RequeueAsync(work, job, actorUserId)) return;
         // No job to requeue (manual fulfilment, or a failure before any job): start the operation afresh.
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment,
             back == SubscriptionStates.Deprovisioning ? JobKinds.Deprovision : JobKinds.Provision, actorUserId);

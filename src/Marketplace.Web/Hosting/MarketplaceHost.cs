@@ -4,6 +4,7 @@ using Marketplace.Audit;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
 using Marketplace.Catalog.Search;
+using Marketplace.Provisioning;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,6 +40,7 @@ public static class MarketplaceHost
         services.AddMarketplaceStorage(builder.Configuration);
         services.AddAudit(builder.Configuration);
         services.AddCatalog(builder.Configuration);
+        services.AddProvisioning(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 
