@@ -33,13 +33,15 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
         if (maxConcurrency < 1) throw new RequestValidationException([new FieldError("maxConcurrency", "at least 1")]);
         if (auth.Kind == BrokerAuth.OAuthClientCredentials && string.IsNullOrEmpty(auth.TokenUrl))
             throw new RequestValidationException([new FieldError("tokenUrl", "OAuth client credentials need a token URL")]);
+        // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
+        var secretProtected = auth.Secret is null ? null : secrets.ProtectText(auth.Secret);
         await using var work = await Work.BeginAsync(database, audit, ct);
         await work.Connection.ExecuteAsync(
             database.Dialect.Upsert("vendor_brokers", ["vendor_id"], ["auth_kind", "username", "secret_protected", "token_url", "scope", "max_concurrency", "updated_at"]),
             new
             {
                 vendor_id = vendorId, auth_kind = auth.Kind, username = auth.Username,
-                secret_protected = auth.Secret is null ? null : secrets.ProtectText(auth.Secret),
+                secret_protected = secretProtected,
                 token_url = auth.TokenUrl, scope = auth.Scope, max_concurrency = maxConcurrency, updated_at = Iso.Of(clock.GetUtcNow()),
             }, work.Transaction);
         work.Audit(new AuditEntry(actorUserId, vendorId, "broker.configured", "vendor-broker", vendorId, null, new JsonObject

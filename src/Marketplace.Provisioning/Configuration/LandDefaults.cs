@@ -34,8 +34,9 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
         var errors = schema.Validate(values, requireComplete: false);
         if (errors.Count > 0) throw new ConfigValidationException(errors);
 
-        await using var work = await Work.BeginAsync(database, audit, ct);
+        // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
         var protectedValues = secrets.Protect(schema, values);
+        await using var work = await Work.BeginAsync(database, audit, ct);
         await work.Connection.ExecuteAsync(
             database.Dialect.Upsert("land_config_defaults", ["offering_id", "land_code", "source_kind"], ["source_org_id", "values_json", "updated_by", "updated_at"]),
             new
