@@ -10,6 +10,7 @@ using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
 using Marketplace.Conformance;
+using Marketplace.Provisioning;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -49,6 +50,7 @@ public static class MarketplaceHost
         services.AddBilling(builder.Configuration);
         services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
         services.AddConformance(builder.Configuration);
+        services.AddProvisioning(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 

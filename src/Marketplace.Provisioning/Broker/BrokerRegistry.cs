@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Broker;
+
+/// <summary>A vendor's broker settings as a client may see them: never the secret, only whether one is set.</summary>
+public sealed record BrokerSettings(string VendorId, string AuthKind, string? Username, bool SecretSet, string? TokenUrl, string? Scope, int MaxConcurrency);
+
+/// <summary>
+/// Per-vendor broker access: basic auth or OAuth client credentials, the secret encrypted at rest with Data
+/// Protection, and the vendor's concurrency limit that the job claimer enforces.
+/// </summary>
+public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSecrets secrets, TimeProvider clock)
+{
+    private sealed class Row
+    {
+        public string VendorId { get; init; } = "";
+        public string AuthKind { get; init; } = "";
+        public string? Username { get; init; }
+        public string? SecretProtected { get; init; }
+        public string? TokenUrl { get; init; }
+        public string? Scope { get; init; }
+        public long MaxConcurrency { get; init; }
+    }
+
+    public async Task ConfigureAsync(string vendorId, BrokerAuth auth, int maxConcurrency, string actorUserId, CancellationToken ct = default)
+    {
+        if (auth.Kind is not (BrokerAuth.None or BrokerAuth.Basic or BrokerAuth.OAuthClientCredentials))
+            throw new RequestValidationException([new FieldError("authKind", "none, basic or oauth")]);
+        if (maxConcurrency < 1) throw new RequestValidationException([new FieldError("maxConcurrency", "at least 1")]);
+        if (auth.Kind == BrokerAuth.OAuthClientCredentials && string.IsNullOrEmpty(auth.TokenUrl))
+            throw new RequestValidationException([new FieldError("tokenUrl", "OAuth client credentials need a token URL")]);
+        // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
+        var secretProtected = auth.Secret is null ? null : secrets.ProtectText(auth.Secret);
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await work.Connection.ExecuteAsync(
+            database.Dialect.Upsert("vendor_brokers", ["vendor_id"], ["auth_kind", "username", "secret_protected", "token_url", "scope", "max_concurrency", "updated_at"]),
+            new
+            {
+                vendor_id = vendorId, auth_kind = auth.Kind, username = auth.Username,
+                secret_protected = secretProtected,
+                token_url = auth.TokenUrl, scope = auth.Scope, max_concurrency = maxConcurrency, updated_at = Iso.Of(clock.GetUtcNow()),
+            }, work.Transaction);
+        work.Audit(new AuditEntry(actorUserId, vendorId, "broker.configured", "vendor-broker", vendorId, null, new JsonObject
+        {
+            ["authKind"] = auth.Kind, ["username"] = auth.Username, ["secretSet"] = auth.Secret is not null, ["maxConcurrency"] = maxConcurrency,
+        }));
+        await work.CommitAsync(ct);
+    }
+
+    public async Task<BrokerSettings?> SettingsAsync(string vendorId, CancellationToken ct = default)
+    {
+        var row = await RowAsync(vendorId, ct);
+        return row is null ? null : new BrokerSettings(row.VendorId, row.AuthKind, row.Username, row.SecretProtected is not null, row.TokenUrl, row.Scope, (int)row.MaxConcurrency);
+    }
+
+    /// <summary>The endpoint for a call, secret revealed; an unconfigured vendor's broker is called without credentials.</summary>
+    public async Task<BrokerEndpoint> EndpointAsync(string vendorId, string brokerUrl, CancellationToken ct = default)
+    {
+        var row = await RowAsync(vendorId, ct);
+        var baseUrl = new Uri(brokerUrl.EndsWith('/') ? brokerUrl : brokerUrl + "/");
+        if (row is null || row.AuthKind == BrokerAuth.None) return new BrokerEndpoint(vendorId, baseUrl, BrokerAuth.Anonymous);
+        var secret = row.SecretProtected is null ? null : secrets.UnprotectText(row.SecretProtected);
+        return new BrokerEndpoint(vendorId, baseUrl, new BrokerAuth(row.AuthKind, row.Username, secret, row.TokenUrl, row.Scope));
+    }
+
+    private async Task<Row?> RowAsync(string vendorId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Row>(ProvisioningSql.VendorBroker, new { vendorId });
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Orders;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Bundles;
+
+/// <summary>The offering a buyer picked for one Leistung of a bundle (competing vendors allowed), with its own values.</summary>
+public sealed record BundleSelection(string OzgId, string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration);
+
+/// <summary>One order for a life-event bundle: a selection per Leistung and the configuration fields they share, entered once.</summary>
+public sealed record BundleOrderRequest(string BundleId, IReadOnlyList<BundleSelection> Selections, JsonObject? SharedConfiguration);
+
+/// <summary>
+/// The bundle order form: fields several selected offerings share (same name and type at the top level), shown
+/// once, and per offering the fields only it has.
+/// </summary>
+public sealed record BundleFormModel(string BundleId, IReadOnlyList<string> SharedFieldNames, IReadOnlyList<FormField> SharedFields,
+    IReadOnlyDictionary<string, ConfigFormModel> PerOffering);
+
+/// <summary>
+/// Life-event bundles (catalog/bundles/*.yaml): one order creates a subscription per selected offering, all in one
+/// transaction, with the same idempotency and approval rules as a single order.
+/// </summary>
+public sealed class BundleOrders(Database database, OfferingDirectory offerings, OrderService orders, TenantConfiguration configuration)
+{
+    public async Task<BundleFormModel> FormAsync(string actingAgs, string bundleId, IReadOnlyDictionary<string, string> offeringPerLeistung,
+        CancellationToken ct = default)
+    {
+        var leistungen = await LeistungenAsync(bundleId, ct);
+        var picked = new List<OfferingInfo>();
+        foreach (var (ozg, offeringId) in offeringPerLeistung)
+        {
+            if (!leistungen.Contains(ozg)) throw new RequestValidationException([new FieldError($"selections/{ozg}", "Leistung gehört nicht zum Bündel")]);
+            picked.Add(await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId));
+        }
+        var shared = SharedFields(picked.Select(o => TenantSchema.For(o.Descriptor.TenantConfigSchema)).ToList());
+        var perOffering = new Dictionary<string, ConfigFormModel>(StringComparer.Ordinal);
+        List<FormField> sharedFields = [];
+        foreach (var o in picked)
+        {
+            var form = await configuration.OrderFormAsync(actingAgs, o.Id, null, null, ct);
+            sharedFields.AddRange(form.Fields.Where(f => shared.Contains(f.Name) && sharedFields.All(s => s.Name != f.Name)));
+            perOffering[o.Id] = form with { Fields = form.Fields.Where(f => !shared.Contains(f.Name)).ToList() };
+        }
+        return new BundleFormModel(bundleId, shared.Order(StringComparer.Ordinal).ToList(), sharedFields, perOffering);
+    }
+
+    public async Task<OrderResult> PlaceAsync(string actingAgs, string actingUserId, string idempotencyKey, BundleOrderRequest request,
+        CancellationToken ct = default)
+    {
+        var leistungen = await LeistungenAsync(request.BundleId, ct);
+        var errors = new List<FieldError>();
+        if (request.Selections.Count == 0) errors.Add(new FieldError("selections", "mindestens ein Angebot wählen"));
+        foreach (var (s, i) in request.Selections.Select((s, i) => (s, i)))
+        {
+            if (!leistungen.Contains(s.OzgId)) errors.Add(new FieldError($"selections/{i}/ozgId", "Leistung gehört nicht zum Bündel"));
+            if (request.Selections.Take(i).Any(p => p.OzgId == s.OzgId)) errors.Add(new FieldError($"selections/{i}/ozgId", "Leistung doppelt gewählt"));
+            if (request.Selections.Take(i).Any(p => p.OfferingId == s.OfferingId)) errors.Add(new FieldError($"selections/{i}/offeringId", "Angebot doppelt gewählt"));
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var hash = RequestHash.Of(new { kind = "bundle", request });
+        return await orders.PlaceLinesAsync(actingAgs, actingUserId, idempotencyKey, "bundle", request.BundleId, hash, async (c, m) =>
+        {
+            var picked = new List<OfferingInfo>();
+            foreach (var s in request.Selections)
+                picked.Add(await offerings.GetAsync(c, null, s.OfferingId)
+                    ?? throw new RequestValidationException([new FieldError("selections", $"unbekanntes Angebot {s.OfferingId}")]));
+            var lineErrors = new List<FieldError>();
+            var lines = new List<OrderService.ValidLine>();
+            for (var i = 0; i < request.Selections.Count; i++)
+            {
+                var s = request.Selections[i];
+                var leistungenOfOffering = (await c.QueryAsync<string>(ProvisioningSql.OfferingLeistungen, new { offeringId = s.OfferingId })).ToHashSet();
+                if (!leistungenOfOffering.Contains(s.OzgId))
+                    lineErrors.Add(new FieldError($"selections/{i}/offeringId", $"Angebot erbringt die Leistung {s.OzgId} nicht"));
+                var own = SharedFor(TenantSchema.For(picked[i].Descriptor.TenantConfigSchema), request.SharedConfiguration);
+                if (s.Configuration is not null) foreach (var (k, v) in s.Configuration) own[k] = v?.DeepClone();
+                try
+                {
+                    lines.Add(await orders.ValidateLineAsync(c, m, new OrderRequest(s.OfferingId, s.PlanId, s.AddOnIds, own), $"selections/{i}/", []));
+                }
+                catch (RequestValidationException e)
+                {
+                    // A shared field's error belongs to the shared input, where the buyer entered it once.
+                    lineErrors.AddRange(e.Errors.Select(x => SharedError(x, i, request.SharedConfiguration, s.Configuration)));
+                }
+            }
+            if (lineErrors.Count > 0) throw new RequestValidationException(lineErrors.Distinct().ToList());
+            return lines;
+        }, ct);
+    }
+
+    /// <summary>Top-level fields that at least two of the schemas have, with the same type and format.</summary>
+    public static HashSet<string> SharedFields(IReadOnlyList<TenantSchema> schemas)
+    {
+        var signatures = schemas
+            .SelectMany(s => (s.Raw["properties"] as JsonObject ?? []).Select(p => (Name: p.Key, Sig: Signature(p.Value as JsonObject))))
+            .GroupBy(x => x.Name)
+            .Where(g => g.Count() >= 2 && g.Select(x => x.Sig).Distinct().Count() == 1)
+            .Select(g => g.Key);
+        return signatures.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static string Signature(JsonObject? s) =>
+        $"{s?["type"]?.ToJsonString()}|{s?["format"]?.ToJsonString()}|{s?["enum"]?.ToJsonString()}|{TenantSchema.IsSecretSchema(s)}";
+
+    /// <summary>The shared values the schema has a field for.</summary>
+    private static JsonObject SharedFor(TenantSchema schema, JsonObject? shared)
+    {
+        var own = new JsonObject();
+        if (shared is null || schema.Raw["properties"] is not JsonObject props) return own;
+        foreach (var (k, v) in shared) if (props.ContainsKey(k)) own[k] = v?.DeepClone();
+        return own;
+    }
+
+    private static FieldError SharedError(FieldError e, int index, JsonObject? shared, JsonObject? own)
+    {
+        var prefix = $"selections/{index}/configuration/";
+        if (!e.Field.StartsWith(prefix, StringComparison.Ordinal)) return e;
+        var top = e.Field[prefix.Length..].Split('/')[0];
+        return shared?.ContainsKey(top) == true && own?.ContainsKey(top) != true ? new FieldError("sharedConfiguration/" + e.Field[prefix.Length..], e.Message) : e;
+    }
+
+    private async Task<HashSet<string>> LeistungenAsync(string bundleId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var leistungen = (await c.QueryAsync<string>(ProvisioningSql.BundleLeistungen, new { bundleId })).ToHashSet(StringComparer.Ordinal);
+        return leistungen.Count == 0 ? throw new NotFoundException("bundle", bundleId) : leistungen;
+    }
+}

@@ -1,0 +1,205 @@
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Provisioning.Jobs;
+
+/// <summary>
+/// The durable job table. Claiming runs per broker in one short transaction: the broker's row is locked first
+/// (skipping a broker another process is claiming for), its busy slots are counted against the vendor's
+/// concurrency limit, and due jobs are locked with the dialect's claim hints (FOR UPDATE SKIP LOCKED, UPDLOCK/READPAST;
+/// SQLite has one writer) and leased to this process. Finishing is fenced by the lease token, so a job whose lease
+/// expired and was taken over can never be finished twice.
+/// </summary>
+public sealed class JobStore(Database database, AuditTrail audit, TimeProvider clock, IOptions<ProvisioningOptions> options)
+{
+    private readonly ProvisioningOptions _options = options.Value;
+
+    internal async Task EnsureBrokerAsync(Work work, string brokerKey)
+    {
+        var configured = _options.BrokerConcurrency.TryGetValue(brokerKey, out var n) ? n : _options.DefaultBrokerConcurrency;
+        await work.Exec(ProvisioningSql.InsertBrokerIfAbsent, new { vendor = brokerKey, max = configured, now = Iso.Of(clock.GetUtcNow()) });
+    }
+
+    internal async Task<string> EnqueueAsync(Work work, NewJob job, DateTimeOffset? runAt = null)
+    {
+        var id = Guid.NewGuid().ToString();
+        var now = clock.GetUtcNow();
+        await work.Exec(ProvisioningSql.InsertJob, new
+        {
+            id, job.Kind, job.SubscriptionId, job.BrokerKey, state = JobStates.Queued, job.Phase, job.PayloadJson,
+            runAt = Iso.Of(runAt ?? now), max = _options.MaxFailures, now = Iso.Of(now),
+        });
+        return id;
+    }
+
+    /// <summary>Claims up to <paramref name="max"/> due jobs over all brokers, brokers in random order so none starves.</summary>
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string workerId, int max, CancellationToken ct = default)
+    {
+        if (max <= 0) return [];
+        List<string> brokers;
+        await using (var c = await database.OpenAsync(ct))
+            brokers = (await c.QueryAsync<string>(ProvisioningSql.BrokersWithDueJobs, new { now = Iso.Of(clock.GetUtcNow()) })).ToList();
+        var claimed = new List<ClaimedJob>();
+        foreach (var broker in brokers.OrderBy(_ => Random.Shared.Next()))
+        {
+            if (claimed.Count >= max) break;
+            claimed.AddRange(await ClaimFromBrokerAsync(broker, workerId, max - claimed.Count, ct));
+        }
+        return claimed;
+    }
+
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimFromBrokerAsync(string brokerKey, string workerId, int max, CancellationToken ct = default)
+    {
+        var dialect = database.Dialect;
+        var now = clock.GetUtcNow();
+        var nowText = Iso.Of(now);
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var limits = (await c.QueryAsync<long>(ProvisioningSql.LockBroker(dialect), new { broker = brokerKey }, tx)).ToList();
+        if (limits.Count == 0) return []; // another process is claiming for this broker right now
+        var busy = await c.ExecuteScalarAsync<long>(ProvisioningSql.BusySlots, new { broker = brokerKey }, tx);
+
+        // Jobs that already hold a slot first: due polls, and runs whose process died (lease expired).
+        var rows = (await c.QueryAsync<JobRecord>(ProvisioningSql.ClaimHoldingSlot(dialect),
+            new { broker = brokerKey, now = nowText, limit = max, offset = 0 }, tx)).ToList();
+        var free = (int)Math.Min(max - rows.Count, limits[0] - busy);
+        if (free > 0)
+            rows.AddRange(await c.QueryAsync<JobRecord>(ProvisioningSql.ClaimQueued(dialect),
+                new { broker = brokerKey, now = nowText, limit = free, offset = 0 }, tx));
+
+        var leaseUntil = Iso.Of(now + _options.LeaseDuration);
+        var claimed = new List<ClaimedJob>(rows.Count);
+        foreach (var job in rows)
+        {
+            var token = Guid.NewGuid().ToString("N");
+            if (job.State == JobStates.Running)
+                await c.ExecuteAsync(ProvisioningSql.CloseAttempt, new
+                {
+                    jobId = job.Id, runNo = job.Runs, now = nowText, outcome = "lease-expired", detail = $"lease of {job.LeaseOwner} expired",
+                }, tx);
+            await c.ExecuteAsync(ProvisioningSql.LeaseJob, new { id = job.Id, owner = workerId, token, until = leaseUntil }, tx);
+            await c.ExecuteAsync(ProvisioningSql.InsertAttempt, new { jobId = job.Id, runNo = job.Runs + 1, workerId, job.Phase, now = nowText }, tx);
+            claimed.Add(new ClaimedJob(job, workerId, token, job.Runs + 1));
+        }
+        await tx.CommitAsync(ct);
+        return claimed;
+    }
+
+    /// <summary>Extends the leases of every job this process runs: one statement per heartbeat.</summary>
+    public async Task<int> RenewLeasesAsync(string workerId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteAsync(ProvisioningSql.RenewLeases, new
+        {
+            owner = workerId, until = Iso.Of(clock.GetUtcNow() + _options.LeaseDuration), now = Iso.Of(clock.GetUtcNow()),
+        });
+    }
+
+    /// <summary>
+    /// Records how a run ended, with its side effects, in one transaction. Returns false (and keeps nothing) when the
+    /// lease was lost meanwhile.
+    /// </summary>
+    internal async Task<bool> FinishAsync(ClaimedJob claimed, JobResult result, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var job = claimed.Job;
+        string state, phase = job.Phase, payload = job.PayloadJson, runAt = job.RunAt, outcome;
+        string? error = job.LastError, finished = null;
+        var failures = job.Failures;
+        var effects = result.Effects;
+        switch (result)
+        {
+            case JobResult.Done:
+                (state, outcome, finished) = (JobStates.Done, "done", Iso.Of(now));
+                break;
+            case JobResult.Failed f:
+                (state, outcome, finished, error) = (JobStates.Failed, "failed", Iso.Of(now), f.Detail);
+                break;
+            case JobResult.Continue k:
+                (state, outcome, phase, payload, runAt) = (k.HoldsSlot ? JobStates.Polling : JobStates.Queued, "continue", k.Phase, k.PayloadJson, Iso.Of(k.RunAt));
+                break;
+            case JobResult.Retry r:
+                failures++;
+                error = r.Detail;
+                phase = r.Phase ?? phase;
+                payload = r.PayloadJson ?? payload;
+                if (failures >= job.MaxFailures)
+                {
+                    (state, outcome, finished) = (JobStates.Dead, "dead", Iso.Of(now));
+                    effects = r.OnDead ?? effects;
+                }
+                else
+                {
+                    (state, outcome, runAt) = (JobStates.Queued, "retry", Iso.Of(now + Backoff((int)failures)));
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(result));
+        }
+
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var updated = await work.Exec(ProvisioningSql.FinishJob, new
+        {
+            id = job.Id, token = claimed.LeaseToken, state, phase, payload, runAt, failures, error = Cut(error), finished,
+        });
+        if (updated == 0) return false;
+        await work.Exec(ProvisioningSql.CloseAttempt, new { jobId = job.Id, runNo = claimed.RunNo, now = Iso.Of(now), outcome, detail = Cut(result.Detail) });
+        if (effects is not null) await effects(work);
+        await work.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Exponential backoff with full jitter: a random delay up to base·2^(failures−1), capped.</summary>
+    public TimeSpan Backoff(int failures)
+    {
+        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.BaseBackoff.TotalMilliseconds * Math.Pow(2, Math.Max(0, failures - 1)));
+        return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
+    }
+
+    /// <summary>Puts a dead or failed job back into the queue with fresh retries (manual retry from the dead letter).</summary>
+    /// <remarks>
+    /// It starts again with the operation's first call: a provision PUT with the same instance id is idempotent at the
+    /// broker, and a PATCH or DELETE asks for the same end state again.
+    /// </remarks>
+    internal async Task<bool> RequeueAsync(Work work, JobRecord job, string actorUserId) =>
+        await work.Exec(ProvisioningSql.RequeueJob, new
+        {
+            id = job.Id, now = Iso.Of(clock.GetUtcNow()), phase = Phases.Request, payload = new OperationPayload(actorUserId).ToJson(),
+        }) == 1;
+
+    public async Task<JobRecord?> GetAsync(string jobId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId });
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> JobsOfSubscriptionAsync(string subscriptionId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<JobRecord>(ProvisioningSql.JobsOfSubscription, new { id = subscriptionId })).ToList();
+    }
+
+    /// <summary>The dead letter: jobs whose retries are exhausted, oldest first.</summary>
+    public async Task<IReadOnlyList<JobRecord>> DeadLetterAsync(int limit = 100, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<JobRecord>(ProvisioningSql.DeadJobs(database.Dialect), new { limit, offset })).ToList();
+    }
+
+    public async Task<IReadOnlyList<JobAttempt>> AttemptsAsync(string jobId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<JobAttempt>(ProvisioningSql.AttemptsOf, new { jobId })).ToList();
+    }
+
+    /// <summary>Jobs not finished yet (queued, running or polling).</summary>
+    public async Task<long> PendingCountAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(ProvisioningSql.PendingJobs);
+    }
+
+    private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+}

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Provisioning.Jobs;
+
+/// <summary>Runs one claimed job: the handler's answer is recorded with its effects; an exception counts as a failed attempt.</summary>
+public sealed class JobRunner
+{
+    private readonly JobStore _store;
+    private readonly SubscriptionJobHandler _handler;
+    private readonly ILogger<JobRunner> _logger;
+
+    internal JobRunner(JobStore store, SubscriptionJobHandler handler, ILogger<JobRunner> logger)
+    {
+        _store = store;
+        _handler = handler;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the job and records the result; false when its lease was lost meanwhile (another process owns it now).</summary>
+    public async Task<bool> RunAsync(ClaimedJob job, CancellationToken ct)
+    {
+        JobResult result;
+        try
+        {
+            result = await _handler.RunAsync(job, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the lease runs out and another process (or this one, restarted) takes the job over.
+            return false;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Job {JobId} ({Kind}/{Phase}) failed", job.Id, job.Job.Kind, job.Job.Phase);
+            result = new JobResult.Retry($"{e.GetType().Name}: {e.Message}") { OnDead = _handler.OnCrashDead(job, e.Message) };
+        }
+        try
+        {
+            var finished = await _store.FinishAsync(job, result, CancellationToken.None);
+            if (!finished) _logger.LogWarning("Job {JobId}: lease lost, result of this run discarded", job.Id);
+            return finished;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The run's result could not be stored (state moved under it, database gone): the lease expires and the job runs again.
+            _logger.LogError(e, "Job {JobId}: result could not be stored", job.Id);
+            return false;
+        }
+    }
+}
+
+/// <summary>
+/// The hosted worker: claims due jobs (per broker, within the vendor's concurrency limit), runs up to
+/// WorkerParallelism of them at once, and renews the leases of its running jobs. Several processes on one database
+/// share the work; a process that dies leaves leases that expire and are taken over.
+/// </summary>
+public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOptions<ProvisioningOptions> options, TimeProvider clock,
+    ILogger<ProvisioningWorker> logger) : BackgroundService
+{
+    private readonly ProvisioningOptions _options = options.Value;
+
+    public string WorkerId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        logger.LogInformation("Provisioning worker {WorkerId} started (parallelism {Parallelism})", WorkerId, _options.WorkerParallelism);
+        using var heartbeat = Task.Run(() => HeartbeatAsync(stoppingToken), CancellationToken.None);
+        var running = new HashSet<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            running.RemoveWhere(t => t.IsCompleted);
+            var claimed = 0;
+            try
+            {
+                var free = _options.WorkerParallelism - running.Count;
+                if (free > 0)
+                {
+                    var jobs = await store.ClaimAsync(WorkerId, free, stoppingToken);
+                    claimed = jobs.Count;
+                    foreach (var job in jobs) running.Add(Task.Run(() => runner.RunAsync(job, stoppingToken), CancellationToken.None));
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Claiming jobs failed; trying again");
+            }
+            if (claimed > 0 && running.Count < _options.WorkerParallelism) continue;
+            try
+            {
+                var idle = Task.Delay(_options.PollInterval, clock, stoppingToken);
+                await (running.Count > 0 ? Task.WhenAny(idle, Task.WhenAny(running)) : idle);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await Task.WhenAll(running);
+        await heartbeat;
+    }
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var period = _options.LeaseDuration / 3;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, clock, ct);
+                await store.RenewLeasesAsync(WorkerId, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Renewing leases failed");
+            }
+        }
+    }
+}

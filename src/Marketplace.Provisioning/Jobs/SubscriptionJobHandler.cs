@@ -1,0 +1,411 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Provisioning.Broker;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Provisioning.Jobs;
+
+/// <summary>What a job carries between its runs: who asked, the broker's operation being polled, and what follows orphan mitigation.</summary>
+internal sealed record OperationPayload(string ActorUserId, string? Operation = null, string? PollDeadline = null, string? AfterMitigation = null,
+    string? Reason = null)
+{
+    public const string RetryAfterMitigation = "retry";
+    public const string FailAfterMitigation = "fail";
+
+    public string ToJson() => JsonSerializer.Serialize(this, SubscriptionWriter.Json);
+    public static OperationPayload Parse(string json) => JsonSerializer.Deserialize<OperationPayload>(json, SubscriptionWriter.Json)!;
+}
+
+/// <summary>Job phases: the broker call itself, polling its operation, and orphan mitigation (delete, then poll the delete).</summary>
+internal static class Phases
+{
+    public const string Request = "request";
+    public const string Poll = "poll";
+    public const string Mitigate = "mitigate";
+    public const string MitigatePoll = "mitigate-poll";
+}
+
+/// <summary>A municipality as the broker context shows it.</summary>
+public sealed class MunicipalityInfo
+{
+    public string Ags { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string LandCode { get; init; } = "";
+    public string LandAbbreviation { get; init; } = "";
+    public string LandName { get; init; } = "";
+}
+
+/// <summary>
+/// Runs one phase of a provision, update or deprovision job against the vendor's broker and turns the answer,
+/// interpreted by <see cref="OsbSpec"/>, into the subscription's next state and the job's next step.
+/// </summary>
+internal sealed class SubscriptionJobHandler(
+    Database database, OsbClient osb, BrokerRegistry brokers, BrokerCatalogs catalogs, OfferingDirectory offerings, ConfigSecrets secrets,
+    SubscriptionWriter writer, TimeProvider clock, IOptions<ProvisioningOptions> options)
+{
+    public const string SystemActor = "system:provisioning";
+    private readonly ProvisioningOptions _options = options.Value;
+
+    private sealed record Target(SubscriptionRecord Subscription, OfferingInfo Offering, BrokerEndpoint Broker, string ServiceId, string PlanId,
+        OperationPayload Payload, OriginatingIdentity Identity)
+    {
+        public string Id => Subscription.Id;
+        public string PlanOsbId(string planId) => Offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(planId) ?? planId;
+    }
+
+    public async Task<JobResult> RunAsync(ClaimedJob claimed, CancellationToken ct)
+    {
+        var job = claimed.Job;
+        await using var c = await database.OpenAsync(ct);
+        var subscription = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId });
+        if (subscription is null) return new JobResult.Failed("subscription no longer exists");
+        var offering = await offerings.GetAsync(c, null, subscription.OfferingId);
+        if (offering?.Descriptor.Provisioning is not { Type: "osb", BrokerUrl: { } url, ServiceId: { } serviceId })
+            return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id) };
+        await c.CloseAsync();
+
+        var payload = OperationPayload.Parse(job.PayloadJson);
+        var target = new Target(subscription, offering, await brokers.EndpointAsync(offering.VendorId, url, ct), serviceId,
+            offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(subscription.PlanId) ?? subscription.PlanId, payload,
+            new OriginatingIdentity(_options.Platform, payload.ActorUserId));
+        return (job.Kind, job.Phase) switch
+        {
+            (JobKinds.Provision, Phases.Request) => await ProvisionAsync(target, claimed, ct),
+            (JobKinds.Provision, Phases.Poll) => await PollProvisionAsync(target, claimed, ct),
+            (JobKinds.Provision, Phases.Mitigate) => await MitigateAsync(target, claimed, ct),
+            (JobKinds.Provision, Phases.MitigatePoll) => await PollMitigationAsync(target, claimed, ct),
+            (JobKinds.Update, Phases.Request) => await UpdateAsync(target, claimed, ct),
+            (JobKinds.Update, Phases.Poll) => await PollUpdateAsync(target, claimed, ct),
+            (JobKinds.Deprovision, Phases.Request) => await DeprovisionAsync(target, claimed, ct),
+            (JobKinds.Deprovision, Phases.Poll) => await PollDeprovisionAsync(target, claimed, ct),
+            _ => new JobResult.Failed($"unknown job {job.Kind}/{job.Phase}"),
+        };
+    }
+
+    /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>
+    public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => async w =>
+    {
+        var s = await w.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = claimed.Job.SubscriptionId }, w.Transaction);
+        if (s is not null && s.State is not (SubscriptionStates.Failed or SubscriptionStates.Cancelled or SubscriptionStates.Active))
+            await Fail(w, s, reason, claimed.Id);
+    };
+
+    // ---- Provisioning ----
+
+    private async Task<JobResult> ProvisionAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        if (t.Subscription.State is not (SubscriptionStates.Requested or SubscriptionStates.Provisioning))
+            return new JobResult.Done($"nothing to provision: subscription is {t.Subscription.State}");
+        var request = new ProvisionRequest(t.ServiceId, t.PlanId, await ParametersAsync(t.Subscription, null, ct), await ContextAsync(t.Subscription, false, ct));
+        var response = await osb.ProvisionAsync(t.Broker, t.Subscription.InstanceId, request, t.Identity, ct);
+        var answer = OsbSpec.Provision(response);
+        var detail = $"PUT {response} [{response.RequestIdentity}]";
+        switch (answer.Kind)
+        {
+            case AnswerKind.Succeeded:
+                return new JobResult.Done(detail) { Effects = w => ActivateAsync(w, t, answer.DashboardUrl, "provisioned synchronously") };
+            case AnswerKind.Accepted:
+                var payload = t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) };
+                return new JobResult.Continue(detail, Phases.Poll, payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true)
+                {
+                    Effects = async w =>
+                    {
+                        await StartProvisioningAsync(w, t);
+                        if (answer.DashboardUrl is not null) await writer.SetDashboardAsync(w, t.Id, answer.DashboardUrl, null);
+                        await writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker arbeitet asynchron (operation {answer.Operation ?? "-"})");
+                    },
+                };
+            case AnswerKind.RetryLater:
+                return new JobResult.Retry(answer.Reason)
+                {
+                    Effects = w => writer.NoteAsync(w, t.Id, "retry-scheduled", SystemActor, answer.Reason),
+                    OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id),
+                };
+            case AnswerKind.OrphanMitigation:
+                return Mitigate(t, answer.Reason, OperationPayload.RetryAfterMitigation, detail);
+            default:
+                return new JobResult.Failed(answer.Reason) { Effects = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) };
+        }
+    }
+
+    private async Task<JobResult> PollProvisionAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        var response = await osb.LastOperationAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Payload.Operation, t.Identity, ct);
+        var answer = OsbSpec.LastOperation(response, deleting: false);
+        var detail = $"GET last_operation {response}";
+        switch (answer.Kind)
+        {
+            case AnswerKind.Succeeded:
+                return new JobResult.Done(detail) { Effects = w => ActivateAsync(w, t, null, answer.Reason) };
+            case AnswerKind.OperationFailed:
+                // A failed asynchronous provision may leave parts behind: orphan mitigation, then the subscription fails.
+                return Mitigate(t, $"Bereitstellung fehlgeschlagen: {answer.Reason}", OperationPayload.FailAfterMitigation, detail);
+            default:
+                if (PollingExpired(t))
+                    return Mitigate(t, "maximale Abfragedauer überschritten", OperationPayload.FailAfterMitigation, detail);
+                return new JobResult.Continue(detail, Phases.Poll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true);
+        }
+    }
+
+    private JobResult Mitigate(Target t, string reason, string after, string detail) =>
+        new JobResult.Continue(detail, Phases.Mitigate, (t.Payload with { AfterMitigation = after, Reason = reason, Operation = null }).ToJson(),
+            clock.GetUtcNow(), HoldsSlot: true)
+        {
+            Effects = async w =>
+            {
+                await StartProvisioningAsync(w, t);
+                await writer.NoteAsync(w, t.Id, "orphan-mitigation", SystemActor, $"{reason} – Instanz wird beim Broker gelöscht");
+            },
+        };
+
+    private async Task<JobResult> MitigateAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        var response = await osb.DeprovisionAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
+        var answer = OsbSpec.Deprovision(response);
+        var detail = $"DELETE (orphan mitigation) {response}";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => Mitigated(t, claimed, detail),
+            AnswerKind.Accepted => new JobResult.Continue(detail, Phases.MitigatePoll,
+                (t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) }).ToJson(),
+                NextPoll(answer.RetryAfter), HoldsSlot: true),
+            // Keep deleting until the broker confirms: an instance the platform does not know must not stay behind.
+            _ => new JobResult.Retry($"orphan mitigation: {answer.Reason}")
+            {
+                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
+            },
+        };
+    }
+
+    private async Task<JobResult> PollMitigationAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        var response = await osb.LastOperationAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Payload.Operation, t.Identity, ct);
+        var answer = OsbSpec.LastOperation(response, deleting: true);
+        var detail = $"GET last_operation (orphan mitigation) {response}";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => Mitigated(t, claimed, detail),
+            AnswerKind.OperationFailed => new JobResult.Retry($"orphan mitigation failed: {answer.Reason}", Phases.Mitigate)
+            {
+                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
+            },
+            _ when PollingExpired(t) => new JobResult.Retry("orphan mitigation: maximum polling duration reached", Phases.Mitigate)
+            {
+                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker nicht bestätigt", claimed.Id),
+            },
+            _ => new JobResult.Continue(detail, Phases.MitigatePoll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
+        };
+    }
+
+    /// <summary>The broker holds nothing any more: provision again (with backoff) or end in failed, as the cause decides.</summary>
+    private JobResult Mitigated(Target t, ClaimedJob claimed, string detail)
+    {
+        var reason = t.Payload.Reason ?? "Bereitstellung fehlgeschlagen";
+        var clean = new OperationPayload(t.Payload.ActorUserId);
+        if (t.Payload.AfterMitigation == OperationPayload.FailAfterMitigation)
+            return new JobResult.Failed(reason) { Effects = w => FailFromAnyAsync(w, t, reason, claimed.Id) };
+        return new JobResult.Retry(reason, Phases.Request, clean.ToJson())
+        {
+            Effects = w => writer.NoteAsync(w, t.Id, "orphan-mitigated", SystemActor, "Broker hat die Instanz gelöscht; neuer Versuch folgt"),
+            OnDead = w => FailFromAnyAsync(w, t, reason, claimed.Id),
+        };
+    }
+
+    private async Task StartProvisioningAsync(Work w, Target t)
+    {
+        if (t.Subscription.State == SubscriptionStates.Requested)
+            await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Provisioning, SystemActor, null, "provisioning",
+                "Bereitstellung beim Broker angefordert");
+    }
+
+    private async Task ActivateAsync(Work w, Target t, string? dashboardUrl, string message)
+    {
+        await StartProvisioningAsync(w, t);
+        var pending = Pending(t.Subscription) ?? new PendingChange(t.Subscription.PlanId, [], null);
+        await writer.ApplyPendingAsync(w, t.Subscription, pending);
+        if (dashboardUrl is not null) await writer.SetDashboardAsync(w, t.Id, dashboardUrl, null);
+        await writer.SetFailureAsync(w, t.Id, null, null);
+        await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Provisioning], SubscriptionStates.Active, SystemActor, null, "activated", message,
+            new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds) });
+    }
+
+    private async Task FailFromAnyAsync(Work w, Target t, string reason, string jobId) => await Fail(w, t.Subscription, reason, jobId);
+
+    private async Task Fail(Work w, SubscriptionRecord s, string reason, string jobId)
+    {
+        await writer.SetFailureAsync(w, s.Id, reason, jobId);
+        await writer.TransitionAsync(w, s.Id, [SubscriptionStates.Requested, SubscriptionStates.Provisioning, SubscriptionStates.Updating,
+            SubscriptionStates.Deprovisioning], SubscriptionStates.Failed, SystemActor, null, "failed", reason);
+    }
+
+    // ---- Updates (plan, add-ons, configuration, suspension) ----
+
+    private async Task<JobResult> UpdateAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        if (t.Subscription.State != SubscriptionStates.Updating || Pending(t.Subscription) is not { } pending)
+            return new JobResult.Done($"nothing to update: subscription is {t.Subscription.State}");
+        var suspend = pending.Suspend ?? pending.ReturnState == SubscriptionStates.Suspended;
+        var request = new UpdateRequest(t.ServiceId, t.PlanOsbId(pending.PlanId), await ParametersAsync(t.Subscription, pending.Configuration, ct),
+            await ContextAsync(t.Subscription, suspend, ct), t.PlanId);
+        var response = await osb.UpdateAsync(t.Broker, t.Subscription.InstanceId, request, t.Identity, ct);
+        var answer = OsbSpec.Update(response);
+        var detail = $"PATCH {response} [{response.RequestIdentity}]";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => ApplyUpdateAsync(w, t, pending, "Änderung übernommen") },
+            AnswerKind.Accepted => new JobResult.Continue(detail, Phases.Poll,
+                (t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) }).ToJson(),
+                NextPoll(answer.RetryAfter), HoldsSlot: true)
+            {
+                Effects = w => writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker ändert asynchron (operation {answer.Operation ?? "-"})"),
+            },
+            AnswerKind.RetryLater => new JobResult.Retry(answer.Reason) { OnDead = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
+            _ => new JobResult.Failed(answer.Reason) { Effects = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
+        };
+    }
+
+    private async Task<JobResult> PollUpdateAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        if (Pending(t.Subscription) is not { } pending) return new JobResult.Done("no pending change");
+        var response = await osb.LastOperationAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Payload.Operation, t.Identity, ct);
+        var answer = OsbSpec.LastOperation(response, deleting: false);
+        var detail = $"GET last_operation {response}";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => ApplyUpdateAsync(w, t, pending, "Änderung übernommen") },
+            AnswerKind.OperationFailed => new JobResult.Failed(answer.Reason) { Effects = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
+            _ when PollingExpired(t) => new JobResult.Failed("maximale Abfragedauer überschritten")
+            {
+                Effects = w => RevertUpdateAsync(w, t, pending, "maximale Abfragedauer überschritten"),
+            },
+            _ => new JobResult.Continue(detail, Phases.Poll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
+        };
+    }
+
+    private async Task ApplyUpdateAsync(Work w, Target t, PendingChange pending, string message)
+    {
+        await writer.ApplyPendingAsync(w, t.Subscription, pending);
+        var to = pending.Suspend switch
+        {
+            true => SubscriptionStates.Suspended,
+            false => SubscriptionStates.Active,
+            null => pending.ReturnState ?? SubscriptionStates.Active,
+        };
+        await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Updating], to, SystemActor, null,
+            pending.Suspend switch { true => "suspended", false => "resumed", null => "updated" }, message,
+            new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds) });
+    }
+
+    /// <summary>An update the broker refused leaves the instance as it was: back to the state before, the reason on the timeline.</summary>
+    private async Task RevertUpdateAsync(Work w, Target t, PendingChange pending, string reason)
+    {
+        await writer.SetPendingAsync(w, t.Id, null);
+        var back = pending.ReturnState ?? SubscriptionStates.Active;
+        await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Updating], back, SystemActor, null, "update-rejected", $"Änderung abgelehnt: {reason}");
+    }
+
+    // ---- Deprovisioning ----
+
+    private async Task<JobResult> DeprovisionAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        if (t.Subscription.State != SubscriptionStates.Deprovisioning)
+            return new JobResult.Done($"nothing to deprovision: subscription is {t.Subscription.State}");
+        var response = await osb.DeprovisionAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
+        var answer = OsbSpec.Deprovision(response);
+        var detail = $"DELETE {response} [{response.RequestIdentity}]";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => CancelAsync(w, t, answer.Reason) },
+            AnswerKind.Accepted => new JobResult.Continue(detail, Phases.Poll,
+                (t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) }).ToJson(),
+                NextPoll(answer.RetryAfter), HoldsSlot: true)
+            {
+                Effects = w => writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker löscht asynchron (operation {answer.Operation ?? "-"})"),
+            },
+            AnswerKind.Rejected => new JobResult.Failed(answer.Reason) { Effects = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) },
+            _ => new JobResult.Retry(answer.Reason) { OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) },
+        };
+    }
+
+    private async Task<JobResult> PollDeprovisionAsync(Target t, ClaimedJob claimed, CancellationToken ct)
+    {
+        var response = await osb.LastOperationAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Payload.Operation, t.Identity, ct);
+        var answer = OsbSpec.LastOperation(response, deleting: true);
+        var detail = $"GET last_operation {response}";
+        return answer.Kind switch
+        {
+            AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => CancelAsync(w, t, answer.Reason) },
+            // A failed deprovision is retried: the instance must not stay behind (orphan mitigation).
+            AnswerKind.OperationFailed => new JobResult.Retry($"Löschen fehlgeschlagen: {answer.Reason}", Phases.Request)
+            {
+                OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id),
+            },
+            _ when PollingExpired(t) => new JobResult.Retry("maximale Abfragedauer überschritten", Phases.Request)
+            {
+                OnDead = w => FailFromAnyAsync(w, t, "maximale Abfragedauer überschritten", claimed.Id),
+            },
+            _ => new JobResult.Continue(detail, Phases.Poll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
+        };
+    }
+
+    private async Task CancelAsync(Work w, Target t, string message)
+    {
+        await writer.CloseBillingAsync(w, t.Id);
+        await writer.SetFailureAsync(w, t.Id, null, null);
+        await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Deprovisioning], SubscriptionStates.Cancelled, SystemActor, null, "cancelled", message);
+    }
+
+    // ---- Helpers ----
+
+    private static PendingChange? Pending(SubscriptionRecord s) =>
+        s.PendingJson is null ? null : JsonSerializer.Deserialize<PendingChange>(s.PendingJson, SubscriptionWriter.Json);
+
+    /// <summary>The effective configuration with secrets revealed: Land defaults under the municipality's values.</summary>
+    private async Task<JsonObject> ParametersAsync(SubscriptionRecord s, JsonObject? replacement, CancellationToken ct)
+    {
+        var offering = await offerings.GetAsync(s.OfferingId, ct) ?? throw new NotFoundException("offering", s.OfferingId);
+        await using var c = await database.OpenAsync(ct);
+        var municipality = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = s.MunicipalityAgs });
+        var defaults = await LandDefaults.ForAsync(c, null, s.OfferingId, municipality.LandCode);
+        var own = replacement ?? (JsonObject)JsonNode.Parse(s.ConfigJson)!;
+        var effective = EffectiveConfiguration.Merge(TenantSchema.For(offering.Descriptor.TenantConfigSchema),
+            LandDefaults.Layers(defaults).Append(new ConfigLayer(ConfigSource.Own, own)));
+        return secrets.Reveal(effective.Values);
+    }
+
+    private async Task<JsonObject> ContextAsync(SubscriptionRecord s, bool suspended, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var m = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = s.MunicipalityAgs });
+        var context = new JsonObject
+        {
+            ["platform"] = _options.Platform,
+            ["ags"] = m.Ags,
+            ["municipality_name"] = m.Name,
+            ["land"] = m.LandAbbreviation,
+            ["land_code"] = m.LandCode,
+            ["land_name"] = m.LandName,
+            ["subscription_id"] = s.Id,
+        };
+        if (suspended) context["suspended"] = true;
+        return context;
+    }
+
+    private DateTimeOffset NextPoll(TimeSpan? retryAfter) =>
+        clock.GetUtcNow() + (retryAfter is { } r && r >= TimeSpan.Zero ? r : _options.DefaultPollInterval);
+
+    /// <summary>The platform's maximum polling duration, shortened by the plan's maximum_polling_duration from the broker catalogue.</summary>
+    private async Task<string> PollDeadlineAsync(Target t, CancellationToken ct)
+    {
+        var limit = _options.MaxPollingDuration;
+        if (await catalogs.MaximumPollingDurationAsync(t.Broker, t.PlanId, t.Identity, ct) is { } planLimit && planLimit < limit) limit = planLimit;
+        return Iso.Of(clock.GetUtcNow() + limit);
+    }
+
+    private bool PollingExpired(Target t) =>
+        t.Payload.PollDeadline is { } deadline && clock.GetUtcNow() >= Iso.Parse(deadline);
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning;
+
+/// <summary>An offering as provisioning needs it: descriptor, vendor and the Länder (codes) it may be ordered in.</summary>
+public sealed record OfferingInfo(OfferingDescriptor Descriptor, string VendorId, string ContentHash, IReadOnlySet<string> LandCodes)
+{
+    public string Id => Descriptor.Id;
+    public bool IsBroker => Descriptor.Provisioning.Type == "osb";
+
+    public PlanDescriptor? Plan(string planId) => Descriptor.Plans.FirstOrDefault(p => p.Id == planId);
+
+    /// <summary>Monthly list cost of a plan with add-ons (yearly add-ons spread over twelve months), in cents.</summary>
+    public long MonthlyCostCents(string planId, IEnumerable<string> addOnIds)
+    {
+        var plan = Plan(planId) ?? throw new ArgumentException($"unknown plan {planId}", nameof(planId));
+        var addOns = plan.AddOnList.Where(a => addOnIds.Contains(a.Id));
+        return plan.StandardPackage.ListValueCentsPerMonth + addOns.Sum(a => a.Interval == "year" ? a.PriceCents / 12 : a.PriceCents);
+    }
+}
+
+/// <summary>Reads offerings from the catalogue tables; descriptors are cached per content hash, so a re-import is seen at once.</summary>
+public sealed class OfferingDirectory(Database database)
+{
+    private readonly ConcurrentDictionary<string, OfferingInfo> _cache = new(StringComparer.Ordinal);
+
+    public async Task<OfferingInfo?> GetAsync(string offeringId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await GetAsync(c, null, offeringId);
+    }
+
+    internal async Task<OfferingInfo?> GetAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, string offeringId)
+    {
+        var rows = (await c.QueryAsync<(string VendorId, string ContentHash)>(ProvisioningSql.OfferingHead, new { offeringId }, tx)).ToList();
+        if (rows.Count == 0) return null;
+        var head = rows[0];
+        if (_cache.TryGetValue(offeringId, out var cached) && cached.ContentHash == head.ContentHash) return cached;
+        var json = await c.ExecuteScalarAsync<string>(ProvisioningSql.OfferingDocument, new { offeringId }, tx);
+        var lands = (await c.QueryAsync<string>(ProvisioningSql.OfferingLaender, new { offeringId }, tx)).ToHashSet(StringComparer.Ordinal);
+        var info = new OfferingInfo(JsonSerializer.Deserialize<OfferingDescriptor>(json!, DescriptorJson.Options)!, head.VendorId, head.ContentHash, lands);
+        _cache[offeringId] = info;
+        return info;
+    }
+}

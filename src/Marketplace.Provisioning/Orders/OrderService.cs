@@ -1,0 +1,188 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Orders;
+
+/// <summary>
+/// Orders of a municipality: idempotent by Idempotency-Key (same key and body: the same order; same key, another
+/// body: <see cref="IdempotencyKeyReusedException"/>), validated field by field, four-eyes approval above the
+/// municipality's monthly-cost threshold, and every subscription and its first job written in one transaction.
+/// The acting municipality and user are parameters: the endpoints pass them after authorisation.
+/// </summary>
+public sealed class OrderService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock)
+{
+    /// <summary>One line of an order as validated: offering, plan, add-ons and the prepared configuration.</summary>
+    internal sealed record ValidLine(OfferingInfo Offering, string PlanId, IReadOnlyList<string> AddOnIds, PreparedConfig Config, string? ExistingCancelledId);
+
+    public Task<OrderResult> PlaceAsync(string actingAgs, string actingUserId, string idempotencyKey, OrderRequest request, CancellationToken ct = default) =>
+        PlaceLinesAsync(actingAgs, actingUserId, idempotencyKey, "offering", null, RequestHash.Of(new { kind = "offering", request }),
+            async (c, m) => [await ValidateLineAsync(c, m, request, "", [])], ct);
+
+    internal async Task<OrderResult> PlaceLinesAsync(string actingAgs, string actingUserId, string idempotencyKey, string kind, string? bundleId,
+        string hash, Func<DbConnection, MunicipalityInfo, Task<List<ValidLine>>> validate, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
+            throw new RequestValidationException([new FieldError("Idempotency-Key", "required, at most 100 characters")]);
+        if (await ExistingAsync(actingAgs, idempotencyKey, hash, ct) is { } seen) return seen;
+
+        List<ValidLine> lines;
+        MunicipalityInfo municipality;
+        long? threshold;
+        await using (var c = await database.OpenAsync(ct))
+        {
+            municipality = await c.QuerySingleOrDefaultAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = actingAgs })
+                ?? throw new NotFoundException("municipality", actingAgs);
+            lines = await validate(c, municipality);
+            threshold = await c.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs });
+        }
+
+        var cost = lines.Sum(l => l.Offering.MonthlyCostCents(l.PlanId, l.AddOnIds));
+        var needsApproval = threshold is { } t && cost > t;
+        var orderId = Guid.NewGuid().ToString();
+        var now = Iso.Of(clock.GetUtcNow());
+        try
+        {
+            await using var work = await Work.BeginAsync(database, audit, ct);
+            await work.Exec(ProvisioningSql.InsertOrder, new
+            {
+                id = orderId, ags = actingAgs, key = idempotencyKey, hash, kind, bundleId,
+                state = needsApproval ? OrderStates.AwaitingApproval : OrderStates.Placed, cost, user = actingUserId, now,
+            });
+            var starter = new OperationStarter(jobs);
+            foreach (var line in lines)
+            {
+                var subscription = new SubscriptionWriter.NewSubscription(line.ExistingCancelledId ?? Guid.NewGuid().ToString(), actingAgs, line.Offering.Id,
+                    line.Offering.VendorId, line.PlanId, line.AddOnIds, line.Offering.Plan(line.PlanId)!.SetupFeeList.Select(f => f.Id).ToList(),
+                    line.Offering.IsBroker ? Fulfilments.Broker : Fulfilments.Manual, line.Config.ProtectedOwn, orderId, null, actingUserId, actingAgs);
+                if (line.ExistingCancelledId is null) await writer.InsertAsync(work, subscription);
+                else await writer.RenewAsync(work, subscription, line.ExistingCancelledId);
+                if (!needsApproval)
+                    await starter.StartAsync(work, subscription.Id, subscription.VendorId, subscription.Fulfilment, JobKinds.Provision, actingUserId);
+            }
+            work.Audit(new AuditEntry(actingUserId, actingAgs, needsApproval ? "order.awaiting-approval" : "order.placed", "order", orderId, null, new JsonObject
+            {
+                ["kind"] = kind, ["bundle"] = bundleId, ["monthlyCostCents"] = cost, ["threshold"] = threshold,
+                ["offerings"] = new JsonArray(lines.Select(l => (JsonNode)JsonValue.Create(l.Offering.Id)!).ToArray()),
+            }));
+            await work.CommitAsync(ct);
+        }
+        catch (DbException)
+        {
+            // A concurrent request with the same key may have won the insert: then answer with its order.
+            if (await ExistingAsync(actingAgs, idempotencyKey, hash, ct) is null) throw;
+        }
+        return await ExistingAsync(actingAgs, idempotencyKey, hash, ct) is { } placed
+            ? placed with { Created = placed.Order.Id == orderId }
+            : throw new InvalidOperationException("order vanished after commit");
+    }
+
+    /// <summary>Validates one order line; errors carry <paramref name="prefix"/> ("lines/2/") before the request field.</summary>
+    internal async Task<ValidLine> ValidateLineAsync(DbConnection c, MunicipalityInfo m, OrderRequest request, string prefix,
+        IEnumerable<ConfigLayer> extraLayers)
+    {
+        var offering = await offerings.GetAsync(c, null, request.OfferingId)
+            ?? throw new RequestValidationException([new FieldError(prefix + "offeringId", "unbekanntes Angebot")]);
+        var errors = new List<FieldError>();
+        if (!offering.LandCodes.Contains(m.LandCode))
+            errors.Add(new FieldError(prefix + "offeringId", $"in {m.LandName} nicht bestellbar"));
+        var plan = offering.Plan(request.PlanId);
+        if (plan is null) errors.Add(new FieldError(prefix + "planId", "unbekannter Tarif"));
+        var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var a in addOns.Where(a => plan is not null && plan.AddOnList.All(x => x.Id != a)))
+            errors.Add(new FieldError(prefix + "addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif"));
+        var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality,
+            new { ags = m.Ags, offeringId = offering.Id });
+        if (existing is not null && existing.State != SubscriptionStates.Cancelled)
+            errors.Add(new FieldError(prefix + "offeringId", $"bereits abonniert (Zustand {existing.State})"));
+        var prepared = await configuration.PrepareAsync(c, null, offering, m.LandCode, request.Configuration ?? new JsonObject(), null, extraLayers);
+        errors.AddRange(prepared.Errors.Select(e => new FieldError(prefix + "configuration" + e.Pointer, e.Message)));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        return new ValidLine(offering, request.PlanId, addOns, prepared, existing?.Id);
+    }
+
+    public async Task<OrderView> GetAsync(string actingAgs, string orderId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId });
+        if (row is null || row.MunicipalityAgs != actingAgs) throw new NotFoundException("order", orderId);
+        return await ViewAsync(c, row);
+    }
+
+    /// <summary>Sets (or clears, with null) the monthly cost above which an order needs a second buyer-admin.</summary>
+    public async Task SetApprovalThresholdAsync(string actingAgs, string actingUserId, long? thresholdCents, CancellationToken ct = default)
+    {
+        if (thresholdCents is < 0) throw new RequestValidationException([new FieldError("approvalThresholdCents", "darf nicht negativ sein")]);
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var before = await work.Connection.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs }, work.Transaction);
+        await work.Exec(database.Dialect.Upsert("municipality_order_settings", ["municipality_ags"], ["approval_threshold_cents", "updated_by", "updated_at"]),
+            new { municipality_ags = actingAgs, approval_threshold_cents = thresholdCents, updated_by = actingUserId, updated_at = Iso.Of(clock.GetUtcNow()) });
+        work.Audit(new AuditEntry(actingUserId, actingAgs, "order-settings.threshold", "municipality", actingAgs,
+            new JsonObject { ["approvalThresholdCents"] = before }, new JsonObject { ["approvalThresholdCents"] = thresholdCents }));
+        await work.CommitAsync(ct);
+    }
+
+    /// <summary>The second buyer-admin approves: the order is placed and provisioning starts. The orderer cannot approve.</summary>
+    public async Task<OrderView> ApproveAsync(string actingAgs, string approverUserId, string orderId, CancellationToken ct = default)
+    {
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var order = await DecideAsync(work, actingAgs, approverUserId, orderId, OrderStates.Placed, null);
+        var starter = new OperationStarter(jobs);
+        foreach (var s in await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOrder, new { orderId }, work.Transaction))
+        {
+            await writer.NoteAsync(work, s.Id, "approved", approverUserId, "Bestellung freigegeben (Vier-Augen-Prinzip)");
+            await starter.StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Provision, order.OrderedBy);
+        }
+        await work.CommitAsync(ct);
+        return await GetAsync(actingAgs, orderId, ct);
+    }
+
+    public async Task<OrderView> RejectAsync(string actingAgs, string userId, string orderId, string reason, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([new FieldError("reason", "Begründung fehlt")]);
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await DecideAsync(work, actingAgs, userId, orderId, OrderStates.Rejected, reason);
+        foreach (var s in await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOrder, new { orderId }, work.Transaction))
+            await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Requested], SubscriptionStates.Cancelled, userId, actingAgs, "order-rejected",
+                $"Bestellung nicht freigegeben: {reason}");
+        await work.CommitAsync(ct);
+        return await GetAsync(actingAgs, orderId, ct);
+    }
+
+    private async Task<OrderRow> DecideAsync(Work work, string actingAgs, string userId, string orderId, string state, string? reason)
+    {
+        var order = await work.Connection.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId }, work.Transaction);
+        if (order is null || order.MunicipalityAgs != actingAgs) throw new NotFoundException("order", orderId);
+        if (order.OrderedBy == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei");
+        var updated = await work.Exec(ProvisioningSql.DecideOrder, new
+        {
+            id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,
+        });
+        if (updated == 0) throw new StateConflictException($"order {orderId} is {order.State}, not awaiting approval");
+        work.Audit(new AuditEntry(userId, actingAgs, state == OrderStates.Placed ? "order.approved" : "order.rejected", "order", orderId,
+            new JsonObject { ["state"] = order.State }, new JsonObject { ["state"] = state, ["reason"] = reason }));
+        return order;
+    }
+
+    private async Task<OrderResult?> ExistingAsync(string ags, string key, string hash, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderByKey, new { ags, key });
+        if (row is null) return null;
+        if (row.RequestHash != hash) throw new IdempotencyKeyReusedException(key);
+        return new OrderResult(await ViewAsync(c, row), false);
+    }
+
+    private static async Task<OrderView> ViewAsync(DbConnection c, OrderRow r)
+    {
+        var subscriptions = (await c.QueryAsync<string>(ProvisioningSql.SubscriptionIdsOfOrder, new { orderId = r.Id })).ToList();
+        return new OrderView(r.Id, r.MunicipalityAgs, r.Kind, r.BundleId, r.State, r.MonthlyCostCents, r.OrderedBy, r.OrderedAt, r.DecidedBy,
+            r.DecidedAt, r.DecisionReason, subscriptions);
+    }
+}

@@ -1,0 +1,89 @@
+using Marketplace.Provisioning.Broker;
+using Marketplace.Provisioning.Bundles;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Fulfilment;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Orders;
+using Marketplace.Provisioning.Rollouts;
+using Marketplace.Provisioning.Subscriptions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Marketplace.Provisioning;
+
+public static class ProvisioningModule
+{
+    /// <summary>
+    /// Registers ordering and provisioning (section "Provisioning"); the job worker runs in this process unless
+    /// Provisioning:Role is "web". Needs AddMarketplaceStorage and AddAudit.
+    /// </summary>
+    public static IServiceCollection AddProvisioning(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ProvisioningOptions.Section);
+        services.Configure<ProvisioningOptions>(section);
+        var options = section.Get<ProvisioningOptions>() ?? new ProvisioningOptions();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One key ring for every host process, kept in the database: a secret one process encrypts, all can read.
+        services.AddDataProtection().SetApplicationName("Marketplace");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));
+        services.AddSingleton<DatabaseXmlRepository>();
+
+        services.AddHttpClient(OsbClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler("osb", builder => ConfigureBrokerPipeline(builder, options))
+            .SelectPipelineByAuthority();
+
+        services.AddSingleton<OsbClient>();
+        services.AddSingleton<BrokerTokenCache>();
+        services.AddSingleton<BrokerCatalogs>();
+        services.AddSingleton<BrokerRegistry>();
+        services.AddSingleton<OfferingDirectory>();
+        services.AddSingleton<ConfigSecrets>();
+        services.AddSingleton<LandDefaults>();
+        services.AddSingleton<TenantConfiguration>();
+        services.AddSingleton<SubscriptionWriter>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<SubscriptionJobHandler>();
+        services.AddSingleton(sp => new JobRunner(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<SubscriptionJobHandler>(),
+            sp.GetRequiredService<ILogger<JobRunner>>()));
+        services.AddSingleton<OrderService>();
+        services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<ManualFulfilment>();
+        services.AddSingleton<RolloutService>();
+        services.AddSingleton<BundleOrders>();
+        if (options.Role != InstanceRole.Web) services.AddHostedService<ProvisioningWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// Per broker authority: an overall deadline, a retry only for calls that cannot have reached the broker
+    /// (connection refused) or that are safe to repeat (GET), and the per-attempt timeout whose expiry is a "timeout"
+    /// in the sense of the Open Service Broker orphan-mitigation table.
+    /// </summary>
+    private static void ConfigureBrokerPipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ProvisioningOptions options)
+    {
+        builder.AddTimeout(options.BrokerRequestTimeout * 3);
+        builder.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
+                { Result: { } r } when r.RequestMessage?.Method == HttpMethod.Get => (int)r.StatusCode is 408 or 429 or >= 500,
+                _ => false,
+            }),
+        });
+        builder.AddTimeout(options.BrokerRequestTimeout);
+    }
+}

@@ -1,0 +1,53 @@
+namespace Marketplace.Provisioning;
+
+/// <summary>What this host process does with provisioning: serve requests, run the broker jobs, or both.</summary>
+public enum InstanceRole
+{
+    Both,
+    Web,
+    Worker,
+}
+
+/// <summary>Configuration section "Provisioning".</summary>
+public sealed class ProvisioningOptions
+{
+    public const string Section = "Provisioning";
+
+    /// <summary>web: no job worker in this process; worker: only the job worker matters; both: the embedded default.</summary>
+    public InstanceRole Role { get; set; } = InstanceRole.Both;
+
+    /// <summary>Sent as "platform" in the broker context and in X-Broker-API-Originating-Identity.</summary>
+    public string Platform { get; set; } = "ozg-marketplace";
+
+    /// <summary>Broker calls in flight per vendor when the vendor has not configured its own limit.</summary>
+    public int DefaultBrokerConcurrency { get; set; } = 16;
+
+    /// <summary>Jobs this process runs at once, over all brokers.</summary>
+    public int WorkerParallelism { get; set; } = 64;
+
+    /// <summary>How long a claimed job belongs to its process; renewed while it runs, free for others when the process dies.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle worker looks for due jobs.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Failed attempts (5xx, timeouts, malformed answers) before a job goes to the dead letter.</summary>
+    public int MaxFailures { get; set; } = 6;
+
+    /// <summary>First retry delay; doubled per failure, with full jitter, capped at <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Polling interval for last_operation when the broker sends no Retry-After.</summary>
+    public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Platform maximum polling duration; a plan's maximum_polling_duration shortens it.</summary>
+    public TimeSpan MaxPollingDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>One broker request, after which the request counts as timed out (orphan mitigation for provisioning).</summary>
+    public TimeSpan BrokerRequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Per-vendor limits from configuration ("Provisioning:BrokerConcurrency:vendor-id": 8); the vendor_brokers table wins.</summary>
+    public Dictionary<string, int> BrokerConcurrency { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,219 @@
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning;
+
+/// <summary>All SQL of the provisioning module: parameterised, portable; engine differences only through <see cref="ISqlDialect"/>.</summary>
+internal static class ProvisioningSql
+{
+    // Catalogue reads.
+    public const string OfferingHead = "SELECT vendor_id, content_hash FROM offerings WHERE id = @offeringId";
+    public const string OfferingDocument = "SELECT document_json FROM offerings WHERE id = @offeringId";
+    public const string OfferingLaender = "SELECT land_code FROM offering_laender WHERE offering_id = @offeringId";
+    public const string Municipality = """
+        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.ags = @ags
+        """;
+    public const string MunicipalitiesOfLand = """
+        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.land_code = @landCode AND m.population > 0 ORDER BY m.ags
+        """;
+    public const string AllMunicipalities = """
+        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        FROM municipalities m JOIN laender l ON l.code = m.land_code ORDER BY m.ags
+        """;
+    public const string BundleLeistungen = "SELECT ozg_id FROM bundle_leistungen WHERE bundle_id = @bundleId ORDER BY position";
+    public const string OfferingLeistungen = "SELECT ozg_id FROM offering_leistungen WHERE offering_id = @offeringId";
+
+    // Land defaults.
+    public const string LandDefaultsOf = """
+        SELECT offering_id, land_code, source_kind, source_org_id, values_json, updated_by, updated_at
+        FROM land_config_defaults WHERE offering_id = @offeringId AND land_code = @landCode
+        """;
+
+    // Subscriptions.
+    public const string InsertSubscription = """
+        INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
+        VALUES (@Id, @ags, @offering, @vendor, @plan, @state, @now, @now)
+        """;
+    public const string InsertProvisioning = """
+        INSERT INTO subscription_provisioning (subscription_id, order_id, rollout_id, fulfilment, instance_id, config_json, pending_json,
+            dashboard_url, notes, failure_reason, failed_job_id)
+        VALUES (@Id, @OrderId, @RolloutId, @Fulfilment, @instance, @config, @pending, NULL, NULL, NULL, NULL)
+        """;
+    public const string RenewSubscription = "UPDATE subscriptions SET plan_id = @plan, state = @requested, updated_at = @now WHERE id = @id AND state = @cancelled";
+    public const string RenewProvisioning = """
+        UPDATE subscription_provisioning SET order_id = @OrderId, rollout_id = @RolloutId, fulfilment = @Fulfilment, instance_id = @instance,
+            config_json = @config, pending_json = @pending, dashboard_url = NULL, notes = NULL, failure_reason = NULL, failed_job_id = NULL
+        WHERE subscription_id = @id
+        """;
+    public const string InsertSetupFee = "INSERT INTO subscription_setup_fees (subscription_id, extra_id, due_at) VALUES (@Id, @fee, NULL)";
+    public const string Transition = "UPDATE subscriptions SET state = @to, updated_at = @now WHERE id = @id AND state = @from";
+    public const string StateOf = "SELECT state FROM subscriptions WHERE id = @id";
+    public const string InsertEvent = """
+        INSERT INTO subscription_events (subscription_id, seq, occurred_at, kind, from_state, to_state, actor_user_id, message)
+        SELECT @id, COALESCE(MAX(seq), 0) + 1, @now, @kind, @from, @to, @actor, @message FROM subscription_events WHERE subscription_id = @id
+        """;
+    public const string SetFailure = "UPDATE subscription_provisioning SET failure_reason = @reason, failed_job_id = @jobId WHERE subscription_id = @id";
+    public const string SetPending = "UPDATE subscription_provisioning SET pending_json = @pending WHERE subscription_id = @id";
+    public const string SetDashboard = """
+        UPDATE subscription_provisioning SET dashboard_url = COALESCE(@dashboardUrl, dashboard_url), notes = COALESCE(@notes, notes)
+        WHERE subscription_id = @id
+        """;
+    public const string SetPlan = "UPDATE subscriptions SET plan_id = @plan WHERE id = @id";
+    public const string SetConfig = "UPDATE subscription_provisioning SET config_json = @config WHERE subscription_id = @id";
+    public const string OpenBillingPeriod = "SELECT seq, plan_id, addon_ids FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL";
+    public const string CloseBillingPeriod = "UPDATE subscription_billing_periods SET valid_to = @now WHERE subscription_id = @id AND valid_to IS NULL";
+    public const string NextBillingSeq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM subscription_billing_periods WHERE subscription_id = @id";
+    public const string OpenPeriod = """
+        INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
+        VALUES (@id, @seq, @plan, @addOns, @now, NULL)
+        """;
+    public const string SetupFeesDue = "UPDATE subscription_setup_fees SET due_at = @now WHERE subscription_id = @id AND due_at IS NULL";
+
+    private const string SubscriptionColumns = """
+        s.id AS Id, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, s.vendor_id AS VendorId, s.plan_id AS PlanId,
+        s.state AS State, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, p.order_id AS OrderId, p.rollout_id AS RolloutId,
+        p.fulfilment AS Fulfilment, p.instance_id AS InstanceId, p.config_json AS ConfigJson, p.pending_json AS PendingJson,
+        p.dashboard_url AS DashboardUrl, p.notes AS Notes, p.failure_reason AS FailureReason, p.failed_job_id AS FailedJobId
+        """;
+    public const string SubscriptionById = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.id = @id";
+    public const string SubscriptionOfMunicipality = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.municipality_ags = @ags AND s.offering_id = @offeringId";
+    public const string SubscriptionsOfMunicipality = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.municipality_ags = @ags ORDER BY s.created_at, s.id";
+    public const string SubscriptionsOfOrder = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.order_id = @orderId ORDER BY s.offering_id";
+    public const string ManualTasksOfVendor = $"""
+        SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        LEFT JOIN orders o ON o.id = p.order_id
+        WHERE s.vendor_id = @vendorId AND p.fulfilment = 'manual' AND s.state IN ('requested', 'updating', 'deprovisioning')
+          AND (o.id IS NULL OR o.state = 'placed')
+        ORDER BY s.updated_at, s.id
+        """;
+    public const string OffersOfMunicipality = "SELECT offering_id FROM subscriptions WHERE municipality_ags = @ags";
+    public const string Timeline = """
+        SELECT subscription_id AS SubscriptionId, seq AS Seq, occurred_at AS OccurredAt, kind AS Kind, from_state AS FromState, to_state AS ToState,
+               actor_user_id AS ActorUserId, message AS Message
+        FROM subscription_events WHERE subscription_id = @id ORDER BY seq
+        """;
+    public const string CurrentAddOns = "SELECT addon_ids FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL";
+
+    // Jobs.
+    public const string InsertBrokerIfAbsent = """
+        INSERT INTO vendor_brokers (vendor_id, auth_kind, username, secret_protected, token_url, scope, max_concurrency, updated_at)
+        SELECT @vendor, 'none', NULL, NULL, NULL, NULL, @max, @now WHERE NOT EXISTS (SELECT 1 FROM vendor_brokers WHERE vendor_id = @vendor)
+        """;
+    public const string InsertJob = """
+        INSERT INTO provisioning_jobs (id, kind, subscription_id, broker_key, state, phase, payload_json, run_at, runs, failures, max_failures,
+            lease_owner, lease_token, lease_expires_at, last_error, created_at, finished_at)
+        VALUES (@id, @Kind, @SubscriptionId, @BrokerKey, @state, @Phase, @PayloadJson, @runAt, 0, 0, @max, NULL, NULL, NULL, NULL, @now, NULL)
+        """;
+    public const string BrokersWithDueJobs = """
+        SELECT DISTINCT broker_key FROM provisioning_jobs
+        WHERE (state IN ('queued', 'polling') AND run_at <= @now) OR (state = 'running' AND lease_expires_at < @now)
+        """;
+
+    public static string LockBroker(ISqlDialect d) =>
+        $"SELECT max_concurrency FROM vendor_brokers {d.ClaimTableHint} WHERE vendor_id = @broker {d.ClaimTrailingClause}";
+
+    /// <summary>Slots in use at a broker: jobs running (also with an expired lease: their broker call may still be under way) or polling.</summary>
+    public const string BusySlots = "SELECT COUNT(*) FROM provisioning_jobs WHERE broker_key = @broker AND state IN ('running', 'polling')";
+
+    private const string JobColumns = """
+        id AS Id, kind AS Kind, subscription_id AS SubscriptionId, broker_key AS BrokerKey, state AS State, phase AS Phase,
+        payload_json AS PayloadJson, run_at AS RunAt, runs AS Runs, failures AS Failures, max_failures AS MaxFailures,
+        lease_owner AS LeaseOwner, lease_token AS LeaseToken, lease_expires_at AS LeaseExpiresAt, last_error AS LastError,
+        created_at AS CreatedAt, finished_at AS FinishedAt
+        """;
+
+    public static string ClaimHoldingSlot(ISqlDialect d) => $"""
+        SELECT {JobColumns} FROM provisioning_jobs {d.ClaimTableHint}
+        WHERE broker_key = @broker AND ((state = 'polling' AND run_at <= @now) OR (state = 'running' AND lease_expires_at < @now))
+        ORDER BY run_at {d.Page("limit", "offset")} {d.ClaimTrailingClause}
+        """;
+
+    public static string ClaimQueued(ISqlDialect d) => $"""
+        SELECT {JobColumns} FROM provisioning_jobs {d.ClaimTableHint}
+        WHERE broker_key = @broker AND state = 'queued' AND run_at <= @now
+        ORDER BY run_at {d.Page("limit", "offset")} {d.ClaimTrailingClause}
+        """;
+
+    public const string LeaseJob = """
+        UPDATE provisioning_jobs SET state = 'running', runs = runs + 1, lease_owner = @owner, lease_token = @token, lease_expires_at = @until
+        WHERE id = @id
+        """;
+    public const string InsertAttempt = """
+        INSERT INTO provisioning_job_attempts (job_id, run_no, worker_id, phase, started_at, finished_at, outcome, detail)
+        VALUES (@jobId, @runNo, @workerId, @Phase, @now, NULL, NULL, NULL)
+        """;
+    public const string CloseAttempt = """
+        UPDATE provisioning_job_attempts SET finished_at = @now, outcome = @outcome, detail = @detail
+        WHERE job_id = @jobId AND run_no = @runNo AND finished_at IS NULL
+        """;
+    public const string RenewLeases = "UPDATE provisioning_jobs SET lease_expires_at = @until WHERE lease_owner = @owner AND state = 'running' AND lease_expires_at >= @now";
+    public const string FinishJob = """
+        UPDATE provisioning_jobs SET state = @state, phase = @phase, payload_json = @payload, run_at = @runAt, failures = @failures,
+            last_error = @error, finished_at = @finished, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+        WHERE id = @id AND lease_token = @token AND state = 'running'
+        """;
+    public const string RequeueJob = """
+        UPDATE provisioning_jobs SET state = 'queued', failures = 0, run_at = @now, finished_at = NULL, phase = @phase, payload_json = @payload
+        WHERE id = @id AND state IN ('dead', 'failed')
+        """;
+    public const string JobById = $"SELECT {JobColumns} FROM provisioning_jobs WHERE id = @id";
+    public const string JobsOfSubscription = $"SELECT {JobColumns} FROM provisioning_jobs WHERE subscription_id = @id ORDER BY created_at, id";
+    public static string DeadJobs(ISqlDialect d) => $"SELECT {JobColumns} FROM provisioning_jobs WHERE state = 'dead' ORDER BY finished_at, id {d.Page("limit", "offset")}";
+    public const string AttemptsOf = """
+        SELECT job_id AS JobId, run_no AS RunNo, worker_id AS WorkerId, phase AS Phase, started_at AS StartedAt, finished_at AS FinishedAt,
+               outcome AS Outcome, detail AS Detail
+        FROM provisioning_job_attempts WHERE job_id = @jobId ORDER BY run_no
+        """;
+    public const string PendingJobs = "SELECT COUNT(*) FROM provisioning_jobs WHERE state IN ('queued', 'running', 'polling')";
+
+    // Brokers.
+    public const string VendorBroker = """
+        SELECT vendor_id AS VendorId, auth_kind AS AuthKind, username AS Username, secret_protected AS SecretProtected,
+               token_url AS TokenUrl, scope AS Scope, max_concurrency AS MaxConcurrency
+        FROM vendor_brokers WHERE vendor_id = @vendorId
+        """;
+
+    // Data Protection key ring.
+    public const string DataProtectionKeys = "SELECT xml FROM data_protection_keys ORDER BY created_at, id";
+    public const string InsertDataProtectionKey = "INSERT INTO data_protection_keys (id, xml, created_at) VALUES (@id, @xml, @now)";
+
+    // Orders.
+    public const string ApprovalThreshold = "SELECT approval_threshold_cents FROM municipality_order_settings WHERE municipality_ags = @ags";
+    public const string InsertOrder = """
+        INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at,
+            decided_by, decided_at, decision_reason)
+        VALUES (@id, @ags, @key, @hash, @kind, @bundleId, @state, @cost, @user, @now, NULL, NULL, NULL)
+        """;
+    private const string OrderColumns = """
+        id AS Id, municipality_ags AS MunicipalityAgs, idempotency_key AS IdempotencyKey, request_hash AS RequestHash, kind AS Kind,
+        bundle_id AS BundleId, state AS State, monthly_cost_cents AS MonthlyCostCents, ordered_by AS OrderedBy, ordered_at AS OrderedAt,
+        decided_by AS DecidedBy, decided_at AS DecidedAt, decision_reason AS DecisionReason
+        """;
+    public const string OrderById = $"SELECT {OrderColumns} FROM orders WHERE id = @id";
+    public const string OrderByKey = $"SELECT {OrderColumns} FROM orders WHERE municipality_ags = @ags AND idempotency_key = @key";
+    public const string SubscriptionIdsOfOrder = "SELECT subscription_id FROM subscription_provisioning WHERE order_id = @orderId ORDER BY subscription_id";
+    public const string DecideOrder = """
+        UPDATE orders SET state = @state, decided_by = @user, decided_at = @now, decision_reason = @reason WHERE id = @id AND state = @awaiting
+        """;
+    public const string LandOf = "SELECT land_code FROM municipalities WHERE ags = @ags";
+    public const string OrderStateOf = "SELECT state FROM orders WHERE id = @id";
+
+    // Rollouts.
+    public const string SubscriptionsOfOffering = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.offering_id = @offeringId";
+    public const string InsertRollout = """
+        INSERT INTO rollouts (id, offering_id, plan_id, addon_ids, organisation_id, created_by, created_at, total)
+        VALUES (@id, @offering, @plan, @addOns, @org, @user, @now, @total)
+        """;
+    public const string RolloutById = "SELECT offering_id, created_at, total FROM rollouts WHERE id = @id";
+    public const string RolloutCounts = """
+        SELECT s.state, COUNT(*) FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id GROUP BY s.state
+        """;
+    public static string RolloutFailures(ISqlDialect d) => $"""
+        SELECT s.municipality_ags AS Ags, s.id AS SubscriptionId, p.failure_reason AS Reason
+        FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags {d.Page("limit", "offset")}
+        """;
+    public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Rollouts;
+
+/// <summary>
+/// A bulk rollout: one offering for many municipalities (a list of AGS, or every inhabited municipality of a Land).
+/// Each municipality's configuration is its Land defaults, then the rollout's common values, then its row of the
+/// overrides CSV (column "ags", other columns named like form fields: "fitConnect.umgebung", "bueroaemter[0].name").
+/// </summary>
+public sealed record RolloutRequest(
+    string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, IReadOnlyList<string>? MunicipalityAgs, string? LandCode,
+    JsonObject? CommonConfiguration, string? OverridesCsv);
+
+/// <summary>A municipality the rollout left out, and why (already subscribed).</summary>
+public sealed record RolloutSkip(string Ags, string Reason);
+
+public sealed record RolloutResult(string RolloutId, int Created, IReadOnlyList<RolloutSkip> Skipped);
+
+/// <summary>A failed municipality of a rollout with the reason the broker or the platform gave.</summary>
+public sealed record RolloutFailure(string Ags, string SubscriptionId, string? Reason);
+
+/// <summary>Live progress: counts per state, failures, throughput so far and the estimated time to completion.</summary>
+public sealed record RolloutProgress(
+    string RolloutId, string OfferingId, int Total, IReadOnlyDictionary<string, int> CountsByState, IReadOnlyList<RolloutFailure> Failures,
+    DateTimeOffset StartedAt, TimeSpan Elapsed, double CompletedPerSecond, TimeSpan? EstimatedRemaining)
+{
+    public int Count(string state) => CountsByState.GetValueOrDefault(state);
+    public bool Finished => Count(SubscriptionStates.Active) + Count(SubscriptionStates.Failed) + Count(SubscriptionStates.Cancelled) == Total;
+}
+
+public sealed class RolloutService(Database database, AuditTrail audit, OfferingDirectory offerings, ConfigSecrets secrets,
+    SubscriptionWriter writer, SubscriptionService subscriptions, JobStore jobs, TimeProvider clock)
+{
+    private const int MaxReportedErrors = 200;
+
+    public async Task<RolloutResult> CreateAsync(string actingUserId, string? actingOrgId, RolloutRequest request, CancellationToken ct = default)
+    {
+        var offering = await offerings.GetAsync(request.OfferingId, ct)
+            ?? throw new RequestValidationException([new FieldError("offeringId", "unbekanntes Angebot")]);
+        var plan = offering.Plan(request.PlanId) ?? throw new RequestValidationException([new FieldError("planId", "unbekannter Tarif")]);
+        var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif")).ToList();
+        if ((request.MunicipalityAgs is null) == (request.LandCode is null))
+            errors.Add(new FieldError("municipalityAgs", "entweder eine Liste von AGS oder ein Land angeben"));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
+        var overrides = ReadOverrides(schema, request.OverridesCsv, errors);
+
+        List<MunicipalityInfo> targets;
+        Dictionary<string, SubscriptionRecord> existing;
+        Dictionary<string, IReadOnlyList<LandDefault>> defaultsByLand = new();
+        await using (var c = await database.OpenAsync(ct))
+        {
+            if (request.LandCode is { } land)
+                targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.MunicipalitiesOfLand, new { landCode = land })).ToList();
+            else
+            {
+                var wanted = request.MunicipalityAgs!.ToHashSet(StringComparer.Ordinal);
+                targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.AllMunicipalities)).Where(m => wanted.Contains(m.Ags)).ToList();
+                foreach (var missing in wanted.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
+                    errors.Add(new FieldError($"municipalityAgs/{missing}", "unbekannte Gemeinde"));
+            }
+            existing = (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOffering, new { offeringId = offering.Id }))
+                .ToDictionary(s => s.MunicipalityAgs, StringComparer.Ordinal);
+            foreach (var landCode in targets.Select(t => t.LandCode).Distinct())
+                defaultsByLand[landCode] = await LandDefaults.ForAsync(c, null, offering.Id, landCode);
+        }
+        foreach (var ags in overrides.Keys.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
+            errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde gehört nicht zum Rollout"));
+        foreach (var t in targets.Where(t => !offering.LandCodes.Contains(t.LandCode)).Take(MaxReportedErrors))
+            errors.Add(new FieldError($"municipalityAgs/{t.Ags}", $"Angebot in {t.LandName} nicht bestellbar"));
+
+        var skipped = new List<RolloutSkip>();
+        var prepared = new List<(MunicipalityInfo Municipality, JsonObject ProtectedOwn, string? RenewId)>();
+        foreach (var m in targets)
+        {
+            if (existing.TryGetValue(m.Ags, out var s) && s.State != SubscriptionStates.Cancelled)
+            {
+                skipped.Add(new RolloutSkip(m.Ags, $"bereits abonniert (Zustand {s.State})"));
+                continue;
+            }
+            // The rollout's own values are the municipality's own values from now on; CSV cells win over common values.
+            var own = (JsonObject)(request.CommonConfiguration?.DeepClone() ?? new JsonObject());
+            if (overrides.TryGetValue(m.Ags, out var row)) own = EffectiveConfiguration.Merge(schema, [new(ConfigSource.Own, own), new(ConfigSource.Own, row)]).Values;
+            var effective = EffectiveConfiguration.Merge(schema, LandDefaults.Layers(defaultsByLand[m.LandCode]).Append(new ConfigLayer(ConfigSource.Own, own)));
+            foreach (var e in schema.Validate(secrets.Reveal(effective.Values)))
+                if (errors.Count < MaxReportedErrors) errors.Add(new FieldError($"municipalities/{m.Ags}/configuration{e.Pointer}", e.Message));
+            prepared.Add((m, secrets.Protect(schema, own), s?.Id));
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var rolloutId = Guid.NewGuid().ToString();
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await work.Exec(ProvisioningSql.InsertRollout, new
+        {
+            id = rolloutId, offering = offering.Id, plan = plan.Id, addOns = string.Join(",", addOns), org = actingOrgId, user = actingUserId,
+            now = Iso.Of(clock.GetUtcNow()), total = prepared.Count,
+        });
+        var starter = new OperationStarter(jobs);
+        var fees = plan.SetupFeeList.Select(f => f.Id).ToList();
+        var fulfilment = offering.IsBroker ? Fulfilments.Broker : Fulfilments.Manual;
+        foreach (var (m, own, renewId) in prepared)
+        {
+            var subscription = new SubscriptionWriter.NewSubscription(renewId ?? Guid.NewGuid().ToString(), m.Ags, offering.Id, offering.VendorId, plan.Id,
+                addOns, fees, fulfilment, own, null, rolloutId, actingUserId, actingOrgId);
+            if (renewId is null) await writer.InsertAsync(work, subscription);
+            else await writer.RenewAsync(work, subscription, renewId);
+            await starter.StartAsync(work, subscription.Id, offering.VendorId, fulfilment, JobKinds.Provision, actingUserId);
+        }
+        work.Audit(new AuditEntry(actingUserId, actingOrgId, "rollout.created", "rollout", rolloutId, null, new JsonObject
+        {
+            ["offering"] = offering.Id, ["plan"] = plan.Id, ["land"] = request.LandCode, ["municipalities"] = prepared.Count, ["skipped"] = skipped.Count,
+        }));
+        await work.CommitAsync(ct);
+        return new RolloutResult(rolloutId, prepared.Count, skipped);
+    }
+
+    public async Task<RolloutProgress> ProgressAsync(string rolloutId, int maxFailures = 100, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = (await c.QueryAsync<(string OfferingId, string CreatedAt, long Total)>(ProvisioningSql.RolloutById, new { id = rolloutId })).ToList();
+        if (rows.Count == 0) throw new NotFoundException("rollout", rolloutId);
+        var rollout = rows[0];
+        var counts = (await c.QueryAsync<(string State, long Count)>(ProvisioningSql.RolloutCounts, new { id = rolloutId }))
+            .ToDictionary(r => r.State, r => (int)r.Count);
+        var failures = (await c.QueryAsync<RolloutFailure>(ProvisioningSql.RolloutFailures(database.Dialect), new { id = rolloutId, limit = maxFailures, offset = 0 })).ToList();
+        var started = Iso.Parse(rollout.CreatedAt);
+        var elapsed = clock.GetUtcNow() - started;
+        var done = counts.GetValueOrDefault(SubscriptionStates.Active) + counts.GetValueOrDefault(SubscriptionStates.Failed);
+        var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
+        var remaining = (int)rollout.Total - done - counts.GetValueOrDefault(SubscriptionStates.Cancelled);
+        TimeSpan? eta = remaining <= 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(remaining / rate) : null;
+        return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta);
+    }
+
+    /// <summary>Retries every failed municipality of the rollout; returns how many were retried.</summary>
+    public async Task<int> RetryFailedAsync(string rolloutId, string actingUserId, string? actingOrgId, CancellationToken ct = default)
+    {
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var failed = (await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.FailedOfRollout, new { id = rolloutId }, work.Transaction)).ToList();
+        foreach (var s in failed) await subscriptions.RetryInAsync(work, s, actingUserId, actingOrgId);
+        if (failed.Count > 0)
+            work.Audit(new AuditEntry(actingUserId, actingOrgId, "rollout.retry-failed", "rollout", rolloutId, null, new JsonObject { ["retried"] = failed.Count }));
+        await work.CommitAsync(ct);
+        return failed.Count;
+    }
+
+    /// <summary>AGS → that municipality's overrides, typed by the schema; cells that do not fit their field are errors.</summary>
+    private static Dictionary<string, JsonObject> ReadOverrides(TenantSchema schema, string? csvText, List<FieldError> errors)
+    {
+        var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(csvText)) return result;
+        var delimiter = csvText.Split('\n')[0].Count(ch => ch == ';') > csvText.Split('\n')[0].Count(ch => ch == ',') ? ";" : ",";
+        using var csv = new CsvReader(new StringReader(csvText), new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = delimiter, TrimOptions = TrimOptions.Trim });
+        if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.Contains("ags"))
+        {
+            errors.Add(new FieldError("overridesCsv", "die erste Zeile muss die Spalte 'ags' enthalten"));
+            return result;
+        }
+        var columns = csv.HeaderRecord!.Where(h => h != "ags").ToList();
+        while (csv.Read())
+        {
+            var ags = csv.GetField("ags") ?? "";
+            var line = csv.Parser.Row;
+            if (ags.Length != 8 || !ags.All(char.IsAsciiDigit)) { errors.Add(new FieldError($"overridesCsv/line {line}", $"'{ags}' ist kein AGS")); continue; }
+            var form = columns.ToDictionary(h => h, h => (string?)csv.GetField(h));
+            var values = ConfigForm.Read(schema, form, out var cellErrors);
+            foreach (var e in cellErrors) errors.Add(new FieldError($"overridesCsv/{ags}{e.Pointer}", e.Message));
+            if (!result.TryAdd(ags, values)) errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde steht mehrfach in der Datei"));
+        }
+        return result;
+    }
+}

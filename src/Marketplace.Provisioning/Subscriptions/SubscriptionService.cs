@@ -1,0 +1,173 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Storage;
+using Marketplace.Audit;
+
+namespace Marketplace.Provisioning.Subscriptions;
+
+/// <summary>A subscription as its municipality or vendor sees it (configuration without secrets) with its timeline.</summary>
+public sealed record SubscriptionView(
+    string Id, string MunicipalityAgs, string OfferingId, string VendorId, string PlanId, IReadOnlyList<string> AddOnIds, string State,
+    string Fulfilment, string? DashboardUrl, string? Notes, string? FailureReason, string? OrderId, string? RolloutId, string CreatedAt, string UpdatedAt,
+    IReadOnlyList<SubscriptionEvent> Timeline);
+
+/// <summary>A change of a live subscription: another plan, other add-ons, or new configuration values (omitted: unchanged).</summary>
+public sealed record ChangeRequest(string? PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration);
+
+/// <summary>
+/// What a municipality does with its subscriptions after ordering: look at them and their timeline, change plan,
+/// add-ons or configuration, suspend, resume, cancel, retry a failure. Each change goes through the same job machinery
+/// as provisioning. Another municipality's subscription is not found.
+/// </summary>
+public sealed class SubscriptionService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
+    SubscriptionWriter writer, JobStore jobs)
+{
+    public async Task<SubscriptionView> GetAsync(string actingAgs, string id, CancellationToken ct = default)
+    {
+        var s = await LoadAsync(id, ct);
+        if (s is null || s.MunicipalityAgs != actingAgs) throw new NotFoundException("subscription", id);
+        return await ViewAsync(s, ct);
+    }
+
+    public async Task<SubscriptionView> GetForVendorAsync(string vendorId, string id, CancellationToken ct = default)
+    {
+        var s = await LoadAsync(id, ct);
+        if (s is null || s.VendorId != vendorId) throw new NotFoundException("subscription", id);
+        return await ViewAsync(s, ct);
+    }
+
+    public async Task<IReadOnlyList<SubscriptionView>> ListAsync(string actingAgs, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfMunicipality, new { ags = actingAgs })).ToList();
+        var views = new List<SubscriptionView>();
+        foreach (var s in rows) views.Add(await ViewAsync(s, ct));
+        return views;
+    }
+
+    public async Task<IReadOnlyList<SubscriptionEvent>> TimelineAsync(string actingAgs, string id, CancellationToken ct = default) =>
+        (await GetAsync(actingAgs, id, ct)).Timeline;
+
+    /// <summary>Changes plan, add-ons and/or configuration; validated like an order; the broker gets a PATCH with previous_values.</summary>
+    public async Task<SubscriptionView> ChangeAsync(string actingAgs, string actingUserId, string id, ChangeRequest change, CancellationToken ct = default)
+    {
+        var s = await OwnedAsync(actingAgs, id, ct);
+        var offering = await offerings.GetAsync(s.OfferingId, ct) ?? throw new NotFoundException("offering", s.OfferingId);
+        var planId = change.PlanId ?? s.PlanId;
+        var plan = offering.Plan(planId) ?? throw new RequestValidationException([new FieldError("planId", "unbekannter Tarif")]);
+        var addOns = (change.AddOnIds ?? await CurrentAddOnsAsync(s.Id, ct)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif")).ToList();
+        JsonObject? config = null;
+        if (change.Configuration is not null)
+        {
+            await using var c = await database.OpenAsync(ct);
+            var landCode = await c.ExecuteScalarAsync<string>(ProvisioningSql.LandOf, new { ags = actingAgs });
+            var prepared = await configuration.PrepareAsync(c, null, offering, landCode!, change.Configuration, (JsonObject)JsonNode.Parse(s.ConfigJson)!);
+            errors.AddRange(prepared.Errors.Select(e => new FieldError("configuration" + e.Pointer, e.Message)));
+            config = prepared.ProtectedOwn;
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        var pending = new PendingChange(planId, addOns, config, null, s.State);
+        return await StartUpdateAsync(s, actingUserId, actingAgs, pending, [SubscriptionStates.Active], "change-requested", "Änderung angefordert", ct);
+    }
+
+    public async Task<SubscriptionView> SuspendAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
+    {
+        var s = await OwnedAsync(actingAgs, id, ct);
+        var pending = new PendingChange(s.PlanId, await CurrentAddOnsAsync(s.Id, ct), null, Suspend: true, ReturnState: SubscriptionStates.Active);
+        return await StartUpdateAsync(s, actingUserId, actingAgs, pending, [SubscriptionStates.Active], "suspend-requested", "Aussetzen angefordert", ct);
+    }
+
+    public async Task<SubscriptionView> ResumeAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
+    {
+        var s = await OwnedAsync(actingAgs, id, ct);
+        var pending = new PendingChange(s.PlanId, await CurrentAddOnsAsync(s.Id, ct), null, Suspend: false, ReturnState: SubscriptionStates.Suspended);
+        return await StartUpdateAsync(s, actingUserId, actingAgs, pending, [SubscriptionStates.Suspended], "resume-requested", "Fortsetzen angefordert", ct);
+    }
+
+    /// <summary>Cancels: the broker deletes the instance (DELETE), billing ends when it is gone.</summary>
+    public async Task<SubscriptionView> CancelAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
+    {
+        var s = await OwnedAsync(actingAgs, id, ct);
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Active, SubscriptionStates.Suspended, SubscriptionStates.Failed],
+            SubscriptionStates.Deprovisioning, actingUserId, actingAgs, "cancel-requested", "Kündigung angefordert");
+        await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Deprovision, actingUserId);
+        await work.CommitAsync(ct);
+        return await GetAsync(actingAgs, id, ct);
+    }
+
+    /// <summary>Retries a failed subscription: the failed job runs again from where it stopped, with fresh retries.</summary>
+    public async Task<SubscriptionView> RetryAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
+    {
+        var s = await OwnedAsync(actingAgs, id, ct);
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await RetryInAsync(work, s, actingUserId, actingAgs);
+        await work.CommitAsync(ct);
+        return await GetAsync(actingAgs, id, ct);
+    }
+
+    internal async Task RetryInAsync(Work work, SubscriptionRecord s, string actorUserId, string? actorOrgId)
+    {
+        if (s.State != SubscriptionStates.Failed) throw new StateConflictException($"subscription {s.Id} is {s.State}, not failed");
+        JobRecord? job = s.FailedJobId is null ? null
+            : await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = s.FailedJobId }, work.Transaction);
+        var back = job?.Kind switch
+        {
+            JobKinds.Deprovision => SubscriptionStates.Deprovisioning,
+            JobKinds.Update => SubscriptionStates.Updating,
+            _ => SubscriptionStates.Requested,
+        };
+        await writer.SetFailureAsync(work, s.Id, null, null);
+        await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Failed], back, actorUserId, actorOrgId, "retry", "erneuter Versuch");
+        if (job is not null && await jobs.RequeueAsync(work, job, actorUserId)) return;
+        // No job to requeue (manual fulfilment, or a failure before any job): start the operation afresh.
+        await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment,
+            back == SubscriptionStates.Deprovisioning ? JobKinds.Deprovision : JobKinds.Provision, actorUserId);
+    }
+
+    private async Task<SubscriptionView> StartUpdateAsync(SubscriptionRecord s, string actingUserId, string actingAgs, PendingChange pending,
+        IReadOnlyCollection<string> from, string kind, string message, CancellationToken ct)
+    {
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        await writer.TransitionAsync(work, s.Id, from, SubscriptionStates.Updating, actingUserId, actingAgs, kind, message,
+            new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds), ["configurationChanged"] = pending.Configuration is not null });
+        await writer.SetPendingAsync(work, s.Id, pending);
+        await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Update, actingUserId);
+        await work.CommitAsync(ct);
+        return await GetAsync(actingAgs, s.Id, ct);
+    }
+
+    private async Task<SubscriptionRecord> OwnedAsync(string actingAgs, string id, CancellationToken ct)
+    {
+        var s = await LoadAsync(id, ct);
+        return s is null || s.MunicipalityAgs != actingAgs ? throw new NotFoundException("subscription", id) : s;
+    }
+
+    private async Task<SubscriptionRecord?> LoadAsync(string id, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id });
+    }
+
+    private async Task<IReadOnlyList<string>> CurrentAddOnsAsync(string id, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var open = await c.ExecuteScalarAsync<string?>(ProvisioningSql.CurrentAddOns, new { id });
+        return open?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+    }
+
+    private async Task<SubscriptionView> ViewAsync(SubscriptionRecord s, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var timeline = (await c.QueryAsync<SubscriptionEvent>(ProvisioningSql.Timeline, new { id = s.Id })).ToList();
+        var open = await c.ExecuteScalarAsync<string?>(ProvisioningSql.CurrentAddOns, new { id = s.Id });
+        var addOns = open is not null ? open.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            : s.PendingJson is null ? [] : JsonSerializer.Deserialize<PendingChange>(s.PendingJson, SubscriptionWriter.Json)!.AddOnIds;
+        return new SubscriptionView(s.Id, s.MunicipalityAgs, s.OfferingId, s.VendorId, s.PlanId, addOns.ToList(), s.State, s.Fulfilment, s.DashboardUrl,
+            s.Notes, s.FailureReason, s.OrderId, s.RolloutId, s.CreatedAt, s.UpdatedAt, timeline);
+    }
+}

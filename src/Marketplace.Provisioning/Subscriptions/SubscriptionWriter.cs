@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+
+namespace Marketplace.Provisioning.Subscriptions;
+
+/// <summary>
+/// Every write to a subscription: state changes checked against the expected state, the timeline entry and the audit
+/// entry, all in the caller's <see cref="Work"/>; the billing periods and setup fees billing reads.
+/// </summary>
+public sealed class SubscriptionWriter(TimeProvider clock)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    internal sealed record NewSubscription(
+        string Id, string Ags, string OfferingId, string VendorId, string PlanId, IReadOnlyList<string> AddOnIds, IReadOnlyList<string> SetupFeeIds,
+        string Fulfilment, JsonObject ProtectedConfig, string? OrderId, string? RolloutId, string ActorUserId, string? ActorOrgId);
+
+    internal async Task InsertAsync(Work work, NewSubscription s)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        var c = work.Connection;
+        var tx = work.Transaction;
+        await c.ExecuteAsync(ProvisioningSql.InsertSubscription, new
+        {
+            s.Id, ags = s.Ags, offering = s.OfferingId, vendor = s.VendorId, plan = s.PlanId, state = SubscriptionStates.Requested, now,
+        }, tx);
+        await c.ExecuteAsync(ProvisioningSql.InsertProvisioning, new
+        {
+            s.Id, s.OrderId, s.RolloutId, s.Fulfilment, instance = Guid.NewGuid().ToString(), config = s.ProtectedConfig.ToJsonString(),
+            pending = JsonSerializer.Serialize(new PendingChange(s.PlanId, s.AddOnIds, null), Json),
+        }, tx);
+        foreach (var fee in s.SetupFeeIds)
+            await c.ExecuteAsync(ProvisioningSql.InsertSetupFee, new { s.Id, fee }, tx);
+        await AppendEventAsync(work, s.Id, "requested", null, SubscriptionStates.Requested, s.ActorUserId,
+            s.RolloutId is not null ? $"Rollout {s.RolloutId}" : $"Bestellung {s.OrderId}", now);
+        work.Audit(new AuditEntry(s.ActorUserId, s.ActorOrgId, "subscription.requested", "subscription", s.Id, null, new JsonObject
+        {
+            ["state"] = SubscriptionStates.Requested, ["municipality"] = s.Ags, ["offering"] = s.OfferingId, ["plan"] = s.PlanId,
+            ["addOns"] = string.Join(",", s.AddOnIds), ["order"] = s.OrderId, ["rollout"] = s.RolloutId,
+        }));
+    }
+
+    /// <summary>A cancelled subscription ordered again: the same row starts over with a new broker instance id.</summary>
+    internal async Task RenewAsync(Work work, NewSubscription s, string existingId)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        var updated = await work.Connection.ExecuteAsync(ProvisioningSql.RenewSubscription,
+            new { id = existingId, plan = s.PlanId, now, requested = SubscriptionStates.Requested, cancelled = SubscriptionStates.Cancelled }, work.Transaction);
+        if (updated == 0) throw new StateConflictException($"subscription {existingId} is not cancelled");
+        await work.Connection.ExecuteAsync(ProvisioningSql.RenewProvisioning, new
+        {
+            id = existingId, s.OrderId, s.RolloutId, s.Fulfilment, instance = Guid.NewGuid().ToString(), config = s.ProtectedConfig.ToJsonString(),
+            pending = JsonSerializer.Serialize(new PendingChange(s.PlanId, s.AddOnIds, null), Json),
+        }, work.Transaction);
+        await AppendEventAsync(work, existingId, "requested", SubscriptionStates.Cancelled, SubscriptionStates.Requested, s.ActorUserId,
+            $"erneut bestellt (Bestellung {s.OrderId})", now);
+        work.Audit(new AuditEntry(s.ActorUserId, s.ActorOrgId, "subscription.requested", "subscription", existingId,
+            new JsonObject { ["state"] = SubscriptionStates.Cancelled }, new JsonObject { ["state"] = SubscriptionStates.Requested, ["plan"] = s.PlanId, ["order"] = s.OrderId }));
+    }
+
+    /// <summary>
+    /// Moves a subscription from one of <paramref name="from"/> to <paramref name="to"/>; throws
+    /// <see cref="StateConflictException"/> when it is in another state (someone else moved it first).
+    /// </summary>
+    internal async Task TransitionAsync(Work work, string id, IReadOnlyCollection<string> from, string to, string actorUserId, string? actorOrgId,
+        string kind, string? message, JsonObject? details = null)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        string? previous = null;
+        foreach (var f in from)
+        {
+            if (await work.Connection.ExecuteAsync(ProvisioningSql.Transition, new { id, from = f, to, now }, work.Transaction) == 1)
+            {
+                previous = f;
+                break;
+            }
+        }
+        if (previous is null)
+        {
+            var actual = await work.Connection.ExecuteScalarAsync<string?>(ProvisioningSql.StateOf, new { id }, work.Transaction);
+            throw new StateConflictException($"subscription {id} is {actual ?? "missing"}, expected {string.Join(" or ", from)}");
+        }
+        await AppendEventAsync(work, id, kind, previous, to, actorUserId, message, now);
+        var after = details?.DeepClone().AsObject() ?? new JsonObject();
+        after["state"] = to;
+        if (message is not null) after["message"] = message;
+        work.Audit(new AuditEntry(actorUserId, actorOrgId, "subscription." + kind, "subscription", id, new JsonObject { ["state"] = previous }, after));
+    }
+
+    /// <summary>A timeline entry that changes no state (broker accepted, orphan mitigation, retry scheduled).</summary>
+    internal Task NoteAsync(Work work, string id, string kind, string actorUserId, string? message) =>
+        AppendEventAsync(work, id, kind, null, null, actorUserId, message, Iso.Of(clock.GetUtcNow()));
+
+    internal Task SetFailureAsync(Work work, string id, string? reason, string? jobId) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.SetFailure, new { id, reason = Cut(reason), jobId }, work.Transaction);
+
+    internal Task SetPendingAsync(Work work, string id, PendingChange? pending) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.SetPending, new { id, pending = pending is null ? null : JsonSerializer.Serialize(pending, Json) }, work.Transaction);
+
+    internal Task SetDashboardAsync(Work work, string id, string? dashboardUrl, string? notes) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.SetDashboard, new { id, dashboardUrl, notes }, work.Transaction);
+
+    /// <summary>
+    /// Makes the pending plan, add-ons and configuration live. The billable history gets a new period when plan or
+    /// add-ons change (or on first activation); setup fees fall due on first activation.
+    /// </summary>
+    internal async Task ApplyPendingAsync(Work work, SubscriptionRecord s, PendingChange pending)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        var c = work.Connection;
+        var tx = work.Transaction;
+        var open = (await c.QueryAsync<(long Seq, string PlanId, string AddonIds)>(ProvisioningSql.OpenBillingPeriod, new { id = s.Id }, tx)).ToList();
+        var addOns = string.Join(",", pending.AddOnIds.Order(StringComparer.Ordinal));
+        if (open.Count == 0 || open[0].PlanId != pending.PlanId || open[0].AddonIds != addOns)
+        {
+            if (open.Count > 0) await c.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id = s.Id, now }, tx);
+            var seq = await c.ExecuteScalarAsync<long>(ProvisioningSql.NextBillingSeq, new { id = s.Id }, tx);
+            await c.ExecuteAsync(ProvisioningSql.OpenPeriod, new { id = s.Id, seq, plan = pending.PlanId, addOns, now }, tx);
+        }
+        await c.ExecuteAsync(ProvisioningSql.SetupFeesDue, new { id = s.Id, now }, tx);
+        await c.ExecuteAsync(ProvisioningSql.SetPlan, new { id = s.Id, plan = pending.PlanId }, tx);
+        if (pending.Configuration is not null)
+            await c.ExecuteAsync(ProvisioningSql.SetConfig, new { id = s.Id, config = pending.Configuration.ToJsonString() }, tx);
+        await SetPendingAsync(work, s.Id, null);
+    }
+
+    internal Task CloseBillingAsync(Work work, string id) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id, now = Iso.Of(clock.GetUtcNow()) }, work.Transaction);
+
+    private static Task AppendEventAsync(Work work, string id, string kind, string? from, string? to, string actor, string? message, string now) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.InsertEvent, new { id, now, kind, from, to, actor, message = Cut(message) }, work.Transaction);
+
+    private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..2000] : text;
+}

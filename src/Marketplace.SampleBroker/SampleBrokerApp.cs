@@ -1,0 +1,357 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Marketplace.Catalog.Descriptors;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.SampleBroker;
+
+/// <summary>
+/// The sample Open Service Broker: /v2/catalog, provision, update, deprovision and last_operation with configurable
+/// latency, async or sync mode and injected faults; /admin/* lets tests read and steer it. Instances live in memory.
+/// </summary>
+public static class SampleBrokerApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// Builds the broker. Settings come from the "SampleBroker" section (command line, environment) and then
+    /// <paramref name="configure"/>; without any URL setting it listens on <see cref="DefaultUrl"/>, where the seed catalogue points.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<SampleBrokerOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.Configure<SampleBrokerOptions>(builder.Configuration.GetSection(SampleBrokerOptions.Section));
+        if (configure is not null) builder.Services.PostConfigure(configure);
+        builder.Services.AddSingleton<BrokerState>();
+        builder.Services.AddSingleton<BrokerCatalog>();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
+        var app = builder.Build();
+        foreach (var fault in app.Services.GetRequiredService<IOptions<SampleBrokerOptions>>().Value.Faults)
+            app.Services.GetRequiredService<BrokerState>().AddFault(fault);
+        Map(app);
+        return app;
+    }
+
+    /// <summary>Starts the broker in this process on a free loopback port, for tests and benchmarks.</summary>
+    public static async Task<SampleBrokerServer> StartAsync(Action<SampleBrokerOptions>? configure = null, int port = 0)
+    {
+        var app = Build([$"--urls=http://127.0.0.1:{port}"], configure);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SampleBrokerServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>The repository's catalog/ folder, found upwards from the program (so that dotnet run works from any folder).</summary>
+    public static string? FindCatalog()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "catalog", "offerings"))) return Path.Combine(dir.FullName, "catalog");
+        return null;
+    }
+
+    private static void Map(WebApplication app)
+    {
+        var v2 = app.MapGroup("/v2").AddEndpointFilter(async (ctx, next) =>
+        {
+            var http = ctx.HttpContext;
+            var options = http.RequestServices.GetRequiredService<IOptionsMonitor<SampleBrokerOptions>>().CurrentValue;
+            var version = http.Request.Headers["X-Broker-API-Version"].ToString();
+            if (!version.StartsWith("2.", StringComparison.Ordinal))
+                return Results.Json(new { description = "X-Broker-API-Version 2.x required" }, statusCode: 412);
+            if (!Authorised(http, options)) return Results.Json(new { description = "unauthorised" }, statusCode: 401);
+            using var _ = http.RequestServices.GetRequiredService<BrokerState>().Request();
+            return await next(ctx);
+        });
+        v2.MapGet("/catalog", (BrokerCatalog catalog) => Results.Json(catalog.Document()));
+        v2.MapPut("/service_instances/{id}", Provision);
+        v2.MapPatch("/service_instances/{id}", Update);
+        v2.MapDelete("/service_instances/{id}", Deprovision);
+        v2.MapGet("/service_instances/{id}/last_operation", LastOperation);
+
+        app.MapPost("/oauth/token", (HttpRequest request, IOptionsMonitor<SampleBrokerOptions> options) =>
+        {
+            var o = options.CurrentValue;
+            var form = request.Form;
+            if (o.OAuthClientId is null || form["grant_type"] != "client_credentials" || form["client_id"] != o.OAuthClientId || form["client_secret"] != o.OAuthClientSecret)
+                return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            var token = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+            Tokens[token] = DateTimeOffset.UtcNow.AddMinutes(10);
+            return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = 600 });
+        });
+
+        var admin = app.MapGroup("/admin");
+        admin.MapGet("/stats", (BrokerState state) => Results.Json(state.Stats()));
+        admin.MapGet("/instances", (BrokerState state) => Results.Json(state.Instances.Values.Select(i => new
+        {
+            i.Id, i.ServiceId, i.PlanId, i.Ags, i.State, Parameters = JsonNode.Parse(i.ParametersJson), i.Context, i.LastOriginatingIdentity, i.LastRequestIdentity,
+        })));
+        admin.MapPost("/faults", (FaultRule rule, BrokerState state) => { state.AddFault(rule); return Results.NoContent(); });
+        admin.MapDelete("/faults", (BrokerState state) => { state.ClearFaults(); return Results.NoContent(); });
+        admin.MapPost("/reset", (BrokerState state) => { state.Reset(); return Results.NoContent(); });
+        admin.MapPost("/settings", (SettingsChange change, IOptionsMonitor<SampleBrokerOptions> options) =>
+        {
+            var o = options.CurrentValue;
+            if (change.Mode is { } m) o.Mode = m;
+            if (change.LatencyMs is { } l) o.LatencyMs = l;
+            o.RetryAfterSeconds = change.RetryAfterSeconds ?? o.RetryAfterSeconds;
+            return Results.NoContent();
+        });
+    }
+
+    /// <summary>Run-time change of mode, latency and Retry-After.</summary>
+    public sealed record SettingsChange(BrokerMode? Mode, int? LatencyMs, int? RetryAfterSeconds);
+
+    private static readonly ConcurrentDictionary<string, DateTimeOffset> Tokens = new(StringComparer.Ordinal);
+
+    private static bool Authorised(HttpContext http, SampleBrokerOptions o)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (o.BasicUsername is not null)
+            return header == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.BasicUsername}:{o.BasicPassword}"));
+        if (o.OAuthClientId is not null)
+            return header.StartsWith("Bearer ", StringComparison.Ordinal) && Tokens.TryGetValue(header[7..], out var until) && until > DateTimeOffset.UtcNow;
+        return true;
+    }
+
+    private static async Task<IResult> Provision(string id, HttpContext http, BrokerState state, BrokerCatalog catalog, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        var body = await ReadBody(http);
+        if (body is null) return Error(400, "body must be a JSON object");
+        var serviceId = body["service_id"]?.GetValue<string>();
+        var planId = body["plan_id"]?.GetValue<string>();
+        if (serviceId is null || planId is null || !catalog.Knows(serviceId, planId)) return Error(400, "unknown service_id or plan_id");
+        var context = body["context"] as JsonObject;
+        var ags = context?["ags"]?.GetValue<string>();
+        var parameters = (body["parameters"] as JsonObject ?? []).ToJsonString();
+        state.ProvisionRequested(id);
+        var async = o.Mode == BrokerMode.Async;
+        if (async && http.Request.Query["accepts_incomplete"] != "true")
+            return Results.Json(new { error = "AsyncRequired", description = "This service plan requires client support for asynchronous service operations." }, statusCode: 422);
+
+        var fault = state.TakeFault("provision", id, ags);
+        if (fault is not null && !fault.CreateFirst || fault?.Kind is "409" or "422" or "400" or "408" or "429")
+            return Fault(fault!);
+
+        if (state.Instances.TryGetValue(id, out var existing))
+        {
+            if (existing.ServiceId != serviceId || existing.PlanId != planId || existing.ParametersJson != parameters || existing.Ags != ags)
+                return Error(409, "an instance with this id but other attributes exists");
+            Remember(existing, http);
+            if (existing.State == "ready") return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 200);
+            if (existing.State == "provisioning") return Results.Json(new { dashboard_url = Dashboard(http, id), operation = existing.Operation }, statusCode: 202);
+            return Error(409, $"instance is {existing.State}");
+        }
+
+        var instance = new SampleInstance
+        {
+            Id = id, ServiceId = serviceId, PlanId = planId, ParametersJson = parameters, Ags = ags, Context = context,
+            Operation = "provision-" + Guid.NewGuid().ToString("N")[..12], ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs),
+            FailAsync = fault?.Kind == "fail-async", State = async ? "provisioning" : "ready",
+        };
+        Remember(instance, http);
+        if (!state.Instances.TryAdd(id, instance)) return Error(409, "instance being created by a concurrent request");
+        state.Created(id);
+        if (fault is not null && fault.Kind != "fail-async")
+        {
+            instance.State = "ready";
+            return await Fault(fault, http);
+        }
+        if (!async)
+        {
+            await Task.Delay(o.LatencyMs, http.RequestAborted);
+            return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 201);
+        }
+        state.OperationOpened(instance);
+        return Results.Json(new { dashboard_url = Dashboard(http, id), operation = instance.Operation }, statusCode: 202);
+    }
+
+    private static async Task<IResult> Update(string id, HttpContext http, BrokerState state, BrokerCatalog catalog, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        var body = await ReadBody(http);
+        if (body is null) return Error(400, "body must be a JSON object");
+        if (!state.Instances.TryGetValue(id, out var instance)) return Error(400, "instance does not exist");
+        if (body["previous_values"] is not JsonObject) return Error(400, "previous_values missing");
+        var planId = body["plan_id"]?.GetValue<string>() ?? instance.PlanId;
+        if (!catalog.Knows(instance.ServiceId, planId)) return Error(400, "unknown plan_id");
+        var fault = state.TakeFault("update", id, instance.Ags);
+        if (fault is not null) return await Fault(fault, http);
+        if (instance.State is "provisioning" or "updating" or "deprovisioning")
+            return Results.Json(new { error = "ConcurrencyError", description = "another operation is in progress" }, statusCode: 422);
+        Remember(instance, http);
+        instance.PlanId = planId;
+        instance.ParametersJson = (body["parameters"] as JsonObject ?? []).ToJsonString();
+        instance.Context = body["context"] as JsonObject ?? instance.Context;
+        if (o.Mode == BrokerMode.Sync || http.Request.Query["accepts_incomplete"] != "true")
+        {
+            await Task.Delay(o.LatencyMs, http.RequestAborted);
+            return Results.Json(new JsonObject(), statusCode: 200);
+        }
+        instance.State = "updating";
+        instance.Operation = "update-" + Guid.NewGuid().ToString("N")[..12];
+        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
+        state.OperationOpened(instance);
+        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+    }
+
+    private static async Task<IResult> Deprovision(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        if (string.IsNullOrEmpty(http.Request.Query["service_id"]) || string.IsNullOrEmpty(http.Request.Query["plan_id"]))
+            return Error(400, "service_id and plan_id are required");
+        state.Instances.TryGetValue(id, out var instance);
+        var fault = state.TakeFault("deprovision", id, instance?.Ags);
+        if (fault is not null) return await Fault(fault, http);
+        if (instance is null) return Results.Json(new JsonObject(), statusCode: 410);
+        Remember(instance, http);
+        if (instance.State is "updating" or "deprovisioning" && instance.ReadyAt > DateTimeOffset.UtcNow)
+            return instance.State == "deprovisioning"
+                ? Results.Json(new { operation = instance.Operation }, statusCode: 202)
+                : Results.Json(new { error = "ConcurrencyError" }, statusCode: 422);
+        // Deleting an instance still being created halts the creation at once (the specification's rule).
+        if (o.Mode == BrokerMode.Sync || http.Request.Query["accepts_incomplete"] != "true" || instance.State is "provisioning" or "failed")
+        {
+            state.OperationReported(instance);
+            state.Removed(id);
+            return Results.Json(new JsonObject(), statusCode: 200);
+        }
+        state.OperationReported(instance);
+        instance.State = "deprovisioning";
+        instance.Operation = "deprovision-" + Guid.NewGuid().ToString("N")[..12];
+        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
+        state.OperationOpened(instance);
+        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+    }
+
+    private static async Task<IResult> LastOperation(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        state.Instances.TryGetValue(id, out var instance);
+        var fault = state.TakeFault("last_operation", id, instance?.Ags);
+        if (fault is not null) return await Fault(fault, http);
+        if (instance is null) return Results.Json(new JsonObject(), statusCode: 410);
+        var now = DateTimeOffset.UtcNow;
+        if (instance.State is "provisioning" or "updating" or "deprovisioning" && instance.ReadyAt > now)
+        {
+            var wait = o.RetryAfterSeconds ?? (int)Math.Ceiling((instance.ReadyAt - now).TotalSeconds);
+            http.Response.Headers.RetryAfter = Math.Max(0, wait).ToString();
+            return Results.Json(new { state = "in progress", description = $"{instance.State} ({instance.Operation})" });
+        }
+        state.OperationReported(instance);
+        switch (instance.State)
+        {
+            case "provisioning" when instance.FailAsync:
+                instance.State = "failed";
+                return Results.Json(new { state = "failed", description = "injected: provisioning failed" });
+            case "failed":
+                return Results.Json(new { state = "failed", description = "injected: provisioning failed" });
+            case "deprovisioning":
+                state.Removed(id);
+                return Results.Json(new JsonObject(), statusCode: 410);
+            default:
+                instance.State = "ready";
+                return Results.Json(new { state = "succeeded", description = "done" });
+        }
+    }
+
+    private static IResult Fault(FaultRule fault) => fault.Kind switch
+    {
+        "409" => Error(409, "injected conflict"),
+        "422" => Results.Json(new { error = fault.ErrorCode ?? "MaintenanceInfoConflict", description = "injected" }, statusCode: 422),
+        "400" => Error(400, "injected bad request"),
+        "408" => Error(408, "injected request timeout"),
+        "429" => Error(429, "injected: too many requests"),
+        _ => Error(500, "injected broker error"),
+    };
+
+    private static async Task<IResult> Fault(FaultRule fault, HttpContext http)
+    {
+        switch (fault.Kind)
+        {
+            case "timeout":
+                await Task.Delay(fault.DelayMs, http.RequestAborted);
+                return Results.Json(new JsonObject(), statusCode: 201);
+            case "malformed":
+                return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation == "provision" ? 201 : 200);
+            case "2xx-other":
+                return Results.StatusCode(204);
+            case var k when k.StartsWith('5'):
+                return Error(int.Parse(k), "injected broker error");
+            default:
+                return Fault(fault);
+        }
+    }
+
+    private static IResult Error(int status, string description) => Results.Json(new { description }, statusCode: status);
+
+    private static async Task<JsonObject?> ReadBody(HttpContext http)
+    {
+        try { return await JsonNode.ParseAsync(http.Request.Body) as JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static void Remember(SampleInstance instance, HttpContext http)
+    {
+        instance.LastOriginatingIdentity = http.Request.Headers["X-Broker-API-Originating-Identity"].ToString();
+        instance.LastRequestIdentity = http.Request.Headers["X-Broker-API-Request-Identity"].ToString();
+    }
+
+    private static string Dashboard(HttpContext http, string id) => $"{http.Request.Scheme}://{http.Request.Host}/dashboard/{id}";
+}
+
+/// <summary>The broker catalogue: services and plans from the catalogue folder's osb offerings, or configured ones.</summary>
+public sealed class BrokerCatalog
+{
+    private readonly Dictionary<string, ServiceDefinition> _services = new(StringComparer.Ordinal);
+    private readonly SampleBrokerOptions _options;
+
+    public BrokerCatalog(IOptions<SampleBrokerOptions> options, IHostEnvironment environment)
+    {
+        _options = options.Value;
+        foreach (var s in _options.Services) _services[s.Id] = s;
+        if (_options.CatalogPath is { } path)
+        {
+            var loaded = CatalogLoader.Load(Path.GetFullPath(path, environment.ContentRootPath));
+            foreach (var o in loaded.Snapshot?.Offerings.Select(l => l.Value) ?? [])
+                if (o.Provisioning is { Type: "osb", ServiceId: { } sid } p)
+                    _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()) };
+        }
+    }
+
+    /// <summary>With no services configured the broker accepts any service and plan (a blank broker for experiments).</summary>
+    public bool Knows(string serviceId, string planId) =>
+        _services.Count == 0 || _services.TryGetValue(serviceId, out var s) && s.Plans.Values.Contains(planId);
+
+    public JsonObject Document() => new()
+    {
+        ["services"] = new JsonArray(_services.Values.Select(s => (JsonNode)new JsonObject
+        {
+            ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = false, ["plan_updateable"] = true,
+            ["plans"] = new JsonArray(s.Plans.Select(p =>
+            {
+                var plan = new JsonObject { ["id"] = p.Value, ["name"] = p.Key, ["description"] = p.Key };
+                if (_options.MaximumPollingDurationSeconds is { } max) plan["maximum_polling_duration"] = max;
+                return (JsonNode)plan;
+            }).ToArray()),
+        }).ToArray()),
+    };
+}
+
+/// <summary>A sample broker running in this process; disposing stops it.</summary>
+public sealed class SampleBrokerServer(WebApplication app, Uri baseAddress) : IAsyncDisposable
+{
+    public Uri BaseAddress { get; } = baseAddress;
+    public BrokerState State => app.Services.GetRequiredService<BrokerState>();
+    public SampleBrokerOptions Options => app.Services.GetRequiredService<IOptionsMonitor<SampleBrokerOptions>>().CurrentValue;
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,286 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Marketplace.Provisioning.Broker;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.SampleBroker;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Provisioning.Tests;
+
+/// <summary>Every broker answer path against the sample broker, including orphan mitigation, on every engine.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class BrokerAnswerPathTests(DatabaseEngine engine)
+{
+    private ProvisioningWorld _world = null!;
+    private BrokerState Broker => _world.Broker.State;
+
+    [SetUp]
+    public async Task SetUp() => _world = await ProvisioningWorld.CreateAsync(engine);
+
+    [TearDown]
+    public async Task TearDown() => await _world.DisposeAsync();
+
+    private async Task<(string Subscription, string Instance)> OrderAndDrainAsync()
+    {
+        var id = await _world.OrderFundbueroAsync();
+        await _world.DrainAsync();
+        return (id, await _world.InstanceIdAsync(id));
+    }
+
+    [Test]
+    public async Task Asynchronous_provisioning_polls_last_operation_until_the_instance_is_active()
+    {
+        var (id, instance) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(Broker.Instances[instance].State, Is.EqualTo("ready"));
+        var view = await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id);
+        Assert.That(view.Timeline.Select(e => e.ToState).OfType<string>(),
+            Is.EqualTo(new[] { SubscriptionStates.Requested, SubscriptionStates.Provisioning, SubscriptionStates.Active }));
+        Assert.That(view.DashboardUrl, Does.EndWith("/dashboard/" + instance));
+    }
+
+    [Test]
+    public async Task Synchronous_provisioning_activates_from_the_first_answer()
+    {
+        _world.Broker.Options.Mode = BrokerMode.Sync;
+        var (id, _) = await OrderAndDrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var jobs = await _world.Jobs.JobsOfSubscriptionAsync(id);
+        Assert.That((await _world.Jobs.AttemptsAsync(jobs.Single().Id)).Select(a => a.Phase), Is.EqualTo(new[] { "request" }));
+    }
+
+    [Test]
+    public async Task The_broker_receives_parameters_context_and_the_identity_headers()
+    {
+        var (_, instance) = await OrderAndDrainAsync();
+        var i = Broker.Instances[instance];
+        Assert.That(JsonNode.Parse(i.ParametersJson)!["behoerde"]!.GetValue<string>(), Is.EqualTo("Fundbüro Kiel"));
+        Assert.That(JsonNode.Parse(i.ParametersJson)!["aufbewahrungMonate"]!.GetValue<int>(), Is.EqualTo(6), "schema default");
+        Assert.That(i.Context!["ags"]!.GetValue<string>(), Is.EqualTo(ProvisioningWorld.Kiel));
+        Assert.That(i.Context["municipality_name"]!.GetValue<string>(), Does.StartWith("Kiel"));
+        Assert.That(i.Context["land"]!.GetValue<string>(), Is.EqualTo("SH"));
+        Assert.That(i.Context["platform"]!.GetValue<string>(), Is.EqualTo("ozg-marketplace"));
+        var identity = i.LastOriginatingIdentity!.Split(' ');
+        Assert.That(identity[0], Is.EqualTo("ozg-marketplace"));
+        Assert.That(JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(identity[1])))!["user_id"]!.GetValue<string>(), Is.EqualTo(ProvisioningWorld.Buyer));
+        Assert.That(Guid.TryParse(i.LastRequestIdentity, out _), Is.True);
+    }
+
+    [TestCase("500")]
+    [TestCase("timeout")]
+    [TestCase("malformed")]
+    public async Task A_failed_provisioning_that_may_have_created_an_instance_is_mitigated_and_retried(string fault)
+    {
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1, DelayMs = 4_000 });
+        var (id, instance) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(Broker.CreationsPerInstance[instance], Is.EqualTo(2), "created by the failed request, deleted, created again");
+        Assert.That(Broker.Stats().Deleted, Is.EqualTo(1), "orphan mitigation deleted what the failed request created");
+        Assert.That(Broker.Instances.Keys, Is.EqualTo(new[] { instance }));
+        var timeline = (await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).Timeline.Select(e => e.Kind).ToList();
+        Assert.That(timeline, Does.Contain("orphan-mitigation").And.Contain("orphan-mitigated"));
+    }
+
+    [Test]
+    public async Task A_failed_asynchronous_provisioning_is_mitigated_and_the_subscription_fails_with_the_brokers_reason()
+    {
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = "fail-async" });
+        var (id, instance) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
+        Assert.That(Broker.Instances.ContainsKey(instance), Is.False, "orphan mitigation deleted the failed instance");
+        var view = await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id);
+        Assert.That(view.FailureReason, Does.Contain("injected: provisioning failed"));
+
+        await _world.Subscriptions.RetryAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+    }
+
+    [TestCase("409", "409")]
+    [TestCase("400", "400")]
+    [TestCase("422", "MaintenanceInfoConflict")]
+    public async Task A_rejected_provisioning_fails_without_orphan_mitigation(string fault, string reason)
+    {
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, CreateFirst = false });
+        var (id, _) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
+        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain(reason));
+        Assert.That(Broker.Stats().Deleted, Is.EqualTo(0));
+        Assert.That(Broker.Instances, Is.Empty);
+    }
+
+    [TestCase("422", "ConcurrencyError")]
+    [TestCase("408", null)]
+    [TestCase("429", null)]
+    public async Task A_transient_refusal_is_retried_with_backoff(string fault, string? code)
+    {
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, ErrorCode = code, Times = 2, CreateFirst = false });
+        var (id, _) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var job = (await _world.Jobs.JobsOfSubscriptionAsync(id)).Single();
+        var attempts = await _world.Jobs.AttemptsAsync(job.Id);
+        Assert.That(attempts.Count(a => a.Outcome == "retry"), Is.EqualTo(2));
+        Assert.That(Broker.Stats().Deleted, Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Retries_exhausted_send_the_job_to_the_dead_letter_and_a_manual_retry_finishes_it()
+    {
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = "422", ErrorCode = "ConcurrencyError", Times = 4, CreateFirst = false });
+        var (id, _) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
+        var dead = await _world.Jobs.DeadLetterAsync();
+        Assert.That(dead.Select(j => j.SubscriptionId), Is.EqualTo(new[] { id }));
+
+        await _world.Subscriptions.RetryAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(await _world.Jobs.DeadLetterAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Polling_honours_the_brokers_retry_after()
+    {
+        _world.Broker.Options.RetryAfterSeconds = 30;
+        _world.Broker.Options.LatencyMs = 60_000;
+        var id = await _world.OrderFundbueroAsync();
+        var runner = _world.Get<JobRunner>();
+        foreach (var job in await _world.Jobs.ClaimAsync("w", 10)) await runner.RunAsync(job, CancellationToken.None); // PUT: 202
+        await Task.Delay(100);
+        var before = DateTimeOffset.UtcNow;
+        foreach (var job in await _world.Jobs.ClaimAsync("w", 10)) await runner.RunAsync(job, CancellationToken.None); // first poll
+
+        var polling = (await _world.Jobs.JobsOfSubscriptionAsync(id)).Single();
+        Assert.That(polling.State, Is.EqualTo(JobStates.Polling));
+        Assert.That(DateTimeOffset.Parse(polling.RunAt), Is.GreaterThanOrEqualTo(before.AddSeconds(29)), "next poll after Retry-After");
+        Assert.That(await _world.Jobs.ClaimAsync("w", 10), Is.Empty, "not polled before Retry-After");
+    }
+
+    [Test]
+    public async Task Polling_stops_at_the_plans_maximum_polling_duration_and_mitigates()
+    {
+        await using var world = await ProvisioningWorld.CreateAsync(engine, b => { b.LatencyMs = 60_000; b.MaximumPollingDurationSeconds = 1; });
+        var id = await world.OrderFundbueroAsync();
+        await world.DrainAsync();
+
+        Assert.That(await world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
+        Assert.That((await world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain("Abfragedauer"));
+        Assert.That(world.Broker.State.Instances, Is.Empty, "the instance still being created was deleted");
+    }
+
+    [Test]
+    public async Task A_plan_change_patches_with_previous_values_and_starts_a_new_billing_period()
+    {
+        var (id, instance) = await OrderAndDrainAsync();
+        await _world.Subscriptions.ChangeAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id, new ChangeRequest(null, ["versteigerung"], null));
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Updating));
+        await _world.DrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var periods = await _world.ScalarAsync<long>("SELECT COUNT(*) FROM subscription_billing_periods WHERE subscription_id = @id", new { id });
+        var open = await _world.ScalarAsync<string>("SELECT addon_ids FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL", new { id });
+        Assert.That((periods, open), Is.EqualTo((2L, "versteigerung")));
+        Assert.That(_world.Broker.State.Instances[instance].State, Is.EqualTo("ready"));
+    }
+
+    [Test]
+    public async Task A_broker_error_on_update_is_retried_without_orphan_mitigation()
+    {
+        var (id, _) = await OrderAndDrainAsync();
+        Broker.AddFault(new FaultRule { Operation = "update", Kind = "503", Times = 1 });
+        await _world.Subscriptions.ChangeAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id,
+            new ChangeRequest(null, null, ProvisioningWorld.FundbueroConfig("Fundbüro der Landeshauptstadt")));
+        await _world.DrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(Broker.Stats().Deleted, Is.EqualTo(0));
+        var instance = await _world.InstanceIdAsync(id);
+        Assert.That(JsonNode.Parse(Broker.Instances[instance].ParametersJson)!["behoerde"]!.GetValue<string>(), Is.EqualTo("Fundbüro der Landeshauptstadt"));
+    }
+
+    [Test]
+    public async Task A_rejected_update_leaves_the_subscription_active_with_the_reason_on_the_timeline()
+    {
+        var (id, _) = await OrderAndDrainAsync();
+        Broker.AddFault(new FaultRule { Operation = "update", Kind = "400" });
+        await _world.Subscriptions.ChangeAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id, new ChangeRequest(null, ["versteigerung"], null));
+        await _world.DrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var view = await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id);
+        Assert.That(view.AddOnIds, Is.Empty);
+        Assert.That(view.Timeline.Last().Kind, Is.EqualTo("update-rejected"));
+    }
+
+    [Test]
+    public async Task Suspending_and_resuming_go_through_the_broker()
+    {
+        var (id, instance) = await OrderAndDrainAsync();
+        await _world.Subscriptions.SuspendAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Suspended));
+        Assert.That(Broker.Instances[instance].Context!["suspended"]?.GetValue<bool>(), Is.True);
+
+        await _world.Subscriptions.ResumeAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(Broker.Instances[instance].Context!["suspended"], Is.Null);
+    }
+
+    [TestCase(BrokerMode.Async)]
+    [TestCase(BrokerMode.Sync)]
+    public async Task Cancelling_deletes_the_instance_and_ends_the_billing_period(BrokerMode mode)
+    {
+        _world.Broker.Options.Mode = mode;
+        var (id, instance) = await OrderAndDrainAsync();
+        await _world.Subscriptions.CancelAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Cancelled));
+        Assert.That(Broker.Instances.ContainsKey(instance), Is.False);
+        Assert.That(await _world.ScalarAsync<long>("SELECT COUNT(*) FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL", new { id }), Is.Zero);
+    }
+
+    [Test]
+    public async Task Cancelling_an_instance_the_broker_no_longer_has_succeeds_on_410()
+    {
+        var (id, instance) = await OrderAndDrainAsync();
+        Broker.Instances.TryRemove(instance, out _);
+        await _world.Subscriptions.CancelAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Cancelled));
+    }
+
+    [Test]
+    public async Task A_broker_error_on_delete_is_retried_until_the_instance_is_gone()
+    {
+        var (id, instance) = await OrderAndDrainAsync();
+        Broker.AddFault(new FaultRule { Operation = "deprovision", Kind = "500", Times = 2 });
+        await _world.Subscriptions.CancelAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Cancelled));
+        Assert.That(Broker.Instances.ContainsKey(instance), Is.False);
+    }
+
+    [Test]
+    public async Task Setup_fees_fall_due_when_the_subscription_first_becomes_active()
+    {
+        var result = await _world.Orders.PlaceAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, "melde",
+            new Orders.OrderRequest(ProvisioningWorld.Meldeportal, "standard", ["epayment"], ProvisioningWorld.MeldeportalConfig()));
+        var id = result.Order.SubscriptionIds.Single();
+        Assert.That(await _world.ScalarAsync<string?>("SELECT due_at FROM subscription_setup_fees WHERE subscription_id = @id", new { id }), Is.Null);
+        await _world.DrainAsync();
+        Assert.That(await _world.ScalarAsync<string?>("SELECT due_at FROM subscription_setup_fees WHERE subscription_id = @id AND extra_id = 'onboarding'", new { id }),
+            Is.Not.Null);
+        Assert.That(await _world.ScalarAsync<string>("SELECT addon_ids FROM subscription_billing_periods WHERE subscription_id = @id", new { id }), Is.EqualTo("epayment"));
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Provisioning.Broker;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Rollouts;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Provisioning.Tests;
+
+/// <summary>
+/// Host processes on one PostgreSQL database: one killed with SIGKILL in the middle of a rollout and started again,
+/// and two sharing one rollout. The rollout is created through the service layer in this process.
+/// </summary>
+[NonParallelizable]
+public class HostProcessTests
+{
+    private ProvisioningWorld _world = null!;
+    private List<string> _municipalities = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        if (!TestDatabase.Engines().Contains(DatabaseEngine.Postgres))
+            Assert.Ignore($"PostgreSQL not configured ({TestDatabase.PostgresVariable}); CI runs this."); // never skipped under CI
+        _world = await ProvisioningWorld.CreateAsync(DatabaseEngine.Postgres, b => { b.LatencyMs = 600; b.RetryAfterSeconds = 1; });
+        await using var c = await _world.Database.OpenAsync();
+        _municipalities = (await c.QueryAsync<string>("SELECT ags FROM municipalities ORDER BY ags")).ToList();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        if (_world is not null) await _world.DisposeAsync();
+    }
+
+    private async Task<string> RolloutAsync(int brokerLimit)
+    {
+        await _world.Brokers.ConfigureAsync("amtsfuchs-software", BrokerAuth.Anonymous, brokerLimit, "vendor-admin");
+        var csv = "ags,behoerde\n" + string.Join("\n", _municipalities.Select(a => $"{a},Fundbüro {a}"));
+        var result = await _world.Rollouts.CreateAsync("bundler", "org", new RolloutRequest(ProvisioningWorld.Fundbuero, "standard", [], _municipalities, null,
+            new JsonObject { ["kontaktEmail"] = "fundsachen@land.example" }, csv));
+        Assert.That(result.Created, Is.EqualTo(_municipalities.Count));
+        return result.RolloutId;
+    }
+
+    private async Task<RolloutProgress> WaitAsync(string rolloutId, Func<RolloutProgress, bool> until, TimeSpan within, params HostProcess[] hosts)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var progress = await _world.Rollouts.ProgressAsync(rolloutId);
+            if (until(progress)) return progress;
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"rollout not there in {within}: {string.Join(", ", progress.CountsByState)}\n{string.Join("\n", hosts.Select(h => h.Output))}");
+            await Task.Delay(200);
+        }
+    }
+
+    private void AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(RolloutProgress progress)
+    {
+        Assert.That(progress.Count(SubscriptionStates.Active), Is.EqualTo(_municipalities.Count));
+        var stats = _world.Broker.State.Stats();
+        Assert.That(stats.Instances, Is.EqualTo(_municipalities.Count));
+        Assert.That(stats.InstancesPerAgs.Keys, Is.EquivalentTo(_municipalities));
+        Assert.That(stats.InstancesPerAgs.Values, Has.All.EqualTo(1));
+        Assert.That(stats.CreationsPerInstance.Values, Has.All.EqualTo(1), "no instance was created twice");
+    }
+
+    [Test]
+    public async Task A_host_killed_in_the_middle_of_a_rollout_leaves_every_municipality_with_one_instance_and_one_active_subscription()
+    {
+        // Synchronous broker answers keep jobs running (leased) during the broker call, so the kill catches some mid-call.
+        _world.Broker.Options.Mode = SampleBroker.BrokerMode.Sync;
+        var rollout = await RolloutAsync(brokerLimit: 6);
+        var first = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using (first)
+        {
+            var before = await WaitAsync(rollout, p => p.Count(SubscriptionStates.Active) >= 8, TimeSpan.FromSeconds(90), first);
+            Assert.That(before.Finished, Is.False, "killed in the middle");
+            first.Kill();
+        }
+        var during = await _world.Rollouts.ProgressAsync(rollout);
+        TestContext.Out.WriteLine($"killed at {string.Join(", ", during.CountsByState)}");
+        Assert.That(during.Count(SubscriptionStates.Provisioning) + during.Count(SubscriptionStates.Requested), Is.GreaterThan(0));
+
+        await using var second = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        var after = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), second);
+        AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(after);
+        var expired = await _world.ScalarAsync<long>("SELECT COUNT(*) FROM provisioning_job_attempts WHERE outcome = 'lease-expired'");
+        Assert.That(expired, Is.GreaterThan(0), "runs of the killed process were taken over after their lease expired");
+    }
+
+    [Test]
+    public async Task Two_host_processes_share_one_rollout_and_no_job_runs_twice()
+    {
+        await using var a = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using var b = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        var rollout = await RolloutAsync(brokerLimit: 16);
+        var progress = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), a, b);
+
+        AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(progress);
+        Assert.That(_world.Broker.State.Stats().ProvisionRequestsPerInstance.Values, Has.All.EqualTo(1), "every provision call was made once");
+        await using var c = await _world.Database.OpenAsync();
+        var attempts = (await c.QueryAsync<JobAttempt>("""
+            SELECT job_id AS JobId, run_no AS RunNo, worker_id AS WorkerId, phase AS Phase, started_at AS StartedAt, finished_at AS FinishedAt,
+                   outcome AS Outcome, detail AS Detail
+            FROM provisioning_job_attempts ORDER BY job_id, run_no
+            """)).ToList();
+        Assert.That(attempts.Where(x => x.Outcome != "done" && x.Outcome != "continue"), Is.Empty, "no run was lost, retried or taken over");
+        foreach (var job in attempts.GroupBy(x => x.JobId))
+        {
+            var runs = job.ToList();
+            for (var i = 1; i < runs.Count; i++)
+                Assert.That(string.CompareOrdinal(runs[i].StartedAt, runs[i - 1].FinishedAt), Is.GreaterThanOrEqualTo(0),
+                    $"job {job.Key}: run {runs[i].RunNo} started before run {runs[i - 1].RunNo} ended");
+        }
+        var workers = attempts.Select(x => x.WorkerId).Distinct().ToList();
+        TestContext.Out.WriteLine($"runs per process: {string.Join(", ", attempts.GroupBy(x => x.WorkerId).Select(g => $"{g.Key}: {g.Count()}"))}");
+        Assert.That(workers, Has.Count.EqualTo(2), "both processes took part");
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Provisioning.Broker;
+using Marketplace.Provisioning.Bundles;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Fulfilment;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Orders;
+using Marketplace.Provisioning.Rollouts;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.SampleBroker;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NUnit.Framework;
+
+namespace Marketplace.Provisioning.Tests;
+
+/// <summary>
+/// A migrated database with the seed catalogue and the sample municipalities, the provisioning services wired as the
+/// host wires them (worker not hosted: tests run jobs themselves), and a sample broker on loopback that every
+/// broker offering is pointed at.
+/// </summary>
+public sealed class ProvisioningWorld : IAsyncDisposable
+{
+    public const string Kiel = "01002000";
+    public const string Luebeck = "01003000";
+    public const string Friedrichskoog = "01051034";
+    public const string Muenchen = "09162000";
+    public const string Buyer = "user-buyer";
+    public const string SecondBuyer = "user-buyer-2";
+
+    /// <summary>A broker offering with a small schema (behoerde, kontaktEmail, aufbewahrungMonate), vendor amtsfuchs-software.</summary>
+    public const string Fundbuero = "fundbuero-amtsfuchs";
+    /// <summary>A broker offering with nested objects, arrays and a writeOnly secret (fitConnect.callbackGeheimnis).</summary>
+    public const string Meldeportal = "meldeportal-komuna";
+    /// <summary>A manual offering.</summary>
+    public const string Namenserklaerung = "namenserklaerung-urkundenwerk";
+
+    private ServiceProvider _services = null!;
+
+    public TestDatabase Db { get; private set; } = null!;
+    public SampleBrokerServer Broker { get; private set; } = null!;
+    public IServiceProvider Services => _services;
+    public Database Database => Db.Database;
+
+    public static async Task<ProvisioningWorld> CreateAsync(DatabaseEngine engine, Action<SampleBrokerOptions>? broker = null,
+        Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    {
+        var world = new ProvisioningWorld { Db = await TestDatabase.CreateAsync(engine) };
+        world.Broker = await SampleBrokerApp.StartAsync(o =>
+        {
+            o.CatalogPath = RepoPaths.Catalog;
+            o.LatencyMs = 50;
+            o.RetryAfterSeconds = 0;
+            broker?.Invoke(o);
+        });
+        world._services = BuildServices(world.Database, settings, clock);
+        await world.ImportCatalogueAsync(world.Broker.BaseAddress);
+        return world;
+    }
+
+    public static ServiceProvider BuildServices(Database database, Dictionary<string, string?>? settings, TimeProvider? clock)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Provisioning:Role"] = "Web",
+            ["Provisioning:BaseBackoff"] = "00:00:00.010",
+            ["Provisioning:MaxBackoff"] = "00:00:00.050",
+            ["Provisioning:DefaultPollInterval"] = "00:00:00.020",
+            ["Provisioning:BrokerRequestTimeout"] = "00:00:02",
+            ["Provisioning:MaxFailures"] = "4",
+        };
+        foreach (var (k, v) in settings ?? []) values[k] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        services.AddSingleton(database);
+        if (clock is not null) services.AddSingleton(clock);
+        services.AddAudit(configuration);
+        services.AddProvisioning(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Imports catalog/ with every broker URL pointed at the sample broker, and the sample municipalities.</summary>
+    private async Task ImportCatalogueAsync(Uri brokerUrl)
+    {
+        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
+        Assert.That(loaded.IsValid, Is.True, string.Join("\n", loaded.Errors));
+        var snapshot = loaded.Snapshot!;
+        var pointed = snapshot with
+        {
+            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
+                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
+                : l).ToList(),
+        };
+        await new CatalogImporter(Database).ImportAsync(pointed);
+        var result = await new MunicipalityImporter(Database).ImportAsync(GvIsysReader.ReadFile(Path.Combine(RepoPaths.Catalog, "municipalities", "gv-sample.csv")));
+        Assert.That(result.Succeeded, Is.True, result.ToString());
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    public OrderService Orders => Get<OrderService>();
+    public SubscriptionService Subscriptions => Get<SubscriptionService>();
+    public JobStore Jobs => Get<JobStore>();
+    public RolloutService Rollouts => Get<RolloutService>();
+    public ManualFulfilment Manual => Get<ManualFulfilment>();
+    public BundleOrders Bundles => Get<BundleOrders>();
+    public LandDefaults LandDefaults => Get<LandDefaults>();
+    public TenantConfiguration Configuration => Get<TenantConfiguration>();
+    public BrokerRegistry Brokers => Get<BrokerRegistry>();
+
+    public static JsonObject FundbueroConfig(string behoerde = "Fundbüro Kiel") =>
+        new() { ["behoerde"] = behoerde, ["kontaktEmail"] = "fundbuero@kiel.example" };
+
+    public static JsonObject MeldeportalConfig(string secret = "geheim-geheim-geheim-geheim-0123456789") => new()
+    {
+        ["behoerde"] = "Bürgeramt Kiel",
+        ["ags"] = Kiel,
+        ["kontaktEmail"] = "melde@kiel.example",
+        ["einwohnermeldeverfahren"] = "ewo-a",
+        ["fitConnect"] = new JsonObject { ["zustellpunktId"] = "5d4a3c2b-1f0e-4d9c-8b7a-6f5e4d3c2b1a", ["umgebung"] = "test", ["callbackGeheimnis"] = secret },
+        ["bueroaemter"] = new JsonArray(new JsonObject { ["name"] = "Rathaus", ["terminUrl"] = "https://kiel.example/termine" }),
+    };
+
+    /// <summary>Places an order of the Fundbüro offering and returns the subscription id.</summary>
+    public async Task<string> OrderFundbueroAsync(string ags = Kiel, string key = "k1", JsonObject? config = null)
+    {
+        var result = await Orders.PlaceAsync(ags, Buyer, key, new OrderRequest(Fundbuero, "standard", [], config ?? FundbueroConfig()));
+        return result.Order.SubscriptionIds.Single();
+    }
+
+    /// <summary>
+    /// Runs due jobs in this process, as the hosted worker does, until none is left (or the time is up); each
+    /// claimed job runs once per round.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan? within = null, string workerId = "test-worker")
+    {
+        var runner = Get<JobRunner>();
+        var until = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < until)
+        {
+            var claimed = await Jobs.ClaimAsync(workerId, 64);
+            if (claimed.Count == 0)
+            {
+                if (await Jobs.PendingCountAsync() == 0) return;
+                await Task.Delay(10);
+                continue;
+            }
+            await Task.WhenAll(claimed.Select(j => runner.RunAsync(j, CancellationToken.None)));
+        }
+        Assert.Fail($"jobs still pending after {within ?? TimeSpan.FromSeconds(30)}");
+    }
+
+    public async Task<string> StateAsync(string subscriptionId)
+    {
+        await using var c = await Database.OpenAsync();
+        return await c.ExecuteScalarAsync<string>("SELECT state FROM subscriptions WHERE id = @subscriptionId", new { subscriptionId }) ?? "missing";
+    }
+
+    public async Task<string> InstanceIdAsync(string subscriptionId)
+    {
+        await using var c = await Database.OpenAsync();
+        return (await c.ExecuteScalarAsync<string>("SELECT instance_id FROM subscription_provisioning WHERE subscription_id = @subscriptionId", new { subscriptionId }))!;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, object? args = null)
+    {
+        await using var c = await Database.OpenAsync();
+        return (await c.ExecuteScalarAsync<T>(sql, args))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
