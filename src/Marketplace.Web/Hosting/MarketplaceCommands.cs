@@ -7,8 +7,7 @@ namespace Marketplace.Web.Hosting;
 /// <summary>The host's one-shot commands, for operators and deployment jobs.</summary>
 public static class MarketplaceCommands
 {
-    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "identity-schema"];
-    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "verify-audit"];
+    private static readonly string[] Commands = ["migrate", "import-catalog", "import-municipalities", "identity-schema", "verify-audit"];
 
     public static (string? Command, string[] CommandArgs, string[] HostArgs) Split(string[] args)
     {
