@@ -89,8 +89,7 @@ public static class IdentityModule
             IdentityStoreContext.Configure(o, database.Engine, database.ConnectionString);
         });
 
-        var dataProtection = services.AddDataProtection().SetApplicationName("Marketplace");
-        services.AddOptions<KeyManagementOptions>().Configure<Database, TimeProvider>((o, database, clock) => o.XmlRepository = new DatabaseXmlRepository(database, clock));
+        var dataProtection = services.AddDatabaseKeyRing();
         if (configuration["DataProtection:CertificatePath"] is { Length: > 0 } certificate)
             dataProtection.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(certificate, configuration["DataProtection:CertificatePassword"]));
 

@@ -107,8 +107,6 @@ internal static class IdentitySql
     public const string ActiveClientsOf = $"SELECT {ClientColumns} FROM api_clients WHERE organisation_id = @id AND deleted_at IS NULL ORDER BY display_name";
     public const string DeleteClient = "UPDATE api_clients SET deleted_at = @at WHERE client_id = @clientId AND organisation_id = @org AND deleted_at IS NULL";
 
-    public const string AllDataProtectionKeys = "SELECT xml FROM data_protection_keys ORDER BY created_at";
-    public const string InsertDataProtectionKey = "INSERT INTO data_protection_keys (friendly_name, xml, created_at) VALUES (@name, @xml, @at)";
 
     public const string ServerKey = "SELECT protected_key FROM server_keys WHERE purpose = @purpose";
     // Portable insert-if-absent: a SELECT without FROM works on all three engines.

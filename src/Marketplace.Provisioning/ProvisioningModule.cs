@@ -1,3 +1,4 @@
+using Marketplace.Storage;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -32,10 +33,7 @@ public static class ProvisioningModule
         services.TryAddSingleton(TimeProvider.System);
 
         // One key ring for every host process, kept in the database: a secret one process encrypts, all can read.
-        services.AddDataProtection().SetApplicationName("Marketplace");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));
-        services.AddSingleton<DatabaseXmlRepository>();
+        services.AddDatabaseKeyRing();
 
         services.AddHttpClient(OsbClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("osb", builder => ConfigureBrokerPipeline(builder, options))

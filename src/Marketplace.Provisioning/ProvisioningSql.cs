@@ -175,8 +175,6 @@ internal static class ProvisioningSql
         """;
 
     // Data Protection key ring.
-    public const string DataProtectionKeys = "SELECT xml FROM data_protection_keys ORDER BY created_at, id";
-    public const string InsertDataProtectionKey = "INSERT INTO data_protection_keys (id, xml, created_at) VALUES (@id, @xml, @now)";
 
     // Orders.
     public const string ApprovalThreshold = "SELECT approval_threshold_cents FROM municipality_order_settings WHERE municipality_ags = @ags";

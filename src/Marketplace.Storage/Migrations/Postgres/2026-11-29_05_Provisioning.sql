@@ -118,9 +118,3 @@ CREATE TABLE provisioning_job_attempts (
     detail text NULL,
     PRIMARY KEY (job_id, run_no)
 );
--- ASP.NET Core Data Protection key ring shared by every host process (secrets written by one are read by all).
-CREATE TABLE data_protection_keys (
-    id text NOT NULL PRIMARY KEY,
-    xml text NOT NULL,
-    created_at text NOT NULL
-);
