@@ -167,6 +167,7 @@ public static class SampleBrokerApp
             return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 201);
         }
         state.OperationOpened(instance);
+        RetryAfter(http, o, instance);
         return Results.Json(new { dashboard_url = Dashboard(http, id), operation = instance.Operation }, statusCode: 202);
     }
 
@@ -238,8 +239,7 @@ public static class SampleBrokerApp
         var now = DateTimeOffset.UtcNow;
         if (instance.State is "provisioning" or "updating" or "deprovisioning" && instance.ReadyAt > now)
         {
-            var wait = o.RetryAfterSeconds ?? (int)Math.Ceiling((instance.ReadyAt - now).TotalSeconds);
-            http.Response.Headers.RetryAfter = Math.Max(0, wait).ToString();
+            RetryAfter(http, o, instance);
             return Results.Json(new { state = "in progress", description = $"{instance.State} ({instance.Operation})" });
         }
         state.OperationReported(instance);
@@ -257,6 +257,13 @@ public static class SampleBrokerApp
                 instance.State = "ready";
                 return Results.Json(new { state = "succeeded", description = "done" });
         }
+    }
+
+    /// <summary>When to ask again: the configured seconds, or the seconds the operation still needs (rounded up).</summary>
+    private static void RetryAfter(HttpContext http, SampleBrokerOptions o, SampleInstance instance)
+    {
+        var wait = o.RetryAfterSeconds ?? (int)Math.Ceiling((instance.ReadyAt - DateTimeOffset.UtcNow).TotalSeconds);
+        http.Response.Headers.RetryAfter = Math.Max(0, wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static IResult Fault(FaultRule fault) => fault.Kind switch
