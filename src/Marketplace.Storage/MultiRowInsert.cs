@@ -18,6 +18,7 @@ public static class MultiRowInsert
         var values = new string[rows.Count];
         for (var r = 0; r < rows.Count; r++)
         {
+            if (rows[r].Length != columns.Count) throw new ArgumentException($"row {r} has {rows[r].Length} values for {columns.Count} columns", nameof(rows));
             var names = new string[columns.Count];
             for (var c = 0; c < columns.Count; c++)
             {
@@ -37,7 +38,6 @@ public static class MultiRowInsert
         for (var start = 0; start < rows.Count; start += perChunk)
         {
             var chunk = rows.Skip(start).Take(perChunk).ToList();
-            if (chunk.Any(r => r.Length != columns.Count)) throw new ArgumentException($"every row needs {columns.Count} values", nameof(rows));
             var parameters = new DynamicParameters();
             await connection.ExecuteAsync(Statement(table, columns, chunk, parameters), parameters, transaction);
         }
