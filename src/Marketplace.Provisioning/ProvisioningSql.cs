@@ -98,7 +98,6 @@ internal static class ProvisioningSql
           AND (o.id IS NULL OR o.state = 'placed')
         ORDER BY s.updated_at, s.id
         """;
-    public const string OffersOfMunicipality = "SELECT offering_id FROM subscriptions WHERE municipality_ags = @ags";
     public const string Timeline = """
         SELECT subscription_id AS SubscriptionId, seq AS Seq, occurred_at AS OccurredAt, kind AS Kind, from_state AS FromState, to_state AS ToState,
                actor_user_id AS ActorUserId, message AS Message

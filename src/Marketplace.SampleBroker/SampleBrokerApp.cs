@@ -193,11 +193,7 @@ public static class SampleBrokerApp
             await Task.Delay(o.LatencyMs, http.RequestAborted);
             return Results.Json(new JsonObject(), statusCode: 200);
         }
-        instance.State = "updating";
-        instance.Operation = "update-" + Guid.NewGuid().ToString("N")[..12];
-        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
-        state.OperationOpened(instance);
-        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+        return Begin(state, instance, "updating", o);
     }
 
     private static async Task<IResult> Deprovision(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
@@ -222,11 +218,7 @@ public static class SampleBrokerApp
             return Results.Json(new JsonObject(), statusCode: 200);
         }
         state.OperationReported(instance);
-        instance.State = "deprovisioning";
-        instance.Operation = "deprovision-" + Guid.NewGuid().ToString("N")[..12];
-        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
-        state.OperationOpened(instance);
-        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+        return Begin(state, instance, "deprovisioning", o);
     }
 
     private static async Task<IResult> LastOperation(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
@@ -257,6 +249,16 @@ public static class SampleBrokerApp
                 instance.State = "ready";
                 return Results.Json(new { state = "succeeded", description = "done" });
         }
+    }
+
+    /// <summary>Starts an asynchronous operation on an existing instance: 202 with its operation id, done after the latency.</summary>
+    private static IResult Begin(BrokerState state, SampleInstance instance, string operationState, SampleBrokerOptions o)
+    {
+        instance.State = operationState;
+        instance.Operation = operationState + "-" + Guid.NewGuid().ToString("N")[..12];
+        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
+        state.OperationOpened(instance);
+        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
     }
 
     /// <summary>When to ask again: the configured seconds, or the seconds the operation still needs (rounded up).</summary>
