@@ -9,9 +9,14 @@ internal static class AuditSql
     /// <summary>Moving the head first takes its row lock: appenders queue here, in commit order.</summary>
     public const string ClaimHead = "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1";
 
+    public const string ClaimHeadMany = "UPDATE audit_head SET last_seq = last_seq + @n WHERE id = 1";
+
     public const string ReadHead = "SELECT last_seq AS LastSeq, last_hash AS LastHash FROM audit_head WHERE id = 1";
 
     public const string SetHeadHash = "UPDATE audit_head SET last_hash = @hash WHERE id = 1";
+
+    public static readonly IReadOnlyList<string> InsertColumns =
+        ["seq", "occurred_at", "actor_user_id", "actor_org_id", "action", "object_type", "object_id", "before_json", "after_json", "prev_hash", "hash"];
 
     public const string Insert = """
         INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor_org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash)

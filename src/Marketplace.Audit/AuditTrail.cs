@@ -31,6 +31,61 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
         return record;
     }
 
+    /// <summary>
+    /// Appends several entries inside the caller's transaction, in order, moving the chain head once: a transaction that
+    /// changes many objects holds the head lock for one step instead of one per entry.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> AppendAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count == 0) return [];
+        await connection.ExecuteAsync(AuditSql.ClaimHeadMany, new { n = entries.Count }, transaction);
+        var head = await connection.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead, transaction: transaction);
+        var records = Chain(entries, head.LastSeq - entries.Count, head.LastHash);
+        var prevHash = records[^1].Hash;
+        if (records.Count == 1) await connection.ExecuteAsync(AuditSql.Insert, records[0], transaction);
+        else
+            await MultiRowInsert.ExecuteAsync(connection, transaction, "audit_log", AuditSql.InsertColumns, Rows(records));
+        await connection.ExecuteAsync(AuditSql.SetHeadHash, new { hash = prevHash }, transaction);
+        return records;
+    }
+
+    /// <summary>
+    /// Synchronous <see cref="AppendAsync(DbConnection, DbTransaction, IReadOnlyList{AuditEntry})"/> for small batches, in two round
+    /// trips: for callers that queue appenders in memory and want the head lock held without waiting for a thread in between.
+    /// </summary>
+    public IReadOnlyList<AuditRecord> Append(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries)
+    {
+        if (entries.Count == 0) return [];
+        var head = connection.QuerySingle<(long LastSeq, string LastHash)>(AuditSql.ClaimHeadMany + ";\n" + AuditSql.ReadHead,
+            new { n = entries.Count }, transaction);
+        var records = Chain(entries, head.LastSeq - entries.Count, head.LastHash);
+        var parameters = new DynamicParameters();
+        parameters.Add("hash", records[^1].Hash);
+        connection.Execute(MultiRowInsert.Statement("audit_log", AuditSql.InsertColumns, Rows(records), parameters) + ";\n" + AuditSql.SetHeadHash,
+            parameters, transaction);
+        return records;
+    }
+
+    private static List<object?[]> Rows(IEnumerable<AuditRecord> records) => records.Select(r => new object?[]
+    {
+        r.Seq, r.OccurredAt, r.ActorUserId, r.ActorOrganisationId, r.Action, r.ObjectType, r.ObjectId, r.BeforeJson, r.AfterJson, r.PrevHash, r.Hash,
+    }).ToList();
+
+    private List<AuditRecord> Chain(IReadOnlyList<AuditEntry> entries, long seqBefore, string prevHash)
+    {
+        var now = Timestamp(clock.GetUtcNow());
+        var records = new List<AuditRecord>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var record = new AuditRecord(++seqBefore, now, entry.ActorUserId, entry.ActorOrganisationId, entry.Action, entry.ObjectType, entry.ObjectId,
+                entry.Before?.ToJsonString(), entry.After?.ToJsonString(), prevHash, "");
+            record = record with { Hash = HashOf(record) };
+            prevHash = record.Hash;
+            records.Add(record);
+        }
+        return records;
+    }
+
     /// <summary>Appends one entry in a transaction of its own, for actions that change nothing else in the database.</summary>
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken ct = default)
     {

@@ -26,7 +26,11 @@ public sealed record OfferingInfo(OfferingDescriptor Descriptor, string VendorId
 /// <summary>Reads offerings from the catalogue tables; descriptors are cached per content hash, so a re-import is seen at once.</summary>
 public sealed class OfferingDirectory(Database database)
 {
+    /// <summary>How long a cached descriptor is used without asking the database whether it changed.</summary>
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, OfferingInfo> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _checkedAt = new(StringComparer.Ordinal);
 
     public async Task<OfferingInfo?> GetAsync(string offeringId, CancellationToken ct = default)
     {
@@ -36,7 +40,11 @@ public sealed class OfferingDirectory(Database database)
 
     internal async Task<OfferingInfo?> GetAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, string offeringId)
     {
+        // Jobs read the same offering thousands of times in a rollout: a catalogue change is seen within seconds.
+        if (_cache.TryGetValue(offeringId, out var recent) && _checkedAt.TryGetValue(offeringId, out var at)
+            && Environment.TickCount64 - at < Fresh.TotalMilliseconds) return recent;
         var rows = (await c.QueryAsync<(string VendorId, string ContentHash)>(ProvisioningSql.OfferingHead, new { offeringId }, tx)).ToList();
+        _checkedAt[offeringId] = Environment.TickCount64;
         if (rows.Count == 0) return null;
         var head = rows[0];
         if (_cache.TryGetValue(offeringId, out var cached) && cached.ContentHash == head.ContentHash) return cached;

@@ -35,6 +35,15 @@ internal static class ProvisioningSql
         INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
         VALUES (@Id, @ags, @offering, @vendor, @plan, @state, @now, @now)
         """;
+    public static readonly IReadOnlyList<string> SubscriptionInsertColumns =
+        ["id", "municipality_ags", "offering_id", "vendor_id", "plan_id", "state", "created_at", "updated_at"];
+    public static readonly IReadOnlyList<string> ProvisioningInsertColumns =
+        ["subscription_id", "order_id", "rollout_id", "fulfilment", "instance_id", "config_json", "pending_json", "dashboard_url", "notes", "failure_reason", "failed_job_id"];
+    public static readonly IReadOnlyList<string> EventInsertColumns =
+        ["subscription_id", "seq", "occurred_at", "kind", "from_state", "to_state", "actor_user_id", "message"];
+    public static readonly IReadOnlyList<string> JobInsertColumns =
+        ["id", "kind", "subscription_id", "broker_key", "state", "phase", "payload_json", "run_at", "runs", "failures", "max_failures",
+         "lease_owner", "lease_token", "lease_expires_at", "last_error", "created_at", "finished_at"];
     public const string InsertProvisioning = """
         INSERT INTO subscription_provisioning (subscription_id, order_id, rollout_id, fulfilment, instance_id, config_json, pending_json,
             dashboard_url, notes, failure_reason, failed_job_id)
@@ -59,11 +68,13 @@ internal static class ProvisioningSql
         UPDATE subscription_provisioning SET dashboard_url = COALESCE(@dashboardUrl, dashboard_url), notes = COALESCE(@notes, notes)
         WHERE subscription_id = @id
         """;
-    public const string SetPlan = "UPDATE subscriptions SET plan_id = @plan WHERE id = @id";
-    public const string SetConfig = "UPDATE subscription_provisioning SET config_json = @config WHERE subscription_id = @id";
-    public const string OpenBillingPeriod = "SELECT seq, plan_id, addon_ids FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL";
+    /// <summary>Makes a pending change live: the plan (read by billing), the configuration if it changed, and no change pending.</summary>
+    public const string ApplyPending = """
+        UPDATE subscription_provisioning SET config_json = COALESCE(@config, config_json), pending_json = NULL WHERE subscription_id = @id;
+        UPDATE subscriptions SET plan_id = @plan WHERE id = @id
+        """;
+    public const string BillingPeriods = "SELECT seq, plan_id, addon_ids, valid_to FROM subscription_billing_periods WHERE subscription_id = @id ORDER BY seq DESC";
     public const string CloseBillingPeriod = "UPDATE subscription_billing_periods SET valid_to = @now WHERE subscription_id = @id AND valid_to IS NULL";
-    public const string NextBillingSeq = "SELECT COALESCE(MAX(seq), 0) + 1 FROM subscription_billing_periods WHERE subscription_id = @id";
     public const string OpenPeriod = """
         INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
         VALUES (@id, @seq, @plan, @addOns, @now, NULL)
@@ -87,7 +98,6 @@ internal static class ProvisioningSql
           AND (o.id IS NULL OR o.state = 'placed')
         ORDER BY s.updated_at, s.id
         """;
-    public const string OffersOfMunicipality = "SELECT offering_id FROM subscriptions WHERE municipality_ags = @ags";
     public const string Timeline = """
         SELECT subscription_id AS SubscriptionId, seq AS Seq, occurred_at AS OccurredAt, kind AS Kind, from_state AS FromState, to_state AS ToState,
                actor_user_id AS ActorUserId, message AS Message

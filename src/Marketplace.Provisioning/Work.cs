@@ -39,11 +39,41 @@ internal sealed class Work : IAsyncDisposable
 
     public void Audit(AuditEntry entry) => _entries.Add(entry);
 
+    /// <summary>
+    /// Appends the audit entries and commits. Appenders of this process take turns here: the audit head is one row,
+    /// and a crowd of transactions waiting on one row lock costs the database far more than a queue in memory does
+    /// (every release wakes every waiter).
+    /// </summary>
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        foreach (var entry in _entries) await _audit.AppendAsync(Connection, Transaction, entry);
-        await Transaction.CommitAsync(ct);
+        if (_entries.Count == 0)
+        {
+            await Transaction.CommitAsync(ct);
+            return;
+        }
+        if (_entries.Count > SmallBatch)
+        {
+            // A rollout's thousands of entries: one long append, no queue worth keeping short.
+            await _audit.AppendAsync(Connection, Transaction, _entries);
+            await Transaction.CommitAsync(ct);
+            return;
+        }
+        await AuditTurn.WaitAsync(ct);
+        try
+        {
+            // Synchronous on purpose: the head lock is held for two round trips and the commit, without the turn's
+            // continuations queueing behind the hundreds of jobs a busy worker has in flight.
+            _audit.Append(Connection, Transaction, _entries);
+            Transaction.Commit();
+        }
+        finally
+        {
+            AuditTurn.Release();
+        }
     }
+
+    private static readonly SemaphoreSlim AuditTurn = new(1, 1);
+    private const int SmallBatch = 16;
 
     public async ValueTask DisposeAsync()
     {

@@ -167,6 +167,7 @@ public static class SampleBrokerApp
             return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 201);
         }
         state.OperationOpened(instance);
+        RetryAfter(http, o, instance);
         return Results.Json(new { dashboard_url = Dashboard(http, id), operation = instance.Operation }, statusCode: 202);
     }
 
@@ -192,11 +193,7 @@ public static class SampleBrokerApp
             await Task.Delay(o.LatencyMs, http.RequestAborted);
             return Results.Json(new JsonObject(), statusCode: 200);
         }
-        instance.State = "updating";
-        instance.Operation = "update-" + Guid.NewGuid().ToString("N")[..12];
-        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
-        state.OperationOpened(instance);
-        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+        return Begin(state, instance, "updating", o);
     }
 
     private static async Task<IResult> Deprovision(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
@@ -221,11 +218,7 @@ public static class SampleBrokerApp
             return Results.Json(new JsonObject(), statusCode: 200);
         }
         state.OperationReported(instance);
-        instance.State = "deprovisioning";
-        instance.Operation = "deprovision-" + Guid.NewGuid().ToString("N")[..12];
-        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
-        state.OperationOpened(instance);
-        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+        return Begin(state, instance, "deprovisioning", o);
     }
 
     private static async Task<IResult> LastOperation(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
@@ -238,8 +231,7 @@ public static class SampleBrokerApp
         var now = DateTimeOffset.UtcNow;
         if (instance.State is "provisioning" or "updating" or "deprovisioning" && instance.ReadyAt > now)
         {
-            var wait = o.RetryAfterSeconds ?? (int)Math.Ceiling((instance.ReadyAt - now).TotalSeconds);
-            http.Response.Headers.RetryAfter = Math.Max(0, wait).ToString();
+            RetryAfter(http, o, instance);
             return Results.Json(new { state = "in progress", description = $"{instance.State} ({instance.Operation})" });
         }
         state.OperationReported(instance);
@@ -257,6 +249,23 @@ public static class SampleBrokerApp
                 instance.State = "ready";
                 return Results.Json(new { state = "succeeded", description = "done" });
         }
+    }
+
+    /// <summary>Starts an asynchronous operation on an existing instance: 202 with its operation id, done after the latency.</summary>
+    private static IResult Begin(BrokerState state, SampleInstance instance, string operationState, SampleBrokerOptions o)
+    {
+        instance.State = operationState;
+        instance.Operation = operationState + "-" + Guid.NewGuid().ToString("N")[..12];
+        instance.ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs);
+        state.OperationOpened(instance);
+        return Results.Json(new { operation = instance.Operation }, statusCode: 202);
+    }
+
+    /// <summary>When to ask again: the configured seconds, or the seconds the operation still needs (rounded up).</summary>
+    private static void RetryAfter(HttpContext http, SampleBrokerOptions o, SampleInstance instance)
+    {
+        var wait = o.RetryAfterSeconds ?? (int)Math.Ceiling((instance.ReadyAt - DateTimeOffset.UtcNow).TotalSeconds);
+        http.Response.Headers.RetryAfter = Math.Max(0, wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static IResult Fault(FaultRule fault) => fault.Kind switch

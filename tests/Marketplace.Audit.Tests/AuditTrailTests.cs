@@ -42,6 +42,22 @@ public class AuditTrailTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task Entries_appended_together_continue_the_chain_in_order()
+    {
+        await using (var c = await _db.Database.OpenAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            var records = await _trail.AppendAsync(c, tx, Enumerable.Range(1, 3)
+                .Select(i => new AuditEntry("batch", null, "subscription.requested", "subscription", $"s-{i}", null, null)).ToList());
+            Assert.That(records.Select(r => r.Seq), Is.EqualTo(new[] { 6L, 7L, 8L }));
+            await tx.CommitAsync();
+        }
+        await _trail.AppendAsync(new AuditEntry("after", null, "x", "y", "z", null, null));
+        var result = await _trail.VerifyAsync();
+        Assert.That((result.Intact, result.Entries), Is.EqualTo((true, 9L)), result.ToString());
+    }
+
+    [Test]
     public async Task Editing_an_entry_names_that_entry()
     {
         await Sql("UPDATE audit_log SET after_json = '{\"price\":1000}' WHERE seq = 3");

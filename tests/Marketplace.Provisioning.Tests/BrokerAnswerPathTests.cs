@@ -79,9 +79,11 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         var (id, instance) = await OrderAndDrainAsync();
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
-        Assert.That(Broker.CreationsPerInstance[instance], Is.EqualTo(2), "created by the failed request, deleted, created again");
-        Assert.That(Broker.Stats().Deleted, Is.EqualTo(1), "orphan mitigation deleted what the failed request created");
+        // A slow machine may deliver the timed-out PUT after the mitigating DELETE: then the retry finds that instance and
+        // keeps it. Either way one instance is left, and every instance created beyond it was deleted.
         Assert.That(Broker.Instances.Keys, Is.EqualTo(new[] { instance }));
+        Assert.That(Broker.CreationsPerInstance[instance] - Broker.Stats().Deleted, Is.EqualTo(1));
+        if (fault != "timeout") Assert.That(Broker.Stats().Deleted, Is.EqualTo(1), "orphan mitigation deleted what the failed request created");
         var timeline = (await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).Timeline.Select(e => e.Kind).ToList();
         Assert.That(timeline, Does.Contain("orphan-mitigation").And.Contain("orphan-mitigated"));
     }

@@ -49,6 +49,7 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
             ["authKind"] = auth.Kind, ["username"] = auth.Username, ["secretSet"] = auth.Secret is not null, ["maxConcurrency"] = maxConcurrency,
         }));
         await work.CommitAsync(ct);
+        foreach (var key in _endpoints.Keys.Where(k => k.StartsWith(vendorId + "|", StringComparison.Ordinal))) _endpoints.TryRemove(key, out _);
     }
 
     public async Task<BrokerSettings?> SettingsAsync(string vendorId, CancellationToken ct = default)
@@ -60,7 +61,25 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
     /// <summary>The endpoint for a call, secret revealed; an unconfigured vendor's broker is called without credentials.</summary>
     public async Task<BrokerEndpoint> EndpointAsync(string vendorId, string brokerUrl, CancellationToken ct = default)
     {
-        var row = await RowAsync(vendorId, ct);
+        await using var c = await database.OpenAsync(ct);
+        return await EndpointAsync(c, vendorId, brokerUrl);
+    }
+
+    internal async Task<BrokerEndpoint> EndpointAsync(System.Data.Common.DbConnection c, string vendorId, string brokerUrl)
+    {
+        // Every job run needs the endpoint: kept for a few seconds, so a changed credential applies within them.
+        var key = vendorId + "|" + brokerUrl;
+        if (_endpoints.TryGetValue(key, out var cached) && Environment.TickCount64 - cached.At < 5_000) return cached.Endpoint;
+        var endpoint = await LoadEndpointAsync(c, vendorId, brokerUrl);
+        _endpoints[key] = (endpoint, Environment.TickCount64);
+        return endpoint;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (BrokerEndpoint Endpoint, long At)> _endpoints = new(StringComparer.Ordinal);
+
+    private async Task<BrokerEndpoint> LoadEndpointAsync(System.Data.Common.DbConnection c, string vendorId, string brokerUrl)
+    {
+        var row = await c.QuerySingleOrDefaultAsync<Row>(ProvisioningSql.VendorBroker, new { vendorId });
         var baseUrl = new Uri(brokerUrl.EndsWith('/') ? brokerUrl : brokerUrl + "/");
         if (row is null || row.AuthKind == BrokerAuth.None) return new BrokerEndpoint(vendorId, baseUrl, BrokerAuth.Anonymous);
         var secret = row.SecretProtected is null ? null : secrets.UnprotectText(row.SecretProtected);

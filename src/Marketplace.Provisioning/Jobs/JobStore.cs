@@ -34,6 +34,18 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         return id;
     }
 
+    /// <summary>Many new jobs at once (a rollout), due now.</summary>
+    internal async Task EnqueueManyAsync(Work work, IReadOnlyList<NewJob> jobs)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        await MultiRowInsert.ExecuteAsync(work.Connection, work.Transaction, "provisioning_jobs", ProvisioningSql.JobInsertColumns,
+            jobs.Select(j => new object?[]
+            {
+                Guid.NewGuid().ToString(), j.Kind, j.SubscriptionId, j.BrokerKey, JobStates.Queued, j.Phase, j.PayloadJson, now, 0, 0, _options.MaxFailures,
+                null, null, null, null, now, null,
+            }).ToList());
+    }
+
     /// <summary>Claims up to <paramref name="max"/> due jobs over all brokers, brokers in random order so none starves.</summary>
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string workerId, int max, CancellationToken ct = default)
     {

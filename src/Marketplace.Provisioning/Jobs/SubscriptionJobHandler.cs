@@ -51,7 +51,7 @@ internal sealed class SubscriptionJobHandler(
     private readonly ProvisioningOptions _options = options.Value;
 
     private sealed record Target(SubscriptionRecord Subscription, OfferingInfo Offering, BrokerEndpoint Broker, string ServiceId, string PlanId,
-        OperationPayload Payload, OriginatingIdentity Identity)
+        OperationPayload Payload, OriginatingIdentity Identity, MunicipalityInfo? Municipality, IReadOnlyList<LandDefault> LandDefaults)
     {
         public string Id => Subscription.Id;
         public string PlanOsbId(string planId) => Offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(planId) ?? planId;
@@ -60,18 +60,28 @@ internal sealed class SubscriptionJobHandler(
     public async Task<JobResult> RunAsync(ClaimedJob claimed, CancellationToken ct)
     {
         var job = claimed.Job;
-        await using var c = await database.OpenAsync(ct);
-        var subscription = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId });
-        if (subscription is null) return new JobResult.Failed("subscription no longer exists");
-        var offering = await offerings.GetAsync(c, null, subscription.OfferingId);
-        if (offering?.Descriptor.Provisioning is not { Type: "osb", BrokerUrl: { } url, ServiceId: { } serviceId })
-            return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id) };
-        await c.CloseAsync();
-
-        var payload = OperationPayload.Parse(job.PayloadJson);
-        var target = new Target(subscription, offering, await brokers.EndpointAsync(offering.VendorId, url, ct), serviceId,
-            offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(subscription.PlanId) ?? subscription.PlanId, payload,
-            new OriginatingIdentity(_options.Platform, payload.ActorUserId));
+        Target target;
+        // Everything a run needs, read on one connection before the broker call.
+        await using (var c = await database.OpenAsync(ct))
+        {
+            var subscription = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId });
+            if (subscription is null) return new JobResult.Failed("subscription no longer exists");
+            var offering = await offerings.GetAsync(c, null, subscription.OfferingId);
+            if (offering?.Descriptor.Provisioning is not { Type: "osb", BrokerUrl: { } url, ServiceId: { } serviceId })
+                return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id) };
+            // Municipality and Land defaults make up the request body; polls and deletions do without them.
+            MunicipalityInfo? municipality = null;
+            IReadOnlyList<LandDefault> defaults = [];
+            if (job.Phase == Phases.Request && job.Kind != JobKinds.Deprovision)
+            {
+                municipality = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = subscription.MunicipalityAgs });
+                defaults = await LandDefaults.ForAsync(c, null, subscription.OfferingId, municipality.LandCode);
+            }
+            var payload = OperationPayload.Parse(job.PayloadJson);
+            target = new Target(subscription, offering, await brokers.EndpointAsync(c, offering.VendorId, url), serviceId,
+                offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(subscription.PlanId) ?? subscription.PlanId, payload,
+                new OriginatingIdentity(_options.Platform, payload.ActorUserId), municipality, defaults);
+        }
         return (job.Kind, job.Phase) switch
         {
             (JobKinds.Provision, Phases.Request) => await ProvisionAsync(target, claimed, ct),
@@ -100,7 +110,7 @@ internal sealed class SubscriptionJobHandler(
     {
         if (t.Subscription.State is not (SubscriptionStates.Requested or SubscriptionStates.Provisioning))
             return new JobResult.Done($"nothing to provision: subscription is {t.Subscription.State}");
-        var request = new ProvisionRequest(t.ServiceId, t.PlanId, await ParametersAsync(t.Subscription, null, ct), await ContextAsync(t.Subscription, false, ct));
+        var request = new ProvisionRequest(t.ServiceId, t.PlanId, Parameters(t, null), Context(t, false));
         var response = await osb.ProvisionAsync(t.Broker, t.Subscription.InstanceId, request, t.Identity, ct);
         var answer = OsbSpec.Provision(response);
         var detail = $"PUT {response} [{response.RequestIdentity}]";
@@ -114,9 +124,10 @@ internal sealed class SubscriptionJobHandler(
                 {
                     Effects = async w =>
                     {
-                        await StartProvisioningAsync(w, t);
+                        var note = $"Broker arbeitet asynchron (operation {answer.Operation ?? "-"})";
+                        if (t.Subscription.State == SubscriptionStates.Requested) await StartProvisioningAsync(w, t, note);
+                        else await writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, note);
                         if (answer.DashboardUrl is not null) await writer.SetDashboardAsync(w, t.Id, answer.DashboardUrl, null);
-                        await writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker arbeitet asynchron (operation {answer.Operation ?? "-"})");
                     },
                 };
             case AnswerKind.RetryLater:
@@ -215,11 +226,10 @@ internal sealed class SubscriptionJobHandler(
         };
     }
 
-    private async Task StartProvisioningAsync(Work w, Target t)
+    private async Task StartProvisioningAsync(Work w, Target t, string message = "Bereitstellung beim Broker angefordert")
     {
         if (t.Subscription.State == SubscriptionStates.Requested)
-            await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Provisioning, SystemActor, null, "provisioning",
-                "Bereitstellung beim Broker angefordert");
+            await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Provisioning, SystemActor, null, "provisioning", message);
     }
 
     private async Task ActivateAsync(Work w, Target t, string? dashboardUrl, string message)
@@ -228,7 +238,7 @@ internal sealed class SubscriptionJobHandler(
         var pending = Pending(t.Subscription) ?? new PendingChange(t.Subscription.PlanId, [], null);
         await writer.ApplyPendingAsync(w, t.Subscription, pending);
         if (dashboardUrl is not null) await writer.SetDashboardAsync(w, t.Id, dashboardUrl, null);
-        await writer.SetFailureAsync(w, t.Id, null, null);
+        if (t.Subscription.FailureReason is not null) await writer.SetFailureAsync(w, t.Id, null, null);
         await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Provisioning], SubscriptionStates.Active, SystemActor, null, "activated", message,
             new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds) });
     }
@@ -249,8 +259,8 @@ internal sealed class SubscriptionJobHandler(
         if (t.Subscription.State != SubscriptionStates.Updating || Pending(t.Subscription) is not { } pending)
             return new JobResult.Done($"nothing to update: subscription is {t.Subscription.State}");
         var suspend = pending.Suspend ?? pending.ReturnState == SubscriptionStates.Suspended;
-        var request = new UpdateRequest(t.ServiceId, t.PlanOsbId(pending.PlanId), await ParametersAsync(t.Subscription, pending.Configuration, ct),
-            await ContextAsync(t.Subscription, suspend, ct), t.PlanId);
+        var request = new UpdateRequest(t.ServiceId, t.PlanOsbId(pending.PlanId), Parameters(t, pending.Configuration),
+            Context(t, suspend), t.PlanId);
         var response = await osb.UpdateAsync(t.Broker, t.Subscription.InstanceId, request, t.Identity, ct);
         var answer = OsbSpec.Update(response);
         var detail = $"PATCH {response} [{response.RequestIdentity}]";
@@ -365,22 +375,17 @@ internal sealed class SubscriptionJobHandler(
         s.PendingJson is null ? null : JsonSerializer.Deserialize<PendingChange>(s.PendingJson, SubscriptionWriter.Json);
 
     /// <summary>The effective configuration with secrets revealed: Land defaults under the municipality's values.</summary>
-    private async Task<JsonObject> ParametersAsync(SubscriptionRecord s, JsonObject? replacement, CancellationToken ct)
+    private JsonObject Parameters(Target t, JsonObject? replacement)
     {
-        var offering = await offerings.GetAsync(s.OfferingId, ct) ?? throw new NotFoundException("offering", s.OfferingId);
-        await using var c = await database.OpenAsync(ct);
-        var municipality = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = s.MunicipalityAgs });
-        var defaults = await LandDefaults.ForAsync(c, null, s.OfferingId, municipality.LandCode);
-        var own = replacement ?? (JsonObject)JsonNode.Parse(s.ConfigJson)!;
-        var effective = EffectiveConfiguration.Merge(TenantSchema.For(offering.Descriptor.TenantConfigSchema),
-            LandDefaults.Layers(defaults).Append(new ConfigLayer(ConfigSource.Own, own)));
+        var own = replacement ?? (JsonObject)JsonNode.Parse(t.Subscription.ConfigJson)!;
+        var effective = EffectiveConfiguration.Merge(TenantSchema.For(t.Offering.Descriptor.TenantConfigSchema),
+            LandDefaults.Layers(t.LandDefaults).Append(new ConfigLayer(ConfigSource.Own, own)));
         return secrets.Reveal(effective.Values);
     }
 
-    private async Task<JsonObject> ContextAsync(SubscriptionRecord s, bool suspended, CancellationToken ct)
+    private JsonObject Context(Target t, bool suspended)
     {
-        await using var c = await database.OpenAsync(ct);
-        var m = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = s.MunicipalityAgs });
+        var m = t.Municipality ?? throw new InvalidOperationException("the request phase loads the municipality");
         var context = new JsonObject
         {
             ["platform"] = _options.Platform,
@@ -389,7 +394,7 @@ internal sealed class SubscriptionJobHandler(
             ["land"] = m.LandAbbreviation,
             ["land_code"] = m.LandCode,
             ["land_name"] = m.LandName,
-            ["subscription_id"] = s.Id,
+            ["subscription_id"] = t.Id,
         };
         if (suspended) context["suspended"] = true;
         return context;

@@ -39,7 +39,17 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         {
             municipality = await c.QuerySingleOrDefaultAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = actingAgs })
                 ?? throw new NotFoundException("municipality", actingAgs);
-            lines = await validate(c, municipality);
+            try
+            {
+                lines = await validate(c, municipality);
+            }
+            catch (RequestValidationException)
+            {
+                // A concurrent request with the same key may have committed meanwhile (its subscription now makes this
+                // one look like a second order): the same key and body answer with that order.
+                if (await ExistingAsync(actingAgs, idempotencyKey, hash, ct) is { } raced) return raced;
+                throw;
+            }
             threshold = await c.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs });
         }
 

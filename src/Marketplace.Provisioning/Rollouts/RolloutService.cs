@@ -105,16 +105,24 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             id = rolloutId, offering = offering.Id, plan = plan.Id, addOns = string.Join(",", addOns), org = actingOrgId, user = actingUserId,
             now = Iso.Of(clock.GetUtcNow()), total = prepared.Count,
         });
-        var starter = new OperationStarter(jobs);
         var fees = plan.SetupFeeList.Select(f => f.Id).ToList();
         var fulfilment = offering.IsBroker ? Fulfilments.Broker : Fulfilments.Manual;
-        foreach (var (m, own, renewId) in prepared)
+        SubscriptionWriter.NewSubscription New(MunicipalityInfo m, JsonObject own, string? id) => new(id ?? Guid.NewGuid().ToString(), m.Ags, offering.Id,
+            offering.VendorId, plan.Id, addOns, fees, fulfilment, own, null, rolloutId, actingUserId, actingOrgId);
+        var fresh = prepared.Where(p => p.RenewId is null).Select(p => New(p.Municipality, p.ProtectedOwn, null)).ToList();
+        await writer.InsertManyAsync(work, fresh);
+        var starter = new OperationStarter(jobs);
+        foreach (var (m, own, renewId) in prepared.Where(p => p.RenewId is not null))
         {
-            var subscription = new SubscriptionWriter.NewSubscription(renewId ?? Guid.NewGuid().ToString(), m.Ags, offering.Id, offering.VendorId, plan.Id,
-                addOns, fees, fulfilment, own, null, rolloutId, actingUserId, actingOrgId);
-            if (renewId is null) await writer.InsertAsync(work, subscription);
-            else await writer.RenewAsync(work, subscription, renewId);
-            await starter.StartAsync(work, subscription.Id, offering.VendorId, fulfilment, JobKinds.Provision, actingUserId);
+            var renewed = New(m, own, renewId);
+            await writer.RenewAsync(work, renewed, renewId!);
+            await starter.StartAsync(work, renewed.Id, offering.VendorId, fulfilment, JobKinds.Provision, actingUserId);
+        }
+        if (offering.IsBroker)
+        {
+            await jobs.EnsureBrokerAsync(work, offering.VendorId);
+            var payload = new OperationPayload(actingUserId).ToJson();
+            await jobs.EnqueueManyAsync(work, fresh.Select(s => new NewJob(JobKinds.Provision, s.Id, offering.VendorId, Phases.Request, payload)).ToList());
         }
         work.Audit(new AuditEntry(actingUserId, actingOrgId, "rollout.created", "rollout", rolloutId, null, new JsonObject
         {

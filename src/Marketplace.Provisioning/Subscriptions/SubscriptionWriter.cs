@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Storage;
 
 namespace Marketplace.Provisioning.Subscriptions;
 
@@ -40,6 +41,32 @@ public sealed class SubscriptionWriter(TimeProvider clock)
             ["state"] = SubscriptionStates.Requested, ["municipality"] = s.Ags, ["offering"] = s.OfferingId, ["plan"] = s.PlanId,
             ["addOns"] = string.Join(",", s.AddOnIds), ["order"] = s.OrderId, ["rollout"] = s.RolloutId,
         }));
+    }
+
+    /// <summary>Many new subscriptions at once (a rollout): multi-row inserts, one audit entry each.</summary>
+    internal async Task InsertManyAsync(Work work, IReadOnlyList<NewSubscription> list)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        var c = work.Connection;
+        var tx = work.Transaction;
+        await MultiRowInsert.ExecuteAsync(c, tx, "subscriptions", ProvisioningSql.SubscriptionInsertColumns,
+            list.Select(s => new object?[] { s.Id, s.Ags, s.OfferingId, s.VendorId, s.PlanId, SubscriptionStates.Requested, now, now }).ToList());
+        await MultiRowInsert.ExecuteAsync(c, tx, "subscription_provisioning", ProvisioningSql.ProvisioningInsertColumns,
+            list.Select(s => new object?[]
+            {
+                s.Id, s.OrderId, s.RolloutId, s.Fulfilment, Guid.NewGuid().ToString(), s.ProtectedConfig.ToJsonString(),
+                JsonSerializer.Serialize(new PendingChange(s.PlanId, s.AddOnIds, null), Json), null, null, null, null,
+            }).ToList());
+        await MultiRowInsert.ExecuteAsync(c, tx, "subscription_setup_fees", ["subscription_id", "extra_id", "due_at"],
+            list.SelectMany(s => s.SetupFeeIds.Select(f => new object?[] { s.Id, f, null })).ToList());
+        await MultiRowInsert.ExecuteAsync(c, tx, "subscription_events", ProvisioningSql.EventInsertColumns,
+            list.Select(s => new object?[] { s.Id, 1, now, "requested", null, SubscriptionStates.Requested, s.ActorUserId, $"Rollout {s.RolloutId}" }).ToList());
+        foreach (var s in list)
+            work.Audit(new AuditEntry(s.ActorUserId, s.ActorOrgId, "subscription.requested", "subscription", s.Id, null, new JsonObject
+            {
+                ["state"] = SubscriptionStates.Requested, ["municipality"] = s.Ags, ["offering"] = s.OfferingId, ["plan"] = s.PlanId,
+                ["addOns"] = string.Join(",", s.AddOnIds), ["rollout"] = s.RolloutId,
+            }));
     }
 
     /// <summary>A cancelled subscription ordered again: the same row starts over with a new broker instance id.</summary>
@@ -111,19 +138,21 @@ public sealed class SubscriptionWriter(TimeProvider clock)
         var now = Iso.Of(clock.GetUtcNow());
         var c = work.Connection;
         var tx = work.Transaction;
-        var open = (await c.QueryAsync<(long Seq, string PlanId, string AddonIds)>(ProvisioningSql.OpenBillingPeriod, new { id = s.Id }, tx)).ToList();
+        // The latest period is the open one, if any; its seq also numbers the next.
+        var periods = (await c.QueryAsync<(long Seq, string PlanId, string AddonIds, string? ValidTo)>(ProvisioningSql.BillingPeriods, new { id = s.Id }, tx)).ToList();
+        var latest = periods.Count > 0 ? periods[0] : default;
+        var open = periods.Count > 0 && latest.ValidTo is null;
         var addOns = string.Join(",", pending.AddOnIds.Order(StringComparer.Ordinal));
-        if (open.Count == 0 || open[0].PlanId != pending.PlanId || open[0].AddonIds != addOns)
+        if (!open || latest.PlanId != pending.PlanId || latest.AddonIds != addOns)
         {
-            if (open.Count > 0) await c.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id = s.Id, now }, tx);
-            var seq = await c.ExecuteScalarAsync<long>(ProvisioningSql.NextBillingSeq, new { id = s.Id }, tx);
-            await c.ExecuteAsync(ProvisioningSql.OpenPeriod, new { id = s.Id, seq, plan = pending.PlanId, addOns, now }, tx);
+            if (open) await c.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id = s.Id, now }, tx);
+            await c.ExecuteAsync(ProvisioningSql.OpenPeriod, new { id = s.Id, seq = (periods.Count > 0 ? latest.Seq : 0) + 1, plan = pending.PlanId, addOns, now }, tx);
         }
-        await c.ExecuteAsync(ProvisioningSql.SetupFeesDue, new { id = s.Id, now }, tx);
-        await c.ExecuteAsync(ProvisioningSql.SetPlan, new { id = s.Id, plan = pending.PlanId }, tx);
-        if (pending.Configuration is not null)
-            await c.ExecuteAsync(ProvisioningSql.SetConfig, new { id = s.Id, config = pending.Configuration.ToJsonString() }, tx);
-        await SetPendingAsync(work, s.Id, null);
+        if (periods.Count == 0) await c.ExecuteAsync(ProvisioningSql.SetupFeesDue, new { id = s.Id, now }, tx);
+        await c.ExecuteAsync(ProvisioningSql.ApplyPending, new
+        {
+            id = s.Id, plan = pending.PlanId, config = pending.Configuration?.ToJsonString(),
+        }, tx);
     }
 
     internal Task CloseBillingAsync(Work work, string id) =>
