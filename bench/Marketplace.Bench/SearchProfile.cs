@@ -22,7 +22,7 @@ public static class SearchProfile
         var model = new CatalogReadModel
         {
             Revision = 1,
-            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name)).ToList(),
+            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name, SearchBenchmark.CheckedListing(o.Value))).ToList(),
             Leistungen = leistungen,
             LeikaToOzg = leistungen.Values.SelectMany(l => l.LeikaKeys.Select(k => (k, l.OzgId))).ToDictionary(p => p.k, p => p.OzgId),
             Themenfelder = snapshot.Themenfelder.ToDictionary(t => t.Value.Id, t => new NamedItem(t.Value.Id, t.Value.Name, t.Value.NameEn)),
