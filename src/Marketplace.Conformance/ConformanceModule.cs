@@ -18,6 +18,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Conformance;
 
+/// <summary>Registers the conformance module: services, live-check HTTP client, catalogue import participant, daily job.</summary>
 public static class ConformanceModule
 {
     public const string HttpClientName = "conformance-checks";
