@@ -81,7 +81,7 @@ T = {
 "Offering.Provisioning": ("Bereitstellung", "Provisioning"),
 "Offering.Standards": ("Standards", "Standards"),
 "Offering.Description": ("Beschreibung", "Description"),
-"Offering.CompareHint": ("alle Angebote vergleichen", "compare all offerings"),
+"Offering.CompareHint": ("Wählen Sie eine Leistung, um alle Angebote dafür zu vergleichen.", "Choose a service to compare all offerings for it."),
 "Offering.Plans": ("Pakete und Preise", "Plans and prices"),
 "Offering.Configuration": ("Benötigte Angaben Ihrer Kommune", "What your municipality needs to provide"),
 "Offering.ConfigurationHint": ("Diese Angaben machen Sie bei der Bestellung:", "You provide these details when ordering:"),

@@ -51,7 +51,7 @@ public static class SearchProfile
         var count = rounds * requests.Count;
         Console.WriteLine($"search with facets: {search.Elapsed.TotalMicroseconds / count:N0} µs per request");
         Console.WriteLine($"JSON:               {json.Elapsed.TotalMicroseconds / count:N0} µs per request ({bytes / count:N0} bytes)");
-        foreach (var r in requests.Take(12))
+        foreach (var r in requests.Where((_, i) => i % 8 == 0))
         {
             var sw = Stopwatch.StartNew();
             for (var k = 0; k < rounds; k++) index.Search(r);

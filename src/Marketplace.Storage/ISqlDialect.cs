@@ -25,11 +25,103 @@ public interface ISqlDialect
 
     /// <summary>Clause placed at the end of a SELECT that claims rows (PostgreSQL); empty elsewhere.</summary>
     string ClaimTrailingClause { get; }
+
+    /// <summary>
+    /// "column {InList("ids")}" matches any value of the list parameter @ids. Dapper expands a list into one parameter per
+    /// value (IN (@ids1, @ids2, ...)) except on PostgreSQL, where it binds the list as one array: "= ANY(@ids)".
+    /// </summary>
+    string InList(string parameter);
+
+    /// <summary>
+    /// Hint placed after the table name in a SELECT that locks the rows it reads until the transaction ends (SQL Server).
+    /// <see cref="RowLock.Share"/> readers exclude a writer but not each other; <see cref="RowLock.Update"/> excludes both.
+    /// </summary>
+    string LockTableHint(RowLock mode);
+
+    /// <summary>Clause placed at the end of such a SELECT (PostgreSQL: FOR SHARE / FOR UPDATE); empty elsewhere.</summary>
+    string LockTrailingClause(RowLock mode);
+
+    /// <summary>
+    /// Statements that insert many rows at once and skip every row whose key exists, also when a concurrent transaction
+    /// inserts the same key (the later one waits and skips; it never fails). Each statement returns
+    /// <paramref name="returnColumn"/> of the rows it inserted (nothing when null). Keys must be distinct within one call.
+    /// Engines bind differently (PostgreSQL: one array per column with unnest; the others: multi-row VALUES), and split
+    /// the rows to stay within their parameter limits.
+    /// </summary>
+    IReadOnlyList<BulkStatement> InsertIgnoringDuplicates(
+        string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<string> keyColumns, string? returnColumn);
+}
+
+/// <summary>How <see cref="ISqlDialect.LockTableHint"/> locks rows it reads.</summary>
+public enum RowLock
+{
+    Share,
+    Update,
+}
+
+/// <summary>One column of a bulk insert: its name and its values, one per row, as a typed array (string[], long[], int[]).</summary>
+public sealed record BulkColumn(string Name, Array Values);
+
+/// <summary>A statement with positional-free named parameters, executed through plain ADO.NET so arrays bind as arrays.</summary>
+public sealed class BulkStatement(string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters)
+{
+    public string Sql { get; } = sql;
+    public IReadOnlyList<KeyValuePair<string, object?>> Parameters { get; } = parameters;
+
+    public System.Data.Common.DbCommand CreateCommand(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in Parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+        return command;
+    }
 }
 
 internal static class DialectText
 {
     public static string Parameters(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => "@" + c));
+
+    public static int RowCount(IReadOnlyList<BulkColumn> columns)
+    {
+        if (columns.Count == 0) throw new ArgumentException("A bulk insert needs at least one column.", nameof(columns));
+        var rows = columns[0].Values.Length;
+        if (columns.Any(c => c.Values.Length != rows)) throw new ArgumentException("Every column needs one value per row.", nameof(columns));
+        return rows;
+    }
+
+    /// <summary>Multi-row VALUES lists, split so that no statement binds more than <paramref name="maxParameters"/> values.</summary>
+    public static IReadOnlyList<BulkStatement> ValuesChunks(IReadOnlyList<BulkColumn> columns, int maxParameters, Func<string, string> statement)
+    {
+        var rows = RowCount(columns);
+        var perStatement = Math.Max(1, maxParameters / columns.Count);
+        var statements = new List<BulkStatement>();
+        for (var start = 0; start < rows; start += perStatement)
+        {
+            var end = Math.Min(rows, start + perStatement);
+            var parameters = new List<KeyValuePair<string, object?>>((end - start) * columns.Count);
+            var values = new System.Text.StringBuilder();
+            for (var r = start; r < end; r++)
+            {
+                values.Append(r == start ? "(" : ", (");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = $"@c{c}_{r - start}";
+                    values.Append(c == 0 ? name : ", " + name);
+                    parameters.Add(new(name, columns[c].Values.GetValue(r)));
+                }
+                values.Append(')');
+            }
+            statements.Add(new BulkStatement(statement(values.ToString()), parameters));
+        }
+        return statements;
+    }
 }
 
 /// <summary>SQLite: one writer at a time, so claiming needs no lock hints (BEGIN IMMEDIATE serialises claimers).</summary>
@@ -45,6 +137,17 @@ public sealed class SqliteDialect : ISqlDialect
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({DialectText.Parameters(columns)}) RETURNING {idColumn}";
     public string ClaimTableHint => "";
     public string ClaimTrailingClause => "";
+    public string InList(string parameter) => $"IN @{parameter}";
+    // The one writer holds the database from BEGIN IMMEDIATE on: nothing to lock row by row.
+    public string LockTableHint(RowLock mode) => "";
+    public string LockTrailingClause(RowLock mode) => "";
+
+    // 32766 is SQLite's default limit of bound variables per statement (since 3.32).
+    public IReadOnlyList<BulkStatement> InsertIgnoringDuplicates(
+        string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<string> keyColumns, string? returnColumn) =>
+        DialectText.ValuesChunks(columns, 32_000, values =>
+            $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES {values} " +
+            $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING" + (returnColumn is null ? "" : $" RETURNING {returnColumn}"));
 }
 
 /// <summary>PostgreSQL: ON CONFLICT upserts, RETURNING, and FOR UPDATE SKIP LOCKED for claiming work.</summary>
@@ -58,6 +161,22 @@ public sealed class PostgresDialect : ISqlDialect
         new SqliteDialect().InsertReturning(table, columns, idColumn);
     public string ClaimTableHint => "";
     public string ClaimTrailingClause => "FOR UPDATE SKIP LOCKED";
+    public string InList(string parameter) => $"= ANY(@{parameter})";
+    public string LockTableHint(RowLock mode) => "";
+    public string LockTrailingClause(RowLock mode) => mode == RowLock.Share ? "FOR SHARE" : "FOR UPDATE";
+
+    // One array per column: the statement text and its parameter count stay the same whatever the row count,
+    // so the server plans it once and binding 1,000 rows costs as much as binding one.
+    public IReadOnlyList<BulkStatement> InsertIgnoringDuplicates(
+        string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<string> keyColumns, string? returnColumn)
+    {
+        DialectText.RowCount(columns);
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        var arrays = string.Join(", ", columns.Select((_, i) => $"@a{i}"));
+        var sql = $"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) " +
+                  $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING" + (returnColumn is null ? "" : $" RETURNING {returnColumn}");
+        return [new BulkStatement(sql, columns.Select((c, i) => new KeyValuePair<string, object?>($"@a{i}", c.Values)).ToList())];
+    }
 }
 
 /// <summary>SQL Server: OFFSET/FETCH, MERGE with HOLDLOCK for upserts, OUTPUT INSERTED, UPDLOCK/READPAST for claiming.</summary>
@@ -79,4 +198,20 @@ public sealed class SqlServerDialect : ISqlDialect
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT INSERTED.{idColumn} VALUES ({DialectText.Parameters(columns)})";
     public string ClaimTableHint => "WITH (UPDLOCK, READPAST, ROWLOCK)";
     public string ClaimTrailingClause => "";
+    public string InList(string parameter) => $"IN @{parameter}";
+    public string LockTableHint(RowLock mode) => mode == RowLock.Share ? "WITH (HOLDLOCK, ROWLOCK)" : "WITH (UPDLOCK, HOLDLOCK, ROWLOCK)";
+    public string LockTrailingClause(RowLock mode) => "";
+
+    // MERGE WITH (HOLDLOCK) takes a key-range lock, so two sessions inserting the same key serialise instead of
+    // both passing a NOT EXISTS test; 2,100 parameters per request is SQL Server's limit.
+    public IReadOnlyList<BulkStatement> InsertIgnoringDuplicates(
+        string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<string> keyColumns, string? returnColumn)
+    {
+        var names = string.Join(", ", columns.Select(c => c.Name));
+        var on = string.Join(" AND ", keyColumns.Select(k => $"t.{k} = s.{k}"));
+        var output = returnColumn is null ? "" : $" OUTPUT inserted.{returnColumn}";
+        return DialectText.ValuesChunks(columns, 2_000, values =>
+            $"MERGE {table} WITH (HOLDLOCK) AS t USING (VALUES {values}) AS s ({names}) ON {on} " +
+            $"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({string.Join(", ", columns.Select(c => "s." + c.Name))}){output};");
+    }
 }

@@ -193,3 +193,27 @@ public class CatalogApiTests(DatabaseEngine engine)
         Assert.That((int)response.StatusCode, Is.AnyOf(405, 413));
     }
 }
+
+/// <summary>Operators scrape the platform's own metrics next to ASP.NET Core's.</summary>
+public class MetricsTests
+{
+    [Test]
+    public async Task Metrics_endpoint_exposes_platform_and_http_metrics()
+    {
+        await using var factory = await MarketplaceFactory.CreateAsync(DatabaseEngine.Sqlite);
+        using var client = factory.CreateClient();
+        await client.GetAsync("/api/v1/offerings?q=gewerbe");
+        await client.GetAsync("/api/v1/offerings?q=gewerbe");
+        string text = "";
+        // The Prometheus exporter collects on scrape; give the first scrape a moment to see the new instruments.
+        for (var i = 0; i < 20 && !text.Contains("marketplace_catalog_searches"); i++)
+        {
+            text = await client.GetStringAsync("/metrics");
+            await Task.Delay(100);
+        }
+        Assert.That(text, Does.Contain("marketplace_catalog_searches"));
+        Assert.That(text, Does.Contain("cache=\"hit\""));
+        Assert.That(text, Does.Contain("marketplace_catalog_revision"));
+        Assert.That(text, Does.Contain("http_server_request_duration_seconds"));
+    }
+}

@@ -15,7 +15,7 @@ namespace Marketplace.Catalog.Search;
 public sealed class CatalogSearchIndex : IDisposable
 {
     private static readonly (string Field, float Boost)[] Fields =
-        [("name", 4f), ("leistung", 3f), ("vendor", 2f), ("summary", 1.5f), ("context", 1f), ("description", 1f)];
+        [("name", 4f), ("leistung", 3f), ("vendor", 2f), ("text", 1f)];
 
     private readonly GermanSearchAnalyzer _analyzer;
     private readonly RAMDirectory _directory;
@@ -93,11 +93,13 @@ public sealed class CatalogSearchIndex : IDisposable
                     new TextField("name", o.Name + " " + o.NameEn, Field.Store.NO),
                     new TextField("leistung", string.Join(" ", leistungen.Select(l => l.Name + " " + l.NameEn + " " + string.Join(" ", l.LeikaKeys))), Field.Store.NO),
                     new TextField("vendor", offering.VendorName, Field.Store.NO),
-                    new TextField("summary", o.Summary, Field.Store.NO),
-                    new TextField("context", string.Join(" ", themenfelder.Select(t => catalog.Themenfelder[t].Name)
-                        .Concat(lebenslagen.Select(l => catalog.Lebenslagen[l].Item.Name))
-                        .Concat(_cards[i].Standards.Select(s => s.Name))), Field.Store.NO),
-                    new TextField("description", Markdig.Markdown.ToPlainText(o.Description), Field.Store.NO),
+                    // Summary, Themenfelder, Lebenslagen, standards and description share one field: fewer term
+                    // lookups per query word; the name, Leistung and vendor fields keep their own weight.
+                    new TextField("text", string.Join(" ", [o.Summary,
+                        .. themenfelder.Select(t => catalog.Themenfelder[t].Name),
+                        .. lebenslagen.Select(l => catalog.Lebenslagen[l].Item.Name),
+                        .. _cards[i].Standards.Select(s => s.Name),
+                        Markdig.Markdown.ToPlainText(o.Description)]), Field.Store.NO),
                 };
                 writer.AddDocument(doc);
             }

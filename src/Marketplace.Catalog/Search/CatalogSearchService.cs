@@ -15,6 +15,11 @@ public sealed class CatalogSearchService(CatalogRepository repository, IOptions<
     private readonly Lazy<GermanSearchAnalyzer> _analyzer = new(() => GermanSearchAnalyzer.FromDictionaryFile(options.Value.DictionaryPath));
     private volatile CatalogSearchIndex? _current;
 
+    // Observed at scrape time: which catalogue revision this instance serves, and how many offerings.
+    private readonly System.Diagnostics.Metrics.ObservableGauge<long> _revisionGauge = Storage.PlatformTelemetry.Meter.CreateObservableGauge(
+        "marketplace.catalog.revision", () => Volatile.Read(ref _servedRevision), description: "Catalogue revision this instance's search index serves");
+    private static long _servedRevision = -1;
+
     public bool IsReady => _current is not null;
 
     public CatalogSearchIndex Current => _current ?? throw new InvalidOperationException("The catalogue index is not built yet.");
@@ -33,6 +38,7 @@ public sealed class CatalogSearchService(CatalogRepository repository, IOptions<
             var index = new CatalogSearchIndex(catalog, _analyzer.Value);
             // The old index is not disposed: searches in flight may still read it; the GC reclaims it.
             _current = index;
+            Volatile.Write(ref _servedRevision, catalog.Revision);
             logger.LogInformation("Catalogue index built for revision {Revision}: {Offerings} offerings in {Elapsed} ms",
                 catalog.Revision, index.Count, (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

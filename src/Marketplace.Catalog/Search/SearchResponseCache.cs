@@ -13,6 +13,9 @@ namespace Marketplace.Catalog.Search;
 /// </summary>
 public sealed class SearchResponseCache : IDisposable
 {
+    private static readonly System.Diagnostics.Metrics.Counter<long> Searches =
+        Storage.PlatformTelemetry.Meter.CreateCounter<long>("marketplace.catalog.searches", "{search}", "Catalogue searches answered, by whether the answer cache had them");
+
     private readonly MemoryCache? _cache;
 
     public SearchResponseCache(IOptions<CatalogOptions> options)
@@ -23,9 +26,18 @@ public sealed class SearchResponseCache : IDisposable
 
     public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request)
     {
-        if (_cache is null) return Serialize(index.Search(request));
+        if (_cache is null)
+        {
+            Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
+            return Serialize(index.Search(request));
+        }
         var key = (index.Revision, canonicalQuery);
-        if (_cache.TryGetValue(key, out byte[]? cached)) return cached!;
+        if (_cache.TryGetValue(key, out byte[]? cached))
+        {
+            Searches.Add(1, new KeyValuePair<string, object?>("cache", "hit"));
+            return cached!;
+        }
+        Searches.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
         var bytes = Serialize(index.Search(request));
         _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         return bytes;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Marketplace.Audit;
+using Marketplace.Billing;
+using Marketplace.Billing.Api;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
 using Marketplace.Catalog.Search;
@@ -37,10 +39,12 @@ public static class MarketplaceHost
             k.AddServerHeader = false;
         });
 
+        builder.AddMarketplaceTelemetry();
         services.AddMarketplaceStorage(builder.Configuration);
         services.AddAudit(builder.Configuration);
         services.AddCatalog(builder.Configuration);
         services.AddConformance(builder.Configuration);
+        services.AddBilling(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 
@@ -119,9 +123,12 @@ public static class MarketplaceHost
         app.UseSwagger();
         app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
 
+        // Scraped from inside the cluster; operators restrict /metrics at the ingress.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
+        app.MapBillingApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();

@@ -1,0 +1,34 @@
+using Marketplace.Billing.Accounts;
+using Marketplace.Billing.Funding;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Metering;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Billing.Stripe;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Billing;
+
+public static class BillingModule
+{
+    /// <summary>Registers the billing services (section "Billing"); the Stripe adapter gets its own HttpClient.</summary>
+    public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<BillingOptions>(configuration.GetSection(BillingOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new BillingCalendar(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<BillingOptions>>().Value.TimeZone)));
+        services.AddSingleton<UsageIngestionService>();
+        services.AddSingleton<BillingRunService>();
+        services.AddSingleton<InvoiceService>();
+        services.AddSingleton<BillingAccountService>();
+        services.AddSingleton<FundingReportService>();
+        services.AddSingleton<StripeInvoiceSync>();
+        services.AddSingleton<StripeWebhookProcessor>();
+        services.AddHttpClient<IStripeAdapter, StripeNetAdapter>();
+        services.AddHostedService<BillingScheduler>();
+        return services;
+    }
+}

@@ -1,0 +1,180 @@
+using Marketplace.Storage;
+
+namespace Marketplace.Billing;
+
+/// <summary>Every statement of the billing module, parameterised; dialect differences come from <see cref="ISqlDialect"/>.</summary>
+internal static class BillingSql
+{
+    // ---- catalogue prices -------------------------------------------------------------------------------------------
+
+    public const string Plans = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, funder AS Funder, list_value_cents_per_month AS ListValueCentsPerMonth FROM plans
+        """;
+
+    public const string Extras = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
+               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth
+        FROM plan_extras
+        """;
+
+    public const string Tiers = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, tier_no AS TierNo, up_to AS UpTo, unit_price_cents AS UnitPriceCents
+        FROM plan_extra_tiers
+        """;
+
+    // ---- usage metering ---------------------------------------------------------------------------------------------
+
+    /// <summary>The vendor's subscriptions among the batch's, with their billable history and the offering's metered dimensions.</summary>
+    public static string IngestionLookup(ISqlDialect d) => $"""
+        SELECT s.id AS Id, s.offering_id AS OfferingId, p.plan_id AS PlanId, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
+        FROM subscriptions s
+        JOIN offerings o ON o.id = s.offering_id AND o.vendor_id = @vendorId
+        LEFT JOIN subscription_billing_periods p ON p.subscription_id = s.id
+        WHERE s.id {d.InList("ids")};
+        SELECT e.offering_id AS OfferingId, e.plan_id AS PlanId, e.extra_id AS ExtraId FROM plan_extras e
+        WHERE e.kind = 'metered' AND e.offering_id IN (SELECT o.id FROM offerings o WHERE o.vendor_id = @vendorId);
+        """;
+
+    public static string LockPeriods(ISqlDialect d, RowLock mode) =>
+        $"SELECT period AS Period, state AS State FROM billing_periods {d.LockTableHint(mode)} WHERE period {d.InList("periods")} {d.LockTrailingClause(mode)}";
+
+    public const string ClosePeriod = "UPDATE billing_periods SET state = 'closed', closed_at = @closedAt WHERE period = @period";
+
+    public static readonly string[] UsageColumns = ["vendor_id", "event_id", "subscription_id", "dimension", "quantity", "occurred_at", "period", "received_at"];
+
+    // ---- billing run ------------------------------------------------------------------------------------------------
+
+    /// <summary>Billable history overlapping [from, to): ISO text compares as time, and the bounds carry a day of margin.</summary>
+    public const string PeriodsOverlapping = """
+        SELECT s.id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, o.name AS OfferingName,
+               p.seq AS Seq, p.plan_id AS PlanId, p.addon_ids AS AddonIds, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
+        FROM subscription_billing_periods p
+        JOIN subscriptions s ON s.id = p.subscription_id
+        JOIN offerings o ON o.id = s.offering_id
+        WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
+        """;
+
+    public const string UsageTotals = """
+        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
+        FROM usage_events WHERE period = @period GROUP BY subscription_id, dimension
+        """;
+
+    public const string SetupFeesDue = """
+        SELECT f.subscription_id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, o.name AS OfferingName,
+               s.plan_id AS PlanId, f.extra_id AS ExtraId, f.due_at AS DueAt
+        FROM subscription_setup_fees f
+        JOIN subscriptions s ON s.id = f.subscription_id
+        JOIN offerings o ON o.id = s.offering_id
+        WHERE f.due_at IS NOT NULL AND f.due_at >= @from AND f.due_at < @to
+        """;
+
+    public const string InvoicedMunicipalities = "SELECT municipality_ags FROM invoices WHERE period = @period";
+
+    public const string InvoiceCount = "SELECT COUNT(*) FROM invoices WHERE period = @period";
+
+    public const string InsertRun = """
+        INSERT INTO billing_runs (id, period, started_at, completed_at, actor_user_id, invoice_count, net_cents, vat_cents, gross_cents)
+        VALUES (@Id, @Period, @StartedAt, @CompletedAt, @ActorUserId, @InvoiceCount, @NetCents, @VatCents, @GrossCents)
+        """;
+
+    public static readonly string[] InvoiceColumns =
+    [
+        "id", "number", "municipality_ags", "period", "billing_run_id", "state", "currency", "net_cents", "vat_rate_basis_points",
+        "vat_cents", "gross_cents", "period_start", "period_end", "created_at", "updated_at",
+    ];
+
+    public static readonly string[] LineColumns =
+    [
+        "invoice_id", "line_no", "kind", "subscription_id", "offering_id", "offering_name", "plan_id", "extra_id", "extra_name", "tier_no",
+        "unit", "quantity", "unit_price_cents", "price_base", "amount_cents", "service_from", "service_to",
+    ];
+
+    private const string RunColumns = """
+        id AS Id, period AS Period, started_at AS StartedAt, completed_at AS CompletedAt, actor_user_id AS ActorUserId,
+        invoice_count AS InvoiceCount, net_cents AS NetCents, vat_cents AS VatCents, gross_cents AS GrossCents
+        """;
+
+    public const string RunCount = "SELECT COUNT(*) FROM billing_runs WHERE period = @period";
+
+    public static string Runs(ISqlDialect d) => $"SELECT {RunColumns} FROM billing_runs ORDER BY started_at DESC, id {d.Page("limit", "offset")}";
+
+    // ---- invoices ---------------------------------------------------------------------------------------------------
+
+    private const string InvoiceSelect = """
+        SELECT id AS Id, number AS Number, municipality_ags AS MunicipalityAgs, period AS Period, billing_run_id AS BillingRunId, state AS State,
+               currency AS Currency, net_cents AS NetCents, vat_rate_basis_points AS VatRateBasisPoints, vat_cents AS VatCents,
+               gross_cents AS GrossCents, period_start AS PeriodStart, period_end AS PeriodEnd, payment_channel AS PaymentChannel,
+               issue_date AS IssueDate, due_date AS DueDate, buyer_json AS BuyerJson, seller_json AS SellerJson,
+               stripe_invoice_id AS StripeInvoiceId, stripe_pushed_at AS StripePushedAt, payment_failure AS PaymentFailure,
+               created_at AS CreatedAt, updated_at AS UpdatedAt
+        FROM invoices
+        """;
+
+    public const string InvoiceById = InvoiceSelect + " WHERE id = @id";
+    public const string InvoiceByStripeId = InvoiceSelect + " WHERE stripe_invoice_id = @stripeInvoiceId";
+
+    public static string InvoicesOfMunicipality(ISqlDialect d) =>
+        InvoiceSelect + $" WHERE municipality_ags = @ags ORDER BY period DESC {d.Page("limit", "offset")}";
+
+    public const string InvoicesOfPeriod = InvoiceSelect + " WHERE period = @period ORDER BY number";
+    public const string DraftIdsOfPeriod = "SELECT id FROM invoices WHERE period = @period AND state = 'draft' ORDER BY number";
+
+    public const string StripeInvoicesToPush = """
+        SELECT id FROM invoices WHERE payment_channel = 'stripe' AND state = 'finalized' AND stripe_pushed_at IS NULL ORDER BY number
+        """;
+
+    public const string LinesOfInvoice = """
+        SELECT invoice_id AS InvoiceId, line_no AS LineNo, kind AS Kind, subscription_id AS SubscriptionId, offering_id AS OfferingId,
+               offering_name AS OfferingName, plan_id AS PlanId, extra_id AS ExtraId, extra_name AS ExtraName, tier_no AS TierNo, unit AS Unit,
+               quantity AS Quantity, unit_price_cents AS UnitPriceCents, price_base AS PriceBase, amount_cents AS AmountCents,
+               service_from AS ServiceFrom, service_to AS ServiceTo
+        FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
+        """;
+
+    public static string LockInvoice(ISqlDialect d) =>
+        $"SELECT state FROM invoices {d.LockTableHint(RowLock.Update)} WHERE id = @id {d.LockTrailingClause(RowLock.Update)}";
+
+    public const string Finalize = """
+        UPDATE invoices SET state = 'finalized', payment_channel = @channel, issue_date = @issueDate, due_date = @dueDate,
+               buyer_json = @buyerJson, seller_json = @sellerJson, updated_at = @now
+        WHERE id = @id AND state = 'draft'
+        """;
+
+    public const string SetState = "UPDATE invoices SET state = @state, payment_failure = @failure, updated_at = @now WHERE id = @id";
+
+    public const string SetStripeInvoice = "UPDATE invoices SET stripe_invoice_id = @stripeInvoiceId, updated_at = @now WHERE id = @id";
+    public const string SetStripePushed = "UPDATE invoices SET stripe_pushed_at = @now, updated_at = @now WHERE id = @id";
+
+
+    // ---- billing accounts -------------------------------------------------------------------------------------------
+
+    private const string AccountSelect = """
+        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, a.leitweg_id AS LeitwegId, a.legal_name AS LegalName,
+               a.street AS Street, a.postal_code AS PostalCode, a.city AS City, a.country_code AS CountryCode, a.email AS Email,
+               a.stripe_customer_id AS StripeCustomerId
+        FROM billing_accounts a
+        """;
+
+    public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
+
+    public static string UpsertAccount(ISqlDialect d) => d.Upsert("billing_accounts", ["municipality_ags"],
+        ["payment_channel", "leitweg_id", "legal_name", "street", "postal_code", "city", "country_code", "email", "updated_at"]);
+
+    public const string SetStripeCustomer = "UPDATE billing_accounts SET stripe_customer_id = @customerId WHERE municipality_ags = @ags";
+
+    public const string MunicipalityExists = "SELECT COUNT(*) FROM municipalities WHERE ags = @ags";
+
+    // ---- funding report ---------------------------------------------------------------------------------------------
+
+    public const string FundingRows = """
+        SELECT s.id AS SubscriptionId, s.offering_id AS OfferingId, o.name AS OfferingName, m.land_code AS LandCode, l.name AS LandName,
+               pl.funder AS Funder, pl.list_value_cents_per_month AS ListValueCentsPerMonth, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
+        FROM subscription_billing_periods p
+        JOIN subscriptions s ON s.id = p.subscription_id
+        JOIN offerings o ON o.id = s.offering_id
+        JOIN municipalities m ON m.ags = s.municipality_ags
+        JOIN laender l ON l.code = m.land_code
+        JOIN plans pl ON pl.offering_id = s.offering_id AND pl.plan_id = p.plan_id
+        WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
+        """;
+}

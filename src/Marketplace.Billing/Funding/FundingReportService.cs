@@ -1,0 +1,67 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Dapper;
+using Marketplace.Billing.Pricing;
+using Marketplace.Storage;
+
+namespace Marketplace.Billing.Funding;
+
+/// <summary>What the funded standard packages of one offering in one Land were worth to one funder in one month.</summary>
+public sealed record FundingRow(
+    string Period, string Funder, string LandCode, string LandName, string OfferingId, string OfferingName, int Subscriptions, long ListValueCents);
+
+/// <summary>
+/// The funding report: per funder and month, the list value of every standard package in use, by Land and offering. A package
+/// booked for part of a month counts by day, as add-ons are billed (list value × days ÷ days of the month, rounded per
+/// booking to whole cents), so the report is what the funded standard was worth, not what was ordered.
+/// </summary>
+public sealed class FundingReportService(Database database, BillingCalendar calendar)
+{
+    private sealed record Row(string SubscriptionId, string OfferingId, string OfferingName, string LandCode, string LandName, string Funder,
+        long ListValueCentsPerMonth, string ValidFrom, string? ValidTo);
+
+    public async Task<IReadOnlyList<FundingRow>> GetAsync(BillingMonth from, BillingMonth to, CancellationToken ct = default)
+    {
+        if (to < from) throw new BillingValidationException("to", "The last month comes before the first.");
+        if (to.CompareTo(from) > 0 && (to.Year - from.Year) * 12 + to.Month - from.Month >= 120)
+            throw new BillingValidationException("to", "At most ten years at once.");
+        await using var c = await database.OpenAsync(ct);
+        var rows = (await c.QueryAsync<Row>(new CommandDefinition(BillingSql.FundingRows,
+            new { from = BillingStore.Date(from.FirstDay.AddDays(-1)), to = BillingStore.Date(to.EndDay.AddDays(1)) }, cancellationToken: ct))).ToList();
+        var report = new List<FundingRow>();
+        for (var month = from; month <= to; month = month.Next)
+        {
+            var m = month;
+            report.AddRange(rows
+                .Select(r => (Row: r, Days: calendar.ChargedDays(m, BillingStore.ParseTimestamp(r.ValidFrom), r.ValidTo is null ? null : BillingStore.ParseTimestamp(r.ValidTo))))
+                .Where(x => x.Days > 0)
+                .GroupBy(x => (x.Row.Funder, x.Row.LandCode, x.Row.LandName, x.Row.OfferingId, x.Row.OfferingName))
+                .Select(g => new FundingRow(m.Period, g.Key.Funder, g.Key.LandCode, g.Key.LandName, g.Key.OfferingId, g.Key.OfferingName,
+                    g.Select(x => x.Row.SubscriptionId).Distinct().Count(),
+                    g.Sum(x => Money.LineAmount(x.Days, x.Row.ListValueCentsPerMonth, m.Days))))
+                .OrderBy(r => r.Funder, StringComparer.Ordinal).ThenBy(r => r.LandCode, StringComparer.Ordinal).ThenBy(r => r.OfferingName, StringComparer.Ordinal));
+        }
+        return report;
+    }
+
+    /// <summary>The report as CSV for spreadsheets set to German: semicolons, decimal comma in the euro column, UTF-8.</summary>
+    public static string ToCsv(IEnumerable<FundingRow> rows)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = ";" }))
+        {
+            foreach (var header in new[] { "Monat", "Foerdergeber", "Land", "Landesname", "Angebot", "Angebotsname", "Abonnements", "Listenwert_Cent", "Listenwert_EUR" })
+                csv.WriteField(header);
+            csv.NextRecord();
+            foreach (var r in rows)
+            {
+                csv.WriteField(r.Period); csv.WriteField(r.Funder); csv.WriteField(r.LandCode); csv.WriteField(r.LandName);
+                csv.WriteField(r.OfferingId); csv.WriteField(r.OfferingName); csv.WriteField(r.Subscriptions);
+                csv.WriteField(r.ListValueCents); csv.WriteField((r.ListValueCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("de-DE")));
+                csv.NextRecord();
+            }
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Billing.Accounts;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Billing.XRechnung;
+using Marketplace.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Billing.Invoices;
+
+/// <summary>
+/// Reads invoices and moves them through their states: draft → finalized → paid (payment_failed on the way), or void.
+/// Each change locks the invoice, checks the transition and appends its audit entry in the same transaction; asking for
+/// the state an invoice already has changes nothing and reports false, so retried calls and redelivered webhooks are harmless.
+/// </summary>
+public sealed class InvoiceService(
+    Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options)
+{
+    public async Task<InvoiceDocument?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await ReadAsync(c, null, id, ct);
+    }
+
+    public async Task<IReadOnlyList<Invoice>> ListForMunicipalityAsync(string ags, int limit = 50, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<Invoice>(new CommandDefinition(BillingSql.InvoicesOfMunicipality(database.Dialect), new { ags, limit, offset }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<IReadOnlyList<Invoice>> ListForPeriodAsync(BillingMonth month, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<Invoice>(new CommandDefinition(BillingSql.InvoicesOfPeriod, new { period = month.Period }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// Issues a draft: freezes buyer (from the billing account) and seller, sets issue and due date, and takes the account's
+    /// payment channel. An XRechnung invoice is only issued if it passes the EN 16931 and BR-DE checks.
+    /// </summary>
+    public async Task<Invoice> FinalizeAsync(string id, Actor actor, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var state = await LockAsync(c, tx, id, ct);
+        if (state != InvoiceStates.Draft)
+        {
+            if (state == InvoiceStates.Finalized) return (await ReadAsync(c, tx, id, ct))!.Invoice;
+            throw new BillingConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
+        }
+        var document = (await ReadAsync(c, tx, id, ct))!;
+        var account = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = document.Invoice.MunicipalityAgs }, tx, cancellationToken: ct))
+            ?? throw new BillingConflictException($"Municipality {document.Invoice.MunicipalityAgs} has no billing account; invoice {document.Invoice.Number} stays a draft.");
+        var today = calendar.LocalDate(clock.GetUtcNow());
+        var buyer = new InvoiceBuyer(account.MunicipalityAgs, account.LegalName, account.LeitwegId, account.Street, account.PostalCode, account.City, account.CountryCode, account.Email);
+        var finalized = document.Invoice with
+        {
+            State = InvoiceStates.Finalized, PaymentChannel = account.PaymentChannel, IssueDate = BillingStore.Date(today),
+            DueDate = BillingStore.Date(today.AddDays(options.Value.PaymentTermDays)),
+            BuyerJson = JsonSerializer.Serialize(buyer), SellerJson = JsonSerializer.Serialize(InvoiceSeller.From(options.Value.Seller)),
+        };
+        if (account.PaymentChannel == PaymentChannels.XRechnung)
+        {
+            var problems = XRechnungRules.Check(XRechnungWriter.Write(new InvoiceDocument(finalized, document.Lines)));
+            if (problems.Count > 0)
+                throw new BillingConflictException($"Invoice {finalized.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+        }
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.Finalize, new
+        {
+            id, channel = finalized.PaymentChannel, issueDate = finalized.IssueDate, dueDate = finalized.DueDate,
+            buyerJson = finalized.BuyerJson, sellerJson = finalized.SellerJson, now = BillingStore.Timestamp(clock.GetUtcNow()),
+        }, tx, cancellationToken: ct));
+        await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.invoice.finalize", "invoice", id,
+            JsonSerializer.SerializeToNode(new { state = InvoiceStates.Draft }),
+            JsonSerializer.SerializeToNode(new { state = InvoiceStates.Finalized, finalized.Number, finalized.PaymentChannel, finalized.IssueDate, finalized.DueDate, finalized.GrossCents })));
+        await tx.CommitAsync(ct);
+        return (await ReadAsync(c, null, id, ct))!.Invoice;
+    }
+
+    /// <summary>Finalizes every draft of a month; drafts that cannot be issued yet (no billing account, invalid XRechnung) are reported, not thrown.</summary>
+    public async Task<(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems)> FinalizePeriodAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
+    {
+        List<string> ids;
+        await using (var c = await database.OpenAsync(ct))
+            ids = (await c.QueryAsync<string>(new CommandDefinition(BillingSql.DraftIdsOfPeriod, new { period = month.Period }, cancellationToken: ct))).ToList();
+        var finalized = new List<Invoice>();
+        var problems = new List<string>();
+        foreach (var id in ids)
+        {
+            try { finalized.Add(await FinalizeAsync(id, actor, ct)); }
+            catch (BillingConflictException e) { problems.Add(e.Message); }
+        }
+        return (finalized, problems);
+    }
+
+    public Task<bool> MarkPaidAsync(string id, Actor actor, CancellationToken ct = default) => ChangeAsync(id, InvoiceStates.Paid, null, actor, ct);
+
+    public Task<bool> MarkPaymentFailedAsync(string id, string reason, Actor actor, CancellationToken ct = default) =>
+        ChangeAsync(id, InvoiceStates.PaymentFailed, reason, actor, ct);
+
+    public Task<bool> VoidAsync(string id, Actor actor, CancellationToken ct = default) => ChangeAsync(id, InvoiceStates.Void, null, actor, ct);
+
+    private async Task<bool> ChangeAsync(string id, string target, string? failure, Actor actor, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var changed = await ChangeAsync(c, tx, id, target, failure, actor, ct);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    /// <summary>
+    /// Moves an invoice to paid, payment_failed or void inside the caller's transaction. Returns false when nothing changed:
+    /// the invoice is in that state already, or a payment failure arrives after the payment (Stripe's events can come out of order).
+    /// </summary>
+    internal async Task<bool> ChangeAsync(DbConnection c, DbTransaction tx, string id, string target, string? failure, Actor actor, CancellationToken ct)
+    {
+        var state = await LockAsync(c, tx, id, ct);
+        var allowed = (state, target) switch
+        {
+            (_, _) when state == target => (bool?)null,
+            (InvoiceStates.Paid, InvoiceStates.PaymentFailed) => null,
+            (InvoiceStates.Finalized or InvoiceStates.PaymentFailed, InvoiceStates.Paid or InvoiceStates.PaymentFailed) => true,
+            (InvoiceStates.Draft or InvoiceStates.Finalized or InvoiceStates.PaymentFailed, InvoiceStates.Void) => true,
+            _ => false,
+        };
+        if (allowed is null) return false;
+        if (allowed == false) throw new BillingConflictException($"Invoice {id} is {state}; it cannot become {target}.");
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = BillingStore.Timestamp(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+        await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, $"billing.invoice.{target}", "invoice", id,
+            JsonSerializer.SerializeToNode(new { state }), JsonSerializer.SerializeToNode(new { state = target, failure })));
+        return true;
+    }
+
+    private async Task<string> LockAsync(DbConnection c, DbTransaction tx, string id, CancellationToken ct) =>
+        await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id }, tx, cancellationToken: ct))
+        ?? throw new BillingNotFoundException($"No invoice {id}.");
+
+    internal static async Task<InvoiceDocument?> ReadAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
+    {
+        var invoice = await c.QuerySingleOrDefaultAsync<Invoice>(new CommandDefinition(BillingSql.InvoiceById, new { id }, tx, cancellationToken: ct));
+        if (invoice is null) return null;
+        var lines = await c.QueryAsync<InvoiceLine>(new CommandDefinition(BillingSql.LinesOfInvoice, new { id }, tx, cancellationToken: ct));
+        return new InvoiceDocument(invoice, lines.ToList());
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Billing.Accounts;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Billing.Stripe;
+
+/// <summary>
+/// Hands finalized invoices of municipalities paying through Stripe to Stripe: one customer per municipality, one Stripe
+/// invoice per invoice of ours, one item per line plus one for the VAT (so Stripe's total is exactly ours), then finalizes it.
+/// Every call carries a key derived from our own ids (mp-customer-AGS, mp-invoice-ID, -line-N, -vat, -finalize), and each
+/// Stripe id is stored as soon as it is known: a push that failed halfway is simply pushed again and creates nothing twice.
+/// </summary>
+public sealed class StripeInvoiceSync(
+    Database database, IStripeAdapter stripe, AuditTrail audit, BillingCalendar calendar, TimeProvider clock,
+    IOptions<BillingOptions> options, ILogger<StripeInvoiceSync> logger)
+{
+    public static string CustomerKey(string ags) => $"mp-customer-{ags}";
+    public static string InvoiceKey(string invoiceId) => $"mp-invoice-{invoiceId}";
+    public static string LineKey(string invoiceId, long lineNo) => $"mp-invoice-{invoiceId}-line-{lineNo}";
+    public static string VatKey(string invoiceId) => $"mp-invoice-{invoiceId}-vat";
+    public static string FinalizeKey(string invoiceId) => $"mp-invoice-{invoiceId}-finalize";
+
+    /// <summary>Pushes one finalized Stripe invoice; returns false when it had been pushed already.</summary>
+    public async Task<bool> PushAsync(string invoiceId, CancellationToken ct = default)
+    {
+        InvoiceDocument document;
+        BillingAccount account;
+        await using (var c = await database.OpenAsync(ct))
+        {
+            document = await InvoiceService.ReadAsync(c, null, invoiceId, ct) ?? throw new BillingNotFoundException($"No invoice {invoiceId}.");
+            var invoice = document.Invoice;
+            if (invoice.PaymentChannel != PaymentChannels.Stripe || invoice.State is InvoiceStates.Draft or InvoiceStates.Void)
+                throw new BillingConflictException($"Invoice {invoice.Number} is not a finalized Stripe invoice.");
+            if (invoice.StripePushedAt is not null) return false;
+            account = await c.QuerySingleAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = invoice.MunicipalityAgs }, cancellationToken: ct));
+        }
+        var inv = document.Invoice;
+
+        var customerId = account.StripeCustomerId;
+        if (customerId is null)
+        {
+            customerId = await stripe.CreateCustomerAsync(new StripeCustomerRequest(account.MunicipalityAgs, account.LegalName, account.Email),
+                CustomerKey(account.MunicipalityAgs), ct);
+            await RecordAsync(BillingSql.SetStripeCustomer, new { ags = account.MunicipalityAgs, customerId },
+                "billing.account.stripe_customer", "billing_account", account.MunicipalityAgs, new { stripeCustomerId = customerId }, ct);
+        }
+
+        var stripeInvoiceId = inv.StripeInvoiceId;
+        if (stripeInvoiceId is null)
+        {
+            stripeInvoiceId = await stripe.CreateInvoiceAsync(new StripeInvoiceRequest(customerId, inv.Id, inv.Number, options.Value.PaymentTermDays), InvoiceKey(inv.Id), ct);
+            await RecordAsync(BillingSql.SetStripeInvoice, new { id = inv.Id, stripeInvoiceId, now = Now() },
+                "billing.invoice.stripe_invoice", "invoice", inv.Id, new { stripeInvoiceId }, ct);
+        }
+
+        foreach (var line in document.Lines)
+            await stripe.CreateInvoiceItemAsync(new StripeInvoiceItemRequest(customerId, stripeInvoiceId, line.AmountCents,
+                $"{line.OfferingName}: {line.ExtraName} ({line.Quantity} {line.Unit})", Start(line.ServiceFrom), End(line.ServiceTo),
+                new Dictionary<string, string> { ["subscription_id"] = line.SubscriptionId, ["line_no"] = line.LineNo.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+                LineKey(inv.Id, line.LineNo), ct);
+        if (inv.VatCents != 0)
+            await stripe.CreateInvoiceItemAsync(new StripeInvoiceItemRequest(customerId, stripeInvoiceId, inv.VatCents,
+                $"Umsatzsteuer {Money.Percent(inv.VatRateBasisPoints)} %", Start(inv.PeriodStart), End(inv.PeriodEnd),
+                new Dictionary<string, string> { ["vat_rate_basis_points"] = inv.VatRateBasisPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+                VatKey(inv.Id), ct);
+        await stripe.FinalizeInvoiceAsync(stripeInvoiceId, FinalizeKey(inv.Id), ct);
+        await RecordAsync(BillingSql.SetStripePushed, new { id = inv.Id, now = Now() },
+            "billing.invoice.stripe_push", "invoice", inv.Id, new { stripeInvoiceId, grossCents = inv.GrossCents }, ct);
+        logger.LogInformation("Invoice {Number} handed to Stripe as {StripeInvoiceId}", inv.Number, stripeInvoiceId);
+        return true;
+    }
+
+    /// <summary>Pushes every finalized Stripe invoice not yet pushed; a failure is logged and retried on the next call.</summary>
+    public async Task<int> PushPendingAsync(CancellationToken ct = default)
+    {
+        List<string> ids;
+        await using (var c = await database.OpenAsync(ct))
+            ids = (await c.QueryAsync<string>(new CommandDefinition(BillingSql.StripeInvoicesToPush, cancellationToken: ct))).ToList();
+        var pushed = 0;
+        foreach (var id in ids)
+        {
+            try { if (await PushAsync(id, ct)) pushed++; }
+            catch (Exception e) when (e is global::Stripe.StripeException or HttpRequestException)
+            {
+                logger.LogWarning(e, "Invoice {InvoiceId} could not be handed to Stripe; the next push retries with the same keys", id);
+            }
+        }
+        return pushed;
+    }
+
+    private async Task RecordAsync(string sql, object args, string action, string objectType, string objectId, object after, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
+        await audit.AppendAsync(c, tx, new AuditEntry(StripeActor.UserId, null, action, objectType, objectId, null, JsonSerializer.SerializeToNode(after)));
+        await tx.CommitAsync(ct);
+    }
+
+    internal static readonly Actor StripeActor = Actor.System("stripe");
+    private string Now() => BillingStore.Timestamp(clock.GetUtcNow());
+    private DateTimeOffset Start(string day) => calendar.StartOf(BillingStore.ParseDate(day));
+    private DateTimeOffset End(string day) => calendar.StartOf(BillingStore.ParseDate(day).AddDays(1));
+}

@@ -1,0 +1,100 @@
+using Marketplace.Billing.Accounts;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Billing.Tests.Support;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+using static Marketplace.Billing.Tests.Support.BillingWorld;
+
+namespace Marketplace.Billing.Tests;
+
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class InvoiceStateTests(DatabaseEngine engine)
+{
+    private BillingWorld _world = null!;
+    private string _invoiceId = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _world = await BillingWorld.CreateAsync(engine);
+        await _world.SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        await _world.Runs.RunAsync(new BillingMonth(2026, 11), Admin);
+        _invoiceId = (await _world.Invoices.ListForMunicipalityAsync(Muenchen)).Single().Id;
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _world.DisposeAsync();
+
+    private async Task<string> State() => (await _world.Invoices.GetAsync(_invoiceId))!.Invoice.State;
+
+    [Test]
+    public async Task A_draft_without_a_billing_account_stays_a_draft()
+    {
+        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        Assert.That(await State(), Is.EqualTo(InvoiceStates.Draft));
+    }
+
+    [Test]
+    public async Task Finalizing_freezes_buyer_seller_and_dates()
+    {
+        await _world.AccountAsync(Muenchen);
+        var invoice = await _world.Invoices.FinalizeAsync(_invoiceId, Admin);
+        Assert.That((invoice.State, invoice.PaymentChannel, invoice.IssueDate, invoice.DueDate),
+            Is.EqualTo((InvoiceStates.Finalized, PaymentChannels.XRechnung, "2026-12-05", "2027-01-04")));
+        Assert.That(invoice.BuyerJson, Does.Contain("09162000-12345-06"));
+        Assert.That(invoice.SellerJson, Does.Contain("DE123456789"));
+
+        // A later address change does not reach the issued invoice.
+        await _world.Accounts.SaveAsync((await _world.Accounts.GetAsync(Muenchen))! with { Street = "Neue Straße 2" }, Admin);
+        Assert.That((await _world.Invoices.GetAsync(_invoiceId))!.Invoice.BuyerJson, Does.Contain("Rathausplatz 1"));
+    }
+
+    [Test]
+    public async Task An_invoice_that_would_break_the_XRechnung_rules_is_not_issued()
+    {
+        await _world.AccountAsync(Muenchen);
+        _world.Options.Seller.ContactPhone = "";
+        var e = await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        Assert.That(e!.Message, Does.Contain("BR-DE-6"));
+        Assert.That(await State(), Is.EqualTo(InvoiceStates.Draft));
+    }
+
+    [Test]
+    public async Task Paid_after_a_failed_payment_and_every_change_audited_once()
+    {
+        await _world.AccountAsync(Muenchen);
+        await _world.Invoices.FinalizeAsync(_invoiceId, Admin);
+        Assert.That(await _world.Invoices.MarkPaymentFailedAsync(_invoiceId, "card declined", Admin), Is.True);
+        Assert.That(await _world.Invoices.MarkPaidAsync(_invoiceId, Admin), Is.True);
+        Assert.That(await _world.Invoices.MarkPaidAsync(_invoiceId, Admin), Is.False);               // again: nothing changes
+        Assert.That(await _world.Invoices.MarkPaymentFailedAsync(_invoiceId, "late", Admin), Is.False); // after payment: ignored
+        Assert.That(await State(), Is.EqualTo(InvoiceStates.Paid));
+        var actions = (await _world.Audit.QueryAsync(new Audit.AuditQuery(ObjectType: "invoice", ObjectId: _invoiceId))).Select(a => a.Action).Reverse();
+        Assert.That(actions, Is.EqualTo(new[] { "billing.invoice.finalize", "billing.invoice.payment_failed", "billing.invoice.paid" }));
+        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.VoidAsync(_invoiceId, Admin));
+    }
+
+    [Test]
+    public async Task A_draft_can_be_voided_but_not_paid()
+    {
+        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.MarkPaidAsync(_invoiceId, Admin));
+        Assert.That(await _world.Invoices.VoidAsync(_invoiceId, Admin), Is.True);
+        Assert.That(await State(), Is.EqualTo(InvoiceStates.Void));
+        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+    }
+
+    [Test]
+    public async Task An_unknown_invoice_is_not_found() =>
+        await Assert.ThrowsAsync<BillingNotFoundException>(() => _world.Invoices.MarkPaidAsync("nope", Admin));
+
+    [Test]
+    public async Task A_billing_account_for_XRechnung_needs_a_Leitweg_ID()
+    {
+        var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Accounts.SaveAsync(
+            new BillingAccount(Muenchen, PaymentChannels.XRechnung, null, "Stadt", "Str. 1", "80331", "München", "DE", "a@b.de"), Admin));
+        Assert.That(e!.Field, Is.EqualTo("leitwegId"));
+    }
+}

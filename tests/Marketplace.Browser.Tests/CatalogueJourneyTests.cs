@@ -1,0 +1,111 @@
+using Microsoft.Playwright;
+using NUnit.Framework;
+
+namespace Marketplace.Browser.Tests;
+
+/// <summary>
+/// A CIO finds a service, narrows it down, reads an offering and compares the vendors for its Leistung,
+/// with the keyboard-and-mouse UI only, in German and English, on a desktop and a 360 px phone.
+/// </summary>
+[NonParallelizable]
+public class CatalogueJourneyTests
+{
+    private BrowserHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _host = await BrowserHost.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await BrowserHost.LaunchChromiumAsync(_playwright);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [TestCase("de", 1280, "desktop")]
+    [TestCase("en", 1280, "desktop")]
+    [TestCase("de", 360, "phone")]
+    public async Task A_CIO_searches_filters_reads_and_compares(string language, int width, string device)
+    {
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
+            Locale = "de-DE", // a German browser; the English run switches with the link in the header
+        });
+        var page = await context.NewPageAsync();
+        var t = Texts.For(language);
+
+        await page.GotoAsync(_host.BaseUrl + "/");
+        if (language == "en") await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"home-{language}-{device}"), FullPage = true });
+
+        // Search from the home page.
+        await page.GetByLabel(t.SearchLabel).First.FillAsync("Ummeldung");
+        await page.GetByRole(AriaRole.Button, new() { Name = t.SearchButton }).First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/angebote\\?q=Ummeldung"));
+        var status = page.GetByRole(AriaRole.Status);
+        await Expect(status).ToContainTextAsync(t.Found);
+        var before = int.Parse(new string((await status.InnerTextAsync()).TakeWhile(char.IsDigit).ToArray()));
+        Assert.That(before, Is.GreaterThan(1));
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"results-{language}-{device}"), FullPage = true });
+
+        // Narrow down: Reifegrad 4 (the facet group is open by default), apply.
+        await page.GetByLabel(t.Reifegrad4).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = t.ApplyFilters }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("reifegrad=4"));
+        var after = int.Parse(new string((await status.InnerTextAsync()).TakeWhile(char.IsDigit).ToArray()));
+        Assert.That(after, Is.GreaterThan(0).And.LessThan(before));
+        await Expect(page.GetByLabel(t.Reifegrad4)).ToBeCheckedAsync();
+
+        // Read the first offering, then compare the vendors of its first Leistung.
+        await page.Locator("ol.results h2 a").First.ClickAsync();
+        await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = t.Plans })).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"offering-{language}-{device}"), FullPage = true });
+
+        await page.Locator("#leistungen-list a").First.ClickAsync();
+        await Expect(page.Locator("table.compare")).ToBeVisibleAsync();
+        Assert.That(await page.Locator("table.compare tbody tr").CountAsync(), Is.GreaterThanOrEqualTo(1));
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"compare-{language}-{device}"), FullPage = true });
+
+        // Nothing is wider than the viewport: the page works at 360 px without sideways scrolling.
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0));
+    }
+
+    [Test]
+    public async Task The_skip_link_is_the_first_stop_and_moves_focus_to_the_content()
+    {
+        await using var context = await _browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_host.BaseUrl + "/angebote");
+        await page.Keyboard.PressAsync("Tab");
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('href')");
+        Assert.That(focused, Is.EqualTo("#main"));
+        await page.Keyboard.PressAsync("Enter");
+        Assert.That(await page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("main"));
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
+
+    private sealed record Texts(string SearchLabel, string SearchButton, string Found, string Reifegrad4, string ApplyFilters, string Plans)
+    {
+        public static Texts For(string language) => language == "de"
+            ? new("Suchbegriff", "Suchen", "Angebote gefunden", "Reifegrad 4", "Filter anwenden", "Pakete und Preise")
+            : new("Search term", "Search", "offerings found", "Maturity level 4", "Apply filters", "Plans and prices");
+    }
+}
