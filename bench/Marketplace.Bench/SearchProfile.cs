@@ -12,10 +12,6 @@ namespace Marketplace.Bench;
 /// </summary>
 public static class SearchProfile
 {
-    // Every generated offering counts as checked and conformant, as a published catalogue would be.
-    private static readonly OfferingListing Checked = new(1, OfferingLifecycles.Active,
-        [new StandardConformance("bitv-2", "2019", ConformanceStatuses.Conformant, true, DateTimeOffset.UnixEpoch)]);
-
     public static int Run(BenchOptions options)
     {
         var seed = CatalogLoader.Load(Path.Combine(options.RepoRoot, "catalog")).Snapshot!;
@@ -26,7 +22,7 @@ public static class SearchProfile
         var model = new CatalogReadModel
         {
             Revision = 1,
-            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name, Checked)).ToList(),
+            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name, SearchBenchmark.CheckedListing(o.Value))).ToList(),
             Leistungen = leistungen,
             LeikaToOzg = leistungen.Values.SelectMany(l => l.LeikaKeys.Select(k => (k, l.OzgId))).ToDictionary(p => p.k, p => p.OzgId),
             Themenfelder = snapshot.Themenfelder.ToDictionary(t => t.Value.Id, t => new NamedItem(t.Value.Id, t.Value.Name, t.Value.NameEn)),

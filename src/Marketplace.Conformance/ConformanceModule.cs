@@ -18,6 +18,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Conformance;
 
+/// <summary>Registers the conformance module: services, live-check HTTP client, catalogue import participant, daily job.</summary>
 public static class ConformanceModule
 {
     public const string HttpClientName = "conformance-checks";
@@ -26,10 +27,13 @@ public static class ConformanceModule
     {
         services.Configure<ConformanceOptions>(configuration.GetSection(ConformanceOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        // Live checks call vendors' systems: no cookies, no automatic credentials, redirects followed only a few times.
-        services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        // Live checks call vendors' systems: no cookies, redirects followed only a few times, and (outside development)
+        // only public addresses, so a vendor cannot point the platform at its own internal network.
+        services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
         {
-            UseCookies = false, MaxAutomaticRedirections = 3, ConnectTimeout = TimeSpan.FromSeconds(5),
+            var handler = new SocketsHttpHandler { UseCookies = false, MaxAutomaticRedirections = 3, ConnectTimeout = TimeSpan.FromSeconds(5) };
+            if (!sp.GetRequiredService<IOptions<ConformanceOptions>>().Value.AllowPrivateNetworks) handler.ConnectCallback = PublicNetworkOnly.ConnectAsync;
+            return handler;
         });
         services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),

@@ -79,14 +79,8 @@ internal static class ConformanceSql
 
     public const string Supersede = "UPDATE offering_versions SET state = 'superseded' WHERE offering_id = @id AND version = @version AND state = 'published'";
 
-    public const string ReviewQueue = $"SELECT {VersionColumns} FROM offering_versions WHERE state = 'submitted' ORDER BY submitted_at, offering_id";
-
-    /// <summary>The last version an auditor approved before the given one (published or superseded ones were approved).</summary>
-    public const string LastApprovedBefore = $"""
-        SELECT {VersionColumns} FROM offering_versions
-        WHERE offering_id = @id AND version < @version AND state IN ('approved', 'published', 'superseded')
-        ORDER BY version DESC
-        """;
+    /// <summary>Submitted versions waiting for an auditor, without their documents beyond the name.</summary>
+    public const string SubmittedVersions = "SELECT offering_id, version, vendor_id, document_json, submitted_at FROM offering_versions WHERE state = 'submitted'";
 
     public const string IdTaken = """
         SELECT COUNT(*) FROM (SELECT offering_id AS id FROM offering_heads WHERE offering_id = @id

@@ -82,6 +82,7 @@ public sealed record Notification(
     string Id, string RecipientType, string RecipientId, string Kind, string? OfferingId, string? StandardId, string Subject, string Body,
     string CreatedAt, string? ReadAt);
 
+/// <summary>Who a notification is for: a vendor (by vendor id) or a municipality (by AGS).</summary>
 public static class RecipientTypes
 {
     public const string Vendor = "vendor";

@@ -2,6 +2,9 @@ using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using NUnit.Framework;
 
@@ -36,6 +39,9 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _database.Database.ConnectionString);
         builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
         builder.UseSetting("Catalog:SeedOnStart", "true");
+        // The seed's evidence is valid at the catalogue's reference date; on the real clock it expires as time passes.
+        builder.UseSetting("Conformance:RunDailyJob", "false");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestClock.CatalogueDate)));
     }
 
     public override async ValueTask DisposeAsync()

@@ -45,6 +45,10 @@ public sealed class FakeBroker : IAsyncDisposable
                 ? Results.Text(answer.Body, "application/json", statusCode: answer.Status)
                 : Results.NotFound();
         });
+        // Any other page, e.g. an accessibility statement: the registered answer, as HTML.
+        app.MapGet("/{name}/page", (string name) => broker!._answers.TryGetValue(name, out var answer)
+            ? Results.Text(answer.Body, "text/html", statusCode: answer.Status)
+            : Results.NotFound());
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         broker = new FakeBroker(app, address.TrimEnd('/'));

@@ -41,3 +41,30 @@ public class StaticChecksTests
         Assert.That(AutomatedChecks.SchemaProblems(new JsonObject { ["type"] = "array" }), Is.EqualTo("Das Konfigurationsschema muss den Typ 'object' haben."));
     }
 }
+
+/// <summary>Live checks refuse non-public addresses unless development allows them.</summary>
+public class PublicNetworkOnlyTests
+{
+    [TestCase("127.0.0.1", false)]
+    [TestCase("10.1.2.3", false)]
+    [TestCase("172.20.0.5", false)]
+    [TestCase("192.168.1.1", false)]
+    [TestCase("169.254.169.254", false)]
+    [TestCase("100.64.0.1", false)]
+    [TestCase("::1", false)]
+    [TestCase("fd00::1", false)]
+    [TestCase("fe80::1", false)]
+    [TestCase("::ffff:10.0.0.1", false)]
+    [TestCase("93.184.215.14", true)]
+    [TestCase("2a00:1450:4001:80b::200e", true)]
+    public void Only_public_addresses_are_called(string address, bool isPublic) =>
+        Assert.That(PublicNetworkOnly.IsPublic(System.Net.IPAddress.Parse(address)), Is.EqualTo(isPublic));
+
+    [Test]
+    public async Task A_check_against_loopback_is_refused_when_private_networks_are_not_allowed()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = PublicNetworkOnly.ConnectAsync });
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://127.0.0.1:9/v2/catalog"));
+        Assert.That(error!.Message, Does.Contain("resolves only to non-public addresses"));
+    }
+}

@@ -112,4 +112,23 @@ public class CatalogPagesTests
         var response = await _client.GetAsync("/Sprache?culture=en-GB&returnUrl=https%3A%2F%2Fevil.example%2F");
         Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/"));
     }
+
+    [Test]
+    public async Task Search_results_show_conformance_badges_with_their_status_and_the_last_check()
+    {
+        var html = await Page("/angebote?q=Bauantrag");
+        Assert.That(html, Does.Contain("Auftragsverarbeitung nach Art. 28 DSGVO 2016/679: <strong>konform</strong> (vorgeschrieben)"));
+        Assert.That(html, Does.Match(@"zuletzt geprüft am \d{2}\.\d{2}\.\d{4}"));
+        Assert.That(html, Does.Contain("id=\"f-orderable-true\""));
+    }
+
+    [Test]
+    public async Task A_non_conformant_offering_says_it_cannot_be_ordered()
+    {
+        var html = await Page("/angebote/parkausweis-brightforms");
+        Assert.That(html, Does.Contain("Dieses Angebot kann derzeit nicht bestellt werden"));
+        Assert.That(html, Does.Contain("<strong>nicht konform</strong> (vorgeschrieben)"));
+        Assert.That(await Page("/angebote?orderable=false"), Does.Contain("parkausweis-brightforms"));
+        Assert.That(await Page("/angebote"), Does.Not.Contain("parkausweis-brightforms"));
+    }
 }

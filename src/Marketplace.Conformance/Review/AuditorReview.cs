@@ -45,7 +45,7 @@ public sealed class AuditorReview
         _uow.ReadAsync(async s =>
         {
             var versions = (await s.Connection.QueryAsync<(string OfferingId, long Version, string VendorId, string DocumentJson, string SubmittedAt)>(
-                    "SELECT offering_id, version, vendor_id, document_json, submitted_at FROM offering_versions WHERE state = 'submitted'", transaction: s.Transaction))
+                    ConformanceSql.SubmittedVersions, transaction: s.Transaction))
                 .Select(v => new ReviewItem(ReviewItem.OfferingVersionKind, v.OfferingId, (int)v.Version, null, v.VendorId,
                     System.Text.Json.Nodes.JsonNode.Parse(v.DocumentJson)?["name"]?.GetValue<string>() ?? v.OfferingId, v.SubmittedAt));
             var evidence = (await s.Connection.QueryAsync<Evidence>(ConformanceSql.EvidenceQueue, transaction: s.Transaction))

@@ -35,6 +35,7 @@ public sealed class IndexModel(CatalogSearchService search, IStringLocalizer<Sha
     {
         Facets.PriceModel => l["PriceModel." + value.Value],
         Facets.Reifegrad => l["Offering.ReifegradValue", value.Value],
+        Facets.Orderable => l["Orderable." + value.Value],
         _ => value.Label,
     };
 }
