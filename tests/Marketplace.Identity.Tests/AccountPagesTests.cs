@@ -102,6 +102,10 @@ public partial class AccountPagesTests(DatabaseEngine engine)
         var second = await IdentityHost.PostFormAsync(next, "/konto/zweiter-faktor", new() { ["Code"] = Totp(secret) });
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await second.Content.ReadAsStringAsync());
         Assert.That((await next.GetAsync("/api/v1/organisations/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var audit = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Audit.AuditTrail>(_host.Services);
+        var entries = await audit.QueryAsync(new Audit.AuditQuery(ObjectType: "user", Action: "user.second-factor-enabled"));
+        Assert.That(entries, Has.Count.GreaterThanOrEqualTo(1));
     }
 
     [Test]

@@ -209,9 +209,20 @@ public sealed class UserAdministration(
         return true;
     }
 
-    /// <summary>Records a change a user made to their own account (second factor on or off) in the audit trail.</summary>
-    public Task RecordAccountChangeAsync(MarketplaceUser user, string action, CancellationToken ct = default) =>
-        audit.AppendAsync(new AuditEntry(user.Id, user.OrganisationId, action, "user", user.Id, null, null), ct);
+    /// <summary>
+    /// Switches the user's second factor on (returning fresh recovery codes) or off (forgetting the authenticator key),
+    /// with its audit entry in the same transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SetSecondFactorAsync(MarketplaceUser user, bool enabled, CancellationToken ct = default) =>
+        await db.InTransactionAsync<IReadOnlyList<string>>(async (c, tx) =>
+        {
+            Check(await users.SetTwoFactorEnabledAsync(user, enabled), "code");
+            IReadOnlyList<string> codes = enabled ? (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [] : [];
+            if (!enabled) Check(await users.ResetAuthenticatorKeyAsync(user), "code");
+            await audit.AppendAsync(c, tx, new AuditEntry(user.Id, user.OrganisationId,
+                enabled ? "user.second-factor-enabled" : "user.second-factor-disabled", "user", user.Id, null, null));
+            return codes;
+        }, ct);
 
     private async Task<int> AdminCountAsync(string organisationId, CancellationToken ct) =>
         await (from u in db.Users

@@ -44,9 +44,7 @@ public sealed class ProfilModel(UserManager<MarketplaceUser> users, SignInManage
             await ShowKeyAsync();
             return Page();
         }
-        await users.SetTwoFactorEnabledAsync(Account, true);
-        RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(Account, 10))?.ToList() ?? [];
-        await administration.RecordAccountChangeAsync(Account, "user.second-factor-enabled");
+        RecoveryCodes = await administration.SetSecondFactorAsync(Account, true);
         await signIn.RefreshSignInAsync(Account);
         return Page();
     }
@@ -54,9 +52,7 @@ public sealed class ProfilModel(UserManager<MarketplaceUser> users, SignInManage
     public async Task<IActionResult> OnPostDisableAsync()
     {
         if (!await LoadAsync()) return Challenge();
-        await users.SetTwoFactorEnabledAsync(Account, false);
-        await users.ResetAuthenticatorKeyAsync(Account);
-        await administration.RecordAccountChangeAsync(Account, "user.second-factor-disabled");
+        await administration.SetSecondFactorAsync(Account, false);
         await signIn.RefreshSignInAsync(Account);
         return RedirectToPage();
     }
