@@ -249,6 +249,12 @@ T = {
 "Common.Yes": ("ja", "yes"),
 "Common.No": ("nein", "no"),
 }
+# Each portal area keeps its texts in tools/texts/<area>.py (a dict T of the same shape), so areas are edited apart.
+import glob, runpy
+for extra in sorted(glob.glob(os.path.join(os.path.dirname(__file__), 'texts', '*.py'))):
+    for k, v in runpy.run_path(extra)['T'].items():
+        if k in T: raise SystemExit(f'{extra}: text {k} is defined twice')
+        T[k] = v
 HEAD = '''<?xml version="1.0" encoding="utf-8"?>
 <root>
   <resheader name="resmimetype"><value>text/microsoft-resx</value></resheader>

@@ -1,0 +1,3 @@
+# Texts of the billing pages (German, English); tools/resx.py merges them into the .resx files.
+T = {
+}

@@ -1,0 +1,3 @@
+# Texts of the ordering pages (German, English); tools/resx.py merges them into the .resx files.
+T = {
+}
