@@ -103,6 +103,7 @@ internal static class ProvisioningSql
                actor_user_id AS ActorUserId, message AS Message
         FROM subscription_events WHERE subscription_id = @id ORDER BY seq
         """;
+    public const string SubscriptionsOfVendor = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.vendor_id = @vendorId ORDER BY s.updated_at DESC, s.id";
     public const string CurrentAddOns = "SELECT addon_ids FROM subscription_billing_periods WHERE subscription_id = @id AND valid_to IS NULL";
 
     // Jobs.
@@ -200,6 +201,18 @@ internal static class ProvisioningSql
         """;
     public const string OrderById = $"SELECT {OrderColumns} FROM orders WHERE id = @id";
     public const string OrderByKey = $"SELECT {OrderColumns} FROM orders WHERE municipality_ags = @ags AND idempotency_key = @key";
+    public static string OrdersOfMunicipality(ISqlDialect d) =>
+        $"SELECT {OrderColumns} FROM orders WHERE municipality_ags = @ags ORDER BY ordered_at DESC, id {d.Page("limit", "offset")}";
+    /// <summary>Orders with at least one subscription of the vendor's offerings.</summary>
+    public static string OrdersOfVendor(ISqlDialect d) => $"""
+        SELECT {OrderColumns} FROM orders WHERE id IN (
+            SELECT p.order_id FROM subscription_provisioning p JOIN subscriptions s ON s.id = p.subscription_id WHERE s.vendor_id = @vendorId)
+        ORDER BY ordered_at DESC, id {d.Page("limit", "offset")}
+        """;
+    public const string SubscriptionIdsOfOrderForVendor = """
+        SELECT p.subscription_id FROM subscription_provisioning p JOIN subscriptions s ON s.id = p.subscription_id
+        WHERE p.order_id = @orderId AND s.vendor_id = @vendorId ORDER BY p.subscription_id
+        """;
     public const string SubscriptionIdsOfOrder = "SELECT subscription_id FROM subscription_provisioning WHERE order_id = @orderId ORDER BY subscription_id";
     public const string DecideOrder = """
         UPDATE orders SET state = @state, decided_by = @user, decided_at = @now, decision_reason = @reason WHERE id = @id AND state = @awaiting
@@ -214,6 +227,11 @@ internal static class ProvisioningSql
         VALUES (@id, @offering, @plan, @addOns, @org, @user, @now, @total)
         """;
     public const string RolloutById = "SELECT offering_id, created_at, total FROM rollouts WHERE id = @id";
+    public const string RolloutOrganisation = "SELECT organisation_id FROM rollouts WHERE id = @id";
+    public static string RolloutsOfOrganisation(ISqlDialect d) => $"""
+        SELECT id AS Id, offering_id AS OfferingId, plan_id AS PlanId, created_by AS CreatedBy, created_at AS CreatedAt, total AS Total
+        FROM rollouts WHERE organisation_id = @org ORDER BY created_at DESC, id {d.Page("limit", "offset")}
+        """;
     public const string RolloutCounts = """
         SELECT s.state, COUNT(*) FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id = @id GROUP BY s.state

@@ -125,6 +125,30 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         return await ViewAsync(c, row);
     }
 
+    /// <summary>The municipality's orders, newest first.</summary>
+    public async Task<IReadOnlyList<OrderView>> ListAsync(string actingAgs, int limit = 100, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<OrderRow>(ProvisioningSql.OrdersOfMunicipality(database.Dialect), new { ags = actingAgs, limit, offset });
+        var views = new List<OrderView>();
+        foreach (var r in rows) views.Add(await ViewAsync(c, r));
+        return views;
+    }
+
+    /// <summary>Orders that include the vendor's offerings, newest first; each lists only the vendor's own subscriptions.</summary>
+    public async Task<IReadOnlyList<OrderView>> ListForVendorAsync(string vendorId, int limit = 100, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<OrderRow>(ProvisioningSql.OrdersOfVendor(database.Dialect), new { vendorId, limit, offset });
+        var views = new List<OrderView>();
+        foreach (var r in rows)
+        {
+            var own = (await c.QueryAsync<string>(ProvisioningSql.SubscriptionIdsOfOrderForVendor, new { orderId = r.Id, vendorId })).ToList();
+            views.Add(ToView(r, own));
+        }
+        return views;
+    }
+
     /// <summary>Sets (or clears, with null) the monthly cost above which an order needs a second buyer-admin.</summary>
     public async Task SetApprovalThresholdAsync(string actingAgs, string actingUserId, long? thresholdCents, CancellationToken ct = default)
     {
@@ -192,6 +216,11 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     private static async Task<OrderView> ViewAsync(DbConnection c, OrderRow r)
     {
         var subscriptions = (await c.QueryAsync<string>(ProvisioningSql.SubscriptionIdsOfOrder, new { orderId = r.Id })).ToList();
+        return ToView(r, subscriptions);
+    }
+
+    private static OrderView ToView(OrderRow r, IReadOnlyList<string> subscriptions)
+    {
         return new OrderView(r.Id, r.MunicipalityAgs, r.Kind, r.BundleId, r.State, r.MonthlyCostCents, r.OrderedBy, r.OrderedAt, r.DecidedBy,
             r.DecidedAt, r.DecisionReason, subscriptions);
     }

@@ -37,6 +37,18 @@ public sealed record RolloutProgress(
     public bool Finished => Count(SubscriptionStates.Active) + Count(SubscriptionStates.Failed) + Count(SubscriptionStates.Cancelled) == Total;
 }
 
+/// <summary>A rollout in the list of its organisation.</summary>
+public sealed class RolloutSummary
+{
+    public string Id { get; init; } = "";
+    public string OfferingId { get; init; } = "";
+    public string PlanId { get; init; } = "";
+    public string CreatedBy { get; init; } = "";
+    public string CreatedAt { get; init; } = "";
+    public long Total { get; init; }
+}
+
+/// <summary>Bulk rollouts of one offering to many municipalities: creation, live progress, retry of the failed ones.</summary>
 public sealed class RolloutService(Database database, AuditTrail audit, OfferingDirectory offerings, ConfigSecrets secrets,
     SubscriptionWriter writer, SubscriptionService subscriptions, JobStore jobs, TimeProvider clock)
 {
@@ -148,6 +160,21 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         var remaining = (int)rollout.Total - done - counts.GetValueOrDefault(SubscriptionStates.Cancelled);
         TimeSpan? eta = remaining <= 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(remaining / rate) : null;
         return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta);
+    }
+
+    /// <summary>The organisation that started the rollout (null when started without one); <see cref="NotFoundException"/> when unknown.</summary>
+    public async Task<string?> OrganisationOfAsync(string rolloutId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = (await c.QueryAsync<string?>(ProvisioningSql.RolloutOrganisation, new { id = rolloutId })).ToList();
+        return rows.Count == 0 ? throw new NotFoundException("rollout", rolloutId) : rows[0];
+    }
+
+    /// <summary>The rollouts an organisation started, newest first.</summary>
+    public async Task<IReadOnlyList<RolloutSummary>> ListAsync(string organisationId, int limit = 100, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<RolloutSummary>(ProvisioningSql.RolloutsOfOrganisation(database.Dialect), new { org = organisationId, limit, offset })).ToList();
     }
 
     /// <summary>Retries every failed municipality of the rollout; returns how many were retried.</summary>

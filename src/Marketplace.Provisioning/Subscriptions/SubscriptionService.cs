@@ -48,6 +48,34 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         return views;
     }
 
+    /// <summary>Every subscription of the vendor's offerings, most recently changed first.</summary>
+    public async Task<IReadOnlyList<SubscriptionView>> ListForVendorAsync(string vendorId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var rows = (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfVendor, new { vendorId })).ToList();
+        var views = new List<SubscriptionView>();
+        foreach (var s in rows) views.Add(await ViewAsync(s, ct));
+        return views;
+    }
+
+    /// <summary>
+    /// A platform admin retries a job from the dead letter: a failed subscription goes back to where it failed, as a
+    /// municipality's retry does; otherwise (a change that was rolled back) the job alone is queued again.
+    /// </summary>
+    public async Task RetryDeadJobAsync(string jobId, string actorUserId, string? actorOrgId, CancellationToken ct = default)
+    {
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var job = await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId }, work.Transaction)
+            ?? throw new NotFoundException("job", jobId);
+        if (job.State != JobStates.Dead) throw new StateConflictException($"job {jobId} is {job.State}, not dead");
+        var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId }, work.Transaction);
+        if (s is { State: SubscriptionStates.Failed } && s.FailedJobId == job.Id) await RetryInAsync(work, s, actorUserId, actorOrgId);
+        else await jobs.RequeueAsync(work, job, actorUserId);
+        work.Audit(new AuditEntry(actorUserId, actorOrgId, "job.retry", "provisioning-job", jobId,
+            new JsonObject { ["state"] = job.State, ["failures"] = job.Failures }, new JsonObject { ["state"] = JobStates.Queued }));
+        await work.CommitAsync(ct);
+    }
+
     public async Task<IReadOnlyList<SubscriptionEvent>> TimelineAsync(string actingAgs, string id, CancellationToken ct = default) =>
         (await GetAsync(actingAgs, id, ct)).Timeline;
 

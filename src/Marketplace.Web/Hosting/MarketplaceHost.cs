@@ -11,6 +11,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
 using Marketplace.Conformance;
 using Marketplace.Provisioning;
+using Marketplace.Provisioning.Api;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -149,6 +150,7 @@ public static class MarketplaceHost
         app.MapCatalogApi();
         app.MapBillingApi();
         app.MapIdentityApi();
+        app.MapProvisioningApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();
