@@ -2,8 +2,74 @@ namespace Marketplace.Identity.Tests;
 
 public static partial class DenialMatrix
 {
-    /// <summary>Rows for the provisioning endpoints: orders, subscriptions, rollouts, bundles, manual fulfilment.</summary>
+    internal const int BadRequest = 400;
+
+    private const string M = "/api/v1/municipalities";
+    private static readonly string[] MuenchenOrderers = [MuenchenAdmin, BundlerAdmin];
+    private static readonly string[] MuenchenReaders = [MuenchenAdmin, MuenchenViewer, BundlerAdmin, Auditor, PlatformAdmin];
+
+    /// <summary>
+    /// Rows for the provisioning endpoints: orders, subscriptions, rollouts, bundles, manual fulfilment, Land defaults,
+    /// the dead letter. Writes use bodies or ids that fail after authorisation (400 or 404 for who may call), so the matrix
+    /// leaves no orders behind; the Ordering tests cover the successful paths.
+    /// </summary>
     private static Row[] ProvisioningRows =>
     [
+        // München's buyer-admin and its delegate (order + configure) get through to validation; the viewer may not order.
+        new("POST", "/api/v1/municipalities/{ags}/orders", $"{M}/09162000/orders", () => new { offeringId = "no-such-offering", planId = "standard" },
+            Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
+        new("GET", "/api/v1/municipalities/{ags}/orders", $"{M}/09162000/orders", null, NotFound, Map((MuenchenReaders, Ok))),
+        new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}", $"{M}/09162000/orders/no-such-order", null, NotFound, []),
+        new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/approval", $"{M}/09162000/orders/no-such-order/approval", null,
+            Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/rejection", $"{M}/09162000/orders/no-such-order/rejection",
+            () => new { reason = "zu teuer" }, Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),
+        new("PUT", "/api/v1/municipalities/{ags}/order-settings", $"{M}/09162000/order-settings", () => new { approvalThresholdCents = (long?)null },
+            Forbidden, Map(([MuenchenAdmin], NoContent), ([KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/bundle-orders", $"{M}/09162000/bundle-orders", () => new { bundleId = "umzug", selections = Array.Empty<object>() },
+            Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
+
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions", $"{M}/09162000/subscriptions", null, NotFound, Map((MuenchenReaders, Ok))),
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}", $"{M}/09162000/subscriptions/no-such-subscription", null, NotFound, []),
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}/timeline", $"{M}/09162000/subscriptions/no-such-subscription/timeline", null, NotFound, []),
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}/configuration", $"{M}/09162000/subscriptions/no-such-subscription/configuration", null,
+            NotFound, []),
+        new("PATCH", "/api/v1/municipalities/{ags}/subscriptions/{id}", $"{M}/09162000/subscriptions/no-such-subscription",
+            () => new { configuration = new { } }, Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/subscriptions/{id}/suspension", $"{M}/09162000/subscriptions/no-such-subscription/suspension", null,
+            Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
+        new("DELETE", "/api/v1/municipalities/{ags}/subscriptions/{id}/suspension", $"{M}/09162000/subscriptions/no-such-subscription/suspension", null,
+            Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
+        new("DELETE", "/api/v1/municipalities/{ags}/subscriptions/{id}", $"{M}/09162000/subscriptions/no-such-subscription", null,
+            Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/subscriptions/{id}/retry", $"{M}/09162000/subscriptions/no-such-subscription/retry", null,
+            Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
+
+        new("GET", "/api/v1/vendors/{vendorId}/orders", "/api/v1/vendors/komuna-digital/orders", null, NotFound, Map((Komuna, Ok), (Platform, Ok))),
+        new("GET", "/api/v1/vendors/{vendorId}/subscriptions", "/api/v1/vendors/komuna-digital/subscriptions", null, NotFound, Map((Komuna, Ok), (Platform, Ok))),
+        new("GET", "/api/v1/vendors/{vendorId}/subscriptions/{id}", "/api/v1/vendors/komuna-digital/subscriptions/no-such-subscription", null, NotFound, []),
+        new("GET", "/api/v1/vendors/{vendorId}/tasks", "/api/v1/vendors/komuna-digital/tasks", null, Forbidden, Map((Komuna, Ok), ([HavelsoftAdmin], NotFound))),
+        new("POST", "/api/v1/vendors/{vendorId}/tasks/{subscriptionId}/completion", "/api/v1/vendors/komuna-digital/tasks/no-such-subscription/completion",
+            () => new { dashboardUrl = "https://komuna-digital.example/dashboard", notes = "eingerichtet" }, Forbidden,
+            Map((Komuna, NotFound), ([HavelsoftAdmin], NotFound))),
+        new("POST", "/api/v1/vendors/{vendorId}/tasks/{subscriptionId}/rejection", "/api/v1/vendors/komuna-digital/tasks/no-such-subscription/rejection",
+            () => new { reason = "keine Kapazität" }, Forbidden, Map((Komuna, NotFound), ([HavelsoftAdmin], NotFound))),
+
+        // Land defaults: the offering's vendor, the Land's bundling organisation (Bayern) and the platform read them.
+        new("GET", "/api/v1/offerings/{offeringId}/land-defaults/{landCode}", "/api/v1/offerings/meldeportal-komuna/land-defaults/09", null, NotFound,
+            Map((Komuna, Ok), (Platform, Ok), ([BundlerAdmin], Ok))),
+        new("PUT", "/api/v1/offerings/{offeringId}/land-defaults/{landCode}/vendor", "/api/v1/offerings/meldeportal-komuna/land-defaults/05/vendor",
+            () => new { }, Forbidden, Map((Komuna, NoContent), ([HavelsoftAdmin], NotFound))),
+        new("PUT", "/api/v1/offerings/{offeringId}/land-defaults/{landCode}/bundler", "/api/v1/offerings/meldeportal-komuna/land-defaults/09/bundler",
+            () => new { }, Forbidden, Map(([BundlerAdmin], NoContent))),
+
+        new("POST", "/api/v1/rollouts", "/api/v1/rollouts",
+            () => new { offeringId = "no-such-offering", planId = "standard", municipalityAgs = new[] { "09162000" } }, Forbidden, Map(([BundlerAdmin], BadRequest))),
+        new("GET", "/api/v1/rollouts", "/api/v1/rollouts", null, Forbidden, Map(([BundlerAdmin], Ok))),
+        new("GET", "/api/v1/rollouts/{id}", "/api/v1/rollouts/no-such-rollout", null, Forbidden, Map(([BundlerAdmin], NotFound))),
+        new("POST", "/api/v1/rollouts/{id}/retry", "/api/v1/rollouts/no-such-rollout/retry", null, Forbidden, Map(([BundlerAdmin], NotFound))),
+
+        new("GET", "/api/v1/admin/jobs/dead", "/api/v1/admin/jobs/dead", null, Forbidden, Map((Platform, Ok))),
+        new("POST", "/api/v1/admin/jobs/{jobId}/retry", "/api/v1/admin/jobs/no-such-job/retry", null, Forbidden, Map(([PlatformAdmin], NotFound))),
     ];
 }

@@ -51,6 +51,8 @@ public static class MarketplaceHost
         services.AddBilling(builder.Configuration);
         services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
         services.AddConformance(builder.Configuration);
+        // Before the provisioning worker, so the first broker job of a development start finds the broker listening.
+        EmbeddedSampleBroker.AddIfConfigured(services, builder.Configuration);
         services.AddProvisioning(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));

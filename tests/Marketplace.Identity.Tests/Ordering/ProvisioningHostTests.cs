@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.SampleBroker;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Marketplace.Web.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using static Marketplace.Identity.Tests.Ordering.Ordering;
+
+namespace Marketplace.Identity.Tests.Ordering;
+
+/// <summary>
+/// A host of its own with the sample broker embedded (SampleBroker:EmbeddedUrl on a free loopback port) and the
+/// catalogue's broker offerings pointed at it: orders provision for real, a broker that keeps failing fills the dead
+/// letter, rollouts report progress.
+/// </summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class ProvisioningHostTests(DatabaseEngine engine)
+{
+    private IdentityHost _host = null!;
+    private SampleBrokerServer _broker = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        _host = await IdentityHost.StartAsync(engine, new Dictionary<string, string?>
+        {
+            [EmbeddedSampleBroker.UrlSetting] = url,
+            ["SampleBroker:LatencyMs"] = "50",
+            ["SampleBroker:RetryAfterSeconds"] = "0",
+            ["Provisioning:PollInterval"] = "00:00:00.050",
+            ["Provisioning:DefaultPollInterval"] = "00:00:00.050",
+            ["Provisioning:BaseBackoff"] = "00:00:00.020",
+            ["Provisioning:MaxBackoff"] = "00:00:00.100",
+            ["Provisioning:MaxFailures"] = "2",
+            ["Provisioning:BrokerRequestTimeout"] = "00:00:05",
+        });
+        _broker = _host.Services.GetRequiredService<EmbeddedSampleBroker>().Server!;
+        Assert.That(_broker.BaseAddress.ToString(), Is.EqualTo(url + "/"));
+        await PointBrokerOfferingsAtAsync(_host.Services.GetRequiredService<Database>(), _broker.BaseAddress);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task An_order_placed_through_the_API_becomes_an_active_subscription_at_the_embedded_broker()
+    {
+        var buyer = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var placed = await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), Order("fundbuero-amtsfuchs", "standard", "Fundbüro München")), HttpStatusCode.Created);
+        var id = placed.GetProperty("subscriptionIds")[0].GetString();
+
+        var subscription = await UntilAsync(buyer, $"/api/v1/municipalities/{Muenchen}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "active");
+        Assert.That(subscription.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("toState").GetString()),
+            Is.SupersetOf(new[] { "requested", "provisioning", "active" }));
+        Assert.That(_broker.State.Instances.Values.Count(i => i.Ags == Muenchen && Parameter(i, "behoerde") == "Fundbüro München"), Is.EqualTo(1),
+            "one instance with the ordered configuration");
+    }
+
+    [Test]
+    public async Task A_dead_job_is_retried_by_a_platform_admin_only_and_then_provisions()
+    {
+        _broker.State.AddFault(new FaultRule { Operation = "provision", Kind = "500", Times = -1, Ags = Koeln, CreateFirst = false });
+        var koeln = await _host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        var placed = await JsonAsync(await PlaceAsync(koeln, Koeln, Key(), Order("halteverbotszone-deichgraf", "standard", "Ordnungsamt Köln")), HttpStatusCode.Created);
+        var id = placed.GetProperty("subscriptionIds")[0].GetString();
+        var failed = await UntilAsync(koeln, $"/api/v1/municipalities/{Koeln}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "failed");
+        Assert.That(failed.GetProperty("failureReason").GetString(), Is.Not.Empty);
+
+        var admin = await _host.SignedInAsync(DenialMatrix.PlatformAdmin);
+        var dead = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/jobs/dead");
+        var jobId = dead.EnumerateArray().Single(j => j.GetProperty("subscriptionId").GetString() == id).GetProperty("id").GetString();
+
+        foreach (var refused in new[] { DenialMatrix.Auditor, DenialMatrix.KoelnAdmin })
+            Assert.That((await (await _host.SignedInAsync(refused)).PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode,
+                Is.EqualTo(HttpStatusCode.Forbidden), refused);
+        _broker.State.ClearFaults();
+        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no longer dead");
+        await UntilAsync(koeln, $"/api/v1/municipalities/{Koeln}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "active");
+    }
+
+    [Test]
+    public async Task A_bundler_rolls_an_offering_out_to_its_delegating_municipalities_of_a_Land_and_follows_the_progress()
+    {
+        var bundler = await _host.SignedInAsync(DenialMatrix.BundlerAdmin);
+        var notDelegated = await JsonAsync(await bundler.PostAsJsonAsync("/api/v1/rollouts",
+            new { offeringId = "stadtmelder-deichgraf", planId = "app", municipalityAgs = new[] { Koeln } }), HttpStatusCode.BadRequest);
+        Assert.That(notDelegated.GetProperty("errors").TryGetProperty($"municipalityAgs/{Koeln}", out _), Is.True, notDelegated.ToString());
+
+        var started = await JsonAsync(await bundler.PostAsJsonAsync("/api/v1/rollouts", new
+        {
+            offeringId = "stadtmelder-deichgraf", planId = "app", landCode = "09",
+            commonConfiguration = new { kontaktEmail = "buergerservice@kommunale-it.example" },
+            overridesCsv = "ags;behoerde\n09162000;Baureferat München\n",
+        }), HttpStatusCode.Created);
+        Assert.That(started.GetProperty("created").GetInt32(), Is.EqualTo(1), "München is the one delegating municipality in Bayern");
+        var rolloutId = started.GetProperty("rolloutId").GetString();
+
+        var progress = await UntilAsync(bundler, $"/api/v1/rollouts/{rolloutId}", p => p.GetProperty("finished").GetBoolean());
+        Assert.That(progress.GetProperty("total").GetInt32(), Is.EqualTo(1));
+        Assert.That(progress.GetProperty("countsByState").GetProperty("active").GetInt32(), Is.EqualTo(1));
+        Assert.That(progress.GetProperty("estimatedRemainingSeconds").GetDouble(), Is.EqualTo(0));
+        var instance = _broker.State.Instances.Values.Single(i => i.Ags == Muenchen && Parameter(i, "kontaktEmail") == "buergerservice@kommunale-it.example");
+        Assert.That(Parameter(instance, "behoerde"), Is.EqualTo("Baureferat München"), "the CSV row's value");
+
+        var list = await bundler.GetFromJsonAsync<JsonElement>("/api/v1/rollouts");
+        Assert.That(list.EnumerateArray().Select(r => r.GetProperty("id").GetString()), Does.Contain(rolloutId));
+        Assert.That((await (await _host.SignedInAsync(DenialMatrix.MuenchenAdmin)).GetAsync($"/api/v1/rollouts/{rolloutId}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    private static string? Parameter(SampleInstance instance, string name) =>
+        JsonDocument.Parse(instance.ParametersJson).RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    /// <summary>Polls a JSON resource until the condition holds; the worker runs in the host, so the test waits for it.</summary>
+    private static async Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await client.GetFromJsonAsync<JsonElement>(url);
+            if (condition(last)) return last;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{url} did not reach the expected state: {last}");
+        return last;
+    }
+
+    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning tests do).</summary>
+    private static async Task PointBrokerOfferingsAtAsync(Database database, Uri brokerUrl)
+    {
+        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
+        var snapshot = loaded.Snapshot!;
+        var pointed = snapshot with
+        {
+            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
+                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
+                : l).ToList(),
+        };
+        await new CatalogImporter(database).ImportAsync(pointed);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
