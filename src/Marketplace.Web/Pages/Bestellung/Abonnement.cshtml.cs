@@ -1,0 +1,102 @@
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Subscriptions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Pages.Bestellung;
+
+/// <summary>
+/// One subscription: state, timeline, the effective configuration with the source of each value (secrets only as
+/// "set"), and the actions its state allows: change the configuration, suspend, resume, cancel, retry a failure.
+/// </summary>
+[Authorize(Policy = Policies.Authenticated)]
+public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings)
+    : MunicipalityPage(access)
+{
+    public SubscriptionView Subscription { get; private set; } = null!;
+    public ConfigView Configuration { get; private set; } = null!;
+    public ConfigFormModel EditForm { get; private set; } = null!;
+    public string OfferingName { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) =>
+        await RefusedAsync(MunicipalityPermission.View, ct) ?? await ShowAsync(id, null, ct);
+
+    public Task<IActionResult> OnPostSuspendAsync(string id, CancellationToken ct) =>
+        Act(MunicipalityPermission.Order, id, () => subscriptions.SuspendAsync(Ags, User.SubjectOf()!, id, ct), ct);
+
+    public Task<IActionResult> OnPostResumeAsync(string id, CancellationToken ct) =>
+        Act(MunicipalityPermission.Order, id, () => subscriptions.ResumeAsync(Ags, User.SubjectOf()!, id, ct), ct);
+
+    public Task<IActionResult> OnPostCancelAsync(string id, CancellationToken ct) =>
+        Act(MunicipalityPermission.Order, id, () => subscriptions.CancelAsync(Ags, User.SubjectOf()!, id, ct), ct);
+
+    public Task<IActionResult> OnPostRetryAsync(string id, CancellationToken ct) =>
+        Act(MunicipalityPermission.Order, id, () => subscriptions.RetryAsync(Ags, User.SubjectOf()!, id, ct), ct);
+
+    public async Task<IActionResult> OnPostChangeAsync(string id, CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Configure, ct) is { } refused) return refused;
+        var current = await LoadAsync(id, ct);
+        if (current is null) return NotFound();
+        var schema = TenantSchema.For(current.Descriptor.TenantConfigSchema);
+        var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
+        IReadOnlyList<ConfigError> errors = readErrors;
+        if (readErrors.Count == 0)
+        {
+            try
+            {
+                await subscriptions.ChangeAsync(Ags, User.SubjectOf()!, id, new ChangeRequest(null, null, values), ct);
+                return RedirectToPage(new { ags = Ags, id });
+            }
+            catch (RequestValidationException e)
+            {
+                errors = OrderingPages.AddErrors(ModelState, e.Errors);
+            }
+            catch (StateConflictException e)
+            {
+                Problem = e.Message;
+            }
+        }
+        else OrderingPages.AddErrors(ModelState, readErrors);
+        return await ShowAsync(id, (values, errors), ct);
+    }
+
+    private Task<IActionResult> Act(MunicipalityPermission needed, string id, Func<Task<SubscriptionView>> action, CancellationToken ct) =>
+        ChangeAsync(needed, async () =>
+        {
+            await action();
+            return RedirectToPage(new { ags = Ags, id });
+        }, () => ShowAsync(id, null, ct), ct);
+
+    private async Task<OfferingInfo?> LoadAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            Subscription = await subscriptions.GetAsync(Ags, id, ct);
+            Configuration = await configuration.ViewAsync(Ags, id, ct);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+        var offering = await offerings.GetAsync(Subscription.OfferingId, ct);
+        OfferingName = offering is null ? Subscription.OfferingId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn);
+        return offering;
+    }
+
+    private async Task<IActionResult> ShowAsync(string id, (System.Text.Json.Nodes.JsonObject Values, IReadOnlyList<ConfigError> Errors)? posted, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is not { } offering) return NotFound();
+        var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
+        EditForm = posted is { } p
+            ? ConfigForm.Build(schema, p.Values, Configuration.Provenance, p.Errors, OrderingPages.ConfigPrefix)
+            : Configuration.Form with { Fields = ConfigForm.Build(schema, Configuration.Values, Configuration.Provenance, null, OrderingPages.ConfigPrefix).Fields };
+        return Page();
+    }
+
+    /// <summary>The leaves of the configuration form, for the table of effective values.</summary>
+    public static IEnumerable<FormField> Leaves(IEnumerable<FormField> fields) =>
+        fields.SelectMany(f => f.Kind is FieldKind.Object or FieldKind.Array && f.Children.Count > 0 ? Leaves(f.Children) : [f]);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning;
+using Marketplace.Provisioning.Api;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Orders;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Marketplace.Web.Pages.Bestellung;
+
+/// <summary>
+/// The order form of an offering: plan, extras and the configuration form generated from the offering's JSON Schema
+/// (Land defaults filled in), validated by the same service as the API; errors are linked to their fields. A hidden
+/// Idempotency-Key makes a second submit of the same form return the first order.
+/// </summary>
+[Authorize(Policy = Policies.ActsForMunicipality)]
+public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, TenantAccess access,
+    Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : PageModel
+{
+    public OfferingInfo Offering { get; private set; } = null!;
+    public ConfigFormModel Form { get; private set; } = null!;
+    public IReadOnlyList<string> Municipalities { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public string? Ags { get; set; }
+    [BindProperty] public string? PlanId { get; set; }
+    [BindProperty] public List<string> AddOnIds { get; set; } = [];
+    [BindProperty] public string IdempotencyKey { get; set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is { } refused) return refused;
+        IdempotencyKey = Guid.NewGuid().ToString();
+        PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
+        if (Ags is not null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is { } refused) return refused;
+        if (Ags is null) return Page();
+        var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
+        var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
+        IReadOnlyList<ConfigError> configErrors = readErrors;
+        if (readErrors.Count == 0)
+        {
+            try
+            {
+                var result = await orders.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new OrderRequest(id, PlanId ?? "", AddOnIds, values), ct);
+                return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
+            }
+            catch (RequestValidationException e)
+            {
+                configErrors = OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string> { ["planId"] = nameof(PlanId), ["addOnIds"] = nameof(AddOnIds) });
+            }
+            catch (IdempotencyKeyReusedException)
+            {
+                // The form changed after an earlier submit went through: a new key makes it a new order.
+                IdempotencyKey = Guid.NewGuid().ToString();
+                ModelState.AddModelError(nameof(PlanId), text["Ordering.KeyReused"]);
+            }
+        }
+        else OrderingPages.AddErrors(ModelState, readErrors);
+        Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct);
+        return Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(string id, CancellationToken ct)
+    {
+        if (await offerings.GetAsync(id, ct) is not { } offering) return NotFound();
+        Offering = offering;
+        Municipalities = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
+        Ags = OrderingPages.ActingAgs(User, Ags) ?? (Municipalities.Count == 1 ? Municipalities[0] : null);
+        if (Ags is null) return null; // a bundler picks the municipality first
+        var refused = await ProvisioningApi.RefusedAsync(User, Ags, MunicipalityPermission.Order, access, ct);
+        return refused switch
+        {
+            null => null,
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status403Forbidden } => Forbid(),
+            _ => NotFound(),
+        };
+    }
+}

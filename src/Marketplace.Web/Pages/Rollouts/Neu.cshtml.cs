@@ -1,0 +1,97 @@
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning;
+using Marketplace.Provisioning.Api;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Rollouts;
+using Marketplace.Web.Pages.Bestellung;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Marketplace.Web.Pages.Rollouts;
+
+/// <summary>
+/// Starts a rollout: one offering for every municipality of a Land that delegated ordering to the bundler, or for a
+/// list of AGS; values entered here are common to all, an uploaded CSV (column "ags", other columns named like the
+/// fields) overrides them per municipality, Land defaults lie underneath.
+/// </summary>
+[Authorize(Policy = Policies.BundlerAdmin)]
+public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? OfferingId { get; set; }
+    [BindProperty] public string? PlanId { get; set; }
+    [BindProperty] public string? LandCode { get; set; }
+    [BindProperty] public string? MunicipalityAgs { get; set; }
+    [BindProperty] public IFormFile? Csv { get; set; }
+
+    public OfferingInfo? Offering { get; private set; }
+    public ConfigFormModel? Form { get; private set; }
+    public IReadOnlyList<string> Delegating { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(null, null, ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadAsync(null, null, ct);
+        if (Offering is null)
+        {
+            ModelState.AddModelError(nameof(OfferingId), "unbekanntes Angebot");
+            return Page();
+        }
+        var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
+        var common = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
+        OrderingPages.AddErrors(ModelState, readErrors);
+        var listed = MunicipalityAgs?.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var (targets, targetErrors) = await ProvisioningApi.RolloutTargetsAsync(User, LandCode, listed, access, ct);
+        foreach (var (field, messages) in targetErrors)
+            foreach (var m in messages) ModelState.AddModelError(field.StartsWith("municipalityAgs", StringComparison.Ordinal) ? nameof(MunicipalityAgs) : nameof(LandCode), m);
+        if (!ModelState.IsValid)
+        {
+            await LoadAsync(common, readErrors, ct);
+            return Page();
+        }
+        string? csv = null;
+        if (Csv is { Length: > 0 })
+        {
+            using var reader = new StreamReader(Csv.OpenReadStream());
+            csv = await reader.ReadToEndAsync(ct);
+        }
+        try
+        {
+            var result = await rollouts.CreateAsync(User.SubjectOf()!, User.OrganisationOf(),
+                new RolloutRequest(Offering.Id, PlanId ?? "", [], targets, null, common, csv), ct);
+            return RedirectToPage("/Rollouts/Fortschritt", new { id = result.RolloutId });
+        }
+        catch (RequestValidationException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                // Per-municipality configuration errors name the AGS; the field is the common input of that name.
+                var key = error.Field switch
+                {
+                    var f when f.StartsWith("overridesCsv", StringComparison.Ordinal) => nameof(Csv),
+                    var f when f.StartsWith("municipalityAgs", StringComparison.Ordinal) => nameof(MunicipalityAgs),
+                    var f when f.StartsWith("municipalities/", StringComparison.Ordinal) && f.Contains("/configuration") =>
+                        OrderingPages.FieldName(f[(f.IndexOf("/configuration", StringComparison.Ordinal) + "/configuration".Length)..]),
+                    "planId" => nameof(PlanId),
+                    _ => nameof(OfferingId),
+                };
+                ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal) ? $"{error.Field.Split('/')[1]}: {error.Message}" : error.Message);
+            }
+        }
+        await LoadAsync(common, null, ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(System.Text.Json.Nodes.JsonObject? values, IReadOnlyList<ConfigError>? errors, CancellationToken ct)
+    {
+        Delegating = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
+        if (string.IsNullOrWhiteSpace(OfferingId)) return;
+        Offering = await offerings.GetAsync(OfferingId.Trim(), ct);
+        if (Offering is null) return;
+        PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
+        Form = ConfigForm.Build(TenantSchema.For(Offering.Descriptor.TenantConfigSchema), values, null, errors, OrderingPages.ConfigPrefix);
+        // Common values are optional here: CSV rows and Land defaults may supply what the schema requires.
+        Form = Form with { Fields = Form.Fields.Select(f => f with { Required = false }).ToList() };
+    }
+}
