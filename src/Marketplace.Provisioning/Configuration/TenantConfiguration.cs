@@ -37,8 +37,9 @@ public sealed class TenantConfiguration(Database database, OfferingDirectory off
     }
 
     /// <summary>The order form for an offering in a municipality: Land defaults already filled in, with their provenance.</summary>
+    /// <remarks><paramref name="namePrefix"/> keeps the inputs apart from a page's own ("cfg" gives "cfg.behoerde").</remarks>
     public async Task<ConfigFormModel> OrderFormAsync(string actingAgs, string offeringId, JsonObject? values = null,
-        IReadOnlyList<ConfigError>? errors = null, CancellationToken ct = default)
+        IReadOnlyList<ConfigError>? errors = null, CancellationToken ct = default, string namePrefix = "")
     {
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
         await using var c = await database.OpenAsync(ct);
@@ -47,7 +48,7 @@ public sealed class TenantConfiguration(Database database, OfferingDirectory off
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var defaults = await LandDefaults.ForAsync(c, null, offeringId, m.LandCode);
         var effective = EffectiveConfiguration.Merge(schema, LandDefaults.Layers(defaults).Append(new ConfigLayer(ConfigSource.Own, values ?? new JsonObject())));
-        return ConfigForm.Build(schema, effective.Values, effective.Provenance, errors);
+        return ConfigForm.Build(schema, effective.Values, effective.Provenance, errors, namePrefix);
     }
 
     /// <summary>The effective configuration of a subscription, for the municipality that owns it.</summary>

@@ -33,7 +33,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (await LoadAsync(id, ct) is { } refused) return refused;
         IdempotencyKey = Guid.NewGuid().ToString();
         PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
-        if (Ags is not null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct);
+        if (Ags is not null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
         return Page();
     }
 
@@ -63,7 +63,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
             }
         }
         else OrderingPages.AddErrors(ModelState, readErrors);
-        Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct);
+        Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct, OrderingPages.ConfigPrefix);
         return Page();
     }
 

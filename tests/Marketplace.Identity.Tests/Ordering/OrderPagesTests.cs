@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marketplace.Provisioning.Orders;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+using static Marketplace.Identity.Tests.Ordering.Ordering;
+
+namespace Marketplace.Identity.Tests.Ordering;
+
+/// <summary>The ordering pages as a browser uses them: forms with antiforgery, errors at the fields, who sees which page.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class OrderPagesTests(DatabaseEngine engine)
+{
+    [Test]
+    public async Task Ordering_through_the_form_shows_field_errors_and_then_confirms_the_order()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        const string page = "/angebote/briefwahl-havelsoft/bestellen";
+        var form = await buyer.GetStringAsync(page);
+        Assert.That(form, Does.Contain("id=\"field-cfg.behoerde\"").And.Contain("name=\"cfg.kontaktEmail\""), "fields generated from the schema");
+        Assert.That(form, Does.Contain("name=\"cfg.statusanzeige\"").And.Contain("type=\"checkbox\""), "a boolean becomes a checkbox");
+
+        var key = Guid.NewGuid().ToString();
+        var invalid = await IdentityHost.PostFormAsync(buyer, page, new()
+        {
+            ["Ags"] = Muenchen, ["IdempotencyKey"] = key, ["PlanId"] = "gemeinde", ["cfg.behoerde"] = "W", ["cfg.kontaktEmail"] = "wahlamt",
+        });
+        var html = await invalid.Content.ReadAsStringAsync();
+        Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        Assert.That(html, Does.Contain("class=\"error-summary\"").And.Contain("href=\"#field-cfg.behoerde\"").And.Contain("href=\"#field-cfg.kontaktEmail\""));
+        Assert.That(html, Does.Contain("aria-invalid=\"true\""));
+        Assert.That(html, Does.Contain("value=\"wahlamt\""), "what was entered stays in the form");
+
+        var placed = await IdentityHost.PostFormAsync(buyer, page, new()
+        {
+            ["Ags"] = Muenchen, ["IdempotencyKey"] = key, ["PlanId"] = "gemeinde", ["cfg.behoerde"] = "Wahlamt München",
+            ["cfg.kontaktEmail"] = "wahlamt@muenchen.example", ["cfg.statusanzeige.present"] = "1",
+        });
+        Assert.That(placed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await placed.Content.ReadAsStringAsync());
+        var confirmation = placed.Headers.Location!.ToString();
+        Assert.That(confirmation, Does.StartWith($"/gemeinden/{Muenchen}/bestellungen/"));
+        var confirmed = await buyer.GetStringAsync(confirmation);
+        Assert.That(confirmed, Does.Contain("Ihre Bestellung ist eingegangen"));
+
+        // The subscription page shows the values with their source; statusanzeige was unticked by the buyer.
+        var subscriptionLink = System.Text.RegularExpressions.Regex.Match(confirmed, $"href=\"(/gemeinden/{Muenchen}/abonnements/[^\"]+)\"").Groups[1].Value;
+        var detail = await buyer.GetStringAsync(subscriptionLink);
+        Assert.That(detail, Does.Contain("Wahlamt München").And.Contain("Angabe der Gemeinde"));
+        Assert.That(detail, Does.Contain("Verlauf"));
+        var config = await buyer.GetFromJsonAsync<JsonElement>("/api/v1" + subscriptionLink.Replace("/gemeinden/", "/municipalities/").Replace("/abonnements/", "/subscriptions/") + "/configuration");
+        Assert.That(config.GetProperty("values").GetProperty("statusanzeige").GetBoolean(), Is.False);
+
+        var koeln = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        Assert.That((await koeln.GetAsync(subscriptionLink)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another municipality's subscription");
+        var viewer = await host.SignedInAsync(DenialMatrix.MuenchenViewer);
+        Assert.That((await viewer.GetAsync(subscriptionLink)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the viewer reads");
+        var viewerOrder = await viewer.GetAsync("/angebote/fundbuero-amtsfuchs/bestellen");
+        Assert.That(viewerOrder.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(viewerOrder.Headers.Location!.ToString(), Does.Contain("kein-zugriff"), "a viewer cannot order");
+    }
+
+    [Test]
+    public async Task A_second_buyer_admin_approves_an_order_on_its_page()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var bundler = await host.SignedInAsync(DenialMatrix.BundlerAdmin);
+        await buyer.PutAsJsonAsync($"/api/v1/municipalities/{Muenchen}/order-settings", new { approvalThresholdCents = 0 });
+        JsonElement placed;
+        try
+        {
+            placed = await JsonAsync(await PlaceAsync(bundler, Muenchen, Key(), new
+            {
+                offeringId = "umzugsassistent-amtsfuchs", planId = "kompakt",
+                configuration = new { behoerde = "Bürgerbüro München", ags = Muenchen, kontaktEmail = "umzug@muenchen.example" },
+            }), HttpStatusCode.Created);
+        }
+        finally
+        {
+            await buyer.PutAsJsonAsync($"/api/v1/municipalities/{Muenchen}/order-settings", new { approvalThresholdCents = (long?)null });
+        }
+        var page = $"/gemeinden/{Muenchen}/bestellungen/{placed.GetProperty("id").GetString()}";
+        Assert.That(await bundler.GetStringAsync(page), Does.Not.Contain("handler=Approve"), "the delegate who ordered does not approve");
+        Assert.That(await buyer.GetStringAsync($"/gemeinden/{Muenchen}/bestellungen"), Does.Contain("wartet auf Freigabe"));
+
+        var approved = await IdentityHost.PostFormAsync(buyer, page, new(), "Approve");
+        Assert.That(approved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await approved.Content.ReadAsStringAsync());
+        Assert.That(await buyer.GetStringAsync(page), Does.Contain("aufgegeben").And.Not.Contain("handler=Approve"));
+    }
+
+    [Test]
+    public async Task A_vendor_completes_a_manual_task_on_the_tasks_page_after_a_field_error()
+    {
+        var host = await SharedHosts.For(engine);
+        var placed = await host.Services.GetRequiredService<OrderService>().PlaceAsync(Potsdam, "user-potsdam", Key(), new OrderRequest(
+            "gutachterausschuss-havelsoft", "geschaeftsstelle", [], new JsonObject
+            {
+                ["behoerde"] = "Gutachterausschuss Potsdam", ["kontaktEmail"] = "gaa@potsdam.example", ["landkreis"] = "Potsdam",
+            }));
+        var id = placed.Order.SubscriptionIds.Single();
+        var havelsoft = await host.SignedInAsync(DenialMatrix.HavelsoftAdmin);
+        Assert.That(await havelsoft.GetStringAsync("/anbieter/aufgaben"), Does.Contain($"field-dashboardUrl-{id}"));
+        Assert.That(await (await host.SignedInAsync(DenialMatrix.KomunaAdmin)).GetStringAsync("/anbieter/aufgaben"), Does.Not.Contain(id), "another vendor");
+
+        var invalid = await IdentityHost.PostFormAsync(havelsoft, "/anbieter/aufgaben", new() { ["subscriptionId"] = id, ["DashboardUrl"] = "kein-link" }, "Complete");
+        var html = await invalid.Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain($"href=\"#field-dashboardUrl-{id}\""), html);
+
+        var done = await IdentityHost.PostFormAsync(havelsoft, "/anbieter/aufgaben",
+            new() { ["subscriptionId"] = id, ["DashboardUrl"] = "https://gaa.havelsoft.example/potsdam", ["Notes"] = "Zugang per Post" }, "Complete");
+        Assert.That(await done.Content.ReadAsStringAsync(), Does.Contain("Die Aufgabe ist erledigt").And.Not.Contain($"field-dashboardUrl-{id}"));
+        var seen = await havelsoft.GetFromJsonAsync<JsonElement>($"/api/v1/vendors/havelsoft/subscriptions/{id}");
+        Assert.That(seen.GetProperty("subscription").GetProperty("state").GetString(), Is.EqualTo("active"));
+        Assert.That(await havelsoft.GetStringAsync("/anbieter/bestellungen"), Does.Contain("gutachterausschuss-havelsoft"));
+    }
+
+    [Test]
+    public async Task A_bundler_starts_a_rollout_on_the_page_and_sees_its_progress_page()
+    {
+        var host = await SharedHosts.For(engine);
+        var bundler = await host.SignedInAsync(DenialMatrix.BundlerAdmin);
+        var page = "/rollouts/neu?offeringId=hundesteuer-online-amtsfuchs";
+        Assert.That(await bundler.GetStringAsync(page), Does.Contain("name=\"cfg.steuerverfahren\""));
+
+        var missing = await IdentityHost.PostFormAsync(bundler, page, new() { ["OfferingId"] = "hundesteuer-online-amtsfuchs", ["PlanId"] = "standard", ["LandCode"] = "09" });
+        var html = await missing.Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("href=\"#field-cfg.behoerde\"").And.Contain("09162000"), "the municipality's missing values, at the common field");
+
+        var started = await IdentityHost.PostFormAsync(bundler, page, new()
+        {
+            ["OfferingId"] = "hundesteuer-online-amtsfuchs", ["PlanId"] = "standard", ["LandCode"] = "09", ["cfg.behoerde"] = "Kassen- und Steueramt",
+            ["cfg.ags"] = Muenchen, ["cfg.kontaktEmail"] = "steueramt@muenchen.example", ["cfg.steuerverfahren"] = "verfahren-a",
+        });
+        Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await started.Content.ReadAsStringAsync());
+        var progressPage = started.Headers.Location!.ToString();
+        var rolloutId = progressPage.Split('/').Last();
+        var progress = await bundler.GetStringAsync(progressPage);
+        Assert.That(progress, Does.Contain($"data-source=\"/api/v1/rollouts/{rolloutId}\"").And.Contain("/js/rollout.js"));
+        Assert.That(await bundler.GetStringAsync("/rollouts"), Does.Contain(rolloutId));
+        var json = await bundler.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{rolloutId}");
+        Assert.That(json.GetProperty("total").GetInt32(), Is.EqualTo(1));
+
+        var other = await (await host.SignedInAsync(DenialMatrix.MuenchenAdmin)).GetAsync(progressPage);
+        Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "not a bundler");
+    }
+
+    [Test]
+    public async Task The_dead_letter_page_is_read_by_platform_readers_and_only_the_admin_may_retry()
+    {
+        var host = await SharedHosts.For(engine);
+        var auditor = await host.SignedInAsync(DenialMatrix.Auditor);
+        Assert.That((await auditor.GetAsync("/betrieb/jobs")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var refused = await IdentityHost.PostFormAsync(auditor, "/betrieb/jobs", new() { ["jobId"] = "no-such-job" }, "Retry");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(refused.Headers.Location!.ToString(), Does.Contain("kein-zugriff"));
+        var admin = await host.SignedInAsync(DenialMatrix.PlatformAdmin);
+        Assert.That((await IdentityHost.PostFormAsync(admin, "/betrieb/jobs", new() { ["jobId"] = "no-such-job" }, "Retry")).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await (await host.SignedInAsync(DenialMatrix.MuenchenAdmin)).GetAsync("/betrieb/jobs")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+    }
+
+    [Test]
+    public async Task The_layout_links_each_role_to_the_ordering_pages_it_can_use()
+    {
+        var host = await SharedHosts.For(engine);
+        var expected = new Dictionary<string, (string[] Has, string[] HasNot)>
+        {
+            [DenialMatrix.MuenchenViewer] = ([$"/gemeinden/{Muenchen}/bestellungen", $"/gemeinden/{Muenchen}/abonnements"], ["/anbieter/aufgaben", "/rollouts", "/betrieb/jobs"]),
+            [DenialMatrix.KomunaEditor] = (["/anbieter/aufgaben", "/anbieter/bestellungen"], ["/gemeinden/", "/rollouts\"", "/betrieb/jobs"]),
+            [DenialMatrix.BundlerAdmin] = (["/rollouts\""], ["/anbieter/aufgaben", "/betrieb/jobs"]),
+            [DenialMatrix.Auditor] = (["/betrieb/jobs"], ["/anbieter/aufgaben", "/rollouts\"", "/gemeinden/"]),
+        };
+        foreach (var (who, (has, hasNot)) in expected)
+        {
+            var html = await (await host.SignedInAsync(who)).GetStringAsync("/");
+            foreach (var link in has) Assert.That(html, Does.Contain(link), who);
+            foreach (var link in hasNot) Assert.That(html, Does.Not.Contain(link), who);
+        }
+    }
+}
