@@ -183,3 +183,35 @@ public class OrderPagesTests(DatabaseEngine engine)
         }
     }
 }
+
+/// <summary>The life-event bundle page: one offering per Leistung, shared fields once, one order for all.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class BundlePageTests(DatabaseEngine engine)
+{
+    [Test]
+    public async Task A_bundle_is_ordered_with_shared_fields_entered_once()
+    {
+        var host = await SharedHosts.For(engine);
+        var koeln = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        Assert.That(await koeln.GetStringAsync($"/gemeinden/{Koeln}/bestellungen"), Does.Contain($"/gemeinden/{Koeln}/buendel/umzug"));
+        var page = $"/gemeinden/{Koeln}/buendel/umzug?sel.10124=umzugsassistent-amtsfuchs&sel.10014=stadtbibliothek-online-komuna";
+        var html = await koeln.GetStringAsync(page);
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "name=\"shared.behoerde\"").Count, Is.EqualTo(1), "a shared field once");
+        Assert.That(html, Does.Contain("name=\"o1.ags\"").And.Not.Contain("name=\"o0.behoerde\""));
+
+        Dictionary<string, string> Fields(string email) => new()
+        {
+            ["IdempotencyKey"] = Guid.NewGuid().ToString(), ["sel.10124"] = "umzugsassistent-amtsfuchs", ["sel.10014"] = "stadtbibliothek-online-komuna",
+            ["plan0"] = "standard", ["plan1"] = "kompakt", ["shared.behoerde"] = "Bürgeramt Köln", ["shared.kontaktEmail"] = email, ["o1.ags"] = Koeln,
+        };
+        var invalid = await IdentityHost.PostFormAsync(koeln, page, Fields("buergeramt"));
+        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("href=\"#field-shared.kontaktEmail\""));
+
+        var placed = await IdentityHost.PostFormAsync(koeln, page, Fields("buergeramt@koeln.example"));
+        Assert.That(placed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await placed.Content.ReadAsStringAsync());
+        var orderId = placed.Headers.Location!.ToString().Split('?')[0].Split('/').Last();
+        var order = await koeln.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Koeln}/orders/{orderId}");
+        Assert.That(order.GetProperty("bundleId").GetString(), Is.EqualTo("umzug"));
+        Assert.That(order.GetProperty("subscriptionIds").GetArrayLength(), Is.EqualTo(2));
+    }
+}

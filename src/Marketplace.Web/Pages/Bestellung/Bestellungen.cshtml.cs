@@ -7,9 +7,10 @@ namespace Marketplace.Web.Pages.Bestellung;
 
 /// <summary>"Bestellungen": a municipality's orders, those waiting for approval first.</summary>
 [Authorize(Policy = Policies.Authenticated)]
-public sealed class BestellungenModel(TenantAccess access, OrderService orders) : MunicipalityPage(access)
+public sealed class BestellungenModel(TenantAccess access, OrderService orders, Catalog.Search.CatalogSearchService search) : MunicipalityPage(access)
 {
     public IReadOnlyList<OrderView> Orders { get; private set; } = [];
+    public IReadOnlyList<Catalog.Descriptors.BundleDescriptor> Bundles => search.Current.Catalog.Bundles;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {

@@ -47,9 +47,9 @@ public static class OrderingPages
         return config;
     }
 
-    public static void AddErrors(ModelStateDictionary modelState, IEnumerable<ConfigError> errors)
+    public static void AddErrors(ModelStateDictionary modelState, IEnumerable<ConfigError> errors, string prefix = ConfigPrefix)
     {
-        foreach (var e in errors) modelState.AddModelError(FieldName(e.Pointer), e.Message);
+        foreach (var e in errors) modelState.AddModelError(FieldName(e.Pointer, prefix), e.Message);
     }
 
     /// <summary>The municipality a page acts for: the user's own, or (bundlers) the one named in the request.</summary>
