@@ -1,16 +1,18 @@
 using Marketplace.Bench;
 
 // dotnet run -c Release --project bench/Marketplace.Bench -- search [--offerings N] [--seconds S] [--connections C]
+//                                                       load [--seconds 60] [--connections 64]   (PostgreSQL from MARKETPLACE_TEST_POSTGRES)
 var options = BenchOptions.Parse(args);
 return options.Benchmark switch
 {
     "search" => await SearchBenchmark.RunAsync(options),
     "search-profile" => SearchProfile.Run(options),
+    "load" => await LoadBenchmark.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Marketplace.Bench search [--offerings 10000] [--seconds 20] [--connections 64]");
+    Console.Error.WriteLine("usage: Marketplace.Bench search [--offerings 10000] [--seconds 20] [--connections 64] | search-profile | load [--seconds 60] [--connections 64]");
     return 2;
 }

@@ -14,16 +14,21 @@ public sealed record WrkResult(string Name, double RequestsPerSecond, double P50
 /// <summary>Drives wrk (Debian's package) against loopback; a Lua script rotates through the given paths.</summary>
 public static class Wrk
 {
-    public static async Task<WrkResult> RunAsync(string name, string baseUrl, IReadOnlyList<string> paths, int connections, int seconds)
-    {
-        var script = Path.Combine(Path.GetTempPath(), $"wrk-{Guid.NewGuid():N}.lua");
-        await File.WriteAllTextAsync(script,
+    public static Task<WrkResult> RunAsync(string name, string baseUrl, IReadOnlyList<string> paths, int connections, int seconds) =>
+        RunScriptAsync(name, baseUrl,
             "local paths = {" + string.Join(",", paths.Select(p => "\"" + p.Replace("\"", "\\\"") + "\"")) + "}\n" +
             "local i = 0\n" +
-            "request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n");
+            "request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n",
+            connections, seconds);
+
+    /// <summary>Runs wrk with a Lua script of the caller's (a request() function, optionally setup/init).</summary>
+    public static async Task<WrkResult> RunScriptAsync(string name, string baseUrl, string lua, int connections, int seconds)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, lua);
         try
         {
-            var psi = new ProcessStartInfo("wrk", $"-t2 -c{connections} -d{seconds}s --latency -s {script} {baseUrl}")
+            var psi = new ProcessStartInfo("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --latency -s {script} {baseUrl}")
                 { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(psi) ?? throw new InvalidOperationException("wrk did not start");
             var output = await process.StandardOutput.ReadToEndAsync();

@@ -70,7 +70,7 @@ try
     // 2. The rollout through the platform: service layer, durable jobs, worker, audit, on PostgreSQL.
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-    builder.Configuration["Provisioning:Role"] = "Worker";
+    builder.Configuration["Instance:Role"] = "Worker";
     builder.Configuration["Provisioning:WorkerParallelism"] = options.Parallelism.ToString(CultureInfo.InvariantCulture);
     builder.Configuration["Provisioning:PollInterval"] = "00:00:00.050";
     builder.Services.AddSingleton(database);

@@ -5,6 +5,7 @@ using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
 using Marketplace.Billing.Stripe;
+using Marketplace.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,7 +29,7 @@ public static class BillingModule
         services.AddSingleton<StripeInvoiceSync>();
         services.AddSingleton<StripeWebhookProcessor>();
         services.AddHttpClient<IStripeAdapter, StripeNetAdapter>();
-        services.AddHostedService<BillingScheduler>();
+        if (InstanceRoles.RunsBackgroundWork(configuration)) services.AddHostedService<BillingScheduler>();
         return services;
     }
 }

@@ -50,7 +50,8 @@ public static class ConformanceModule
             sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<ILogger<ConformanceDailyJob>>()));
         services.AddSingleton<ICatalogImportParticipant>(sp => new ConformanceCatalogImport(sp.GetRequiredService<AuditTrail>(),
             sp.GetRequiredService<AutomatedChecks>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConformanceCatalogImport>>()));
-        if (configuration.GetSection(ConformanceOptions.Section).GetValue(nameof(ConformanceOptions.RunDailyJob), true))
+        if (InstanceRoles.RunsBackgroundWork(configuration)
+            && configuration.GetSection(ConformanceOptions.Section).GetValue(nameof(ConformanceOptions.RunDailyJob), true))
             services.AddHostedService<ConformanceJobService>();
         return services;
     }

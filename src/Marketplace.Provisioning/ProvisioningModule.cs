@@ -23,7 +23,7 @@ public static class ProvisioningModule
 {
     /// <summary>
     /// Registers ordering and provisioning (section "Provisioning"); the job worker runs in this process unless
-    /// Provisioning:Role is "web". Needs AddMarketplaceStorage and AddAudit.
+    /// Instance:Role is "web". Needs AddMarketplaceStorage and AddAudit.
     /// </summary>
     public static IServiceCollection AddProvisioning(this IServiceCollection services, IConfiguration configuration)
     {
@@ -49,6 +49,8 @@ public static class ProvisioningModule
         services.AddSingleton<TenantConfiguration>();
         services.AddSingleton<SubscriptionWriter>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobQueueMonitor>();
+        services.AddHealthChecks().AddCheck<JobQueueMonitor>("job-queue", tags: ["ready"]);
         services.AddSingleton<SubscriptionJobHandler>();
         services.AddSingleton(sp => new JobRunner(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<SubscriptionJobHandler>(),
             sp.GetRequiredService<ILogger<JobRunner>>()));
@@ -57,7 +59,7 @@ public static class ProvisioningModule
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<BundleOrders>();
-        if (options.Role != InstanceRole.Web) services.AddHostedService<ProvisioningWorker>();
+        if (InstanceRoles.RunsBackgroundWork(configuration)) services.AddHostedService<ProvisioningWorker>();
         return services;
     }
 

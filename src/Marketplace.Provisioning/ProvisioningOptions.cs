@@ -1,20 +1,9 @@
 namespace Marketplace.Provisioning;
 
-/// <summary>What this host process does with provisioning: serve requests, run the broker jobs, or both.</summary>
-public enum InstanceRole
-{
-    Both,
-    Web,
-    Worker,
-}
-
 /// <summary>Configuration section "Provisioning".</summary>
 public sealed class ProvisioningOptions
 {
     public const string Section = "Provisioning";
-
-    /// <summary>web: no job worker in this process; worker: only the job worker matters; both: the embedded default.</summary>
-    public InstanceRole Role { get; set; } = InstanceRole.Both;
 
     /// <summary>Sent as "platform" in the broker context and in X-Broker-API-Originating-Identity.</summary>
     public string Platform { get; set; } = "ozg-marketplace";
@@ -50,4 +39,10 @@ public sealed class ProvisioningOptions
 
     /// <summary>Per-vendor limits from configuration ("Provisioning:BrokerConcurrency:vendor-id": 8); the vendor_brokers table wins.</summary>
     public Dictionary<string, int> BrokerConcurrency { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The job-queue health check reports degraded once a due job has waited longer than this.</summary>
+    public TimeSpan QueueAgeWarning { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>At shutdown, how long running jobs may finish before they are cancelled and released (below the host's shutdown timeout).</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

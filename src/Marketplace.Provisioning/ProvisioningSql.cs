@@ -158,6 +158,8 @@ internal static class ProvisioningSql
         UPDATE provisioning_job_attempts SET finished_at = @now, outcome = @outcome, detail = @detail
         WHERE job_id = @jobId AND run_no = @runNo AND finished_at IS NULL
         """;
+    /// <summary>Gives up this process's leases at shutdown: other processes take the jobs over at once instead of after the lease.</summary>
+    public const string ReleaseLeases = "UPDATE provisioning_jobs SET lease_expires_at = @expired WHERE lease_owner = @owner AND state = 'running'";
     public const string RenewLeases = "UPDATE provisioning_jobs SET lease_expires_at = @until WHERE lease_owner = @owner AND state = 'running' AND lease_expires_at >= @now";
     public const string FinishJob = """
         UPDATE provisioning_jobs SET state = @state, phase = @phase, payload_json = @payload, run_at = @runAt, failures = @failures,
@@ -242,4 +244,18 @@ internal static class ProvisioningSql
         WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags {d.Page("limit", "offset")}
         """;
     public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
+
+    // Queue figures for metrics and the health check: jobs per state, and the oldest job that is due but not running.
+    public const string JobCountsByState = "SELECT state AS State, COUNT(*) AS Count FROM provisioning_jobs GROUP BY state";
+    public const string OldestDueJob = """
+        SELECT MIN(run_at) FROM provisioning_jobs
+        WHERE (state IN ('queued', 'polling') AND run_at <= @now) OR (state = 'running' AND lease_expires_at < @now)
+        """;
+    /// <summary>Subscriptions of rollouts still under way, per state (a rollout counts while any of its subscriptions is not settled).</summary>
+    public const string OpenRolloutStates = """
+        SELECT s.state AS State, COUNT(*) AS Count
+        FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id IS NOT NULL AND s.state IN ('requested', 'provisioning', 'updating', 'failed')
+        GROUP BY s.state
+        """;
 }

@@ -75,7 +75,7 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
     [TestCase("malformed")]
     public async Task A_failed_provisioning_that_may_have_created_an_instance_is_mitigated_and_retried(string fault)
     {
-        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1, DelayMs = 4_000 });
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1, DelayMs = 9_000 }); // beyond the request timeout
         var (id, instance) = await OrderAndDrainAsync();
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));

@@ -38,7 +38,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Database__Engine"] = "Postgres",
             ["Database__ConnectionString"] = postgresConnectionString,
             ["Catalog__SeedOnStart"] = "false",
-            ["Provisioning__Role"] = "Worker",
+            ["Instance__Role"] = "Worker",
             ["Provisioning__LeaseDuration"] = "00:00:05",
             ["Provisioning__PollInterval"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -69,6 +69,14 @@ public sealed class HostProcess : IAsyncDisposable
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as Kubernetes or systemd stop a process: the host shuts down gracefully. Waits for the exit.</summary>
+    public async Task TerminateAsync(TimeSpan within)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -51,9 +51,9 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public Database Database => Db.Database;
 
     public static async Task<ProvisioningWorld> CreateAsync(DatabaseEngine engine, Action<SampleBrokerOptions>? broker = null,
-        Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
+        Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? postgresAdmin = null)
     {
-        var world = new ProvisioningWorld { Db = await TestDatabase.CreateAsync(engine) };
+        var world = new ProvisioningWorld { Db = await TestDatabase.CreateAsync(engine, postgresAdmin: postgresAdmin) };
         world.Broker = await SampleBrokerApp.StartAsync(o =>
         {
             o.CatalogPath = RepoPaths.Catalog;
@@ -70,11 +70,11 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     {
         var values = new Dictionary<string, string?>
         {
-            ["Provisioning:Role"] = "Web",
+            ["Instance:Role"] = "Web",
             ["Provisioning:BaseBackoff"] = "00:00:00.010",
             ["Provisioning:MaxBackoff"] = "00:00:00.050",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.020",
-            ["Provisioning:BrokerRequestTimeout"] = "00:00:02",
+            ["Provisioning:BrokerRequestTimeout"] = "00:00:04", // generous: a loaded CI machine must not turn quick answers into timeouts
             ["Provisioning:MaxFailures"] = "4",
         };
         foreach (var (k, v) in settings ?? []) values[k] = v;

@@ -38,7 +38,9 @@ public sealed class TestDatabase : IAsyncDisposable
         if (PostgresConnectionString is not null || IsCi) yield return DatabaseEngine.Postgres;
     }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseEngine engine, bool migrate = true)
+    /// <summary>A fresh database of <paramref name="engine"/>; PostgreSQL ones on the shared test server unless
+    /// <paramref name="postgresAdmin"/> names another (a <see cref="PostgresCluster"/> of a fault test).</summary>
+    public static async Task<TestDatabase> CreateAsync(DatabaseEngine engine, bool migrate = true, string? postgresAdmin = null)
     {
         TestDatabase db;
         switch (engine)
@@ -53,7 +55,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 });
                 break;
             case DatabaseEngine.Postgres:
-                var admin = PostgresConnectionString
+                var admin = postgresAdmin ?? PostgresConnectionString
                     ?? throw new InvalidOperationException($"CI=true but {PostgresVariable} is not set: the PostgreSQL tests must run in CI.");
                 var name = "mp_test_" + Guid.NewGuid().ToString("N")[..12];
                 await using (var c = new NpgsqlConnection(admin))

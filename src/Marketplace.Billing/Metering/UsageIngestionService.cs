@@ -80,7 +80,9 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
                 statuses[x.Index] = inserted.Contains(x.Event.EventId) ? UsageEventStatus.Accepted : UsageEventStatus.Duplicate;
         }
         await tx.CommitAsync(ct);
-        return new UsageBatchResult(events.Select((e, i) => new UsageEventResult(e.EventId, statuses[i]!.Value)).ToList());
+        var result = new UsageBatchResult(events.Select((e, i) => new UsageEventResult(e.EventId, statuses[i]!.Value)).ToList());
+        BillingMetrics.Record(result);
+        return result;
     }
 
     private Task<List<string>> InsertAsync(DbConnection c, DbTransaction tx, string vendorId, List<Candidate> rows, DateTimeOffset now, CancellationToken ct)

@@ -93,6 +93,7 @@ public sealed class BillingRunService(
         foreach (var problem in charges.Problems) logger.LogWarning("Billing run {Period}: {Problem}", month.Period, problem);
         logger.LogInformation("Billing run {Period}: {Count} invoices, {Present} already present, net {Net} cents",
             month.Period, run.InvoiceCount, present.Count, run.NetCents);
+        BillingMetrics.Record(run);
         return new BillingRunResult(run, present.Count, charges.Problems);
     }
 

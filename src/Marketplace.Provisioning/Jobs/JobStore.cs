@@ -109,6 +109,14 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         });
     }
 
+    /// <summary>Expires the leases this process still holds (jobs it stopped running at shutdown), so they are taken over now.</summary>
+    public async Task<int> ReleaseLeasesAsync(string workerId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteAsync(new CommandDefinition(ProvisioningSql.ReleaseLeases,
+            new { owner = workerId, expired = Iso.Of(clock.GetUtcNow() - TimeSpan.FromSeconds(1)) }, cancellationToken: ct));
+    }
+
     /// <summary>
     /// Records how a run ended, with its side effects, in one transaction. Returns false (and keeps nothing) when the
     /// lease was lost meanwhile.

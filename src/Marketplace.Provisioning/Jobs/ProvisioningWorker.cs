@@ -54,7 +54,8 @@ public sealed class JobRunner
 /// <summary>
 /// The hosted worker: claims due jobs (per broker, within the vendor's concurrency limit), runs up to
 /// WorkerParallelism of them at once, and renews the leases of its running jobs. Several processes on one database
-/// share the work; a process that dies leaves leases that expire and are taken over.
+/// share the work; a process that dies leaves leases that expire and are taken over. On shutdown it claims nothing new,
+/// lets running jobs finish for ShutdownGrace, then cancels the rest and releases their leases for another process.
 /// </summary>
 public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOptions<ProvisioningOptions> options, TimeProvider clock,
     ILogger<ProvisioningWorker> logger) : BackgroundService
@@ -66,8 +67,11 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Provisioning worker {WorkerId} started (parallelism {Parallelism})", WorkerId, _options.WorkerParallelism);
-        using var heartbeat = Task.Run(() => HeartbeatAsync(stoppingToken), CancellationToken.None);
         var running = new HashSet<Task>();
+        // Jobs and the lease heartbeat get their own token: shutdown stops the claiming at once but gives running broker
+        // calls time to finish, with their leases still renewed so no other process takes them over meanwhile.
+        using var drain = new CancellationTokenSource();
+        var heartbeat = Task.Run(() => HeartbeatAsync(drain.Token), CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveWhere(t => t.IsCompleted);
@@ -79,7 +83,7 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
                 {
                     var jobs = await store.ClaimAsync(WorkerId, free, stoppingToken);
                     claimed = jobs.Count;
-                    foreach (var job in jobs) running.Add(Task.Run(() => runner.RunAsync(job, stoppingToken), CancellationToken.None));
+                    foreach (var job in jobs) running.Add(Task.Run(() => runner.RunAsync(job, drain.Token), CancellationToken.None));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -101,8 +105,23 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
                 break;
             }
         }
-        await Task.WhenAll(running);
+        if (running.Count > 0)
+        {
+            logger.LogInformation("Provisioning worker {WorkerId} stopping: {Count} jobs get {Grace} to finish", WorkerId, running.Count, _options.ShutdownGrace);
+            drain.CancelAfter(_options.ShutdownGrace);
+            await Task.WhenAll(running);
+        }
+        await drain.CancelAsync();
         await heartbeat;
+        try
+        {
+            var released = await store.ReleaseLeasesAsync(WorkerId, CancellationToken.None);
+            if (released > 0) logger.LogInformation("Provisioning worker {WorkerId} released {Count} unfinished jobs", WorkerId, released);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing leases at shutdown failed; they expire after the lease duration");
+        }
     }
 
     private async Task HeartbeatAsync(CancellationToken ct)

@@ -60,9 +60,9 @@ public sealed class BillingWorld : IAsyncDisposable
         ElectronicAddress = "rechnung@example.org", Iban = "DE02120300000000202051", Bic = "BYLADEM1001", AccountHolder = "Marktplatz Kommunal GmbH",
     };
 
-    public static async Task<BillingWorld> CreateAsync(DatabaseEngine engine, BillingOptions? options = null)
+    public static async Task<BillingWorld> CreateAsync(DatabaseEngine engine, BillingOptions? options = null, string? postgresAdmin = null)
     {
-        var world = new BillingWorld(await TestDatabase.CreateAsync(engine), options ?? new BillingOptions { Seller = Seller });
+        var world = new BillingWorld(await TestDatabase.CreateAsync(engine, postgresAdmin: postgresAdmin), options ?? new BillingOptions { Seller = Seller });
         await world.SeedAsync();
         return world;
     }
