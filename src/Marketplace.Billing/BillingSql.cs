@@ -148,17 +148,23 @@ internal static class BillingSql
 
     // ---- billing accounts -------------------------------------------------------------------------------------------
 
+    // The Leitweg-ID and the address are the municipality organisation's (identity); the rest is billing's own.
     private const string AccountSelect = """
-        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, a.leitweg_id AS LeitwegId, a.legal_name AS LegalName,
-               a.street AS Street, a.postal_code AS PostalCode, a.city AS City, a.country_code AS CountryCode, a.email AS Email,
-               a.stripe_customer_id AS StripeCustomerId
+        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, o.leitweg_id AS LeitwegId,
+               COALESCE(o.billing_recipient, o.name, m.name) AS LegalName, COALESCE(o.billing_street, '') AS Street,
+               COALESCE(o.billing_postal_code, '') AS PostalCode, COALESCE(o.billing_city, '') AS City, a.country_code AS CountryCode,
+               a.email AS Email, a.stripe_customer_id AS StripeCustomerId
         FROM billing_accounts a
+        JOIN municipalities m ON m.ags = a.municipality_ags
+        LEFT JOIN organisations o ON o.municipality_ags = a.municipality_ags AND o.kind = 'municipality'
         """;
 
     public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
 
+    public const string LeitwegIdOfMunicipality = "SELECT leitweg_id FROM organisations WHERE municipality_ags = @ags AND kind = 'municipality'";
+
     public static string UpsertAccount(ISqlDialect d) => d.Upsert("billing_accounts", ["municipality_ags"],
-        ["payment_channel", "leitweg_id", "legal_name", "street", "postal_code", "city", "country_code", "email", "updated_at"]);
+        ["payment_channel", "country_code", "email", "updated_at"]);
 
     public const string SetStripeCustomer = "UPDATE billing_accounts SET stripe_customer_id = @customerId WHERE municipality_ags = @ags";
 
