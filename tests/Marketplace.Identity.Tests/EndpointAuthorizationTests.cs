@@ -18,6 +18,8 @@ public class EndpointAuthorizationTests
         "/health/live", "/health/ready", "/metrics",
         // OpenID Connect: the endpoints authenticate the client or redirect to sign-in themselves
         "/connect/authorize", "/connect/token", "/connect/logout", "/connect/userinfo",
+        // Stripe calls in without a user; the handler verifies the Stripe signature and refuses everything else
+        "/api/v1/billing/stripe/webhook",
         // Public pages and the sign-in steps
         "", "Index", "Fehler", "Sprache", "angebote", "angebote/{id}", "leistungen", "leistungen/{key}",
         "konto/anmelden", "konto/zweiter-faktor", "konto/einladung", "konto/extern", "konto/kein-zugriff",
