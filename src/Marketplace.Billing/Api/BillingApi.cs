@@ -222,9 +222,15 @@ public static class BillingApi
 
     private static async Task<IResult> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
-        var (finalized, problems) = await invoices.FinalizePeriodAsync(MonthParameter("period", period, default), ActorOf(user), ct);
+        return Results.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), ActorOf(user), ct));
+    }
+
+    /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
+    public static async Task<FinalizePeriodResponse> FinalizePeriodAsync(InvoiceService invoices, StripeInvoiceSync stripe, BillingMonth month, Actor actor, CancellationToken ct)
+    {
+        var (finalized, problems) = await invoices.FinalizePeriodAsync(month, actor, ct);
         await PushToStripeAsync(stripe, finalized, ct);
-        return Results.Ok(new FinalizePeriodResponse(finalized, problems));
+        return new FinalizePeriodResponse(finalized, problems);
     }
 
     private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
