@@ -102,4 +102,10 @@ T = {
 "Billing.Funding.Subscriptions": ("Abonnements", "Subscriptions"),
 "Billing.Funding.ListValue": ("Listenwert", "List value"),
 "Billing.Funding.Total": ("Summe", "Total"),
+"Billing.Account.Title": ("Zahlungsweg", "Payment channel"),
+"Billing.Account.Channel": ("Wie möchten Sie Rechnungen erhalten und bezahlen?", "How do you want to receive and pay invoices?"),
+"Billing.Account.Email": ("E-Mail-Adresse für Rechnungen", "E-mail address for invoices"),
+"Billing.Account.Save": ("Zahlungsweg speichern", "Save payment channel"),
+"Billing.Account.Saved": ("Der Zahlungsweg ist gespeichert; er gilt für die nächsten gestellten Rechnungen.", "The payment channel is saved; it applies to the next invoices issued."),
+"Billing.Account.AddressHint": ("Leitweg-ID und Rechnungsanschrift gehören zu den Daten Ihrer Organisation (siehe „Meine Organisation“); Rechnungen übernehmen sie von dort.", "The Leitweg-ID and the invoice address belong to your organisation's data (see “My organisation”); invoices take them from there."),
 }

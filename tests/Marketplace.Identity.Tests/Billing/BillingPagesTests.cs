@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using NUnit.Framework;
 using static Marketplace.Identity.Tests.DenialMatrix;
 
@@ -37,8 +38,6 @@ public partial class BillingApiTests
         Assert.That((await PageAsync(KoelnAdmin, detail)).Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await PageAsync(KoelnAdmin, $"/abrechnung/rechnungen/{_invoiceId}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await PageAsync(KoelnAdmin, "/abrechnung/rechnungen")).Body, Does.Not.Contain(_invoiceNumber));
-        // The bundler has no invoice viewing delegated by München.
-        Assert.That((await PageAsync(BundlerAdmin, $"/abrechnung/rechnungen?ags={Muenchen}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
         foreach (var who in new[] { Anonymous, KomunaAdmin, Auditor })
             await AssertRefusedAsync(who, "/abrechnung/rechnungen");
     }
@@ -104,6 +103,48 @@ public partial class BillingApiTests
         Assert.That(vendor, Does.Contain("href=\"/abrechnung/umsatz\"").And.Not.Contain("href=\"/abrechnung/rechnungen\""));
         var platform = (await PageAsync(Auditor, "/")).Body;
         Assert.That(platform, Does.Contain("href=\"/abrechnung/laeufe\"").And.Contain("href=\"/abrechnung/foerderbericht\"").And.Not.Contain("href=\"/abrechnung/umsatz\""));
+    }
+
+    [Test]
+    public async Task A_bundler_sees_the_invoices_only_while_invoice_viewing_is_delegated()
+    {
+        var muenchen = await _host.SignedInAsync(MuenchenAdmin);
+        async Task DelegateAsync(bool viewInvoices) => Assert.That((await muenchen.PostAsJsonAsync($"/api/v1/municipalities/{Muenchen}/delegations",
+            new { bundlerOrganisationId = DemoSeeder.Bundler, order = true, configure = true, viewInvoices })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var invoice = $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}";
+        try
+        {
+            await DelegateAsync(viewInvoices: true);
+            Assert.That((await PageAsync(BundlerAdmin, invoice)).Body, Does.Contain(_invoiceNumber));
+            Assert.That((await PageAsync(BundlerAdmin, "/")).Body, Does.Contain("href=\"/abrechnung/rechnungen\""));
+            var api = await (await _host.SignedInAsync(BundlerAdmin)).GetAsync($"/api/v1/municipalities/{Muenchen}/invoices/{_invoiceId}");
+            Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            // A delegate reads, it does not choose how München pays.
+            Assert.That((await PageAsync(BundlerAdmin, $"/abrechnung/rechnungen?ags={Muenchen}")).Body, Does.Not.Contain("handler=Channel"));
+        }
+        finally
+        {
+            // Back to the demo data's delegation: ordering and configuring, no invoices.
+            await DelegateAsync(viewInvoices: false);
+        }
+        Assert.That((await PageAsync(BundlerAdmin, invoice)).Status, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await PageAsync(BundlerAdmin, "/")).Body, Does.Not.Contain("href=\"/abrechnung/rechnungen\""));
+    }
+
+    [Test]
+    public async Task A_buyer_admin_chooses_the_payment_channel_and_a_viewer_cannot()
+    {
+        var admin = await _host.SignedInAsync(MuenchenAdmin);
+        var invalid = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "keine-adresse" }, "Channel");
+        Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email"));
+        var saved = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
+        Assert.That(await saved.Content.ReadAsStringAsync(), Does.Contain("Der Zahlungsweg ist gespeichert").And.Contain("09162000-0001-45"));
+        var viewer = await _host.SignedInAsync(MuenchenViewer);
+        Assert.That(await viewer.GetStringAsync("/abrechnung/rechnungen"), Does.Not.Contain("handler=Channel"));
+        var refused = await IdentityHost.PostFormAsync(viewer, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That((await (await _host.SignedInAsync(Auditor)).GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/municipalities/{Muenchen}/billing-account"))
+            .GetProperty("account").GetProperty("paymentChannel").GetString(), Is.EqualTo("xrechnung"));
     }
 }
