@@ -54,9 +54,17 @@ internal static class BillingSql
         WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
         """;
 
+    public const string PeriodsOverlappingOfMunicipality = PeriodsOverlapping + " AND s.municipality_ags = @ags";
+
     public const string UsageTotals = """
         SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
         FROM usage_events WHERE period = @period GROUP BY subscription_id, dimension
+        """;
+
+    public const string UsageTotalsOfMunicipality = """
+        SELECT u.subscription_id AS SubscriptionId, u.dimension AS Dimension, SUM(u.quantity) AS Quantity
+        FROM usage_events u JOIN subscriptions s ON s.id = u.subscription_id
+        WHERE u.period = @period AND s.municipality_ags = @ags GROUP BY u.subscription_id, u.dimension
         """;
 
     public const string SetupFeesDue = """
@@ -67,6 +75,8 @@ internal static class BillingSql
         JOIN offerings o ON o.id = s.offering_id
         WHERE f.due_at IS NOT NULL AND f.due_at >= @from AND f.due_at < @to
         """;
+
+    public const string SetupFeesDueOfMunicipality = SetupFeesDue + " AND s.municipality_ags = @ags";
 
     public const string InvoicedMunicipalities = "SELECT municipality_ags FROM invoices WHERE period = @period";
 
@@ -116,6 +126,10 @@ internal static class BillingSql
     public static string InvoicesOfMunicipality(ISqlDialect d) =>
         InvoiceSelect + $" WHERE municipality_ags = @ags ORDER BY period DESC {d.Page("limit", "offset")}";
 
+    /// <summary>What a municipality sees: issued invoices; drafts are the platform's until they are finalized.</summary>
+    public static string IssuedInvoicesOfMunicipality(ISqlDialect d) =>
+        InvoiceSelect + $" WHERE municipality_ags = @ags AND state <> 'draft' ORDER BY period DESC, number DESC {d.Page("limit", "offset")}";
+
     public const string InvoicesOfPeriod = InvoiceSelect + " WHERE period = @period ORDER BY number";
     public const string DraftIdsOfPeriod = "SELECT id FROM invoices WHERE period = @period AND state = 'draft' ORDER BY number";
 
@@ -148,17 +162,23 @@ internal static class BillingSql
 
     // ---- billing accounts -------------------------------------------------------------------------------------------
 
+    // The Leitweg-ID and the address are the municipality organisation's (identity); the rest is billing's own.
     private const string AccountSelect = """
-        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, a.leitweg_id AS LeitwegId, a.legal_name AS LegalName,
-               a.street AS Street, a.postal_code AS PostalCode, a.city AS City, a.country_code AS CountryCode, a.email AS Email,
-               a.stripe_customer_id AS StripeCustomerId
+        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, o.leitweg_id AS LeitwegId,
+               COALESCE(o.billing_recipient, o.name, m.name) AS LegalName, COALESCE(o.billing_street, '') AS Street,
+               COALESCE(o.billing_postal_code, '') AS PostalCode, COALESCE(o.billing_city, '') AS City, a.country_code AS CountryCode,
+               a.email AS Email, a.stripe_customer_id AS StripeCustomerId
         FROM billing_accounts a
+        JOIN municipalities m ON m.ags = a.municipality_ags
+        LEFT JOIN organisations o ON o.municipality_ags = a.municipality_ags AND o.kind = 'municipality'
         """;
 
     public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
 
+    public const string LeitwegIdOfMunicipality = "SELECT leitweg_id FROM organisations WHERE municipality_ags = @ags AND kind = 'municipality'";
+
     public static string UpsertAccount(ISqlDialect d) => d.Upsert("billing_accounts", ["municipality_ags"],
-        ["payment_channel", "leitweg_id", "legal_name", "street", "postal_code", "city", "country_code", "email", "updated_at"]);
+        ["payment_channel", "country_code", "email", "updated_at"]);
 
     public const string SetStripeCustomer = "UPDATE billing_accounts SET stripe_customer_id = @customerId WHERE municipality_ags = @ags";
 
@@ -176,5 +196,30 @@ internal static class BillingSql
         JOIN laender l ON l.code = m.land_code
         JOIN plans pl ON pl.offering_id = s.offering_id AND pl.plan_id = p.plan_id
         WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
+        """;
+
+    // ---- views: usage received and revenue per offering for a vendor ---------------------------------------------
+
+    public const string UsageReceivedByVendor = """
+        SELECT s.offering_id AS OfferingId, o.name AS OfferingName, u.dimension AS Dimension, COUNT(*) AS Events, SUM(u.quantity) AS Quantity,
+               MAX(u.received_at) AS LastReceivedAt
+        FROM usage_events u
+        JOIN subscriptions s ON s.id = u.subscription_id
+        JOIN offerings o ON o.id = s.offering_id
+        WHERE u.vendor_id = @vendorId AND u.period = @period
+        GROUP BY s.offering_id, o.name, u.dimension
+        ORDER BY o.name, u.dimension
+        """;
+
+    /// <summary>Net revenue from issued invoices (finalized, paid or payment failed; never drafts or void ones).</summary>
+    public const string RevenueOfVendor = """
+        SELECT i.period AS Period, l.offering_id AS OfferingId, l.offering_name AS OfferingName, COUNT(DISTINCT l.invoice_id) AS Invoices,
+               SUM(l.amount_cents) AS NetCents
+        FROM invoice_lines l
+        JOIN invoices i ON i.id = l.invoice_id
+        JOIN offerings o ON o.id = l.offering_id
+        WHERE o.vendor_id = @vendorId AND i.state IN ('finalized', 'paid', 'payment_failed') AND i.period >= @from AND i.period <= @to
+        GROUP BY i.period, l.offering_id, l.offering_name
+        ORDER BY i.period DESC, l.offering_name
         """;
 }

@@ -48,7 +48,7 @@ public class InvoiceStateTests(DatabaseEngine engine)
         Assert.That(invoice.SellerJson, Does.Contain("DE123456789"));
 
         // A later address change does not reach the issued invoice.
-        await _world.Accounts.SaveAsync((await _world.Accounts.GetAsync(Muenchen))! with { Street = "Neue Straße 2" }, Admin);
+        await _world.OrganisationAsync(Muenchen, "09162000-12345-06", "Neue Straße 2");
         Assert.That((await _world.Invoices.GetAsync(_invoiceId))!.Invoice.BuyerJson, Does.Contain("Rathausplatz 1"));
     }
 
@@ -93,8 +93,9 @@ public class InvoiceStateTests(DatabaseEngine engine)
     [Test]
     public async Task A_billing_account_for_XRechnung_needs_a_Leitweg_ID()
     {
+        await _world.OrganisationAsync(Muenchen, null, "Str. 1");
         var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Accounts.SaveAsync(
-            new BillingAccount(Muenchen, PaymentChannels.XRechnung, null, "Stadt", "Str. 1", "80331", "München", "DE", "a@b.de"), Admin));
+            new BillingAccountSettings(Muenchen, PaymentChannels.XRechnung, "a@b.de"), Admin));
         Assert.That(e!.Field, Is.EqualTo("leitwegId"));
     }
 }

@@ -41,6 +41,15 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
         builder.UseSetting("Identity:Server:WebClientRedirectUris:0", "https://localhost/callback");
         builder.UseSetting("Email:PickupDirectory", MailFolder);
+        // The seller on every invoice; without it no XRechnung passes the BR-DE checks and nothing can be finalized.
+        foreach (var (key, value) in new Dictionary<string, string>
+                 {
+                     ["Name"] = "Marktplatz Kommunal (Test)", ["Street"] = "Beispielweg 1", ["PostalCode"] = "10115", ["City"] = "Berlin",
+                     ["CountryCode"] = "DE", ["VatId"] = "DE123456789", ["ContactName"] = "Rechnungsstelle", ["ContactPhone"] = "+49 30 1234567",
+                     ["ContactEmail"] = "rechnung@example.org", ["ElectronicAddress"] = "rechnung@example.org", ["Iban"] = "DE02120300000000202051",
+                     ["Bic"] = "BYLADEM1001", ["AccountHolder"] = "Marktplatz Kommunal (Test)",
+                 })
+            builder.UseSetting("Billing:Seller:" + key, value);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 

@@ -77,6 +77,7 @@ public class MigrationSchemaTests
             var visitor = new CreateTableVisitor();
             fragment.Accept(visitor);
             rows.AddRange(visitor.Columns);
+            rows.RemoveAll(r => visitor.Dropped.Contains((r.Item1.ToLowerInvariant(), r.Item2.ToLowerInvariant())));
         }
         return Group(rows);
     }
@@ -84,9 +85,17 @@ public class MigrationSchemaTests
     private static SortedDictionary<string, string> Group(IEnumerable<(string Table, string Column)> rows) =>
         new(rows.GroupBy(r => r.Table.ToLowerInvariant()).ToDictionary(g => g.Key, g => string.Join(",", g.Select(r => r.Column.ToLowerInvariant()))));
 
+    /// <summary>Columns a script creates, and columns a later script drops (ALTER TABLE ... DROP COLUMN).</summary>
     private sealed class CreateTableVisitor : TSqlFragmentVisitor
     {
         public List<(string, string)> Columns { get; } = [];
+        public HashSet<(string, string)> Dropped { get; } = [];
+
+        public override void Visit(AlterTableDropTableElementStatement node)
+        {
+            foreach (var element in node.AlterTableDropTableElements.Where(e => e.TableElementType is TableElementType.Column or TableElementType.NotSpecified))
+                Dropped.Add((node.SchemaObjectName.BaseIdentifier.Value.ToLowerInvariant(), element.Name.Value.ToLowerInvariant()));
+        }
 
         public override void Visit(CreateTableStatement node)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Storage;
@@ -15,54 +14,57 @@ public static class PaymentChannels
     public const string Stripe = "stripe";
 }
 
-/// <summary>A municipality's billing account: the invoice address, the payment channel and, for XRechnung, its Leitweg-ID.</summary>
+/// <summary>
+/// A municipality's billing account as invoices need it. The Leitweg-ID and the invoice address (recipient, street, postal
+/// code, city) are the municipality organisation's (identity, <c>PUT /api/v1/municipalities/{ags}/billing</c>), the one
+/// place they are kept; the payment channel, the invoice e-mail, the country and the Stripe customer are billing's own.
+/// </summary>
 public sealed record BillingAccount(
     string MunicipalityAgs, string PaymentChannel, string? LeitwegId, string LegalName, string Street, string PostalCode, string City,
     string CountryCode, string Email, string? StripeCustomerId = null);
 
-/// <summary>Reads and changes billing accounts; every change is audited.</summary>
-public sealed partial class BillingAccountService(Database database, AuditTrail audit, TimeProvider clock)
-{
-    /// <summary>Leitweg-ID: coarse address (2-12 digits), optional fine address (up to 30 characters), check digits (2).</summary>
-    [GeneratedRegex(@"^[0-9]{2,12}(-[0-9A-Za-z]{1,30})?-[0-9]{2}$")]
-    private static partial Regex LeitwegPattern();
+/// <summary>What a municipality chooses for billing itself: how it pays and where invoice mail goes.</summary>
+public sealed record BillingAccountSettings(string MunicipalityAgs, string PaymentChannel, string Email, string CountryCode = "DE");
 
+/// <summary>Reads and changes billing accounts; every change is audited.</summary>
+public sealed class BillingAccountService(Database database, AuditTrail audit, TimeProvider clock)
+{
     public async Task<BillingAccount?> GetAsync(string ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags }, cancellationToken: ct));
     }
 
-    public async Task<BillingAccount> SaveAsync(BillingAccount account, Actor actor, CancellationToken ct = default)
+    public async Task<BillingAccount> SaveAsync(BillingAccountSettings settings, Actor actor, CancellationToken ct = default)
     {
-        Validate(account);
+        Validate(settings);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.MunicipalityExists, new { ags = account.MunicipalityAgs }, tx, cancellationToken: ct)) == 0)
-            throw new BillingNotFoundException($"No municipality {account.MunicipalityAgs}.");
-        var before = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = account.MunicipalityAgs }, tx, cancellationToken: ct));
+        if (await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.MunicipalityExists, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct)) == 0)
+            throw new BillingNotFoundException($"No municipality {settings.MunicipalityAgs}.");
+        if (settings.PaymentChannel == PaymentChannels.XRechnung
+            && string.IsNullOrWhiteSpace(await c.ExecuteScalarAsync<string?>(new CommandDefinition(BillingSql.LeitwegIdOfMunicipality, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct))))
+            throw new BillingValidationException("leitwegId",
+                "XRechnung needs the municipality's Leitweg-ID; set it with the organisation's billing details first.");
+        var before = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.UpsertAccount(database.Dialect), new
         {
-            municipality_ags = account.MunicipalityAgs, payment_channel = account.PaymentChannel, leitweg_id = account.LeitwegId,
-            legal_name = account.LegalName, street = account.Street, postal_code = account.PostalCode, city = account.City,
-            country_code = account.CountryCode, email = account.Email, updated_at = BillingStore.Timestamp(clock.GetUtcNow()),
+            municipality_ags = settings.MunicipalityAgs, payment_channel = settings.PaymentChannel, country_code = settings.CountryCode,
+            email = settings.Email, updated_at = BillingStore.Timestamp(clock.GetUtcNow()),
         }, tx, cancellationToken: ct));
-        var after = account with { StripeCustomerId = before?.StripeCustomerId };
+        var after = (await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct)))!;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.account.save", "billing_account",
-            account.MunicipalityAgs, before is null ? null : JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
+            settings.MunicipalityAgs, before is null ? null : JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
         await tx.CommitAsync(ct);
         return after;
     }
 
-    private static void Validate(BillingAccount a)
+    private static void Validate(BillingAccountSettings a)
     {
         if (a.PaymentChannel is not (PaymentChannels.XRechnung or PaymentChannels.Stripe))
             throw new BillingValidationException("paymentChannel", "The payment channel is 'xrechnung' or 'stripe'.");
-        if (a.PaymentChannel == PaymentChannels.XRechnung && (a.LeitwegId is null || !LeitwegPattern().IsMatch(a.LeitwegId)))
-            throw new BillingValidationException("leitwegId", "XRechnung needs the municipality's Leitweg-ID (e.g. 991-12345-67).");
-        foreach (var (field, value) in new[] { ("legalName", a.LegalName), ("street", a.Street), ("postalCode", a.PostalCode), ("city", a.City), ("email", a.Email) })
-            if (string.IsNullOrWhiteSpace(value)) throw new BillingValidationException(field, "Required for the invoice address.");
+        if (string.IsNullOrWhiteSpace(a.Email) || !a.Email.Contains('@') || a.Email.Length > 320)
+            throw new BillingValidationException("email", "An e-mail address for invoices.");
         if (a.CountryCode is not { Length: 2 }) throw new BillingValidationException("countryCode", "An ISO 3166-1 alpha-2 country code.");
-        if (!a.Email.Contains('@')) throw new BillingValidationException("email", "An e-mail address.");
     }
 }

@@ -1,5 +1,15 @@
+using System.Security.Claims;
 using System.Text;
+using Marketplace.Billing.Accounts;
+using Marketplace.Billing.Funding;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Metering;
+using Marketplace.Billing.Overview;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
 using Marketplace.Billing.Stripe;
+using Marketplace.Billing.XRechnung;
+using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,8 +17,9 @@ using Microsoft.AspNetCore.Routing;
 namespace Marketplace.Billing.Api;
 
 /// <summary>
-/// The billing endpoints. For now the Stripe webhook, which is anonymous by nature: Stripe authenticates by signing the body.
-/// The municipality, vendor and admin endpoints follow with the identity module.
+/// The billing endpoints under /api/v1: usage ingestion for vendors, invoices, usage and forecast for municipalities,
+/// usage received and revenue for vendors, billing runs and the funding report for the platform, and the Stripe webhook.
+/// Every endpoint names its policy; a municipality's or vendor's data seen by anyone else answers 404.
 /// </summary>
 public static class BillingApi
 {
@@ -34,6 +45,252 @@ public static class BillingApi
             .WithSummary("Stripe webhook: invoice.paid and invoice.payment_failed update the invoice (signature-verified).")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        var api = app.MapGroup("/api/v1").WithTags("Billing").AddEndpointFilter(Problems)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/usage", Ingest).RequireAuthorization(Policies.VendorUser)
+            .WithName("ReportUsage").WithSummary("Usage events of the caller's vendor, at most 1,000 per batch; a status per event")
+            .Produces<UsageBatchResponse>().ProducesValidationProblem();
+
+        api.MapGet("/municipalities/{ags}/invoices", ListInvoices).RequireAuthorization(Policies.Authenticated)
+            .WithName("ListMunicipalityInvoices").WithSummary("The municipality's issued invoices, newest first").Produces<IReadOnlyList<Invoice>>();
+        api.MapGet("/municipalities/{ags}/invoices/{invoiceId}", GetInvoice).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetMunicipalityInvoice").WithSummary("One invoice with its lines").Produces<InvoiceDocument>();
+        api.MapGet("/municipalities/{ags}/invoices/{invoiceId}/xrechnung", DownloadXRechnung).RequireAuthorization(Policies.Authenticated)
+            .WithName("DownloadXRechnung").WithSummary("The invoice as XRechnung 3.0 (UBL 2.1 XML)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/xml").ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/municipalities/{ags}/usage", MunicipalityUsage).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetMunicipalityUsage").WithSummary("Usage this month (or ?period=YYYY-MM) against the included quantities, and the extras forecast")
+            .Produces<MunicipalityUsage>().ProducesValidationProblem();
+        api.MapGet("/municipalities/{ags}/billing-account", GetAccount).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetBillingAccount").WithSummary("Payment channel and invoice e-mail, with the Leitweg-ID and address of the organisation")
+            .Produces<BillingAccountResponse>();
+        api.MapPut("/municipalities/{ags}/billing-account", SaveAccount).RequireAuthorization(Policies.BuyerAdmin)
+            .WithName("SaveBillingAccount").WithSummary("Chooses the payment channel (xrechnung or stripe) and the invoice e-mail")
+            .Produces<BillingAccount>().ProducesValidationProblem();
+
+        api.MapGet("/vendors/{vendorId}/usage", VendorUsage).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetVendorUsage").WithSummary("Usage the vendor reported for a month (?period=YYYY-MM, default this month), per offering and dimension")
+            .Produces<IReadOnlyList<VendorUsage>>().ProducesValidationProblem();
+        api.MapGet("/vendors/{vendorId}/revenue", VendorRevenue).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetVendorRevenue").WithSummary("Net revenue per month and offering from issued invoices (?from=&to=, default the last 12 months)")
+            .Produces<IReadOnlyList<VendorRevenue>>().ProducesValidationProblem();
+
+        api.MapGet("/billing/runs", ListRuns).RequireAuthorization(Policies.PlatformReader)
+            .WithName("ListBillingRuns").WithSummary("Billing runs with their totals, newest first").Produces<IReadOnlyList<BillingRun>>();
+        api.MapPost("/billing/runs", StartRun).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("StartBillingRun").WithSummary("Bills a month that has ended; running it again writes no second invoice")
+            .Produces<BillingRunResult>(StatusCodes.Status201Created).ProducesValidationProblem();
+        api.MapGet("/billing/periods/{period}/invoices", PeriodInvoices).RequireAuthorization(Policies.PlatformReader)
+            .WithName("ListPeriodInvoices").WithSummary("Every invoice of a month, drafts included").Produces<IReadOnlyList<Invoice>>().ProducesValidationProblem();
+        api.MapPost("/billing/periods/{period}/finalize", FinalizePeriod).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("FinalizePeriod").WithSummary("Finalizes every draft of a month; drafts that cannot be issued yet are reported").ProducesValidationProblem();
+        api.MapPost("/billing/invoices/{invoiceId}/finalize", FinalizeInvoice).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("FinalizeInvoice").WithSummary("Issues a draft invoice").Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/billing/invoices/{invoiceId}/void", VoidInvoice).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("VoidInvoice").WithSummary("Voids an invoice that is not paid").Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/billing/funding", Funding).RequireAuthorization(Policies.PlatformReader)
+            .WithName("GetFundingReport").WithSummary("List value of the standard packages in use per funder, month, Land and offering (?from=&to=)")
+            .Produces<IReadOnlyList<FundingRow>>().ProducesValidationProblem();
+        api.MapGet("/billing/funding.csv", FundingCsv).RequireAuthorization(Policies.PlatformReader)
+            .WithName("GetFundingReportCsv").WithSummary("The funding report as CSV (semicolons, UTF-8)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
         return app;
+    }
+
+    public sealed record UsageBatchRequest(IReadOnlyList<UsageEventInput>? Events);
+    public sealed record UsageBatchResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Events);
+    public sealed record BillingAccountRequest(string? PaymentChannel, string? Email);
+    /// <summary>The municipality's billing account; null until its buyer-admin chooses a payment channel.</summary>
+    public sealed record BillingAccountResponse(BillingAccount? Account);
+    public sealed record RunRequest(string? Period);
+    public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems);
+
+    /// <summary>The billing actor of a signed-in user or client, for the audit trail.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
+
+    /// <summary>True when the principal may see the municipality's invoices: its users, delegates with that permission, the platform.</summary>
+    public static Task<bool> SeesInvoicesAsync(TenantAccess access, ClaimsPrincipal user, string ags, CancellationToken ct) =>
+        access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct);
+
+    /// <summary>True when the principal may see the vendor's usage and revenue: its users and clients, and the platform.</summary>
+    public static bool SeesVendor(ClaimsPrincipal user, string vendorId) => TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user);
+
+    /// <summary>A "YYYY-MM" parameter, or the fallback when absent; a malformed one is the caller's error, named by field.</summary>
+    public static BillingMonth MonthParameter(string field, string? value, BillingMonth fallback) =>
+        value is null ? fallback
+        : BillingMonth.TryParse(value, out var month) ? month
+        : throw new BillingValidationException(field, "A month as YYYY-MM, e.g. 2026-11.");
+
+    private static async Task<IResult> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
+    {
+        // The vendor comes from the token, never from the body: a vendor can only report for its own offerings, and
+        // another vendor's subscription answers as unknown, so its existence does not leak.
+        if (TenantAccess.VendorOf(user) is not { } vendorId) return Results.NotFound();
+        var result = await ingestion.IngestAsync(vendorId, request?.Events ?? [], ct);
+        var accepted = result.Count(UsageEventStatus.Accepted);
+        var duplicates = result.Count(UsageEventStatus.Duplicate);
+        return Results.Ok(new UsageBatchResponse(accepted, duplicates, result.Events.Count - accepted - duplicates, result.Events));
+    }
+
+    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
+        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
+        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, limit ?? 50, offset ?? 0, ct));
+    }
+
+    /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
+    public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
+        await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
+
+    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
+    }
+
+    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return Results.NotFound();
+        if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
+                detail: $"Invoice {d.Invoice.Number} is paid through {d.Invoice.PaymentChannel}; only invoices on the XRechnung channel are e-invoices.");
+        return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
+    }
+
+    /// <summary>The invoice's XRechnung as UTF-8 bytes with the XML declaration.</summary>
+    public static byte[] XRechnungFile(InvoiceDocument d)
+    {
+        using var stream = new MemoryStream();
+        XRechnungWriter.Write(d).Save(stream);
+        return stream.ToArray();
+    }
+
+    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, TenantAccess access, BillingOverviewService overview, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        return Results.Ok(await overview.MunicipalityUsageAsync(ags, MonthParameter("period", period, overview.CurrentMonth), ct));
+    }
+
+    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, TenantAccess access, BillingAccountService accounts, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        return Results.Ok(new BillingAccountResponse(await accounts.GetAsync(ags, ct)));
+    }
+
+    private static async Task<IResult> SaveAccount(string ags, BillingAccountRequest request, ClaimsPrincipal user, BillingAccountService accounts, CancellationToken ct)
+    {
+        // How the municipality pays is its own buyer-admins' decision, not a delegate's (as the invoice address in identity).
+        if (user.OrganisationKindOf() != OrganisationKinds.Municipality || user.AgsOf() != ags) return Results.NotFound();
+        return Results.Ok(await accounts.SaveAsync(new BillingAccountSettings(ags, request.PaymentChannel ?? "", request.Email ?? ""), ActorOf(user), ct));
+    }
+
+    private static async Task<IResult> VendorUsage(string vendorId, string? period, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
+    {
+        if (!SeesVendor(user, vendorId)) return Results.NotFound();
+        return Results.Ok(await overview.VendorUsageAsync(vendorId, MonthParameter("period", period, overview.CurrentMonth), ct));
+    }
+
+    private static async Task<IResult> VendorRevenue(string vendorId, string? from, string? to, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
+    {
+        if (!SeesVendor(user, vendorId)) return Results.NotFound();
+        var last = MonthParameter("to", to, overview.CurrentMonth);
+        var first = MonthParameter("from", from, BillingMonth.Of(last.FirstDay.AddMonths(-11)));
+        return Results.Ok(await overview.VendorRevenueAsync(vendorId, first, last, ct));
+    }
+
+    private static async Task<IResult> ListRuns(int? limit, int? offset, BillingRunService runs, CancellationToken ct)
+    {
+        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
+        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
+        return Results.Ok(await runs.ListAsync(limit ?? 50, offset ?? 0, ct));
+    }
+
+    private static async Task<IResult> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
+    {
+        if (!BillingMonth.TryParse(request.Period, out var month)) throw new BillingValidationException("period", "A month as YYYY-MM, e.g. 2026-10.");
+        var result = await runs.RunAsync(month, ActorOf(user), ct);
+        return Results.Created($"/api/v1/billing/periods/{month.Period}/invoices", result);
+    }
+
+    private static async Task<IResult> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
+        Results.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
+
+    private static async Task<IResult> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    {
+        return Results.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), ActorOf(user), ct));
+    }
+
+    /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
+    public static async Task<FinalizePeriodResponse> FinalizePeriodAsync(InvoiceService invoices, StripeInvoiceSync stripe, BillingMonth month, Actor actor, CancellationToken ct)
+    {
+        var (finalized, problems) = await invoices.FinalizePeriodAsync(month, actor, ct);
+        await PushToStripeAsync(stripe, finalized, ct);
+        return new FinalizePeriodResponse(finalized, problems);
+    }
+
+    private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    {
+        var invoice = await invoices.FinalizeAsync(invoiceId, ActorOf(user), ct);
+        await PushToStripeAsync(stripe, [invoice], ct);
+        return Results.Ok(invoice);
+    }
+
+    /// <summary>Stripe invoices go to Stripe right after they are issued; a failed push is retried by the scheduler's next check.</summary>
+    private static async Task PushToStripeAsync(StripeInvoiceSync stripe, IEnumerable<Invoice> issued, CancellationToken ct)
+    {
+        foreach (var invoice in issued.Where(i => i.PaymentChannel == PaymentChannels.Stripe))
+            await stripe.PushAsync(invoice.Id, ct);
+    }
+
+    private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, CancellationToken ct)
+    {
+        await invoices.VoidAsync(invoiceId, ActorOf(user), ct);
+        return Results.Ok((await invoices.GetAsync(invoiceId, ct))!.Invoice);
+    }
+
+    private static (BillingMonth From, BillingMonth To) FundingRange(string? from, string? to, BillingOverviewService overview)
+    {
+        var last = MonthParameter("to", to, overview.CurrentMonth);
+        return (MonthParameter("from", from, last), last);
+    }
+
+    private static async Task<IResult> Funding(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
+    {
+        var (first, last) = FundingRange(from, to, overview);
+        return Results.Ok(await funding.GetAsync(first, last, ct));
+    }
+
+    private static async Task<IResult> FundingCsv(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
+    {
+        var (first, last) = FundingRange(from, to, overview);
+        var csv = FundingReportService.ToCsv(await funding.GetAsync(first, last, ct));
+        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv; charset=utf-8",
+            $"foerderbericht-{first}-{last}.csv");
+    }
+
+    /// <summary>The module's exceptions as RFC 9457 problem details: the field at fault (400), not found (404), a state conflict (409).</summary>
+    private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(ctx);
+        }
+        catch (BillingValidationException e)
+        {
+            return Results.ValidationProblem(e.Errors);
+        }
+        catch (BillingNotFoundException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message);
+        }
+        catch (BillingConflictException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
+        }
     }
 }

@@ -31,6 +31,13 @@ public sealed class InvoiceService(
         return (await c.QueryAsync<Invoice>(new CommandDefinition(BillingSql.InvoicesOfMunicipality(database.Dialect), new { ags, limit, offset }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>A municipality's issued invoices, newest first; drafts stay with the platform until they are finalized.</summary>
+    public async Task<IReadOnlyList<Invoice>> ListIssuedForMunicipalityAsync(string ags, int limit = 50, int offset = 0, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<Invoice>(new CommandDefinition(BillingSql.IssuedInvoicesOfMunicipality(database.Dialect), new { ags, limit, offset }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<Invoice>> ListForPeriodAsync(BillingMonth month, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);

@@ -10,6 +10,31 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Billing.Runs;
 
+// Classes where a column is computed (CAST, SUM): SQLite types such a column by its values, PostgreSQL by the expression,
+// and Dapper converts between them only when it sets properties.
+internal sealed class PeriodRow
+{
+    public string SubscriptionId { get; init; } = "";
+    public string MunicipalityAgs { get; init; } = "";
+    public string OfferingId { get; init; } = "";
+    public string OfferingName { get; init; } = "";
+    public int Seq { get; init; }
+    public string PlanId { get; init; } = "";
+    public string AddonIds { get; init; } = "";
+    public string ValidFrom { get; init; } = "";
+    public string? ValidTo { get; init; }
+
+    public SubscriptionPeriod ToPeriod() => new(SubscriptionId, MunicipalityAgs, OfferingId, OfferingName, Seq, PlanId, AddonIds,
+        BillingStore.ParseTimestamp(ValidFrom), ValidTo is null ? null : BillingStore.ParseTimestamp(ValidTo));
+}
+
+internal sealed class UsageRow
+{
+    public string SubscriptionId { get; init; } = "";
+    public string Dimension { get; init; } = "";
+    public long Quantity { get; init; }
+}
+
 /// <summary>A billing run as stored: its month, who started it, and what it invoiced.</summary>
 public sealed record BillingRun(
     string Id, string Period, string StartedAt, string CompletedAt, string ActorUserId, long InvoiceCount, long NetCents, long VatCents, long GrossCents);
@@ -25,27 +50,6 @@ public sealed record BillingRunResult(BillingRun Run, int InvoicesAlreadyPresent
 public sealed class BillingRunService(
     Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillingRunService> logger)
 {
-    // Classes where a column is computed (CAST, SUM): SQLite types such a column by its values, PostgreSQL by the expression,
-    // and Dapper converts between them only when it sets properties.
-    private sealed class PeriodRow
-    {
-        public string SubscriptionId { get; init; } = "";
-        public string MunicipalityAgs { get; init; } = "";
-        public string OfferingId { get; init; } = "";
-        public string OfferingName { get; init; } = "";
-        public int Seq { get; init; }
-        public string PlanId { get; init; } = "";
-        public string AddonIds { get; init; } = "";
-        public string ValidFrom { get; init; } = "";
-        public string? ValidTo { get; init; }
-    }
-
-    private sealed class UsageRow
-    {
-        public string SubscriptionId { get; init; } = "";
-        public string Dimension { get; init; } = "";
-        public long Quantity { get; init; }
-    }
     private sealed record FeeRow(string SubscriptionId, string MunicipalityAgs, string OfferingId, string OfferingName, string PlanId, string ExtraId, string DueAt);
 
     public async Task<BillingRunResult> RunAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
@@ -97,18 +101,24 @@ public sealed class BillingRunService(
         return new BillingRunResult(run, present.Count, charges.Problems);
     }
 
-    /// <summary>What the month costs each municipality, read inside the caller's transaction (also the extras forecast's source).</summary>
-    internal async Task<MonthCharges> CalculateAsync(DbConnection c, DbTransaction? tx, BillingMonth month, CancellationToken ct)
+    /// <summary>
+    /// What the month costs each municipality, read inside the caller's transaction. The extras forecast passes one
+    /// municipality (<paramref name="ags"/>) and a projection of the usage so far to the whole month.
+    /// </summary>
+    internal async Task<MonthCharges> CalculateAsync(DbConnection c, DbTransaction? tx, BillingMonth month, CancellationToken ct,
+        string? ags = null, Func<UsageTotal, UsageTotal>? project = null)
     {
         // The text bounds carry a day of margin on both sides; the calculator cuts the month exactly in its time zone.
-        var bounds = new { from = BillingStore.Date(month.FirstDay.AddDays(-1)), to = BillingStore.Date(month.EndDay.AddDays(1)), period = month.Period };
+        var bounds = new { from = BillingStore.Date(month.FirstDay.AddDays(-1)), to = BillingStore.Date(month.EndDay.AddDays(1)), period = month.Period, ags };
+        var one = ags is not null;
         var prices = await PriceCatalog.LoadAsync(c, tx, ct);
-        var periods = (await c.QueryAsync<PeriodRow>(new CommandDefinition(BillingSql.PeriodsOverlapping, bounds, tx, cancellationToken: ct)))
-            .Select(p => new SubscriptionPeriod(p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.OfferingName, p.Seq, p.PlanId, p.AddonIds,
-                BillingStore.ParseTimestamp(p.ValidFrom), p.ValidTo is null ? null : BillingStore.ParseTimestamp(p.ValidTo)));
-        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(BillingSql.UsageTotals, bounds, tx, cancellationToken: ct)))
-            .Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
-        var fees = (await c.QueryAsync<FeeRow>(new CommandDefinition(BillingSql.SetupFeesDue, bounds, tx, cancellationToken: ct)))
+        var periods = (await c.QueryAsync<PeriodRow>(new CommandDefinition(one ? BillingSql.PeriodsOverlappingOfMunicipality : BillingSql.PeriodsOverlapping,
+            bounds, tx, cancellationToken: ct))).Select(p => p.ToPeriod());
+        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(one ? BillingSql.UsageTotalsOfMunicipality : BillingSql.UsageTotals,
+            bounds, tx, cancellationToken: ct))).Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
+        if (project is not null) usage = usage.Select(project);
+        var fees = (await c.QueryAsync<FeeRow>(new CommandDefinition(one ? BillingSql.SetupFeesDueOfMunicipality : BillingSql.SetupFeesDue,
+                bounds, tx, cancellationToken: ct)))
             .Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, f.OfferingName, f.PlanId, f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
         return new InvoiceCalculator(calendar, prices).Calculate(month, periods, usage, fees);
     }

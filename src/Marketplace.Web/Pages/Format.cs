@@ -15,6 +15,15 @@ public static class Format
     public static string Day(DateTimeOffset value) =>
         TimeZoneInfo.ConvertTime(value, Berlin).ToString("d", CultureInfo.CurrentCulture);
 
+    /// <summary>A stored day ("2026-09-30") in the culture's short form.</summary>
+    public static string Date(string? isoDay) =>
+        DateOnly.TryParseExact(isoDay, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d", CultureInfo.CurrentCulture) : isoDay ?? "";
+
+    /// <summary>A billing month ("2026-09") as the culture names it ("September 2026").</summary>
+    public static string Month(string period) =>
+        DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d.ToString("MMMM yyyy", CultureInfo.CurrentCulture) : period;
+
     private static readonly TimeZoneInfo Berlin =
         TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Berlin", out var zone) ? zone : TimeZoneInfo.Utc;
 

@@ -146,8 +146,27 @@ public sealed class BillingWorld : IAsyncDisposable
             new { subscriptionId, extraId, due = dueAt is null ? null : Iso(dueAt) });
     }
 
-    public async Task AccountAsync(string ags, string channel = PaymentChannels.XRechnung, string? leitweg = "09162000-12345-06") =>
-        await Accounts.SaveAsync(new BillingAccount(ags, channel, leitweg, $"Stadt {ags}", "Rathausplatz 1", "80331", "München", "DE", "kasse@example.org"), Admin);
+    /// <summary>The municipality's organisation with its Leitweg-ID and address (as identity keeps them), and its billing account.</summary>
+    public async Task AccountAsync(string ags, string channel = PaymentChannels.XRechnung, string? leitweg = "09162000-12345-06")
+    {
+        await OrganisationAsync(ags, leitweg, "Rathausplatz 1");
+        await Accounts.SaveAsync(new BillingAccountSettings(ags, channel, "kasse@example.org"), Admin);
+    }
+
+    /// <summary>Writes the municipality organisation as identity's organisation store would.</summary>
+    public async Task OrganisationAsync(string ags, string? leitweg, string street)
+    {
+        await using var c = await Database.OpenAsync();
+        var row = new { id = $"municipality-{ags}", ags, leitweg, recipient = $"Stadt {ags}", street, at = Iso("2026-01-01T00:00:00Z") };
+        if (await c.ExecuteAsync("""
+                UPDATE organisations SET leitweg_id = @leitweg, billing_recipient = @recipient, billing_street = @street,
+                    billing_postal_code = '80331', billing_city = 'München' WHERE id = @id
+                """, row) == 0)
+            await c.ExecuteAsync("""
+                INSERT INTO organisations (id, kind, name, municipality_ags, leitweg_id, billing_recipient, billing_street, billing_postal_code, billing_city, created_at, updated_at)
+                VALUES (@id, 'municipality', @recipient, @ags, @leitweg, @recipient, @street, '80331', 'München', @at, @at)
+                """, row);
+    }
 
     /// <summary>Instants in tests are written in UTC ("2026-11-01T00:00:00Z") or local Berlin time with offset.</summary>
     public static string Iso(string instant) => AuditTrail.Timestamp(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));

@@ -1,0 +1,60 @@
+using Marketplace.Billing;
+using Marketplace.Billing.Api;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Billing.Stripe;
+using Marketplace.Identity.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Marketplace.Web.Pages.Abrechnung;
+
+/// <summary>Billing runs with their totals for the platform; its admins start a run for a month and finalize its drafts.</summary>
+[Authorize(Policy = Policies.PlatformReader)]
+public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices, StripeInvoiceSync stripe, IStringLocalizer<SharedResource> texts) : PageModel
+{
+    [BindProperty] public string? Period { get; set; }
+
+    public IReadOnlyList<BillingRun> Runs { get; private set; } = [];
+    public bool IsAdmin => User.HasRole(Roles.PlatformAdmin);
+    public string? Notice { get; private set; }
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Runs = await runs.ListAsync(100, 0, ct);
+
+    public async Task<IActionResult> OnPostStartAsync(CancellationToken ct)
+    {
+        if (!IsAdmin) return Forbid();
+        if (!BillingMonth.TryParse(Period, out var month))
+            ModelState.AddModelError(nameof(Period), texts["Billing.Runs.PeriodInvalid"]);
+        else
+        {
+            try
+            {
+                var result = await runs.RunAsync(month, BillingApi.ActorOf(User), ct);
+                Notice = texts["Billing.Runs.Started", Format.Month(month.Period), result.Run.InvoiceCount, result.InvoicesAlreadyPresent];
+                Problems = result.Problems;
+            }
+            catch (BillingValidationException e)
+            {
+                ModelState.AddModelError(nameof(Period), e.Field == "period" ? texts["Billing.Runs.NotEnded", Format.Month(month.Period)] : e.Message);
+            }
+        }
+        await OnGetAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostFinalizeAsync(string period, CancellationToken ct)
+    {
+        if (!IsAdmin) return Forbid();
+        if (!BillingMonth.TryParse(period, out var month)) return NotFound();
+        var result = await BillingApi.FinalizePeriodAsync(invoices, stripe, month, BillingApi.ActorOf(User), ct);
+        Notice = texts["Billing.Runs.Finalized", Format.Month(month.Period), result.Finalized.Count];
+        Problems = result.Problems;
+        await OnGetAsync(ct);
+        return Page();
+    }
+}

@@ -1,0 +1,21 @@
+using Marketplace.Billing.Api;
+using Marketplace.Billing.Invoices;
+using Marketplace.Identity.Access;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Pages.Abrechnung;
+
+/// <summary>One issued invoice with its lines, totals and the XRechnung download.</summary>
+[Authorize(Policy = Policies.ActsForMunicipality)]
+public sealed class RechnungModel(TenantAccess access, InvoiceService invoices) : MunicipalityBillingPage(access)
+{
+    public InvoiceDocument Document { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        if (!await ResolveAsync(ct) || await BillingApi.IssuedInvoiceAsync(invoices, Ags!, id, ct) is not { } document) return NotFound();
+        Document = document;
+        return Page();
+    }
+}
