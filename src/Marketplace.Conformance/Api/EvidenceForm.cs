@@ -13,7 +13,12 @@ public static class EvidenceForm
         var file = form.Files.GetFile("file") ?? throw ConformanceException.Invalid("file", "Bitte eine Datei auswählen.");
         using var content = new MemoryStream();
         await file.CopyToAsync(content, request.HttpContext.RequestAborted);
-        return new EvidenceUpload(Required(form, "standardId"), Required(form, "standardVersion"), Required(form, "criterionId"),
+        // The portal's form picks the criterion in one list ("standard|version|criterion"); the API names the three apart.
+        var picked = form["criterion"].ToString().Split('|');
+        var (standard, version, criterion) = picked.Length == 3
+            ? (picked[0], picked[1], picked[2])
+            : (Required(form, "standardId"), Required(form, "standardVersion"), Required(form, "criterionId"));
+        return new EvidenceUpload(standard, version, criterion,
             form["issuer"].ToString(), Date(form, "issuedOn"), Date(form, "expiresOn"), file.FileName, file.ContentType, content.ToArray());
     }
 

@@ -9,10 +9,10 @@ namespace Marketplace.Identity.Tests.Conformance;
 /// <summary>Offerings and evidence the conformance host tests upload: descriptors in the catalog/ format, evidence forms.</summary>
 public static class ConformanceData
 {
-    public const string Komuna = "komuna-digital";
+    public const string KomunaVendor = "komuna-digital";
 
     /// <summary>A manually provisioned offering (no live broker check) that claims only DSGVO-AVV, the standard every offering must meet.</summary>
-    public static string DraftYaml(string id, string name = "Hundesteuer online", string vendor = Komuna) => $$"""
+    public static string DraftYaml(string id, string name = "Hundesteuer online", string vendor = KomunaVendor) => $$"""
         id: {{id}}
         name: {{name}}
         nameEn: Dog tax online
@@ -80,11 +80,11 @@ public static class ConformanceData
     public static async Task<string> EnsureMatrixDraftAsync(IdentityHost host, string url)
     {
         var lifecycle = host.Services.GetRequiredService<OfferingLifecycle>();
-        if ((await lifecycle.ListAsync(Komuna)).All(h => h.OfferingId != MatrixDraft))
+        if ((await lifecycle.ListAsync(KomunaVendor)).All(h => h.OfferingId != MatrixDraft))
         {
             try
             {
-                await lifecycle.CreateAsync(new Actor("test", null), Komuna, DraftYaml(MatrixDraft, "Matrix-Entwurf"));
+                await lifecycle.CreateAsync(new Actor("test", null), KomunaVendor, DraftYaml(MatrixDraft, "Matrix-Entwurf"));
             }
             catch (ConformanceException e) when (e.Kind == ConformanceErrorKind.Invalid && e.Errors.Any(x => x.Field == "/id"))
             {
@@ -98,7 +98,7 @@ public static class ConformanceData
     public static async Task<string> WithEvidenceAsync(IdentityHost host, string url)
     {
         await EnsureMatrixDraftAsync(host, url);
-        var evidence = await host.Services.GetRequiredService<Marketplace.Conformance.Attested.EvidenceService>().UploadAsync(new Actor("test", null), Komuna, MatrixDraft,
+        var evidence = await host.Services.GetRequiredService<Marketplace.Conformance.Attested.EvidenceService>().UploadAsync(new Actor("test", null), KomunaVendor, MatrixDraft,
             new EvidenceUpload("dsgvo-avv", "2016/679", "tom", "Komuna Digital GmbH", new DateOnly(2026, 1, 15), new DateOnly(2026, 12, 31),
                 "tom.pdf", "application/pdf", Encoding.UTF8.GetBytes("%PDF-1.4 TOM")));
         return url.Replace("{evidence}", evidence.Id);
