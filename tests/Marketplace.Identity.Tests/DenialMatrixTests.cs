@@ -37,9 +37,11 @@ public static partial class DenialMatrix
     /// <summary>
     /// One endpoint: method, route pattern (as registered, for the completeness check), the concrete URL, a body
     /// (fresh per call, so creating twice does not collide), and the expected status per principal; principals not named
-    /// get <paramref name="Otherwise"/>. Anonymous is always 401.
+    /// get <paramref name="Otherwise"/>. Anonymous is always 401. A body that is already <see cref="HttpContent"/> (a YAML file,
+    /// a multipart form) is sent as it is; <paramref name="Prepare"/> creates what the row needs on the host and returns the concrete URL.
     /// </summary>
-    public sealed record Row(string Method, string Pattern, string Url, Func<object?>? Body, int Otherwise, Dictionary<string, int> Expected)
+    public sealed record Row(string Method, string Pattern, string Url, Func<object?>? Body, int Otherwise, Dictionary<string, int> Expected,
+        Func<IdentityHost, string, Task<string>>? Prepare = null)
     {
         public int ExpectedFor(string principal) => principal == Anonymous ? Unauthorized : Expected.GetValueOrDefault(principal, Otherwise);
         public override string ToString() => $"{Method} {Url}";
@@ -122,8 +124,10 @@ public class DenialMatrixTests
         var host = await SharedHosts.For(engine);
         var client = principal == Anonymous ? host.Browser() : await host.SignedInAsync(principal);
         var viewer = await host.Services.CreateScope().ServiceProvider.GetRequiredService<UserManager<MarketplaceUser>>().FindByEmailAsync(MuenchenViewer);
-        var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Url.Replace("{viewer}", viewer!.Id));
-        if (row.Body?.Invoke() is { } body) request.Content = JsonContent.Create(body);
+        var url = row.Url.Replace("{viewer}", viewer!.Id);
+        if (row.Prepare is not null) url = await row.Prepare(host, url);
+        var request = new HttpRequestMessage(new HttpMethod(row.Method), url);
+        if (row.Body?.Invoke() is { } body) request.Content = body as HttpContent ?? JsonContent.Create(body);
         var response = await client.SendAsync(request);
         Assert.That((int)response.StatusCode, Is.EqualTo(row.ExpectedFor(principal)), await response.Content.ReadAsStringAsync());
     }

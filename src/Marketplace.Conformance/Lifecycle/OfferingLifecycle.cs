@@ -77,6 +77,13 @@ public sealed class OfferingLifecycle
             }
         }, ct);
 
+    /// <summary>Changes the core fields of the newest version (see <see cref="EditAsync"/> for which version that changes).</summary>
+    public async Task<OfferingVersion> EditFieldsAsync(Actor actor, string vendorId, string offeringId, DraftFields fields, CancellationToken ct = default)
+    {
+        var newest = (await GetAsync(vendorId, offeringId, ct)).Versions[0];
+        return await EditAsync(actor, vendorId, offeringId, fields.ApplyTo(newest.Descriptor), "angebot.json", ct);
+    }
+
     /// <summary>Submits a draft for review. The automated checks, live ones included, run first; auditors see their results.</summary>
     public async Task<OfferingVersion> SubmitAsync(Actor actor, string vendorId, string offeringId, int version, CancellationToken ct = default)
     {
@@ -192,6 +199,30 @@ public sealed class OfferingLifecycle
     public Task<OfferingOverview> GetAsync(string vendorId, string offeringId, CancellationToken ct = default) =>
         _uow.ReadAsync(async s => new OfferingOverview(await OwnHeadAsync(s, vendorId, offeringId), await s.VersionsAsync(offeringId)), ct);
 
+    /// <summary>The vendor's offering with every version and its conformance per standard, and the evidence; NotFound for another vendor's.</summary>
+    public Task<OfferingStatusView> StatusViewAsync(string vendorId, string offeringId, CancellationToken ct = default) =>
+        _uow.ReadAsync(async s =>
+        {
+            var head = await OwnHeadAsync(s, vendorId, offeringId);
+            var versions = new List<VersionWithStatus>();
+            foreach (var v in await s.VersionsAsync(offeringId)) versions.Add(new VersionWithStatus(v, await s.StatusesAsync(offeringId, v.Version)));
+            return new OfferingStatusView(head, versions, await s.EvidenceAsync(offeringId));
+        }, ct);
+
+    /// <summary>Every offering of the vendor with its newest version and the conformance of the version that counts (published, else newest).</summary>
+    public Task<IReadOnlyList<OfferingSummary>> SummariesAsync(string vendorId, CancellationToken ct = default) =>
+        _uow.ReadAsync<IReadOnlyList<OfferingSummary>>(async s =>
+        {
+            var result = new List<OfferingSummary>();
+            foreach (var head in await s.HeadsOfVendorAsync(vendorId))
+            {
+                var newest = (await s.VersionsAsync(head.OfferingId))[0];
+                var shown = head.PublishedVersion ?? newest.Version;
+                result.Add(new OfferingSummary(head, newest.Descriptor.Name, newest.Version, newest.State, shown, await s.StatusesAsync(head.OfferingId, shown)));
+            }
+            return result;
+        }, ct);
+
     public Task<IReadOnlyList<OfferingHead>> ListAsync(string vendorId, CancellationToken ct = default) =>
         _uow.ReadAsync(s => s.HeadsOfVendorAsync(vendorId), ct);
 
@@ -242,3 +273,12 @@ public sealed class OfferingLifecycle
 
 /// <summary>Whether an offering can be ordered now, which version an order records, and why not.</summary>
 public sealed record Orderability(string OfferingId, bool Orderable, int? PublishedVersion, string Reason, IReadOnlyList<StandardStatus> Statuses);
+
+/// <summary>One version with its conformance per standard.</summary>
+public sealed record VersionWithStatus(OfferingVersion Version, IReadOnlyList<StandardStatus> Statuses);
+
+/// <summary>An offering as its vendor (or an auditor) sees it: every version, newest first, with statuses, and its evidence.</summary>
+public sealed record OfferingStatusView(OfferingHead Head, IReadOnlyList<VersionWithStatus> Versions, IReadOnlyList<Evidence> Evidence);
+
+/// <summary>A line of the vendor's list: lifecycle, newest version and its state, and the conformance of the version that counts.</summary>
+public sealed record OfferingSummary(OfferingHead Head, string Name, int NewestVersion, string NewestState, int StatusVersion, IReadOnlyList<StandardStatus> Statuses);

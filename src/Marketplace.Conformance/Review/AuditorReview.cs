@@ -55,6 +55,10 @@ public sealed class AuditorReview
                 .OrderBy(i => i.SubmittedAt, StringComparer.Ordinal).ThenBy(i => i.OfferingId, StringComparer.Ordinal).ToList();
         }, ct);
 
+    /// <summary>The newest version of an offering, for evidence in the queue, which belongs to the offering rather than one version.</summary>
+    public Task<int> NewestVersionAsync(string offeringId, CancellationToken ct = default) =>
+        _uow.ReadAsync(async s => (await s.HeadAsync(offeringId))?.LatestVersion ?? throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'."), ct);
+
     public Task<VersionReview> ReviewAsync(string offeringId, int version, CancellationToken ct = default) =>
         _uow.ReadAsync(async s =>
         {

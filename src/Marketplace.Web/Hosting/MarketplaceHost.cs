@@ -10,6 +10,7 @@ using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
 using Marketplace.Conformance;
+using Marketplace.Conformance.Api;
 using Marketplace.Provisioning;
 using Marketplace.Provisioning.Api;
 using Marketplace.Storage;
@@ -153,6 +154,7 @@ public static class MarketplaceHost
         app.MapBillingApi();
         app.MapIdentityApi();
         app.MapProvisioningApi();
+        app.MapConformanceApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();
