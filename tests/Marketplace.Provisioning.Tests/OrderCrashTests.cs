@@ -53,7 +53,10 @@ public class OrderCrashTests
                 {
                     var response = await PostOrderAsync(http, o.Key, o.Body);
                     if (response.IsSuccessStatusCode)
-                        lock (answered) answered[o.Key] = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+                    {
+                        var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+                        lock (answered) answered[o.Key] = id;
+                    }
                 }
                 catch (HttpRequestException) { } // the host died under this request
                 catch (TaskCanceledException) { }
