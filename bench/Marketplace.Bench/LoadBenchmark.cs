@@ -272,9 +272,11 @@ public static class LoadBenchmark
             if (host.HasExited) throw new InvalidOperationException($"the host at {url} exited with {host.ExitCode}");
             try
             {
-                if ((await http.GetAsync(url + "/health/ready")).IsSuccessStatusCode) return;
+                // Short per probe: a host busy migrating and seeding may not answer; the next probe asks again.
+                using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                if ((await http.GetAsync(url + "/health/ready", probe.Token)).IsSuccessStatusCode) return;
             }
-            catch (HttpRequestException) { }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(250);
         }
         throw new TimeoutException($"the host at {url} did not become ready");
