@@ -193,12 +193,12 @@ public static class ConformanceApi
     private static async Task<IResult> QueryAudit(HttpRequest request, AuditTrail trail) =>
         Results.Ok(await trail.QueryAsync(AuditFilter.Parse(request.Query)));
 
-    private static async Task ExportAudit(HttpContext http, AuditTrail trail)
+    private static async Task ExportAudit(HttpContext http, AuditTrail trail, TimeProvider clock)
     {
         var query = AuditFilter.Parse(http.Request.Query);
         var format = http.Request.Query["format"].ToString() is { Length: > 0 } f ? f : "csv";
         if (format is not ("csv" or "json")) throw ConformanceException.Invalid("format", "Format „csv“ oder „json“.");
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{stamp}.{format}\"";
         if (format == "csv") await AuditExport.WriteCsvAsync(trail, query, http.Response.Body, http.RequestAborted);

@@ -165,6 +165,7 @@ public class ConformanceApiTests(DatabaseEngine engine)
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines[0], Does.StartWith("seq,occurred_at,actor_user_id"));
         Assert.That(lines.Skip(1).Single(), Does.Contain($",offering.created,offering,{id},"));
+        Assert.That((await Json(await auditor.GetAsync("/api/v1/audit/export?format=xml"), HttpStatusCode.BadRequest))["errors"]!["format"], Is.Not.Null);
         var json = JsonNode.Parse(await (await auditor.GetAsync($"/api/v1/audit/export?format=json&objectId={id}")).Content.ReadAsStringAsync())!.AsArray();
         Assert.That(json.Single()!["after"]!["version"]!.GetValue<int>(), Is.EqualTo(1));
 
