@@ -12,6 +12,7 @@ using Marketplace.Billing.XRechnung;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Billing.Api;
@@ -135,7 +136,7 @@ public static class BillingApi
         return Results.Ok(new UsageBatchResponse(accepted, duplicates, result.Events.Count - accepted - duplicates, result.Events));
     }
 
-    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
@@ -147,13 +148,13 @@ public static class BillingApi
     public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
         await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
 
-    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
     }
 
-    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return Results.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
@@ -170,13 +171,13 @@ public static class BillingApi
         return stream.ToArray();
     }
 
-    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, TenantAccess access, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingOverviewService overview, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return Results.Ok(await overview.MunicipalityUsageAsync(ags, MonthParameter("period", period, overview.CurrentMonth), ct));
     }
 
-    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, TenantAccess access, BillingAccountService accounts, CancellationToken ct)
+    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingAccountService accounts, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return Results.Ok(new BillingAccountResponse(await accounts.GetAsync(ags, ct)));
