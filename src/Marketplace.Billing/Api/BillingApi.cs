@@ -125,6 +125,14 @@ public static class BillingApi
         : BillingMonth.TryParse(value, out var month) ? month
         : throw new BillingValidationException(field, "A month as YYYY-MM, e.g. 2026-11.");
 
+    /// <summary>limit (1 to 200, default 50) and offset (default 0) of a list, refused naming the field when out of range.</summary>
+    private static (int Limit, int Offset) Paging(int? limit, int? offset)
+    {
+        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
+        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
+        return (limit ?? 50, offset ?? 0);
+    }
+
     private static async Task<IResult> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
     {
         // The vendor comes from the token, never from the body: a vendor can only report for its own offerings, and
@@ -139,9 +147,8 @@ public static class BillingApi
     private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
-        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
-        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, limit ?? 50, offset ?? 0, ct));
+        var (take, skip) = Paging(limit, offset);
+        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, take, skip, ct));
     }
 
     /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
@@ -206,9 +213,8 @@ public static class BillingApi
 
     private static async Task<IResult> ListRuns(int? limit, int? offset, BillingRunService runs, CancellationToken ct)
     {
-        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
-        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
-        return Results.Ok(await runs.ListAsync(limit ?? 50, offset ?? 0, ct));
+        var (take, skip) = Paging(limit, offset);
+        return Results.Ok(await runs.ListAsync(take, skip, ct));
     }
 
     private static async Task<IResult> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
