@@ -247,11 +247,13 @@ public static class BillingApi
         return Results.Ok(invoice);
     }
 
-    /// <summary>Stripe invoices go to Stripe right after they are issued; a failed push is retried by the scheduler's next check.</summary>
+    /// <summary>
+    /// Stripe invoices go to Stripe right after they are issued. The push of pending invoices logs a failure (Stripe down,
+    /// no key) instead of throwing, so the issued invoice stands and the scheduler's next check retries with the same keys.
+    /// </summary>
     private static async Task PushToStripeAsync(StripeInvoiceSync stripe, IEnumerable<Invoice> issued, CancellationToken ct)
     {
-        foreach (var invoice in issued.Where(i => i.PaymentChannel == PaymentChannels.Stripe))
-            await stripe.PushAsync(invoice.Id, ct);
+        if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await stripe.PushPendingAsync(ct);
     }
 
     private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, CancellationToken ct)
