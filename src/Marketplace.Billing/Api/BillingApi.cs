@@ -12,6 +12,7 @@ using Marketplace.Billing.XRechnung;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Billing.Api;
@@ -124,6 +125,14 @@ public static class BillingApi
         : BillingMonth.TryParse(value, out var month) ? month
         : throw new BillingValidationException(field, "A month as YYYY-MM, e.g. 2026-11.");
 
+    /// <summary>limit (1 to 200, default 50) and offset (default 0) of a list, refused naming the field when out of range.</summary>
+    private static (int Limit, int Offset) Paging(int? limit, int? offset)
+    {
+        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
+        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
+        return (limit ?? 50, offset ?? 0);
+    }
+
     private static async Task<IResult> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
     {
         // The vendor comes from the token, never from the body: a vendor can only report for its own offerings, and
@@ -135,25 +144,24 @@ public static class BillingApi
         return Results.Ok(new UsageBatchResponse(accepted, duplicates, result.Events.Count - accepted - duplicates, result.Events));
     }
 
-    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
-        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
-        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, limit ?? 50, offset ?? 0, ct));
+        var (take, skip) = Paging(limit, offset);
+        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, take, skip, ct));
     }
 
     /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
     public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
         await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
 
-    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
     }
 
-    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return Results.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
@@ -170,13 +178,13 @@ public static class BillingApi
         return stream.ToArray();
     }
 
-    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, TenantAccess access, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingOverviewService overview, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return Results.Ok(await overview.MunicipalityUsageAsync(ags, MonthParameter("period", period, overview.CurrentMonth), ct));
     }
 
-    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, TenantAccess access, BillingAccountService accounts, CancellationToken ct)
+    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingAccountService accounts, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
         return Results.Ok(new BillingAccountResponse(await accounts.GetAsync(ags, ct)));
@@ -205,9 +213,8 @@ public static class BillingApi
 
     private static async Task<IResult> ListRuns(int? limit, int? offset, BillingRunService runs, CancellationToken ct)
     {
-        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
-        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
-        return Results.Ok(await runs.ListAsync(limit ?? 50, offset ?? 0, ct));
+        var (take, skip) = Paging(limit, offset);
+        return Results.Ok(await runs.ListAsync(take, skip, ct));
     }
 
     private static async Task<IResult> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
@@ -240,11 +247,13 @@ public static class BillingApi
         return Results.Ok(invoice);
     }
 
-    /// <summary>Stripe invoices go to Stripe right after they are issued; a failed push is retried by the scheduler's next check.</summary>
+    /// <summary>
+    /// Stripe invoices go to Stripe right after they are issued. The push of pending invoices logs a failure (Stripe down,
+    /// no key) instead of throwing, so the issued invoice stands and the scheduler's next check retries with the same keys.
+    /// </summary>
     private static async Task PushToStripeAsync(StripeInvoiceSync stripe, IEnumerable<Invoice> issued, CancellationToken ct)
     {
-        foreach (var invoice in issued.Where(i => i.PaymentChannel == PaymentChannels.Stripe))
-            await stripe.PushAsync(invoice.Id, ct);
+        if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await stripe.PushPendingAsync(ct);
     }
 
     private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, CancellationToken ct)

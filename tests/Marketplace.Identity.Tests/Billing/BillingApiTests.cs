@@ -148,6 +148,9 @@ public partial class BillingApiTests(DatabaseEngine engine)
         var line = document.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("subscriptionId").GetString() == BibliothekSubscription);
         Assert.That((line.GetProperty("quantity").GetInt64(), line.GetProperty("unitPriceCents").GetInt64(), line.GetProperty("amountCents").GetInt64()),
             Is.EqualTo((500L, 50L, 25000L)));
+        var badPage = await viewer.GetAsync($"/api/v1/municipalities/{Muenchen}/invoices?limit=0");
+        Assert.That(badPage.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await badPage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _), Is.True);
     }
 
     [Test]
