@@ -108,12 +108,12 @@ public static class LoadBenchmark
         var offerings = (await http.GetFromJsonAsync<JsonObject>(url + "/api/v1/offerings?pageSize=50"))!["items"]!.AsArray()
             .Select(o => o!["id"]!.GetValue<string>()).ToList();
 
-        // Orders: every offering München can order without configuration, each under its own key; the load replays them.
+        // Orders: offerings München can order with just an authority and a contact address, each under its own key; the load replays them.
         var orders = new List<MixRequest>();
         foreach (var id in offerings)
         {
             var plan = (await http.GetFromJsonAsync<JsonObject>($"{url}/api/v1/offerings/{id}"))!["plans"]!.AsArray()[0]!["id"]!.GetValue<string>();
-            var body = JsonSerializer.Serialize(new { offeringId = id, planId = plan, addOnIds = Array.Empty<string>(), configuration = new { } });
+            var body = JsonSerializer.Serialize(new { offeringId = id, planId = plan, addOnIds = Array.Empty<string>(), configuration = new { behoerde = "Bürgeramt", kontaktEmail = "buergeramt@muenchen.example" } });
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/api/v1/municipalities/{BuyerAgs}/orders")
                 { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyerToken);
@@ -123,7 +123,7 @@ public static class LoadBenchmark
             if (response.IsSuccessStatusCode) orders.Add(new MixRequest("POST", $"/api/v1/municipalities/{BuyerAgs}/orders|{key}", body, buyerToken));
             if (orders.Count == 8) break;
         }
-        if (orders.Count == 0) throw new InvalidOperationException("no offering could be ordered without configuration");
+        if (orders.Count == 0) throw new InvalidOperationException("no offering could be ordered with the simple configuration");
 
         // Usage: active subscriptions to one of the vendor's metered plans, written as provisioning would have left them.
         var metered = await SubscribeForUsageAsync(connectionString);

@@ -40,6 +40,7 @@ public class OrderCrashTests
         List<(string Key, object Body)> orders;
         var first = await HostProcess.StartWorkerAsync(world.Database.ConnectionString, settings);
         var answered = new Dictionary<string, string>(); // key → order id, for every order the host confirmed
+        var refused = new HashSet<string>(); // refused on their merits (e.g. not conformant): not orders of this test
         await using (first)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http));
@@ -52,6 +53,8 @@ public class OrderCrashTests
                 try
                 {
                     var response = await PostOrderAsync(http, o.Key, o.Body);
+                    if ((int)response.StatusCode is >= 400 and < 500)
+                        lock (answered) refused.Add(o.Key);
                     if (response.IsSuccessStatusCode)
                     {
                         var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
@@ -95,6 +98,8 @@ public class OrderCrashTests
         // The buyer's system retries every order with its key: the confirmed ones come back unchanged, the lost ones are placed now.
         await using var second = await HostProcess.StartWorkerAsync(world.Database.ConnectionString, settings);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(http));
+        orders = orders.Where(o => !refused.Contains(o.Key)).ToList();
+        TestContext.Out.WriteLine($"{refused.Count} refused on their merits: {string.Join(", ", refused)}");
         foreach (var (key, body) in orders)
         {
             var response = await PostOrderAsync(http, key, body);
@@ -114,17 +119,20 @@ public class OrderCrashTests
     private static async Task<List<(string Key, object Body)>> OrderableAsync(ProvisioningWorld world)
     {
         await using var c = await world.Database.OpenAsync();
-        // Offerings whose tenant configuration requires nothing, first plan; ordered with an empty configuration.
+        // Offerings whose tenant configuration requires no more than an authority and a contact address, first plan.
         var rows = await c.QueryAsync<(string Id, string Document)>("SELECT id AS Id, document_json AS Document FROM offerings ORDER BY id");
         var list = new List<(string, object)>();
         foreach (var (id, document) in rows)
         {
             var o = JsonNode.Parse(document)!;
-            var schema = o["tenantConfigSchema"];
-            if (schema?["required"] is JsonArray { Count: > 0 }) continue;
+            var required = (o["tenantConfigSchema"]?["required"] as JsonArray)?.Select(r => r!.GetValue<string>()) ?? [];
+            if (required.Except(["behoerde", "kontaktEmail"]).Any()) continue;
+            var laender = (o["laender"] as JsonArray)?.Select(l => l!.GetValue<string>()) ?? [];
+            if (!laender.Contains("*") && !laender.Contains("09")) continue; // München is in Bayern
             var plan = o["plans"]?[0]?["id"]?.GetValue<string>();
             if (plan is null) continue;
-            list.Add(($"crash-{id}", new { offeringId = id, planId = plan, addOnIds = Array.Empty<string>(), configuration = new { } }));
+            list.Add(($"crash-{id}", new { offeringId = id, planId = plan, addOnIds = Array.Empty<string>(),
+                configuration = new { behoerde = "Bürgeramt", kontaktEmail = "buergeramt@muenchen.example" } }));
         }
         Assert.That(list, Has.Count.GreaterThanOrEqualTo(6), "enough offerings to order");
         return list;
@@ -139,6 +147,16 @@ public class OrderCrashTests
 
     private static async Task<string> TokenAsync(HttpClient http)
     {
+        // The worker announces itself before Kestrel listens: wait until the host answers.
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) when (i < 300) { }
+            await Task.Delay(100);
+        }
         var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = "muenchen-system", ["client_secret"] = "muenchen-demo-secret-2026",

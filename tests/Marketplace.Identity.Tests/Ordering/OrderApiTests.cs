@@ -117,17 +117,20 @@ public class OrderApiTests(DatabaseEngine engine)
     public async Task A_vendor_sees_the_orders_for_its_own_offerings_only()
     {
         var host = await SharedHosts.For(engine);
-        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
-        var placed = await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), Order("stadtbibliothek-online-komuna", "standard", "Stadtbibliothek München")),
-            HttpStatusCode.Created);
-        var orderId = placed.GetProperty("id").GetString();
-        var subscriptionId = placed.GetProperty("subscriptionIds")[0].GetString();
+        // Placed through the engine for Potsdam: the shared host's other tests already gave München and Köln this offering.
+        var placed = await host.Services.GetRequiredService<OrderService>().PlaceAsync(Potsdam, "user-potsdam", Key(), new OrderRequest(
+            "stadtbibliothek-online-komuna", "standard", [], new System.Text.Json.Nodes.JsonObject
+            {
+                ["behoerde"] = "Stadtbibliothek Potsdam", ["kontaktEmail"] = "bibliothek@potsdam.example",
+            }));
+        var orderId = placed.Order.Id;
+        var subscriptionId = placed.Order.SubscriptionIds.Single();
 
         var komuna = await host.SignedInAsync(DenialMatrix.KomunaEditor);
         var komunaOrders = await komuna.GetFromJsonAsync<JsonElement>("/api/v1/vendors/komuna-digital/orders");
         Assert.That(komunaOrders.EnumerateArray().Select(o => o.GetProperty("id").GetString()), Does.Contain(orderId));
         var seen = await komuna.GetFromJsonAsync<JsonElement>($"/api/v1/vendors/komuna-digital/subscriptions/{subscriptionId}");
-        Assert.That(seen.GetProperty("configuration").GetProperty("values").GetProperty("behoerde").GetString(), Is.EqualTo("Stadtbibliothek München"));
+        Assert.That(seen.GetProperty("configuration").GetProperty("values").GetProperty("behoerde").GetString(), Is.EqualTo("Stadtbibliothek Potsdam"));
 
         var havelsoft = await host.SignedInAsync(DenialMatrix.HavelsoftAdmin);
         var havelsoftOrders = await havelsoft.GetFromJsonAsync<JsonElement>("/api/v1/vendors/havelsoft/orders");
