@@ -25,8 +25,7 @@ public class FaultTests
 
     private async Task StartAsync(Action<SampleBroker.SampleBrokerOptions> broker, bool ownServer = false)
     {
-        if (!TestDatabase.Engines().Contains(DatabaseEngine.Postgres))
-            Assert.Ignore($"PostgreSQL not configured ({TestDatabase.PostgresVariable}); CI runs this."); // never skipped under CI
+        TestDatabase.RequirePostgres();
         if (ownServer) _cluster = await PostgresCluster.StartAsync();
         _world = await ProvisioningWorld.CreateAsync(DatabaseEngine.Postgres, broker, postgresAdmin: _cluster?.AdminConnectionString);
         await using var c = await _world.Database.OpenAsync();

@@ -23,8 +23,7 @@ public class HostProcessTests
     [SetUp]
     public async Task SetUp()
     {
-        if (!TestDatabase.Engines().Contains(DatabaseEngine.Postgres))
-            Assert.Ignore($"PostgreSQL not configured ({TestDatabase.PostgresVariable}); CI runs this."); // never skipped under CI
+        TestDatabase.RequirePostgres();
         _world = await ProvisioningWorld.CreateAsync(DatabaseEngine.Postgres, b => { b.LatencyMs = 600; b.RetryAfterSeconds = 1; });
         await using var c = await _world.Database.OpenAsync();
         _municipalities = (await c.QueryAsync<string>("SELECT ags FROM municipalities ORDER BY ags")).ToList();

@@ -23,8 +23,7 @@ public class OrderCrashTests
     [Test]
     public async Task An_order_is_complete_or_absent_when_the_host_is_killed_under_it()
     {
-        if (!TestDatabase.Engines().Contains(DatabaseEngine.Postgres))
-            Assert.Ignore($"PostgreSQL not configured ({TestDatabase.PostgresVariable}); CI runs this."); // never skipped under CI
+        TestDatabase.RequirePostgres();
         await using var world = await ProvisioningWorld.CreateAsync(DatabaseEngine.Postgres, b => b.LatencyMs = 200);
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";

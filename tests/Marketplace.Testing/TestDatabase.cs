@@ -38,6 +38,17 @@ public sealed class TestDatabase : IAsyncDisposable
         if (PostgresConnectionString is not null || IsCi) yield return DatabaseEngine.Postgres;
     }
 
+    /// <summary>
+    /// For tests that only mean something on PostgreSQL (host processes on one server, server restarts): ignored on a
+    /// developer machine without PostgreSQL, never under CI, where <see cref="Engines"/> always includes PostgreSQL and
+    /// creating its database fails loudly when the server is missing.
+    /// </summary>
+    public static void RequirePostgres()
+    {
+        if (!Engines().Contains(DatabaseEngine.Postgres))
+            NUnit.Framework.Assert.Ignore($"PostgreSQL not configured ({PostgresVariable}); CI always runs this test.");
+    }
+
     /// <summary>A fresh database of <paramref name="engine"/>; PostgreSQL ones on the shared test server unless
     /// <paramref name="postgresAdmin"/> names another (a <see cref="PostgresCluster"/> of a fault test).</summary>
     public static async Task<TestDatabase> CreateAsync(DatabaseEngine engine, bool migrate = true, string? postgresAdmin = null)
