@@ -17,7 +17,8 @@ namespace Marketplace.Bench;
 /// </summary>
 public static class LoadBenchmark
 {
-    public sealed record Options(string RepoRoot, string PostgresAdmin, int Seconds, int Connections, string Configuration = "Release");
+    /// <summary>TimeoutSeconds: how long wrk waits for an answer before it counts an error.</summary>
+    public sealed record Options(string RepoRoot, string PostgresAdmin, int Seconds, int Connections, string Configuration = "Release", int TimeoutSeconds = 2);
 
     public sealed record Result(WrkResult Bare, WrkResult Mixed, IReadOnlyList<string> Notes)
     {
@@ -66,11 +67,11 @@ public static class LoadBenchmark
 
             await Task.WhenAll(urls.Select(u => Wrk.RunAsync("warm-up", u, ["/bench/fixed"], Math.Max(1, options.Connections / 2), 3)));
             var bare = Combine("bare endpoint, 2 instances", await Task.WhenAll(urls.Select(u =>
-                Wrk.RunAsync("bare", u, ["/bench/fixed"], Math.Max(1, options.Connections / 2), options.Seconds))));
+                Wrk.RunAsync("bare", u, ["/bench/fixed"], Math.Max(1, options.Connections / 2), options.Seconds, options.TimeoutSeconds))));
             var script = LuaScript(requests);
             await Task.WhenAll(urls.Select(u => Wrk.RunScriptAsync("warm-up", u, script, Math.Max(1, options.Connections / 2), 3)));
             var mixed = Combine("mixed workload, 2 instances", await Task.WhenAll(urls.Select(u =>
-                Wrk.RunScriptAsync("mixed", u, script, Math.Max(1, options.Connections / 2), options.Seconds))));
+                Wrk.RunScriptAsync("mixed", u, script, Math.Max(1, options.Connections / 2), options.Seconds, options.TimeoutSeconds))));
 
             await using (var c = new NpgsqlConnection(connectionString))
             {
@@ -249,6 +250,8 @@ public static class LoadBenchmark
         psi.Environment["Catalog__SeedOnStart"] = seed ? "true" : "false";
         psi.Environment["Identity__SeedDemoData"] = seed ? "true" : "false";
         psi.Environment["Identity__RequireHttps"] = "false";
+        // Both instances issue and accept tokens for one public address, as behind a load balancer.
+        psi.Environment["Identity__Server__Issuer"] = "http://127.0.0.1:5111/";
         psi.Environment["Identity__TokenRequestsPerMinute"] = "100000";
         psi.Environment["Bench__FixedEndpoint"] = "true";
         psi.Environment["Bench__FixedBodyBytes"] = "2000";

@@ -14,21 +14,24 @@ public sealed record WrkResult(string Name, double RequestsPerSecond, double P50
 /// <summary>Drives wrk (Debian's package) against loopback; a Lua script rotates through the given paths.</summary>
 public static class Wrk
 {
-    public static Task<WrkResult> RunAsync(string name, string baseUrl, IReadOnlyList<string> paths, int connections, int seconds) =>
+    public static Task<WrkResult> RunAsync(string name, string baseUrl, IReadOnlyList<string> paths, int connections, int seconds, int timeoutSeconds = 2) =>
         RunScriptAsync(name, baseUrl,
             "local paths = {" + string.Join(",", paths.Select(p => "\"" + p.Replace("\"", "\\\"") + "\"")) + "}\n" +
             "local i = 0\n" +
             "request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n",
-            connections, seconds);
+            connections, seconds, timeoutSeconds);
 
-    /// <summary>Runs wrk with a Lua script of the caller's (a request() function, optionally setup/init).</summary>
-    public static async Task<WrkResult> RunScriptAsync(string name, string baseUrl, string lua, int connections, int seconds)
+    /// <summary>
+    /// Runs wrk with a Lua script of the caller's (a request() function, optionally setup/init). A request without an
+    /// answer after <paramref name="timeoutSeconds"/> (wrk's default: 2) counts as an error.
+    /// </summary>
+    public static async Task<WrkResult> RunScriptAsync(string name, string baseUrl, string lua, int connections, int seconds, int timeoutSeconds = 2)
     {
         var script = Path.Combine(Path.GetTempPath(), $"wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, lua);
         try
         {
-            var psi = new ProcessStartInfo("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --latency -s {script} {baseUrl}")
+            var psi = new ProcessStartInfo("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --timeout {timeoutSeconds}s --latency -s {script} {baseUrl}")
                 { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(psi) ?? throw new InvalidOperationException("wrk did not start");
             var output = await process.StandardOutput.ReadToEndAsync();

@@ -234,6 +234,7 @@ public static class IdentityModule
             options.SigningCredentials.Add(new SigningCredentials(keys.Get(ServerKeyStore.Signing), SecurityAlgorithms.RsaSha256));
             options.EncryptionCredentials.Add(new EncryptingCredentials(keys.Get(ServerKeyStore.Encryption),
                 SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+            if (server.Value.Issuer is { Length: > 0 } issuer) options.Issuer = new Uri(issuer, UriKind.Absolute);
             options.AccessTokenLifetime = TimeSpan.FromMinutes(server.Value.AccessTokenMinutes);
             options.RefreshTokenLifetime = TimeSpan.FromDays(server.Value.RefreshTokenDays);
         }

@@ -75,6 +75,11 @@ public sealed class IdentityServerOptions
     /// <summary>Absolute redirect URIs of the web UI's public client (authorization code with PKCE).</summary>
     public List<string> WebClientRedirectUris { get; set; } = [];
     public List<string> WebClientPostLogoutRedirectUris { get; set; } = [];
+    /// <summary>
+    /// The public base address tokens are issued for (e.g. https://marktplatz.example/). Without it the issuer is the
+    /// address each request came in on, so a token fetched through one instance's address is refused by another's.
+    /// </summary>
+    public string? Issuer { get; set; }
     public int AccessTokenMinutes { get; set; } = 30;
     public int RefreshTokenDays { get; set; } = 14;
 }
