@@ -69,6 +69,19 @@ public class OrderTests(DatabaseEngine engine)
         {
             "configuration/kontaktEmail", "configuration/fitConnect/umgebung", "configuration/behoerde", "addOnIds",
         }));
+        // Worded in German by the platform, not in the library's English.
+        Assert.That(e.Errors.Single(x => x.Field == "configuration/kontaktEmail").Message, Is.EqualTo("keine gültige E-Mail-Adresse"));
+        Assert.That(e.Errors.Single(x => x.Field == "configuration/fitConnect/umgebung").Message, Is.EqualTo("kein erlaubter Wert"));
+    }
+
+    [Test]
+    public async Task Length_limits_are_worded_with_the_schema_s_limit()
+    {
+        var config = ProvisioningWorld.MeldeportalConfig();
+        config["behoerde"] = "X";
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Orders.PlaceAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, "short",
+            new OrderRequest(ProvisioningWorld.Meldeportal, "standard", [], config)));
+        Assert.That(e!.Errors.Single(x => x.Field == "configuration/behoerde").Message, Does.Match("^mindestens [0-9]+ Zeichen$"));
     }
 
     [Test]

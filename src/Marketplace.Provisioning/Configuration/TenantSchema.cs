@@ -66,10 +66,42 @@ public sealed class TenantSchema
                     var pointer = node.InstanceLocation.ToString();
                     var text = message.Contains("false schema", StringComparison.Ordinal) || keyword == "additionalProperties"
                         ? "unbekanntes Feld: das Schema erlaubt es hier nicht"
-                        : message;
+                        : Worded(keyword, PropertySchema(pointer)) ?? message;
                     if (!errors.Any(e => e.Pointer == pointer && e.Message == text)) errors.Add(new ConfigError(pointer, text));
                 }
         return errors;
+    }
+
+    /// <summary>
+    /// The library's messages are English only; the platform words its own in German (pages translate them through
+    /// their resources, problem details carry them as they are) from the field's schema. Others pass through.
+    /// </summary>
+    private static string? Worded(string keyword, JsonObject? field)
+    {
+        string Limit() => field?[keyword]?.ToJsonString() ?? "?";
+        return keyword switch
+        {
+            "minLength" => $"mindestens {Limit()} Zeichen",
+            "maxLength" => $"höchstens {Limit()} Zeichen",
+            "minimum" => $"mindestens {Limit()}",
+            "maximum" => $"höchstens {Limit()}",
+            "exclusiveMinimum" => $"größer als {Limit()}",
+            "exclusiveMaximum" => $"kleiner als {Limit()}",
+            "minItems" => $"mindestens {Limit()} Einträge",
+            "maxItems" => $"höchstens {Limit()} Einträge",
+            "uniqueItems" => "Einträge doppelt",
+            "enum" or "const" => "kein erlaubter Wert",
+            "pattern" => "entspricht nicht dem verlangten Format",
+            "format" => field?["format"]?.GetValue<string>() switch
+            {
+                "email" or "idn-email" => "keine gültige E-Mail-Adresse",
+                "uri" or "iri" => "keine gültige Adresse",
+                "date" => "kein gültiges Datum",
+                var f => $"entspricht nicht dem Format {f}",
+            },
+            "type" => "falscher Typ",
+            _ => null,
+        };
     }
 
     /// <summary>The schema of the field at a concrete pointer (array indexes allowed), or null.</summary>
