@@ -150,6 +150,45 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task A_broker_that_refuses_connections_is_retried_then_dead_lettered_and_a_manual_retry_finishes_it()
+    {
+        var id = await _world.OrderFundbueroAsync();
+        await _world.StopBrokerAsync();
+        await _world.DrainAsync();
+
+        // Nothing reached the broker, so there is nothing to mitigate: retries with backoff, then the dead letter.
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
+        var job = (await _world.Jobs.DeadLetterAsync()).Single();
+        Assert.That(job.SubscriptionId, Is.EqualTo(id));
+        var attempts = await _world.Jobs.AttemptsAsync(job.Id);
+        Assert.That(attempts.Select(a => a.Outcome), Is.EqualTo(new[] { "retry", "retry", "retry", "dead" }));
+        Assert.That(job.LastError, Does.Contain("not reachable"));
+        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain("not reachable"));
+
+        await _world.StartBrokerAgainAsync();
+        await _world.Subscriptions.RetryAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
+        await _world.DrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        Assert.That(Broker.Instances.Keys, Is.EqualTo(new[] { await _world.InstanceIdAsync(id) }));
+        Assert.That(Broker.Stats().Deleted, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_slow_answer_within_the_request_timeout_is_taken_as_it_is()
+    {
+        _world.Broker.Options.Mode = BrokerMode.Sync;
+        // The "timeout" fault answers 201 after its delay: 1.5 s is slow, but inside the 4 s request timeout.
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = "timeout", DelayMs = 1_500, Times = 1 });
+        var (id, instance) = await OrderAndDrainAsync();
+
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var attempts = await _world.Jobs.AttemptsAsync((await _world.Jobs.JobsOfSubscriptionAsync(id)).Single().Id);
+        Assert.That(attempts.Select(a => a.Outcome), Is.EqualTo(new[] { "done" }), "one call, no retry, no mitigation");
+        Assert.That(Broker.Instances.Keys, Is.EqualTo(new[] { instance }));
+        Assert.That(Broker.Stats().Deleted, Is.Zero);
+    }
+
+    [Test]
     public async Task Polling_honours_the_brokers_retry_after()
     {
         _world.Broker.Options.RetryAfterSeconds = 30;

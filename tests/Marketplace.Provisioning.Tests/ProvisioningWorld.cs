@@ -44,6 +44,8 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public const string Namenserklaerung = "namenserklaerung-urkundenwerk";
 
     private ServiceProvider _services = null!;
+    private Action<SampleBrokerOptions> _configureBroker = null!;
+    private bool _brokerStopped;
 
     public TestDatabase Db { get; private set; } = null!;
     public SampleBrokerServer Broker { get; private set; } = null!;
@@ -54,13 +56,14 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? postgresAdmin = null)
     {
         var world = new ProvisioningWorld { Db = await TestDatabase.CreateAsync(engine, postgresAdmin: postgresAdmin) };
-        world.Broker = await SampleBrokerApp.StartAsync(o =>
+        world._configureBroker = o =>
         {
             o.CatalogPath = RepoPaths.Catalog;
             o.LatencyMs = 50;
             o.RetryAfterSeconds = 0;
             broker?.Invoke(o);
-        });
+        };
+        world.Broker = await SampleBrokerApp.StartAsync(world._configureBroker);
         world._services = BuildServices(world.Database, settings, clock);
         await world.ImportCatalogueAsync(world.Broker.BaseAddress);
         return world;
@@ -176,10 +179,24 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         return (await c.ExecuteScalarAsync<T>(sql, args))!;
     }
 
+    /// <summary>Stops the broker: its port refuses connections until <see cref="StartBrokerAgainAsync"/>.</summary>
+    public async Task StopBrokerAsync()
+    {
+        await Broker.DisposeAsync();
+        _brokerStopped = true;
+    }
+
+    /// <summary>Starts the broker again on the port the catalogue points at (it comes back empty, like a fresh deployment).</summary>
+    public async Task StartBrokerAgainAsync()
+    {
+        Broker = await SampleBrokerApp.StartAsync(_configureBroker, Broker.BaseAddress.Port);
+        _brokerStopped = false;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        await Broker.DisposeAsync();
+        if (!_brokerStopped) await Broker.DisposeAsync();
         await Db.DisposeAsync();
     }
 }
