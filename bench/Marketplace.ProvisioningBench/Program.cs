@@ -101,7 +101,8 @@ try
             Console.WriteLine($"  {clock.Elapsed.TotalSeconds,5:F0} s: {string.Join(", ", progress.CountsByState.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}"))}; " +
                 $"ETA {progress.EstimatedRemaining?.TotalSeconds:F0} s");
         }
-        await Task.Delay(100);
+        // Counting 10,800 subscriptions by state is work for the database: ask twice a second, as a progress page would.
+        await Task.Delay(500);
     }
     var total = clock.Elapsed;
     await host.StopAsync();
