@@ -27,7 +27,8 @@ public sealed record NotificationRow(
 
 /// <summary>A notification as the user sees it: rendered in their language, with a link to what it is about.</summary>
 public sealed record NotificationView(
-    string Id, string Category, string Kind, string Title, string Body, string? Link, string CreatedAt, string? ReadAt, bool Unread);
+    string Id, string Category, string Kind, string ObjectType, string ObjectId, string Title, string Body, string? Link, string CreatedAt, string? ReadAt,
+    bool Unread);
 
 /// <summary>Whether a category reaches the user in the app and by e-mail.</summary>
 public sealed record CategoryPreference(string Category, bool InApp, bool Email);

@@ -79,7 +79,7 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
     public static NotificationView View(NotificationRow r, bool english)
     {
         var (title, body) = NotificationTexts.Render(r.Kind, r.ParamsJson, english);
-        return new NotificationView(r.Id, r.Category, r.Kind, title, body, NotificationTexts.Link(r), r.CreatedAt, r.ReadAt, r.ReadAt is null);
+        return new NotificationView(r.Id, r.Category, r.Kind, r.ObjectType, r.ObjectId, title, body, NotificationTexts.Link(r), r.CreatedAt, r.ReadAt, r.ReadAt is null);
     }
 
     private string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
