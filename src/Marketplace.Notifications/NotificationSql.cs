@@ -79,7 +79,7 @@ internal static class NotificationSql
     // The e-mail outbox: claim one row for a while (no second sender takes it meanwhile), send, mark sent.
     public static string PendingMail(ISqlDialect dialect) => $"""
         SELECT id AS Id, user_id AS UserId, email AS Email, language AS Language, kind AS Kind, municipality_ags AS MunicipalityAgs,
-            object_type AS ObjectType, object_id AS ObjectId, params_json AS ParamsJson, source_key AS SourceKey, created_at AS CreatedAt, attempts AS Attempts
+            object_type AS ObjectType, object_id AS ObjectId, params_json AS ParamsJson, source_key AS SourceKey, created_at AS CreatedAt
         FROM notification_outbox
         WHERE sent_at IS NULL AND attempts < @maxAttempts AND (claimed_until IS NULL OR claimed_until < @now)
         ORDER BY created_at, id {dialect.Page("limit", "offset")}

@@ -16,6 +16,8 @@ public static class CsvExport
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture)
     {
         Delimiter = ";", NewLine = "\r\n", InjectionOptions = InjectionOptions.Escape, InjectionEscapeCharacter = '\'',
+        // RFC 4180: a bare line feed inside a cell needs quotes too (CsvHelper only looks for its configured newline).
+        ShouldQuote = args => args.Field is { Length: > 0 } f && (f.IndexOfAny([';', '"', '\r', '\n']) >= 0 || f[0] == ' ' || f[^1] == ' '),
     };
 
     public static byte[] Write(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows)

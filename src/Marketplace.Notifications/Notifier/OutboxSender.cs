@@ -15,7 +15,7 @@ namespace Marketplace.Notifications.Notifier;
 public sealed class OutboxSender(Database database, IEmailSender mail, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<OutboxSender> logger)
 {
     private sealed record Pending(string Id, string UserId, string Email, string Language, string Kind, string? MunicipalityAgs, string ObjectType,
-        string ObjectId, string ParamsJson, string SourceKey, string CreatedAt, long Attempts);
+        string ObjectId, string ParamsJson, string SourceKey, string CreatedAt);
 
     public async Task<int> SendPendingAsync(CancellationToken ct = default)
     {
@@ -47,7 +47,7 @@ public sealed class OutboxSender(Database database, IEmailSender mail, IOptions<
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning(e, "Notification mail {Id} to {Email} failed (attempt {Attempt})", p.Id, p.Email, p.Attempts + 1);
+                    logger.LogWarning(e, "Notification mail {Id} to {Email} failed; retried after {Wait}", p.Id, p.Email, o.MailClaim);
                     await c.ExecuteAsync(new CommandDefinition(NotificationSql.MailFailed,
                         new { id = p.Id, retryAt = AuditTrail.Timestamp(clock.GetUtcNow() + o.MailClaim), error = e.Message }, cancellationToken: ct));
                 }
