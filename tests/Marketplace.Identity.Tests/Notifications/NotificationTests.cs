@@ -105,13 +105,9 @@ public class NotificationTests(DatabaseEngine engine)
         Assert.That(About(await NotificationsOfAsync(_host, MuenchenAdmin), "order.placed", orderId).Single()["unread"]!.GetValue<bool>(), Is.False);
 
         // The subscriptions export has the new subscription; another municipality's export of München answers 404.
-        var csv = await (await _host.SignedInAsync(MuenchenViewer)).GetAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/export.csv");
-        Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
-        var text = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync());
+        var text = await MuenchenExportAsync("subscriptions");
         Assert.That(text, Does.StartWith("\uFEFFAbonnement;Angebot;"));
         Assert.That(text, Does.Contain(subscriptionId + ";namenserklaerung-urkundenwerk;"));
-        Assert.That((await (await _host.SignedInAsync(KoelnAdmin)).GetAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/export.csv")).StatusCode,
-            Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
@@ -189,11 +185,9 @@ public class NotificationTests(DatabaseEngine engine)
         Assert.That(About(await NotificationsOfAsync(_host, MuenchenViewer), "invoice.finalized"), Is.Empty, "invoices go to buyer-admins");
         Assert.That(About(await NotificationsOfAsync(_host, KoelnAdmin), "invoice.finalized", invoiceId), Is.Empty);
 
-        var csv = Encoding.UTF8.GetString(await (await _host.SignedInAsync(MuenchenViewer)).GetByteArrayAsync($"/api/v1/municipalities/{Muenchen}/invoices/export.csv"));
+        var csv = await MuenchenExportAsync("invoices");
         Assert.That(csv, Does.StartWith("\uFEFFRechnungsnummer;Zeitraum;"));
         Assert.That(csv, Does.Contain(number + ";2026-09;finalized;"));
-        Assert.That((await (await _host.SignedInAsync(KoelnAdmin)).GetAsync($"/api/v1/municipalities/{Muenchen}/invoices/export.csv")).StatusCode,
-            Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
@@ -285,6 +279,17 @@ public class NotificationTests(DatabaseEngine engine)
         var created = await IdentityHost.PostFormAsync(viewer, "/konto/suche-speichern?query=q%3Dkfz", new() { ["Query"] = "q=kfz", ["Name"] = "Kfz-Dienste" });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(await viewer.GetStringAsync("/konto/benachrichtigungen"), Does.Contain("Kfz-Dienste"));
+    }
+
+    /// <summary>München's export (subscriptions or invoices) as its viewer gets it; Köln's buyer-admin gets 404 for it.</summary>
+    private async Task<string> MuenchenExportAsync(string list)
+    {
+        var url = $"/api/v1/municipalities/{Muenchen}/{list}/export.csv";
+        var response = await (await _host.SignedInAsync(MuenchenViewer)).GetAsync(url);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
+        Assert.That((await (await _host.SignedInAsync(KoelnAdmin)).GetAsync(url)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another municipality");
+        return Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>A new Komuna offering through the conformance portal: drafted, submitted, approved, published.</summary>
