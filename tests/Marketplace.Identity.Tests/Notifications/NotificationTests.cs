@@ -224,6 +224,29 @@ public class NotificationTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task A_conformance_change_or_retirement_of_a_subscribed_offering_notifies_its_subscribers_only()
+    {
+        await BillingApiTests.SubscribeAsync(_host, "notify-gutachter-koeln", Koeln, "gutachterausschuss-havelsoft", "havelsoft", "geschaeftsstelle");
+        var audit = _host.Services.GetRequiredService<AuditTrail>();
+        // As the conformance module writes them (web JSON: camelCase).
+        await audit.AppendAsync(new AuditEntry("conformance-daily", null, "conformance.status-changed", "offering", "gutachterausschuss-havelsoft",
+            JsonNode.Parse("""{"version":1,"statuses":[{"standardId":"dsgvo-avv","status":"conformant"},{"standardId":"bitv-2","status":"conformant"}]}"""),
+            JsonNode.Parse("""{"version":1,"statuses":[{"standardId":"dsgvo-avv","status":"expired","reason":"Nachweis abgelaufen"},{"standardId":"bitv-2","status":"conformant"}]}""")));
+        await audit.AppendAsync(new AuditEntry("user-havelsoft", "vendor-havelsoft", "offering.retired", "offering", "gutachterausschuss-havelsoft",
+            new JsonObject { ["lifecycle"] = "active" }, new JsonObject { ["lifecycle"] = "retired" }));
+        await Notifier.RunOnceAsync();
+
+        var koeln = await NotificationsOfAsync(_host, KoelnAdmin);
+        var conformance = About(koeln, "conformance.changed", "gutachterausschuss-havelsoft").ToList();
+        Assert.That(conformance, Has.Count.EqualTo(1));
+        Assert.That(conformance[0]["body"]!.GetValue<string>(), Does.Contain("dsgvo-avv: abgelaufen").And.Not.Contain("bitv-2"), "only what changed");
+        Assert.That(About(koeln, "offering.retired", "gutachterausschuss-havelsoft").Count(), Is.EqualTo(1));
+        var muenchen = await NotificationsOfAsync(_host, MuenchenAdmin);
+        Assert.That(About(muenchen, "conformance.changed", "gutachterausschuss-havelsoft").Concat(About(muenchen, "offering.retired", "gutachterausschuss-havelsoft")),
+            Is.Empty, "München does not subscribe to it");
+    }
+
+    [Test]
     public async Task The_search_export_has_every_match_with_a_byte_order_mark_and_semicolons()
     {
         var browser = _host.Browser();
