@@ -14,6 +14,8 @@ public class EndpointAuthorizationTests
     [
         // Public catalogue reads
         "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen", "/api/v1/leistungen/{key}",
+        // The public search as CSV (notifications module)
+        "/api/v1/offerings/export.csv",
         // Operations (the benchmark endpoint, mapped only when configured, is anonymous too)
         "/health/live", "/health/ready", "/metrics",
         // OpenID Connect: the endpoints authenticate the client or redirect to sign-in themselves

@@ -9,6 +9,8 @@ using Marketplace.Catalog.Search;
 using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
+using Marketplace.Notifications;
+using Marketplace.Notifications.Api;
 using Marketplace.Conformance;
 using Marketplace.Conformance.Api;
 using Marketplace.Provisioning;
@@ -55,6 +57,7 @@ public static class MarketplaceHost
         // Before the provisioning worker, so the first broker job of a development start finds the broker listening.
         EmbeddedSampleBroker.AddIfConfigured(services, builder.Configuration);
         services.AddProvisioning(builder.Configuration);
+        services.AddNotifications(builder.Configuration);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
 
@@ -155,6 +158,7 @@ public static class MarketplaceHost
         app.MapIdentityApi();
         app.MapProvisioningApi();
         app.MapConformanceApi();
+        app.MapNotificationsApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();

@@ -1,0 +1,123 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Identity.Access;
+using static Marketplace.Notifications.NotificationTexts;
+
+namespace Marketplace.Notifications.Notifier;
+
+/// <summary>Something a municipality's users should hear of: the category, the kind of text, the object and the words' parameters.</summary>
+public sealed record MunicipalityEvent(
+    string Ags, string Category, string Kind, string ObjectType, string ObjectId, JsonObject Parameters, bool BuyerAdminsOnly = false);
+
+/// <summary>
+/// Reads an audit entry as notifications: which municipalities hear of it and with what words. The audit actions are the
+/// ones provisioning, conformance, billing and the feature requests write; entries of other actions map to nothing.
+/// </summary>
+internal static class AuditEventMapper
+{
+    /// <summary>Subscription steps the buyer needs not hear of: requested comes with the order, provisioning is a passing state.</summary>
+    private static readonly HashSet<string> QuietSubscriptionActions = ["subscription.requested", "subscription.provisioning"];
+
+    public static async Task<IReadOnlyList<MunicipalityEvent>> MapAsync(DbConnection c, DbTransaction tx, AuditRecord r)
+    {
+        var after = Parse(r.AfterJson);
+        var before = Parse(r.BeforeJson);
+        switch (r.Action)
+        {
+            case "order.placed" or "order.awaiting-approval" or "order.approved" or "order.rejected":
+            {
+                var ags = await c.ExecuteScalarAsync<string?>(NotificationSql.OrderMunicipality, new { id = r.ObjectId }, tx);
+                if (ags is null) return [];
+                var offerings = Prop(after, "offerings") is JsonArray list ? string.Join(", ", list.Select(o => o?.ToString())) : "";
+                var kind = r.Action switch
+                {
+                    "order.placed" => Kinds.OrderPlaced, "order.awaiting-approval" => Kinds.OrderAwaitingApproval,
+                    "order.approved" => Kinds.OrderApproved, _ => Kinds.OrderRejected,
+                };
+                return [new(ags, NotificationCategories.OrderStatus, kind, "order", r.ObjectId,
+                    new JsonObject { ["orderId"] = r.ObjectId, ["offerings"] = offerings, ["reason"] = Text(after, "reason") })];
+            }
+            case var a when a.StartsWith("subscription.", StringComparison.Ordinal) && !QuietSubscriptionActions.Contains(a)
+                                                                                      && Text(after, "state") is { } state:
+            {
+                var s = await c.QuerySingleOrDefaultAsync<SubscriptionFacts>(
+                    NotificationSql.SubscriptionFacts, new { id = r.ObjectId }, tx);
+                if (s is not { } facts) return [];
+                return [new(facts.MunicipalityAgs, NotificationCategories.OrderStatus, Kinds.SubscriptionState, "subscription", r.ObjectId,
+                    new JsonObject
+                    {
+                        ["subscriptionId"] = r.ObjectId, ["offeringId"] = facts.OfferingId, ["offeringName"] = facts.OfferingName,
+                        ["state"] = state, ["message"] = Text(after, "message") ?? "",
+                    })];
+            }
+            case "conformance.status-changed":
+            {
+                var statuses = new JsonArray();
+                if (Prop(after, "statuses") is JsonArray now)
+                {
+                    var old = (Prop(before, "statuses") as JsonArray ?? []).OfType<JsonObject>()
+                        .ToDictionary(s => Text(s, "standardId") ?? "", s => Text(s, "status"));
+                    foreach (var s in now.OfType<JsonObject>())
+                        if (Text(s, "standardId") is { } standard && old.GetValueOrDefault(standard) != Text(s, "status"))
+                            statuses.Add(new JsonObject { ["standard"] = standard, ["status"] = Text(s, "status") });
+                }
+                return await SubscribersAsync(c, tx, r.ObjectId, Kinds.ConformanceChanged, new JsonObject { ["statuses"] = statuses });
+            }
+            case "offering.deprecated":
+                return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingDeprecated, []);
+            case "offering.retired":
+                return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRetired, []);
+            case "offering.published" when Prop(before, "publishedVersion") is JsonValue:
+                // A new version of an offering that was already published; a first publication reaches saved searches instead.
+                return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRepublished, new JsonObject { ["version"] = Text(after, "version") });
+            case "billing.invoice.finalize":
+            {
+                var invoice = await c.QuerySingleOrDefaultAsync<InvoiceFacts>(
+                    NotificationSql.InvoiceFacts, new { id = r.ObjectId }, tx);
+                if (invoice is not { } i) return [];
+                return [new(i.MunicipalityAgs, NotificationCategories.Invoices, Kinds.InvoiceFinalized, "invoice", r.ObjectId,
+                    new JsonObject { ["number"] = i.Number, ["period"] = i.Period, ["gross"] = i.GrossCents, ["dueDate"] = i.DueDate ?? "" },
+                    BuyerAdminsOnly: true)];
+            }
+            case "feature-request.answered" when Text(after, "ags") is { } ags:
+            {
+                var offeringId = Text(after, "offeringId") ?? "";
+                var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
+                return [new(ags, NotificationCategories.RequestAnswers, Kinds.RequestAnswered, "feature-request", r.ObjectId,
+                    new JsonObject { ["requestId"] = r.ObjectId, ["offeringId"] = offeringId, ["offeringName"] = name, ["status"] = Text(after, "status") })];
+            }
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>One event per municipality with a live subscription to the offering.</summary>
+    private static async Task<IReadOnlyList<MunicipalityEvent>> SubscribersAsync(DbConnection c, DbTransaction tx, string offeringId, string kind, JsonObject extra)
+    {
+        var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
+        var municipalities = await c.QueryAsync<string>(NotificationSql.SubscribedMunicipalities, new { id = offeringId }, tx);
+        return municipalities.Select(ags =>
+        {
+            var parameters = (JsonObject)extra.DeepClone();
+            parameters["offeringId"] = offeringId;
+            parameters["offeringName"] = name;
+            return new MunicipalityEvent(ags, NotificationCategories.Conformance, kind, "offering", offeringId, parameters);
+        }).ToList();
+    }
+
+    private sealed record SubscriptionFacts(string MunicipalityAgs, string OfferingId, string OfferingName);
+    private sealed record InvoiceFacts(string MunicipalityAgs, string Number, string Period, long GrossCents, string? DueDate);
+
+    /// <summary>True when the user's role hears of the event (invoices go to buyer-admins only).</summary>
+    public static bool Reaches(MunicipalityEvent e, string? role) => !e.BuyerAdminsOnly || role == Roles.BuyerAdmin;
+
+    private static JsonObject? Parse(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;
+
+    /// <summary>A property by name, whatever the casing the writing module serialised with.</summary>
+    private static JsonNode? Prop(JsonObject? o, string name) =>
+        o?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static string? Text(JsonObject? o, string name) => Prop(o, name) is JsonValue v ? v.ToString() : null;
+}
