@@ -101,6 +101,10 @@ internal static class CommunitySql
         ORDER BY Municipalities DESC, y.offering_id {d.Page("limit", "offset")}
         """;
 
+    public const string OfferingsOfOrder = """
+        SELECT DISTINCT s.offering_id FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.order_id = @order
+        """;
+
     // Per subscription of the offering: when it was first requested, when it first became active, whether it ever failed.
     // Newest subscriptions first and at most @limit of them: the facts describe the vendor's recent work and stay cheap.
     public static string ProvisioningOutcomes(ISqlDialect d) => $"""

@@ -20,6 +20,15 @@ public sealed class RecommendationService(CommunityStore store)
         return ForOfferingsAsync([offeringId], limit, ct);
     }
 
+    /// <summary>For the order confirmation: offerings held together with those of the order (the caller has checked the order is the user's).</summary>
+    public async Task<IReadOnlyList<Recommendation>> ForOrderAsync(string orderId, int limit = 5, CancellationToken ct = default)
+    {
+        List<string> offerings;
+        await using (var c = await store.Database.OpenAsync(ct))
+            offerings = (await c.QueryAsync<string>(new CommandDefinition(CommunitySql.OfferingsOfOrder, new { order = orderId }, cancellationToken: ct))).ToList();
+        return await ForOfferingsAsync(offerings, limit, ct);
+    }
+
     /// <summary>For an order of several offerings (a bundle): offerings held with any of them, none of them itself.</summary>
     public async Task<IReadOnlyList<Recommendation>> ForOfferingsAsync(IReadOnlyList<string> offeringIds, int limit = 5, CancellationToken ct = default)
     {
