@@ -41,7 +41,7 @@ public sealed class WuenscheModel(FeatureRequestService requests, CatalogSearchS
         }
         catch (CommunityException e)
         {
-            Angebote.CommunityPage.AddError(ModelState, e);
+            Mitwirkung.CommunityPage.AddError(ModelState, e);
             FailedRequestId = requestId;
         }
         await LoadAsync(ct);

@@ -6,7 +6,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Angebote;
+namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>A municipality's feature requests for an offering: a new request, and supporting or withdrawing support for one.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]

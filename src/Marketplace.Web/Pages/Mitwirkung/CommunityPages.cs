@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Marketplace.Web.Pages.Angebote;
+namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>The rating form's content: the offering, the municipalities the user may rate for, the values shown.</summary>
 public sealed record RatingForm(string OfferingId, IReadOnlyList<string> Municipalities, string? Ags, int? Stars, string? Comment);
