@@ -10,9 +10,9 @@ namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>Rating an offering for a municipality that has or had it: the form again with its errors when something is wrong.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class BewertenModel(TenantAccess access, CatalogSearchService search, CatalogViews views, RatingService ratings) : CommunityPage(access)
+public sealed class BewertenModel(TenantAccess access, CatalogSearchService search, CatalogViews views, RatingService ratings)
+    : CommunityPage(access, search, views)
 {
-    public OfferingDetail Offering { get; private set; } = null!;
     [BindProperty] public int? Stars { get; set; }
     [BindProperty] public string? Comment { get; set; }
 
@@ -20,13 +20,8 @@ public sealed class BewertenModel(TenantAccess access, CatalogSearchService sear
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
-        Offering = offering;
-        await LoadMunicipalitiesAsync(ct);
-        if (Municipalities.Count == 0) return Forbid();
-        Ags ??= Municipalities[0];
-        if (!Municipalities.Contains(Ags)) return NotFound();
-        if (await ratings.FindAsync(id, Ags, ct) is { } own)
+        if (await RefuseFormAsync(id, ct) is { } refused) return refused;
+        if (await ratings.FindAsync(id, Ags!, ct) is { } own)
         {
             Stars = own.Stars;
             Comment = own.Comment;
@@ -36,8 +31,7 @@ public sealed class BewertenModel(TenantAccess access, CatalogSearchService sear
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
     {
-        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
-        Offering = offering;
+        if (MissingOffering(id) is { } missing) return missing;
         return await ChangeAsync(async ags =>
         {
             if (Stars is not { } stars) throw Community.CommunityException.Invalid("stars", "Wählen Sie 1 bis 5 Sterne.");

@@ -1,3 +1,5 @@
+using Marketplace.Catalog.Queries;
+using Marketplace.Catalog.Search;
 using Marketplace.Community;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Mvc;
@@ -19,14 +21,33 @@ public sealed record AgsChoice(IReadOnlyList<string> Municipalities, string? Sel
 /// A page where a municipality's buyer-admin (or a delegate with the order right) rates or requests: the module's
 /// refusals become field errors (invalid input) or a notice (not allowed), another tenant's municipality is not found.
 /// </summary>
-public abstract class CommunityPage(TenantAccess access) : PageModel
+public abstract class CommunityPage(TenantAccess access, CatalogSearchService search, CatalogViews views) : PageModel
 {
+    public OfferingDetail Offering { get; private set; } = null!;
     [BindProperty] public string? Ags { get; set; }
     public IReadOnlyList<string> Municipalities { get; private set; } = [];
     public string? Problem { get; private set; }
 
     protected async Task LoadMunicipalitiesAsync(CancellationToken ct) =>
         Municipalities = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
+
+    /// <summary>Null when the published offering is found (then in <see cref="Offering"/>); otherwise the not-found answer.</summary>
+    protected IActionResult? MissingOffering(string id)
+    {
+        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
+        Offering = offering;
+        return null;
+    }
+
+    /// <summary>The empty form: null when the offering exists and the user may act for <see cref="Ags"/> (default: the first municipality).</summary>
+    protected async Task<IActionResult?> RefuseFormAsync(string id, CancellationToken ct)
+    {
+        if (MissingOffering(id) is { } missing) return missing;
+        await LoadMunicipalitiesAsync(ct);
+        if (Municipalities.Count == 0) return Forbid();
+        Ags ??= Municipalities[0];
+        return Municipalities.Contains(Ags) ? null : NotFound();
+    }
 
     /// <summary>Runs a change for <see cref="Ags"/> (the user's own municipality when none is chosen); refusals are shown on <paramref name="reshow"/>.</summary>
     protected async Task<IActionResult> ChangeAsync(Func<string, Task<IActionResult>> change, Func<IActionResult> reshow, CancellationToken ct)

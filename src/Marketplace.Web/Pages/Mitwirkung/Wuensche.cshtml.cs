@@ -10,21 +10,15 @@ namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>A municipality's feature requests for an offering: a new request, and supporting or withdrawing support for one.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class WuenscheModel(TenantAccess access, CatalogSearchService search, CatalogViews views, FeatureRequestService requests) : CommunityPage(access)
+public sealed class WuenscheModel(TenantAccess access, CatalogSearchService search, CatalogViews views, FeatureRequestService requests)
+    : CommunityPage(access, search, views)
 {
-    public OfferingDetail Offering { get; private set; } = null!;
     [BindProperty] public string? Title { get; set; }
     [BindProperty] public string? Text { get; set; }
 
     public RequestForm Form => new(Offering.Id, Municipalities, Ags, Title, Text);
 
-    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
-    {
-        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
-        Offering = offering;
-        await LoadMunicipalitiesAsync(ct);
-        return Municipalities.Count == 0 ? Forbid() : Page();
-    }
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await RefuseFormAsync(id, ct) ?? Page();
 
     public Task<IActionResult> OnPostAsync(string id, CancellationToken ct) => WithOfferingAsync(id, () => ChangeAsync(async ags =>
     {
@@ -44,12 +38,7 @@ public sealed class WuenscheModel(TenantAccess access, CatalogSearchService sear
         return BackTo(id);
     }, Page, ct));
 
-    private async Task<IActionResult> WithOfferingAsync(string id, Func<Task<IActionResult>> then)
-    {
-        if (views.Offering(search.Current, id) is not { } offering) return NotFound();
-        Offering = offering;
-        return await then();
-    }
+    private async Task<IActionResult> WithOfferingAsync(string id, Func<Task<IActionResult>> then) => MissingOffering(id) ?? await then();
 
     /// <summary>The request must belong to the offering of the page, or the page would act on something it does not show.</summary>
     private static string OwnRequest(FeatureRequest request, string offeringId) =>
