@@ -197,6 +197,24 @@ public class CommunityTests(DatabaseEngine engine)
         var page = await _host.Browser().GetStringAsync($"/angebote/{x}");
         Assert.That(page, Does.Contain("Andere Kommunen bestellten auch").And.Contain($"href=\"/angebote/{y}\"").And.Contain("3 Kommunen nutzen beides"));
         Assert.That(page, Does.Not.Contain($"href=\"/angebote/{z}\""));
+
+        // München's order of x: its confirmation page recommends y too.
+        var subscription = await ActiveAsync(_host, Muenchen, x);
+        await using (var c = await _host.Database.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at,
+                    decided_by, decided_at, decision_reason)
+                VALUES ('order-community', @ags, 'community', 'hash', 'offering', NULL, 'placed', 0, 'test', '2026-10-01T08:00:00.0000000Z', NULL, NULL, NULL)
+                """, new { ags = Muenchen });
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                INSERT INTO subscription_provisioning (subscription_id, order_id, rollout_id, fulfilment, instance_id, config_json, pending_json,
+                    dashboard_url, notes, failure_reason, failed_job_id)
+                VALUES (@subscription, 'order-community', NULL, 'manual', 'instance', '{}', NULL, NULL, NULL, NULL, NULL)
+                """, new { subscription });
+        }
+        var confirmation = await (await As(DenialMatrix.MuenchenAdmin)).GetStringAsync($"/gemeinden/{Muenchen}/bestellungen/order-community?neu=true");
+        Assert.That(confirmation, Does.Contain("Andere Kommunen bestellten auch").And.Contain($"href=\"/angebote/{y}\""));
     }
 
     [Test]
