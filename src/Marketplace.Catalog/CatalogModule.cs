@@ -5,6 +5,7 @@ using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ public static class CatalogModule
         services.AddSingleton<MunicipalityImporter>();
         services.AddSingleton<CatalogSearchService>();
         services.AddSingleton<SearchResponseCache>();
+        services.TryAddSingleton<IOfferingRatings, NoOfferingRatings>();
         services.AddSingleton<MarkdownRenderer>();
         services.AddSingleton<CatalogViews>();
         services.AddSingleton<CatalogSeeder>();

@@ -131,6 +131,20 @@ public class CatalogSearchIndexTests
     }
 
     [Test]
+    public void Sorts_by_rating_with_more_ratings_winning_a_tie_and_unrated_last()
+    {
+        var ratings = new RatingSnapshot(7, new Dictionary<string, RatingSummary>
+        {
+            ["kfz-b"] = new(4.5, 2), ["melde-a"] = new(4.5, 10), ["gewerbe-a"] = new(2, 1),
+        });
+        var result = _index.Search(new SearchRequest(null, new Dictionary<string, IReadOnlyList<string>>(), SortOrders.Rating, 1, 20), ratings);
+        // Unrated kfz-a and melde-b follow in name order.
+        Assert.That(Ids(result), Is.EqualTo(new[] { "melde-a", "kfz-b", "gewerbe-a", "kfz-a", "melde-b" }));
+        Assert.That(result.Items[0].Rating, Is.EqualTo(new RatingSummary(4.5, 10)), "cards carry their rating");
+        Assert.That(result.Items[^1].Rating, Is.Null);
+    }
+
+    [Test]
     public void Pages_partition_the_results_in_a_stable_order()
     {
         var all = Ids(Search(null, SortOrders.Name, 1, 100));

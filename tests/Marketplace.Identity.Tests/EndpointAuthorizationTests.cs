@@ -16,6 +16,9 @@ public class EndpointAuthorizationTests
         "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen", "/api/v1/leistungen/{key}",
         // The public search as CSV (notifications module)
         "/api/v1/offerings/export.csv",
+        // Public community reads of published offerings: ratings, requests, recommendations, reliability facts
+        "/api/v1/offerings/{id}/ratings", "/api/v1/offerings/{id}/requests", "/api/v1/requests/{requestId}",
+        "/api/v1/offerings/{id}/recommendations", "/api/v1/offerings/{id}/reliability",
         // Operations (the benchmark endpoint, mapped only when configured, is anonymous too)
         "/health/live", "/health/ready", "/metrics",
         // OpenID Connect: the endpoints authenticate the client or redirect to sign-in themselves

@@ -15,14 +15,15 @@ public static class CatalogApi
     {
         var group = app.MapGroup("/api/v1").WithTags("Catalogue").AllowAnonymous();
 
-        group.MapGet("/offerings", (HttpContext http, CatalogSearchService search, SearchResponseCache cache) =>
+        group.MapGet("/offerings", async (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
             {
                 var parsed = SearchQueryParser.Parse(http.Request.Query);
                 if (parsed.Errors.Count > 0)
                     return Results.ValidationProblem(parsed.Errors, title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
                 var index = search.Current;
-                if (NotModified(http, index.Revision, parsed.CanonicalKey)) return Results.StatusCode(StatusCodes.Status304NotModified);
-                return Results.Bytes(cache.GetOrSearch(index, parsed.CanonicalKey, parsed.Request!), "application/json; charset=utf-8");
+                var snapshot = await ratings.CurrentAsync(http.RequestAborted);
+                if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
+                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!), "application/json; charset=utf-8");
             })
             .WithName("SearchOfferings")
             .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")

@@ -162,7 +162,10 @@ public sealed class CatalogSearchIndex : IDisposable
 
     public int Count => _cards.Length;
 
-    public SearchResult Search(SearchRequest request)
+    public SearchResult Search(SearchRequest request) => Search(request, RatingSnapshot.Empty);
+
+    /// <summary>A search whose cards carry the ratings of <paramref name="ratings"/>, which also order sort=rating.</summary>
+    public SearchResult Search(SearchRequest request, RatingSnapshot ratings)
     {
         var n = _cards.Length;
         var words = (n + 63) >> 6;
@@ -215,10 +218,14 @@ public sealed class CatalogSearchIndex : IDisposable
 
         var sort = request.EffectiveSort;
         var skip = (request.Page - 1) * request.PageSize;
-        var page = sort == SortOrders.Relevance && scores is not null
-            ? TopByScore(hits, scores, skip, request.PageSize)
-            : InOrder(sort == SortOrders.Price ? _byPrice : _byName, hits, skip, request.PageSize);
-        return new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, page.Select(i => _cards[i]).ToList(), facets);
+        var page = sort switch
+        {
+            SortOrders.Relevance when scores is not null => TopByScore(hits, scores, skip, request.PageSize),
+            SortOrders.Rating => ByRating(hits, ratings, skip, request.PageSize),
+            _ => InOrder(sort == SortOrders.Price ? _byPrice : _byName, hits, skip, request.PageSize),
+        };
+        return new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort,
+            page.Select(i => _cards[i] with { Rating = ratings.For(_cards[i].Id) }).ToList(), facets);
     }
 
     /// <summary>The page of hits in a precomputed order (name, or price then name): no sorting per request.</summary>
@@ -234,6 +241,12 @@ public sealed class CatalogSearchIndex : IDisposable
         }
         return page;
     }
+
+    /// <summary>The page of hits by rating: ratings change between revisions, so this order is computed per request.</summary>
+    private List<int> ByRating(ulong[] hits, RatingSnapshot ratings, int skip, int take) =>
+        Bits.Ones(hits).Select(i => (Ordinal: i, Rating: ratings.For(_cards[i].Id)))
+            .OrderByDescending(x => x.Rating?.Average ?? -1).ThenByDescending(x => x.Rating?.Count ?? 0).ThenBy(x => _nameRank[x.Ordinal])
+            .Skip(skip).Take(take).Select(x => x.Ordinal).ToList();
 
     /// <summary>The page of hits by score, ties by name: keeps only the best skip+take in a heap instead of sorting all hits.</summary>
     private List<int> TopByScore(ulong[] hits, float[] scores, int skip, int take)

@@ -27,7 +27,9 @@ public static class SortOrders
     public const string Relevance = "relevance";
     public const string Name = "name";
     public const string Price = "price";
-    public static readonly IReadOnlyList<string> All = [Relevance, Name, Price];
+    /// <summary>Best average rating first; more ratings win a tie, unrated offerings come last.</summary>
+    public const string Rating = "rating";
+    public static readonly IReadOnlyList<string> All = [Relevance, Name, Price, Rating];
 }
 
 /// <summary>A catalogue search: free text, filters (AND across facets, OR within one), order and page.</summary>
@@ -56,7 +58,7 @@ public sealed record OfferingCard(
     string Id, string Name, string NameEn, string Summary, Ref Vendor, IReadOnlyList<Ref> Leistungen, int Reifegrad,
     IReadOnlyList<string> Laender, IReadOnlyList<Ref> Standards, long PriceFromCents, IReadOnlyList<string> PriceModels,
     string Provisioning, bool HasExtras, int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt,
-    IReadOnlyList<ConformanceBadge> Conformance);
+    IReadOnlyList<ConformanceBadge> Conformance, RatingSummary? Rating = null);
 
 public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
 

@@ -24,21 +24,25 @@ public sealed class SearchResponseCache : IDisposable
             _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SearchCacheEntries });
     }
 
-    public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request)
+    public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request) =>
+        GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request);
+
+    /// <summary>An answer is a function of revision, ratings version and query: a new rating makes old keys unreachable too.</summary>
+    public byte[] GetOrSearch(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request)
     {
         if (_cache is null)
         {
             Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
-            return Serialize(index.Search(request));
+            return Serialize(index.Search(request, ratings));
         }
-        var key = (index.Revision, canonicalQuery);
+        var key = (index.Revision, ratings.Version, canonicalQuery);
         if (_cache.TryGetValue(key, out byte[]? cached))
         {
             Searches.Add(1, new KeyValuePair<string, object?>("cache", "hit"));
             return cached!;
         }
         Searches.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
-        var bytes = Serialize(index.Search(request));
+        var bytes = Serialize(index.Search(request, ratings));
         _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         return bytes;
     }

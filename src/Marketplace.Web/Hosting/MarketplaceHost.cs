@@ -6,6 +6,8 @@ using Marketplace.Billing.Api;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
 using Marketplace.Catalog.Search;
+using Marketplace.Community;
+using Marketplace.Community.Api;
 using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Api;
@@ -54,6 +56,7 @@ public static class MarketplaceHost
         services.AddBilling(builder.Configuration);
         services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
         services.AddConformance(builder.Configuration);
+        services.AddCommunity(builder.Configuration);
         // Before the provisioning worker, so the first broker job of a development start finds the broker listening.
         EmbeddedSampleBroker.AddIfConfigured(services, builder.Configuration);
         services.AddProvisioning(builder.Configuration);
@@ -159,6 +162,7 @@ public static class MarketplaceHost
         app.MapProvisioningApi();
         app.MapConformanceApi();
         app.MapNotificationsApi();
+        app.MapCommunityApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();

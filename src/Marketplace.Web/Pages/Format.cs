@@ -11,6 +11,9 @@ public static class Format
 
     public static string Percent(decimal value) => value.ToString("0.##", CultureInfo.CurrentCulture) + " %";
 
+    /// <summary>An average rating with one decimal ("4,3").</summary>
+    public static string Rating(double average) => average.ToString("0.0", CultureInfo.CurrentCulture);
+
     /// <summary>A day in the culture's short form ("29.11.2026"), in German time: a check at 23:30 UTC happened the next day here.</summary>
     public static string Day(DateTimeOffset value) =>
         TimeZoneInfo.ConvertTime(value, Berlin).ToString("d", CultureInfo.CurrentCulture);

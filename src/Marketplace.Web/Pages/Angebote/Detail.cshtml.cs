@@ -1,20 +1,24 @@
 using System.Text.Json.Nodes;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
+using Marketplace.Community;
+using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
-public sealed class DetailModel(CatalogSearchService search, CatalogViews views) : PageModel
+public sealed class DetailModel(CatalogSearchService search, CatalogViews views, OfferingCommunity community, TenantAccess access) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
+    /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
+    public OfferingCommunityView Community { get; private set; } = null!;
     public IReadOnlyList<ConfigField> ConfigFields { get; private set; } = [];
 
     public sealed record ConfigField(string Title, string? Description, bool Required, bool Secret);
 
-    public IActionResult OnGet(string id)
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
         if (views.Offering(search.Current, id) is not { } offering) return NotFound();
         Offering = offering;
@@ -26,6 +30,8 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views)
                 required.Contains(p.Key),
                 p.Value?["writeOnly"]?.GetValue<bool>() == true || p.Value?["x-secret"]?.GetValue<bool>() == true))
             .ToList();
+        var actingFor = User.Identity?.IsAuthenticated == true ? await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct) : [];
+        Community = await community.ForOfferingAsync(id, actingFor, ct);
         return Page();
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Localization;
 namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>Search results with facet filters; a plain GET form, so it works without JavaScript and can be bookmarked.</summary>
-public sealed class IndexModel(CatalogSearchService search, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(CatalogSearchService search, IOfferingRatings ratings, IStringLocalizer<SharedResource> l) : PageModel
 {
     public string? Q { get; private set; }
     public SearchResult? Result { get; private set; }
@@ -14,12 +14,12 @@ public sealed class IndexModel(CatalogSearchService search, IStringLocalizer<Sha
     public int PageCount => Result is null ? 0 : Math.Max(1, (Result.Total + Result.PageSize - 1) / Result.PageSize);
     public string ApiUrl => "/api/v1/offerings" + Request.QueryString;
 
-    public void OnGet()
+    public async Task OnGetAsync(CancellationToken ct)
     {
         Q = Request.Query["q"].ToString();
         var parsed = SearchQueryParser.Parse(Request.Query);
         Errors = parsed.Errors;
-        if (parsed.Request is not null) Result = search.Current.Search(parsed.Request);
+        if (parsed.Request is not null) Result = search.Current.Search(parsed.Request, await ratings.CurrentAsync(ct));
         if (Errors.Count > 0) Response.StatusCode = StatusCodes.Status400BadRequest;
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Community.Recommendations;
 using Marketplace.Identity.Access;
 using Marketplace.Provisioning.Orders;
 using Microsoft.AspNetCore.Authorization;
@@ -7,9 +8,11 @@ namespace Marketplace.Web.Pages.Bestellung;
 
 /// <summary>One order: the confirmation after ordering, and for an order above the threshold the second buyer-admin's approval or rejection.</summary>
 [Authorize(Policy = Policies.Authenticated)]
-public sealed class BestellungModel(TenantAccess access, OrderService orders) : MunicipalityPage(access)
+public sealed class BestellungModel(TenantAccess access, OrderService orders, RecommendationService recommendations) : MunicipalityPage(access)
 {
     public OrderView Order { get; private set; } = null!;
+    /// <summary>"Andere Kommunen bestellten auch" for the offerings of this order.</summary>
+    public IReadOnlyList<Recommendation> Recommendations { get; private set; } = [];
     [BindProperty(SupportsGet = true)] public bool Neu { get; set; }
     [BindProperty] public string? Reason { get; set; }
 
@@ -42,6 +45,7 @@ public sealed class BestellungModel(TenantAccess access, OrderService orders) : 
         {
             return NotFound();
         }
+        Recommendations = await recommendations.ForOrderAsync(orderId, 5, ct);
         return Page();
     }
 }

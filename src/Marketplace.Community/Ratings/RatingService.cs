@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+
+namespace Marketplace.Community.Ratings;
+
+/// <summary>One municipality's rating of an offering, with the municipality's name (ratings are public product reviews).</summary>
+public sealed class Rating
+{
+    public string OfferingId { get; init; } = "";
+    public string Ags { get; init; } = "";
+    public string MunicipalityName { get; init; } = "";
+    public int Stars { get; init; }
+    public string? Comment { get; init; }
+    public DateTimeOffset RatedAt { get; init; }
+}
+
+/// <summary>The ratings of an offering: average and count over all, and one page of the ratings, newest first.</summary>
+public sealed record RatingsView(string OfferingId, double? Average, int Count, IReadOnlyList<Rating> Items, int Page, int PageSize);
+
+/// <summary>
+/// Ratings of offerings by municipalities that have or had a live subscription to them: 1–5 stars and an optional
+/// comment, one per municipality and offering; rating again replaces the earlier rating.
+/// </summary>
+public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots)
+{
+    public const int MaxComment = 2000;
+
+    public async Task<RatingsView> ListAsync(string offeringId, int page = 1, int pageSize = 20, CancellationToken ct = default)
+    {
+        store.Published(offeringId);
+        if (page < 1) throw CommunityException.Invalid("page", "Seite ab 1.");
+        if (pageSize is < 1 or > 100) throw CommunityException.Invalid("pageSize", "Seitengröße von 1 bis 100.");
+        await using var c = await store.Database.OpenAsync(ct);
+        var summary = await c.QuerySingleAsync<SummaryRow>(new CommandDefinition(CommunitySql.RatingSummary, new { offering = offeringId }, cancellationToken: ct));
+        var items = await c.QueryAsync<Rating>(new CommandDefinition(CommunitySql.Ratings(store.Database.Dialect),
+            new { offering = offeringId, limit = pageSize, offset = (page - 1) * pageSize }, cancellationToken: ct));
+        return new RatingsView(offeringId, summary.Count == 0 ? null : Math.Round(summary.Average ?? 0, 2), (int)summary.Count, items.ToList(), page, pageSize);
+    }
+
+    /// <summary>The municipality's own rating of the offering, or null.</summary>
+    public async Task<Rating?> FindAsync(string offeringId, string ags, CancellationToken ct = default)
+    {
+        await using var c = await store.Database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<Rating>(new CommandDefinition(CommunitySql.Rating, new { offering = offeringId, ags }, cancellationToken: ct));
+    }
+
+    /// <summary>True when the municipality has or had a live subscription to the offering, and so may rate it.</summary>
+    public async Task<bool> MayRateAsync(string offeringId, string ags, CancellationToken ct = default)
+    {
+        await using var c = await store.Database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(CommunitySql.HadSubscription, new { offering = offeringId, ags }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>
+    /// Saves the municipality's rating (the caller has checked that the actor may act for it). Refused when the
+    /// municipality never had the offering live; audited as rating.submitted or, replacing an earlier one, rating.changed.
+    /// </summary>
+    public async Task<Rating> RateAsync(Actor actor, string ags, string offeringId, int stars, string? comment, CancellationToken ct = default)
+    {
+        store.Published(offeringId);
+        if (stars is < 1 or > 5) throw CommunityException.Invalid("stars", "Bewertung von 1 bis 5 Sternen.");
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (comment is { Length: > MaxComment }) throw CommunityException.Invalid("comment", $"Kommentar mit höchstens {MaxComment} Zeichen.");
+        var saved = await store.ChangeAsync(async (c, tx, audit) =>
+        {
+            if (await c.ExecuteScalarAsync<long>(CommunitySql.HadSubscription, new { offering = offeringId, ags }, tx) == 0)
+                throw CommunityException.Forbidden("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.");
+            var before = await c.QuerySingleOrDefaultAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
+            await c.ExecuteAsync(CommunitySql.UpsertRating(store.Database.Dialect), new
+            {
+                offering_id = offeringId, municipality_ags = ags, stars, comment, rated_by = actor.UserId, rated_at = store.Now(),
+            }, tx);
+            audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, before is null ? "rating.submitted" : "rating.changed", "rating", $"{offeringId}/{ags}",
+                before is null ? null : new JsonObject { ["stars"] = before.Stars, ["comment"] = before.Comment },
+                new JsonObject { ["offeringId"] = offeringId, ["ags"] = ags, ["stars"] = stars, ["comment"] = comment }));
+            return await c.QuerySingleAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
+        }, ct);
+        snapshots.Invalidate();
+        return saved;
+    }
+
+    private sealed class SummaryRow
+    {
+        public double? Average { get; init; }
+        public long Count { get; init; }
+    }
+}
