@@ -73,7 +73,7 @@ public static class NotificationTexts
         ["cancelled"] = ("gekündigt", "cancelled"), ["failed"] = ("fehlgeschlagen", "failed"),
         ["conformant"] = ("konform", "conformant"), ["non-conformant"] = ("nicht konform", "non-conformant"), ["expired"] = ("abgelaufen", "expired"),
         ["pending"] = ("ausstehend", "pending"), ["open"] = ("offen", "open"), ["planned"] = ("geplant", "planned"), ["declined"] = ("abgelehnt", "declined"),
-        ["done"] = ("umgesetzt", "done"), ["in-progress"] = ("in Arbeit", "in progress"),
+        ["done"] = ("umgesetzt", "done"), ["implemented"] = ("umgesetzt", "implemented"), ["in-progress"] = ("in Arbeit", "in progress"),
     };
 
     /// <summary>A state or status in words; unknown values as they are.</summary>

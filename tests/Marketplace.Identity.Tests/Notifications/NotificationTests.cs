@@ -158,6 +158,27 @@ public class NotificationTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task A_vendor_answering_a_request_through_the_community_API_notifies_the_requesting_municipality()
+    {
+        // The two modules meet only in the audit trail: the community module writes feature-request.answered, the notifier reads it.
+        var muenchen = await _host.SignedInAsync(MuenchenAdmin);
+        var created = await muenchen.PostAsJsonAsync("/api/v1/offerings/gewerbe-service-komuna/requests",
+            new { title = "Schnittstelle zum Gewerberegister " + Unique(), text = "Bitte die Meldungen direkt übergeben." });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var requestId = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+
+        var vendor = await _host.SignedInAsync(KomunaEditor);
+        var answered = await vendor.PostAsJsonAsync($"/api/v1/requests/{requestId}/answer", new { status = "implemented", answer = "Seit Version 4 enthalten." });
+        Assert.That(answered.StatusCode, Is.EqualTo(HttpStatusCode.OK), await answered.Content.ReadAsStringAsync());
+        await Notifier.RunOnceAsync();
+
+        var mine = About(await NotificationsOfAsync(_host, MuenchenAdmin), "feature-request.answered", requestId).ToList();
+        Assert.That(mine, Has.Count.EqualTo(1));
+        Assert.That(mine[0]["body"]!.GetValue<string>(), Does.Contain("umgesetzt"));
+        Assert.That(About(await NotificationsOfAsync(_host, KoelnAdmin), "feature-request.answered", requestId), Is.Empty);
+    }
+
+    [Test]
     public async Task A_finalised_invoice_notifies_the_buyer_admins_and_the_invoice_export_lists_it()
     {
         await BillingApiTests.SubscribeAsync(_host, "notify-bibliothek-muenchen", Muenchen, BillingApiTests.Bibliothek, "komuna-digital", "standard");
