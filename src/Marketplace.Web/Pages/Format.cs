@@ -36,6 +36,9 @@ public static class Format
     private static readonly TimeZoneInfo Berlin =
         TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Berlin", out var zone) ? zone : TimeZoneInfo.Utc;
 
+    /// <summary>lang="de" for catalogue text that exists only in German, when the page is in another language (WCAG 3.1.2); else none.</summary>
+    public static string? GermanOnly => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" ? null : "de";
+
     /// <summary>The English name where the UI is English and one exists, else the German one.</summary>
     public static string Name(string german, string? english) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" && !string.IsNullOrWhiteSpace(english) ? english : german;
