@@ -1,10 +1,19 @@
+using System.Net;
+using System.Net.Sockets;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.SampleBroker;
 using Marketplace.Storage;
 using Marketplace.Testing;
+using Marketplace.Web.Hosting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using NUnit.Framework;
 
@@ -13,22 +22,35 @@ namespace Marketplace.Browser.Tests;
 /// <summary>
 /// The real host on a loopback port (Kestrel, fresh SQLite seeded from catalog/) and Debian's headless Chromium
 /// driven by Playwright. Screenshots go to artifacts/screenshots/ (not committed) for people to look at.
+/// With <c>withAccounts</c> the demo organisations and accounts are seeded, the sample broker runs embedded on a free
+/// port with the catalogue's broker offerings pointed at it, provisioning polls fast and a seller is configured for
+/// invoices: journeys that sign in, order, provision and bill.
 /// </summary>
 public sealed class BrowserHost : WebApplicationFactory<Program>
 {
     public const string ChromiumPath = "/usr/bin/chromium";
+    public const string Password = "Marktplatz-Demo-2026!";
     private readonly TestDatabase _database;
+    private readonly bool _withAccounts;
+    private readonly string _brokerUrl = $"http://127.0.0.1:{FreePort()}";
 
-    private BrowserHost(TestDatabase database) => _database = database;
+    private BrowserHost(TestDatabase database, bool withAccounts) => (_database, _withAccounts) = (database, withAccounts);
 
     public string BaseUrl { get; private set; } = "";
 
-    public static async Task<BrowserHost> StartAsync()
+    /// <summary>The host's clock: the catalogue's reference date, running on in real time; journeys move it on to bill a month.</summary>
+    public ShiftedClock Clock { get; } = new(TestClock.CatalogueDate);
+
+    /// <summary>The embedded sample broker (hosts started with accounts only): tests inject and clear faults on its state.</summary>
+    public SampleBrokerServer Broker => Services.GetRequiredService<EmbeddedSampleBroker>().Server!;
+
+    public static async Task<BrowserHost> StartAsync(bool withAccounts = false)
     {
-        var host = new BrowserHost(await TestDatabase.CreateAsync(DatabaseEngine.Sqlite, migrate: false));
+        var host = new BrowserHost(await TestDatabase.CreateAsync(DatabaseEngine.Sqlite, migrate: false), withAccounts);
         host.UseKestrel(0);
         host.StartServer();
         host.BaseUrl = host.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        if (withAccounts) await host.PointBrokerOfferingsAtBrokerAsync();
         return host;
     }
 
@@ -41,7 +63,63 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Catalog:SeedOnStart", "true");
         // The seed's evidence is valid at the catalogue's reference date; on the real clock it expires as time passes.
         builder.UseSetting("Conformance:RunDailyJob", "false");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(TestClock.CatalogueDate)));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        if (!_withAccounts) return;
+
+        var settings = new Dictionary<string, string>
+        {
+            ["Identity:SeedDemoData"] = "true",
+            ["Identity:LoginAttemptsPerMinute"] = "10000",
+            ["Identity:TokenRequestsPerMinute"] = "10000",
+            // Kestrel here speaks plain HTTP on loopback; the vendor system's token request goes over it.
+            ["Identity:RequireHttps"] = "false",
+            [EmbeddedSampleBroker.UrlSetting] = _brokerUrl,
+            ["SampleBroker:LatencyMs"] = "300",
+            ["SampleBroker:RetryAfterSeconds"] = "0",
+            ["Provisioning:PollInterval"] = "00:00:00.100",
+            ["Provisioning:DefaultPollInterval"] = "00:00:00.100",
+            ["Provisioning:BaseBackoff"] = "00:00:00.020",
+            ["Provisioning:MaxBackoff"] = "00:00:00.100",
+            ["Provisioning:MaxFailures"] = "2",
+            ["Provisioning:BrokerRequestTimeout"] = "00:00:05",
+            ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "marketplace-browser-mail"),
+        };
+        // The seller on every invoice; without it no invoice passes the XRechnung checks and none can be finalized.
+        foreach (var (key, value) in new Dictionary<string, string>
+                 {
+                     ["Name"] = "Marktplatz Kommunal (Test)", ["Street"] = "Beispielweg 1", ["PostalCode"] = "10115", ["City"] = "Berlin",
+                     ["CountryCode"] = "DE", ["VatId"] = "DE123456789", ["ContactName"] = "Rechnungsstelle", ["ContactPhone"] = "+49 30 1234567",
+                     ["ContactEmail"] = "rechnung@example.org", ["ElectronicAddress"] = "rechnung@example.org", ["Iban"] = "DE02120300000000202051",
+                     ["Bic"] = "BYLADEM1001", ["AccountHolder"] = "Marktplatz Kommunal (Test)",
+                 })
+            settings["Billing:Seller:" + key] = value;
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            // Outside Development the cookies are Secure-only; this host is plain HTTP on loopback.
+            services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+            services.PostConfigure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        });
+    }
+
+    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning host tests do).</summary>
+    private async Task PointBrokerOfferingsAtBrokerAsync()
+    {
+        var snapshot = CatalogLoader.Load(RepoPaths.Catalog).Snapshot!;
+        var pointed = snapshot with
+        {
+            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
+                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = Broker.BaseAddress.ToString() } }, ContentHash = l.ContentHash + "-browser" }
+                : l).ToList(),
+        };
+        await new CatalogImporter(Services.GetRequiredService<Database>()).ImportAsync(pointed);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public override async ValueTask DisposeAsync()
@@ -74,4 +152,14 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name + ".png");
     }
+}
+
+/// <summary>The system clock moved to a start instant; timers run in real time, so the host's workers keep working.</summary>
+public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
+{
+    private long _offsetTicks = (start - DateTimeOffset.UtcNow).Ticks;
+
+    public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow.AddTicks(Interlocked.Read(ref _offsetTicks));
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
 }

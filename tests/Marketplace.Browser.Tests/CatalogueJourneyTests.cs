@@ -99,6 +99,36 @@ public class CatalogueJourneyTests
         Assert.That(await page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("main"));
     }
 
+    [Test]
+    public async Task On_a_phone_the_menu_button_opens_and_closes_the_navigation_from_the_keyboard()
+    {
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_host.BaseUrl + "/");
+        var button = page.Locator("#nav-toggle");
+        var offerings = page.Locator("#main-nav").GetByRole(AriaRole.Link, new() { Name = "Angebote", Exact = true });
+        await Expect(button).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(offerings).ToBeHiddenAsync();
+
+        await button.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(button).ToHaveAttributeAsync("aria-expanded", "true");
+        await Expect(offerings).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.That(await page.EvaluateAsync<string>("() => document.activeElement.textContent"), Is.EqualTo("Angebote"), "the first link follows the button");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(button).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(offerings).ToBeHiddenAsync();
+        Assert.That(await page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("nav-toggle"));
+
+        // On a desktop the links are always there and the button is not.
+        await page.SetViewportSizeAsync(1280, 800);
+        await Expect(button).ToBeHiddenAsync();
+        await Expect(offerings).ToBeVisibleAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 

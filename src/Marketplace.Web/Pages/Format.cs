@@ -22,6 +22,15 @@ public static class Format
     public static string Date(string? isoDay) =>
         DateOnly.TryParseExact(isoDay, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d", CultureInfo.CurrentCulture) : isoDay ?? "";
 
+    /// <summary>A stored timestamp (ISO 8601) as date and time in the culture's form, in German time ("29.11.2026 10:15").</summary>
+    public static string Time(string? iso, bool seconds = false) =>
+        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? TimeZoneInfo.ConvertTime(t, Berlin).ToString(seconds ? "G" : "g", CultureInfo.CurrentCulture) : iso ?? "";
+
+    /// <summary>The day of a stored timestamp (ISO 8601) in the culture's short form, in German time.</summary>
+    public static string DayOf(string? iso) =>
+        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? Day(t) : iso ?? "";
+
     /// <summary>A billing month ("2026-09") as the culture names it ("September 2026").</summary>
     public static string Month(string period) =>
         DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
@@ -29,6 +38,9 @@ public static class Format
 
     private static readonly TimeZoneInfo Berlin =
         TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Berlin", out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>lang="de" for catalogue text that exists only in German, when the page is in another language (WCAG 3.1.2); else none.</summary>
+    public static string? GermanOnly => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" ? null : "de";
 
     /// <summary>The English name where the UI is English and one exists, else the German one.</summary>
     public static string Name(string german, string? english) =>

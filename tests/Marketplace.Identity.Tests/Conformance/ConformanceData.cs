@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Marketplace.Conformance;
 using Marketplace.Conformance.Lifecycle;
+using Marketplace.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Identity.Tests.Conformance;
@@ -12,49 +13,7 @@ public static class ConformanceData
     public const string KomunaVendor = "komuna-digital";
 
     /// <summary>A manually provisioned offering (no live broker check) that claims only DSGVO-AVV, the standard every offering must meet.</summary>
-    public static string DraftYaml(string id, string name = "Hundesteuer online", string vendor = KomunaVendor) => $$"""
-        id: {{id}}
-        name: {{name}}
-        nameEn: Dog tax online
-        vendor: {{vendor}}
-        leistungen: ["10124"]
-        summary: "Hunde an- und abmelden, Steuermarke bestellen, Bescheid ins Postfach."
-        description: |
-          **{{name}}** meldet Hunde an und ab und übergibt die Daten an das Steuerverfahren.
-        laender: ["*"]
-        reifegrad: 3
-        standards:
-          - standard: dsgvo-avv
-            version: "2016/679"
-        hosting:
-          location: DE
-          provider: Kommunales Rechenzentrum
-        support:
-          hours: Mo–Fr 8–16 Uhr
-          channels: ["e-mail"]
-          languages: ["de"]
-        sla:
-          availabilityPercent: 99.5
-          responseTimeHours: 8
-        plans:
-          - id: basis
-            name: Basis
-            nameEn: Basic
-            standardPackage:
-              funder: Kommune (Eigenfinanzierung)
-              listValueCentsPerMonth: 4900
-        tenantConfigSchema:
-          type: object
-          properties:
-            kontaktEmail:
-              type: string
-              format: email
-          required: ["kontaktEmail"]
-          additionalProperties: false
-        provisioning:
-          type: manual
-          instructions: "Mandant anlegen und Zugang per E-Mail übergeben."
-        """;
+    public static string DraftYaml(string id, string name = "Hundesteuer online", string vendor = KomunaVendor) => TestDescriptors.ManualOffering(id, name, vendor);
 
     public static StringContent Yaml(string text) => new(text, Encoding.UTF8, "application/yaml");
 

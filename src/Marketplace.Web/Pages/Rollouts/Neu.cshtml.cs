@@ -7,6 +7,7 @@ using Marketplace.Web.Pages.Bestellung;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Rollouts;
 
@@ -16,7 +17,7 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// fields) overrides them per municipality, Land defaults lie underneath.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access) : PageModel
+public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access, IStringLocalizer<SharedResource> texts) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? OfferingId { get; set; }
     [BindProperty] public string? PlanId { get; set; }
@@ -76,7 +77,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
                     "planId" => nameof(PlanId),
                     _ => nameof(OfferingId),
                 };
-                ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal) ? $"{error.Field.Split('/')[1]}: {error.Message}" : error.Message);
+                ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal) ? $"{error.Field.Split('/')[1]}: {texts.Localize(error.Message)}" : error.Message);
             }
         }
         await LoadAsync(common, null, ct);

@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using NUnit.Framework;
+
+namespace Marketplace.Browser.Tests;
+
+/// <summary>
+/// One person in one browser context: a language (German, or English through the header switch) and a width. Every
+/// page the journey reaches goes through <see cref="CheckAsync"/>: axe-core, no sideways scrolling, and a screenshot
+/// for the key pages.
+/// </summary>
+public sealed class Journey : IAsyncDisposable
+{
+    public const int PhoneWidth = 360;
+    private readonly IBrowserContext _context;
+
+    private Journey(IBrowserContext context, IPage page, BrowserHost host, string language, int width) =>
+        (_context, Page, Host, Language, Width) = (context, page, host, language, width);
+
+    public IPage Page { get; }
+    public BrowserHost Host { get; }
+    public string Language { get; }
+    public int Width { get; }
+    public string Device => Width <= PhoneWidth ? "phone" : "desktop";
+    public bool English => Language == "en";
+
+    /// <summary>The German or the English text, whichever the journey's language shows.</summary>
+    public string T(string de, string en) => English ? en : de;
+
+    public static async Task<Journey> StartAsync(IBrowser browser, BrowserHost host, string language, int width)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
+            Locale = "de-DE", // a German browser; English comes from the switch in the header
+        });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        return new Journey(context, page, host, language, width);
+    }
+
+    /// <summary>Signs in through the login form (German first), then switches to the journey's language in the header.</summary>
+    public async Task SignInAsync(string email)
+    {
+        await Page.GotoAsync(Host.BaseUrl + "/konto/anmelden");
+        await CheckAsync("login");
+        await Page.Locator("#field-Email").FillAsync(email);
+        await Page.Locator("#field-Password").FillAsync(BrowserHost.Password);
+        await Page.Locator("main button[type=submit]").First.ClickAsync();
+        await Assertions.Expect(Page.Locator("form[action='/konto/abmelden'] button")).ToHaveCountAsync(1);
+        if (English) await Page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", Language);
+    }
+
+    /// <summary>Opens a page by address and checks it.</summary>
+    public async Task GoAsync(string path, string? screenshot = null)
+    {
+        var response = await Page.GotoAsync(Host.BaseUrl + path);
+        Assert.That(response?.Status, Is.EqualTo(200), path);
+        await CheckAsync(screenshot);
+    }
+
+    /// <summary>Follows a link of the main navigation, opening the menu first where it is folded (phones).</summary>
+    public async Task NavigateAsync(string de, string en, string? screenshot = null)
+    {
+        var toggle = Page.Locator("#nav-toggle");
+        if (await toggle.IsVisibleAsync() && await toggle.GetAttributeAsync("aria-expanded") != "true") await toggle.ClickAsync();
+        await Page.Locator("#main-nav").GetByRole(AriaRole.Link, new() { Name = T(de, en), Exact = true }).ClickAsync();
+        await CheckAsync(screenshot);
+    }
+
+    /// <summary>axe-core finds no serious or critical violation, nothing is wider than a phone, and key pages are photographed.</summary>
+    public async Task CheckAsync(string? screenshot = null)
+    {
+        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Assertions.Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^(de|en)$"));
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+        if (Width <= PhoneWidth)
+        {
+            var scrollWidth = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            if (scrollWidth > Width)
+            {
+                // Name the widest elements that stick out (not inside a scrolling table wrapper), to find the culprit.
+                var culprits = await Page.EvaluateAsync<string[]>("""
+                    w => [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > w && !e.parentElement.closest('.table-wrap'))
+                        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w))
+                        .slice(0, 5).map(e => e.outerHTML.slice(0, 160))
+                    """, Width);
+                Assert.Fail($"{Page.Url} scrolls sideways at {Width} px ({scrollWidth} px wide): {string.Join(" | ", culprits)}");
+            }
+        }
+        if (screenshot is not null)
+            await Page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"{screenshot}-{Language}-{Device}"), FullPage = true });
+    }
+
+    /// <summary>Reloads the page until the locator's text is exactly this (the host's workers move things along meanwhile).</summary>
+    public async Task ReloadUntilAsync(ILocator locator, string text, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!(await locator.AllInnerTextsAsync()).Any(t => t.Trim() == text))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{Page.Url} did not show \"{text}\" within {seconds} s: {string.Join(" | ", await locator.AllInnerTextsAsync())}");
+            await Task.Delay(500);
+            await Page.ReloadAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
