@@ -38,6 +38,23 @@ public static partial class EngineMessages
         (new("^Gemeinde steht mehrfach in der Datei$"), "Engine.CsvTwice"),
         (new("^darf nicht negativ sein$"), "Engine.NotNegative"),
         (new("^Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei$"), "Engine.FourEyes"),
+        // JSON Schema keywords, worded by TenantSchema from the field's schema.
+        (new("^mindestens (.+) Zeichen$"), "Engine.MinLength"),
+        (new("^höchstens (.+) Zeichen$"), "Engine.MaxLength"),
+        (new("^mindestens (.+) Einträge$"), "Engine.MinItems"),
+        (new("^höchstens (.+) Einträge$"), "Engine.MaxItems"),
+        (new("^mindestens (.+)$"), "Engine.Minimum"),
+        (new("^höchstens (.+)$"), "Engine.Maximum"),
+        (new("^größer als (.+)$"), "Engine.ExclusiveMinimum"),
+        (new("^kleiner als (.+)$"), "Engine.ExclusiveMaximum"),
+        (new("^Einträge doppelt$"), "Engine.UniqueItems"),
+        (new("^kein erlaubter Wert$"), "Engine.NotAllowed"),
+        (new("^entspricht nicht dem verlangten Format$"), "Engine.Pattern"),
+        (new("^keine gültige E-Mail-Adresse$"), "Engine.Email"),
+        (new("^keine gültige Adresse$"), "Engine.Uri"),
+        (new("^kein gültiges Datum$"), "Engine.Date"),
+        (new("^entspricht nicht dem Format (.+)$"), "Engine.Format"),
+        (new("^falscher Typ$"), "Engine.Type"),
     ];
 
     /// <summary>The message in the request's language when it is one of the engine's; otherwise unchanged.</summary>
