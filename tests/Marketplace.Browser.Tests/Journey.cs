@@ -34,7 +34,10 @@ public sealed class Journey : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
             Locale = "de-DE", // a German browser; English comes from the switch in the header
         });
-        context.SetDefaultTimeout(20_000);
+        // CI runs the test projects side by side on two cores (the load test among them): a page can take seconds to
+        // come. Generous waits keep the journeys about behaviour, not about how busy the machine is.
+        context.SetDefaultTimeout(45_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         return new Journey(context, page, host, language, width);
     }

@@ -24,7 +24,7 @@ public abstract class JourneyTests
     {
         _playwright = await Playwright.CreateAsync();
         // Provisioning and billing happen in the host's workers: give the page some seconds to show their result.
-        Assertions.SetDefaultExpectTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(45_000);
         _browser = await BrowserHost.LaunchChromiumAsync(_playwright);
     }
 
