@@ -17,12 +17,15 @@ namespace Marketplace.Bench;
 /// </summary>
 public static class LoadBenchmark
 {
-    /// <summary>TimeoutSeconds: how long wrk waits for an answer before it counts an error.</summary>
-    public sealed record Options(string RepoRoot, string PostgresAdmin, int Seconds, int Connections, string Configuration = "Release", int TimeoutSeconds = 2);
+    /// <summary>TimeoutSeconds: how long wrk waits for an answer before it counts an error.
+    /// KindSeconds: after the mixed run, each kind of request alone for this long (0: not), to show where time goes.</summary>
+    public sealed record Options(string RepoRoot, string PostgresAdmin, int Seconds, int Connections, string Configuration = "Release", int TimeoutSeconds = 2,
+        int KindSeconds = 0);
 
-    public sealed record Result(WrkResult Bare, WrkResult Mixed, IReadOnlyList<string> Notes)
+    public sealed record Result(WrkResult Bare, WrkResult Mixed, IReadOnlyList<string> Notes, IReadOnlyList<WrkResult> Kinds)
     {
-        public override string ToString() => $"{Bare}\n{Mixed}\n{string.Join("\n", Notes)}";
+        public override string ToString() =>
+            string.Join("\n", new[] { Bare, Mixed }.Concat(Kinds).Select(r => r.ToString()).Concat(Notes));
     }
 
     private const string BuyerAgs = "09162000";
@@ -32,7 +35,8 @@ public static class LoadBenchmark
     {
         var admin = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_POSTGRES")
                     ?? throw new InvalidOperationException("set MARKETPLACE_TEST_POSTGRES (e.g. \"$(bash .ci/start-postgres.sh)\")");
-        var result = await MeasureAsync(new Options(options.RepoRoot, admin, options.Seconds, options.Connections), Console.WriteLine);
+        var result = await MeasureAsync(new Options(options.RepoRoot, admin, options.Seconds, options.Connections, KindSeconds: options.KindSeconds),
+            Console.WriteLine);
         Console.WriteLine();
         Console.WriteLine(result);
         Console.WriteLine($"mixed / bare throughput: {result.Mixed.RequestsPerSecond / result.Bare.RequestsPerSecond:P0}; " +
@@ -73,13 +77,22 @@ public static class LoadBenchmark
             var mixed = Combine("mixed workload, 2 instances", await Task.WhenAll(urls.Select(u =>
                 Wrk.RunScriptAsync("mixed", u, script, Math.Max(1, options.Connections / 2), options.Seconds, options.TimeoutSeconds))));
 
+            var kinds = new List<WrkResult>();
+            if (options.KindSeconds > 0)
+                foreach (var kind in requests.Select(r => r.Kind).Distinct())
+                {
+                    var alone = LuaScript(requests.Where(r => r.Kind == kind).ToList());
+                    kinds.Add(Combine($"  {kind} alone", await Task.WhenAll(urls.Select(u =>
+                        Wrk.RunScriptAsync(kind, u, alone, Math.Max(1, options.Connections / 2), options.KindSeconds, options.TimeoutSeconds)))));
+                }
+
             await using (var c = new NpgsqlConnection(connectionString))
             {
                 var events = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM usage_events");
                 var orders = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders");
                 notes.Add($"after the run: {events:N0} usage events stored, {orders} orders (replays answered from the idempotency record)");
             }
-            return new Result(bare, mixed, notes);
+            return new Result(bare, mixed, notes, kinds);
         }
         finally
         {
@@ -97,7 +110,7 @@ public static class LoadBenchmark
     }
 
     /// <summary>One request of the mix: method, path, body (null for GET), bearer token (null for anonymous).</summary>
-    private sealed record MixRequest(string Method, string Path, string? Body, string? Token, bool UsageBatch = false);
+    private sealed record MixRequest(string Kind, string Method, string Path, string? Body, string? Token, bool UsageBatch = false);
 
     private static async Task<List<MixRequest>> PrepareAsync(HttpClient http, string url, string connectionString, List<string> notes)
     {
@@ -121,7 +134,7 @@ public static class LoadBenchmark
             var key = "load-" + id;
             request.Headers.Add("Idempotency-Key", key);
             var response = await http.SendAsync(request);
-            if (response.IsSuccessStatusCode) orders.Add(new MixRequest("POST", $"/api/v1/municipalities/{BuyerAgs}/orders|{key}", body, buyerToken));
+            if (response.IsSuccessStatusCode) orders.Add(new MixRequest("order replay", "POST", $"/api/v1/municipalities/{BuyerAgs}/orders|{key}", body, buyerToken));
             if (orders.Count == 8) break;
         }
         if (orders.Count == 0) throw new InvalidOperationException("no offering could be ordered with the simple configuration");
@@ -133,14 +146,14 @@ public static class LoadBenchmark
         var mix = new List<MixRequest>();
         for (var i = 0; i < 10; i++)
         {
-            mix.Add(new MixRequest("GET", searches[i % searches.Count], null, null));
-            mix.Add(new MixRequest("GET", searches[(i + 10) % searches.Count], null, null));
-            mix.Add(new MixRequest("GET", $"/angebote/{offerings[i % offerings.Count]}", null, null));
-            mix.Add(new MixRequest("GET", $"/api/v1/offerings/{offerings[(i + 3) % offerings.Count]}", null, null));
+            mix.Add(new MixRequest("search", "GET", searches[i % searches.Count], null, null));
+            mix.Add(new MixRequest("search", "GET", searches[(i + 10) % searches.Count], null, null));
+            mix.Add(new MixRequest("offering page", "GET", $"/angebote/{offerings[i % offerings.Count]}", null, null));
+            mix.Add(new MixRequest("offering API", "GET", $"/api/v1/offerings/{offerings[(i + 3) % offerings.Count]}", null, null));
             mix.Add(orders[i % orders.Count]);
             var events = string.Join(",", Enumerable.Range(0, 20).Select(e =>
                 $"{{\"eventId\":\"%s-{e}\",\"subscriptionId\":\"{metered.Subscriptions[(i * 20 + e) % metered.Subscriptions.Count]}\",\"dimension\":\"{metered.Dimension}\",\"quantity\":1,\"timestamp\":\"%s\"}}"));
-            mix.Add(new MixRequest("POST", "/api/v1/usage", "{\"events\":[" + events + "]}", vendorToken, UsageBatch: true));
+            mix.Add(new MixRequest("usage batch", "POST", "/api/v1/usage", "{\"events\":[" + events + "]}", vendorToken, UsageBatch: true));
         }
         return mix;
     }
