@@ -14,7 +14,12 @@ public sealed class Database
     public Database(DatabaseEngine engine, string connectionString)
     {
         Engine = engine;
-        ConnectionString = engine == DatabaseEngine.Sqlite ? PrepareSqlite(connectionString) : connectionString;
+        ConnectionString = engine switch
+        {
+            DatabaseEngine.Sqlite => PrepareSqlite(connectionString),
+            DatabaseEngine.Postgres => PreparePostgres(connectionString),
+            _ => connectionString,
+        };
         Dialect = engine switch
         {
             DatabaseEngine.Sqlite => new SqliteDialect(),
@@ -59,6 +64,24 @@ public sealed class Database
             throw;
         }
     }
+
+    /// <summary>
+    /// PostgreSQL defaults for a web workload, each only where the connection string does not say otherwise:
+    /// statements used twice are prepared once per physical connection (parse and plan cost more than running the
+    /// small indexed queries here), and a connection returned to the pool is not reset with a round trip (the
+    /// platform keeps no session state: no SET, LISTEN or advisory locks outside a transaction).
+    /// </summary>
+    private static string PreparePostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
+        if (!Mentions(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
+
+    private static bool Mentions(string connectionString, params string[] keys) =>
+        keys.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Creates the folder of a SQLite file and switches the file to WAL so readers never wait for the writer.</summary>
     private static string PrepareSqlite(string connectionString)
