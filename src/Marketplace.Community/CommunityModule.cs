@@ -21,6 +21,7 @@ public static class CommunityModule
         services.AddSingleton<CommunityStore>();
         services.AddSingleton<RatingSnapshots>();
         services.Replace(ServiceDescriptor.Singleton<IOfferingRatings>(sp => sp.GetRequiredService<RatingSnapshots>()));
+        services.AddSingleton<CommunityViewCache>();
         services.AddSingleton<RatingService>();
         services.AddSingleton<FeatureRequestService>();
         services.AddSingleton<RecommendationService>();

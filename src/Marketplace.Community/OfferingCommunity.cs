@@ -12,7 +12,8 @@ public sealed record OfferingCommunityView(
     IReadOnlyDictionary<string, Rating?> OwnRatings, IReadOnlySet<string> MayRate);
 
 /// <summary>Reads the community parts of an offering page in one call.</summary>
-public sealed class OfferingCommunity(RatingService ratings, FeatureRequestService requests, RecommendationService recommendations, ReliabilityService reliability)
+public sealed class OfferingCommunity(RatingService ratings, FeatureRequestService requests, RecommendationService recommendations, ReliabilityService reliability,
+    CommunityViewCache cache)
 {
     /// <param name="actingFor">The municipalities the viewer may rate and request for (own or delegated); empty for others.</param>
     public async Task<OfferingCommunityView> ForOfferingAsync(string offeringId, IReadOnlyList<string> actingFor, CancellationToken ct = default)
@@ -24,12 +25,14 @@ public sealed class OfferingCommunity(RatingService ratings, FeatureRequestServi
             own[ags] = await ratings.FindAsync(offeringId, ags, ct);
             if (await ratings.MayRateAsync(offeringId, ags, ct)) mayRate.Add(ags);
         }
-        return new OfferingCommunityView(offeringId,
-            await ratings.ListAsync(offeringId, 1, 20, ct),
-            await requests.ForOfferingAsync(offeringId, 50, ct),
-            await requests.SupportedByAsync(offeringId, actingFor, ct),
-            await recommendations.ForOfferingAsync(offeringId, 5, ct),
-            await reliability.ForOfferingAsync(offeringId, ct),
-            actingFor, own, mayRate);
+        // Not the request's token: one visitor leaving must not cancel the load other visitors wait for.
+        var shared = await cache.GetAsync(offeringId, async () => new SharedCommunityView(
+            await ratings.ListAsync(offeringId, 1, 20),
+            await requests.ForOfferingAsync(offeringId, 50),
+            await recommendations.ForOfferingAsync(offeringId, 5),
+            await reliability.ForOfferingAsync(offeringId)));
+        return new OfferingCommunityView(offeringId, shared.Ratings, shared.Requests,
+            actingFor.Count == 0 ? new HashSet<string>() : await requests.SupportedByAsync(offeringId, actingFor, ct),
+            shared.Recommendations, shared.Reliability, actingFor, own, mayRate);
     }
 }

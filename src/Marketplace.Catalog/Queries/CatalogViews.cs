@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Search;
@@ -32,10 +34,19 @@ public sealed class CatalogViews(MarkdownRenderer markdown)
         new Ref(l.ThemenfeldId, c.Themenfelder[l.ThemenfeldId].Name),
         l.LebenslageIds.Select(id => new Ref(id, c.Lebenslagen[id].Item.Name)).ToList(), l.LeikaKeys, l.Description);
 
-    public OfferingDetail? Offering(CatalogSearchIndex index, string id)
+    // Per index revision: the detail of an offering does not change within one, and building it (Markdown, sanitising)
+    // costs more than the rest of the offering page. A replaced index takes its details with it.
+    // Unknown ids are not kept, so that guessing cannot grow the table.
+    private readonly ConditionalWeakTable<CatalogSearchIndex, ConcurrentDictionary<string, OfferingDetail>> _details = new();
+
+    public OfferingDetail? Offering(CatalogSearchIndex index, string id) => index.Catalog.Offering(id) is null ? null
+        : _details.GetValue(index, _ => new ConcurrentDictionary<string, OfferingDetail>(StringComparer.Ordinal))
+            .GetOrAdd(id, (key, i) => Build(i, key), index);
+
+    private OfferingDetail Build(CatalogSearchIndex index, string id)
     {
         var c = index.Catalog;
-        if (c.Offering(id) is not { } offering) return null;
+        var offering = c.Offering(id)!;
         var o = offering.Descriptor;
         return new OfferingDetail(o.Id, o.Name, o.NameEn, o.Summary, markdown.ToSafeHtml(o.Description), new Ref(o.Vendor, offering.VendorName),
             o.Leistungen.Select(l => Leistung(c, c.Leistungen[l])).ToList(), c.LandAbbreviations(o), o.Reifegrad,

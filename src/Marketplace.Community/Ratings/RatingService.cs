@@ -22,7 +22,7 @@ public sealed record RatingsView(string OfferingId, double? Average, int Count, 
 /// Ratings of offerings by municipalities that have or had a live subscription to them: 1–5 stars and an optional
 /// comment, one per municipality and offering; rating again replaces the earlier rating.
 /// </summary>
-public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots)
+public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots, CommunityViewCache views)
 {
     public const int MaxComment = 2000;
 
@@ -77,6 +77,7 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
             return await c.QuerySingleAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
         }, ct);
         snapshots.Invalidate();
+        views.Invalidate(offeringId);
         return saved;
     }
 

@@ -37,7 +37,7 @@ public sealed class FeatureRequest
 /// (one support each, withdrawable), the vendor answers and sets the status. Every change is audited;
 /// an answer is "feature-request.answered" with after = { offeringId, status, ags } (notifications read exactly that).
 /// </summary>
-public sealed class FeatureRequestService(CommunityStore store)
+public sealed class FeatureRequestService(CommunityStore store, CommunityViewCache views)
 {
     public const int MaxTitle = 200;
     public const int MaxBody = 4000;
@@ -86,7 +86,7 @@ public sealed class FeatureRequestService(CommunityStore store)
         if (body.Length == 0) throw CommunityException.Invalid("text", "Beschreiben Sie den Wunsch.");
         if (body.Length > MaxBody) throw CommunityException.Invalid("text", $"Beschreibung mit höchstens {MaxBody} Zeichen.");
         var id = "fr-" + Guid.NewGuid().ToString("N")[..16];
-        return await store.ChangeAsync(async (c, tx, audit) =>
+        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
             var now = store.Now();
             await c.ExecuteAsync(CommunitySql.InsertRequest, new
@@ -98,14 +98,14 @@ public sealed class FeatureRequestService(CommunityStore store)
             audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.submitted", "feature-request", id, null,
                 new JsonObject { ["offeringId"] = offeringId, ["vendorId"] = offering.Descriptor.Vendor, ["ags"] = ags, ["title"] = title }));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id }, tx);
-        }, ct);
+        }, ct));
     }
 
     /// <summary>The municipality supports the request; supporting again changes nothing.</summary>
     public async Task<FeatureRequest> SupportAsync(Actor actor, string ags, string requestId, CancellationToken ct = default)
     {
         await GetAsync(requestId, ct);
-        return await store.ChangeAsync(async (c, tx, audit) =>
+        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (await c.ExecuteScalarAsync<long>(CommunitySql.HasSupport, new { id = requestId, ags }, tx) == 0)
             {
@@ -115,20 +115,20 @@ public sealed class FeatureRequestService(CommunityStore store)
                     new JsonObject { ["ags"] = ags }));
             }
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct);
+        }, ct));
     }
 
     /// <summary>The municipality withdraws its support; withdrawing what was not given changes nothing.</summary>
     public async Task<FeatureRequest> WithdrawSupportAsync(Actor actor, string ags, string requestId, CancellationToken ct = default)
     {
         await GetAsync(requestId, ct);
-        return await store.ChangeAsync(async (c, tx, audit) =>
+        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (await c.ExecuteAsync(CommunitySql.DeleteSupport, new { id = requestId, ags }, tx) > 0)
                 audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.support-withdrawn", "feature-request", requestId,
                     new JsonObject { ["ags"] = ags }, null));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct);
+        }, ct));
     }
 
     /// <summary>
@@ -143,13 +143,20 @@ public sealed class FeatureRequestService(CommunityStore store)
             throw CommunityException.Invalid("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
         answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
         if (answer is { Length: > MaxBody }) throw CommunityException.Invalid("answer", $"Antwort mit höchstens {MaxBody} Zeichen.");
-        return await store.ChangeAsync(async (c, tx, audit) =>
+        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
             await c.ExecuteAsync(CommunitySql.Answer, new { id = requestId, status, answer, actor = actor.UserId, now = store.Now() }, tx);
             audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.answered", "feature-request", requestId,
                 new JsonObject { ["status"] = request.Status, ["answer"] = request.Answer },
                 new JsonObject { ["offeringId"] = request.OfferingId, ["status"] = status, ["ags"] = request.Ags, ["answer"] = answer }));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct);
+        }, ct));
+    }
+
+    /// <summary>The offering page shows the changed request at once (on this instance; see <see cref="CommunityViewCache"/>).</summary>
+    private FeatureRequest Changed(FeatureRequest request)
+    {
+        views.Invalidate(request.OfferingId);
+        return request;
     }
 }
