@@ -9,6 +9,7 @@ using Marketplace.Identity.Server;
 using Marketplace.Identity.Stores;
 using Marketplace.Identity.Users;
 using Marketplace.Storage;
+using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
@@ -186,15 +187,25 @@ public static class IdentityModule
                     .EnableEndSessionEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough();
                 if (!requireHttps) aspNetCore.DisableTransportSecurityRequirement();
+                // A token revoked through this instance stops working here at once, not after the entry-check interval.
+                o.AddEventHandler<OpenIddictServerEvents.HandleRevocationRequestContext>(h => h
+                    .UseInlineHandler(ctx =>
+                    {
+                        ctx.Transaction.GetHttpRequest()?.HttpContext.RequestServices.GetRequiredService<CachedTokenValidation>().Forget();
+                        return ValueTask.CompletedTask;
+                    })
+                    .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order + 1_000));
             })
             .AddValidation(o =>
             {
                 o.UseLocalServer();
-                // Revoked tokens and deleted clients stop working at once, not when the token expires.
-                o.EnableTokenEntryValidation();
+                // Revoked tokens and deleted clients stop working, not only when the token expires: the token's entry
+                // is checked, with a few seconds' cache between instances (see CachedTokenValidation).
+                CachedTokenValidation.Register(o);
                 o.UseAspNetCore();
             });
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerOptionsFromStore>();
+        services.AddSingleton<CachedTokenValidation>();
 
         services.AddAuthorization(Policies.Add);
         services.Configure<RateLimiterOptions>(o =>

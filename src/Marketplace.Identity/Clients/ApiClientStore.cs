@@ -1,3 +1,4 @@
+using Marketplace.Identity.Server;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -27,7 +28,7 @@ public sealed record ApiClient
 /// hash; the organisation and role live in api_clients. The OpenIddict application and the row change in one transaction.
 /// </summary>
 public sealed class ApiClientStore(IdentityStoreContext db, Database database, IOpenIddictApplicationManager applications,
-    AuditTrail audit, OrganisationStore organisations, TimeProvider clock)
+    AuditTrail audit, OrganisationStore organisations, TimeProvider clock, CachedTokenValidation tokenValidation)
 {
     public const string ApiScope = "marketplace";
 
@@ -83,7 +84,7 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
     /// <summary>Deletes a client of this organisation: its tokens stop working; false when the organisation has no such client.</summary>
     public async Task<bool> DeleteAsync(string organisationId, string clientId, Actor actor, CancellationToken ct = default)
     {
-        return await db.InTransactionAsync(async (c, tx) =>
+        var deleted = await db.InTransactionAsync(async (c, tx) =>
         {
             var changed = await c.ExecuteAsync(IdentitySql.DeleteClient, new { clientId, org = organisationId, at = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx);
             if (changed == 0) return false;
@@ -92,6 +93,9 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
             await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "client.deleted", "api-client", clientId, null, null));
             return true;
         }, ct);
+        // Its tokens stop working here at once (other instances: within TokenEntryCheckSeconds).
+        if (deleted) tokenValidation.Forget();
+        return deleted;
     }
 
     private static string Base64UrlSecret() =>

@@ -82,6 +82,12 @@ public sealed class IdentityServerOptions
     public string? Issuer { get; set; }
     public int AccessTokenMinutes { get; set; } = 30;
     public int RefreshTokenDays { get; set; } = 14;
+    /// <summary>
+    /// How long one instance trusts its last look at an access token's database entry (revoked? client deleted?).
+    /// A revocation made through this instance takes effect at once; one made through another instance within this
+    /// many seconds. 0 looks at the entry on every request.
+    /// </summary>
+    public int TokenEntryCheckSeconds { get; set; } = 5;
 }
 
 /// <summary>A certificate from a PKCS#12 file.</summary>
