@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Storage;
 using Marketplace.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace Marketplace.Web.Tests;
@@ -215,5 +216,22 @@ public class MetricsTests
         Assert.That(text, Does.Contain("cache=\"hit\""));
         Assert.That(text, Does.Contain("marketplace_catalog_revision"));
         Assert.That(text, Does.Contain("http_server_request_duration_seconds"));
+    }
+}
+
+/// <summary>Spans are recorded when an OTLP endpoint takes them, and not otherwise (they cost time under load).</summary>
+public class TracingTests
+{
+    [Test]
+    public async Task Requests_are_traced_only_with_an_OTLP_endpoint()
+    {
+        await using (var without = await MarketplaceFactory.CreateAsync(DatabaseEngine.Sqlite))
+            Assert.That(without.Services.GetService<OpenTelemetry.Trace.TracerProvider>(), Is.Null);
+        // Nothing listens on this port: the exporter's failures stay in the background, the configuration is what counts.
+        await using var with = await MarketplaceFactory.CreateAsync(DatabaseEngine.Sqlite,
+            new Dictionary<string, string?> { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9/" });
+        Assert.That(with.Services.GetService<OpenTelemetry.Trace.TracerProvider>(), Is.Not.Null);
+        using var client = with.CreateClient();
+        Assert.That((await client.GetAsync("/api/v1/offerings?q=gewerbe")).IsSuccessStatusCode, Is.True);
     }
 }

@@ -57,7 +57,7 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
             .SetType(OpenIddictValidationHandlerType.Custom)
             .Build());
         validation.AddEventHandler(OpenIddictValidationHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
-            .UseScopedHandler<ValidateTokenEntry>()
+            .UseSingletonHandler<ValidateTokenEntry>()
             .SetOrder(OpenIddictValidationHandlers.Protection.ValidateTokenEntry.Descriptor.Order)
             .SetType(OpenIddictValidationHandlerType.Custom)
             .Build());
@@ -85,7 +85,7 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
     }
 
     /// <summary>The token's database entry must exist and be valid (not revoked, its client not deleted).</summary>
-    private sealed class ValidateTokenEntry(CachedTokenValidation cached, IOpenIddictTokenManager manager) : IOpenIddictValidationHandler<ValidateTokenContext>
+    private sealed class ValidateTokenEntry(CachedTokenValidation cached, IServiceScopeFactory scopes) : IOpenIddictValidationHandler<ValidateTokenContext>
     {
         public async ValueTask HandleAsync(ValidateTokenContext context)
         {
@@ -101,6 +101,9 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
             var cache = cached._cache;
             if (!cache.TryGetValue(EntryKey(id), out bool valid))
             {
+                // The token store (an EF Core context) only when the entry is looked at, not on every request.
+                await using var scope = scopes.CreateAsyncScope();
+                var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
                 var token = await manager.FindByIdAsync(id, context.CancellationToken);
                 valid = token is not null
                         && await manager.HasStatusAsync(token, Statuses.Valid, context.CancellationToken)
