@@ -14,17 +14,19 @@ public sealed class CommunityViewCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    private sealed record Entry(Task<SharedCommunityView> View, DateTimeOffset At);
+    private sealed record Entry(Lazy<Task<SharedCommunityView>> View, DateTimeOffset At);
 
     public Task<SharedCommunityView> GetAsync(string offeringId, Func<Task<SharedCommunityView>> load)
     {
         var now = clock.GetUtcNow();
-        if (_entries.TryGetValue(offeringId, out var entry) && now - entry.At < MaxAge && !entry.View.IsFaulted && !entry.View.IsCanceled)
-            return entry.View;
-        // Concurrent visitors of a stale entry may each load once; the last one stays. A failed load is not kept.
-        var loading = load();
-        _entries[offeringId] = new Entry(loading, now);
-        return loading;
+        var current = _entries.GetValueOrDefault(offeringId);
+        if (current is not null && now - current.At < MaxAge && current.View.Value is { IsFaulted: false, IsCanceled: false } cached)
+            return cached;
+        // One load per offering at a time: of the visitors who find the entry stale together, one loads, the others
+        // wait for that load. A failed load is replaced by the next visitor's.
+        var fresh = new Entry(new Lazy<Task<SharedCommunityView>>(load), now);
+        var won = current is null ? _entries.TryAdd(offeringId, fresh) : _entries.TryUpdate(offeringId, fresh, current);
+        return (won ? fresh : _entries.GetValueOrDefault(offeringId) ?? fresh).View.Value;
     }
 
     public void Invalidate(string offeringId) => _entries.TryRemove(offeringId, out _);

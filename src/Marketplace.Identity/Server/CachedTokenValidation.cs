@@ -30,6 +30,8 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
 
     // Bounded: a flood of distinct tokens evicts older entries instead of growing the process.
     private MemoryCache _cache = NewCache();
+    private int _generation;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>> _lookups = new(StringComparer.Ordinal);
 
     private static MemoryCache NewCache() => new(new MemoryCacheOptions { SizeLimit = 20_000 });
 
@@ -38,8 +40,10 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
     /// <summary>Forgets every principal and entry state: the next request of every token is checked in full.</summary>
     public void Forget()
     {
-        var old = Interlocked.Exchange(ref _cache, NewCache());
-        old.Dispose();
+        // Looks at entries that started before are not stored; the old cache is left to the collector, not disposed,
+        // as requests in flight may still read it.
+        Interlocked.Increment(ref _generation);
+        Interlocked.Exchange(ref _cache, NewCache());
     }
 
     public void Dispose() => _cache.Dispose();
@@ -98,22 +102,38 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
                 return;
             }
             context.TokenId = id;
-            var cache = cached._cache;
-            if (!cache.TryGetValue(EntryKey(id), out bool valid))
+            if (!cached._cache.TryGetValue(EntryKey(id), out bool valid))
             {
-                // The token store (an EF Core context) only when the entry is looked at, not on every request.
-                await using var scope = scopes.CreateAsyncScope();
-                var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-                var token = await manager.FindByIdAsync(id, context.CancellationToken);
-                valid = token is not null
-                        && await manager.HasStatusAsync(token, Statuses.Valid, context.CancellationToken)
-                        // A reference token's payload used as a plain JWT would bypass its lookup.
-                        && string.IsNullOrEmpty(await manager.GetReferenceIdAsync(token, context.CancellationToken));
+                var generation = Volatile.Read(ref cached._generation);
+                // One look per token at a time: the requests that find the entry due together share it, instead of each
+                // taking a database connection at the same moment.
+                var lookup = cached._lookups.GetOrAdd(id, key => new Lazy<Task<bool>>(() => LookAtEntryAsync(key)));
+                try
+                {
+                    valid = await lookup.Value;
+                }
+                finally
+                {
+                    cached._lookups.TryRemove(KeyValuePair.Create(id, lookup));
+                }
                 var check = cached.EntryCheck;
-                if (check > TimeSpan.Zero)
-                    cache.Set(EntryKey(id), valid, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = check });
+                if (check > TimeSpan.Zero && generation == Volatile.Read(ref cached._generation))
+                    cached._cache.Set(EntryKey(id), valid, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = check });
             }
             if (!valid) context.Reject(Errors.InvalidToken, "The token is no longer valid.");
+        }
+
+        private async Task<bool> LookAtEntryAsync(string id)
+        {
+            // The token store (an EF Core context) only when the entry is looked at, not on every request. Not the
+            // request's cancellation: other requests wait for this look too.
+            await using var scope = scopes.CreateAsyncScope();
+            var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            var token = await manager.FindByIdAsync(id);
+            return token is not null
+                   && await manager.HasStatusAsync(token, Statuses.Valid)
+                   // A reference token's payload used as a plain JWT would bypass its lookup.
+                   && string.IsNullOrEmpty(await manager.GetReferenceIdAsync(token));
         }
     }
 
