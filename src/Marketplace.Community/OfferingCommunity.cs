@@ -32,7 +32,7 @@ public sealed class OfferingCommunity(RatingService ratings, FeatureRequestServi
             await recommendations.ForOfferingAsync(offeringId, 5),
             await reliability.ForOfferingAsync(offeringId)));
         return new OfferingCommunityView(offeringId, shared.Ratings, shared.Requests,
-            actingFor.Count == 0 ? new HashSet<string>() : await requests.SupportedByAsync(offeringId, actingFor, ct),
+            await requests.SupportedByAsync(offeringId, actingFor, ct),
             shared.Recommendations, shared.Reliability, actingFor, own, mayRate);
     }
 }

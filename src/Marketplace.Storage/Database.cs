@@ -73,15 +73,15 @@ public sealed class Database
     /// </summary>
     private static string PreparePostgres(string connectionString)
     {
+        // The plain builder holds only the keys the string has (case-insensitive); the typed one knows every default.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(params string[] keys) => keys.Any(given.ContainsKey);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Mentions(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
-        if (!Mentions(connectionString, "Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
-        if (!Mentions(connectionString, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 200;
+        if (!Given("Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
+        if (!Given("No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
-
-    private static bool Mentions(string connectionString, params string[] keys) =>
-        keys.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Creates the folder of a SQLite file and switches the file to WAL so readers never wait for the writer.</summary>
     private static string PrepareSqlite(string connectionString)

@@ -28,6 +28,8 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
 {
     public static readonly TimeSpan PrincipalLifetime = TimeSpan.FromMinutes(10);
 
+    // The nested handlers read the clock through this field (a primary constructor's parameter is not theirs to see).
+    private readonly TimeProvider _clock = clock;
     // Bounded: a flood of distinct tokens evicts older entries instead of growing the process.
     private MemoryCache _cache = NewCache();
     private int _generation;
@@ -153,6 +155,4 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
             return ValueTask.CompletedTask;
         }
     }
-
-    private readonly TimeProvider _clock = clock;
 }
