@@ -75,7 +75,9 @@ public sealed class Journey : IAsyncDisposable
     /// <summary>axe-core finds no serious or critical violation, nothing is wider than a phone, and key pages are photographed.</summary>
     public async Task CheckAsync(string? screenshot = null)
     {
-        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // Load, not DOMContentLoaded: twice in CI a wait for DOMContentLoaded after a navigation hung for a minute while
+        // Playwright's own log showed "load" and "networkidle" fired for the same page.
+        await Page.WaitForLoadStateAsync(LoadState.Load);
         await Assertions.Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^(de|en)$"));
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
         if (Width <= PhoneWidth)
