@@ -75,9 +75,10 @@ public sealed class Journey : IAsyncDisposable
     /// <summary>axe-core finds no serious or critical violation, nothing is wider than a phone, and key pages are photographed.</summary>
     public async Task CheckAsync(string? screenshot = null)
     {
-        // Load, not DOMContentLoaded: twice in CI a wait for DOMContentLoaded after a navigation hung for a minute while
-        // Playwright's own log showed "load" and "networkidle" fired for the same page.
-        await Page.WaitForLoadStateAsync(LoadState.Load);
+        // Asked of the page, not of Playwright's .NET client: its WaitForLoadStateAsync checks the state, then subscribes
+        // to the event, and loses an event that arrives in between (microsoft/playwright-dotnet#3364). In CI that hung a
+        // journey for a minute after "load" had fired. The driver re-runs this check in the new document after navigations.
+        await Page.WaitForFunctionAsync("() => document.readyState === 'complete'");
         await Assertions.Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^(de|en)$"));
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
         if (Width <= PhoneWidth)
