@@ -23,8 +23,9 @@ public sealed class CommunityViewCache(TimeProvider clock)
         if (current is not null && now - current.At < MaxAge && current.View.Value is { IsFaulted: false, IsCanceled: false } cached)
             return cached;
         // One load per offering at a time: of the visitors who find the entry stale together, one loads, the others
-        // wait for that load. A failed load is replaced by the next visitor's.
-        var fresh = new Entry(new Lazy<Task<SharedCommunityView>>(load), now);
+        // wait for that load. A failed load is replaced by the next visitor's. Task.Run: the Lazy holds a lock while its
+        // factory runs, and the load (synchronous to its end on SQLite) must not run under it while other visitors' threads wait.
+        var fresh = new Entry(new Lazy<Task<SharedCommunityView>>(() => Task.Run(load)), now);
         var won = current is null ? _entries.TryAdd(offeringId, fresh) : _entries.TryUpdate(offeringId, fresh, current);
         return (won ? fresh : _entries.GetValueOrDefault(offeringId) ?? fresh).View.Value;
     }

@@ -108,8 +108,10 @@ public sealed class CachedTokenValidation(IOptions<IdentityServerOptions> option
             {
                 var generation = Volatile.Read(ref cached._generation);
                 // One look per token at a time: the requests that find the entry due together share it, instead of each
-                // taking a database connection at the same moment.
-                var lookup = cached._lookups.GetOrAdd(id, key => new Lazy<Task<bool>>(() => LookAtEntryAsync(key)));
+                // taking a database connection at the same moment. Started with Task.Run: the Lazy holds a lock while its
+                // factory runs, and the look's first steps (a scope, EF Core, opening a connection; all of it on SQLite)
+                // would otherwise run under that lock, blocking every thread-pool thread that asks meanwhile.
+                var lookup = cached._lookups.GetOrAdd(id, key => new Lazy<Task<bool>>(() => Task.Run(() => LookAtEntryAsync(key))));
                 try
                 {
                     valid = await lookup.Value;
