@@ -17,10 +17,18 @@ namespace Marketplace.Bench;
 /// </summary>
 public static class LoadBenchmark
 {
+    /// <summary>
+    /// Database connections per instance. Here PostgreSQL, both instances and wrk share two cores: with 60 per instance
+    /// the statements of up to 64 requests timeshare the cores and every one of them is slow; with 8 they queue for a
+    /// connection and run one after another. Measured on this machine (40 s, 64 connections): 60: 1,540 req/s, p99 260-370 ms;
+    /// 16: 1,515 req/s, p99 226 ms; 8: 1,720-1,760 req/s, p99 147-160 ms; 4: 1,610 req/s, p99 259 ms. The runbook has the rule.
+    /// </summary>
+    public const int DefaultPoolSize = 8;
+
     /// <summary>TimeoutSeconds: how long wrk waits for an answer before it counts an error.
     /// KindSeconds: after the mixed run, each kind of request alone for this long (0: not), to show where time goes.</summary>
     public sealed record Options(string RepoRoot, string PostgresAdmin, int Seconds, int Connections, string Configuration = "Release", int TimeoutSeconds = 2,
-        int KindSeconds = 0);
+        int KindSeconds = 0, int PoolSize = DefaultPoolSize);
 
     public sealed record Result(WrkResult Bare, WrkResult Mixed, IReadOnlyList<string> Notes, IReadOnlyList<WrkResult> Kinds)
     {
@@ -35,7 +43,7 @@ public static class LoadBenchmark
     {
         var admin = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_POSTGRES")
                     ?? throw new InvalidOperationException("set MARKETPLACE_TEST_POSTGRES (e.g. \"$(bash .ci/start-postgres.sh)\")");
-        var result = await MeasureAsync(new Options(options.RepoRoot, admin, options.Seconds, options.Connections, KindSeconds: options.KindSeconds),
+        var result = await MeasureAsync(new Options(options.RepoRoot, admin, options.Seconds, options.Connections, KindSeconds: options.KindSeconds, PoolSize: options.PoolSize),
             Console.WriteLine);
         Console.WriteLine();
         Console.WriteLine(result);
@@ -52,7 +60,7 @@ public static class LoadBenchmark
             await c.OpenAsync();
             await c.ExecuteAsync($"CREATE DATABASE {name}");
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresAdmin) { Database = name, MaxPoolSize = 60 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(options.PostgresAdmin) { Database = name, MaxPoolSize = options.PoolSize }.ConnectionString;
         var hosts = new List<Process>();
         try
         {
@@ -63,7 +71,7 @@ public static class LoadBenchmark
             await WaitReadyAsync(http, urls[0], hosts[0]);
             hosts.Add(StartHost(options, connectionString, urls[1], seed: false));
             await WaitReadyAsync(http, urls[1], hosts[1]);
-            log($"two instances on PostgreSQL database {name}: {string.Join(", ", urls)}");
+            log($"two instances on PostgreSQL database {name}: {string.Join(", ", urls)}, {options.PoolSize} database connections each");
 
             var notes = new List<string>();
             var requests = await PrepareAsync(http, urls[0], connectionString, notes);
@@ -76,6 +84,9 @@ public static class LoadBenchmark
             await Task.WhenAll(urls.Select(u => Wrk.RunScriptAsync("warm-up", u, script, Math.Max(1, options.Connections / 2), 3)));
             var mixed = Combine("mixed workload, 2 instances", await Task.WhenAll(urls.Select(u =>
                 Wrk.RunScriptAsync("mixed", u, script, Math.Max(1, options.Connections / 2), options.Seconds, options.TimeoutSeconds))));
+
+            // Where the mixed run's time went, as the instances measured it themselves (before the kinds alone add to it).
+            notes.AddRange(await ServerTimesAsync(http, urls));
 
             var kinds = new List<WrkResult>();
             if (options.KindSeconds > 0)
@@ -241,6 +252,33 @@ public static class LoadBenchmark
             end
             """);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Per route, summed over both instances: requests and the p50/p99 bucket of ASP.NET Core's own request-duration
+    /// histogram from /metrics (an upper bound: the bucket's edge). Time in the server, without the queue in front of it.
+    /// </summary>
+    private static async Task<List<string>> ServerTimesAsync(HttpClient http, IEnumerable<string> urls)
+    {
+        var buckets = new Dictionary<string, SortedDictionary<double, double>>(StringComparer.Ordinal);
+        var pattern = new System.Text.RegularExpressions.Regex(
+            "^http_server_request_duration_seconds_bucket\\{(?<labels>.*)\\} (?<count>[0-9.e+]+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        foreach (var url in urls)
+            foreach (System.Text.RegularExpressions.Match m in pattern.Matches(await http.GetStringAsync(url + "/metrics")))
+            {
+                var labels = m.Groups["labels"].Value;
+                string Label(string name) => System.Text.RegularExpressions.Regex.Match(labels, name + "=\"(?<v>[^\"]*)\"").Groups["v"].Value;
+                var route = $"{Label("http_request_method")} {Label("http_route")}";
+                var le = Label("le") is "+Inf" ? double.PositiveInfinity : double.Parse(Label("le"), System.Globalization.CultureInfo.InvariantCulture);
+                var perRoute = buckets.TryGetValue(route, out var b) ? b : buckets[route] = new SortedDictionary<double, double>();
+                perRoute[le] = perRoute.GetValueOrDefault(le) + double.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        string Edge(SortedDictionary<double, double> b, double share) =>
+            b.First(x => x.Value >= share * b.Values.Last()).Key is var le && double.IsInfinity(le) ? "> 10 s" : $"<= {le * 1000:N0} ms";
+        return buckets.Where(b => b.Value.Values.Last() > 0 && !b.Key.EndsWith("/bench/fixed") && !b.Key.Contains("/connect/") && !b.Key.Contains("/health/"))
+            .OrderByDescending(b => b.Value.Values.Last())
+            .Select(b => $"  server time {b.Key,-52} {b.Value.Values.Last(),9:N0} requests   p50 {Edge(b.Value, 0.5)}   p99 {Edge(b.Value, 0.99)}")
+            .Prepend("server-side time per route, mixed run and its warm-up (ASP.NET Core's histogram, bucket edges):").ToList();
     }
 
     /// <summary>Two instances' figures as one: throughput and counts add up, the slower instance's percentiles stand.</summary>

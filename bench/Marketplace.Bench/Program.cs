@@ -1,7 +1,7 @@
 using Marketplace.Bench;
 
 // dotnet run -c Release --project bench/Marketplace.Bench -- search [--offerings N] [--seconds S] [--connections C]
-//                                                       load [--seconds 60] [--connections 64] [--kind-seconds 10]   (PostgreSQL from MARKETPLACE_TEST_POSTGRES)
+//                                                       load [--seconds 60] [--connections 64] [--kind-seconds 10] [--pool-size 8]   (PostgreSQL from MARKETPLACE_TEST_POSTGRES)
 var options = BenchOptions.Parse(args);
 return options.Benchmark switch
 {
@@ -13,6 +13,6 @@ return options.Benchmark switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Marketplace.Bench search [--offerings 10000] [--seconds 20] [--connections 64] | search-profile | load [--seconds 60] [--connections 64] [--kind-seconds 10]");
+    Console.Error.WriteLine("usage: Marketplace.Bench search [--offerings 10000] [--seconds 20] [--connections 64] | search-profile | load [--seconds 60] [--connections 64] [--kind-seconds 10] [--pool-size 8]");
     return 2;
 }
