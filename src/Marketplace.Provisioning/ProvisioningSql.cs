@@ -222,6 +222,11 @@ internal static class ProvisioningSql
         WHERE p.order_id = @orderId AND s.vendor_id = @vendorId ORDER BY p.subscription_id
         """;
     public const string SubscriptionIdsOfOrder = "SELECT subscription_id FROM subscription_provisioning WHERE order_id = @orderId ORDER BY subscription_id";
+    /// <summary>The order under an idempotency key and its subscription ids, in one round trip (a replay answers from these).</summary>
+    public const string OrderAndSubscriptionIdsByKey = OrderByKey + ";\n" + """
+        SELECT p.subscription_id FROM subscription_provisioning p JOIN orders o ON o.id = p.order_id
+        WHERE o.municipality_ags = @ags AND o.idempotency_key = @key ORDER BY p.subscription_id
+        """;
     public const string DecideOrder = """
         UPDATE orders SET state = @state, decided_by = @user, decided_at = @now, decision_reason = @reason WHERE id = @id AND state = @awaiting
         """;

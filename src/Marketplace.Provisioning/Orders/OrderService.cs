@@ -207,10 +207,12 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     private async Task<OrderResult?> ExistingAsync(string ags, string key, string hash, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderByKey, new { ags, key });
+        // One round trip: replays of the same request are the common case of this path.
+        await using var grid = await c.QueryMultipleAsync(new CommandDefinition(ProvisioningSql.OrderAndSubscriptionIdsByKey, new { ags, key }, cancellationToken: ct));
+        var row = await grid.ReadSingleOrDefaultAsync<OrderRow>();
         if (row is null) return null;
         if (row.RequestHash != hash) throw new IdempotencyKeyReusedException(key);
-        return new OrderResult(await ViewAsync(c, row), false);
+        return new OrderResult(ToView(row, (await grid.ReadAsync<string>()).ToList()), false);
     }
 
     private static async Task<OrderView> ViewAsync(DbConnection c, OrderRow r)
