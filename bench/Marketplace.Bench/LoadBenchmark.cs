@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Dapper;
 using Marketplace.Storage;
 using Npgsql;
@@ -18,10 +20,9 @@ namespace Marketplace.Bench;
 public static class LoadBenchmark
 {
     /// <summary>
-    /// Database connections per instance. Here PostgreSQL, both instances and wrk share two cores: with 60 per instance
+    /// Database connections per instance. Here PostgreSQL, both instances and wrk share two cores: with many connections
     /// the statements of up to 64 requests timeshare the cores and every one of them is slow; with 8 they queue for a
-    /// connection and run one after another. Measured on this machine (40 s, 64 connections): 60: 1,540 req/s, p99 260-370 ms;
-    /// 16: 1,515 req/s, p99 226 ms; 8: 1,720-1,760 req/s, p99 147-160 ms; 4: 1,610 req/s, p99 259 ms. The runbook has the rule.
+    /// connection and run one after another. 8 was the best of 4, 8, 16 and 60 measured here (infra/RUNBOOK.md, Scaling).
     /// </summary>
     public const int DefaultPoolSize = 8;
 
@@ -183,7 +184,7 @@ public static class LoadBenchmark
             new { extra.Offering })).ToList();
         var now = DateTimeOffset.UtcNow;
         var from = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1);
-        var at = from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var at = from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
         var ids = municipalities.Select(a => $"load-{a}").ToList();
         await using var tx = await c.BeginTransactionAsync();
         await c.ExecuteAsync("""
@@ -261,18 +262,18 @@ public static class LoadBenchmark
     private static async Task<List<string>> ServerTimesAsync(HttpClient http, IEnumerable<string> urls)
     {
         var buckets = new Dictionary<string, SortedDictionary<double, double>>(StringComparer.Ordinal);
-        var pattern = new System.Text.RegularExpressions.Regex(
-            "^http_server_request_duration_seconds_bucket\\{(?<labels>.*)\\} (?<count>[0-9.e+]+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var bucketLine = new Regex("^http_server_request_duration_seconds_bucket\\{(?<labels>.*)\\} (?<count>[0-9.e+]+)$", RegexOptions.Multiline);
         foreach (var url in urls)
-            foreach (System.Text.RegularExpressions.Match m in pattern.Matches(await http.GetStringAsync(url + "/metrics")))
+            foreach (Match m in bucketLine.Matches(await http.GetStringAsync(url + "/metrics")))
             {
                 var labels = m.Groups["labels"].Value;
-                string Label(string name) => System.Text.RegularExpressions.Regex.Match(labels, name + "=\"(?<v>[^\"]*)\"").Groups["v"].Value;
+                string Label(string name) => Regex.Match(labels, name + "=\"(?<v>[^\"]*)\"").Groups["v"].Value;
                 var route = $"{Label("http_request_method")} {Label("http_route")}";
-                var le = Label("le") is "+Inf" ? double.PositiveInfinity : double.Parse(Label("le"), System.Globalization.CultureInfo.InvariantCulture);
+                var le = Label("le") is "+Inf" ? double.PositiveInfinity : double.Parse(Label("le"), CultureInfo.InvariantCulture);
                 var perRoute = buckets.TryGetValue(route, out var b) ? b : buckets[route] = new SortedDictionary<double, double>();
-                perRoute[le] = perRoute.GetValueOrDefault(le) + double.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                perRoute[le] = perRoute.GetValueOrDefault(le) + double.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture);
             }
+        // Buckets are cumulative: the +Inf bucket (the last) holds every request of the route.
         string Edge(SortedDictionary<double, double> b, double share) =>
             b.First(x => x.Value >= share * b.Values.Last()).Key is var le && double.IsInfinity(le) ? "> 10 s" : $"<= {le * 1000:N0} ms";
         return buckets.Where(b => b.Value.Values.Last() > 0 && !b.Key.EndsWith("/bench/fixed") && !b.Key.Contains("/connect/") && !b.Key.Contains("/health/"))
