@@ -74,8 +74,9 @@ public partial class AccountPagesTests(DatabaseEngine engine)
             Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the form again, with an error");
         }
         var locked = await IdentityHost.PostFormAsync(_host.Browser(), "/konto/anmelden", Login(email, "Richtig-Passwort-1!"));
-        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await locked.Content.ReadAsStringAsync(), Does.Contain("gesperrt"));
+        Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the right password does not get in while locked");
+        // Said like a wrong password: another text would tell a guesser that the address has an account.
+        Assert.That(await locked.Content.ReadAsStringAsync(), Does.Contain("E-Mail-Adresse oder Passwort ist falsch.").And.Not.Contain("gesperrt"));
     }
 
     [Test]
