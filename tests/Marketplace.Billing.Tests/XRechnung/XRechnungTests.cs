@@ -13,7 +13,7 @@ public class XRechnungTests
 {
     private static readonly XNamespace Cac = XRechnungWriter.Cac;
     private static readonly XNamespace Cbc = XRechnungWriter.Cbc;
-    private const string Leitweg = "09162000-12345-06";
+    private const string Leitweg = "09162000-12345-95";
 
     /// <summary>A finalized invoice with an add-on prorated by days, two usage tiers and a setup fee.</summary>
     internal static InvoiceDocument Sample()
