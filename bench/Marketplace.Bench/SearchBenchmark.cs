@@ -77,9 +77,7 @@ public static class SearchBenchmark
         await tx.CommitAsync();
     }
 
-    public static Catalog.Queries.OfferingListing CheckedListing(OfferingDescriptor o) => new(1, Catalog.Queries.OfferingLifecycles.Active,
-        o.Standards.Select(s => new Catalog.Queries.StandardConformance(s.Standard, s.Version, Catalog.Queries.ConformanceStatuses.Conformant,
-            s.Standard == "dsgvo-avv", new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero))).ToList());
+    public static Catalog.Queries.OfferingListing CheckedListing(OfferingDescriptor o) => Catalog.Queries.SnapshotReadModel.Checked(o);
 
     private static async Task<(WrkResult Bare, WrkResult Search)> Measure(BenchOptions options, string dbPath, string baseUrl, int bodyBytes,
         List<string> paths, HttpClient http, int cacheEntries)

@@ -27,6 +27,10 @@ public sealed class GermanSearchAnalyzer : Analyzer
             ? File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))
             : []);
 
+    /// <summary>The analyser of a catalogue folder: its word parts from search/decompound-de.txt.</summary>
+    public static GermanSearchAnalyzer FromCatalogFolder(string catalogFolder) =>
+        FromDictionaryFile(Path.Combine(catalogFolder, "search", "decompound-de.txt"));
+
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new StandardTokenizer(Version, reader);
