@@ -18,7 +18,7 @@ public static class SearchProfile
         var snapshot = SearchBenchmark.Generate(seed, options.Offerings);
         var model = SnapshotReadModel.Build(snapshot, SearchBenchmark.CheckedListing);
         var build = Stopwatch.StartNew();
-        using var index = new CatalogSearchIndex(model, GermanSearchAnalyzer.FromDictionaryFile(Path.Combine(options.RepoRoot, "catalog", "search", "decompound-de.txt")));
+        using var index = new CatalogSearchIndex(model, GermanSearchAnalyzer.FromCatalogFolder(Path.Combine(options.RepoRoot, "catalog")));
         Console.WriteLine($"index of {index.Count:N0} offerings built in {build.ElapsedMilliseconds} ms");
 
         var requests = SearchBenchmark.Paths().Select(p => SearchQueryParser.Parse(
