@@ -34,6 +34,13 @@ public static class SearchProfile
         foreach (var result in results) bytes += JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult).Length;
         json.Stop();
         var count = rounds * requests.Count;
+        long itemBytes = 0, facetBytes = 0;
+        foreach (var result in results.Take(requests.Count))
+        {
+            itemBytes += JsonSerializer.SerializeToUtf8Bytes(result with { Facets = new Dictionary<string, IReadOnlyList<FacetValue>>() }, CatalogJsonContext.Default.SearchResult).Length;
+            facetBytes += JsonSerializer.SerializeToUtf8Bytes(result with { Items = [] }, CatalogJsonContext.Default.SearchResult).Length;
+        }
+        Console.WriteLine($"answer without facets {itemBytes / requests.Count:N0} bytes, without items {facetBytes / requests.Count:N0} bytes (average)");
         Console.WriteLine($"search with facets: {search.Elapsed.TotalMicroseconds / count:N0} µs per request");
         Console.WriteLine($"JSON:               {json.Elapsed.TotalMicroseconds / count:N0} µs per request ({bytes / count:N0} bytes)");
         foreach (var r in requests.Where((_, i) => i % 8 == 0))
