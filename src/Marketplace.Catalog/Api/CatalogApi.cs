@@ -23,11 +23,13 @@ public static class CatalogApi
                 var index = search.Current;
                 var snapshot = await ratings.CurrentAsync(http.RequestAborted);
                 if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
-                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!), "application/json; charset=utf-8");
+                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View), "application/json; charset=utf-8");
             })
             .WithName("SearchOfferings")
             .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")
-            .Produces<SearchResult>()
+            .WithDescription("Each item carries what a result card shows; the full offering is at /api/v1/offerings/{id}. " +
+                             "view=full answers every field of every card (the shape of SearchResult) and all facet values up to 50.")
+            .Produces<SearchListResult>()
             .ProducesValidationProblem();
 
         group.MapGet("/offerings/{id}", (HttpContext http, string id, CatalogSearchService search, CatalogViews views) =>
