@@ -40,8 +40,7 @@ public sealed record OfferingListing(int Version, string Lifecycle, IReadOnlyLis
     /// Orderable: active, checked at all, and conformant to every standard the platform requires of it.
     /// An offering nobody checked is not orderable: that is the whole point of the conformance audit.
     /// </summary>
-    public bool Orderable => Lifecycle == OfferingLifecycles.Active && Conformance.Count > 0
-        && Conformance.Where(c => c.Required).All(c => c.Status == ConformanceStatuses.Conformant);
+    public bool Orderable => OrderabilityRule.WhyNot(this) is null;
 
     public DateTimeOffset? LastCheckedAt => Conformance.Max(c => c.CheckedAt);
 }
