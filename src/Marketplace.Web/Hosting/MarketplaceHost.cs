@@ -49,6 +49,7 @@ public static class MarketplaceHost
             k.AddServerHeader = false;
         });
 
+        services.AddProductionDefaults(ProductionDefaults.Read(builder.Configuration, builder.Environment));
         builder.AddMarketplaceTelemetry();
         services.AddMarketplaceStorage(builder.Configuration);
         services.AddAudit(builder.Configuration);
@@ -70,6 +71,7 @@ public static class MarketplaceHost
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddScoped<RelyingPartyFormTarget>();
         // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -86,6 +88,8 @@ public static class MarketplaceHost
             c.AddPageApplicationModelConvention("/Konto/Anmelden", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
             c.AddPageApplicationModelConvention("/Konto/ZweiterFaktor", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
             c.AuthorizeFolder("/Organisation", Policies.Authenticated);
+            foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor" })
+                c.AddPageApplicationModelConvention(page, m => m.Filters.Add(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(RelyingPartyFormTarget))));
         }).AddViewLocalization().AddDataAnnotationsLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -148,8 +152,9 @@ public static class MarketplaceHost
 
     public static void UseMarketplace(this WebApplication app)
     {
+        var hosting = app.Services.GetRequiredService<HostingOptions>();
+        app.UseProductionDefaults(hosting);
         app.UseSecurityHeaders();
-        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseWhen(IsMachineFacing, api => api.UseExceptionHandler().UseStatusCodePages());
         app.UseWhen(ctx => !IsMachineFacing(ctx),
             pages => pages.UseExceptionHandler("/Fehler").UseStatusCodePagesWithReExecute("/Fehler", "?code={0}"));
@@ -162,10 +167,8 @@ public static class MarketplaceHost
         app.UseAuthorization();
 
         app.UseSwagger();
-        app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
-
-        // Scraped from inside the cluster; operators restrict /metrics at the ingress.
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        if (hosting.SwaggerUi == true) app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
+        app.MapMetrics(hosting);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
