@@ -17,7 +17,14 @@ namespace Marketplace.Provisioning.Broker;
 public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache tokens)
 {
     public const string HttpClientName = "osb";
+    /// <summary>The version this client implements; sent when an offering claims no open-service-broker version.</summary>
     public const string ApiVersion = "2.17";
+
+    public const string StandardId = "open-service-broker";
+
+    /// <summary>The Open Service Broker API version the offering claims (its open-service-broker standard), else <see cref="ApiVersion"/>.</summary>
+    public static string ApiVersionOf(Marketplace.Catalog.Descriptors.OfferingDescriptor offering) =>
+        offering.Standards.FirstOrDefault(s => s.Standard == StandardId)?.Version is { Length: > 0 } v ? v : ApiVersion;
 
     public Task<OsbResponse> ProvisionAsync(BrokerEndpoint broker, string instanceId, ProvisionRequest request, OriginatingIdentity identity, CancellationToken ct)
     {
@@ -26,6 +33,8 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
             ["service_id"] = request.ServiceId,
             ["plan_id"] = request.PlanId,
             ["context"] = request.Context.DeepClone(),
+            ["organization_guid"] = request.OrganizationGuid,
+            ["space_guid"] = request.SpaceGuid,
             ["parameters"] = request.Parameters.DeepClone(),
         };
         return SendAsync(broker, HttpMethod.Put, $"v2/service_instances/{Uri.EscapeDataString(instanceId)}?accepts_incomplete=true", body, identity, ct);
@@ -65,7 +74,7 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
     {
         var requestId = Guid.NewGuid().ToString();
         using var request = new HttpRequestMessage(method, new Uri(broker.BaseUrl, relative));
-        request.Headers.Add("X-Broker-API-Version", ApiVersion);
+        request.Headers.Add("X-Broker-API-Version", broker.ApiVersion);
         request.Headers.Add("X-Broker-API-Request-Identity", requestId);
         request.Headers.Add("X-Broker-API-Originating-Identity", OriginatingHeader(identity));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
