@@ -29,9 +29,6 @@ public sealed class ConformanceOptions
     /// <summary>How often the daily job looks whether today's run is due (it runs once per day across all instances).</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Let live checks call loopback and private addresses: development (the sample broker) and tests only.</summary>
-    public bool AllowPrivateNetworks { get; set; }
-
     /// <summary>Run the daily conformance job in this process.</summary>
     public bool RunDailyJob { get; set; } = true;
 }

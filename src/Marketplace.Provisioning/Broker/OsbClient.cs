@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Storage.Outbound;
 using Polly.Timeout;
 
 namespace Marketplace.Provisioning.Broker;
@@ -93,6 +94,10 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
         {
             return OsbResponse.TimedOut(e.Message, requestId);
         }
+        catch (HttpRequestException e) when (e.InnerException is NonPublicAddressException refused)
+        {
+            return OsbResponse.NotSent(refused.Message, requestId);
+        }
         catch (HttpRequestException e) when (e.InnerException is SocketException or null && e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
             return OsbResponse.NotSent(e.Message, requestId);
@@ -156,7 +161,18 @@ public sealed class BrokerTokenCache(IHttpClientFactory httpClients, TimeProvide
             };
             if (!string.IsNullOrEmpty(broker.Auth.Scope)) form["scope"] = broker.Auth.Scope;
             var tokenUrl = new Uri(broker.BaseUrl, broker.Auth.TokenUrl ?? throw new BrokerAuthException("OAuth broker without token URL"));
-            using var response = await httpClients.CreateClient(OsbClient.HttpClientName).PostAsync(tokenUrl, new FormUrlEncodedContent(form), ct);
+            HttpResponseMessage response;
+            try
+            {
+                response = await httpClients.CreateClient(OsbClient.HttpClientName).PostAsync(tokenUrl, new FormUrlEncodedContent(form), ct);
+            }
+            catch (HttpRequestException e)
+            {
+                // The broker call itself was not sent: nothing can have happened at the broker.
+                throw new BrokerAuthException($"token endpoint not reachable: {(e.InnerException as NonPublicAddressException)?.Message ?? e.HttpRequestError.ToString()}");
+            }
+            using var _ = response;
+            // Redirects are not followed (outbound policy): a 3xx is a refusal like any other non-success.
             if (!response.IsSuccessStatusCode) throw new BrokerAuthException($"token endpoint answered {(int)response.StatusCode}");
             var json = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
             var token = json?["access_token"]?.GetValue<string>() ?? throw new BrokerAuthException("token endpoint sent no access_token");
