@@ -63,6 +63,7 @@ internal static class ProvisioningSql
         SELECT @id, COALESCE(MAX(seq), 0) + 1, @now, @kind, @from, @to, @actor, @message FROM subscription_events WHERE subscription_id = @id
         """;
     public const string SetFailure = "UPDATE subscription_provisioning SET failure_reason = @reason, failed_job_id = @jobId WHERE subscription_id = @id";
+    public const string NewInstanceId = "UPDATE subscription_provisioning SET instance_id = @instance, dashboard_url = NULL WHERE subscription_id = @id AND instance_id = @previous";
     public const string SetPending = "UPDATE subscription_provisioning SET pending_json = @pending WHERE subscription_id = @id";
     public const string SetDashboard = """
         UPDATE subscription_provisioning SET dashboard_url = COALESCE(@dashboardUrl, dashboard_url), notes = COALESCE(@notes, notes)

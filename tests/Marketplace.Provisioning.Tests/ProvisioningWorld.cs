@@ -75,6 +75,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         var values = new Dictionary<string, string?>
         {
             ["Instance:Role"] = "Web",
+            ["OutboundHttp:AllowPrivateNetworks"] = "true", // the sample broker listens on loopback
             ["Provisioning:BaseBackoff"] = "00:00:00.010",
             ["Provisioning:MaxBackoff"] = "00:00:00.050",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.020",
