@@ -1,4 +1,5 @@
 using Marketplace.Storage;
+using Marketplace.Storage.Outbound;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -35,7 +36,10 @@ public static class ProvisioningModule
         // One key ring for every host process, kept in the database: a secret one process encrypts, all can read.
         services.AddDatabaseKeyRing();
 
-        services.AddHttpClient(OsbClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+        // Brokers and their token URLs are vendor-controlled: the platform's outbound policy (no redirects, public
+        // addresses only outside development, bounded answers); deadlines come from the resilience pipeline.
+        services.AddOutboundHttpClient(OsbClient.HttpClientName, configuration)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("osb", builder => ConfigureBrokerPipeline(builder, options))
             .SelectPipelineByAuthority();
 

@@ -82,6 +82,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
             ["Identity:RequireHttps"] = "false",
             [EmbeddedSampleBroker.UrlSetting] = _brokerUrl,
             ["SampleBroker:LatencyMs"] = "300",
+            ["OutboundHttp:AllowPrivateNetworks"] = "true", // the sample broker listens on loopback
             ["SampleBroker:RetryAfterSeconds"] = "0",
             ["Provisioning:PollInterval"] = "00:00:00.100",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.100",

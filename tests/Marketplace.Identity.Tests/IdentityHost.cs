@@ -36,6 +36,8 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
+        builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
         builder.UseSetting("Identity:SeedDemoData", "true");
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");

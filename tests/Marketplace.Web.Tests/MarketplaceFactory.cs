@@ -30,6 +30,8 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
+        builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
         builder.UseSetting("Database:Engine", Database.Engine.ToString());
         builder.UseSetting("Database:ConnectionString", Database.Database.ConnectionString);
         builder.UseSetting("Catalog:Path", RepoPaths.Catalog);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -103,8 +104,8 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         var offering = await offerings.GetAsync(c, null, request.OfferingId)
             ?? throw new RequestValidationException([new FieldError(prefix + "offeringId", "unbekanntes Angebot")]);
         var errors = new List<FieldError>();
-        if (!offering.LandCodes.Contains(m.LandCode))
-            errors.Add(new FieldError(prefix + "offeringId", $"in {m.LandName} nicht bestellbar"));
+        if (await OfferingDirectory.WhyNotOrderableAsync(c, null, offering, m.LandCode, m.LandName) is { } why)
+            errors.Add(new FieldError(prefix + "offeringId", why.Text(CultureInfo.CurrentUICulture)));
         var plan = offering.Plan(request.PlanId);
         if (plan is null) errors.Add(new FieldError(prefix + "planId", "unbekannter Tarif"));
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
