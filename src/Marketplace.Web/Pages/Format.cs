@@ -5,7 +5,8 @@ namespace Marketplace.Web.Pages;
 /// <summary>Money and numbers formatted for the current culture (German: "1.234,50 €").</summary>
 public static class Format
 {
-    public static string Money(long cents) => (cents / 100m).ToString("C", CultureInfo.CurrentCulture);
+    /// <summary>Euros in the current culture's number format ("1.234,50 €", "€1,234.50"); never the culture's own currency.</summary>
+    public static string Money(long cents) => Billing.Pricing.Money.Display(cents, CultureInfo.CurrentCulture);
 
     public static string Number(decimal value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
