@@ -43,6 +43,9 @@ public static class Format
     /// <summary>lang="de" for catalogue text that exists only in German, when the page is in another language (WCAG 3.1.2); else none.</summary>
     public static string? GermanOnly => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" ? null : "de";
 
+    /// <summary>True when the municipality itself pays the standard package ("Kommune (Eigenfinanzierung)"): then it is not free to it.</summary>
+    public static bool SelfFunded(string funder) => funder.Contains("Eigenfinanzierung", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The English name where the UI is English and one exists, else the German one.</summary>
     public static string Name(string german, string? english) =>
         CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" && !string.IsNullOrWhiteSpace(english) ? english : german;
