@@ -32,6 +32,8 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     public OfferingInfo Offering { get; private set; } = null!;
     public ConfigFormModel Form { get; private set; } = null!;
     public IReadOnlyList<string> Municipalities { get; private set; } = [];
+    /// <summary>Why the municipality cannot order this offering now (the same rule the order service applies); null when it can.</summary>
+    public NotOrderable? NotOrderable { get; private set; }
 
     [BindProperty(SupportsGet = true)] public string? Ags { get; set; }
     [BindProperty] public string? PlanId { get; set; }
@@ -43,7 +45,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (await LoadAsync(id, ct) is { } refused) return refused;
         IdempotencyKey = Guid.NewGuid().ToString();
         PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
-        if (Ags is not null)
+        if (Ags is not null && NotOrderable is null)
         {
             Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
             await QuoteAsync(ct);
@@ -55,7 +57,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     public async Task<IActionResult> OnPostQuoteAsync(string id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } refused) return refused;
-        if (Ags is null) return Page();
+        if (Ags is null || NotOrderable is not null) return Page();
         ModelState.Clear();
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out _, OrderingPages.ConfigPrefix);
@@ -76,7 +78,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } refused) return refused;
-        if (Ags is null) return Page();
+        if (Ags is null || NotOrderable is not null) return Page();
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
         IReadOnlyList<ConfigError> configErrors = readErrors;
@@ -112,6 +114,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         Ags = OrderingPages.ActingAgs(User, Ags) ?? (Municipalities.Count == 1 ? Municipalities[0] : null);
         if (Ags is null) return null; // a bundler picks the municipality first
         var refused = await ProvisioningApi.RefusedAsync(User, Ags, MunicipalityPermission.Order, access, ct);
+        if (refused is null) NotOrderable = await offerings.WhyNotOrderableAsync(offering, Ags, ct);
         return refused switch
         {
             null => null,
