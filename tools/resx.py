@@ -98,6 +98,7 @@ T = {
 "Offering.NoAccessibilityStatement": ("keine Erklärung angegeben", "no statement given"),
 "Plan.StandardPackage": ("Standardpaket", "Standard package"),
 "Plan.Funded": ("finanziert durch {0}, Wert {1} je Monat – für Ihre Kommune kostenfrei", "funded by {0}, worth {1} per month – free for your municipality"),
+"Plan.SelfFunded": ("von Ihrer Kommune selbst finanziert ({0}), Wert {1} je Monat – nicht über den Marktplatz abgerechnet", "self-funded by your municipality ({0}), worth {1} per month – not billed through the marketplace"),
 "Plan.NoExtras": ("Keine kostenpflichtigen Extras.", "No paid extras."),
 "Plan.Extras": ("Kostenpflichtige Extras", "Paid extras"),
 "Plan.Extra": ("Extra", "Extra"),

@@ -27,6 +27,7 @@ public static class BillingModule
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<BillingAccountService>();
         services.AddSingleton<FundingReportService>();
+        services.AddSingleton<Pricing.OrderQuotes>();
         services.AddSingleton<Overview.BillingOverviewService>();
         services.AddSingleton<StripeInvoiceSync>();
         services.AddSingleton<StripeWebhookProcessor>();

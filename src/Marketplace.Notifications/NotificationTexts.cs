@@ -104,13 +104,6 @@ public static class NotificationTexts
         _ => JsonNode.Parse(n.ParamsJson)?["offeringId"]?.GetValue<string>() is { } offering ? $"/angebote/{Uri.EscapeDataString(offering)}" : null,
     };
 
-    private static NumberFormatInfo Euro(CultureInfo culture)
-    {
-        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
-        format.CurrencySymbol = "€";
-        return format;
-    }
-
     private static string Fill(string template, JsonObject parameters, bool english)
     {
         var culture = CultureInfo.GetCultureInfo(english ? "en-GB" : "de-DE");
@@ -119,7 +112,7 @@ public static class NotificationTexts
             var text = key switch
             {
                 "state" or "status" => State(value?.GetValue<string>(), english),
-                "gross" when value is JsonValue v && v.TryGetValue<long>(out var cents) => (cents / 100m).ToString("C", Euro(culture)),
+                "gross" when value is JsonValue v && v.TryGetValue<long>(out var cents) => Marketplace.Billing.Pricing.Money.Display(cents, culture),
                 "statuses" when value is JsonArray a => string.Join(", ", a.OfType<JsonObject>()
                     .Select(s => $"{s["standard"]?.GetValue<string>()}: {State(s["status"]?.GetValue<string>(), english)}")),
                 _ => value?.ToString() ?? "",

@@ -15,12 +15,15 @@ public sealed record OfferingInfo(OfferingDescriptor Descriptor, string VendorId
 
     public PlanDescriptor? Plan(string planId) => Descriptor.Plans.FirstOrDefault(p => p.Id == planId);
 
-    /// <summary>Monthly list cost of a plan with add-ons (yearly add-ons spread over twelve months), in cents.</summary>
+    /// <summary>
+    /// What the municipality pays a month for the chosen add-ons (yearly ones spread over twelve months), in cents: the
+    /// standard package is funded, so it is not a cost; usage is billed as it occurs.
+    /// </summary>
     public long MonthlyCostCents(string planId, IEnumerable<string> addOnIds)
     {
         var plan = Plan(planId) ?? throw new ArgumentException($"unknown plan {planId}", nameof(planId));
         var addOns = plan.AddOnList.Where(a => addOnIds.Contains(a.Id));
-        return plan.StandardPackage.ListValueCentsPerMonth + addOns.Sum(a => a.Interval == "year" ? a.PriceCents / 12 : a.PriceCents);
+        return addOns.Sum(a => a.Interval == "year" ? a.PriceCents / 12 : a.PriceCents);
     }
 }
 

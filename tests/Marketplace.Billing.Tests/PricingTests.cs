@@ -16,6 +16,14 @@ public class MoneyTests
     public void Line_amounts_round_once_half_away_from_zero(long price, long days, long priceBase, long expected) =>
         Assert.That(Money.LineAmount(days, price, priceBase), Is.EqualTo(expected));
 
+    [TestCase("de-DE", 196437, "1.964,37\u00a0€")]
+    [TestCase("en-GB", 196437, "€1,964.37")]
+    [TestCase("en-US", 45000, "€450.00")]
+    [TestCase("de-DE", 0, "0,00\u00a0€")]
+    [TestCase("en-GB", -1550, "-€15.50")]
+    public void Amounts_for_people_are_euros_in_the_culture_s_number_format(string culture, long cents, string expected) =>
+        Assert.That(Money.Display(cents, System.Globalization.CultureInfo.GetCultureInfo(culture)), Is.EqualTo(expected));
+
     [TestCase(-5, 2, -3)]
     [TestCase(-4, 3, -1)]
     public void Negative_amounts_round_symmetrically(long numerator, long denominator, long expected) =>

@@ -19,6 +19,9 @@ public static partial class DenialMatrix
         new("POST", "/api/v1/municipalities/{ags}/orders", $"{M}/09162000/orders", () => new { offeringId = "no-such-offering", planId = "standard" },
             Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
         new("GET", "/api/v1/municipalities/{ags}/orders", $"{M}/09162000/orders", null, NotFound, Map((MuenchenReaders, Ok))),
+        // A quote is for who may order: the viewer, other municipalities, vendors and the platform see no such thing.
+        new("GET", "/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", $"{M}/09162000/offerings/meldeportal-komuna/quote?planId=standard",
+            null, NotFound, Map((MuenchenOrderers, Ok))),
         new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}", $"{M}/09162000/orders/no-such-order", null, NotFound, []),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/approval", $"{M}/09162000/orders/no-such-order/approval", null,
             Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),

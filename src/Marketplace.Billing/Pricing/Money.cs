@@ -38,6 +38,23 @@ public static class Money
     /// <summary>Cents as a decimal amount with two places and a point ("1234.50"), as XML and Stripe expect.</summary>
     public static string Decimal(long cents) => (cents / 100m).ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Cents as euros for people, in the culture's number format but always with the euro sign: "1.964,37 €" in German,
+    /// "€1,964.37" in English. The culture's own currency would say "£" for en-GB; every amount here is EUR. The space
+    /// before the sign is a no-break space, so a narrow screen never puts "€" on a line of its own.
+    /// </summary>
+    public static string Display(long cents, CultureInfo culture) =>
+        (cents / 100m).ToString("C", EuroFormat(culture)).Replace(' ', '\u00a0').Replace('\u202f', '\u00a0');
+
+    private static NumberFormatInfo EuroFormat(CultureInfo culture)
+    {
+        if (culture.NumberFormat.CurrencySymbol == "€") return culture.NumberFormat;
+        var format = (NumberFormatInfo)culture.NumberFormat.Clone();
+        format.CurrencySymbol = "€";
+        format.CurrencyDecimalDigits = 2;
+        return format;
+    }
+
     /// <summary>A rate in basis points as a percentage ("19", "7.5").</summary>
     public static string Percent(long basisPoints) => (basisPoints / 100m).ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -173,6 +173,7 @@ public static class MarketplaceHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
         app.MapBillingApi();
+        app.MapQuoteApi();
         app.MapIdentityApi();
         app.MapProvisioningApi();
         app.MapConformanceApi();

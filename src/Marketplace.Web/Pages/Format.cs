@@ -5,7 +5,8 @@ namespace Marketplace.Web.Pages;
 /// <summary>Money and numbers formatted for the current culture (German: "1.234,50 €").</summary>
 public static class Format
 {
-    public static string Money(long cents) => (cents / 100m).ToString("C", CultureInfo.CurrentCulture);
+    /// <summary>Euros in the current culture's number format ("1.234,50 €", "€1,234.50"); never the culture's own currency.</summary>
+    public static string Money(long cents) => Billing.Pricing.Money.Display(cents, CultureInfo.CurrentCulture);
 
     public static string Number(decimal value) => value.ToString("N0", CultureInfo.CurrentCulture);
 
@@ -41,6 +42,9 @@ public static class Format
 
     /// <summary>lang="de" for catalogue text that exists only in German, when the page is in another language (WCAG 3.1.2); else none.</summary>
     public static string? GermanOnly => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "de" ? null : "de";
+
+    /// <summary>True when the municipality itself pays the standard package ("Kommune (Eigenfinanzierung)"): then it is not free to it.</summary>
+    public static bool SelfFunded(string funder) => funder.Contains("Eigenfinanzierung", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The English name where the UI is English and one exists, else the German one.</summary>
     public static string Name(string german, string? english) =>

@@ -43,6 +43,20 @@ public partial class BillingApiTests
     }
 
     [Test]
+    public async Task English_billing_pages_show_euros_in_English_number_format_and_never_pounds()
+    {
+        foreach (var url in new[] { $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}&culture=en-GB", "/abrechnung/rechnungen?culture=en-GB" })
+        {
+            var (status, page, _) = await PageAsync(MuenchenAdmin, url);
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK), url);
+            Assert.That(page, Does.Contain("€297.50"), url);
+            Assert.That(page, Does.Not.Contain("£").And.Not.Contain("&#xA3;").And.Not.Contain("297,50"), url);
+        }
+        var (_, german, _) = await PageAsync(MuenchenAdmin, $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}");
+        Assert.That(german, Does.Contain("297,50&#xA0;€"), "German format, the sign after a no-break space");
+    }
+
+    [Test]
     public async Task The_usage_page_draws_the_meters_with_their_numbers_in_a_table()
     {
         var (status, page, _) = await PageAsync(MuenchenAdmin, $"/abrechnung/verbrauch?period={BilledPeriod}");

@@ -15,6 +15,36 @@ namespace Marketplace.Identity.Tests.Ordering;
 public class OrderApiTests(DatabaseEngine engine)
 {
     [Test]
+    public async Task A_quote_states_fees_add_ons_usage_and_totals_and_refuses_what_the_plan_does_not_have()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        const string quote = $"/api/v1/municipalities/{Muenchen}/offerings/meldeportal-komuna/quote";
+
+        var q = await JsonAsync(await buyer.GetAsync(quote + "?planId=standard&addOnIds=epayment&usage=antraege:2500"), HttpStatusCode.OK);
+        Assert.That(q.GetProperty("currency").GetString(), Is.EqualTo("EUR"));
+        Assert.That(q.GetProperty("fundedValuePerMonthCents").GetInt64(), Is.EqualTo(45_000));
+        Assert.That(q.GetProperty("oneTime")[0].GetProperty("firstInvoiceCents").GetInt64(), Is.EqualTo(150_000), "the setup fee is on the first invoice");
+        var usage = q.GetProperty("usage")[0];
+        Assert.That(usage.GetProperty("perFullMonthCents").GetInt64(), Is.EqualTo(2000 * 35), "500 included, the next 2,000 at 0.35");
+        Assert.That(q.GetProperty("recurringPerMonthNetCents").GetInt64(), Is.EqualTo(4900 + 2000 * 35));
+        var parts = new[] { "oneTime", "addOns", "usage" }.Sum(p => q.GetProperty(p).EnumerateArray().Sum(l => l.GetProperty("firstInvoiceCents").GetInt64()));
+        Assert.That(q.GetProperty("firstInvoiceNetCents").GetInt64(), Is.EqualTo(parts));
+        Assert.That(q.GetProperty("twelveMonthsNetCents").GetInt64(), Is.GreaterThan(150_000 + 10 * (4900 + 2000 * 35)),
+            "the fee and at least ten full months; the two part months grant the whole included quantity each");
+
+        foreach (var (query, field) in new[] { ("?planId=standard&addOnIds=nope", "addOnIds"), ("?planId=standard&usage=antraege:viele", "usage"),
+                     ("?planId=standard&usage=parkplaetze:3", "usage"), ("?planId=standard&usage=antraege:-1", "usage"), ("", "planId") })
+        {
+            var problem = await JsonAsync(await buyer.GetAsync(quote + query), HttpStatusCode.BadRequest);
+            Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, query);
+        }
+        Assert.That((await buyer.GetAsync(quote + "?planId=no-such-plan")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await buyer.GetAsync($"/api/v1/municipalities/{Koeln}/offerings/meldeportal-komuna/quote?planId=standard")).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound), "München's buyer cannot ask for Köln");
+    }
+
+    [Test]
     public async Task Ordering_with_the_same_idempotency_key_returns_the_first_order_and_another_body_is_refused_with_422()
     {
         var host = await SharedHosts.For(engine);
@@ -25,6 +55,7 @@ public class OrderApiTests(DatabaseEngine engine)
         var again = await JsonAsync(await PlaceAsync(buyer, Muenchen, key, Order("fundbuero-amtsfuchs", "standard", "Fundbüro München")), HttpStatusCode.OK);
         Assert.That(again.GetProperty("id").GetString(), Is.EqualTo(first.GetProperty("id").GetString()));
         Assert.That(again.GetProperty("subscriptionIds").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(first.GetProperty("monthlyCostCents").GetInt64(), Is.Zero, "the standard package alone costs the municipality nothing a month");
 
         var other = await PlaceAsync(buyer, Muenchen, key, Order("fundbuero-amtsfuchs", "standard", "Fundamt München"));
         var problem = await JsonAsync(other, HttpStatusCode.UnprocessableEntity);

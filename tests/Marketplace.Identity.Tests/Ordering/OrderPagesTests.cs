@@ -65,6 +65,43 @@ public class OrderPagesTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task The_order_form_shows_the_cost_summary_and_recalculates_it_without_javascript()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        const string page = "/angebote/meldeportal-komuna/bestellen";
+        var form = await buyer.GetStringAsync(page);
+        Assert.That(form, Does.Contain("Kostenübersicht").And.Contain("Einrichtung und Schulung").And.Contain("1.500,00&#xA0;€"), "the setup fee is announced");
+        Assert.That(form, Does.Contain("von Ihrer Kommune selbst finanziert").And.Not.Contain("für Ihre Kommune kostenfrei"),
+            "a self-funded standard package is not called free");
+        Assert.That(form, Does.Contain("Mehrsprachige Oberfläche").And.Contain("name=\"Usage[antraege]\"").And.Contain("handler=Quote"));
+
+        // The large-city plan has no multilingual add-on: choosing it and recalculating drops it, and nothing is ordered.
+        var recalculated = await IdentityHost.PostFormAsync(buyer, page, new()
+        {
+            ["Ags"] = Muenchen, ["IdempotencyKey"] = Key(), ["PlanId"] = "grossstadt", ["AddOnIds"] = "mehrsprachigkeit", ["Usage[antraege]"] = "4000",
+            ["cfg.behoerde"] = "Bürgerbüro",
+        }, "Quote");
+        var html = await recalculated.Content.ReadAsStringAsync();
+        Assert.That(recalculated.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        Assert.That(html, Does.Not.Contain("Mehrsprachige Oberfläche").And.Contain("ePayment-Anbindung"));
+        Assert.That(html, Does.Contain("value=\"4000\"").And.Contain("value=\"Bürgerbüro\""), "the entries stay");
+        Assert.That(html, Does.Not.Contain("error-summary"), "recalculating is not submitting");
+        Assert.That((await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Muenchen}/orders")).ToString(), Does.Not.Contain("meldeportal-komuna"));
+
+        var english = await buyer.GetStringAsync(page + "?culture=en-GB");
+        Assert.That(english, Does.Contain("Cost summary").And.Contain("€1,500.00").And.Not.Contain("£").And.Not.Contain("Kostenübersicht"));
+
+        var viewer = await host.SignedInAsync(DenialMatrix.MuenchenViewer);
+        var refused = await viewer.PostAsync(page + "?handler=Quote", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Ags"] = Muenchen, ["PlanId"] = "standard", ["__RequestVerificationToken"] = IdentityHost.AntiforgeryToken(await viewer.GetStringAsync("/")),
+        }));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a viewer cannot ask the order form for a quote either");
+        Assert.That(refused.Headers.Location!.ToString(), Does.Contain("kein-zugriff"));
+    }
+
+    [Test]
     public async Task A_second_buyer_admin_approves_an_order_on_its_page()
     {
         var host = await SharedHosts.For(engine);

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Marketplace.Billing.Pricing;
+using Marketplace.Catalog.Descriptors;
 using Marketplace.Identity.Access;
 using Marketplace.Provisioning;
 using Marketplace.Provisioning.Api;
@@ -13,12 +15,20 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// <summary>
 /// The order form of an offering: plan, extras and the configuration form generated from the offering's JSON Schema
 /// (Land defaults filled in), validated by the same service as the API; errors are linked to their fields. A hidden
-/// Idempotency-Key makes a second submit of the same form return the first order.
+/// Idempotency-Key makes a second submit of the same form return the first order. The cost summary is the billing
+/// run's quote for the chosen plan, add-ons and expected usage; "Kosten berechnen" recalculates it without JavaScript.
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, TenantAccess access,
-    Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : PageModel
+    Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text, OrderQuotes quotes, TimeProvider clock) : PageModel
 {
+    public OrderQuote? Quote { get; private set; }
+    public DateTimeOffset QuotedStart { get; private set; }
+    /// <summary>The plan the form is about: the chosen one, else the first.</summary>
+    public PlanDescriptor? ChosenPlan => Offering.Plan(PlanId ?? "") ?? Offering.Descriptor.Plans.FirstOrDefault();
+    /// <summary>Expected units a month per metered dimension, as the municipality estimates them.</summary>
+    [BindProperty] public Dictionary<string, long> Usage { get; set; } = new(StringComparer.Ordinal);
+
     public OfferingInfo Offering { get; private set; } = null!;
     public ConfigFormModel Form { get; private set; } = null!;
     public IReadOnlyList<string> Municipalities { get; private set; } = [];
@@ -35,8 +45,34 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (await LoadAsync(id, ct) is { } refused) return refused;
         IdempotencyKey = Guid.NewGuid().ToString();
         PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
-        if (Ags is not null && NotOrderable is null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
+        if (Ags is not null && NotOrderable is null)
+        {
+            Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
+            await QuoteAsync(ct);
+        }
         return Page();
+    }
+
+    /// <summary>Recalculates the cost summary for the submitted choices and shows the form again, nothing ordered.</summary>
+    public async Task<IActionResult> OnPostQuoteAsync(string id, CancellationToken ct)
+    {
+        if (await LoadAsync(id, ct) is { } refused) return refused;
+        if (Ags is null || NotOrderable is not null) return Page();
+        ModelState.Clear();
+        var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
+        var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out _, OrderingPages.ConfigPrefix);
+        Form = await configuration.OrderFormAsync(Ags, id, values, null, ct, OrderingPages.ConfigPrefix);
+        await QuoteAsync(ct);
+        return Page();
+    }
+
+    private async Task QuoteAsync(CancellationToken ct)
+    {
+        if (ChosenPlan is not { } plan) return;
+        // Add-ons of another plan are not kept when the plan changes: the form offers only the chosen plan's.
+        AddOnIds = AddOnIds.Where(a => plan.AddOnList.Any(x => x.Id == a)).ToList();
+        QuotedStart = clock.GetUtcNow();
+        Quote = await quotes.QuoteAsync(new QuoteRequest(Offering.Id, plan.Id, AddOnIds, QuotedStart, Usage), ct);
     }
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
@@ -66,6 +102,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         }
         else OrderingPages.AddErrors(ModelState, readErrors);
         Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct, OrderingPages.ConfigPrefix);
+        await QuoteAsync(ct);
         return Page();
     }
 

@@ -1,0 +1,98 @@
+using Marketplace.Billing.Runs;
+using Marketplace.Storage;
+
+namespace Marketplace.Billing.Pricing;
+
+/// <summary>What a municipality would order: plan, add-ons, from when, and how many units a month it expects per metered dimension.</summary>
+public sealed record QuoteRequest(
+    string OfferingId, string PlanId, IReadOnlyCollection<string> AddOnIds, DateTimeOffset Start,
+    IReadOnlyDictionary<string, long> UsagePerMonth);
+
+/// <summary>One extra in a quote: its price as listed and what it adds to the first invoice and to the first twelve months.</summary>
+public sealed record QuoteLine(
+    string Kind, string ExtraId, string Name, string? Interval, long PriceCents, long FirstInvoiceCents, long TwelveMonthsCents);
+
+/// <summary>
+/// A metered dimension in a quote: its tiers above the included quantity, the expected usage (a full month, and the
+/// part of it in the first, shorter month) and what that usage costs.
+/// </summary>
+public sealed record QuoteUsage(
+    string ExtraId, string Name, string Unit, long IncludedPerMonth, IReadOnlyList<PriceTier> Tiers, long ExpectedPerMonth,
+    long ExpectedInFirstMonth, long PerFullMonthCents, long FirstInvoiceCents, long TwelveMonthsCents);
+
+/// <summary>
+/// What an order costs before it is placed, computed by the billing run's own <see cref="InvoiceCalculator"/> on the
+/// subscription the order would create, so the first invoice says what the quote said, to the cent. Amounts are net of VAT.
+/// The standard package is shown with its list value and funder: the municipality does not pay it.
+/// </summary>
+public sealed record OrderQuote(
+    string OfferingId, string PlanId, string Funder, long FundedValuePerMonthCents, BillingMonth FirstMonth,
+    IReadOnlyList<QuoteLine> OneTime, IReadOnlyList<QuoteLine> AddOns, IReadOnlyList<QuoteUsage> Usage)
+{
+    /// <summary>The net amount of the invoice for the month the service starts in.</summary>
+    public long FirstInvoiceCents => OneTime.Sum(l => l.FirstInvoiceCents) + AddOns.Sum(l => l.FirstInvoiceCents) + Usage.Sum(u => u.FirstInvoiceCents);
+
+    /// <summary>The net amount of the first twelve months of service, from the start day on.</summary>
+    public long TwelveMonthsCents => OneTime.Sum(l => l.TwelveMonthsCents) + AddOns.Sum(l => l.TwelveMonthsCents) + Usage.Sum(u => u.TwelveMonthsCents);
+
+    /// <summary>What a full month costs once it runs: monthly add-ons at list price, yearly ones as a twelfth, and the expected usage.</summary>
+    public long RecurringPerMonthCents =>
+        AddOns.Sum(a => a.Interval == AddOnPrice.Yearly ? Money.DivideRounded(a.PriceCents, 12) : a.PriceCents)
+        + Usage.Sum(u => u.PerFullMonthCents);
+
+    private const string QuoteSubscription = "quote";
+
+    /// <summary>The quote for <paramref name="request"/> at <paramref name="price"/>; add-ons the plan does not have are left out.</summary>
+    public static OrderQuote Compute(PlanPrice price, QuoteRequest request, BillingCalendar calendar)
+    {
+        var addOns = price.Extras.Values.OfType<AddOnPrice>().Where(a => request.AddOnIds.Contains(a.ExtraId)).ToList();
+        var fees = price.Extras.Values.OfType<SetupFeePrice>().ToList();
+        var metered = price.Extras.Values.OfType<MeteredPrice>().ToList();
+        var end = calendar.StartOf(calendar.LocalDate(request.Start).AddMonths(12));
+        var period = new SubscriptionPeriod(QuoteSubscription, "", price.OfferingId, "", 1, price.PlanId,
+            string.Join(',', addOns.Select(a => a.ExtraId)), request.Start, end);
+        var due = fees.Select(f => new SetupFeeDue(QuoteSubscription, "", price.OfferingId, "", price.PlanId, f.ExtraId, request.Start)).ToList();
+        var calculator = new InvoiceCalculator(calendar, new Dictionary<(string, string), PlanPrice> { [(price.OfferingId, price.PlanId)] = price });
+
+        var first = calendar.MonthOf(request.Start);
+        var last = calendar.MonthOf(end.AddTicks(-1));
+        var months = new List<(BillingMonth Month, IReadOnlyList<UsageTotal> Usage, IReadOnlyList<DraftLine> Lines)>();
+        for (var month = first; month <= last; month = month.Next)
+        {
+            var days = calendar.ChargedDays(month, request.Start, end);
+            // Usage is expected evenly over the days of service: a start on the 16th of a 30-day month uses half a month.
+            var usage = metered.Select(m => new UsageTotal(QuoteSubscription, m.ExtraId,
+                Money.DivideRounded((Int128)Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId)) * days, month.Days)))
+                .Where(u => u.Quantity > 0).ToList();
+            var charges = calculator.Calculate(month, [period], usage, due);
+            months.Add((month, usage, charges.Invoices.SelectMany(i => i.Lines).ToList()));
+        }
+
+        long Sum(IEnumerable<DraftLine> lines, string kind, string extraId) => lines.Where(l => l.Kind == kind && l.ExtraId == extraId).Sum(l => l.AmountCents);
+        long FirstUsage(string extraId) => months[0].Usage.Where(u => u.Dimension == extraId).Sum(u => u.Quantity);
+        long First(string kind, string extraId) => Sum(months[0].Lines, kind, extraId);
+        long Twelve(string kind, string extraId) => months.Sum(m => Sum(m.Lines, kind, extraId));
+
+        return new OrderQuote(price.OfferingId, price.PlanId, price.Funder, price.ListValueCentsPerMonth, first,
+            fees.OrderBy(f => f.ExtraId, StringComparer.Ordinal)
+                .Select(f => new QuoteLine(ExtraKind.SetupFee, f.ExtraId, f.Name, null, f.PriceCents, First(ExtraKind.SetupFee, f.ExtraId), Twelve(ExtraKind.SetupFee, f.ExtraId))).ToList(),
+            addOns.OrderBy(a => a.ExtraId, StringComparer.Ordinal)
+                .Select(a => new QuoteLine(ExtraKind.AddOn, a.ExtraId, a.Name, a.Interval, a.PriceCents, First(ExtraKind.AddOn, a.ExtraId), Twelve(ExtraKind.AddOn, a.ExtraId))).ToList(),
+            metered.OrderBy(m => m.ExtraId, StringComparer.Ordinal)
+                .Select(m => new QuoteUsage(m.ExtraId, m.Name, m.Unit, m.IncludedPerMonth, m.Tiers, Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId)),
+                    FirstUsage(m.ExtraId), m.Charge(Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId))).Sum(c => c.AmountCents),
+                    First(ExtraKind.Metered, m.ExtraId), Twelve(ExtraKind.Metered, m.ExtraId))).ToList());
+    }
+}
+
+/// <summary>Quotes orders from the catalogue's current prices; what the order form, the order page and the quote API show.</summary>
+public sealed class OrderQuotes(Database database, BillingCalendar calendar)
+{
+    /// <summary>The quote, or null when the offering has no such plan.</summary>
+    public async Task<OrderQuote?> QuoteAsync(QuoteRequest request, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var prices = await PriceCatalog.LoadAsync(c, null, ct);
+        return prices.TryGetValue((request.OfferingId, request.PlanId), out var price) ? OrderQuote.Compute(price, request, calendar) : null;
+    }
+}
