@@ -58,6 +58,8 @@ public static class ProvisioningModule
         services.AddSingleton<SubscriptionJobHandler>();
         services.AddSingleton(sp => new JobRunner(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<SubscriptionJobHandler>(),
             sp.GetRequiredService<ILogger<JobRunner>>()));
+        // Identity's read model of API clients (the four-eyes rule); registered here too for hosts without the identity module.
+        services.TryAddSingleton<Marketplace.Identity.Clients.ApiClientDirectory>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<ManualFulfilment>();

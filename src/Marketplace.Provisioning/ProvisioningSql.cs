@@ -255,6 +255,25 @@ internal static class ProvisioningSql
         FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags {d.Page("limit", "offset")}
         """;
+    public const string RolloutItemStates = """
+        SELECT s.municipality_ags AS Ags, s.state AS State FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id
+        """;
+    public const string AllRolloutFailures = """
+        SELECT s.municipality_ags AS Ags, s.id AS SubscriptionId, p.failure_reason AS Reason
+        FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags
+        """;
+    /// <summary>
+    /// 1 when the subscription's rollout was started by a bundling organisation that no longer holds an ordering
+    /// delegation from the municipality (revoked or narrowed since): its pending work must not go on.
+    /// </summary>
+    public const string RolloutDelegationLapsed = """
+        SELECT COUNT(*) FROM rollouts r JOIN organisations o ON o.id = r.organisation_id
+        WHERE r.id = @rolloutId AND o.kind = 'bundler'
+          AND NOT EXISTS (SELECT 1 FROM delegations d WHERE d.bundler_org_id = r.organisation_id AND d.municipality_ags = @ags
+                          AND d.can_order = @yes AND d.revoked_at IS NULL)
+        """;
     public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
 
     // Queue figures for metrics and the health check: jobs per state, and the oldest job that is due but not running.

@@ -42,6 +42,7 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
         builder.UseSetting("Identity:Server:WebClientRedirectUris:0", "https://localhost/callback");
+        builder.UseSetting("Identity:PublicBaseUrl", "https://localhost");
         builder.UseSetting("Email:PickupDirectory", MailFolder);
         // The seller on every invoice; without it no XRechnung passes the BR-DE checks and nothing can be finalized.
         foreach (var (key, value) in new Dictionary<string, string>

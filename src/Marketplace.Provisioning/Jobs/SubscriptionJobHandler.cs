@@ -97,6 +97,12 @@ internal sealed class SubscriptionJobHandler(
         };
     }
 
+    private async Task<bool> DelegationLapsedAsync(string rolloutId, string ags, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.RolloutDelegationLapsed, new { rolloutId, ags, yes = true }, cancellationToken: ct)) > 0;
+    }
+
     /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>
     public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => async w =>
     {
@@ -111,6 +117,13 @@ internal sealed class SubscriptionJobHandler(
     {
         if (t.Subscription.State is not (SubscriptionStates.Requested or SubscriptionStates.Provisioning))
             return new JobResult.Done($"nothing to provision: subscription is {t.Subscription.State}");
+        // A bundler's rollout acts on the municipality's delegation: checked now, not only when the rollout was started.
+        if (t.Subscription is { State: SubscriptionStates.Requested, RolloutId: { } rolloutId } && await DelegationLapsedAsync(rolloutId, t.Subscription.MunicipalityAgs, ct))
+            return new JobResult.Done("delegation revoked: not provisioned")
+            {
+                Effects = w => writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Cancelled, SystemActor, null, "delegation-revoked",
+                    "Nicht eingerichtet: die Gemeinde hat die Delegation an die bündelnde Stelle widerrufen"),
+            };
         var ags = t.Subscription.MunicipalityAgs;
         var request = new ProvisionRequest(t.ServiceId, t.PlanId, Parameters(t, null), Context(t, false),
             PlatformIdentifiers.OrganizationGuid(ags), PlatformIdentifiers.SpaceGuid(ags));
