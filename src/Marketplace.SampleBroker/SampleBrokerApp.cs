@@ -30,6 +30,9 @@ public static class SampleBrokerApp
         builder.Services.AddSingleton<BrokerCatalog>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning);
         var app = builder.Build();
+        // Read the catalogue folder now, not inside the first request: on a busy machine that took longer than a
+        // platform's request timeout and turned the first provision into a timeout.
+        app.Services.GetRequiredService<BrokerCatalog>();
         foreach (var fault in app.Services.GetRequiredService<IOptions<SampleBrokerOptions>>().Value.Faults)
             app.Services.GetRequiredService<BrokerState>().AddFault(fault);
         Map(app);

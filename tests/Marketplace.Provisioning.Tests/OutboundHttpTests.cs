@@ -96,14 +96,6 @@ public class OutboundHttpTests(DatabaseEngine engine)
     {
         await using var services = ProvisioningWorld.BuildServices(_world.Database, new() { ["OutboundHttp:AllowPrivateNetworks"] = "false" }, null);
         var osb = services.GetRequiredService<OsbClient>();
-        // The sample broker reads the catalogue folder on its first catalogue request: once, before the timed calls.
-        using (var warm = new HttpClient { BaseAddress = _world.Broker.BaseAddress, Timeout = TimeSpan.FromMinutes(1) })
-        {
-            warm.DefaultRequestHeaders.Add("X-Broker-API-Version", "2.17");
-            warm.DefaultRequestHeaders.Add("X-Broker-API-Request-Identity", "warm-up");
-            (await warm.GetAsync("v2/catalog")).EnsureSuccessStatusCode();
-        }
-
         var catalog = await osb.CatalogAsync(new BrokerEndpoint("v", _world.Broker.BaseAddress, BrokerAuth.Anonymous), Identity, CancellationToken.None);
         Assert.That(catalog.Transport, Is.EqualTo(OsbTransport.NotSent), "refused before anything was sent: no orphan mitigation needed");
         Assert.That(catalog.TransportError, Does.Contain("non-public"));
