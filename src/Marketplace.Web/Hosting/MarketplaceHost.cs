@@ -144,6 +144,7 @@ public static class MarketplaceHost
             pages => pages.UseExceptionHandler("/Fehler").UseStatusCodePagesWithReExecute("/Fehler", "?code={0}"));
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseUntrustedInputGuard();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
