@@ -302,6 +302,9 @@ public static class LoadBenchmark
         psi.Environment["Catalog__SeedOnStart"] = seed ? "true" : "false";
         psi.Environment["Identity__SeedDemoData"] = seed ? "true" : "false";
         psi.Environment["Identity__RequireHttps"] = "false";
+        // Plain HTTP on loopback and /metrics read by the benchmark itself.
+        psi.Environment["Hosting__HttpsRedirect"] = "false";
+        psi.Environment["Hosting__Metrics"] = "Anonymous";
         // Both instances issue and accept tokens for one public address, as behind a load balancer.
         psi.Environment["Identity__Server__Issuer"] = "http://127.0.0.1:5111/";
         psi.Environment["Identity__TokenRequestsPerMinute"] = "100000";

@@ -17,6 +17,56 @@ public static class SearchBenchmark
 
     public static List<string> Paths() => Queries.SelectMany(q => Filters.Select(f => $"/api/v1/offerings?q={Uri.EscapeDataString(q)}{f}")).ToList();
 
+    private static readonly string[] RealisticFilters = ["", "", "", "&land=BY", "&land=NW", "&reifegrad=3", "&reifegrad=4", "&priceModel=metered",
+        "&sort=price", "&sort=name", "&page=2", "&land=SN&reifegrad=4", "&themenfeld=bauen-wohnen", "&pageSize=50"];
+
+    /// <summary>
+    /// What buyers type: the OZG names of the catalogue's Leistungen and their LeiKa names (../shared/data), as written, in lower
+    /// case, with a typo, cut short, or two words run together, each with a filter, sort or page drawn from a realistic set.
+    /// Deterministic; at least <paramref name="count"/> distinct paths.
+    /// </summary>
+    public static List<string> RealisticPaths(string repoRoot, IReadOnlyCollection<string> ozgIds, int count = 1_200)
+    {
+        var data = Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "data"));
+        static List<string[]> Rows(string file)
+        {
+            using var reader = new StreamReader(file);
+            using var csv = new CsvHelper.CsvReader(reader, System.Globalization.CultureInfo.InvariantCulture);
+            var rows = new List<string[]>();
+            csv.Read();
+            while (csv.Read()) rows.Add(csv.Parser.Record!);
+            return rows;
+        }
+        var names = Rows(Path.Combine(data, "ozg_leistungen.csv")).Where(r => ozgIds.Contains(r[0])).Select(r => r[1])
+            .Concat(Rows(Path.Combine(data, "leika_leistungen.csv")).Where(r => ozgIds.Contains(r[3])).Select(r => r[1]))
+            .Distinct().ToList();
+        var random = new Random(7);
+        string Variant(string name)
+        {
+            var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (random.Next(6))
+            {
+                case 0: return name.ToLowerInvariant();
+                case 1: // a typo: two neighbouring letters swapped
+                    var i = random.Next(Math.Max(1, name.Length - 1));
+                    return name.Length < 4 ? name : name[..i] + name[i + 1] + name[i] + name[(i + 2)..];
+                case 2: return words[0].Length > 6 ? words[0][..(words[0].Length * 2 / 3)] : words[0]; // cut short
+                case 3: return words.Length > 1 ? words[0] + words[1].ToLowerInvariant() : name; // run together
+                case 4: return words[0] + " beantragen";
+                default: return name;
+            }
+        }
+        var paths = new HashSet<string>();
+        var k = 0;
+        while (paths.Count < count && k < count * 20)
+        {
+            var q = Variant(names[k++ % names.Count]);
+            if (q.Length > 200) q = q[..200];
+            paths.Add($"/api/v1/offerings?q={Uri.EscapeDataString(q)}{RealisticFilters[random.Next(RealisticFilters.Length)]}");
+        }
+        return paths.Order(StringComparer.Ordinal).ToList();
+    }
+
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var work = Directory.CreateTempSubdirectory("marketplace-bench-").FullName;
@@ -31,34 +81,46 @@ public static class SearchBenchmark
         await MarkCheckedAsync(database, generated);
 
         var paths = Paths();
+        var realistic = RealisticPaths(options.RepoRoot, loaded.Snapshot!.Leistungen.Select(l => l.Value.OzgId).ToHashSet());
         var port = 5099;
         var baseUrl = $"http://127.0.0.1:{port}";
         using var host = StartHost(options, dbPath, baseUrl, fixedBodyBytes: 1);
         using var http = new HttpClient();
         await WaitReady(http, baseUrl);
 
-        // The bare endpoint returns as many bytes as an average search answer of this mix.
-        long bytes = 0;
-        foreach (var p in paths) bytes += (await http.GetByteArrayAsync(baseUrl + p)).Length;
-        var averageBytes = (int)(bytes / paths.Count);
+        // The bare endpoint returns as many bytes as an average search answer of the mix it is compared with.
+        async Task<int> AverageBytes(List<string> mix)
+        {
+            long bytes = 0;
+            foreach (var p in mix) bytes += (await http.GetByteArrayAsync(baseUrl + p)).Length;
+            return (int)(bytes / mix.Count);
+        }
+        var mixes = new[] { ("fixed mix", paths, await AverageBytes(paths)), ("realistic mix", realistic, await AverageBytes(realistic)) };
         host.Kill(entireProcessTree: true);
         await host.WaitForExitAsync();
 
-        Console.WriteLine($"{paths.Count} distinct searches, average answer {averageBytes:N0} bytes; {options.Connections} connections, {options.Seconds} s each, after 5 s warm-up");
-        var (bare, search) = await Measure(options, dbPath, baseUrl, averageBytes, paths, http, cacheEntries: 10_000);
-        var (bareCold, cold) = await Measure(options, dbPath, baseUrl, averageBytes, paths, http, cacheEntries: 0);
-
+        var errors = 0L;
+        var summary = new List<string>();
+        foreach (var (name, mix, averageBytes) in mixes)
+        {
+            Console.WriteLine($"{name}: {mix.Count} distinct searches, average answer {averageBytes:N0} bytes; {options.Connections} connections, {options.Seconds} s each, after 5 s warm-up");
+            var (bare, search, hitRate) = await Measure(options, dbPath, baseUrl, averageBytes, mix, http, cacheEntries: 10_000);
+            var (bareCold, cold, _) = await Measure(options, dbPath, baseUrl, averageBytes, mix, http, cacheEntries: 0);
+            summary.Add($"{name} ({mix.Count} distinct searches, average answer {averageBytes:N0} bytes), with the answer cache (hit rate {hitRate:P1}):");
+            summary.Add(bare.ToString());
+            summary.Add(search.ToString());
+            summary.Add($"search / bare throughput: {search.RequestsPerSecond / bare.RequestsPerSecond:P0} (target ≥ 40 %); search p99 {search.P99Ms:N1} ms (target < 50 ms)");
+            summary.Add($"{name}, every request searching (SearchCacheEntries=0):");
+            summary.Add(bareCold.ToString());
+            summary.Add(cold.ToString());
+            summary.Add($"search / bare throughput: {cold.RequestsPerSecond / bareCold.RequestsPerSecond:P0}; search p99 {cold.P99Ms:N1} ms");
+            summary.Add("");
+            errors += search.Errors + bare.Errors + cold.Errors + bareCold.Errors;
+        }
         Console.WriteLine();
-        Console.WriteLine(bare);
-        Console.WriteLine(search);
-        Console.WriteLine($"search / bare throughput: {search.RequestsPerSecond / bare.RequestsPerSecond:P0} (target ≥ 40 %); search p99 {search.P99Ms:N1} ms (target < 50 ms)");
-        Console.WriteLine();
-        Console.WriteLine("Every request searching (SearchCacheEntries=0), same mix:");
-        Console.WriteLine(bareCold);
-        Console.WriteLine(cold);
-        Console.WriteLine($"search / bare throughput: {cold.RequestsPerSecond / bareCold.RequestsPerSecond:P0}; search p99 {cold.P99Ms:N1} ms");
+        summary.ForEach(Console.WriteLine);
         Directory.Delete(work, true);
-        return search.Errors + bare.Errors + cold.Errors + bareCold.Errors == 0 ? 0 : 1;
+        return errors == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -77,11 +139,10 @@ public static class SearchBenchmark
         await tx.CommitAsync();
     }
 
-    public static Catalog.Queries.OfferingListing CheckedListing(OfferingDescriptor o) => new(1, Catalog.Queries.OfferingLifecycles.Active,
-        o.Standards.Select(s => new Catalog.Queries.StandardConformance(s.Standard, s.Version, Catalog.Queries.ConformanceStatuses.Conformant,
-            s.Standard == "dsgvo-avv", new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero))).ToList());
+    public static Catalog.Queries.OfferingListing CheckedListing(OfferingDescriptor o) => Catalog.Queries.SnapshotReadModel.Checked(o);
 
-    private static async Task<(WrkResult Bare, WrkResult Search)> Measure(BenchOptions options, string dbPath, string baseUrl, int bodyBytes,
+    /// <summary>The bare endpoint, then the search mix, on a fresh host; and the answer cache's hit rate during the measured search run.</summary>
+    private static async Task<(WrkResult Bare, WrkResult Search, double HitRate)> Measure(BenchOptions options, string dbPath, string baseUrl, int bodyBytes,
         List<string> paths, HttpClient http, int cacheEntries)
     {
         using var host = StartHost(options, dbPath, baseUrl, bodyBytes, cacheEntries);
@@ -89,10 +150,25 @@ public static class SearchBenchmark
         await Wrk.RunAsync("warm-up", baseUrl, ["/bench/fixed"], options.Connections, 5);
         var bare = await Wrk.RunAsync("bare endpoint (fixed body)", baseUrl, ["/bench/fixed"], options.Connections, options.Seconds);
         await Wrk.RunAsync("warm-up", baseUrl, paths, options.Connections, 5);
+        var before = await CacheCountsAsync(http, baseUrl);
         var search = await Wrk.RunAsync(cacheEntries > 0 ? "search with facets" : "search with facets, no cache", baseUrl, paths, options.Connections, options.Seconds);
+        var after = await CacheCountsAsync(http, baseUrl);
         host.Kill(entireProcessTree: true);
         await host.WaitForExitAsync();
-        return (bare, search);
+        var hits = after.Hits - before.Hits;
+        var lookups = hits + after.Misses - before.Misses;
+        return (bare, search, lookups == 0 ? 0 : hits / lookups);
+    }
+
+    /// <summary>The host's own count of searches answered from the cache and searched, from /metrics.</summary>
+    private static async Task<(double Hits, double Misses)> CacheCountsAsync(HttpClient http, string baseUrl)
+    {
+        // The exporter collects on scrape: the first scrape may not have the counter yet.
+        var text = await http.GetStringAsync(baseUrl + "/metrics");
+        double Count(string cache) => System.Text.RegularExpressions.Regex.Matches(text, $@"^marketplace_catalog_searches_total\{{[^}}]*cache=""{cache}""[^}}]*\}} (\S+)",
+                System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        return (Count("hit"), Count("miss"));
     }
 
     private static Process StartHost(BenchOptions options, string dbPath, string baseUrl, int fixedBodyBytes, int cacheEntries = 0)

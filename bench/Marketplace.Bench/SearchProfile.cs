@@ -16,24 +16,9 @@ public static class SearchProfile
     {
         var seed = CatalogLoader.Load(Path.Combine(options.RepoRoot, "catalog")).Snapshot!;
         var snapshot = SearchBenchmark.Generate(seed, options.Offerings);
-        var leistungen = snapshot.Leistungen.ToDictionary(l => l.Value.OzgId, l => new LeistungInfo(l.Value.OzgId, l.Value.Name, l.Value.NameEn,
-            l.Value.Themenfeld, l.Value.Lebenslagen, l.Value.LeikaKeys, l.Value.Description));
-        var vendors = snapshot.Vendors.ToDictionary(v => v.Value.Id, v => new NamedItem(v.Value.Id, v.Value.Name, v.Value.Name));
-        var model = new CatalogReadModel
-        {
-            Revision = 1,
-            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name, SearchBenchmark.CheckedListing(o.Value))).ToList(),
-            Leistungen = leistungen,
-            LeikaToOzg = leistungen.Values.SelectMany(l => l.LeikaKeys.Select(k => (k, l.OzgId))).ToDictionary(p => p.k, p => p.OzgId),
-            Themenfelder = snapshot.Themenfelder.ToDictionary(t => t.Value.Id, t => new NamedItem(t.Value.Id, t.Value.Name, t.Value.NameEn)),
-            Lebenslagen = snapshot.Lebenslagen.ToDictionary(l => l.Value.Id, l => (new NamedItem(l.Value.Id, l.Value.Name, l.Value.NameEn), l.Value.Themenfeld)),
-            Vendors = vendors,
-            Standards = snapshot.Standards.ToDictionary(s => s.Value.Id, s => new NamedItem(s.Value.Id, s.Value.Name, s.Value.NameEn)),
-            Laender = snapshot.Laender.Select(l => new LandInfo(l.Value.Code, l.Value.Abbreviation, l.Value.Name, l.Value.NameEn)).ToList(),
-            Bundles = [],
-        };
+        var model = SnapshotReadModel.Build(snapshot, SearchBenchmark.CheckedListing);
         var build = Stopwatch.StartNew();
-        using var index = new CatalogSearchIndex(model, GermanSearchAnalyzer.FromDictionaryFile(Path.Combine(options.RepoRoot, "catalog", "search", "decompound-de.txt")));
+        using var index = new CatalogSearchIndex(model, GermanSearchAnalyzer.FromCatalogFolder(Path.Combine(options.RepoRoot, "catalog")));
         Console.WriteLine($"index of {index.Count:N0} offerings built in {build.ElapsedMilliseconds} ms");
 
         var requests = SearchBenchmark.Paths().Select(p => SearchQueryParser.Parse(
@@ -49,6 +34,13 @@ public static class SearchProfile
         foreach (var result in results) bytes += JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult).Length;
         json.Stop();
         var count = rounds * requests.Count;
+        long itemBytes = 0, facetBytes = 0;
+        foreach (var result in results.Take(requests.Count))
+        {
+            itemBytes += JsonSerializer.SerializeToUtf8Bytes(result with { Facets = new Dictionary<string, IReadOnlyList<FacetValue>>() }, CatalogJsonContext.Default.SearchResult).Length;
+            facetBytes += JsonSerializer.SerializeToUtf8Bytes(result with { Items = [] }, CatalogJsonContext.Default.SearchResult).Length;
+        }
+        Console.WriteLine($"answer without facets {itemBytes / requests.Count:N0} bytes, without items {facetBytes / requests.Count:N0} bytes (average)");
         Console.WriteLine($"search with facets: {search.Elapsed.TotalMicroseconds / count:N0} µs per request");
         Console.WriteLine($"JSON:               {json.Elapsed.TotalMicroseconds / count:N0} µs per request ({bytes / count:N0} bytes)");
         foreach (var r in requests.Where((_, i) => i % 8 == 0))

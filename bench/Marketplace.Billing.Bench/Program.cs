@@ -1,11 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.Schema;
 using Marketplace.Audit;
 using Marketplace.Billing;
+using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
+using Marketplace.Billing.XRechnung;
 using Marketplace.Catalog.Municipalities;
+using Marketplace.Billing.Accounts;
+using LeitwegId = Marketplace.Identity.Organisations.LeitwegId;
 using Marketplace.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -19,6 +26,9 @@ using NpgsqlTypes;
 //    WORKERS batches in flight (default 4), and reports events/s.
 // 3. COPYs the same rows (binary COPY) into a twin table with the same keys and indexes, and reports the ratio.
 // 4. Times one raw SQL aggregate over the month's events and the billing run of the month, and reports the ratio.
+// 5. Issues the run's invoices in memory (buyer and seller frozen as finalising does) and times writing them as XRechnung
+//    and validating them (the platform's pre-finalisation rules and the official UBL 2.1 schema from ../shared/xrechnung)
+//    against serialising the same documents as plain JSON.
 var events = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 10_000_000;
 var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
 var admin = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_POSTGRES")
@@ -113,6 +123,34 @@ try
     sw.Stop();
     Console.WriteLine($"Billing run: {run.Run.InvoiceCount:N0} invoices, net {run.Run.NetCents / 100m:N2} EUR, in {sw.Elapsed.TotalSeconds:F2} s");
     Console.WriteLine($"Billing run / raw aggregate = {sw.Elapsed / aggregate:F2}x (target <= 3x)");
+
+    // ---- the run's invoices as XRechnung (written and validated) vs. the same data as plain JSON ----
+    var invoices = new InvoiceService(database, audit, BillingCalendar.Berlin, clock, options);
+    var documents = new List<InvoiceDocument>();
+    foreach (var draft in await invoices.ListForPeriodAsync(new BillingMonth(2026, 11)))
+        documents.Add(EInvoices.Finalised((await invoices.GetAsync(draft.Id))!));
+    var schemas = EInvoices.Schemas();
+    long jsonBytes = 0, xmlBytes = 0, findings = 0;
+    sw.Restart();
+    foreach (var d in documents) jsonBytes += JsonSerializer.SerializeToUtf8Bytes(d).Length;
+    sw.Stop();
+    var json = sw.Elapsed;
+    sw.Restart();
+    foreach (var d in documents)
+    {
+        var xml = XRechnungWriter.Write(d);
+        findings += XRechnungRules.Check(xml).Count;
+        using var stream = new MemoryStream();
+        xml.Save(stream);
+        var bytes = stream.ToArray();
+        xmlBytes += bytes.Length;
+        findings += EInvoices.SchemaFindings(bytes, schemas);
+    }
+    sw.Stop();
+    Console.WriteLine($"XRechnung: {documents.Count:N0} invoices ({documents.Sum(d => d.Lines.Count):N0} lines) written, checked by the platform's rules and the " +
+                      $"UBL 2.1 schema in {sw.Elapsed.TotalSeconds:F2} s ({xmlBytes / 1_048_576.0:N0} MiB, {findings} findings); " +
+                      $"plain JSON of the same data in {json.TotalSeconds:F2} s ({jsonBytes / 1_048_576.0:N0} MiB): {sw.Elapsed / json:F1}x");
+    if (findings > 0) throw new InvalidOperationException($"{findings} findings in the XRechnung documents.");
 }
 finally
 {
@@ -132,6 +170,55 @@ static async Task Exec(NpgsqlConnection c, string sql)
 {
     await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 0 };
     await cmd.ExecuteNonQueryAsync();
+}
+
+/// <summary>The run's drafts as issued e-invoices, and the official UBL 2.1 schema to check them with.</summary>
+static class EInvoices
+{
+    private static readonly string Seller = JsonSerializer.Serialize(InvoiceSeller.From(new SellerOptions
+    {
+        Name = "Marktplatz Kommunal GmbH", Street = "Beispielweg 1", PostalCode = "10115", City = "Berlin", CountryCode = "DE",
+        VatId = "DE123456789", ContactName = "Rechnungsstelle", ContactPhone = "+49 30 1234567", ContactEmail = "rechnung@example.org",
+        ElectronicAddress = "rechnung@example.org", Iban = "DE02120300000000202051", Bic = "BYLADEM1001", AccountHolder = "Marktplatz Kommunal GmbH",
+    }));
+
+    /// <summary>What finalising sets: state, dates and the frozen buyer (with a Leitweg-ID whose check digits are right) and seller.</summary>
+    public static InvoiceDocument Finalised(InvoiceDocument d)
+    {
+        var ags = d.Invoice.MunicipalityAgs;
+        var buyer = new InvoiceBuyer(ags, $"Gemeinde {ags}", $"{ags}-{LeitwegId.CheckDigits(ags)}", "Rathausplatz 1", "12345", "Musterstadt", "DE", "kasse@example.org");
+        return d with
+        {
+            Invoice = d.Invoice with
+            {
+                State = InvoiceStates.Finalized, PaymentChannel = PaymentChannels.XRechnung, IssueDate = "2026-12-01", DueDate = "2026-12-31",
+                BuyerJson = JsonSerializer.Serialize(buyer), SellerJson = Seller,
+            },
+        };
+    }
+
+    public static XmlSchemaSet Schemas()
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Marketplace.sln"))) repo = repo.Parent;
+        var xsd = Path.GetFullPath(Path.Combine(repo!.FullName, "..", "shared", "xrechnung", "ubl-2.1-xsd", "maindoc", "UBL-Invoice-2.1.xsd"));
+        var set = new XmlSchemaSet { XmlResolver = new XmlUrlResolver() };
+        using var reader = XmlReader.Create(xsd, new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = new XmlUrlResolver() });
+        set.Add(null, reader);
+        set.Compile();
+        return set;
+    }
+
+    public static int SchemaFindings(byte[] document, XmlSchemaSet schemas)
+    {
+        var findings = 0;
+        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = schemas };
+        settings.ValidationFlags |= XmlSchemaValidationFlags.ReportValidationWarnings;
+        settings.ValidationEventHandler += (_, _) => findings++;
+        using var reader = XmlReader.Create(new MemoryStream(document), settings);
+        while (reader.Read()) { }
+        return findings;
+    }
 }
 
 /// <summary>The benchmark's fixed clock: 1 December 2026, so November can be billed.</summary>

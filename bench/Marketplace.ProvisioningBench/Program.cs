@@ -71,6 +71,7 @@ try
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
     builder.Configuration["Instance:Role"] = "Worker";
+    builder.Configuration["OutboundHttp:AllowPrivateNetworks"] = "true"; // the sample broker listens on loopback
     builder.Configuration["Provisioning:WorkerParallelism"] = options.Parallelism.ToString(CultureInfo.InvariantCulture);
     builder.Configuration["Provisioning:PollInterval"] = "00:00:00.050";
     builder.Services.AddSingleton(database);

@@ -17,6 +17,5 @@ public sealed class CatalogOptions
     /// <summary>How many serialised search answers an instance keeps (0: none; every search then runs).</summary>
     public int SearchCacheEntries { get; set; } = 10_000;
 
-    public string DictionaryPath => System.IO.Path.Combine(Path, "search", "decompound-de.txt");
     public string SampleMunicipalitiesPath => System.IO.Path.Combine(Path, "municipalities", "gv-sample.csv");
 }

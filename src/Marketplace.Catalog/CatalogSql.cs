@@ -51,6 +51,13 @@ internal static class CatalogSql
         ORDER BY o.id
         """;
 
+    /// <summary>One offering's published version and lifecycle, retired ones included; no publication row means version 1, active.</summary>
+    public const string OfferingPublication = """
+        SELECT COALESCE(p.version, 1) AS Version, COALESCE(p.lifecycle, 'active') AS Lifecycle
+        FROM offerings o LEFT JOIN offering_publication p ON p.offering_id = o.id
+        WHERE o.id = @id
+        """;
+
     public const string AllConformance = """
         SELECT offering_id AS OfferingId, standard_id AS StandardId, standard_version AS StandardVersion, status AS Status,
                required AS Required, checked_at AS CheckedAt

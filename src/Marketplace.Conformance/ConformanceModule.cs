@@ -10,6 +10,7 @@ using Marketplace.Conformance.Review;
 using Marketplace.Conformance.Seed;
 using Marketplace.Conformance.Standards;
 using Marketplace.Storage;
+using Marketplace.Storage.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,14 +28,9 @@ public static class ConformanceModule
     {
         services.Configure<ConformanceOptions>(configuration.GetSection(ConformanceOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        // Live checks call vendors' systems: no cookies, redirects followed only a few times, and (outside development)
-        // only public addresses, so a vendor cannot point the platform at its own internal network.
-        services.AddHttpClient(HttpClientName).ConfigurePrimaryHttpMessageHandler(sp =>
-        {
-            var handler = new SocketsHttpHandler { UseCookies = false, MaxAutomaticRedirections = 3, ConnectTimeout = TimeSpan.FromSeconds(5) };
-            if (!sp.GetRequiredService<IOptions<ConformanceOptions>>().Value.AllowPrivateNetworks) handler.ConnectCallback = PublicNetworkOnly.ConnectAsync;
-            return handler;
-        });
+        // Live checks call vendors' systems: under the platform's one outbound policy (public addresses only outside
+        // development, no redirects, bounded answers), so a vendor cannot point the platform at its own internal network.
+        services.AddOutboundHttpClient(HttpClientName, configuration);
         services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>()));

@@ -8,7 +8,10 @@ public sealed class ConformanceOptions
     /// <summary>How long a live check (broker, accessibility statement) may take before it counts as unreachable.</summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The Open Service Broker API version the platform's client speaks, sent as X-Broker-API-Version.</summary>
+    /// <summary>Sent as X-Broker-API-Originating-Identity's platform, as provisioning does (Provisioning:Platform).</summary>
+    public string Platform { get; set; } = "ozg-marketplace";
+
+    /// <summary>The Open Service Broker API version sent as X-Broker-API-Version when an offering claims none.</summary>
     public string BrokerApiVersion { get; set; } = "2.17";
 
     /// <summary>How much of a broker's answer is kept as raw evidence.</summary>
@@ -25,9 +28,6 @@ public sealed class ConformanceOptions
 
     /// <summary>How often the daily job looks whether today's run is due (it runs once per day across all instances).</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>Let live checks call loopback and private addresses: development (the sample broker) and tests only.</summary>
-    public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>Run the daily conformance job in this process.</summary>
     public bool RunDailyJob { get; set; } = true;

@@ -36,7 +36,7 @@ public sealed class IdentityModuleOptions
 
     /// <summary>Seed the demo organisations and one user per role. Defaults to true in Development only; refused in Production.</summary>
     public bool? SeedDemoData { get; set; }
-    /// <summary>Base URL put into invitation links, e.g. https://marktplatz.example; the request's own origin when empty.</summary>
+    /// <summary>Base URL put into invitation links, e.g. https://marktplatz.example; else Identity:Server:Issuer. Required outside Development.</summary>
     public string? PublicBaseUrl { get; set; }
     /// <summary>Reject OpenID Connect requests over plain HTTP (off only in Development).</summary>
     public bool? RequireHttps { get; set; }
@@ -60,6 +60,8 @@ public static class IdentityModule
         var requireHttps = options.RequireHttps ?? !development;
         if (environment.IsProduction() && options.SeedDemoData == true)
             throw new InvalidOperationException("Identity:SeedDemoData seeds accounts with known passwords and is refused in Production.");
+        if (environment.IsProduction() && PublicBaseUrl(options, configuration.GetSection(IdentityServerOptions.Section).Get<IdentityServerOptions>() ?? new()) is null)
+            throw new InvalidOperationException("Identity:PublicBaseUrl (or Identity:Server:Issuer) is required in Production: links in mails must not take their host from the request.");
         var problems = options.ExternalProviders.SelectMany(p => ExternalLinking.Validate(p.Key, p.Value)).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Identity:ExternalProviders: " + string.Join(" ", problems));
 
@@ -77,10 +79,12 @@ public static class IdentityModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddSingleton<OrganisationStore>();
+        services.TryAddSingleton<ApiClientDirectory>();
         services.AddSingleton<DelegationStore>();
         services.AddSingleton<TenantAccess>();
         services.AddSingleton<ServerKeyStore>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<UserTokens>();
         services.AddScoped<ApiClientStore>();
         services.AddScoped<IdentityBootstrap>();
 
@@ -107,6 +111,7 @@ public static class IdentityModule
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<IdentityStoreContext>()
+            .AddUserManager<MarketplaceUserManager>()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<MarketplaceClaimsFactory>();
         // A changed role or a removed user reaches existing cookies within a minute.
@@ -125,7 +130,8 @@ public static class IdentityModule
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             // API callers get status codes, not a login page.
-            o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request) ? Status(ctx.Response, StatusCodes.Status401Unauthorized) : Redirect(ctx);
+            // RFC 6750 §3: every 401 of the API names the scheme it wants (a request without any token lands here).
+            o.Events.OnRedirectToLogin = ctx => IsApi(ctx.Request) ? Unauthorized(ctx.Response) : Redirect(ctx);
             o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.Request) ? Status(ctx.Response, StatusCodes.Status403Forbidden) : Redirect(ctx);
         });
         services.ConfigureExternalCookie(o => { o.Cookie.HttpOnly = true; o.Cookie.SecurePolicy = securePolicy; o.Cookie.SameSite = SameSiteMode.Lax; });
@@ -145,7 +151,8 @@ public static class IdentityModule
             o.DefaultAuthenticateScheme = CookieOrBearerScheme;
             o.DefaultChallengeScheme = CookieOrBearerScheme;
             o.DefaultForbidScheme = CookieOrBearerScheme;
-        }).AddPolicyScheme(CookieOrBearerScheme, "UI cookie or bearer token", o => o.ForwardDefaultSelector = ctx =>
+                // No display name: a scheme with one is listed as an external sign-in on the login page.
+        }).AddPolicyScheme(CookieOrBearerScheme, displayName: null, o => o.ForwardDefaultSelector = ctx =>
             ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 ? OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme
                 : IdentityConstants.ApplicationScheme);
@@ -181,6 +188,15 @@ public static class IdentityModule
                 o.AllowClientCredentialsFlow();
                 o.AllowRefreshTokenFlow();
                 o.RegisterScopes(Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, ApiClientStore.ApiScope);
+                o.RegisterClaims(OidcEndpoints.ClaimsSupported);
+                o.Configure(server =>
+                {
+                    // S256 only: "plain" sends the verifier in the clear and protects nothing against an intercepted request.
+                    server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
+                    // A redeemed refresh token is dead at once; reusing it revokes the whole chain (a stolen copy shows).
+                    server.RefreshTokenReuseLeeway = TimeSpan.Zero;
+                });
+                OidcProtocolRules.Register(o);
                 var aspNetCore = o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -221,9 +237,22 @@ public static class IdentityModule
         return services;
     }
 
+    /// <summary>The configured public address of the marketplace, for links in mails; null when none is configured.</summary>
+    public static string? PublicBaseUrl(IdentityModuleOptions options, IdentityServerOptions server) =>
+        options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/')
+        : server.Issuer is { Length: > 0 } issuer ? issuer.TrimEnd('/')
+        : null;
+
     private static string ClientAddress(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "-";
 
-    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    /// <summary>Callers that are programs (the API, the metrics scraper): they get status codes, not the login page.</summary>
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/metrics");
+
+    private static Task Unauthorized(HttpResponse response)
+    {
+        response.Headers.WWWAuthenticate = "Bearer realm=\"marketplace\"";
+        return Status(response, StatusCodes.Status401Unauthorized);
+    }
 
     private static Task Status(HttpResponse response, int status)
     {

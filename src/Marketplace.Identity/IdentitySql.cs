@@ -103,6 +103,8 @@ internal static class IdentitySql
         INSERT INTO api_clients (client_id, organisation_id, display_name, role, created_by, created_at)
         VALUES (@ClientId, @OrganisationId, @DisplayName, @Role, @CreatedBy, @CreatedAt)
         """;
+    /// <summary>Who created an API client (deleted ones too: an order of a client outlives it).</summary>
+    public const string ClientCreator = "SELECT created_by FROM api_clients WHERE client_id = @clientId";
     public const string ActiveClient = $"SELECT {ClientColumns} FROM api_clients WHERE client_id = @clientId AND deleted_at IS NULL";
     public const string ActiveClientsOf = $"SELECT {ClientColumns} FROM api_clients WHERE organisation_id = @id AND deleted_at IS NULL ORDER BY display_name";
     public const string DeleteClient = "UPDATE api_clients SET deleted_at = @at WHERE client_id = @clientId AND organisation_id = @org AND deleted_at IS NULL";

@@ -24,6 +24,7 @@ public static class NotificationTexts
         public const string InvoiceFinalized = "invoice.finalized";
         public const string RequestAnswered = "feature-request.answered";
         public const string SavedSearchMatch = "saved-search.match";
+        public const string ApprovalThresholdChanged = "order-settings.threshold";
     }
 
     private static readonly Dictionary<string, (string De, string En)> Titles = new()
@@ -40,6 +41,7 @@ public static class NotificationTexts
         [Kinds.InvoiceFinalized] = ("Neue Rechnung {number}", "New invoice {number}"),
         [Kinds.RequestAnswered] = ("Antwort auf Ihre Anfrage zu {offeringName}", "Answer to your request about {offeringName}"),
         [Kinds.SavedSearchMatch] = ("Neues Angebot für „{searchName}“: {offeringName}", "New offering for “{searchName}”: {offeringName}"),
+        [Kinds.ApprovalThresholdChanged] = ("Freigabegrenze geändert", "Approval threshold changed"),
     };
 
     private static readonly Dictionary<string, (string De, string En)> Bodies = new()
@@ -64,6 +66,8 @@ public static class NotificationTexts
             "The vendor answered your request about “{offeringName}”; status now: {status}."),
         [Kinds.SavedSearchMatch] = ("Ein neues Angebot passt zu Ihrer gespeicherten Suche „{searchName}“: {offeringName}.",
             "A new offering matches your saved search “{searchName}”: {offeringName}."),
+        [Kinds.ApprovalThresholdChanged] = ("{by} hat die Freigabegrenze (Vier-Augen-Prinzip, Monatskosten in Cent) von „{before}“ auf „{after}“ geändert; leer heißt: keine Freigabe nötig.",
+            "{by} changed the approval threshold (four eyes, monthly cost in cents) from “{before}” to “{after}”; empty means no approval needed."),
     };
 
     private static readonly Dictionary<string, (string De, string En)> States = new()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 
 namespace Marketplace.Provisioning;
@@ -54,4 +55,32 @@ public sealed class OfferingDirectory(Database database)
         _cache[offeringId] = info;
         return info;
     }
+
+    /// <summary>
+    /// Null when a municipality of <paramref name="landCode"/> may order the offering now, else the reason
+    /// (<see cref="NotOrderableReasons"/>) and the required standards it misses. Read from the database on every call,
+    /// never cached: a deprecation, retirement or failed check stops the next order.
+    /// </summary>
+    internal static async Task<NotOrderable?> WhyNotOrderableAsync(System.Data.Common.DbConnection c,
+        System.Data.Common.DbTransaction? tx, OfferingInfo offering, string? landCode, string? landName = null)
+    {
+        var listing = await OrderabilityRule.CurrentAsync(c, tx, offering.Id);
+        if (listing is null) return new NotOrderable(NotOrderableReasons.Retired, [], landName);
+        return OrderabilityRule.WhyNot(listing, landCode is null || offering.LandCodes.Contains(landCode)) is { } why
+            ? new NotOrderable(why, OrderabilityRule.MissingStandards(listing), landName) : null;
+    }
+
+    /// <summary>Why the municipality (or, without <paramref name="ags"/>, anyone) cannot order the offering now; null when it can.</summary>
+    public async Task<NotOrderable?> WhyNotOrderableAsync(OfferingInfo offering, string? ags, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var m = ags is null ? null : await c.QuerySingleOrDefaultAsync<Jobs.MunicipalityInfo>(ProvisioningSql.Municipality, new { ags });
+        return await WhyNotOrderableAsync(c, null, offering, m?.LandCode, m?.LandName);
+    }
+}
+
+/// <summary>Why an offering cannot be ordered (<see cref="NotOrderableReasons"/>), the required standards it misses, and the buyer's Land.</summary>
+public sealed record NotOrderable(string Reason, IReadOnlyList<string> Standards, string? LandName)
+{
+    public string Text(System.Globalization.CultureInfo culture) => OrderabilityRule.Text(Reason, culture, LandName, Standards);
 }

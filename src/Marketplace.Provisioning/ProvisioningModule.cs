@@ -1,4 +1,5 @@
 using Marketplace.Storage;
+using Marketplace.Storage.Outbound;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -35,7 +36,10 @@ public static class ProvisioningModule
         // One key ring for every host process, kept in the database: a secret one process encrypts, all can read.
         services.AddDatabaseKeyRing();
 
-        services.AddHttpClient(OsbClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+        // Brokers and their token URLs are vendor-controlled: the platform's outbound policy (no redirects, public
+        // addresses only outside development, bounded answers); deadlines come from the resilience pipeline.
+        services.AddOutboundHttpClient(OsbClient.HttpClientName, configuration)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("osb", builder => ConfigureBrokerPipeline(builder, options))
             .SelectPipelineByAuthority();
 
@@ -54,6 +58,8 @@ public static class ProvisioningModule
         services.AddSingleton<SubscriptionJobHandler>();
         services.AddSingleton(sp => new JobRunner(sp.GetRequiredService<JobStore>(), sp.GetRequiredService<SubscriptionJobHandler>(),
             sp.GetRequiredService<ILogger<JobRunner>>()));
+        // Identity's read model of API clients (the four-eyes rule); registered here too for hosts without the identity module.
+        services.TryAddSingleton<Marketplace.Identity.Clients.ApiClientDirectory>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<ManualFulfilment>();

@@ -63,6 +63,7 @@ internal static class ProvisioningSql
         SELECT @id, COALESCE(MAX(seq), 0) + 1, @now, @kind, @from, @to, @actor, @message FROM subscription_events WHERE subscription_id = @id
         """;
     public const string SetFailure = "UPDATE subscription_provisioning SET failure_reason = @reason, failed_job_id = @jobId WHERE subscription_id = @id";
+    public const string NewInstanceId = "UPDATE subscription_provisioning SET instance_id = @instance, dashboard_url = NULL WHERE subscription_id = @id AND instance_id = @previous";
     public const string SetPending = "UPDATE subscription_provisioning SET pending_json = @pending WHERE subscription_id = @id";
     public const string SetDashboard = """
         UPDATE subscription_provisioning SET dashboard_url = COALESCE(@dashboardUrl, dashboard_url), notes = COALESCE(@notes, notes)
@@ -253,6 +254,25 @@ internal static class ProvisioningSql
         SELECT s.municipality_ags AS Ags, s.id AS SubscriptionId, p.failure_reason AS Reason
         FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags {d.Page("limit", "offset")}
+        """;
+    public const string RolloutItemStates = """
+        SELECT s.municipality_ags AS Ags, s.state AS State FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id
+        """;
+    public const string AllRolloutFailures = """
+        SELECT s.municipality_ags AS Ags, s.id AS SubscriptionId, p.failure_reason AS Reason
+        FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags
+        """;
+    /// <summary>
+    /// 1 when the subscription's rollout was started by a bundling organisation that no longer holds an ordering
+    /// delegation from the municipality (revoked or narrowed since): its pending work must not go on.
+    /// </summary>
+    public const string RolloutDelegationLapsed = """
+        SELECT COUNT(*) FROM rollouts r JOIN organisations o ON o.id = r.organisation_id
+        WHERE r.id = @rolloutId AND o.kind = 'bundler'
+          AND NOT EXISTS (SELECT 1 FROM delegations d WHERE d.bundler_org_id = r.organisation_id AND d.municipality_ags = @ags
+                          AND d.can_order = @yes AND d.revoked_at IS NULL)
         """;
     public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
 

@@ -19,6 +19,9 @@ public sealed class SampleInstance
     public bool FailAsync { get; set; }
     public string? LastOriginatingIdentity { get; set; }
     public string? LastRequestIdentity { get; set; }
+    public string? LastApiVersion { get; set; }
+    public string? OrganizationGuid { get; init; }
+    public string? SpaceGuid { get; init; }
     /// <summary>True while an accepted asynchronous operation has not yet been reported finished through last_operation.</summary>
     public bool OperationOpen { get; set; }
 }

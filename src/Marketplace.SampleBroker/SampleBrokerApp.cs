@@ -62,7 +62,13 @@ public static class SampleBrokerApp
             var version = http.Request.Headers["X-Broker-API-Version"].ToString();
             if (!version.StartsWith("2.", StringComparison.Ordinal))
                 return Results.Json(new { description = "X-Broker-API-Version 2.x required" }, statusCode: 412);
-            if (!Authorised(http, options)) return Results.Json(new { description = "unauthorised" }, statusCode: 401);
+            // Authentication first: an unauthenticated caller learns nothing about what else is wrong.
+            if (!Authorised(http, options))
+            {
+                if (options.BasicUsername is not null) http.Response.Headers.WWWAuthenticate = "Basic realm=\"sample-broker\"";
+                return Results.Json(new { description = "unauthorised" }, statusCode: 401);
+            }
+            if (HeaderProblem(http) is { } problem) return Error(400, problem);
             using var _ = http.RequestServices.GetRequiredService<BrokerState>().Request();
             return await next(ctx);
         });
@@ -87,8 +93,10 @@ public static class SampleBrokerApp
         admin.MapGet("/stats", (BrokerState state) => Results.Json(state.Stats()));
         admin.MapGet("/instances", (BrokerState state) => Results.Json(state.Instances.Values.Select(i => new
         {
-            i.Id, i.ServiceId, i.PlanId, i.Ags, i.State, Parameters = JsonNode.Parse(i.ParametersJson), i.Context, i.LastOriginatingIdentity, i.LastRequestIdentity,
+            i.Id, i.ServiceId, i.PlanId, i.Ags, i.State, Parameters = JsonNode.Parse(i.ParametersJson), i.Context, i.OrganizationGuid, i.SpaceGuid,
+            i.LastOriginatingIdentity, i.LastRequestIdentity, i.LastApiVersion,
         })));
+        admin.MapGet("/deleted", (BrokerState state) => Results.Json(state.Deleted.Keys.Order(StringComparer.Ordinal)));
         admin.MapPost("/faults", (FaultRule rule, BrokerState state) => { state.AddFault(rule); return Results.NoContent(); });
         admin.MapDelete("/faults", (BrokerState state) => { state.ClearFaults(); return Results.NoContent(); });
         admin.MapPost("/reset", (BrokerState state) => { state.Reset(); return Results.NoContent(); });
@@ -122,9 +130,16 @@ public static class SampleBrokerApp
         var o = monitor.CurrentValue;
         var body = await ReadBody(http);
         if (body is null) return Error(400, "body must be a JSON object");
-        var serviceId = body["service_id"]?.GetValue<string>();
-        var planId = body["plan_id"]?.GetValue<string>();
-        if (serviceId is null || planId is null || !catalog.Knows(serviceId, planId)) return Error(400, "unknown service_id or plan_id");
+        // The REQUIRED fields of OSB 2.17 (non-empty strings), and the optional ones in their declared types.
+        foreach (var field in new[] { "service_id", "plan_id", "organization_guid", "space_guid" })
+            if (NonEmptyString(body, field) is null) return Error(400, $"Missing {field}: a non-empty string is required");
+        if (body.TryGetPropertyValue("context", out var c) && c is not null and not JsonObject) return Error(400, "context must be an object");
+        if (body.TryGetPropertyValue("parameters", out var pm) && pm is not null and not JsonObject) return Error(400, "parameters must be an object");
+        var serviceId = NonEmptyString(body, "service_id")!;
+        var planId = NonEmptyString(body, "plan_id")!;
+        if (!catalog.Knows(serviceId, planId)) return Error(400, "unknown service_id or plan_id");
+        if (o.RefuseReusedInstanceIds && state.Deleted.ContainsKey(id))
+            return Error(400, $"instance id {id} belonged to a deleted instance; this broker does not accept reused ids");
         var context = body["context"] as JsonObject;
         var ags = context?["ags"]?.GetValue<string>();
         var parameters = (body["parameters"] as JsonObject ?? []).ToJsonString();
@@ -150,6 +165,7 @@ public static class SampleBrokerApp
         var instance = new SampleInstance
         {
             Id = id, ServiceId = serviceId, PlanId = planId, ParametersJson = parameters, Ags = ags, Context = context,
+            OrganizationGuid = NonEmptyString(body, "organization_guid"), SpaceGuid = NonEmptyString(body, "space_guid"),
             Operation = "provision-" + Guid.NewGuid().ToString("N")[..12], ReadyAt = DateTimeOffset.UtcNow.AddMilliseconds(o.LatencyMs),
             FailAsync = fault?.Kind == "fail-async", State = async ? "provisioning" : "ready",
         };
@@ -304,8 +320,31 @@ public static class SampleBrokerApp
         catch (System.Text.Json.JsonException) { return null; }
     }
 
+    /// <summary>
+    /// What the specification demands of every request's headers: a request identity, and an originating identity (when
+    /// sent) of the form "platform base64(JSON object)".
+    /// </summary>
+    private static string? HeaderProblem(HttpContext http)
+    {
+        if (string.IsNullOrWhiteSpace(http.Request.Headers["X-Broker-API-Request-Identity"].ToString()))
+            return "X-Broker-API-Request-Identity is required";
+        var originating = http.Request.Headers["X-Broker-API-Originating-Identity"].ToString();
+        if (originating.Length == 0) return null;
+        var parts = originating.Split(' ');
+        try
+        {
+            if (parts.Length == 2 && parts[0].Length > 0 && JsonNode.Parse(Convert.FromBase64String(parts[1])) is JsonObject) return null;
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException) { }
+        return "X-Broker-API-Originating-Identity must be \"platform base64(json object)\"";
+    }
+
+    private static string? NonEmptyString(JsonObject body, string name) =>
+        body[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+
     private static void Remember(SampleInstance instance, HttpContext http)
     {
+        instance.LastApiVersion = http.Request.Headers["X-Broker-API-Version"].ToString();
         instance.LastOriginatingIdentity = http.Request.Headers["X-Broker-API-Originating-Identity"].ToString();
         instance.LastRequestIdentity = http.Request.Headers["X-Broker-API-Request-Identity"].ToString();
     }

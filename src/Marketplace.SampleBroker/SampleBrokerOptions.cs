@@ -32,6 +32,12 @@ public sealed class SampleBrokerOptions
     /// <summary>Services offered when no catalogue folder is given (or in addition to it).</summary>
     public List<ServiceDefinition> Services { get; set; } = [];
 
+    /// <summary>
+    /// Refuse a provision request whose instance id belonged to an instance deleted before (400): platforms SHOULD NOT
+    /// reuse ids and a broker MAY refuse them, so the strict default shows a platform that does.
+    /// </summary>
+    public bool RefuseReusedInstanceIds { get; set; } = true;
+
     /// <summary>Basic authentication required when set.</summary>
     public string? BasicUsername { get; set; }
     public string? BasicPassword { get; set; }

@@ -44,11 +44,11 @@ public class InvoiceStateTests(DatabaseEngine engine)
         var invoice = await _world.Invoices.FinalizeAsync(_invoiceId, Admin);
         Assert.That((invoice.State, invoice.PaymentChannel, invoice.IssueDate, invoice.DueDate),
             Is.EqualTo((InvoiceStates.Finalized, PaymentChannels.XRechnung, "2026-12-05", "2027-01-04")));
-        Assert.That(invoice.BuyerJson, Does.Contain("09162000-12345-06"));
+        Assert.That(invoice.BuyerJson, Does.Contain("09162000-12345-95"));
         Assert.That(invoice.SellerJson, Does.Contain("DE123456789"));
 
         // A later address change does not reach the issued invoice.
-        await _world.OrganisationAsync(Muenchen, "09162000-12345-06", "Neue Straße 2");
+        await _world.OrganisationAsync(Muenchen, "09162000-12345-95", "Neue Straße 2");
         Assert.That((await _world.Invoices.GetAsync(_invoiceId))!.Invoice.BuyerJson, Does.Contain("Rathausplatz 1"));
     }
 

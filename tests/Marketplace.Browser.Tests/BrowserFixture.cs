@@ -34,7 +34,10 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     private readonly bool _withAccounts;
     private readonly string _brokerUrl = $"http://127.0.0.1:{FreePort()}";
 
-    private BrowserHost(TestDatabase database, bool withAccounts) => (_database, _withAccounts) = (database, withAccounts);
+    private readonly IReadOnlyDictionary<string, string> _extra;
+
+    private BrowserHost(TestDatabase database, bool withAccounts, IReadOnlyDictionary<string, string>? extra) =>
+        (_database, _withAccounts, _extra) = (database, withAccounts, extra ?? new Dictionary<string, string>());
 
     public string BaseUrl { get; private set; } = "";
 
@@ -44,9 +47,10 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     /// <summary>The embedded sample broker (hosts started with accounts only): tests inject and clear faults on its state.</summary>
     public SampleBrokerServer Broker => Services.GetRequiredService<EmbeddedSampleBroker>().Server!;
 
-    public static async Task<BrowserHost> StartAsync(bool withAccounts = false)
+    /// <param name="settings">More configuration (e.g. a relying party's redirect URI), applied last.</param>
+    public static async Task<BrowserHost> StartAsync(bool withAccounts = false, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new BrowserHost(await TestDatabase.CreateAsync(DatabaseEngine.Sqlite, migrate: false), withAccounts);
+        var host = new BrowserHost(await TestDatabase.CreateAsync(DatabaseEngine.Sqlite, migrate: false), withAccounts, settings);
         host.UseKestrel(0);
         host.StartServer();
         host.BaseUrl = host.ClientOptions.BaseAddress.ToString().TrimEnd('/');
@@ -63,7 +67,10 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Catalog:SeedOnStart", "true");
         // The seed's evidence is valid at the catalogue's reference date; on the real clock it expires as time passes.
         builder.UseSetting("Conformance:RunDailyJob", "false");
+        // Plain HTTP on loopback by design: no redirect to an HTTPS port that does not exist.
+        builder.UseSetting("Hosting:HttpsRedirect", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        foreach (var (key, value) in _extra) builder.UseSetting(key, value);
         if (!_withAccounts) return;
 
         var settings = new Dictionary<string, string>
@@ -75,6 +82,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
             ["Identity:RequireHttps"] = "false",
             [EmbeddedSampleBroker.UrlSetting] = _brokerUrl,
             ["SampleBroker:LatencyMs"] = "300",
+            ["OutboundHttp:AllowPrivateNetworks"] = "true", // the sample broker listens on loopback
             ["SampleBroker:RetryAfterSeconds"] = "0",
             ["Provisioning:PollInterval"] = "00:00:00.100",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.100",
@@ -94,6 +102,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
                  })
             settings["Billing:Seller:" + key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in _extra) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
             // Outside Development the cookies are Secure-only; this host is plain HTTP on loopback.
@@ -115,7 +124,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         await new CatalogImporter(Services.GetRequiredService<Database>()).ImportAsync(pointed);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -55,7 +55,7 @@ public sealed class Harness : IAsyncDisposable
             ["Catalog:Path"] = RepoPaths.Catalog,
             ["Audit:ChainKey"] = "conformance-test-key",
             ["Conformance:CheckTimeout"] = "00:00:05",
-            ["Conformance:AllowPrivateNetworks"] = "true", // the test broker listens on loopback
+            ["OutboundHttp:AllowPrivateNetworks"] = "true", // the test broker listens on loopback
         }).Build();
         var clock = new FakeTimeProvider(TestClock.CatalogueDate);
         var services = new ServiceCollection()

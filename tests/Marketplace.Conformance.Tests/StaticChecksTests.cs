@@ -55,15 +55,18 @@ public class PublicNetworkOnlyTests
     [TestCase("fd00::1", false)]
     [TestCase("fe80::1", false)]
     [TestCase("::ffff:10.0.0.1", false)]
+    [TestCase("64:ff9b::a9fe:a9fe", false)] // NAT64 form of the metadata address 169.254.169.254
+    [TestCase("198.18.0.1", false)]
+    [TestCase("224.0.0.1", false)]
     [TestCase("93.184.215.14", true)]
     [TestCase("2a00:1450:4001:80b::200e", true)]
     public void Only_public_addresses_are_called(string address, bool isPublic) =>
-        Assert.That(PublicNetworkOnly.IsPublic(System.Net.IPAddress.Parse(address)), Is.EqualTo(isPublic));
+        Assert.That(Marketplace.Storage.Outbound.PublicNetworkOnly.IsPublic(System.Net.IPAddress.Parse(address)), Is.EqualTo(isPublic));
 
     [Test]
     public async Task A_check_against_loopback_is_refused_when_private_networks_are_not_allowed()
     {
-        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = PublicNetworkOnly.ConnectAsync });
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = Marketplace.Storage.Outbound.PublicNetworkOnly.ConnectAsync });
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://127.0.0.1:9/v2/catalog"));
         Assert.That(error!.Message, Does.Contain("resolves only to non-public addresses"));
     }

@@ -114,7 +114,7 @@ public partial class AccountPagesTests(DatabaseEngine engine)
         var admin = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
         var html = await admin.GetStringAsync("/organisation");
         Assert.That(html, Does.Contain("lesen@muenchen.example").And.Contain("muenchen-system").And.Contain("Kommunale IT Bayern (Demo)")
-            .And.Contain("09162000-0001-45"));
+            .And.Contain("09162000-0001-54"));
         var granted = await IdentityHost.PostFormAsync(admin, "/organisation", new()
         {
             ["BundlerId"] = DemoSeeder.Bundler, ["GrantOrder"] = "true", ["GrantViewInvoices"] = "true",

@@ -31,7 +31,7 @@ public class DelegationTests(DatabaseEngine engine)
 
         var seen = await bundler.GetAsync(koelnData);
         Assert.That(seen.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await seen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leitwegId").GetString(), Is.EqualTo("05315000-0001-33"));
+        Assert.That((await seen.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("leitwegId").GetString(), Is.EqualTo("05315000-0001-96"));
         var received = await bundler.GetFromJsonAsync<JsonElement>("/api/v1/delegations/received");
         Assert.That(received.EnumerateArray().Select(d => d.GetProperty("municipalityAgs").GetString()), Does.Contain("05315000"));
 

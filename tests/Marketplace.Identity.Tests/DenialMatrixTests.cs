@@ -92,7 +92,7 @@ public static partial class DenialMatrix
         new("GET", "/api/v1/municipalities/{ags}/organisation", "/api/v1/municipalities/09162000/organisation", null, NotFound,
             Map((Muenchen, Ok), (Platform, Ok), ([BundlerAdmin], Ok))),
         new("PUT", "/api/v1/municipalities/{ags}/billing", "/api/v1/municipalities/09162000/billing",
-            () => new { leitwegId = "09162000-0001-45", recipient = "Landeshauptstadt München", street = "Marienplatz 8", postalCode = "80331", city = "München" },
+            () => new { leitwegId = "09162000-0001-54", recipient = "Landeshauptstadt München", street = "Marienplatz 8", postalCode = "80331", city = "München" },
             Forbidden, Map(([MuenchenAdmin], Ok), ([KoelnAdmin], NotFound))),
         new("GET", "/api/v1/municipalities/{ags}/delegations", "/api/v1/municipalities/09162000/delegations", null, NotFound,
             Map((Muenchen, Ok), (Platform, Ok))),

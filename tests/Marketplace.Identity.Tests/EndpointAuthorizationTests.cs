@@ -19,8 +19,9 @@ public class EndpointAuthorizationTests
         // Public community reads of published offerings: ratings, requests, recommendations, reliability facts
         "/api/v1/offerings/{id}/ratings", "/api/v1/offerings/{id}/requests", "/api/v1/requests/{requestId}",
         "/api/v1/offerings/{id}/recommendations", "/api/v1/offerings/{id}/reliability",
-        // Operations (the benchmark endpoint, mapped only when configured, is anonymous too)
-        "/health/live", "/health/ready", "/metrics",
+        // Operations (the benchmark endpoint, mapped only when configured, is anonymous too; /metrics needs a platform admin
+        // outside Development unless Hosting:Metrics says Anonymous)
+        "/health/live", "/health/ready",
         // OpenID Connect: the endpoints authenticate the client or redirect to sign-in themselves
         "/connect/authorize", "/connect/token", "/connect/logout", "/connect/userinfo",
         // Stripe calls in without a user; the handler verifies the Stripe signature and refuses everything else

@@ -36,10 +36,13 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
+        builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
         builder.UseSetting("Identity:SeedDemoData", "true");
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
         builder.UseSetting("Identity:Server:WebClientRedirectUris:0", "https://localhost/callback");
+        builder.UseSetting("Identity:PublicBaseUrl", "https://localhost");
         builder.UseSetting("Email:PickupDirectory", MailFolder);
         // The seller on every invoice; without it no XRechnung passes the BR-DE checks and nothing can be finalized.
         foreach (var (key, value) in new Dictionary<string, string>

@@ -44,7 +44,7 @@ public class OrganisationStoreTests(DatabaseEngine engine)
     public async Task A_municipality_takes_name_and_Land_from_its_AGS_and_is_audited()
     {
         var org = await _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality, MunicipalityAgs: "09162000",
-            Billing: new BillingDetails("09162000-0001-45", "LHM", "Marienplatz 8", "80331", "München")), Admin);
+            Billing: new BillingDetails("09162000-0001-54", "LHM", "Marienplatz 8", "80331", "München")), Admin);
         Assert.That(org.Id, Is.EqualTo("municipality-09162000"));
         Assert.That(org.Name, Is.EqualTo("München, Landeshauptstadt"));
         Assert.That(org.LandCode, Is.EqualTo("09"));
@@ -57,8 +57,9 @@ public class OrganisationStoreTests(DatabaseEngine engine)
         Assert.That(twice!.Errors.Keys, Does.Contain("municipalityAgs"));
     }
 
-    [TestCase("99999999", "09162000-0001-45", "municipalityAgs")]
+    [TestCase("99999999", "09162000-0001-54", "municipalityAgs")]
     [TestCase("09184119", "keine-leitweg-id", "leitwegId")]
+    [TestCase("09184119", "09184119-0001-45", "leitwegId")]
     public async Task Invalid_municipality_data_names_the_field_at_fault(string ags, string leitwegId, string field)
     {
         var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality,

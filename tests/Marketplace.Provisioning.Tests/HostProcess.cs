@@ -39,6 +39,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Database__ConnectionString"] = postgresConnectionString,
             ["Catalog__SeedOnStart"] = "false",
             ["Instance__Role"] = "Worker",
+            ["OutboundHttp__AllowPrivateNetworks"] = "true",
             ["Provisioning__LeaseDuration"] = "00:00:05",
             ["Provisioning__PollInterval"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",

@@ -30,7 +30,7 @@ public class OrderCrashTests
         var settings = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Testing", ["ASPNETCORE_ENVIRONMENT"] = "Testing", ["ASPNETCORE_URLS"] = url,
-            ["Instance__Role"] = "Both", ["Identity__SeedDemoData"] = "true", ["Identity__RequireHttps"] = "false",
+            ["Instance__Role"] = "Both", ["OutboundHttp__AllowPrivateNetworks"] = "true", ["Identity__SeedDemoData"] = "true", ["Identity__RequireHttps"] = "false",
             ["Identity__TokenRequestsPerMinute"] = "10000", ["Limits__ApiPerSecond"] = "100000", ["Limits__ApiBurst"] = "100000",
         };
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };

@@ -4,6 +4,7 @@ using Marketplace.Audit;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Import;
 using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -74,6 +75,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         var values = new Dictionary<string, string?>
         {
             ["Instance:Role"] = "Web",
+            ["OutboundHttp:AllowPrivateNetworks"] = "true", // the sample broker listens on loopback
             ["Provisioning:BaseBackoff"] = "00:00:00.010",
             ["Provisioning:MaxBackoff"] = "00:00:00.050",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.020",
@@ -105,8 +107,33 @@ public sealed class ProvisioningWorld : IAsyncDisposable
                 : l).ToList(),
         };
         await new CatalogImporter(Database).ImportAsync(pointed);
+        await CheckedAsync(pointed.Offerings.Select(o => o.Value.Id));
         var result = await new MunicipalityImporter(Database).ImportAsync(GvIsysReader.ReadFile(Path.Combine(RepoPaths.Catalog, "municipalities", "gv-sample.csv")));
         Assert.That(result.Succeeded, Is.True, result.ToString());
+    }
+
+    /// <summary>
+    /// Records in the catalogue what the conformance module records once an auditor found an offering conformant:
+    /// published version 1, active, conformant to the required DSGVO standard. Orders refuse offerings nobody checked.
+    /// </summary>
+    private Task CheckedAsync(IEnumerable<string> offeringIds) => WriteListingsAsync(offeringIds, OfferingLifecycles.Active, ConformanceStatuses.Conformant);
+
+    /// <summary>Sets an offering's lifecycle and its required standard's status in the catalogue, as deprecation, retirement or a failed check do.</summary>
+    public Task SetListingAsync(string offeringId, string lifecycle, string dsgvoStatus = ConformanceStatuses.Conformant) =>
+        WriteListingsAsync([offeringId], lifecycle, dsgvoStatus);
+
+    private async Task WriteListingsAsync(IEnumerable<string> offeringIds, string lifecycle, string dsgvoStatus)
+    {
+        await using var c = await Database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var projection = new OfferingProjection(c, tx, Database.Dialect);
+        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var id in offeringIds)
+        {
+            await projection.WritePublicationAsync(id, 1, lifecycle, now);
+            await projection.WriteConformanceAsync(id, [new ProjectedConformance("dsgvo-avv", "2016/679", dsgvoStatus, true, now)]);
+        }
+        await tx.CommitAsync();
     }
 
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();

@@ -65,7 +65,7 @@ public class CatalogApiTests(DatabaseEngine engine)
     public async Task Filters_narrow_the_result_and_are_echoed_as_selected()
     {
         var all = await Json("/api/v1/offerings?pageSize=1");
-        var by = await Json("/api/v1/offerings?land=BY&reifegrad=4&pageSize=100");
+        var by = await Json("/api/v1/offerings?land=BY&reifegrad=4&pageSize=100&view=full");
         Assert.That(by.GetProperty("total").GetInt32(), Is.LessThan(all.GetProperty("total").GetInt32()));
         Assert.That(by.GetProperty("items").EnumerateArray().All(i => i.GetProperty("reifegrad").GetInt32() == 4), Is.True);
         Assert.That(by.GetProperty("items").EnumerateArray().All(i => i.GetProperty("laender").EnumerateArray().Any(l => l.GetString() == "BY")), Is.True);
@@ -96,6 +96,7 @@ public class CatalogApiTests(DatabaseEngine engine)
     [TestCase("priceModel=free", "priceModel")]
     [TestCase("lnad=BY", "lnad")]
     [TestCase("orderable=maybe", "orderable")]
+    [TestCase("view=everything", "view")]
     public async Task A_bad_parameter_gets_problem_details_naming_it(string query, string parameter)
     {
         var response = await _client.GetAsync("/api/v1/offerings?" + query);
@@ -184,6 +185,69 @@ public class CatalogApiTests(DatabaseEngine engine)
         var doc = await Json("/swagger/v1/swagger.json");
         var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.That(paths, Is.SupersetOf(new[] { "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen/{key}" }));
+    }
+
+    private static readonly string[] CardFields = ["id", "name", "vendor", "leistungen", "reifegrad", "priceFromCents", "orderable", "conformance"];
+
+    [Test]
+    public async Task The_list_answer_carries_what_a_result_card_shows_and_stays_small()
+    {
+        var response = await _client.GetAsync("/api/v1/offerings?pageSize=20");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var full = await _client.GetByteArrayAsync("/api/v1/offerings?pageSize=20&view=full");
+        var result = JsonDocument.Parse(body).RootElement;
+        TestContext.Out.WriteLine($"20 results: card view {body.Length:N0} bytes, full view {full.Length:N0} bytes");
+
+        Assert.That(result.GetProperty("items").GetArrayLength(), Is.EqualTo(20));
+        // Pinned for the seed catalogue: 14.3 KB when written (the full view, the old answer, 44.5 KB); the target is 16 KB.
+        Assert.That(body.Length, Is.LessThanOrEqualTo(15 * 1024));
+        Assert.That(body.Length, Is.LessThan(full.Length / 2));
+        foreach (var item in result.GetProperty("items").EnumerateArray())
+            Assert.That(item.EnumerateObject().Select(p => p.Name).Where(n => n != "rating"), Is.EqualTo(CardFields));
+        var conformance = result.GetProperty("items")[0].GetProperty("conformance");
+        Assert.That(conformance.GetProperty("conformant").GetInt32(), Is.LessThanOrEqualTo(conformance.GetProperty("standards").GetInt32()));
+        Assert.That(result.GetProperty("facets").EnumerateObject().Where(f => f.Name != "land").All(f => f.Value.GetArrayLength() <= 12), Is.True);
+        Assert.That(result.GetProperty("facets").GetProperty("land").GetArrayLength(), Is.EqualTo(16), "all Länder, in their order");
+        Assert.That(JsonDocument.Parse(full).RootElement.GetProperty("items")[0].TryGetProperty("laender", out _), Is.True, "view=full keeps every field");
+    }
+
+    [TestCase("br")]
+    [TestCase("gzip")]
+    public async Task The_list_answer_is_compressed_and_keeps_its_ETag(string encoding)
+    {
+        using var client = _factory.CreateDefaultClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings?pageSize=20");
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+        var response = await client.SendAsync(request);
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+        var plain = await _client.GetByteArrayAsync("/api/v1/offerings?pageSize=20");
+        TestContext.Out.WriteLine($"{encoding}: {compressed.Length:N0} bytes of {plain.Length:N0}");
+        Assert.That(response.Content.Headers.ContentEncoding, Is.EqualTo(new[] { encoding }));
+        Assert.That(response.Headers.ETag, Is.Not.Null);
+        Assert.That(compressed.Length, Is.LessThan(plain.Length / 3));
+    }
+
+    [Test]
+    public async Task Answers_for_signed_in_users_are_not_compressed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings/meldeportal-komuna/land-defaults/09");
+        request.Headers.AcceptEncoding.ParseAdd("br");
+        var response = await _factory.CreateDefaultClient().SendAsync(request);
+        Assert.That(response.Content.Headers.ContentEncoding, Is.Empty);
+    }
+
+    [Test]
+    public async Task The_OpenAPI_document_describes_the_lean_list_answer()
+    {
+        var doc = await Json("/swagger/v1/swagger.json");
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        var ok = doc.GetProperty("paths").GetProperty("/api/v1/offerings").GetProperty("get").GetProperty("responses").GetProperty("200");
+        Assert.That(ok.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(),
+            Is.EqualTo("#/components/schemas/SearchListResult"));
+        var items = schemas.GetProperty("SearchListResult").GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("$ref").GetString();
+        Assert.That(items, Is.EqualTo("#/components/schemas/OfferingListItem"));
+        Assert.That(schemas.GetProperty("OfferingListItem").GetProperty("properties").EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(CardFields.Append("rating")));
     }
 
     [Test]

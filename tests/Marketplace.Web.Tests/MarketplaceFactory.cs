@@ -30,12 +30,16 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
+        builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
         builder.UseSetting("Database:Engine", Database.Engine.ToString());
         builder.UseSetting("Database:ConnectionString", Database.Database.ConnectionString);
         builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
         builder.UseSetting("Catalog:SeedOnStart", "true");
         // Tests run the conformance job themselves when they need it, not at a moment of the host's choosing.
         builder.UseSetting("Conformance:RunDailyJob", "false");
+        // The operations tests read /metrics as the in-cluster scraper would; outside Development it needs a platform token.
+        builder.UseSetting("Hosting:Metrics", "Anonymous");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -8,7 +8,8 @@ namespace Marketplace.Billing.XRechnung;
 /// The business rules an XRechnung 3.0 must meet, checked on the XML: the German rules BR-DE-1 to BR-DE-16 (BR-DE-12 was
 /// withdrawn; BR-DE-13 is checked in its 3.0 form BR-DE-23), the payment and IBAN rules that go with code 58, the electronic
 /// addresses XRechnung 3.0 requires, and the EN 16931 core and calculation rules an invoice with one standard VAT rate meets.
-/// Returns one message per broken rule, starting with the rule's id; empty when the invoice passes.
+/// Returns one message per broken rule, starting with the rule's id; empty when the invoice passes. This is the fast first
+/// line before finalising; the tests keep it in agreement with the official rules (OfficialXRechnungValidator).
 /// </summary>
 public static class XRechnungRules
 {
@@ -93,6 +94,9 @@ public static class XRechnungRules
         Rule("BR-CO-14", subtotals.Sum(s => Amount(s.Element(Cbc + "TaxAmount"))) == taxTotal, "VAT total (BT-110) differs from the sum of the VAT breakdown.");
         Rule("BR-CO-15", taxInclusive == taxExclusive + taxTotal, "Total with VAT (BT-112) differs from BT-109 + BT-110.");
         Rule("BR-CO-16", payable == taxInclusive, "Amount due (BT-115) differs from BT-112 (nothing prepaid).");
+        foreach (var line in root.Elements(Cac + "InvoiceLine").Select(l => l.Element(Cac + "Item")?.Element(Cac + "ClassifiedTaxCategory"))
+                     .Where(t => Text(t?.Element(Cbc + "ID")) == "S"))
+            Rule("BR-S-05", Amount(line!.Element(Cbc + "Percent")) > 0, "A standard-rated line (category S) has a VAT rate (BT-152) greater than zero.");
         foreach (var s in subtotals.Where(s => Text(s.Element(Cac + "TaxCategory")?.Element(Cbc + "ID")) == "S"))
         {
             var taxable = Amount(s.Element(Cbc + "TaxableAmount"));

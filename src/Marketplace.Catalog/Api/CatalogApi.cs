@@ -23,24 +23,34 @@ public static class CatalogApi
                 var index = search.Current;
                 var snapshot = await ratings.CurrentAsync(http.RequestAborted);
                 if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
-                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!), "application/json; charset=utf-8");
+                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View), "application/json; charset=utf-8");
             })
             .WithName("SearchOfferings")
             .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")
-            .Produces<SearchResult>()
+            .WithDescription("Each item carries what a result card shows; the full offering is at /api/v1/offerings/{id}. " +
+                             "view=full answers every field of every card (the shape of SearchResult) and all facet values up to 50.")
+            .Produces<SearchListResult>()
             .ProducesValidationProblem();
 
-        group.MapGet("/offerings/{id}", (HttpContext http, string id, CatalogSearchService search, CatalogViews views) =>
+        group.MapGet("/offerings/{id}", async (HttpContext http, string id, CatalogSearchService search, CatalogViews views, CatalogRepository repository) =>
             {
                 var index = search.Current;
+                var lifecycle = await repository.LifecycleAsync(id, http.RequestAborted);
+                // A retired offering left the catalogue: it is gone, and the answer says so instead of "not found".
+                if (lifecycle == OfferingLifecycles.Retired)
+                    return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Angebot eingestellt",
+                        detail: $"Das Angebot '{id}' ist eingestellt und kann nicht mehr bestellt werden.",
+                        extensions: new Dictionary<string, object?> { ["lifecycle"] = lifecycle, ["orderable"] = false });
                 if (views.Offering(index, id) is not { } detail)
                     return Results.Problem(statusCode: 404, title: "Angebot nicht gefunden", detail: $"Es gibt kein Angebot '{id}'.");
-                return NotModified(http, index.Revision, "offering:" + id) ? Results.StatusCode(304) : Results.Ok(detail);
+                detail = CatalogViews.WithLifecycle(detail, lifecycle);
+                return NotModified(http, index.Revision, $"offering:{id}:{detail.Lifecycle}") ? Results.StatusCode(304) : Results.Ok(detail);
             })
             .WithName("GetOffering")
-            .WithSummary("One offering with its plans, extras, standards, support and tenant configuration schema.")
+            .WithSummary("One offering with its plans, extras, standards, support and tenant configuration schema; 410 once retired.")
             .Produces<OfferingDetail>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
 
         group.MapGet("/leistungen", (HttpContext http, CatalogSearchService search, CatalogViews views) =>
             {

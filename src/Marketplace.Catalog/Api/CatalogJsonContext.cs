@@ -8,6 +8,7 @@ namespace Marketplace.Catalog.Api;
 /// <summary>Source-generated JSON for the catalogue's answers: the search endpoint is the hottest path of the platform.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SearchResult))]
+[JsonSerializable(typeof(SearchListResult))]
 [JsonSerializable(typeof(OfferingDetail))]
 [JsonSerializable(typeof(LeistungComparison))]
 [JsonSerializable(typeof(IReadOnlyList<LeistungSummary>))]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Marketplace.Catalog.Api;
 
 /// <summary>The search request read from a query string, or the errors per parameter.</summary>
-public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey);
+public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey, string View = SearchViews.Card);
 
 /// <summary>
 /// Reads and checks the query string of a catalogue search. Unknown parameters are errors too, so a typo
@@ -12,7 +12,7 @@ public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string
 /// </summary>
 public static class SearchQueryParser
 {
-    private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", .. Facets.All];
+    private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", "view", .. Facets.All];
 
     public static ParsedSearchQuery Parse(IQueryCollection query)
     {
@@ -29,6 +29,12 @@ public static class SearchQueryParser
         {
             sort = sortValue.ToString();
             if (!SortOrders.All.Contains(sort)) errors["sort"] = [$"Sortierung '{sort}' ist unbekannt. Erlaubt: {string.Join(", ", SortOrders.All)}."];
+        }
+        var view = SearchViews.Card;
+        if (query.TryGetValue("view", out var viewValue))
+        {
+            view = viewValue.ToString();
+            if (!SearchViews.All.Contains(view)) errors["view"] = [$"Ansicht '{view}' ist unbekannt. Erlaubt: {string.Join(", ", SearchViews.All)}."];
         }
         var page = Int(query, "page", 1, 1, 100_000, errors);
         var pageSize = Int(query, "pageSize", 20, 1, SearchRequest.MaxPageSize, errors);
@@ -51,11 +57,11 @@ public static class SearchQueryParser
             else if (values.Count > 0) filters[facet] = values;
         }
 
-        var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}" }
+        var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}", $"view={view}" }
             .Concat(filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={string.Join(",", f.Value)}")));
         return errors.Count > 0
-            ? new ParsedSearchQuery(null, errors, canonical)
-            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical);
+            ? new ParsedSearchQuery(null, errors, canonical, view)
+            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical, view);
     }
 
     private static int Int(IQueryCollection query, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)

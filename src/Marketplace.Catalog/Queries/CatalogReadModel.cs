@@ -40,8 +40,7 @@ public sealed record OfferingListing(int Version, string Lifecycle, IReadOnlyLis
     /// Orderable: active, checked at all, and conformant to every standard the platform requires of it.
     /// An offering nobody checked is not orderable: that is the whole point of the conformance audit.
     /// </summary>
-    public bool Orderable => Lifecycle == OfferingLifecycles.Active && Conformance.Count > 0
-        && Conformance.Where(c => c.Required).All(c => c.Status == ConformanceStatuses.Conformant);
+    public bool Orderable => OrderabilityRule.WhyNot(this) is null;
 
     public DateTimeOffset? LastCheckedAt => Conformance.Max(c => c.CheckedAt);
 }
@@ -74,4 +73,34 @@ public sealed class CatalogReadModel
 
     public IReadOnlyList<string> LandAbbreviations(OfferingDescriptor o) =>
         o.AllLaender ? Laender.Select(l => l.Abbreviation).ToList() : o.Laender;
+}
+
+/// <summary>The read model of a catalogue straight from its descriptors, without a database: for benchmarks and relevance measurement.</summary>
+public static class SnapshotReadModel
+{
+    /// <summary>Every offering gets the listing <paramref name="listing"/> gives it (its version, lifecycle and checked conformance).</summary>
+    public static CatalogReadModel Build(CatalogSnapshot snapshot, Func<OfferingDescriptor, OfferingListing> listing, long revision = 1)
+    {
+        var leistungen = snapshot.Leistungen.ToDictionary(l => l.Value.OzgId, l => new LeistungInfo(l.Value.OzgId, l.Value.Name, l.Value.NameEn,
+            l.Value.Themenfeld, l.Value.Lebenslagen, l.Value.LeikaKeys, l.Value.Description));
+        var vendors = snapshot.Vendors.ToDictionary(v => v.Value.Id, v => new NamedItem(v.Value.Id, v.Value.Name, v.Value.Name));
+        return new CatalogReadModel
+        {
+            Revision = revision,
+            Offerings = snapshot.Offerings.Select(o => new CatalogOffering(o.Value, vendors[o.Value.Vendor].Name, listing(o.Value))).ToList(),
+            Leistungen = leistungen,
+            LeikaToOzg = leistungen.Values.SelectMany(l => l.LeikaKeys.Select(k => (k, l.OzgId))).ToDictionary(p => p.k, p => p.OzgId),
+            Themenfelder = snapshot.Themenfelder.ToDictionary(t => t.Value.Id, t => new NamedItem(t.Value.Id, t.Value.Name, t.Value.NameEn)),
+            Lebenslagen = snapshot.Lebenslagen.ToDictionary(l => l.Value.Id, l => (new NamedItem(l.Value.Id, l.Value.Name, l.Value.NameEn), l.Value.Themenfeld)),
+            Vendors = vendors,
+            Standards = snapshot.Standards.ToDictionary(s => s.Value.Id, s => new NamedItem(s.Value.Id, s.Value.Name, s.Value.NameEn)),
+            Laender = snapshot.Laender.Select(l => new LandInfo(l.Value.Code, l.Value.Abbreviation, l.Value.Name, l.Value.NameEn)).ToList(),
+            Bundles = [],
+        };
+    }
+
+    /// <summary>The listing of an offering that passed its check: version 1, active, every claimed standard conformant, DSGVO-AVV required.</summary>
+    public static OfferingListing Checked(OfferingDescriptor o) => new(1, OfferingLifecycles.Active,
+        o.Standards.Select(s => new StandardConformance(s.Standard, s.Version, ConformanceStatuses.Conformant,
+            s.Standard == "dsgvo-avv", new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero))).ToList());
 }

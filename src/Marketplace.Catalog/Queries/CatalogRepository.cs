@@ -14,6 +14,16 @@ public sealed class CatalogRepository(Database database)
         return await c.ExecuteScalarAsync<long>(CatalogSql.Revision);
     }
 
+    /// <summary>
+    /// The offering's lifecycle as it is now (null for an unknown offering): the in-memory catalogue follows a
+    /// deprecation or retirement only at its next refresh, and no answer may call the offering active meanwhile.
+    /// </summary>
+    public async Task<string?> LifecycleAsync(string offeringId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await OrderabilityRule.LifecycleAsync(c, offeringId);
+    }
+
     /// <summary>Loads every table of the catalogue at one consistent revision (one transaction).</summary>
     public async Task<CatalogReadModel> LoadAsync(CancellationToken ct = default)
     {

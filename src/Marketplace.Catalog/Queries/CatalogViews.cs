@@ -43,6 +43,14 @@ public sealed class CatalogViews(MarkdownRenderer markdown)
         : _details.GetValue(index, _ => new ConcurrentDictionary<string, OfferingDetail>(StringComparer.Ordinal))
             .GetOrAdd(id, (key, i) => Build(i, key), index);
 
+    /// <summary>
+    /// The offering's detail with its lifecycle as it is now (<paramref name="lifecycle"/>, read from the database):
+    /// a deprecated or retired offering is never shown as active or orderable, even before the index follows.
+    /// </summary>
+    public static OfferingDetail WithLifecycle(OfferingDetail detail, string? lifecycle) =>
+        lifecycle is null || lifecycle == detail.Lifecycle ? detail
+        : detail with { Lifecycle = lifecycle, Orderable = detail.Orderable && lifecycle == OfferingLifecycles.Active };
+
     private OfferingDetail Build(CatalogSearchIndex index, string id)
     {
         var c = index.Catalog;

@@ -175,10 +175,11 @@ public sealed class CatalogSearchIndex : IDisposable
         {
             Bits.SetAll(matched, n);
         }
-        else if (BuildQuery(request.Q) is { } query)
+        else if (BuildQuery(request.Q) is var (strict, relaxed))
         {
             scores = new float[n];
-            _searcher.Search(query, new AllHitsCollector(_docToOrdinal, matched, scores));
+            _searcher.Search(strict, new AllHitsCollector(_docToOrdinal, matched, scores));
+            if (relaxed is not null && Bits.Count(matched) < FillUpBelow) scores = FillUp(matched, relaxed, n);
         }
 
         // Filters are bitsets: the offerings having any selected value of a facet (OR within a facet).
@@ -290,14 +291,18 @@ public sealed class CatalogSearchIndex : IDisposable
     public const int MaxFacetValues = 50;
 
     /// <summary>
-    /// Every word must match somewhere (AND). A word matches by itself, or (for a compound of two or more parts) by all of its parts,
-    /// in any field, the whole word scoring higher.
+    /// The query of a search text, strict and relaxed. Strict: every word that carries meaning must match somewhere (AND);
+    /// low-weight words ("beantragen", "online") may match and then add a little. Relaxed (for two words or more), used only when the
+    /// strict query matches few offerings (<see cref="FillUpBelow"/>): any word may match, and an offering matching more of
+    /// them ranks higher, so a query with one word the catalogue does not know still finds what the others name. A word matches by itself, by its alternatives
+    /// from the synonym list, or (a compound of two or more parts) by all of its parts; the word itself scores highest.
     /// </summary>
-    private Query? BuildQuery(string q)
+    private (Query Strict, Query? Relaxed)? BuildQuery(string q)
     {
         var groups = _analyzer.WordGroups(q);
         if (groups.Count == 0) return null;
-        var all = new BooleanQuery();
+        var strict = new BooleanQuery();
+        var relaxed = new BooleanQuery();
         foreach (var group in groups)
         {
             var word = new BooleanQuery { { AnyField(group[0], 2f), Occur.SHOULD } };
@@ -309,10 +314,46 @@ public sealed class CatalogSearchIndex : IDisposable
                 foreach (var part in group.Skip(1)) parts.Add(AnyField(part, 1f), Occur.MUST);
                 word.Add(parts, Occur.SHOULD);
             }
-            all.Add(word, Occur.MUST);
+            foreach (var alternative in _analyzer.Alternatives(group[0]))
+            {
+                if (alternative is [var single])
+                {
+                    word.Add(AnyField(single, 1.5f), Occur.SHOULD);
+                    continue;
+                }
+                var all = new BooleanQuery();
+                foreach (var term in alternative) all.Add(AnyField(term, 1.5f), Occur.MUST);
+                word.Add(all, Occur.SHOULD);
+            }
+            var lowWeight = _analyzer.IsLowWeight(group[0]);
+            if (lowWeight) word.Boost = LowWeight;
+            strict.Add(word, lowWeight ? Occur.SHOULD : Occur.MUST);
+            relaxed.Add(word, Occur.SHOULD);
         }
-        return all;
+        return (strict, groups.Count > 1 ? relaxed : null);
     }
+
+    /// <summary>
+    /// A search whose every word matches fewer offerings than this is filled up with the offerings matching only some words,
+    /// ranked after all full matches. The threshold depends on the text alone, so pages and filters of one search agree.
+    /// </summary>
+    public const int FillUpBelow = 10;
+
+    /// <summary>Adds the relaxed query's hits to <paramref name="matched"/>; the scores put every full match above every partial one.</summary>
+    private float[] FillUp(ulong[] matched, Query relaxed, int n)
+    {
+        var partial = new ulong[matched.Length];
+        var scores = new float[n];
+        _searcher.Search(relaxed, new AllHitsCollector(_docToOrdinal, partial, scores));
+        var offset = 0f;
+        foreach (var i in Bits.Ones(partial)) offset = Math.Max(offset, scores[i]);
+        foreach (var i in Bits.Ones(matched)) scores[i] += offset + 1;
+        Bits.Or(matched, partial);
+        return scores;
+    }
+
+    /// <summary>How much a low-weight word counts against a word that carries meaning.</summary>
+    private const float LowWeight = 0.2f;
 
     private static Query AnyField(string term, float boost)
     {

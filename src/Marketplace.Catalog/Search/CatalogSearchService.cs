@@ -12,7 +12,7 @@ namespace Marketplace.Catalog.Search;
 public sealed class CatalogSearchService(CatalogRepository repository, IOptions<CatalogOptions> options, ILogger<CatalogSearchService> logger)
 {
     private readonly SemaphoreSlim _building = new(1, 1);
-    private readonly Lazy<GermanSearchAnalyzer> _analyzer = new(() => GermanSearchAnalyzer.FromDictionaryFile(options.Value.DictionaryPath));
+    private readonly Lazy<GermanSearchAnalyzer> _analyzer = new(() => GermanSearchAnalyzer.FromCatalogFolder(options.Value.Path));
     private volatile CatalogSearchIndex? _current;
 
     // Observed at scrape time: which catalogue revision this instance serves, and how many offerings.

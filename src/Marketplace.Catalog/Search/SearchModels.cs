@@ -1,3 +1,5 @@
+using Marketplace.Catalog.Queries;
+
 namespace Marketplace.Catalog.Search;
 
 /// <summary>The facets the catalogue can be filtered by; values are ids or codes, never labels.</summary>
@@ -60,8 +62,60 @@ public sealed record OfferingCard(
     string Provisioning, bool HasExtras, int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt,
     IReadOnlyList<ConformanceBadge> Conformance, RatingSummary? Rating = null);
 
-public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
+/// <summary>One value of a facet with its count; "selected" is left out of the JSON when false (most values are not).</summary>
+public sealed record FacetValue(string Value, string Label, int Count,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool Selected);
 
 public sealed record SearchResult(
     long Revision, int Total, int Page, int PageSize, string Sort, IReadOnlyList<OfferingCard> Items,
     IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets);
+
+/// <summary>How an offering stands in its checks, in short: how many of its standards are checked conformant, and when it was last checked.</summary>
+public sealed record ConformanceSummary(int Conformant, int Standards, DateTimeOffset? LastCheckedAt);
+
+/// <summary>One offering in the API's list answer: what a result card shows. The full offering is at /api/v1/offerings/{id}.</summary>
+public sealed record OfferingListItem(
+    string Id, string Name, Ref Vendor, IReadOnlyList<Ref> Leistungen, int Reifegrad, long PriceFromCents, bool Orderable,
+    ConformanceSummary Conformance,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RatingSummary? Rating)
+{
+    public static OfferingListItem From(OfferingCard c) => new(c.Id, c.Name, c.Vendor, c.Leistungen, c.Reifegrad, c.PriceFromCents, c.Orderable,
+        new ConformanceSummary(c.Conformance.Count(b => b.Status == ConformanceStatuses.Conformant), c.Conformance.Count, c.LastCheckedAt), c.Rating);
+}
+
+/// <summary>
+/// The API's search answer (the default view "card"): lean items, and of each facet the <see cref="MaxFacetValues"/> values
+/// with the highest counts plus any selected one (Land and Reifegrad, few and ordered by key, keep all their values).
+/// view=full answers the <see cref="SearchResult"/> itself.
+/// </summary>
+public sealed record SearchListResult(
+    long Revision, int Total, int Page, int PageSize, string Sort, IReadOnlyList<OfferingListItem> Items,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets)
+{
+    public const int MaxFacetValues = 12;
+
+    public static SearchListResult From(SearchResult r)
+    {
+        var items = new OfferingListItem[r.Items.Count];
+        for (var i = 0; i < items.Length; i++) items[i] = OfferingListItem.From(r.Items[i]);
+        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(r.Facets.Count);
+        foreach (var (facet, values) in r.Facets)
+        {
+            if (values.Count <= MaxFacetValues || facet is Search.Facets.Land or Search.Facets.Reifegrad) { facets[facet] = values; continue; }
+            // The full list is already in its order (by count, or by key for Reifegrad and Land).
+            var top = new List<FacetValue>(MaxFacetValues);
+            for (var v = 0; v < values.Count; v++)
+                if (v < MaxFacetValues || values[v].Selected) top.Add(values[v]);
+            facets[facet] = top;
+        }
+        return new SearchListResult(r.Revision, r.Total, r.Page, r.PageSize, r.Sort, items, facets);
+    }
+}
+
+/// <summary>The views of the search answer: "card" (default, lean) and "full" (every field of every card).</summary>
+public static class SearchViews
+{
+    public const string Card = "card";
+    public const string Full = "full";
+    public static readonly IReadOnlyList<string> All = [Card, Full];
+}

@@ -24,16 +24,19 @@ public sealed class SearchResponseCache : IDisposable
             _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SearchCacheEntries });
     }
 
-    public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request) =>
-        GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request);
+    public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request, string view = SearchViews.Card) =>
+        GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request, view);
 
-    /// <summary>An answer is a function of revision, ratings version and query: a new rating makes old keys unreachable too.</summary>
-    public byte[] GetOrSearch(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request)
+    /// <summary>
+    /// An answer is a function of revision, ratings version and query (the view is part of the canonical query):
+    /// a new rating makes old keys unreachable too.
+    /// </summary>
+    public byte[] GetOrSearch(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request, string view = SearchViews.Card)
     {
         if (_cache is null)
         {
             Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
-            return Serialize(index.Search(request, ratings));
+            return Serialize(index.Search(request, ratings), view);
         }
         var key = (index.Revision, ratings.Version, canonicalQuery);
         if (_cache.TryGetValue(key, out byte[]? cached))
@@ -42,12 +45,14 @@ public sealed class SearchResponseCache : IDisposable
             return cached!;
         }
         Searches.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
-        var bytes = Serialize(index.Search(request, ratings));
+        var bytes = Serialize(index.Search(request, ratings), view);
         _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         return bytes;
     }
 
-    private static byte[] Serialize(SearchResult result) => JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult);
+    private static byte[] Serialize(SearchResult result, string view) => view == SearchViews.Full
+        ? JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult)
+        : JsonSerializer.SerializeToUtf8Bytes(SearchListResult.From(result), CatalogJsonContext.Default.SearchListResult);
 
     public void Dispose() => _cache?.Dispose();
 }

@@ -29,7 +29,11 @@ public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions optio
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.CheckTimeout);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Add("X-Broker-API-Version", options.BrokerApiVersion);
+            // The version the offering claims: a broker written for 2.15 may refuse a newer one (412).
+            request.Headers.Add("X-Broker-API-Version", ApiVersionOf(offering));
+            request.Headers.Add("X-Broker-API-Request-Identity", Guid.NewGuid().ToString());
+            request.Headers.Add("X-Broker-API-Originating-Identity", options.Platform + " " +
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["user_id"] = "system:conformance" }.ToJsonString())));
             using var response = await http.SendAsync(request, timeout.Token);
             status = (int)response.StatusCode;
             body = await ReadLimitedAsync(response.Content, options.MaxRawEvidenceBytes, timeout.Token);
@@ -89,6 +93,9 @@ public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions optio
             ? new BrokerCheckOutcome(true, $"Service '{p.ServiceId}' mit {offering.Plans.Count} Plan-ID(s) und passendem Parameterschema im Katalog des Brokers.", raw, [])
             : Failed(mismatches, raw);
     }
+
+    private string ApiVersionOf(OfferingDescriptor offering) =>
+        offering.Standards.FirstOrDefault(s => s.Standard == "open-service-broker")?.Version is { Length: > 0 } v ? v : options.BrokerApiVersion;
 
     private static BrokerCheckOutcome Failed(IReadOnlyList<string> mismatches, string? raw) => new(false, string.Join(" ", mismatches), raw, mismatches);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using OpenIddict.Abstractions;
 
 namespace Marketplace.Identity.Access;
 
@@ -29,18 +30,38 @@ public static class Policies
 
     public static void Add(AuthorizationOptions o)
     {
-        o.AddPolicy(Authenticated, p => p.RequireAuthenticatedUser());
-        o.AddPolicy(MunicipalityUser, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.OrganisationKind, OrganisationKinds.Municipality));
-        o.AddPolicy(BuyerAdmin, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.BuyerAdmin));
-        o.AddPolicy(VendorUser, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.OrganisationKind, OrganisationKinds.Vendor));
-        o.AddPolicy(VendorAdmin, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.VendorAdmin));
-        o.AddPolicy(VendorEditor, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.VendorAdmin, Roles.VendorEditor));
-        o.AddPolicy(BundlerAdmin, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.BundlerAdmin));
-        o.AddPolicy(ActsForMunicipality, p => p.RequireAuthenticatedUser()
+        // Every policy: a bearer token reaches the API only with the "marketplace" scope (an openid-only token is for userinfo).
+        o.DefaultPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).Build();
+        o.AddPolicy(Authenticated, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance));
+        o.AddPolicy(MunicipalityUser, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.OrganisationKind, OrganisationKinds.Municipality));
+        o.AddPolicy(BuyerAdmin, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.BuyerAdmin));
+        o.AddPolicy(VendorUser, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.OrganisationKind, OrganisationKinds.Vendor));
+        o.AddPolicy(VendorAdmin, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.VendorAdmin));
+        o.AddPolicy(VendorEditor, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.VendorAdmin, Roles.VendorEditor));
+        o.AddPolicy(BundlerAdmin, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.BundlerAdmin));
+        o.AddPolicy(ActsForMunicipality, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance)
             .RequireClaim(MarketplaceClaims.OrganisationKind, OrganisationKinds.Municipality, OrganisationKinds.Bundler));
-        o.AddPolicy(Auditor, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.Auditor));
-        o.AddPolicy(PlatformAdmin, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.PlatformAdmin));
-        o.AddPolicy(PlatformReader, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.Auditor, Roles.PlatformAdmin));
-        o.AddPolicy(OrganisationAdmin, p => p.RequireAuthenticatedUser().RequireClaim(MarketplaceClaims.Role, Roles.OrganisationAdmins));
+        o.AddPolicy(Auditor, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.Auditor));
+        o.AddPolicy(PlatformAdmin, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.PlatformAdmin));
+        o.AddPolicy(PlatformReader, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.Auditor, Roles.PlatformAdmin));
+        o.AddPolicy(OrganisationAdmin, p => p.RequireAuthenticatedUser().AddRequirements(ApiScopeRequirement.Instance).RequireClaim(MarketplaceClaims.Role, Roles.OrganisationAdmins));
+    }
+}
+
+/// <summary>
+/// A token principal (it carries OpenIddict's token id) must have been granted the API scope; a signed-in cookie
+/// principal has no scopes and needs none.
+/// </summary>
+public sealed class ApiScopeRequirement : AuthorizationHandler<ApiScopeRequirement>, IAuthorizationRequirement
+{
+    public static readonly ApiScopeRequirement Instance = new();
+
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ApiScopeRequirement requirement)
+    {
+        var user = context.User;
+        if (user.FindFirst(OpenIddictConstants.Claims.Private.TokenId) is null
+            || user.HasScope(Clients.ApiClientStore.ApiScope))
+            context.Succeed(requirement);
+        return Task.CompletedTask;
     }
 }

@@ -7,6 +7,8 @@ using Marketplace.Identity.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Identity.Api;
@@ -200,9 +202,16 @@ public static class IdentityApi
     private static DelegationResponse ToResponse(Delegation d) => new(d.Id, d.MunicipalityAgs, d.MunicipalityName, d.BundlerOrganisationId, d.BundlerName,
         d.CanOrder, d.CanConfigure, d.CanViewInvoices, d.GrantedAt);
 
-    /// <summary>Invitation links point at the configured public address, or at the address this request came to.</summary>
+    /// <summary>
+    /// Invitation links point at the configured public address (Identity:PublicBaseUrl, else the issuer); only in
+    /// Development at the address the request came to. Never the Host header elsewhere: anyone can send one, and the
+    /// link carries the invitation's secret.
+    /// </summary>
     public static string BaseUrl(HttpRequest http, IdentityModuleOptions options) =>
-        options.PublicBaseUrl is { Length: > 0 } configured ? configured : $"{http.Scheme}://{http.Host}{http.PathBase}";
+        IdentityModule.PublicBaseUrl(options, http.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value)
+        ?? (http.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()
+            ? $"{http.Scheme}://{http.Host}{http.PathBase}"
+            : throw new InvalidOperationException("Identity:PublicBaseUrl is not configured."));
 
     private static async ValueTask<object?> ValidationProblems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {

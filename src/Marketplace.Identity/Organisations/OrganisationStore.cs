@@ -157,7 +157,8 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
 
     private static void AddBillingErrors(BillingDetails b, Dictionary<string, string[]> errors)
     {
-        if (!LeitwegIdPattern().IsMatch(b.LeitwegId ?? "")) errors["leitwegId"] = ["A Leitweg-ID looks like 09162000-0001-12 (Grobadressierung, optional Feinadressierung, Prüfziffer)."];
+        if (!LeitwegId.IsValid(b.LeitwegId))
+            errors["leitwegId"] = ["A Leitweg-ID looks like 09162000-0001-54 (Grobadressierung, optional Feinadressierung, Prüfziffer); its check digits must match (ISO 7064 MOD 97-10)."];
         if (string.IsNullOrWhiteSpace(b.Recipient)) errors["recipient"] = ["The invoice recipient is required."];
         if (string.IsNullOrWhiteSpace(b.Street)) errors["street"] = ["The street is required."];
         if (!PostalCodePattern().IsMatch(b.PostalCode ?? "")) errors["postalCode"] = ["A German postal code has five digits."];
@@ -170,10 +171,6 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         public string LandCode { get; init; } = "";
         public string VatId { get; init; } = "";
     }
-
-    // Leitweg-ID (KoSIT): Grobadressierung of 2-12 digits, optional Feinadressierung of up to 30 alphanumerics, two check digits.
-    [GeneratedRegex(@"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")]
-    private static partial Regex LeitwegIdPattern();
 
     [GeneratedRegex(@"^DE\d{9}$")]
     private static partial Regex VatIdPattern();

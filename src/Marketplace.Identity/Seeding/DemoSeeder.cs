@@ -49,9 +49,9 @@ public sealed class DemoSeeder(OrganisationStore organisations, DelegationStore 
     {
         var system = Actor.System;
         await Ensure(Muenchen, () => organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality, MunicipalityAgs: "09162000", Id: Muenchen,
-            Billing: new BillingDetails("09162000-0001-45", "Landeshauptstadt München, IT-Referat", "Agnes-Pockels-Bogen 21", "80992", "München")), system, ct), ct);
+            Billing: new BillingDetails("09162000-0001-54", "Landeshauptstadt München, IT-Referat", "Agnes-Pockels-Bogen 21", "80992", "München")), system, ct), ct);
         await Ensure(Koeln, () => organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality, MunicipalityAgs: "05315000", Id: Koeln,
-            Billing: new BillingDetails("05315000-0001-33", "Stadt Köln, Amt für Informationsverarbeitung", "Willy-Brandt-Platz 2", "50679", "Köln")), system, ct), ct);
+            Billing: new BillingDetails("05315000-0001-96", "Stadt Köln, Amt für Informationsverarbeitung", "Willy-Brandt-Platz 2", "50679", "Köln")), system, ct), ct);
         await Ensure(Komuna, () => organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Vendor, VendorId: "komuna-digital", Id: Komuna), system, ct), ct);
         await Ensure(Havelsoft, () => organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Vendor, VendorId: "havelsoft", Id: Havelsoft), system, ct), ct);
         await Ensure(Bundler, () => organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Bundler, "Kommunale IT Bayern (Demo)",

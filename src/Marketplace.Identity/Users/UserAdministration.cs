@@ -38,7 +38,7 @@ public sealed record OrganisationMember(string Id, string Email, string DisplayN
 /// </summary>
 public sealed class UserAdministration(
     IdentityStoreContext db, UserManager<MarketplaceUser> users, AuditTrail audit, Database database, IEmailSender mail,
-    OrganisationStore organisations, TimeProvider clock)
+    OrganisationStore organisations, TimeProvider clock, UserTokens tokens)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
@@ -183,10 +183,13 @@ public sealed class UserAdministration(
             Check(await users.AddToRoleAsync(user, role), "role");
             // A new security stamp signs the user's cookies out of the old role at the next validation.
             Check(await users.UpdateSecurityStampAsync(user), "role");
+            // Bearer tokens carry the old role: they stop now, not when they expire.
+            await tokens.RevokeInTransactionAsync(user.Id, ct);
             await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "user.role-changed", "user", user.Id,
                 new JsonObject { ["role"] = current }, new JsonObject { ["role"] = role }));
             return true;
         }, ct);
+        tokens.ForgetCached();
         return true;
     }
 
@@ -201,11 +204,13 @@ public sealed class UserAdministration(
             throw ValidationFailedException.For("userId", "The organisation's last admin cannot be removed.");
         await db.InTransactionAsync(async (c, tx) =>
         {
+            await tokens.RevokeInTransactionAsync(user.Id, ct);
             Check(await users.DeleteAsync(user), "userId");
             await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "user.removed", "user", user.Id,
                 UserSnapshot(user, role, null, null), null));
             return true;
         }, ct);
+        tokens.ForgetCached();
         return true;
     }
 

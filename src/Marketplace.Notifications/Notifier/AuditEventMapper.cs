@@ -9,7 +9,8 @@ namespace Marketplace.Notifications.Notifier;
 
 /// <summary>Something a municipality's users should hear of: the category, the kind of text, the object and the words' parameters.</summary>
 public sealed record MunicipalityEvent(
-    string Ags, string Category, string Kind, string ObjectType, string ObjectId, JsonObject Parameters, bool BuyerAdminsOnly = false);
+    string Ags, string Category, string Kind, string ObjectType, string ObjectId, JsonObject Parameters, bool BuyerAdminsOnly = false,
+    string? ExceptUserId = null);
 
 /// <summary>
 /// Reads an audit entry as notifications: which municipalities hear of it and with what words. The audit actions are the
@@ -81,6 +82,15 @@ internal static class AuditEventMapper
                     new JsonObject { ["number"] = i.Number, ["period"] = i.Period, ["gross"] = i.GrossCents, ["dueDate"] = i.DueDate ?? "" },
                     BuyerAdminsOnly: true)];
             }
+            case "order-settings.threshold":
+                // The four-eyes threshold moved: every other buyer-admin hears who moved it and from what to what.
+                return [new(r.ObjectId, NotificationCategories.OrderStatus, Kinds.ApprovalThresholdChanged, "municipality", r.ObjectId,
+                    new JsonObject
+                    {
+                        ["before"] = Text(before, "approvalThresholdCents") ?? "", ["after"] = Text(after, "approvalThresholdCents") ?? "",
+                        ["by"] = await c.ExecuteScalarAsync<string?>(NotificationSql.UserEmail, new { userId = r.ActorUserId }, tx) ?? r.ActorUserId,
+                    },
+                    BuyerAdminsOnly: true, ExceptUserId: r.ActorUserId)];
             case "feature-request.answered" when Text(after, "ags") is { } ags:
             {
                 var offeringId = Text(after, "offeringId") ?? "";

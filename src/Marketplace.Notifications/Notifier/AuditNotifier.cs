@@ -138,7 +138,7 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
             if (!_users.TryGetValue(e.Ags, out var users))
                 _users[e.Ags] = users = (await c.QueryAsync<(string UserId, string? Email, string? Role)>(NotificationSql.MunicipalityUsers, new { ags = e.Ags }, tx)).ToList();
             // A user with several roles appears once per role; one notification each.
-            foreach (var user in users.GroupBy(u => u.UserId).Where(g => g.Any(u => AuditEventMapper.Reaches(e, u.Role))).Select(g => g.First()))
+            foreach (var user in users.GroupBy(u => u.UserId).Where(g => g.Key != e.ExceptUserId && g.Any(u => AuditEventMapper.Reaches(e, u.Role))).Select(g => g.First()))
                 await ToUserAsync(user.UserId, e.Category, e.Kind, e.Ags, e.ObjectType, e.ObjectId, e.Parameters, sourceKey, user.Email);
         }
 

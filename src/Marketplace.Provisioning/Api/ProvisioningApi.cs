@@ -307,17 +307,26 @@ public static class ProvisioningApi
     private static async Task<IResult> ListRollouts(int? limit, int? offset, ClaimsPrincipal user, RolloutService rollouts, CancellationToken ct) =>
         Results.Ok(await rollouts.ListAsync(user.OrganisationOf() ?? "", Limit(limit), Offset(offset), ct));
 
-    private static async Task<IResult> RolloutProgressOf(string id, ClaimsPrincipal user, RolloutService rollouts, CancellationToken ct)
+    private static async Task<IResult> RolloutProgressOf(string id, ClaimsPrincipal user, TenantAccess access, RolloutService rollouts, CancellationToken ct)
     {
         if (!await OwnsRolloutAsync(user, id, rollouts, ct)) return NotFound();
-        return Results.Ok(ToResponse(await rollouts.ProgressAsync(id, ct: ct)));
+        return Results.Ok(ToResponse(await rollouts.ProgressAsync(id, visibleAgs: await RolloutMunicipalitiesAsync(user, MunicipalityPermission.View, access, ct), ct: ct)));
     }
 
-    private static async Task<IResult> RetryRollout(string id, ClaimsPrincipal user, RolloutService rollouts, CancellationToken ct)
+    private static async Task<IResult> RetryRollout(string id, ClaimsPrincipal user, TenantAccess access, RolloutService rollouts, CancellationToken ct)
     {
         if (!await OwnsRolloutAsync(user, id, rollouts, ct)) return NotFound();
-        return Results.Ok(new RetriedResponse(await rollouts.RetryFailedAsync(id, user.SubjectOf()!, user.OrganisationOf(), ct)));
+        return Results.Ok(new RetriedResponse(await rollouts.RetryFailedAsync(id, user.SubjectOf()!, user.OrganisationOf(),
+            await RolloutMunicipalitiesAsync(user, MunicipalityPermission.Order, access, ct), ct)));
     }
+
+    /// <summary>
+    /// The municipalities of a rollout the caller may see (or retry) now: owning the rollout is not enough, each
+    /// municipality's delegation is checked at the time of the action.
+    /// </summary>
+    public static async Task<IReadOnlySet<string>> RolloutMunicipalitiesAsync(ClaimsPrincipal user, MunicipalityPermission needed, TenantAccess access,
+        CancellationToken ct) =>
+        (await access.MunicipalitiesAsync(user, needed, ct)).ToHashSet(StringComparer.Ordinal);
 
     public static async Task<bool> OwnsRolloutAsync(ClaimsPrincipal user, string rolloutId, RolloutService rollouts, CancellationToken ct)
     {

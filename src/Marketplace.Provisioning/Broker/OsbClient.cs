@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marketplace.Storage.Outbound;
 using Polly.Timeout;
 
 namespace Marketplace.Provisioning.Broker;
@@ -17,7 +18,14 @@ namespace Marketplace.Provisioning.Broker;
 public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache tokens)
 {
     public const string HttpClientName = "osb";
+    /// <summary>The version this client implements; sent when an offering claims no open-service-broker version.</summary>
     public const string ApiVersion = "2.17";
+
+    public const string StandardId = "open-service-broker";
+
+    /// <summary>The Open Service Broker API version the offering claims (its open-service-broker standard), else <see cref="ApiVersion"/>.</summary>
+    public static string ApiVersionOf(Marketplace.Catalog.Descriptors.OfferingDescriptor offering) =>
+        offering.Standards.FirstOrDefault(s => s.Standard == StandardId)?.Version is { Length: > 0 } v ? v : ApiVersion;
 
     public Task<OsbResponse> ProvisionAsync(BrokerEndpoint broker, string instanceId, ProvisionRequest request, OriginatingIdentity identity, CancellationToken ct)
     {
@@ -26,6 +34,8 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
             ["service_id"] = request.ServiceId,
             ["plan_id"] = request.PlanId,
             ["context"] = request.Context.DeepClone(),
+            ["organization_guid"] = request.OrganizationGuid,
+            ["space_guid"] = request.SpaceGuid,
             ["parameters"] = request.Parameters.DeepClone(),
         };
         return SendAsync(broker, HttpMethod.Put, $"v2/service_instances/{Uri.EscapeDataString(instanceId)}?accepts_incomplete=true", body, identity, ct);
@@ -65,7 +75,7 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
     {
         var requestId = Guid.NewGuid().ToString();
         using var request = new HttpRequestMessage(method, new Uri(broker.BaseUrl, relative));
-        request.Headers.Add("X-Broker-API-Version", ApiVersion);
+        request.Headers.Add("X-Broker-API-Version", broker.ApiVersion);
         request.Headers.Add("X-Broker-API-Request-Identity", requestId);
         request.Headers.Add("X-Broker-API-Originating-Identity", OriginatingHeader(identity));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -83,6 +93,10 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
         catch (TimeoutRejectedException e)
         {
             return OsbResponse.TimedOut(e.Message, requestId);
+        }
+        catch (HttpRequestException e) when (e.InnerException is NonPublicAddressException refused)
+        {
+            return OsbResponse.NotSent(refused.Message, requestId);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException or null && e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
@@ -147,7 +161,18 @@ public sealed class BrokerTokenCache(IHttpClientFactory httpClients, TimeProvide
             };
             if (!string.IsNullOrEmpty(broker.Auth.Scope)) form["scope"] = broker.Auth.Scope;
             var tokenUrl = new Uri(broker.BaseUrl, broker.Auth.TokenUrl ?? throw new BrokerAuthException("OAuth broker without token URL"));
-            using var response = await httpClients.CreateClient(OsbClient.HttpClientName).PostAsync(tokenUrl, new FormUrlEncodedContent(form), ct);
+            HttpResponseMessage response;
+            try
+            {
+                response = await httpClients.CreateClient(OsbClient.HttpClientName).PostAsync(tokenUrl, new FormUrlEncodedContent(form), ct);
+            }
+            catch (HttpRequestException e)
+            {
+                // The broker call itself was not sent: nothing can have happened at the broker.
+                throw new BrokerAuthException($"token endpoint not reachable: {(e.InnerException as NonPublicAddressException)?.Message ?? e.HttpRequestError.ToString()}");
+            }
+            using var _ = response;
+            // Redirects are not followed (outbound policy): a 3xx is a refusal like any other non-success.
             if (!response.IsSuccessStatusCode) throw new BrokerAuthException($"token endpoint answered {(int)response.StatusCode}");
             var json = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
             var token = json?["access_token"]?.GetValue<string>() ?? throw new BrokerAuthException("token endpoint sent no access_token");

@@ -3,8 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace Marketplace.Provisioning.Broker;
 
-/// <summary>Where a broker is and how to authenticate to it.</summary>
-public sealed record BrokerEndpoint(string VendorId, Uri BaseUrl, BrokerAuth Auth);
+/// <summary>
+/// Where a broker is, how to authenticate to it, and the API version sent as X-Broker-API-Version (the version of the
+/// open-service-broker standard the offering claims).
+/// </summary>
+public sealed record BrokerEndpoint(string VendorId, Uri BaseUrl, BrokerAuth Auth, string ApiVersion = OsbClient.ApiVersion);
 
 /// <summary>Broker authentication, secrets already revealed for the call (never stored like this).</summary>
 public sealed record BrokerAuth(string Kind, string? Username = null, string? Secret = null, string? TokenUrl = null, string? Scope = null)
@@ -48,8 +51,11 @@ public sealed record OsbResponse(OsbTransport Transport, int Status, JsonObject?
     };
 }
 
-/// <summary>The body of a provision request (PUT /v2/service_instances/:id).</summary>
-public sealed record ProvisionRequest(string ServiceId, string PlanId, JsonObject Parameters, JsonObject Context);
+/// <summary>
+/// The body of a provision request (PUT /v2/service_instances/:id); organization_guid and space_guid are REQUIRED
+/// by the specification (see <see cref="PlatformIdentifiers"/>).
+/// </summary>
+public sealed record ProvisionRequest(string ServiceId, string PlanId, JsonObject Parameters, JsonObject Context, string OrganizationGuid, string SpaceGuid);
 
 /// <summary>The body of an update request (PATCH), with the values before the change.</summary>
 public sealed record UpdateRequest(string ServiceId, string PlanId, JsonObject Parameters, JsonObject Context, string PreviousPlanId);

@@ -46,6 +46,7 @@ public static class OsbSpec
             // instance: handled like the 201 case of the table.
             202 => WellFormedInstance(r) ? Accepted(r) : new(AnswerKind.OrphanMitigation, "broker answered 202 with a malformed body"),
             >= 200 and < 300 => new(AnswerKind.OrphanMitigation, $"broker answered {r.Status}, which provisioning does not define"),
+            >= 300 and < 400 => Redirect(r),
             408 => new(AnswerKind.RetryLater, "broker did not receive the request in time (408)"),
             409 => new(AnswerKind.Rejected, Reason("an instance with this id but different attributes exists (409)", r)),
             422 => Unprocessable(r),
@@ -66,6 +67,7 @@ public static class OsbSpec
             200 => r.BodyIsJsonObject ? new(AnswerKind.Succeeded, "updated") : new(AnswerKind.Rejected, "broker answered 200 with a malformed body"),
             202 => WellFormedInstance(r) ? Accepted(r) : new(AnswerKind.RetryLater, "broker answered 202 with a malformed body"),
             >= 200 and < 300 => new(AnswerKind.Rejected, $"broker answered {r.Status}, which updating does not define"),
+            >= 300 and < 400 => Redirect(r),
             408 => new(AnswerKind.RetryLater, "broker did not receive the request in time (408)"),
             422 => Unprocessable(r),
             429 => new(AnswerKind.RetryLater, "broker asks to slow down (429)"),
@@ -112,6 +114,13 @@ public static class OsbSpec
         };
     }
 
+    /// <summary>
+    /// Redirects are never followed (the outbound policy): a broker that answers with one has not acted on the request,
+    /// and sending the request elsewhere would hand the municipality's configuration to a service the vendor names.
+    /// </summary>
+    private static BrokerAnswer Redirect(OsbResponse r) =>
+        new(AnswerKind.Rejected, $"broker answered with a redirect ({r.Status}); the platform does not follow redirects");
+
     private static BrokerAnswer Unprocessable(OsbResponse r) => r.ErrorCode switch
     {
         "ConcurrencyError" => new(AnswerKind.RetryLater, Reason("another operation is in progress (422 ConcurrencyError)", r)),
@@ -133,6 +142,9 @@ public static class OsbSpec
     private static string? StringField(OsbResponse r, string name) =>
         r.Body?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    /// <summary>The broker's own description, cut short: it is stored and shown, and a broker must not fill either.</summary>
     private static string Reason(string what, OsbResponse r) =>
-        r.Description is { Length: > 0 } d ? $"{what}: {d}" : r.ErrorCode is { } e ? $"{what}: {e}" : what;
+        r.Description is { Length: > 0 } d ? $"{what}: {Cut(d)}" : r.ErrorCode is { } e ? $"{what}: {Cut(e)}" : what;
+
+    private static string Cut(string text) => text.Length <= 300 ? text : text[..299] + "…";
 }

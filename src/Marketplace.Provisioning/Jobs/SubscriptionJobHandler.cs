@@ -78,7 +78,8 @@ internal sealed class SubscriptionJobHandler(
                 defaults = await LandDefaults.ForAsync(c, null, subscription.OfferingId, municipality.LandCode);
             }
             var payload = OperationPayload.Parse(job.PayloadJson);
-            target = new Target(subscription, offering, await brokers.EndpointAsync(c, offering.VendorId, url), serviceId,
+            var broker = await brokers.EndpointAsync(c, offering.VendorId, url) with { ApiVersion = OsbClient.ApiVersionOf(offering.Descriptor) };
+            target = new Target(subscription, offering, broker, serviceId,
                 offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(subscription.PlanId) ?? subscription.PlanId, payload,
                 new OriginatingIdentity(_options.Platform, payload.ActorUserId), municipality, defaults);
         }
@@ -96,6 +97,12 @@ internal sealed class SubscriptionJobHandler(
         };
     }
 
+    private async Task<bool> DelegationLapsedAsync(string rolloutId, string ags, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.RolloutDelegationLapsed, new { rolloutId, ags, yes = true }, cancellationToken: ct)) > 0;
+    }
+
     /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>
     public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => async w =>
     {
@@ -110,7 +117,16 @@ internal sealed class SubscriptionJobHandler(
     {
         if (t.Subscription.State is not (SubscriptionStates.Requested or SubscriptionStates.Provisioning))
             return new JobResult.Done($"nothing to provision: subscription is {t.Subscription.State}");
-        var request = new ProvisionRequest(t.ServiceId, t.PlanId, Parameters(t, null), Context(t, false));
+        // A bundler's rollout acts on the municipality's delegation: checked now, not only when the rollout was started.
+        if (t.Subscription is { State: SubscriptionStates.Requested, RolloutId: { } rolloutId } && await DelegationLapsedAsync(rolloutId, t.Subscription.MunicipalityAgs, ct))
+            return new JobResult.Done("delegation revoked: not provisioned")
+            {
+                Effects = w => writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Cancelled, SystemActor, null, "delegation-revoked",
+                    "Nicht eingerichtet: die Gemeinde hat die Delegation an die bündelnde Stelle widerrufen"),
+            };
+        var ags = t.Subscription.MunicipalityAgs;
+        var request = new ProvisionRequest(t.ServiceId, t.PlanId, Parameters(t, null), Context(t, false),
+            PlatformIdentifiers.OrganizationGuid(ags), PlatformIdentifiers.SpaceGuid(ags));
         var response = await osb.ProvisionAsync(t.Broker, t.Subscription.InstanceId, request, t.Identity, ct);
         var answer = OsbSpec.Provision(response);
         var detail = $"PUT {response} [{response.RequestIdentity}]";
@@ -180,7 +196,9 @@ internal sealed class SubscriptionJobHandler(
         var detail = $"DELETE (orphan mitigation) {response}";
         return answer.Kind switch
         {
-            AnswerKind.Succeeded => Mitigated(t, claimed, detail),
+            // 410: the broker never had the instance (a timed-out PUT may still arrive): ask again with the same id, which
+            // the broker then recognises. Any real deletion means a new id.
+            AnswerKind.Succeeded => Mitigated(t, claimed, detail, newInstanceId: !response.Is(System.Net.HttpStatusCode.Gone)),
             AnswerKind.Accepted => new JobResult.Continue(detail, Phases.MitigatePoll,
                 (t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) }).ToJson(),
                 NextPoll(answer.RetryAfter), HoldsSlot: true),
@@ -199,7 +217,7 @@ internal sealed class SubscriptionJobHandler(
         var detail = $"GET last_operation (orphan mitigation) {response}";
         return answer.Kind switch
         {
-            AnswerKind.Succeeded => Mitigated(t, claimed, detail),
+            AnswerKind.Succeeded => Mitigated(t, claimed, detail, newInstanceId: true),
             AnswerKind.OperationFailed => new JobResult.Retry($"orphan mitigation failed: {answer.Reason}", Phases.Mitigate)
             {
                 OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
@@ -213,15 +231,27 @@ internal sealed class SubscriptionJobHandler(
     }
 
     /// <summary>The broker holds nothing any more: provision again (with backoff) or end in failed, as the cause decides.</summary>
-    private JobResult Mitigated(Target t, ClaimedJob claimed, string detail)
+    private JobResult Mitigated(Target t, ClaimedJob claimed, string detail, bool newInstanceId)
     {
         var reason = t.Payload.Reason ?? "Bereitstellung fehlgeschlagen";
         var clean = new OperationPayload(t.Payload.ActorUserId);
         if (t.Payload.AfterMitigation == OperationPayload.FailAfterMitigation)
-            return new JobResult.Failed(reason) { Effects = w => FailFromAnyAsync(w, t, reason, claimed.Id) };
+            return new JobResult.Failed(reason)
+            {
+                Effects = async w =>
+                {
+                    if (newInstanceId) await writer.NewInstanceIdAsync(w, t.Id, t.Subscription.InstanceId);
+                    await FailFromAnyAsync(w, t, reason, claimed.Id);
+                },
+            };
         return new JobResult.Retry(reason, Phases.Request, clean.ToJson())
         {
-            Effects = w => writer.NoteAsync(w, t.Id, "orphan-mitigated", SystemActor, "Broker hat die Instanz gelöscht; neuer Versuch folgt"),
+            Effects = async w =>
+            {
+                if (newInstanceId) await writer.NewInstanceIdAsync(w, t.Id, t.Subscription.InstanceId);
+                await writer.NoteAsync(w, t.Id, "orphan-mitigated", SystemActor,
+                    newInstanceId ? "Broker hat die Instanz gelöscht; neuer Versuch folgt mit neuer Instanz-ID" : "Broker hat keine Instanz; neuer Versuch folgt");
+            },
             OnDead = w => FailFromAnyAsync(w, t, reason, claimed.Id),
         };
     }
@@ -398,6 +428,9 @@ internal sealed class SubscriptionJobHandler(
             ["land_code"] = m.LandCode,
             ["land_name"] = m.LandName,
             ["subscription_id"] = t.Id,
+            // The deprecated top-level fields, repeated in the context as the specification's platform profiles do.
+            ["organization_guid"] = PlatformIdentifiers.OrganizationGuid(m.Ags),
+            ["space_guid"] = PlatformIdentifiers.SpaceGuid(m.Ags),
         };
         if (suspended) context["suspended"] = true;
         return context;

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Identity.Clients;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
@@ -16,8 +18,10 @@ namespace Marketplace.Provisioning.Orders;
 /// The acting municipality and user are parameters: the endpoints pass them after authorisation.
 /// </summary>
 public sealed class OrderService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
-    SubscriptionWriter writer, JobStore jobs, TimeProvider clock)
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients)
 {
+    private const string PeopleOnly = "Vier-Augen-Prinzip: Freigaben und die Freigabegrenze nur durch Personen, nicht durch API-Clients";
+
     /// <summary>One line of an order as validated: offering, plan, add-ons and the prepared configuration.</summary>
     internal sealed record ValidLine(OfferingInfo Offering, string PlanId, IReadOnlyList<string> AddOnIds, PreparedConfig Config, string? ExistingCancelledId);
 
@@ -100,8 +104,8 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         var offering = await offerings.GetAsync(c, null, request.OfferingId)
             ?? throw new RequestValidationException([new FieldError(prefix + "offeringId", "unbekanntes Angebot")]);
         var errors = new List<FieldError>();
-        if (!offering.LandCodes.Contains(m.LandCode))
-            errors.Add(new FieldError(prefix + "offeringId", $"in {m.LandName} nicht bestellbar"));
+        if (await OfferingDirectory.WhyNotOrderableAsync(c, null, offering, m.LandCode, m.LandName) is { } why)
+            errors.Add(new FieldError(prefix + "offeringId", why.Text(CultureInfo.CurrentUICulture)));
         var plan = offering.Plan(request.PlanId);
         if (plan is null) errors.Add(new FieldError(prefix + "planId", "unbekannter Tarif"));
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -153,6 +157,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     public async Task SetApprovalThresholdAsync(string actingAgs, string actingUserId, long? thresholdCents, CancellationToken ct = default)
     {
         if (thresholdCents is < 0) throw new RequestValidationException([new FieldError("approvalThresholdCents", "darf nicht negativ sein")]);
+        // The threshold decides when a second person is needed; a machine account must not move it. Every other
+        // buyer-admin hears of the change (the notifier reads the audit entry).
+        if (await clients.IsClientAsync(actingUserId, ct)) throw new ForbiddenException(PeopleOnly);
         await using var work = await Work.BeginAsync(database, audit, ct);
         var before = await work.Connection.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs }, work.Transaction);
         await work.Exec(database.Dialect.Upsert("municipality_order_settings", ["municipality_ags"], ["approval_threshold_cents", "updated_by", "updated_at"]),
@@ -165,8 +172,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     /// <summary>The second buyer-admin approves: the order is placed and provisioning starts. The orderer cannot approve.</summary>
     public async Task<OrderView> ApproveAsync(string actingAgs, string approverUserId, string orderId, CancellationToken ct = default)
     {
+        var orderer = await PeopleBehindOrderAsync(approverUserId, orderId, ct);
         await using var work = await Work.BeginAsync(database, audit, ct);
-        var order = await DecideAsync(work, actingAgs, approverUserId, orderId, OrderStates.Placed, null);
+        var order = await DecideAsync(work, actingAgs, approverUserId, orderId, OrderStates.Placed, null, orderer);
         var starter = new OperationStarter(jobs);
         foreach (var s in await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOrder, new { orderId }, work.Transaction))
         {
@@ -180,8 +188,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     public async Task<OrderView> RejectAsync(string actingAgs, string userId, string orderId, string reason, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([new FieldError("reason", "Begründung fehlt")]);
+        var orderer = await PeopleBehindOrderAsync(userId, orderId, ct);
         await using var work = await Work.BeginAsync(database, audit, ct);
-        await DecideAsync(work, actingAgs, userId, orderId, OrderStates.Rejected, reason);
+        await DecideAsync(work, actingAgs, userId, orderId, OrderStates.Rejected, reason, orderer);
         foreach (var s in await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOrder, new { orderId }, work.Transaction))
             await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Requested], SubscriptionStates.Cancelled, userId, actingAgs, "order-rejected",
                 $"Bestellung nicht freigegeben: {reason}");
@@ -189,11 +198,24 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         return await GetAsync(actingAgs, orderId, ct);
     }
 
-    private async Task<OrderRow> DecideAsync(Work work, string actingAgs, string userId, string orderId, string state, string? reason)
+    /// <summary>
+    /// Four eyes means two people: the decider must be a person (not an API client), and the order counts as placed by
+    /// the person behind it, which for an order of an API client is the person who created that client.
+    /// </summary>
+    private async Task<string?> PeopleBehindOrderAsync(string deciderId, string orderId, CancellationToken ct)
+    {
+        if (await clients.IsClientAsync(deciderId, ct)) throw new ForbiddenException(PeopleOnly);
+        string? orderedBy;
+        await using (var c = await database.OpenAsync(ct))
+            orderedBy = (await c.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId }))?.OrderedBy;
+        return orderedBy is null ? null : await clients.CreatorOfAsync(orderedBy, ct);
+    }
+
+    private async Task<OrderRow> DecideAsync(Work work, string actingAgs, string userId, string orderId, string state, string? reason, string? clientCreator)
     {
         var order = await work.Connection.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId }, work.Transaction);
         if (order is null || order.MunicipalityAgs != actingAgs) throw new NotFoundException("order", orderId);
-        if (order.OrderedBy == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei");
+        if (order.OrderedBy == userId || clientCreator == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei");
         var updated = await work.Exec(ProvisioningSql.DecideOrder, new
         {
             id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,

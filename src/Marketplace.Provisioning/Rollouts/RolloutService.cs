@@ -4,6 +4,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
@@ -72,6 +73,12 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         Dictionary<string, IReadOnlyList<LandDefault>> defaultsByLand = new();
         await using (var c = await database.OpenAsync(ct))
         {
+            // The same rule as a single order: a deprecated, retired or non-conformant offering is rolled out nowhere.
+            var listing = await OrderabilityRule.CurrentAsync(c, null, offering.Id);
+            var why = listing is null ? NotOrderableReasons.Retired : OrderabilityRule.WhyNot(listing);
+            if (why is not null)
+                throw new RequestValidationException([new FieldError("offeringId", OrderabilityRule.Text(why, CultureInfo.CurrentUICulture, null,
+                    listing is null ? [] : OrderabilityRule.MissingStandards(listing)))]);
             if (request.LandCode is { } land)
                 targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.MunicipalitiesOfLand, new { landCode = land })).ToList();
             else
@@ -89,7 +96,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         foreach (var ags in overrides.Keys.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
             errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde gehört nicht zum Rollout"));
         foreach (var t in targets.Where(t => !offering.LandCodes.Contains(t.LandCode)).Take(MaxReportedErrors))
-            errors.Add(new FieldError($"municipalityAgs/{t.Ags}", $"Angebot in {t.LandName} nicht bestellbar"));
+            errors.Add(new FieldError($"municipalityAgs/{t.Ags}", OrderabilityRule.Text(NotOrderableReasons.Land, CultureInfo.CurrentUICulture, t.LandName)));
 
         var skipped = new List<RolloutSkip>();
         var prepared = new List<(MunicipalityInfo Municipality, JsonObject ProtectedOwn, string? RenewId)>();
@@ -144,15 +151,33 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         return new RolloutResult(rolloutId, prepared.Count, skipped);
     }
 
-    public async Task<RolloutProgress> ProgressAsync(string rolloutId, int maxFailures = 100, CancellationToken ct = default)
+    /// <summary>
+    /// The rollout's progress; with <paramref name="visibleAgs"/>, only of those municipalities (the ones the caller
+    /// holds a delegation for now): a municipality that revoked its delegation is no longer shown, failure details included.
+    /// </summary>
+    public async Task<RolloutProgress> ProgressAsync(string rolloutId, int maxFailures = 100, IReadOnlySet<string>? visibleAgs = null,
+        CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         var rows = (await c.QueryAsync<(string OfferingId, string CreatedAt, long Total)>(ProvisioningSql.RolloutById, new { id = rolloutId })).ToList();
         if (rows.Count == 0) throw new NotFoundException("rollout", rolloutId);
         var rollout = rows[0];
-        var counts = (await c.QueryAsync<(string State, long Count)>(ProvisioningSql.RolloutCounts, new { id = rolloutId }))
-            .ToDictionary(r => r.State, r => (int)r.Count);
-        var failures = (await c.QueryAsync<RolloutFailure>(ProvisioningSql.RolloutFailures(database.Dialect), new { id = rolloutId, limit = maxFailures, offset = 0 })).ToList();
+        Dictionary<string, int> counts;
+        List<RolloutFailure> failures;
+        if (visibleAgs is null)
+        {
+            counts = (await c.QueryAsync<(string State, long Count)>(ProvisioningSql.RolloutCounts, new { id = rolloutId }))
+                .ToDictionary(r => r.State, r => (int)r.Count);
+            failures = (await c.QueryAsync<RolloutFailure>(ProvisioningSql.RolloutFailures(database.Dialect), new { id = rolloutId, limit = maxFailures, offset = 0 })).ToList();
+        }
+        else
+        {
+            var items = (await c.QueryAsync<(string Ags, string State)>(ProvisioningSql.RolloutItemStates, new { id = rolloutId })).Where(i => visibleAgs.Contains(i.Ags)).ToList();
+            counts = items.GroupBy(i => i.State).ToDictionary(g => g.Key, g => g.Count());
+            failures = (await c.QueryAsync<RolloutFailure>(ProvisioningSql.AllRolloutFailures, new { id = rolloutId }))
+                .Where(f => visibleAgs.Contains(f.Ags)).Take(maxFailures).ToList();
+            rollout = rollout with { Total = items.Count };
+        }
         var started = Iso.Parse(rollout.CreatedAt);
         var elapsed = clock.GetUtcNow() - started;
         var done = counts.GetValueOrDefault(SubscriptionStates.Active) + counts.GetValueOrDefault(SubscriptionStates.Failed);
@@ -177,11 +202,16 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         return (await c.QueryAsync<RolloutSummary>(ProvisioningSql.RolloutsOfOrganisation(database.Dialect), new { org = organisationId, limit, offset })).ToList();
     }
 
-    /// <summary>Retries every failed municipality of the rollout; returns how many were retried.</summary>
-    public async Task<int> RetryFailedAsync(string rolloutId, string actingUserId, string? actingOrgId, CancellationToken ct = default)
+    /// <summary>
+    /// Retries every failed municipality of the rollout, or with <paramref name="allowedAgs"/> only those (the ones the
+    /// caller may order for now); returns how many were retried.
+    /// </summary>
+    public async Task<int> RetryFailedAsync(string rolloutId, string actingUserId, string? actingOrgId, IReadOnlySet<string>? allowedAgs = null,
+        CancellationToken ct = default)
     {
         await using var work = await Work.BeginAsync(database, audit, ct);
-        var failed = (await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.FailedOfRollout, new { id = rolloutId }, work.Transaction)).ToList();
+        var failed = (await work.Connection.QueryAsync<SubscriptionRecord>(ProvisioningSql.FailedOfRollout, new { id = rolloutId }, work.Transaction))
+            .Where(s => allowedAgs is null || allowedAgs.Contains(s.MunicipalityAgs)).ToList();
         foreach (var s in failed) await subscriptions.RetryInAsync(work, s, actingUserId, actingOrgId);
         if (failed.Count > 0)
             work.Audit(new AuditEntry(actingUserId, actingOrgId, "rollout.retry-failed", "rollout", rolloutId, null, new JsonObject { ["retried"] = failed.Count }));

@@ -126,6 +126,13 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     internal Task SetPendingAsync(Work work, string id, PendingChange? pending) =>
         work.Connection.ExecuteAsync(ProvisioningSql.SetPending, new { id, pending = pending is null ? null : JsonSerializer.Serialize(pending, Json) }, work.Transaction);
 
+    /// <summary>
+    /// After the broker confirmed it deleted an orphan: the next provision uses a new instance id, since platforms
+    /// SHOULD NOT reuse ids (OSB 2.17) and brokers may refuse a reused one.
+    /// </summary>
+    internal Task NewInstanceIdAsync(Work work, string id, string previous) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.NewInstanceId, new { id, previous, instance = Guid.NewGuid().ToString() }, work.Transaction);
+
     internal Task SetDashboardAsync(Work work, string id, string? dashboardUrl, string? notes) =>
         work.Connection.ExecuteAsync(ProvisioningSql.SetDashboard, new { id, dashboardUrl, notes }, work.Transaction);
 

@@ -49,6 +49,7 @@ public static class MarketplaceHost
             k.AddServerHeader = false;
         });
 
+        services.AddProductionDefaults(ProductionDefaults.Read(builder.Configuration, builder.Environment));
         builder.AddMarketplaceTelemetry();
         services.AddMarketplaceStorage(builder.Configuration);
         services.AddAudit(builder.Configuration);
@@ -70,6 +71,7 @@ public static class MarketplaceHost
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddScoped<RelyingPartyFormTarget>();
         // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -86,6 +88,8 @@ public static class MarketplaceHost
             c.AddPageApplicationModelConvention("/Konto/Anmelden", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
             c.AddPageApplicationModelConvention("/Konto/ZweiterFaktor", m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(IdentityModule.LoginRateLimit)));
             c.AuthorizeFolder("/Organisation", Policies.Authenticated);
+            foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor" })
+                c.AddPageApplicationModelConvention(page, m => m.Filters.Add(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(RelyingPartyFormTarget))));
         }).AddViewLocalization().AddDataAnnotationsLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -94,6 +98,17 @@ public static class MarketplaceHost
             o.SupportedUICultures = Cultures;
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
         });
+        // The catalogue's answers are public and large; compressed only there, so no secret shares a compressed body with
+        // request input (BREACH). Fastest levels: on two cores the CPU is the scarce resource, and most of the gain comes early.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.MimeTypes = ["application/json"];
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            o.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+        });
+        services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
             Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." }));
@@ -137,11 +152,13 @@ public static class MarketplaceHost
 
     public static void UseMarketplace(this WebApplication app)
     {
+        var hosting = app.Services.GetRequiredService<HostingOptions>();
+        app.UseProductionDefaults(hosting);
         app.UseSecurityHeaders();
-        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseWhen(IsMachineFacing, api => api.UseExceptionHandler().UseStatusCodePages());
         app.UseWhen(ctx => !IsMachineFacing(ctx),
             pages => pages.UseExceptionHandler("/Fehler").UseStatusCodePagesWithReExecute("/Fehler", "?code={0}"));
+        app.UseWhen(IsPublicCatalogue, catalogue => catalogue.UseResponseCompression());
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseUntrustedInputGuard();
@@ -151,10 +168,8 @@ public static class MarketplaceHost
         app.UseAuthorization();
 
         app.UseSwagger();
-        app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
-
-        // Scraped from inside the cluster; operators restrict /metrics at the ingress.
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        if (hosting.SwaggerUi == true) app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
+        app.MapMetrics(hosting);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapCatalogApi();
@@ -169,6 +184,15 @@ public static class MarketplaceHost
                 .ExcludeFromDescription().AllowAnonymous();
         app.MapRazorPages();
     }
+
+    /// <summary>
+    /// The anonymous catalogue reads (/api/v1/offerings, /api/v1/leistungen and one item of each): public data only, so their
+    /// answers may be compressed. Deeper paths (an offering's land defaults) belong to signed-in users and stay uncompressed.
+    /// </summary>
+    private static bool IsPublicCatalogue(HttpContext ctx) =>
+        HttpMethods.IsGet(ctx.Request.Method)
+        && (ctx.Request.Path.StartsWithSegments("/api/v1/offerings", out var rest) || ctx.Request.Path.StartsWithSegments("/api/v1/leistungen", out rest))
+        && (!rest.HasValue || rest.Value!.LastIndexOf('/') == 0);
 
     /// <summary>Paths answered to programs (JSON problem details), not to people (error pages).</summary>
     private static bool IsMachineFacing(HttpContext ctx) =>

@@ -1,3 +1,7 @@
+using Marketplace.Identity.Server;
+using Microsoft.AspNetCore.Mvc.Filters;
+using OpenIddict.Abstractions;
+
 namespace Marketplace.Web.Hosting;
 
 /// <summary>Response headers that keep browsers from sniffing, framing or leaking the marketplace's pages.</summary>
@@ -5,6 +9,13 @@ public static class SecurityHeaders
 {
     private const string PageCsp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
                                    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The page policy with one more origin its forms may lead to. Chromium applies form-action to every redirect
+    /// after a form's POST, so the sign-in form of an OpenID Connect request (POST, then /connect/authorize, then the
+    /// client's redirect URI) needs the client's origin or the code never reaches the client.
+    /// </summary>
+    public static string PageCspAllowingFormTarget(string origin) => PageCsp.Replace("form-action 'self'", "form-action 'self' " + origin, StringComparison.Ordinal);
 
     // Swagger UI injects inline script and style; it gets a policy of its own, still without framing or foreign origins.
     private const string SwaggerCsp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
@@ -21,4 +32,23 @@ public static class SecurityHeaders
         h.ContentSecurityPolicy = ctx.Request.Path.StartsWithSegments("/swagger") ? SwaggerCsp : PageCsp;
         return next();
     });
+}
+
+/// <summary>
+/// On the sign-in pages: when the return address is an authorization request of a registered client with one of its
+/// registered redirect URIs, that URI's origin (and only it) is added to the page's form-action.
+/// </summary>
+public sealed class RelyingPartyFormTarget(IOpenIddictApplicationManager applications) : IAsyncPageFilter
+{
+    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        string? returnUrl = request.Query["ReturnUrl"];
+        if (string.IsNullOrEmpty(returnUrl) && request.HasFormContentType) returnUrl = (await request.ReadFormAsync()).TryGetValue("ReturnUrl", out var v) ? v.ToString() : null;
+        if (await OidcEndpoints.RedirectOriginOfAuthorizationAsync(applications, returnUrl) is { } origin)
+            context.HttpContext.Response.Headers.ContentSecurityPolicy = SecurityHeaders.PageCspAllowingFormTarget(origin);
+        await next();
+    }
 }

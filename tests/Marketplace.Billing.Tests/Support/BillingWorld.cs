@@ -147,7 +147,7 @@ public sealed class BillingWorld : IAsyncDisposable
     }
 
     /// <summary>The municipality's organisation with its Leitweg-ID and address (as identity keeps them), and its billing account.</summary>
-    public async Task AccountAsync(string ags, string channel = PaymentChannels.XRechnung, string? leitweg = "09162000-12345-06")
+    public async Task AccountAsync(string ags, string channel = PaymentChannels.XRechnung, string? leitweg = "09162000-12345-95")
     {
         await OrganisationAsync(ags, leitweg, "Rathausplatz 1");
         await Accounts.SaveAsync(new BillingAccountSettings(ags, channel, "kasse@example.org"), Admin);

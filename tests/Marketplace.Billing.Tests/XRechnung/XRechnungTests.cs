@@ -1,7 +1,5 @@
 using System.Text.Json;
-using System.Xml;
 using System.Xml.Linq;
-using System.Xml.Schema;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
@@ -15,7 +13,7 @@ public class XRechnungTests
 {
     private static readonly XNamespace Cac = XRechnungWriter.Cac;
     private static readonly XNamespace Cbc = XRechnungWriter.Cbc;
-    private const string Leitweg = "09162000-12345-06";
+    private const string Leitweg = "09162000-12345-95";
 
     /// <summary>A finalized invoice with an add-on prorated by days, two usage tiers and a setup fee.</summary>
     internal static InvoiceDocument Sample()
@@ -36,26 +34,19 @@ public class XRechnungTests
         return new InvoiceDocument(invoice, lines);
     }
 
-    private static readonly Lazy<XmlSchemaSet> Schemas = new(() =>
+    /// <summary>The sample at another VAT rate (category S), with VAT and gross recomputed.</summary>
+    private static InvoiceDocument AtRate(int basisPoints)
     {
-        var set = new XmlSchemaSet();
-        var folder = Path.Combine(AppContext.BaseDirectory, "XRechnung", "Schemas");
-        foreach (var file in new[] { "UBL-CommonBasicComponents-2.1-subset.xsd", "UBL-CommonAggregateComponents-2.1-subset.xsd", "UBL-Invoice-2.1-subset.xsd" })
-            set.Add(null, Path.Combine(folder, file));
-        set.Compile();
-        return set;
-    });
+        var d = Sample();
+        var vat = Money.Vat(d.Invoice.NetCents, basisPoints);
+        return d with { Invoice = d.Invoice with { VatRateBasisPoints = basisPoints, VatCents = vat, GrossCents = d.Invoice.NetCents + vat } };
+    }
 
-    /// <summary>Schema validation errors and warnings (an element the schema does not know is a warning, and counts).</summary>
-    private static List<string> Validate(XDocument xml)
+    /// <summary>Schema findings by the official OASIS UBL 2.1 XML Schema.</summary>
+    private static IReadOnlyList<OfficialFinding> Validate(XDocument xml)
     {
-        var problems = new List<string>();
-        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = Schemas.Value };
-        settings.ValidationFlags |= XmlSchemaValidationFlags.ReportValidationWarnings;
-        settings.ValidationEventHandler += (_, e) => problems.Add($"{e.Severity}: {e.Message}");
-        using var reader = XmlReader.Create(new StringReader(xml.ToString()), settings);
-        while (reader.Read()) { }
-        return problems;
+        OfficialXRechnungValidator.Require();
+        return OfficialXRechnungValidator.ValidateSchema("sample", xml);
     }
 
     [Test]
@@ -132,6 +123,41 @@ public class XRechnungTests
         new object[] { "BR-CO-10", (Action<XElement>)(r => r.Elements(Cac + "InvoiceLine").First().Element(Cbc + "LineExtensionAmount")!.Value = "1.00") },
         new object[] { "BR-S-09", (Action<XElement>)(r => r.Descendants(Cac + "TaxSubtotal").Single().Element(Cbc + "TaxAmount")!.Value = "584.18") },
     ];
+
+    [Test]
+    public void The_platform_check_rejects_every_document_the_official_rules_reject()
+    {
+        OfficialXRechnungValidator.Require();
+        var documents = new Dictionary<string, XDocument>
+        {
+            ["sample-19pct"] = XRechnungWriter.Write(Sample()), ["sample-7pct"] = XRechnungWriter.Write(AtRate(700)),
+            ["sample-0pct-S"] = XRechnungWriter.Write(AtRate(0)),
+        };
+        foreach (var broken in BrokenRules.Cast<object[]>())
+        {
+            var xml = XRechnungWriter.Write(Sample());
+            ((Action<XElement>)broken[1])(xml.Root!);
+            documents[$"broken-{broken[0]}"] = xml;
+        }
+
+        var findings = OfficialXRechnungValidator.Validate(documents);
+        var rejected = findings.Where(f => f.Rejects).GroupBy(f => f.Document).ToDictionary(g => g.Key, g => g.Select(f => f.Rule).ToList());
+        TestContext.Out.WriteLine($"Official XRechnung validation: {documents.Count} documents, {findings.Count} findings, {rejected.Count} documents rejected.");
+        foreach (var f in findings) TestContext.Out.WriteLine(f);
+
+        Assert.That(rejected.Keys, Does.Not.Contain("sample-19pct").And.Not.Contain("sample-7pct"));
+        Assert.That(rejected.GetValueOrDefault("sample-0pct-S"), Does.Contain("BR-S-05"), "category S at 0 % is what every receiver rejects");
+        var missed = documents.Where(d => rejected.ContainsKey(d.Key) && XRechnungRules.Check(d.Value).Count == 0)
+            .Select(d => $"{d.Key}: official {string.Join(", ", rejected[d.Key])}, platform none").ToList();
+        Assert.That(missed, Is.Empty, "the platform would finalise what the official rules reject");
+    }
+
+    [Test]
+    public void Category_S_at_0_percent_is_refused_by_the_platform_check()
+    {
+        Assert.That(XRechnungRules.Check(XRechnungWriter.Write(AtRate(0))), Has.Some.StartsWith("BR-S-05:"));
+        Assert.That(XRechnungRules.Check(XRechnungWriter.Write(AtRate(700))), Is.Empty);
+    }
 
     [TestCaseSource(nameof(BrokenRules))]
     public void Each_rule_names_itself_when_its_field_is_missing(string rule, Action<XElement> breakIt)

@@ -178,7 +178,7 @@ public partial class BillingApiTests(DatabaseEngine engine)
         var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
         var cbc = System.Xml.Linq.XNamespace.Get("urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2");
         // BT-10 Buyer reference: the Leitweg-ID the demo organisation of München keeps (identity is its one source).
-        Assert.That(xml.Root!.Element(cbc + "BuyerReference")!.Value, Is.EqualTo("09162000-0001-45"));
+        Assert.That(xml.Root!.Element(cbc + "BuyerReference")!.Value, Is.EqualTo("09162000-0001-54"));
         Assert.That(xml.Root!.Element(cbc + "ID")!.Value, Is.EqualTo(_invoiceNumber));
     }
 

@@ -139,7 +139,7 @@ public partial class BillingApiTests
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email"));
         var saved = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
-        Assert.That(await saved.Content.ReadAsStringAsync(), Does.Contain("Der Zahlungsweg ist gespeichert").And.Contain("09162000-0001-45"));
+        Assert.That(await saved.Content.ReadAsStringAsync(), Does.Contain("Der Zahlungsweg ist gespeichert").And.Contain("09162000-0001-54"));
         var viewer = await _host.SignedInAsync(MuenchenViewer);
         Assert.That(await viewer.GetStringAsync("/abrechnung/rechnungen"), Does.Not.Contain("handler=Channel"));
         var refused = await IdentityHost.PostFormAsync(viewer, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");

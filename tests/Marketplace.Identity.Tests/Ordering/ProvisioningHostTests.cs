@@ -116,6 +116,45 @@ public class ProvisioningHostTests(DatabaseEngine engine)
             Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
+    [Test]
+    public async Task After_a_municipality_revokes_its_delegation_the_bundler_no_longer_reads_nor_retries_its_rollout_item()
+    {
+        var koeln = await _host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        var bundler = await _host.SignedInAsync(DenialMatrix.BundlerAdmin);
+        var granted = await JsonAsync(await koeln.PostAsJsonAsync($"/api/v1/municipalities/{Koeln}/delegations",
+            new { bundlerOrganisationId = DemoSeeder.Bundler, order = true, configure = false, viewInvoices = false }), HttpStatusCode.Created);
+        var started = await JsonAsync(await bundler.PostAsJsonAsync("/api/v1/rollouts", new
+        {
+            offeringId = "stadtmelder-deichgraf", planId = "app", municipalityAgs = new[] { Koeln },
+            commonConfiguration = new { behoerde = "Bürgeramt Köln", kontaktEmail = "buergerservice@koeln.example" },
+        }), HttpStatusCode.Created);
+        var rolloutId = started.GetProperty("rolloutId").GetString();
+        await UntilAsync(bundler, $"/api/v1/rollouts/{rolloutId}", p => p.GetProperty("finished").GetBoolean());
+        // The broker's refusal as the municipality's failure detail, which is the municipality's business.
+        await using (var c = await _host.Services.GetRequiredService<Database>().OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE subscriptions SET state = 'failed' WHERE municipality_ags = @ags AND offering_id = 'stadtmelder-deichgraf'", new { ags = Koeln });
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE subscription_provisioning SET failure_reason = 'Köln intern: Zustellpunkt gesperrt' WHERE rollout_id = @rolloutId", new { rolloutId });
+        }
+        var before = await bundler.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{rolloutId}");
+        Assert.That(before.GetProperty("failures")[0].GetProperty("reason").GetString(), Does.Contain("Köln intern"), "visible while delegated");
+
+        Assert.That((await koeln.DeleteAsync($"/api/v1/municipalities/{Koeln}/delegations/{granted.GetProperty("id").GetString()}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.NoContent));
+        var after = await bundler.GetStringAsync($"/api/v1/rollouts/{rolloutId}");
+        Assert.That(after, Does.Not.Contain("Köln intern").And.Not.Contain(Koeln));
+        Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("total").GetInt32(), Is.Zero);
+        Assert.That(await bundler.GetStringAsync($"/rollouts/{rolloutId}"), Does.Not.Contain("Köln intern"), "nor on the progress page");
+        var retried = await JsonAsync(await bundler.PostAsync($"/api/v1/rollouts/{rolloutId}/retry", null), HttpStatusCode.OK);
+        Assert.That(retried.GetProperty("retried").GetInt32(), Is.Zero);
+        var subscriptions = await koeln.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Koeln}/subscriptions");
+        Assert.That(subscriptions.EnumerateArray().Single(s => s.GetProperty("offeringId").GetString() == "stadtmelder-deichgraf").GetProperty("state").GetString(),
+            Is.EqualTo("failed"), "the bundler's retry did not re-provision Köln");
+        foreach (var other in new[] { DenialMatrix.MuenchenViewer, DenialMatrix.KoelnAdmin })
+            Assert.That((await (await _host.SignedInAsync(other)).GetAsync($"/api/v1/rollouts/{rolloutId}")).StatusCode,
+                Is.AnyOf(HttpStatusCode.Forbidden, HttpStatusCode.NotFound), other);
+    }
+
     private static string? Parameter(SampleInstance instance, string name) =>
         JsonDocument.Parse(instance.ParametersJson).RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
 

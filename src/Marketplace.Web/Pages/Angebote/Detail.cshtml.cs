@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
-public sealed class DetailModel(CatalogSearchService search, CatalogViews views, OfferingCommunity community, TenantAccess access) : PageModel
+public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
+    TenantAccess access) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
@@ -21,7 +22,7 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
         if (views.Offering(search.Current, id) is not { } offering) return NotFound();
-        Offering = offering;
+        Offering = offering = CatalogViews.WithLifecycle(offering, await repository.LifecycleAsync(id, ct));
         var required = (offering.TenantConfigSchema["required"] as JsonArray)?.Select(n => n?.GetValue<string>()).ToHashSet() ?? [];
         ConfigFields = (offering.TenantConfigSchema["properties"] as JsonObject ?? [])
             .Select(p => new ConfigField(

@@ -22,6 +22,8 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     public OfferingInfo Offering { get; private set; } = null!;
     public ConfigFormModel Form { get; private set; } = null!;
     public IReadOnlyList<string> Municipalities { get; private set; } = [];
+    /// <summary>Why the municipality cannot order this offering now (the same rule the order service applies); null when it can.</summary>
+    public NotOrderable? NotOrderable { get; private set; }
 
     [BindProperty(SupportsGet = true)] public string? Ags { get; set; }
     [BindProperty] public string? PlanId { get; set; }
@@ -33,14 +35,14 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (await LoadAsync(id, ct) is { } refused) return refused;
         IdempotencyKey = Guid.NewGuid().ToString();
         PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
-        if (Ags is not null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
+        if (Ags is not null && NotOrderable is null) Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is { } refused) return refused;
-        if (Ags is null) return Page();
+        if (Ags is null || NotOrderable is not null) return Page();
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
         IReadOnlyList<ConfigError> configErrors = readErrors;
@@ -75,6 +77,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         Ags = OrderingPages.ActingAgs(User, Ags) ?? (Municipalities.Count == 1 ? Municipalities[0] : null);
         if (Ags is null) return null; // a bundler picks the municipality first
         var refused = await ProvisioningApi.RefusedAsync(User, Ags, MunicipalityPermission.Order, access, ct);
+        if (refused is null) NotOrderable = await offerings.WhyNotOrderableAsync(offering, Ags, ct);
         return refused switch
         {
             null => null,

@@ -26,7 +26,8 @@ public sealed class AnmeldenModel(SignInManager<MarketplaceUser> signIn, IString
         var result = await signIn.PasswordSignInAsync(Email.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded) return LocalRedirect(SafeReturnUrl(ReturnUrl));
         if (result.RequiresTwoFactor) return RedirectToPage("/Konto/ZweiterFaktor", new { returnUrl = SafeReturnUrl(ReturnUrl) });
-        ModelState.AddModelError(nameof(Email), result.IsLockedOut ? l["Login.LockedOut"] : l["Login.Failed"]);
+        // A locked account answers like a wrong password: a different text would tell a guesser the address exists.
+        ModelState.AddModelError(nameof(Email), l["Login.Failed"]);
         return Page();
     }
 

@@ -13,7 +13,7 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// refreshes the figures from GET /api/v1/rollouts/{id} while the rollout runs; without script the page is current when loaded.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class FortschrittModel(RolloutService rollouts) : PageModel
+public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access) : PageModel
 {
     public ProvisioningApi.RolloutProgressResponse Progress { get; private set; } = null!;
     public int? Retried { get; private set; }
@@ -24,14 +24,17 @@ public sealed class FortschrittModel(RolloutService rollouts) : PageModel
     {
         if (!await ProvisioningApi.OwnsRolloutAsync(User, id, rollouts, ct)) return NotFound();
         Retried = retried;
-        Progress = ProvisioningApi.ToResponse(await rollouts.ProgressAsync(id, ct: ct));
+        // Only municipalities whose delegation holds now: a revoked one is no longer the bundler's to see.
+        Progress = ProvisioningApi.ToResponse(await rollouts.ProgressAsync(id,
+            visibleAgs: await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.View, access, ct), ct: ct));
         return Page();
     }
 
     public async Task<IActionResult> OnPostRetryAsync(string id, CancellationToken ct)
     {
         if (!await ProvisioningApi.OwnsRolloutAsync(User, id, rollouts, ct)) return NotFound();
-        var retried = await rollouts.RetryFailedAsync(id, User.SubjectOf()!, User.OrganisationOf(), ct);
+        var retried = await rollouts.RetryFailedAsync(id, User.SubjectOf()!, User.OrganisationOf(),
+            await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.Order, access, ct), ct);
         return RedirectToPage(new { id, retried });
     }
 }
