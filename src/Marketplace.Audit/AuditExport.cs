@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Marketplace.Storage;
 
 namespace Marketplace.Audit;
 
@@ -12,29 +13,18 @@ public static class AuditExport
     public static async Task<long> WriteCsvAsync(AuditTrail trail, AuditQuery query, Stream output, CancellationToken ct = default)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(",", Header));
+        await writer.WriteLineAsync(CsvExport.Line(Header, ','));
         long count = 0;
         await foreach (var r in trail.ReadAllAsync(query, ct))
         {
-            await writer.WriteLineAsync(string.Join(",", new[]
+            await writer.WriteLineAsync(CsvExport.Line(new[]
             {
                 r.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), r.OccurredAt, r.ActorUserId, r.ActorOrganisationId, r.Action,
                 r.ObjectType, r.ObjectId, r.BeforeJson, r.AfterJson, r.PrevHash, r.Hash,
-            }.Select(Cell)));
+            }, ','));
             count++;
         }
         return count;
-    }
-
-    /// <summary>
-    /// Quotes a cell when it holds a separator, quote or line break. A cell that a spreadsheet would run as a formula
-    /// (=, +, -, @ first) gets a leading apostrophe: the log holds text users typed, such as decision reasons.
-    /// </summary>
-    internal static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
     /// <summary>A JSON array of entries; before and after are embedded as JSON, not as strings, so the export reads as data.</summary>

@@ -45,4 +45,7 @@ public sealed class ProvisioningOptions
 
     /// <summary>At shutdown, how long running jobs may finish before they are cancelled and released (below the host's shutdown timeout).</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Accept http: dashboard links from brokers and vendors (development and tests on loopback); otherwise https: only.</summary>
+    public bool AllowHttpDashboardUrls { get; set; }
 }

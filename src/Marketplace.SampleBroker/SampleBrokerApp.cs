@@ -160,8 +160,8 @@ public static class SampleBrokerApp
             if (existing.ServiceId != serviceId || existing.PlanId != planId || existing.ParametersJson != parameters || existing.Ags != ags)
                 return Error(409, "an instance with this id but other attributes exists");
             Remember(existing, http);
-            if (existing.State == "ready") return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 200);
-            if (existing.State == "provisioning") return Results.Json(new { dashboard_url = Dashboard(http, id), operation = existing.Operation }, statusCode: 202);
+            if (existing.State == "ready") return Results.Json(new { dashboard_url = Dashboard(http, id, o) }, statusCode: 200);
+            if (existing.State == "provisioning") return Results.Json(new { dashboard_url = Dashboard(http, id, o), operation = existing.Operation }, statusCode: 202);
             return Error(409, $"instance is {existing.State}");
         }
 
@@ -183,11 +183,11 @@ public static class SampleBrokerApp
         if (!async)
         {
             await Task.Delay(o.LatencyMs, http.RequestAborted);
-            return Results.Json(new { dashboard_url = Dashboard(http, id) }, statusCode: 201);
+            return Results.Json(new { dashboard_url = Dashboard(http, id, o) }, statusCode: 201);
         }
         state.OperationOpened(instance);
         RetryAfter(http, o, instance);
-        return Results.Json(new { dashboard_url = Dashboard(http, id), operation = instance.Operation }, statusCode: 202);
+        return Results.Json(new { dashboard_url = Dashboard(http, id, o), operation = instance.Operation }, statusCode: 202);
     }
 
     private static async Task<IResult> Update(string id, HttpContext http, BrokerState state, BrokerCatalog catalog, IOptionsMonitor<SampleBrokerOptions> monitor)
@@ -352,7 +352,8 @@ public static class SampleBrokerApp
         instance.LastRequestIdentity = http.Request.Headers["X-Broker-API-Request-Identity"].ToString();
     }
 
-    private static string Dashboard(HttpContext http, string id) => $"{http.Request.Scheme}://{http.Request.Host}/dashboard/{id}";
+    private static string Dashboard(HttpContext http, string id, SampleBrokerOptions o) =>
+        o.DashboardUrl ?? $"{http.Request.Scheme}://{http.Request.Host}/dashboard/{id}";
 }
 
 /// <summary>The broker catalogue: services and plans from the catalogue folder's osb offerings, or configured ones.</summary>

@@ -23,6 +23,9 @@ public sealed class SampleBrokerOptions
     /// <summary>maximum_polling_duration announced for every plan (seconds); null: none.</summary>
     public int? MaximumPollingDurationSeconds { get; set; }
 
+    /// <summary>The dashboard_url sent for every instance instead of the broker's own page (to test how a platform treats hostile links).</summary>
+    public string? DashboardUrl { get; set; }
+
     /// <summary>catalog/ folder whose osb offerings (serviceId, planIds) make up /v2/catalog; relative to the content root.</summary>
     public string? CatalogPath { get; set; }
 

@@ -52,6 +52,13 @@ public class FundingReportTests(DatabaseEngine engine)
     }
 
     [Test]
+    public void An_offering_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text()
+    {
+        var csv = FundingReportService.ToCsv([new FundingRow("2026-11", "@Bund", "09", "Bayern", "x", "=HYPERLINK(\"https://evil.example\";\"Klick\")", 1, 100)]);
+        Assert.That(csv.Split("\r\n")[1], Is.EqualTo("2026-11;'@Bund;09;Bayern;x;\"'=HYPERLINK(\"\"https://evil.example\"\";\"\"Klick\"\")\";1;100;1,00"));
+    }
+
+    [Test]
     public async Task A_range_ending_before_it_starts_is_refused()
     {
         var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Funding.GetAsync(new BillingMonth(2026, 11), new BillingMonth(2026, 10)));

@@ -43,6 +43,30 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         Assert.That(view.DashboardUrl, Does.EndWith("/dashboard/" + instance));
     }
 
+    [TestCase("javascript:alert(document.cookie)", true)]
+    [TestCase("data:text/html,<script>alert(1)</script>", true)]
+    [TestCase("/relative/dashboard", true)]
+    [TestCase("http://kiel.broker.example/dashboard", false)]
+    public async Task A_dashboard_link_that_is_not_https_is_not_stored(string dashboard, bool allowHttp)
+    {
+        await _world.DisposeAsync();
+        _world = await ProvisioningWorld.CreateAsync(engine, o => o.DashboardUrl = dashboard,
+            new() { ["Provisioning:AllowHttpDashboardUrls"] = allowHttp ? "true" : "false" });
+        var (id, _) = await OrderAndDrainAsync();
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active), "the instance works; only its link is dropped");
+        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).DashboardUrl, Is.Null);
+    }
+
+    [Test]
+    public async Task An_https_dashboard_link_is_stored()
+    {
+        await _world.DisposeAsync();
+        _world = await ProvisioningWorld.CreateAsync(engine, o => o.DashboardUrl = "https://kiel.broker.example/dashboard",
+            new() { ["Provisioning:AllowHttpDashboardUrls"] = "false" });
+        var (id, _) = await OrderAndDrainAsync();
+        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).DashboardUrl, Is.EqualTo("https://kiel.broker.example/dashboard"));
+    }
+
     [Test]
     public async Task Synchronous_provisioning_activates_from_the_first_answer()
     {

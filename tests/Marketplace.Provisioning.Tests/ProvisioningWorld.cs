@@ -81,6 +81,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
             ["Provisioning:DefaultPollInterval"] = "00:00:00.020",
             ["Provisioning:BrokerRequestTimeout"] = "00:00:04", // generous: a loaded CI machine must not turn quick answers into timeouts
             ["Provisioning:MaxFailures"] = "4",
+            ["Provisioning:AllowHttpDashboardUrls"] = "true", // the sample broker answers on http loopback
         };
         foreach (var (k, v) in settings ?? []) values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

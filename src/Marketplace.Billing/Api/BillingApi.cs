@@ -10,6 +10,7 @@ using Marketplace.Billing.Runs;
 using Marketplace.Billing.Stripe;
 using Marketplace.Billing.XRechnung;
 using Marketplace.Identity.Access;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -278,7 +279,7 @@ public static class BillingApi
     {
         var (first, last) = FundingRange(from, to, overview);
         var csv = FundingReportService.ToCsv(await funding.GetAsync(first, last, ct));
-        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv; charset=utf-8",
+        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), CsvExport.ContentType,
             $"foerderbericht-{first}-{last}.csv");
     }
 

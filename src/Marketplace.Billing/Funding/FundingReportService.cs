@@ -1,6 +1,4 @@
 using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Dapper;
 using Marketplace.Billing.Pricing;
 using Marketplace.Storage;
@@ -46,22 +44,8 @@ public sealed class FundingReportService(Database database, BillingCalendar cale
     }
 
     /// <summary>The report as CSV for spreadsheets set to German: semicolons, decimal comma in the euro column, UTF-8.</summary>
-    public static string ToCsv(IEnumerable<FundingRow> rows)
-    {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = ";" }))
-        {
-            foreach (var header in new[] { "Monat", "Foerdergeber", "Land", "Landesname", "Angebot", "Angebotsname", "Abonnements", "Listenwert_Cent", "Listenwert_EUR" })
-                csv.WriteField(header);
-            csv.NextRecord();
-            foreach (var r in rows)
-            {
-                csv.WriteField(r.Period); csv.WriteField(r.Funder); csv.WriteField(r.LandCode); csv.WriteField(r.LandName);
-                csv.WriteField(r.OfferingId); csv.WriteField(r.OfferingName); csv.WriteField(r.Subscriptions);
-                csv.WriteField(r.ListValueCents); csv.WriteField((r.ListValueCents / 100m).ToString("0.00", CultureInfo.GetCultureInfo("de-DE")));
-                csv.NextRecord();
-            }
-        }
-        return text.ToString();
-    }
+    public static string ToCsv(IEnumerable<FundingRow> rows) => CsvExport.Text(
+        ["Monat", "Foerdergeber", "Land", "Landesname", "Angebot", "Angebotsname", "Abonnements", "Listenwert_Cent", "Listenwert_EUR"],
+        rows.Select(r => (IReadOnlyList<string?>)[r.Period, r.Funder, r.LandCode, r.LandName, r.OfferingId, r.OfferingName,
+            r.Subscriptions.ToString(CultureInfo.InvariantCulture), r.ListValueCents.ToString(CultureInfo.InvariantCulture), CsvExport.Euros(r.ListValueCents)]));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Marketplace.Catalog.Descriptors;
@@ -34,12 +35,29 @@ public sealed class YamlDocument
         }
     }
 
-    /// <summary>Parses YAML text; a syntax error throws <see cref="DescriptorException"/> with its line.</summary>
+    /// <summary>The largest descriptor accepted, in characters; the largest in the catalogue is about 11,000.</summary>
+    public const int MaxChars = 256 * 1024;
+
+    /// <summary>The deepest nesting of mappings and sequences accepted; descriptors need fewer than ten levels.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>The most nodes (scalars, mappings, sequences) accepted in one document.</summary>
+    public const int MaxNodes = 20_000;
+
+    /// <summary>
+    /// Parses YAML text; a syntax error, an alias, a non-scalar key or text beyond the limits throws
+    /// <see cref="DescriptorException"/> with its line.
+    /// </summary>
     public static YamlDocument Parse(string text)
     {
+        if (text.Length > MaxChars)
+            throw new DescriptorException("", 1, $"the descriptor is longer than {MaxChars} characters");
         var stream = new YamlStream();
         try
         {
+            // The representation model and the conversion below recurse per level and would expand aliases node by node:
+            // the limits are checked first, on the parser's flat event stream, so hostile text costs one linear pass.
+            CheckLimits(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -51,6 +69,34 @@ public sealed class YamlDocument
         return new YamlDocument(root, lines);
     }
 
+    private static void CheckLimits(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        int depth = 0, nodes = 0;
+        while (parser.MoveNext())
+        {
+            var e = parser.Current!;
+            var line = (int)e.Start.Line;
+            switch (e)
+            {
+                case AnchorAlias:
+                    throw new DescriptorException("", line, "YAML anchors and aliases are not supported.");
+                case NodeEvent { Anchor.IsEmpty: false }:
+                    throw new DescriptorException("", line, "YAML anchors and aliases are not supported.");
+            }
+            switch (e)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > MaxDepth) throw new DescriptorException("", line, $"nested deeper than {MaxDepth} levels");
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+            if (e is NodeEvent && ++nodes > MaxNodes) throw new DescriptorException("", line, $"more than {MaxNodes} values");
+        }
+    }
+
     private static JsonNode? Convert(YamlNode node, string pointer, Dictionary<string, int> lines)
     {
         lines[pointer] = (int)node.Start.Line;
@@ -60,7 +106,9 @@ public sealed class YamlDocument
                 var obj = new JsonObject();
                 foreach (var (key, value) in map.Children)
                 {
-                    var name = ((YamlScalarNode)key).Value ?? "";
+                    if (key is not YamlScalarNode scalarKey)
+                        throw new DescriptorException(pointer, (int)key.Start.Line, "a key must be a plain value, not a mapping or a list");
+                    var name = scalarKey.Value ?? "";
                     var child = pointer + "/" + name.Replace("~", "~0").Replace("/", "~1");
                     obj[name] = Convert(value, child, lines);
                     lines[child] = (int)key.Start.Line;

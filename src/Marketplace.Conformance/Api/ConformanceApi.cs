@@ -150,12 +150,15 @@ public static class ConformanceApi
         return Results.Created($"/api/v1/evidence/{created.Id}/file", created);
     }
 
-    private static async Task<IResult> EvidenceFile(string evidenceId, ClaimsPrincipal user, EvidenceService evidence)
+    private static async Task<IResult> EvidenceFile(string evidenceId, HttpContext http, ClaimsPrincipal user, EvidenceService evidence)
     {
         var vendorId = TenantAccess.ReadsAll(user) ? null : TenantAccess.VendorOf(user);
         if (vendorId is null && !TenantAccess.ReadsAll(user)) return NotFound();
         var (e, content) = await evidence.FileAsync(vendorId, evidenceId);
-        return content is null ? NotFound() : Results.File(content, e.ContentType, e.FileName);
+        // Never the uploader's type: a vendor's "text/html" would run in the platform's origin for the auditor who opens it.
+        if (content is null) return NotFound();
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.File(content, "application/octet-stream", e.FileName);
     }
 
     private static async Task<IResult> Queue(AuditorReview review) => Results.Ok(await review.QueueAsync());

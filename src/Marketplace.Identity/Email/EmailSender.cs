@@ -35,6 +35,7 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
     {
         var o = options.Value;
         // Quoted-printable keeps the pickup files readable (links included); UTF-8 for the umlauts.
+        subject = HeaderSafe(subject);
         using var message = new MailMessage(o.From, to, subject, body)
         {
             BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8, BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
@@ -60,4 +61,11 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, ILogger<Smtp
         if (o.LogMessages) logger.LogInformation("Mail an {To}: {Subject}\n{Body}", to, subject, body);
         else logger.LogInformation("Mail an {To}: {Subject}", to, subject);
     }
+
+    /// <summary>
+    /// A subject on one line: names in it are typed by vendors and tenants, and a CR or LF would either start a header of
+    /// its own or make MailMessage refuse the mail, which silently stopped that offering's notifications.
+    /// </summary>
+    public static string HeaderSafe(string subject) =>
+        System.Text.RegularExpressions.Regex.Replace(subject, @"[\p{Cc}\u2028\u2029]+", " ").Trim();
 }

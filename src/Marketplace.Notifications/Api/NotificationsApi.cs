@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Marketplace.Identity.Access;
+using Marketplace.Storage;
 using Marketplace.Notifications.Exports;
 using Marketplace.Notifications.SavedSearches;
 using Microsoft.AspNetCore.Builder;

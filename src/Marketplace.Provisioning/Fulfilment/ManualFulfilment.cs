@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Audit;
@@ -14,7 +15,8 @@ public sealed record FulfilmentTask(string SubscriptionId, string MunicipalityAg
 /// tasks; the vendor completes one (with dashboard URL and notes) or rejects it (with a reason). Another vendor's
 /// task is not found.
 /// </summary>
-public sealed class ManualFulfilment(Database database, AuditTrail audit, OfferingDirectory offerings, SubscriptionWriter writer)
+public sealed class ManualFulfilment(Database database, AuditTrail audit, OfferingDirectory offerings, SubscriptionWriter writer,
+    IOptions<ProvisioningOptions> options)
 {
     public async Task<IReadOnlyList<FulfilmentTask>> TasksAsync(string vendorId, CancellationToken ct = default)
     {
@@ -32,8 +34,8 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
     /// <summary>Completes the task: a request or change becomes active (suspension: suspended), a cancellation cancelled.</summary>
     public async Task CompleteAsync(string vendorId, string actingUserId, string subscriptionId, string? dashboardUrl, string? notes, CancellationToken ct = default)
     {
-        if (dashboardUrl is not null && (!Uri.TryCreate(dashboardUrl, UriKind.Absolute, out var u) || u.Scheme is not ("https" or "http")))
-            throw new RequestValidationException([new FieldError("dashboardUrl", "keine gültige http(s)-Adresse")]);
+        if (dashboardUrl is not null && !DashboardUrls.Accepts(dashboardUrl, options.Value.AllowHttpDashboardUrls))
+            throw new RequestValidationException([new FieldError("dashboardUrl", "keine gültige https-Adresse")]);
         await using var work = await Work.BeginAsync(database, audit, ct);
         var s = await TaskAsync(work, vendorId, subscriptionId);
         await writer.SetDashboardAsync(work, s.Id, dashboardUrl, notes);

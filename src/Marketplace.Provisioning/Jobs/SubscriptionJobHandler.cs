@@ -133,7 +133,7 @@ internal sealed class SubscriptionJobHandler(
         switch (answer.Kind)
         {
             case AnswerKind.Succeeded:
-                return new JobResult.Done(detail) { Effects = w => ActivateAsync(w, t, answer.DashboardUrl, "provisioned synchronously") };
+                return new JobResult.Done(detail) { Effects = w => ActivateAsync(w, t, Dashboard(answer.DashboardUrl), "provisioned synchronously") };
             case AnswerKind.Accepted:
                 var payload = t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) };
                 return new JobResult.Continue(detail, Phases.Poll, payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true)
@@ -143,7 +143,7 @@ internal sealed class SubscriptionJobHandler(
                         var note = $"Broker arbeitet asynchron (operation {answer.Operation ?? "-"})";
                         if (t.Subscription.State == SubscriptionStates.Requested) await StartProvisioningAsync(w, t, note);
                         else await writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, note);
-                        if (answer.DashboardUrl is not null) await writer.SetDashboardAsync(w, t.Id, answer.DashboardUrl, null);
+                        if (Dashboard(answer.DashboardUrl) is { } dashboard) await writer.SetDashboardAsync(w, t.Id, dashboard, null);
                     },
                 };
             case AnswerKind.RetryLater:
@@ -261,6 +261,9 @@ internal sealed class SubscriptionJobHandler(
         if (t.Subscription.State == SubscriptionStates.Requested)
             await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Requested], SubscriptionStates.Provisioning, SystemActor, null, "provisioning", message);
     }
+
+    /// <summary>The broker's dashboard link if it is one a municipality may be sent to; a javascript: or plain-http link is dropped.</summary>
+    private string? Dashboard(string? url) => DashboardUrls.Accepts(url, _options.AllowHttpDashboardUrls) ? url : null;
 
     private async Task ActivateAsync(Work w, Target t, string? dashboardUrl, string message)
     {

@@ -161,6 +161,7 @@ public static class MarketplaceHost
         app.UseWhen(IsPublicCatalogue, catalogue => catalogue.UseResponseCompression());
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseUntrustedInputGuard();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -145,6 +145,25 @@ public class ConformanceApiTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task An_evidence_file_uploaded_as_html_is_downloaded_as_an_attachment_of_no_runnable_type()
+    {
+        var editor = await _host.SignedInAsync(KomunaEditor);
+        var url = $"/api/v1/vendors/{KomunaVendor}/offerings/{await EnsureMatrixDraftAsync(_host, MatrixDraft)}/evidence";
+        var html = System.Text.Encoding.UTF8.GetBytes("<html><script>fetch('/api/v1/organisations/me')</script></html>");
+        var created = await Json(await editor.PostAsync(url, EvidenceForm(file: html, contentType: "text/html", fileName: "avv.html")), HttpStatusCode.Created);
+
+        foreach (var reader in new[] { KomunaEditor, Auditor })
+        {
+            var response = await (await _host.SignedInAsync(reader)).GetAsync($"/api/v1/evidence/{created["id"]!.GetValue<string>()}/file");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/octet-stream"));
+            Assert.That(response.Content.Headers.ContentDisposition!.DispositionType, Is.EqualTo("attachment"));
+            Assert.That(response.Headers.GetValues("X-Content-Type-Options"), Is.EqualTo(new[] { "nosniff" }));
+            Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.EqualTo(html));
+        }
+    }
+
+    [Test]
     public async Task The_audit_trail_filters_exports_and_verifies()
     {
         var id = "audit-" + Unique();

@@ -19,7 +19,7 @@ public static class ConformanceData
 
     /// <summary>A multipart evidence upload for DSGVO-AVV, as the vendor portal's form sends it.</summary>
     public static MultipartFormDataContent EvidenceForm(string criterion = "avv-muster", string issuer = "Komuna Digital GmbH",
-        string issuedOn = "2026-01-15", string expiresOn = "2027-12-31", byte[]? file = null)
+        string issuedOn = "2026-01-15", string expiresOn = "2027-12-31", byte[]? file = null, string contentType = "application/pdf", string? fileName = null)
     {
         var form = new MultipartFormDataContent
         {
@@ -28,8 +28,8 @@ public static class ConformanceData
             { new StringContent(issuedOn), "issuedOn" }, { new StringContent(expiresOn), "expiresOn" },
         };
         var content = new ByteArrayContent(file ?? Encoding.UTF8.GetBytes("%PDF-1.4 Auftragsverarbeitungsvertrag"));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        form.Add(content, "file", $"{criterion}.pdf");
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        form.Add(content, "file", fileName ?? $"{criterion}.pdf");
         return form;
     }
 

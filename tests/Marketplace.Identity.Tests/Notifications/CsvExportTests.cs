@@ -1,5 +1,5 @@
 using System.Text;
-using Marketplace.Notifications.Exports;
+using Marketplace.Storage;
 using NUnit.Framework;
 
 namespace Marketplace.Identity.Tests.Notifications;
@@ -23,6 +23,8 @@ public class CsvExportTests
     [TestCase("+49 30 1234")]
     [TestCase("-1+1")]
     [TestCase("@SUM(A1)")]
+    [TestCase("\t=1+1")]
+    [TestCase("\r=1+1")]
     public void A_cell_a_spreadsheet_would_run_as_a_formula_starts_with_an_apostrophe(string cell)
     {
         var line = Text(CsvExport.Write(["x"], [[cell]])).Split("\r\n")[1];

@@ -1,0 +1,7 @@
+# Texts of the input guard at the edge (German, English); tools/resx.py merges them into the .resx files.
+T = {
+"Input.Invalid.Title": ("Ungültige Eingabe", "Invalid input"),
+"Input.Invalid.Nul": ("Das Feld enthält ein NUL-Zeichen (U+0000); das ist in keinem Textfeld erlaubt.", "The field contains a NUL character (U+0000), which no text field allows."),
+"Input.Invalid.Surrogate": ("Das Feld enthält ein einzelnes Ersatzzeichen (Surrogat) und ist kein gültiger Unicode-Text.", "The field contains a lone surrogate and is not valid Unicode text."),
+"Input.Invalid.Form": ("Das Formular enthält ungültige Zeichen (etwa NUL).", "The form contains invalid characters (such as NUL)."),
+}
