@@ -180,6 +180,8 @@ public static class SearchBenchmark
             WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["Identity__PublicBaseUrl"] = baseUrl; // Production refuses to start without the address for links
+        psi.Environment["Hosting__HttpsRedirect"] = "false"; // wrk talks plain HTTP on loopback
         psi.Environment["Database__ConnectionString"] = $"Data Source={dbPath}";
         psi.Environment["Catalog__Path"] = Path.Combine(options.RepoRoot, "catalog");
         psi.Environment["Bench__FixedEndpoint"] = "true";

@@ -47,6 +47,9 @@ public class VendorJourneyTests : JourneyTests
         await ActAsync(vendor, vendor.T("Veröffentlichen", "Publish"));
         await Expect(page.Locator("main .notice")).ToContainTextAsync(vendor.T("veröffentlicht", "published"));
 
+        // Only what conforms can be ordered: the vendor's system files the DSGVO evidence, and the auditor accepts it.
+        await FileAcceptedDsgvoEvidenceAsync(id);
+
         // München's system orders it.
         string subscriptionId;
         using (var muenchen = await SystemClientAsync("muenchen-system", "muenchen-demo-secret-2026"))
@@ -88,5 +91,38 @@ public class VendorJourneyTests : JourneyTests
         await vendor.CheckAsync();
         await vendor.Page.GetByRole(AriaRole.Button, new() { Name = vendor.T("Ja, ausführen", "Yes, go ahead") }).ClickAsync();
         await vendor.CheckAsync();
+    }
+
+    /// <summary>Uploads evidence for the attested DSGVO criteria through the vendor API and accepts it as the auditor (API, with the auditor's browser session).</summary>
+    private async Task FileAcceptedDsgvoEvidenceAsync(string offeringId)
+    {
+        var evidenceIds = new List<string>();
+        using (var komuna = await SystemClientAsync("komuna-system", "komuna-demo-secret-2026"))
+        {
+            foreach (var criterion in new[] { "avv-muster", "tom", "unterauftragsverarbeiter" })
+            {
+                var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("%PDF-1.4 Auftragsverarbeitung"));
+                file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+                using var form = new MultipartFormDataContent
+                {
+                    { new StringContent("dsgvo-avv"), "standardId" }, { new StringContent("2016/679"), "standardVersion" },
+                    { new StringContent(criterion), "criterionId" }, { new StringContent("Komuna Digital GmbH"), "issuer" },
+                    { new StringContent("2026-01-15"), "issuedOn" }, { new StringContent("2027-12-31"), "expiresOn" },
+                    { file, "file", criterion + ".pdf" },
+                };
+                var uploaded = await komuna.PostAsync($"/api/v1/vendors/komuna-digital/offerings/{offeringId}/evidence", form);
+                var body = await uploaded.Content.ReadAsStringAsync();
+                Assert.That(uploaded.IsSuccessStatusCode, Is.True, body);
+                evidenceIds.Add(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
+            }
+        }
+        await using var auditor = await StartAsync("de", 1280);
+        await auditor.SignInAsync("pruefung@plattform.example");
+        foreach (var evidenceId in evidenceIds)
+        {
+            var decided = await auditor.Page.APIRequest.PostAsync($"{Host.BaseUrl}/api/v1/reviews/evidence/{evidenceId}/decision",
+                new() { DataObject = new { outcome = "pass", reason = "Unterschrieben und aktuell." } });
+            Assert.That(decided.Ok, Is.True, await decided.TextAsync());
+        }
     }
 }

@@ -40,6 +40,8 @@ public sealed class HostProcess : IAsyncDisposable
             ["Catalog__SeedOnStart"] = "false",
             ["Instance__Role"] = "Worker",
             ["OutboundHttp__AllowPrivateNetworks"] = "true",
+            ["Identity__PublicBaseUrl"] = "https://marketplace.test", // Production refuses to start without the address for links
+            ["Hosting__HttpsRedirect"] = "false", // the test talks plain HTTP on loopback
             ["Provisioning__LeaseDuration"] = "00:00:05",
             ["Provisioning__PollInterval"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",

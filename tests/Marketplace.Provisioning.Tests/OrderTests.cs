@@ -142,7 +142,7 @@ public class OrderTests(DatabaseEngine engine)
     public async Task Orders_above_the_threshold_wait_for_a_second_buyer_admin()
     {
         const string ags = "07313000";
-        await _world.Orders.SetApprovalThresholdAsync(ags, ProvisioningWorld.Buyer, 100);
+        await _world.Orders.SetApprovalThresholdAsync(ags, ProvisioningWorld.Buyer, 0);
         var placed = await _world.Orders.PlaceAsync(ags, ProvisioningWorld.Buyer, "4eyes", Fundbuero("Fundbüro Koblenz"));
         Assert.That(placed.Order.State, Is.EqualTo(OrderStates.AwaitingApproval));
         var id = placed.Order.SubscriptionIds.Single();

@@ -58,7 +58,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         }
 
         var cost = lines.Sum(l => l.Offering.MonthlyCostCents(l.PlanId, l.AddOnIds));
-        var needsApproval = threshold is { } t && cost > t;
+        // The cost is what the municipality pays beyond the funded package, so it is often 0: a threshold of 0 means
+        // every order waits for a second person, and any other threshold is reached at that amount.
+        var needsApproval = threshold is { } t && cost >= t;
         var orderId = Guid.NewGuid().ToString();
         var now = Iso.Of(clock.GetUtcNow());
         try
