@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Marketplace.Catalog.Descriptors;
 
@@ -68,7 +69,9 @@ public sealed record AddOnDescriptor(string Id, string Name, string NameEn, stri
 public sealed record MeteredDescriptor(
     string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers);
 
-public sealed record TierDescriptor(long? UpTo, long UnitPriceCents);
+// upTo: null is how the last, open-ended tier is written; a writer that drops nulls must still write this one,
+// or the document no longer has the one unbounded tier the schema demands.
+public sealed record TierDescriptor([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? UpTo, long UnitPriceCents);
 
 public sealed record SetupFeeDescriptor(string Id, string Name, string NameEn, long PriceCents);
 

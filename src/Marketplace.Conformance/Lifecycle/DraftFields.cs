@@ -38,9 +38,17 @@ public sealed record DraftFields(
     /// <summary>The descriptor with these fields applied, as a JSON document (JSON is YAML: the validator reads it like a file).</summary>
     public string ApplyTo(OfferingDescriptor d) => JsonSerializer.Serialize(d with
     {
-        Name = Name?.Trim() ?? "", NameEn = NameEn?.Trim() ?? "", Summary = Summary?.Trim() ?? "", Description = Description?.Trim() ?? "",
+        Name = Name?.Trim() ?? "", NameEn = NameEn?.Trim() ?? "", Summary = Summary?.Trim() ?? "", Description = Edited(d.Description, Description),
         Reifegrad = Reifegrad ?? 0,
         Hosting = d.Hosting with { Location = HostingLocation?.Trim() ?? "", Provider = HostingProvider?.Trim() ?? "" },
         AccessibilityStatementUrl = string.IsNullOrWhiteSpace(AccessibilityStatementUrl) ? null : AccessibilityStatementUrl.Trim(),
     }, AsFile);
+
+    // Browsers post a textarea's line breaks as CR LF, and a YAML block ends with a line break the form trims away; the
+    // catalogue writes LF. An untouched description must stay byte for byte what it was, or the reviewer sees a change.
+    private static string Edited(string? before, string? posted)
+    {
+        var text = (posted ?? "").Replace("\r\n", "\n").Replace('\r', '\n').Trim();
+        return before is not null && before.Trim() == text ? before : text;
+    }
 }
