@@ -80,7 +80,6 @@ T = {
 "Billing.Runs.PeriodInvalid": ("Geben Sie den Monat im Format JJJJ-MM an.", "Enter the month as YYYY-MM."),
 "Billing.Runs.NotEnded": ("{0} ist noch nicht abgeschlossen und kann erst danach abgerechnet werden.", "{0} has not ended yet and can only be billed afterwards."),
 "Billing.Runs.StartSubmit": ("Lauf starten", "Start run"),
-"Billing.Runs.Started": ("{0} abgerechnet: {1} neue Rechnungsentwürfe, {2} waren bereits vorhanden.", "{0} billed: {1} new draft invoices, {2} were already there."),
 "Billing.Runs.Finalized": ("{0}: {1} Rechnungen gestellt.", "{0}: {1} invoices issued."),
 "Billing.Runs.Problems": ("Hinweise", "Notes"),
 "Billing.Runs.List": ("Bisherige Läufe", "Runs so far"),

@@ -127,4 +127,32 @@ public class ConformancePagesTests(DatabaseEngine engine)
         var verified = await Html(await IdentityHost.PostFormAsync(auditor, "/pruefung/protokoll", new(), "Verify"));
         Assert.That(verified, Does.Contain("Unverändert."));
     }
+
+    [Test]
+    public async Task Every_evidence_link_on_the_vendor_portal_and_the_review_page_opens_the_file()
+    {
+        await WithEvidenceAsync(_host, "");
+        var vendor = await _host.SignedInAsync(KomunaEditor);
+        var auditor = await _host.SignedInAsync(Auditor);
+        var pages = new (HttpClient Client, string Url)[]
+        {
+            (vendor, $"/anbieterportal/angebote/{MatrixDraft}"),
+            (vendor, "/anbieterportal/angebote/meldeportal-komuna"),
+            (auditor, "/pruefung/angebote/meldeportal-komuna/1"),
+        };
+        var links = 0;
+        foreach (var (client, url) in pages)
+        {
+            var html = await Html(await client.GetAsync(url));
+            foreach (System.Text.RegularExpressions.Match link in System.Text.RegularExpressions.Regex.Matches(html, "href=\"(/api/v1/evidence/[^\"]+)\""))
+            {
+                var file = await client.GetAsync(System.Net.WebUtility.HtmlDecode(link.Groups[1].Value));
+                Assert.That(file.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{link.Groups[1].Value} on {url}");
+                links++;
+            }
+        }
+        Assert.That(links, Is.GreaterThanOrEqualTo(1), "the uploaded file is linked");
+        var seeded = await Html(await vendor.GetAsync("/anbieterportal/angebote/meldeportal-komuna"));
+        Assert.That(seeded, Does.Contain("Dokument liegt beim Anbieter"), "seeded attestations name their document without a dead link");
+    }
 }

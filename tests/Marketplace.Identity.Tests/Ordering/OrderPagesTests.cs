@@ -178,6 +178,8 @@ public class OrderPagesTests(DatabaseEngine engine)
         var rolloutId = progressPage.Split('/').Last();
         var progress = await bundler.GetStringAsync(progressPage);
         Assert.That(progress, Does.Contain($"data-source=\"/api/v1/rollouts/{rolloutId}\"").And.Contain("/js/rollout.js"));
+        Assert.That(progress, Does.Contain("<h1>Rollout von Hundesteuer online</h1>"), "the offering by its name, not its id");
+        Assert.That(progress, Does.Match("data-field=\"eta\"[^>]*>(noch unbekannt|abgeschlossen|etwa \\d+ (Sekunden?|Minuten?))</dd>"), "the estimate in words");
         Assert.That(await bundler.GetStringAsync("/rollouts"), Does.Contain(rolloutId));
         var json = await bundler.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{rolloutId}");
         Assert.That(json.GetProperty("total").GetInt32(), Is.EqualTo(1));

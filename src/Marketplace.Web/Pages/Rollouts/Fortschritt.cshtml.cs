@@ -5,6 +5,8 @@ using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Marketplace.Provisioning;
 
 namespace Marketplace.Web.Pages.Rollouts;
 
@@ -13,8 +15,10 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// refreshes the figures from GET /api/v1/rollouts/{id} while the rollout runs; without script the page is current when loaded.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access) : PageModel
+public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access, OfferingDirectory offerings) : PageModel
 {
+    public string OfferingName { get; private set; } = "";
+
     public ProvisioningApi.RolloutProgressResponse Progress { get; private set; } = null!;
     public int? Retried { get; private set; }
 
@@ -27,6 +31,8 @@ public sealed class FortschrittModel(RolloutService rollouts, TenantAccess acces
         // Only municipalities whose delegation holds now: a revoked one is no longer the bundler's to see.
         Progress = ProvisioningApi.ToResponse(await rollouts.ProgressAsync(id,
             visibleAgs: await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.View, access, ct), ct: ct));
+        var offering = (await offerings.GetAsync(Progress.OfferingId, ct))?.Descriptor;
+        OfferingName = offering is null ? Progress.OfferingId : Format.Name(offering.Name, offering.NameEn);
         return Page();
     }
 
@@ -36,5 +42,14 @@ public sealed class FortschrittModel(RolloutService rollouts, TenantAccess acces
         var retried = await rollouts.RetryFailedAsync(id, User.SubjectOf()!, User.OrganisationOf(),
             await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.Order, access, ct), ct);
         return RedirectToPage(new { id, retried });
+    }
+
+    /// <summary>The time still to go as people say it; nothing to go once every municipality has its result.</summary>
+    public string Eta(IStringLocalizer texts)
+    {
+        if (Progress.Finished) return texts["Rollout.EtaDone"];
+        if (Progress.EstimatedRemainingSeconds is not { } seconds) return texts["Rollout.EtaUnknown"];
+        var s = (long)Math.Ceiling(seconds);
+        return s < 120 ? texts.Count("Rollout.EtaSeconds", s) : texts.Count("Rollout.EtaMinutes", (long)Math.Ceiling(s / 60.0));
     }
 }

@@ -4,6 +4,14 @@
     var section = document.getElementById('rollout-progress');
     if (!section || section.dataset.finished === 'true' || !window.fetch) return;
     var field = function (name) { return section.querySelector('[data-field="' + name + '"]'); };
+    // Worded as the page words it (FortschrittModel.Eta): done, unknown, seconds under two minutes, else minutes.
+    function etaText(texts, p) {
+        if (p.finished) return texts.done;
+        if (p.estimatedRemainingSeconds === null) return texts.unknown;
+        var s = Math.ceil(p.estimatedRemainingSeconds), n = s < 120 ? s : Math.ceil(s / 60);
+        var text = s < 120 ? (n === 1 ? texts.secondsOne : texts.secondsOther) : (n === 1 ? texts.minutesOne : texts.minutesOther);
+        return text.replace('{0}', n.toLocaleString(document.documentElement.lang));
+    }
     function tick() {
         fetch(section.dataset.source, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
             .then(function (r) { return r.ok ? r.json() : null; })
@@ -16,7 +24,7 @@
                 field('bar').value = done;
                 field('rate').textContent = p.completedPerSecond;
                 var eta = field('eta');
-                eta.textContent = p.estimatedRemainingSeconds === null ? eta.dataset.unknown : Math.round(p.estimatedRemainingSeconds) + ' ' + eta.dataset.seconds;
+                eta.textContent = etaText(eta.dataset, p);
                 if (p.finished) window.location.reload();
                 else window.setTimeout(tick, 2000);
             })
