@@ -48,6 +48,7 @@ public static class ProvisioningModule
         services.AddSingleton<BrokerCatalogs>();
         services.AddSingleton<BrokerRegistry>();
         services.AddSingleton<OfferingDirectory>();
+        services.AddSingleton<MunicipalityNames>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
         services.AddSingleton<TenantConfiguration>();

@@ -13,6 +13,7 @@ internal static class ProvisioningSql
         SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
         FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.ags = @ags
         """;
+    public static string MunicipalityNames(ISqlDialect d) => $"SELECT ags, name FROM municipalities WHERE ags {d.InList("agsList")}";
     public const string MunicipalitiesOfLand = """
         SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
         FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.land_code = @landCode AND m.population > 0 ORDER BY m.ags

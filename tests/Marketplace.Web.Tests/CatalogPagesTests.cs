@@ -45,6 +45,16 @@ public class CatalogPagesTests
         Assert.That(html, Does.Contain("href=\"#main\""), "skip link");
     }
 
+    [TestCase("/favicon.ico", "image/x-icon")]
+    [TestCase("/favicon.svg", "image/svg+xml")]
+    [TestCase("/apple-touch-icon.png", "image/png")]
+    public async Task The_site_icon_every_browser_asks_for_is_there(string url, string type)
+    {
+        var response = await _client.GetAsync(url);
+        Assert.That((response.StatusCode, response.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.OK, type)));
+        Assert.That(await Page("/"), Does.Contain($"href=\"{url}\""), "the layout names it");
+    }
+
     [Test]
     public async Task Results_page_lists_offerings_with_facet_checkboxes_and_counts()
     {

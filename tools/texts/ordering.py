@@ -17,7 +17,7 @@ T = {
 "Ordering.NotOrderable.not-conformant": ("Dieses Angebot erfüllt vorgeschriebene Standards nicht ({0}) und kann deshalb nicht bestellt werden.", "This offering does not meet required standards ({0}) and therefore cannot be ordered."),
 "Ordering.NotOrderable.land": ("Dieses Angebot kann in {0} nicht bestellt werden.", "This offering cannot be ordered in {0}."),
 "Ordering.BackToOffering": ("Zurück zum Angebot", "Back to the offering"),
-"Ordering.ForMunicipality": ("Bestellung für die Gemeinde {0}", "Order for municipality {0}"),
+"Ordering.ForMunicipality": ("Bestellung für {0}", "Order for {0}"),
 "Ordering.Plan": ("Tarif", "Plan"),
 "Ordering.PlanValue": ("Standardpaket im Wert von {0} je Monat (finanziert)", "standard package worth {0} per month (funded)"),
 "Ordering.AddOns": ("Zusatzleistungen", "Extras"),

@@ -24,6 +24,8 @@ public class OrderPagesTests(DatabaseEngine engine)
         var form = await buyer.GetStringAsync(page);
         Assert.That(form, Does.Contain("id=\"field-cfg.behoerde\"").And.Contain("name=\"cfg.kontaktEmail\""), "fields generated from the schema");
         Assert.That(form, Does.Contain("name=\"cfg.statusanzeige\"").And.Contain("type=\"checkbox\""), "a boolean becomes a checkbox");
+        Assert.That(form, Does.Contain("Bestellung für München, Landeshauptstadt").And.Not.Contain($"Gemeinde {Muenchen}"), "the municipality by its name");
+        Assert.That(await buyer.GetStringAsync($"/gemeinden/{Muenchen}/abonnements"), Does.Contain("<span class=\"meta\">München, Landeshauptstadt</span>"));
 
         var key = Guid.NewGuid().ToString();
         var invalid = await IdentityHost.PostFormAsync(buyer, page, new()
