@@ -41,6 +41,9 @@ public static class VersionDiff
                 Walk(i < ba.Count ? ba[i] : null, i < aa.Count ? aa[i] : null, $"{path}/{i}", changes);
             return;
         }
+        // A text that differs only in line endings is unchanged (a textarea posts CR LF).
+        if (before?.GetValueKind() == JsonValueKind.String && after?.GetValueKind() == JsonValueKind.String
+            && WordDiff.SameText(before.GetValue<string>(), after.GetValue<string>())) return;
         if (!JsonNode.DeepEquals(before, after))
             changes.Add(new FieldChange(path.Length == 0 ? "/" : path, before?.ToJsonString(), after?.ToJsonString()));
     }

@@ -70,7 +70,7 @@ public class ConformancePagesTests(DatabaseEngine engine)
         var vendor = await _host.SignedInAsync(KomunaAdmin);
         var fields = new Dictionary<string, string>
         {
-            ["Fields.Name"] = "Hundesteuer neu", ["Fields.NameEn"] = "Dog tax", ["Fields.Summary"] = "Hunde an- und abmelden.",
+            ["Fields.Name"] = "Hundesteuer für alle", ["Fields.NameEn"] = "Dog tax", ["Fields.Summary"] = "Hunde an- und abmelden.",
             ["Fields.Description"] = "Neu.", ["Fields.Reifegrad"] = "3", ["Fields.HostingLocation"] = "DE", ["Fields.HostingProvider"] = "RZ",
         };
         var invalid = await Html(await IdentityHost.PostFormAsync(vendor, $"/anbieterportal/angebote/{id}", new(fields) { ["Fields.Name"] = "" }, "Fields"));
@@ -84,6 +84,8 @@ public class ConformancePagesTests(DatabaseEngine engine)
         var review = await Html(await (await _host.SignedInAsync(PlatformAdmin)).GetAsync($"/pruefung/angebote/{id}/2"));
         Assert.That(review, Does.Contain("<th scope=\"row\"><code>/name</code></th>"));
         Assert.That(review, Does.Contain("<strong>geändert</strong>"));
+        Assert.That(review, Does.Contain("<del>online</del>").And.Contain("<ins>für alle</ins>"), "the changed words, marked on each side");
+        Assert.That(review, Does.Not.Contain("\\u00FC").And.Not.Contain("&quot;Hundesteuer"), "text as text, not as a JSON literal");
         Assert.That(review, Does.Not.Contain("handler=Decide"), "platform admins read reviews but do not decide");
     }
 
