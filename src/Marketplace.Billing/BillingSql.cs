@@ -13,7 +13,9 @@ internal static class BillingSql
 
     public const string Extras = """
         SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
-               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth
+               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth,
+               vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints, vat_exemption_reason AS VatExemptionReason,
+               vat_exemption_code AS VatExemptionCode
         FROM plan_extras
         """;
 
@@ -96,7 +98,8 @@ internal static class BillingSql
     public static readonly string[] LineColumns =
     [
         "invoice_id", "line_no", "kind", "subscription_id", "offering_id", "offering_name", "plan_id", "extra_id", "extra_name", "tier_no",
-        "unit", "quantity", "unit_price_cents", "price_base", "amount_cents", "service_from", "service_to",
+        "unit", "quantity", "unit_price_cents", "price_base", "amount_cents", "service_from", "service_to", "vat_category",
+        "vat_rate_basis_points", "vat_exemption_reason", "vat_exemption_code",
     ];
 
     private const string RunColumns = """
@@ -141,7 +144,8 @@ internal static class BillingSql
         SELECT invoice_id AS InvoiceId, line_no AS LineNo, kind AS Kind, subscription_id AS SubscriptionId, offering_id AS OfferingId,
                offering_name AS OfferingName, plan_id AS PlanId, extra_id AS ExtraId, extra_name AS ExtraName, tier_no AS TierNo, unit AS Unit,
                quantity AS Quantity, unit_price_cents AS UnitPriceCents, price_base AS PriceBase, amount_cents AS AmountCents,
-               service_from AS ServiceFrom, service_to AS ServiceTo
+               service_from AS ServiceFrom, service_to AS ServiceTo, vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints,
+               vat_exemption_reason AS VatExemptionReason, vat_exemption_code AS VatExemptionCode
         FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
         """;
 
@@ -159,6 +163,62 @@ internal static class BillingSql
     public const string SetStripeInvoice = "UPDATE invoices SET stripe_invoice_id = @stripeInvoiceId, updated_at = @now WHERE id = @id";
     public const string SetStripePushed = "UPDATE invoices SET stripe_pushed_at = @now, updated_at = @now WHERE id = @id";
 
+
+    // ---- credit notes -----------------------------------------------------------------------------------------------
+
+    private const string CreditNoteSelect = """
+        SELECT n.id AS Id, n.number AS Number, n.invoice_id AS InvoiceId, i.number AS InvoiceNumber, i.issue_date AS InvoiceIssueDate,
+               n.municipality_ags AS MunicipalityAgs, i.period AS Period, i.period_start AS PeriodStart, i.period_end AS PeriodEnd, n.kind AS Kind,
+               n.reason AS Reason, n.currency AS Currency, n.net_cents AS NetCents, n.vat_cents AS VatCents, n.gross_cents AS GrossCents,
+               n.issue_date AS IssueDate, n.payment_channel AS PaymentChannel, n.buyer_json AS BuyerJson, n.seller_json AS SellerJson,
+               n.stripe_credit_note_id AS StripeCreditNoteId, n.created_at AS CreatedAt
+        FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
+        """;
+
+    public const string CreditNoteById = CreditNoteSelect + " WHERE n.id = @id";
+    public const string CreditNotesOfInvoice = CreditNoteSelect + " WHERE n.invoice_id = @invoiceId ORDER BY n.number";
+
+    public static string CreditNotesOfMunicipality(ISqlDialect d) =>
+        CreditNoteSelect + $" WHERE n.municipality_ags = @ags ORDER BY n.issue_date DESC, n.number DESC {d.Page("limit", "offset")}";
+
+    public const string CreditNoteLines = """
+        SELECT credit_note_id AS InvoiceId, invoice_line_no AS LineNo, kind AS Kind, subscription_id AS SubscriptionId, offering_id AS OfferingId,
+               offering_name AS OfferingName, plan_id AS PlanId, extra_id AS ExtraId, extra_name AS ExtraName, tier_no AS TierNo, unit AS Unit,
+               quantity AS Quantity, unit_price_cents AS UnitPriceCents, price_base AS PriceBase, amount_cents AS AmountCents,
+               service_from AS ServiceFrom, service_to AS ServiceTo, vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints,
+               vat_exemption_reason AS VatExemptionReason, vat_exemption_code AS VatExemptionCode
+        FROM credit_note_lines WHERE credit_note_id = @id ORDER BY line_no
+        """;
+
+    /// <summary>What earlier credit notes already credited of each line of an invoice.</summary>
+    public const string CreditedOfInvoice = """
+        SELECT l.invoice_line_no AS LineNo, SUM(l.quantity) AS Quantity, SUM(l.amount_cents) AS AmountCents
+        FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id
+        WHERE n.invoice_id = @invoiceId GROUP BY l.invoice_line_no
+        """;
+
+    public const string InsertCreditNote = """
+        INSERT INTO credit_notes (id, number, invoice_id, municipality_ags, kind, reason, currency, net_cents, vat_cents, gross_cents, issue_date,
+                                  payment_channel, buyer_json, seller_json, created_at)
+        VALUES (@Id, @Number, @InvoiceId, @MunicipalityAgs, @Kind, @Reason, @Currency, @NetCents, @VatCents, @GrossCents, @IssueDate,
+                @PaymentChannel, @BuyerJson, @SellerJson, @CreatedAt)
+        """;
+
+    public const string InsertCreditNoteLine = """
+        INSERT INTO credit_note_lines (credit_note_id, line_no, invoice_line_no, kind, subscription_id, offering_id, offering_name, plan_id, extra_id,
+                                       extra_name, tier_no, unit, quantity, unit_price_cents, price_base, amount_cents, service_from, service_to,
+                                       vat_category, vat_rate_basis_points, vat_exemption_reason, vat_exemption_code)
+        VALUES (@CreditNoteId, @No, @LineNo, @Kind, @SubscriptionId, @OfferingId, @OfferingName, @PlanId, @ExtraId, @ExtraName, @TierNo, @Unit,
+                @Quantity, @UnitPriceCents, @PriceBase, @AmountCents, @ServiceFrom, @ServiceTo, @VatCategory, @VatRateBasisPoints,
+                @VatExemptionReason, @VatExemptionCode)
+        """;
+
+    public const string NextInSeries = "UPDATE document_series SET last_no = last_no + 1 WHERE series = @series";
+    public const string LastInSeries = "SELECT last_no FROM document_series WHERE series = @series";
+
+    public const string SetStripeCreditNote = "UPDATE credit_notes SET stripe_credit_note_id = @stripeCreditNoteId WHERE id = @id";
+
+    public const string StripeTaxRate = "SELECT stripe_tax_rate_id FROM stripe_tax_rates WHERE vat_key = @key";
 
     // ---- billing accounts -------------------------------------------------------------------------------------------
 
@@ -211,15 +271,25 @@ internal static class BillingSql
         ORDER BY o.name, u.dimension
         """;
 
-    /// <summary>Net revenue from issued invoices (finalized, paid or payment failed; never drafts or void ones).</summary>
+    /// <summary>
+    /// Net revenue from issued invoices (never drafts), less what credit notes credited (a voided invoice's credit note
+    /// cancels it, a correction's the difference), by the invoice's month.
+    /// </summary>
     public const string RevenueOfVendor = """
-        SELECT i.period AS Period, l.offering_id AS OfferingId, l.offering_name AS OfferingName, COUNT(DISTINCT l.invoice_id) AS Invoices,
-               SUM(l.amount_cents) AS NetCents
-        FROM invoice_lines l
-        JOIN invoices i ON i.id = l.invoice_id
-        JOIN offerings o ON o.id = l.offering_id
-        WHERE o.vendor_id = @vendorId AND i.state IN ('finalized', 'paid', 'payment_failed') AND i.period >= @from AND i.period <= @to
-        GROUP BY i.period, l.offering_id, l.offering_name
-        ORDER BY i.period DESC, l.offering_name
+        SELECT x.period AS Period, x.offering_id AS OfferingId, x.offering_name AS OfferingName, COUNT(DISTINCT x.invoice_id) AS Invoices,
+               SUM(x.cents) AS NetCents
+        FROM (
+            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, l.amount_cents AS cents
+            FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+            WHERE i.issue_date IS NOT NULL AND i.period >= @from AND i.period <= @to
+            UNION ALL
+            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, -l.amount_cents AS cents
+            FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id JOIN invoices i ON i.id = n.invoice_id
+            WHERE i.period >= @from AND i.period <= @to
+        ) x
+        JOIN offerings o ON o.id = x.offering_id
+        WHERE o.vendor_id = @vendorId
+        GROUP BY x.period, x.offering_id, x.offering_name
+        ORDER BY x.period DESC, x.offering_name
         """;
 }

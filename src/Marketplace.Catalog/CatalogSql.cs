@@ -18,8 +18,10 @@ internal static class CatalogSql
         """;
 
     public const string InsertExtra = """
-        INSERT INTO plan_extras (offering_id, plan_id, extra_id, kind, name, name_en, billing_interval, price_cents, unit, included_per_month)
-        VALUES (@offering_id, @plan_id, @extra_id, @kind, @name, @name_en, @billing_interval, @price_cents, @unit, @included_per_month)
+        INSERT INTO plan_extras (offering_id, plan_id, extra_id, kind, name, name_en, billing_interval, price_cents, unit, included_per_month,
+                                 vat_category, vat_rate_basis_points, vat_exemption_reason, vat_exemption_code)
+        VALUES (@offering_id, @plan_id, @extra_id, @kind, @name, @name_en, @billing_interval, @price_cents, @unit, @included_per_month,
+                @vat_category, @vat_rate_basis_points, @vat_exemption_reason, @vat_exemption_code)
         """;
 
     public const string InsertTier = """

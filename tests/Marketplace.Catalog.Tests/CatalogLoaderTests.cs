@@ -72,6 +72,32 @@ public class CatalogLoaderTests
         Assert.That(vendor.Line, Is.GreaterThan(0));
     }
 
+    /// <summary>Gives the first setup fee of abfall-app-deichgraf a VAT block (YAML lines, indented as the fee's fields).</summary>
+    private static string WithSetupFeeVat(string yaml, params string[] vat) =>
+        Regex.Replace(yaml, @"(?m)^(        priceCents: 60000)$", m => m.Value + "\n        vat:\n" + string.Concat(vat.Select(v => "          " + v + "\n")).TrimEnd('\n'), RegexOptions.None, TimeSpan.FromSeconds(1));
+
+    [Test]
+    public void A_price_item_may_name_its_VAT_category_and_a_receiver_rejected_one_is_reported_at_its_field()
+    {
+        const string offering = "offerings/abfall-app-deichgraf.yaml";
+        using var folder = new CatalogFolder();
+        folder.Edit(offering, t => WithSetupFeeVat(t, "category: E", "ratePercent: 0", "exemptionReasonCode: VATEX-EU-132"));
+        var valid = CatalogLoader.Load(folder.Path);
+        Assert.That(valid.Errors, Is.Empty);
+        var fee = valid.Snapshot!.Offerings.Single(o => o.Value.Id == "abfall-app-deichgraf").Value.Plans.SelectMany(p => p.SetupFeeList).First();
+        Assert.That(fee.Vat!.ToTreatment(), Is.EqualTo(new VatTreatment("E", 0, null, "VATEX-EU-132")));
+
+        using var broken = new CatalogFolder();
+        broken.Edit(offering, t => WithSetupFeeVat(t, "category: E", "ratePercent: 0"));
+        var error = CatalogLoader.Load(broken.Path).Errors.Single();
+        Assert.That((error.Path, error.Field), Is.EqualTo(("catalog/" + offering, "/plans/0/setupFees/0/vat")));
+        Assert.That(error.Reason, Does.Contain("BR-E-10"));
+
+        using var reverseCharge = new CatalogFolder();
+        reverseCharge.Edit(offering, t => WithSetupFeeVat(t, "category: AE", "ratePercent: 0"));
+        Assert.That(CatalogLoader.Load(reverseCharge.Path).Errors.First().Field, Does.StartWith("/plans/0/setupFees/0/vat"));
+    }
+
     [Test]
     public void The_id_must_match_the_file_name()
     {

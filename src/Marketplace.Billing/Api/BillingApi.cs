@@ -62,6 +62,14 @@ public static class BillingApi
         api.MapGet("/municipalities/{ags}/invoices/{invoiceId}/xrechnung", DownloadXRechnung).RequireAuthorization(Policies.Authenticated)
             .WithName("DownloadXRechnung").WithSummary("The invoice as XRechnung 3.0 (UBL 2.1 XML)")
             .Produces(StatusCodes.Status200OK, contentType: "application/xml").ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/municipalities/{ags}/credit-notes", ListCreditNotes).RequireAuthorization(Policies.Authenticated)
+            .WithName("ListMunicipalityCreditNotes").WithSummary("The municipality's credit notes (voided and corrected invoices), newest first")
+            .Produces<IReadOnlyList<CreditNote>>();
+        api.MapGet("/municipalities/{ags}/credit-notes/{creditNoteId}", GetCreditNote).RequireAuthorization(Policies.Authenticated)
+            .WithName("GetMunicipalityCreditNote").WithSummary("One credit note with its lines").Produces<CreditNoteDocument>();
+        api.MapGet("/municipalities/{ags}/credit-notes/{creditNoteId}/xrechnung", DownloadCreditNoteXRechnung).RequireAuthorization(Policies.Authenticated)
+            .WithName("DownloadCreditNoteXRechnung").WithSummary("The credit note as XRechnung 3.0 (UBL 2.1 CreditNote, type 381)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/xml").ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/municipalities/{ags}/usage", MunicipalityUsage).RequireAuthorization(Policies.Authenticated)
             .WithName("GetMunicipalityUsage").WithSummary("Usage this month (or ?period=YYYY-MM) against the included quantities, and the extras forecast")
             .Produces<MunicipalityUsage>().ProducesValidationProblem();
@@ -91,7 +99,11 @@ public static class BillingApi
         api.MapPost("/billing/invoices/{invoiceId}/finalize", FinalizeInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("FinalizeInvoice").WithSummary("Issues a draft invoice").Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
         api.MapPost("/billing/invoices/{invoiceId}/void", VoidInvoice).RequireAuthorization(Policies.PlatformAdmin)
-            .WithName("VoidInvoice").WithSummary("Voids an invoice that is not paid").Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("VoidInvoice").WithSummary("Voids an invoice that is not paid; an issued one gets a credit note for its remaining amount")
+            .Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/billing/invoices/{invoiceId}/corrections", CorrectInvoice).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("CorrectInvoice").WithSummary("Lowers quantities of an issued invoice's lines (e.g. corrected usage) and issues a credit note for the difference")
+            .Produces<CreditNoteDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/billing/funding", Funding).RequireAuthorization(Policies.PlatformReader)
             .WithName("GetFundingReport").WithSummary("List value of the standard packages in use per funder, month, Land and offering (?from=&to=)")
@@ -108,6 +120,7 @@ public static class BillingApi
     /// <summary>The municipality's billing account; null until its buyer-admin chooses a payment channel.</summary>
     public sealed record BillingAccountResponse(BillingAccount? Account);
     public sealed record RunRequest(string? Period);
+    public sealed record CorrectionRequest(string? Reason, IReadOnlyList<LineCorrection>? Lines);
     public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems);
 
     /// <summary>The billing actor of a signed-in user or client, for the audit trail.</summary>
@@ -162,13 +175,54 @@ public static class BillingApi
         return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
     }
 
-    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
+        CreditNoteService creditNotes, HttpContext httpContext, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return Results.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
                 detail: $"Invoice {d.Invoice.Number} is paid through {d.Invoice.PaymentChannel}; only invoices on the XRechnung channel are e-invoices.");
-        return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
+        if (d.Invoice.State != InvoiceStates.Void) return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
+        // The document stays as it was issued; the download says it was voided and names the credit note that cancels it.
+        var response = httpContext.Response;
+        response.Headers["X-Invoice-State"] = InvoiceStates.Void;
+        foreach (var note in await creditNotes.ListForInvoiceAsync(d.Invoice.Id, ct))
+            response.Headers.Append("Link", $"</api/v1/municipalities/{ags}/credit-notes/{note.Id}/xrechnung>; rel=\"related\"; title=\"{note.Number}\"");
+        return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}-storniert.xml");
+    }
+
+    private static async Task<IResult> ListCreditNotes(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        var (take, skip) = Paging(limit, offset);
+        return Results.Ok(await creditNotes.ListForMunicipalityAsync(ags, take, skip, ct));
+    }
+
+    /// <summary>A credit note of this municipality, or null: another municipality's does not exist for it.</summary>
+    public static async Task<CreditNoteDocument?> CreditNoteOfAsync(CreditNoteService creditNotes, string ags, string creditNoteId, CancellationToken ct) =>
+        await creditNotes.GetAsync(creditNoteId, ct) is { } d && d.CreditNote.MunicipalityAgs == ags ? d : null;
+
+    private static async Task<IResult> GetCreditNote(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
+        return await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
+    }
+
+    private static async Task<IResult> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    {
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is not { } d) return Results.NotFound();
+        if (d.CreditNote.PaymentChannel != PaymentChannels.XRechnung)
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this credit note",
+                detail: $"Credit note {d.CreditNote.Number} belongs to an invoice paid through {d.CreditNote.PaymentChannel}; only the XRechnung channel has e-invoices.");
+        return Results.File(XRechnungFile(d), "application/xml", $"{d.CreditNote.Number}.xml");
+    }
+
+    /// <summary>The credit note's XRechnung as UTF-8 bytes with the XML declaration.</summary>
+    public static byte[] XRechnungFile(CreditNoteDocument d)
+    {
+        using var stream = new MemoryStream();
+        XRechnungWriter.Write(d).Save(stream);
+        return stream.ToArray();
     }
 
     /// <summary>The invoice's XRechnung as UTF-8 bytes with the XML declaration.</summary>
@@ -257,10 +311,20 @@ public static class BillingApi
         if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await stripe.PushPendingAsync(ct);
     }
 
-    private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, CancellationToken ct)
+    private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
         await invoices.VoidAsync(invoiceId, ActorOf(user), ct);
-        return Results.Ok((await invoices.GetAsync(invoiceId, ct))!.Invoice);
+        var invoice = (await invoices.GetAsync(invoiceId, ct))!.Invoice;
+        if (invoice.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
+        return Results.Ok(invoice);
+    }
+
+    private static async Task<IResult> CorrectInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
+        StripeInvoiceSync stripe, CancellationToken ct)
+    {
+        var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
+        if (note.CreditNote.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
+        return Results.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
     }
 
     private static (BillingMonth From, BillingMonth To) FundingRange(string? from, string? to, BillingOverviewService overview)

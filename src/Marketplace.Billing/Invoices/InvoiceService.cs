@@ -12,13 +12,16 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Billing.Invoices;
 
 /// <summary>
-/// Reads invoices and moves them through their states: draft → finalized → paid (payment_failed on the way), or void.
+/// Reads invoices and moves them through their states: draft → finalized → paid (payment_failed on the way), or void;
+/// voiding an issued invoice issues its credit note in the same transaction.
 /// Each change locks the invoice, checks the transition and appends its audit entry in the same transaction; asking for
 /// the state an invoice already has changes nothing and reports false, so retried calls and redelivered webhooks are harmless.
 /// </summary>
 public sealed class InvoiceService(
     Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options)
 {
+    private readonly CreditNoteService _creditNotes = new(database, audit, calendar, clock, options);
+
     public async Task<InvoiceDocument?> GetAsync(string id, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
@@ -108,6 +111,7 @@ public sealed class InvoiceService(
     public Task<bool> MarkPaymentFailedAsync(string id, string reason, Actor actor, CancellationToken ct = default) =>
         ChangeAsync(id, InvoiceStates.PaymentFailed, reason, actor, ct);
 
+    /// <summary>Voids an invoice; an issued one gets its credit note (the whole remaining amount) in the same transaction.</summary>
     public Task<bool> VoidAsync(string id, Actor actor, CancellationToken ct = default) => ChangeAsync(id, InvoiceStates.Void, null, actor, ct);
 
     private async Task<bool> ChangeAsync(string id, string target, string? failure, Actor actor, CancellationToken ct)
@@ -137,8 +141,9 @@ public sealed class InvoiceService(
         if (allowed is null) return false;
         if (allowed == false) throw new BillingConflictException($"Invoice {id} is {state}; it cannot become {target}.");
         await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = BillingStore.Timestamp(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+        var creditNote = target == InvoiceStates.Void && state != InvoiceStates.Draft ? await _creditNotes.IssueForVoidAsync(c, tx, id, actor, ct) : null;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, $"billing.invoice.{target}", "invoice", id,
-            JsonSerializer.SerializeToNode(new { state }), JsonSerializer.SerializeToNode(new { state = target, failure })));
+            JsonSerializer.SerializeToNode(new { state }), JsonSerializer.SerializeToNode(new { state = target, failure, creditNote = creditNote?.CreditNote.Number })));
         return true;
     }
 

@@ -1,3 +1,6 @@
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
+
 namespace Marketplace.Billing.Invoices;
 
 /// <summary>An invoice as stored. Amounts in cents; BuyerJson/SellerJson are frozen when it is finalized.</summary>
@@ -7,13 +10,24 @@ public sealed record Invoice(
     string? IssueDate, string? DueDate, string? BuyerJson, string? SellerJson, string? StripeInvoiceId, string? StripePushedAt,
     string? PaymentFailure, string CreatedAt, string UpdatedAt);
 
-/// <summary>One line: which subscription and offering, which extra (add-on, metered dimension or setup fee), how much of it, at what price, for which days.</summary>
+/// <summary>
+/// One line: which subscription and offering, which extra (add-on, metered dimension or setup fee), how much of it, at what
+/// price, for which days, with which VAT. A credit note's lines have the same shape (InvoiceId is then the credit note's id).
+/// </summary>
 public sealed record InvoiceLine(
     string InvoiceId, long LineNo, string Kind, string SubscriptionId, string OfferingId, string OfferingName, string PlanId, string ExtraId,
-    string ExtraName, long? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, string ServiceFrom, string ServiceTo);
+    string ExtraName, long? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, string ServiceFrom, string ServiceTo,
+    string VatCategory, long VatRateBasisPoints, string? VatExemptionReason, string? VatExemptionCode)
+{
+    public VatTreatment Vat => new(VatCategory, VatRateBasisPoints, VatExemptionReason, VatExemptionCode);
+}
 
 /// <summary>An invoice with its lines.</summary>
-public sealed record InvoiceDocument(Invoice Invoice, IReadOnlyList<InvoiceLine> Lines);
+public sealed record InvoiceDocument(Invoice Invoice, IReadOnlyList<InvoiceLine> Lines)
+{
+    /// <summary>The VAT breakdown (BG-23): one group per category and rate.</summary>
+    public IReadOnlyList<Pricing.VatGroup> VatGroups => Pricing.VatBreakdown.Of(Lines, l => l.Vat, l => l.AmountCents);
+}
 
 /// <summary>The buyer as frozen on a finalized invoice.</summary>
 public sealed record InvoiceBuyer(
@@ -22,8 +36,30 @@ public sealed record InvoiceBuyer(
 /// <summary>The seller as frozen on a finalized invoice.</summary>
 public sealed record InvoiceSeller(
     string Name, string Street, string PostalCode, string City, string CountryCode, string VatId, string ContactName, string ContactPhone,
-    string ContactEmail, string ElectronicAddress, string Iban, string Bic, string AccountHolder)
+    string ContactEmail, string ElectronicAddress, string Iban, string Bic, string AccountHolder, string? LegalRegistrationId = null)
 {
     public static InvoiceSeller From(SellerOptions o) => new(o.Name, o.Street, o.PostalCode, o.City, o.CountryCode, o.VatId, o.ContactName,
-        o.ContactPhone, o.ContactEmail, o.ElectronicAddress, o.Iban, o.Bic, o.AccountHolder);
+        o.ContactPhone, o.ContactEmail, o.ElectronicAddress, o.Iban, o.Bic, o.AccountHolder, BillingOptions.Blank(o.LegalRegistrationId));
+}
+
+/// <summary>Why a credit note was issued: the invoice was voided (the whole remaining amount), or corrected (the difference).</summary>
+public static class CreditNoteKinds
+{
+    public const string Void = "void";
+    public const string Correction = "correction";
+}
+
+/// <summary>
+/// A credit note as stored: it cancels all or part of an issued invoice (BT-25 number, BT-26 issue date of that invoice) and
+/// carries the parties frozen on it. Amounts are positive: what is credited.
+/// </summary>
+public sealed record CreditNote(
+    string Id, string Number, string InvoiceId, string InvoiceNumber, string InvoiceIssueDate, string MunicipalityAgs, string Period,
+    string PeriodStart, string PeriodEnd, string Kind, string Reason, string Currency, long NetCents, long VatCents, long GrossCents,
+    string IssueDate, string? PaymentChannel, string BuyerJson, string SellerJson, string? StripeCreditNoteId, string CreatedAt);
+
+/// <summary>A credit note with its lines (each names the invoice line it credits in <see cref="InvoiceLine.LineNo"/> order).</summary>
+public sealed record CreditNoteDocument(CreditNote CreditNote, IReadOnlyList<InvoiceLine> Lines)
+{
+    public IReadOnlyList<Pricing.VatGroup> VatGroups => Pricing.VatBreakdown.Of(Lines, l => l.Vat, l => l.AmountCents);
 }

@@ -2,7 +2,6 @@ using Dapper;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
 using Marketplace.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Billing.Overview;
 
@@ -29,12 +28,12 @@ public sealed record MunicipalityUsage(
 /// <summary>Usage a vendor received for one offering and dimension in a month.</summary>
 public sealed record VendorUsage(string OfferingId, string OfferingName, string Dimension, long Events, long Quantity, string? LastReceivedAt);
 
-/// <summary>Net revenue of one offering in one month, from issued invoices.</summary>
+/// <summary>Net revenue of one offering in one month, from issued invoices less what credit notes credited.</summary>
 public sealed record VendorRevenue(string Period, string OfferingId, string OfferingName, long Invoices, long NetCents);
 
 /// <summary>The read models behind the municipality's usage view and the vendor's revenue view.</summary>
 public sealed class BillingOverviewService(
-    Database database, BillingRunService runs, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options)
+    Database database, BillingRunService runs, BillingCalendar calendar, TimeProvider clock)
 {
     // Property-mapped: COUNT and SUM come back as Int32/Int64/decimal depending on the engine.
     private sealed class VendorUsageRow
@@ -93,7 +92,7 @@ public sealed class BillingOverviewService(
         var forecast = (await runs.CalculateAsync(c, null, m, ct, ags, Project)).Invoices.SingleOrDefault(i => i.MunicipalityAgs == ags);
         var lines = forecast?.Lines ?? [];
         var net = forecast?.NetCents ?? 0;
-        return new MunicipalityUsage(m.Period, elapsed, m.Days, meters, lines, net, Money.Vat(net, options.Value.VatRateBasisPoints));
+        return new MunicipalityUsage(m.Period, elapsed, m.Days, meters, lines, net, forecast?.VatCents ?? 0);
     }
 
     /// <summary>What the vendor received in <paramref name="month"/>, per offering and dimension.</summary>

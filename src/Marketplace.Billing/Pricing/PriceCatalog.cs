@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Dapper;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Pricing;
 
@@ -20,6 +22,12 @@ public static class PriceCatalog
         public long? PriceCents { get; init; }
         public string? Unit { get; init; }
         public long? IncludedPerMonth { get; init; }
+        public string? VatCategory { get; init; }
+        public long? VatRateBasisPoints { get; init; }
+        public string? VatExemptionReason { get; init; }
+        public string? VatExemptionCode { get; init; }
+
+        public VatTreatment? Vat => VatCategory is null ? null : new VatTreatment(VatCategory, VatRateBasisPoints ?? 0, VatExemptionReason, VatExemptionCode);
     }
 
     private sealed class TierRow
@@ -43,10 +51,10 @@ public static class PriceCatalog
         return plans.ToDictionary(p => (p.OfferingId, p.PlanId), p => new PlanPrice(p.OfferingId, p.PlanId, p.Funder, p.ListValueCentsPerMonth,
             extras[(p.OfferingId, p.PlanId)].ToDictionary(e => e.ExtraId, ExtraPrice (e) => e.Kind switch
             {
-                ExtraKind.AddOn => new AddOnPrice(e.ExtraId, e.Name, e.BillingInterval ?? AddOnPrice.Monthly, e.PriceCents ?? 0),
-                ExtraKind.SetupFee => new SetupFeePrice(e.ExtraId, e.Name, e.PriceCents ?? 0),
+                ExtraKind.AddOn => new AddOnPrice(e.ExtraId, e.Name, e.BillingInterval ?? AddOnPrice.Monthly, e.PriceCents ?? 0) { Vat = e.Vat },
+                ExtraKind.SetupFee => new SetupFeePrice(e.ExtraId, e.Name, e.PriceCents ?? 0) { Vat = e.Vat },
                 _ => new MeteredPrice(e.ExtraId, e.Name, e.Unit ?? "", e.IncludedPerMonth ?? 0,
-                    tiers[(p.OfferingId, p.PlanId, e.ExtraId)].OrderBy(t => t.TierNo).Select(t => new PriceTier(t.TierNo, t.UpTo, t.UnitPriceCents)).ToList()),
+                    tiers[(p.OfferingId, p.PlanId, e.ExtraId)].OrderBy(t => t.TierNo).Select(t => new PriceTier(t.TierNo, t.UpTo, t.UnitPriceCents)).ToList()) { Vat = e.Vat },
             })));
     }
 }

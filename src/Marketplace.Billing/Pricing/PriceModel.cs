@@ -1,3 +1,6 @@
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
+
 namespace Marketplace.Billing.Pricing;
 
 /// <summary>Kinds of extras as the catalogue stores them (plan_extras.kind).</summary>
@@ -19,7 +22,11 @@ public sealed record PlanPrice(
 }
 
 /// <summary>An extra above the standard package: an add-on, a metered dimension or a one-time setup fee.</summary>
-public abstract record ExtraPrice(string ExtraId, string Name);
+public abstract record ExtraPrice(string ExtraId, string Name)
+{
+    /// <summary>The extra's own VAT treatment from its descriptor; null takes the configured default for the buyer.</summary>
+    public VatTreatment? Vat { get; init; }
+}
 
 /// <summary>A recurring add-on, charged per day it is booked: price ÷ days of the month ("month") or of the year ("year").</summary>
 public sealed record AddOnPrice(string ExtraId, string Name, string Interval, long PriceCents) : ExtraPrice(ExtraId, Name)

@@ -75,22 +75,25 @@ public sealed class BillingRunService(
             .ToHashSet(StringComparer.Ordinal);
         var toWrite = charges.Invoices.Where(i => !present.Contains(i.MunicipalityAgs)).ToList();
 
-        var rate = options.Value.VatRateBasisPoints;
         var runId = Guid.CreateVersion7(started).ToString();
         var nextNumber = await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.InvoiceCount, new { period = month.Period }, tx, cancellationToken: ct)) + 1;
         var written = toWrite.Select((d, i) => new Written(Guid.CreateVersion7(started).ToString(),
-            $"{options.Value.InvoiceNumberPrefix}-{month.Year:D4}{month.Month:D2}-{nextNumber + i:D6}", d, Money.Vat(d.NetCents, rate))).ToList();
+            $"{options.Value.InvoiceNumberPrefix}-{month.Year:D4}{month.Month:D2}-{nextNumber + i:D6}", d, d.VatCents)).ToList();
         var run = new BillingRun(runId, month.Period, BillingStore.Timestamp(started), BillingStore.Timestamp(clock.GetUtcNow()), actor.UserId,
             written.Count, written.Sum(w => w.Draft.NetCents), written.Sum(w => w.VatCents), written.Sum(w => w.Draft.NetCents + w.VatCents));
 
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertRun, run, tx, cancellationToken: ct));
-        await InsertInvoicesAsync(c, tx, month, run, rate, written, ct);
+        await InsertInvoicesAsync(c, tx, month, run, written, ct);
         // One entry for the run names every invoice it created with its amounts; the invoices' later state changes get their own.
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.run", "billing_run", runId, null,
             JsonSerializer.SerializeToNode(new
             {
-                period = month.Period, run.InvoiceCount, run.NetCents, run.VatCents, run.GrossCents, vatRateBasisPoints = rate,
-                invoices = written.Select(w => new { w.Id, w.Number, ags = w.Draft.MunicipalityAgs, netCents = w.Draft.NetCents, w.VatCents }),
+                period = month.Period, run.InvoiceCount, run.NetCents, run.VatCents, run.GrossCents,
+                invoices = written.Select(w => new
+                {
+                    w.Id, w.Number, ags = w.Draft.MunicipalityAgs, netCents = w.Draft.NetCents, w.VatCents,
+                    vat = w.Draft.VatGroups.Select(g => new { g.Treatment.Category, g.Treatment.RateBasisPoints, g.TaxableCents, g.VatCents }),
+                }),
             })));
         await tx.CommitAsync(ct);
 
@@ -120,7 +123,7 @@ public sealed class BillingRunService(
         var fees = (await c.QueryAsync<FeeRow>(new CommandDefinition(one ? BillingSql.SetupFeesDueOfMunicipality : BillingSql.SetupFeesDue,
                 bounds, tx, cancellationToken: ct)))
             .Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, f.OfferingName, f.PlanId, f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
-        return new InvoiceCalculator(calendar, prices).Calculate(month, periods, usage, fees);
+        return new InvoiceCalculator(calendar, prices, options.Value.DefaultVat).Calculate(month, periods, usage, fees);
     }
 
     public async Task<IReadOnlyList<BillingRun>> ListAsync(int limit = 50, int offset = 0, CancellationToken ct = default)
@@ -131,7 +134,7 @@ public sealed class BillingRunService(
 
     private sealed record Written(string Id, string Number, DraftInvoice Draft, long VatCents);
 
-    private async Task InsertInvoicesAsync(DbConnection c, DbTransaction tx, BillingMonth month, BillingRun run, int rate, List<Written> written, CancellationToken ct)
+    private async Task InsertInvoicesAsync(DbConnection c, DbTransaction tx, BillingMonth month, BillingRun run, List<Written> written, CancellationToken ct)
     {
         if (written.Count == 0) return;
         var now = run.CompletedAt;
@@ -142,7 +145,7 @@ public sealed class BillingRunService(
             new("id", Each(w => w.Id)), new("number", Each(w => w.Number)), new("municipality_ags", Each(w => w.Draft.MunicipalityAgs)),
             new("period", Each(_ => month.Period)), new("billing_run_id", Each(_ => run.Id)), new("state", Each(_ => InvoiceStates.Draft)),
             new("currency", Each(_ => Money.Currency)), new("net_cents", EachLong(w => w.Draft.NetCents)),
-            new("vat_rate_basis_points", written.Select(_ => (long)rate).ToArray()), new("vat_cents", EachLong(w => w.VatCents)),
+            new("vat_rate_basis_points", EachLong(w => w.Draft.TopRateBasisPoints)), new("vat_cents", EachLong(w => w.VatCents)),
             new("gross_cents", EachLong(w => w.Draft.NetCents + w.VatCents)), new("period_start", Each(_ => BillingStore.Date(month.FirstDay))),
             new("period_end", Each(_ => BillingStore.Date(month.LastDay))), new("created_at", Each(_ => now)), new("updated_at", Each(_ => now)),
         ];
@@ -159,6 +162,9 @@ public sealed class BillingRunService(
             new("tier_no", lines.Select(x => (long?)x.Line.TierNo).ToArray()), new("unit", L(l => l.Unit)), new("quantity", LL(l => l.Quantity)),
             new("unit_price_cents", LL(l => l.UnitPriceCents)), new("price_base", LL(l => l.PriceBase)), new("amount_cents", LL(l => l.AmountCents)),
             new("service_from", L(l => BillingStore.Date(l.ServiceFrom))), new("service_to", L(l => BillingStore.Date(l.ServiceTo))),
+            new("vat_category", L(l => l.Vat.Category)), new("vat_rate_basis_points", LL(l => l.Vat.RateBasisPoints)),
+            new("vat_exemption_reason", lines.Select(x => x.Line.Vat.ExemptionReason).ToArray()),
+            new("vat_exemption_code", lines.Select(x => x.Line.Vat.ExemptionCode).ToArray()),
         ];
         await BillingStore.InsertIgnoringDuplicatesAsync(c, tx, database.Dialect, "invoice_lines", lineColumns, ["invoice_id", "line_no"], null, ct);
     }

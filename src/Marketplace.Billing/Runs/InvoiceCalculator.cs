@@ -1,4 +1,6 @@
 using Marketplace.Billing.Pricing;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Runs;
 
@@ -20,12 +22,17 @@ public sealed record SetupFeeDue(
 /// <summary>A line before it is stored: what was charged for which subscription, extra and days.</summary>
 public sealed record DraftLine(
     string Kind, string SubscriptionId, string OfferingId, string OfferingName, string PlanId, string ExtraId, string ExtraName,
-    int? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, DateOnly ServiceFrom, DateOnly ServiceTo);
+    int? TierNo, string Unit, long Quantity, long UnitPriceCents, long PriceBase, long AmountCents, DateOnly ServiceFrom, DateOnly ServiceTo,
+    VatTreatment Vat);
 
 /// <summary>The lines of one municipality's invoice for a month.</summary>
 public sealed record DraftInvoice(string MunicipalityAgs, IReadOnlyList<DraftLine> Lines)
 {
     public long NetCents => Lines.Sum(l => l.AmountCents);
+    public IReadOnlyList<VatGroup> VatGroups => VatBreakdown.Of(Lines, l => l.Vat, l => l.AmountCents);
+    public long VatCents => VatGroups.Sum(g => g.VatCents);
+    /// <summary>The highest rate on the invoice (invoices.vat_rate_basis_points; the lines carry each one's own).</summary>
+    public long TopRateBasisPoints => Lines.Max(l => l.Vat.RateBasisPoints);
 }
 
 /// <summary>What a month costs each municipality, and what could not be priced (a catalogue entry gone missing).</summary>
@@ -33,10 +40,15 @@ public sealed record MonthCharges(IReadOnlyList<DraftInvoice> Invoices, IReadOnl
 
 /// <summary>
 /// The pure part of a billing run: from what was booked, used and due in a month to one draft invoice per municipality.
-/// Only extras are charged; municipalities with nothing to pay get no invoice.
+/// Only extras are charged; municipalities with nothing to pay get no invoice. Each line takes its extra's VAT treatment,
+/// or the default for the municipality (<paramref name="defaultVat"/>, by AGS; standard 19 % when not given). Lines not
+/// subject to VAT (O) cannot share an invoice with other categories (EN 16931 BR-O-11): such a month is reported, not invoiced.
 /// </summary>
-public sealed class InvoiceCalculator(BillingCalendar calendar, IReadOnlyDictionary<(string OfferingId, string PlanId), PlanPrice> prices)
+public sealed class InvoiceCalculator(
+    BillingCalendar calendar, IReadOnlyDictionary<(string OfferingId, string PlanId), PlanPrice> prices, Func<string, VatTreatment>? defaultVat = null)
 {
+    private VatTreatment VatOf(ExtraPrice extra, string ags) => extra.Vat ?? defaultVat?.Invoke(ags) ?? VatTreatment.Standard(1900);
+
     public const string UnitDay = "day";
     public const string UnitOneTime = "one-time";
 
@@ -60,6 +72,13 @@ public sealed class InvoiceCalculator(BillingCalendar calendar, IReadOnlyDiction
         var invoices = lines
             .Where(l => l.AmountCents != 0)
             .GroupBy(l => municipalityOf[l.SubscriptionId])
+            .Where(g =>
+            {
+                if (!g.Any(l => l.Vat.Category == VatCategories.NotSubject) || g.All(l => l.Vat.Category == VatCategories.NotSubject)) return true;
+                problems.Add($"municipality {g.Key}: items not subject to VAT (category O: {string.Join(", ", g.Where(l => l.Vat.Category == VatCategories.NotSubject).Select(l => $"{l.OfferingId}/{l.ExtraId}").Distinct())}) " +
+                             "cannot share an invoice with taxed items (EN 16931 BR-O-11); no invoice was written for it");
+                return false;
+            })
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new DraftInvoice(g.Key, g
                 .OrderBy(l => l.OfferingName, StringComparer.Ordinal).ThenBy(l => l.SubscriptionId, StringComparer.Ordinal)
@@ -92,7 +111,8 @@ public sealed class InvoiceCalculator(BillingCalendar calendar, IReadOnlyDiction
                 var quantity = days + (index >= 0 ? lines[index].Quantity : 0);
                 var line = new DraftLine(ExtraKind.AddOn, row.SubscriptionId, row.OfferingId, row.OfferingName, row.PlanId, addOnId, addOn.Name,
                     null, UnitDay, quantity, addOn.PriceCents, addOn.PriceBase(month),
-                    Money.LineAmount(quantity, addOn.PriceCents, addOn.PriceBase(month)), index >= 0 ? lines[index].ServiceFrom : from, to);
+                    Money.LineAmount(quantity, addOn.PriceCents, addOn.PriceBase(month)), index >= 0 ? lines[index].ServiceFrom : from, to,
+                    VatOf(addOn, row.MunicipalityAgs));
                 if (index >= 0) lines[index] = line; else lines.Add(line);
             }
         }
@@ -117,7 +137,7 @@ public sealed class InvoiceCalculator(BillingCalendar calendar, IReadOnlyDiction
         if (to < from) to = from;
         return metered.Charge(usage.Quantity).Select(c => new DraftLine(
             ExtraKind.Metered, row.SubscriptionId, row.OfferingId, row.OfferingName, row.PlanId, metered.ExtraId, metered.Name,
-            c.Tier.TierNo, metered.Unit, c.Quantity, c.Tier.UnitPriceCents, 1, c.AmountCents, from, to));
+            c.Tier.TierNo, metered.Unit, c.Quantity, c.Tier.UnitPriceCents, 1, c.AmountCents, from, to, VatOf(metered, row.MunicipalityAgs)));
     }
 
     /// <summary>A setup fee is billed in the month it falls due, at the price of the plan booked then.</summary>
@@ -132,7 +152,7 @@ public sealed class InvoiceCalculator(BillingCalendar calendar, IReadOnlyDiction
         }
         var day = calendar.LocalDate(fee.DueAt);
         return new DraftLine(ExtraKind.SetupFee, fee.SubscriptionId, fee.OfferingId, fee.OfferingName, planId, price.ExtraId, price.Name,
-            null, UnitOneTime, 1, price.PriceCents, 1, price.PriceCents, day, day);
+            null, UnitOneTime, 1, price.PriceCents, 1, price.PriceCents, day, day, VatOf(price, fee.MunicipalityAgs));
     }
 
     private PlanPrice? Price(string offeringId, string planId) => prices.GetValueOrDefault((offeringId, planId));

@@ -60,8 +60,39 @@ public sealed class StripeNetAdapter : IStripeAdapter
             Description = request.Description,
             Period = new InvoiceItemPeriodOptions { Start = request.PeriodStart.UtcDateTime, End = request.PeriodEnd.UtcDateTime },
             Metadata = request.Metadata.ToDictionary(),
+            TaxRates = [request.TaxRateId],
         }, Options(idempotencyKey), ct);
         return item.Id;
+    }
+
+    public async Task<string> CreateTaxRateAsync(StripeTaxRateRequest request, string idempotencyKey, CancellationToken ct = default)
+    {
+        var rate = await _client.V1.TaxRates.CreateAsync(new TaxRateCreateOptions
+        {
+            DisplayName = request.DisplayName,
+            Description = request.Description,
+            Percentage = request.RateBasisPoints / 100m,
+            Inclusive = false,
+            Country = "DE",
+            TaxType = "vat",
+            Metadata = new Dictionary<string, string> { ["vat_key"] = request.VatKey, ["vat_category"] = request.Category },
+        }, Options(idempotencyKey), ct);
+        return rate.Id;
+    }
+
+    public async Task<string> CreateCreditNoteAsync(StripeCreditNoteRequest request, string idempotencyKey, CancellationToken ct = default)
+    {
+        var note = await _client.V1.CreditNotes.CreateAsync(new CreditNoteCreateOptions
+        {
+            Invoice = request.StripeInvoiceId,
+            Memo = request.Memo,
+            Lines = request.Lines.Select(l => new CreditNoteLineOptions
+            {
+                Type = "custom_line_item", Description = l.Description, Quantity = 1, UnitAmount = l.AmountCents, TaxRates = [l.TaxRateId],
+            }).ToList(),
+            Metadata = new Dictionary<string, string> { ["marketplace_credit_note_id"] = request.CreditNoteId, ["marketplace_credit_note_number"] = request.CreditNoteNumber },
+        }, Options(idempotencyKey), ct);
+        return note.Id;
     }
 
     public async Task FinalizeInvoiceAsync(string stripeInvoiceId, string idempotencyKey, CancellationToken ct = default) =>

@@ -27,18 +27,23 @@ public static class XRechnungRules
         var buyerAddress = buyer?.Element(Cac + "PostalAddress");
         var contact = seller?.Element(Cac + "Contact");
         var means = root.Elements(Cac + "PaymentMeans").ToList();
+        var credit = root.Name.LocalName == "CreditNote";
+        var lineElements = root.Elements(Cac + (credit ? "CreditNoteLine" : "InvoiceLine")).ToList();
 
         // EN 16931 core elements
         Rule("BR-01", Has(root.Element(Cbc + "CustomizationID")), "Specification identifier (BT-24) missing.");
         Rule("BR-02", Has(root.Element(Cbc + "ID")), "Invoice number (BT-1) missing.");
         Rule("BR-03", Has(root.Element(Cbc + "IssueDate")), "Issue date (BT-2) missing.");
-        Rule("BR-04", Has(root.Element(Cbc + "InvoiceTypeCode")), "Invoice type code (BT-3) missing.");
+        Rule("BR-04", Has(root.Element(Cbc + (credit ? "CreditNoteTypeCode" : "InvoiceTypeCode"))), "Invoice type code (BT-3) missing.");
         Rule("BR-05", Has(root.Element(Cbc + "DocumentCurrencyCode")), "Currency code (BT-5) missing.");
         Rule("BR-06", Has(seller?.Element(Cac + "PartyLegalEntity")?.Element(Cbc + "RegistrationName")), "Seller name (BT-27) missing.");
         Rule("BR-07", Has(buyer?.Element(Cac + "PartyLegalEntity")?.Element(Cbc + "RegistrationName")), "Buyer name (BT-44) missing.");
         Rule("BR-09", Has(sellerAddress?.Element(Cac + "Country")?.Element(Cbc + "IdentificationCode")), "Seller country code (BT-40) missing.");
         Rule("BR-11", Has(buyerAddress?.Element(Cac + "Country")?.Element(Cbc + "IdentificationCode")), "Buyer country code (BT-55) missing.");
-        Rule("BR-16", root.Elements(Cac + "InvoiceLine").Any(), "An invoice has at least one line (BG-25).");
+        Rule("BR-16", lineElements.Count > 0, "An invoice has at least one line (BG-25).");
+        if (credit)
+            Rule("BR-55", root.Element(Cac + "BillingReference")?.Element(Cac + "InvoiceDocumentReference")?.Element(Cbc + "ID") is { } reference && Has(reference),
+                "A credit note names the invoice it corrects (BT-25).");
 
         // German rules
         Rule("BR-DE-1", means.Count > 0, "Payment instructions (BG-16) missing.");
@@ -58,7 +63,8 @@ public static class XRechnungRules
         foreach (var m in means)
         {
             var groups = new[] { m.Element(Cac + "PayeeFinancialAccount"), m.Element(Cac + "CardAccount"), m.Element(Cac + "PaymentMandate") }.Count(g => g is not null);
-            Rule("BR-DE-13", groups == 1, "Exactly one of credit transfer (BG-17), payment card (BG-18) or direct debit (BG-19) must be given.");
+            // At most one: a credit note set off against open claims (code 97) names no account at all.
+            Rule("BR-DE-13", groups <= 1, "At most one of credit transfer (BG-17), payment card (BG-18) or direct debit (BG-19) may be given.");
             if (Text(m.Element(Cbc + "PaymentMeansCode")) is "58" or "30")
             {
                 Rule("BR-DE-23-a", m.Element(Cac + "PayeeFinancialAccount") is not null, "Credit transfer (BG-17) missing for payment means code 30/58.");
@@ -82,7 +88,7 @@ public static class XRechnungRules
         Rule("XR-BT-49", Has(buyer?.Element(Cbc + "EndpointID")), "Buyer electronic address (BT-49) missing (required since XRechnung 3.0).");
 
         // EN 16931 calculation rules
-        var lines = root.Elements(Cac + "InvoiceLine").Select(l => Amount(l.Element(Cbc + "LineExtensionAmount"))).ToList();
+        var lines = lineElements.Select(l => Amount(l.Element(Cbc + "LineExtensionAmount"))).ToList();
         var totals = root.Element(Cac + "LegalMonetaryTotal");
         var lineTotal = Amount(totals?.Element(Cbc + "LineExtensionAmount"));
         var taxExclusive = Amount(totals?.Element(Cbc + "TaxExclusiveAmount"));
@@ -94,17 +100,45 @@ public static class XRechnungRules
         Rule("BR-CO-14", subtotals.Sum(s => Amount(s.Element(Cbc + "TaxAmount"))) == taxTotal, "VAT total (BT-110) differs from the sum of the VAT breakdown.");
         Rule("BR-CO-15", taxInclusive == taxExclusive + taxTotal, "Total with VAT (BT-112) differs from BT-109 + BT-110.");
         Rule("BR-CO-16", payable == taxInclusive, "Amount due (BT-115) differs from BT-112 (nothing prepaid).");
-        foreach (var line in root.Elements(Cac + "InvoiceLine").Select(l => l.Element(Cac + "Item")?.Element(Cac + "ClassifiedTaxCategory"))
-                     .Where(t => Text(t?.Element(Cbc + "ID")) == "S"))
-            Rule("BR-S-05", Amount(line!.Element(Cbc + "Percent")) > 0, "A standard-rated line (category S) has a VAT rate (BT-152) greater than zero.");
-        foreach (var s in subtotals.Where(s => Text(s.Element(Cac + "TaxCategory")?.Element(Cbc + "ID")) == "S"))
+        // EN 16931 VAT category rules for the categories the marketplace writes (S, Z, E, O)
+        var lineCategories = lineElements.Select(l => (Net: Amount(l.Element(Cbc + "LineExtensionAmount")),
+            Tax: l.Element(Cac + "Item")?.Element(Cac + "ClassifiedTaxCategory"))).ToList();
+        foreach (var (_, tax) in lineCategories)
         {
-            var taxable = Amount(s.Element(Cbc + "TaxableAmount"));
-            var rate = Amount(s.Element(Cac + "TaxCategory")?.Element(Cbc + "Percent"));
-            Rule("BR-S-08", taxable == lines.Sum(), "Taxable amount (BT-116) differs from the sum of the standard-rated lines.");
-            Rule("BR-S-09", Amount(s.Element(Cbc + "TaxAmount")) == Math.Round(taxable * rate / 100m, 2, MidpointRounding.AwayFromZero),
-                "VAT amount (BT-117) is not the taxable amount times the rate, rounded to cents.");
+            var category = Text(tax?.Element(Cbc + "ID"));
+            Rule("BR-CO-04", Has(tax?.Element(Cbc + "ID")), "Each line has a VAT category (BT-151).");
+            if (category == "S") Rule("BR-S-05", Amount(tax!.Element(Cbc + "Percent")) > 0, "A standard-rated line (category S) has a VAT rate (BT-152) greater than zero.");
+            if (category is "Z" or "E") Rule($"BR-{category}-05", tax!.Element(Cbc + "Percent") is { } p && Amount(p) == 0, $"A line of category {category} has the VAT rate 0.");
+            if (category == "O") Rule("BR-O-05", tax!.Element(Cbc + "Percent") is null, "A line not subject to VAT (category O) has no VAT rate (BT-152).");
         }
+        var sellerVatId = seller?.Element(Cac + "PartyTaxScheme")?.Element(Cbc + "CompanyID");
+        if (categories.Contains("O"))
+        {
+            Rule("BR-O-11", subtotals.Count == 1, "A VAT breakdown group of category O is the only one on the invoice.");
+            Rule("BR-O-02", !Has(sellerVatId), "An invoice with lines not subject to VAT carries no seller VAT identifier (BT-31).");
+        }
+        if (categories.Any(c => c is "E" or "Z"))
+            Rule("BR-E-02", Has(sellerVatId), "An invoice with exempt or zero-rated lines carries the seller VAT identifier (BT-31).");
+        Rule("BR-CO-26", Has(sellerVatId) || Has(seller?.Element(Cac + "PartyLegalEntity")?.Element(Cbc + "CompanyID"))
+                         || Has(seller?.Element(Cac + "PartyIdentification")?.Element(Cbc + "ID")),
+            "The seller is identified by its identifier (BT-29), legal registration (BT-30) or VAT identifier (BT-31).");
+        foreach (var s in subtotals)
+        {
+            var tax = s.Element(Cac + "TaxCategory");
+            var category = Text(tax?.Element(Cbc + "ID"));
+            var rate = Amount(tax?.Element(Cbc + "Percent"));
+            var taxable = Amount(s.Element(Cbc + "TaxableAmount"));
+            var taxAmount = Amount(s.Element(Cbc + "TaxAmount"));
+            var hasReason = Has(tax?.Element(Cbc + "TaxExemptionReason")) || Has(tax?.Element(Cbc + "TaxExemptionReasonCode"));
+            var sameLines = lineCategories.Where(l => Text(l.Tax?.Element(Cbc + "ID")) == category && (category == "O" || Amount(l.Tax?.Element(Cbc + "Percent")) == rate));
+            Rule($"BR-{category}-08", taxable == sameLines.Sum(l => l.Net), $"Taxable amount (BT-116) of category {category} at {rate} % differs from the sum of its lines.");
+            Rule($"BR-{category}-09", taxAmount == Math.Round(taxable * rate / 100m, 2, MidpointRounding.AwayFromZero),
+                $"VAT amount (BT-117) of category {category} is not the taxable amount times the rate, rounded to cents.");
+            if (category is "S" or "Z") Rule($"BR-{category}-10", !hasReason, $"A VAT breakdown of category {category} has no exemption reason.");
+            if (category is "E" or "O") Rule($"BR-{category}-10", hasReason, $"A VAT breakdown of category {category} has an exemption reason text or code.");
+        }
+        foreach (var category in lineCategories.Select(l => Text(l.Tax?.Element(Cbc + "ID"))).Distinct())
+            Rule("BR-CO-18", categories.Contains(category), $"The VAT breakdown has no group for the lines of category {category}.");
         return problems;
     }
 

@@ -106,6 +106,13 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
                          .Concat(plan.MeteredList.Select((m, i) => (m.Id, $"metered/{i}")))
                          .Concat(plan.SetupFeeList.Select((f, i) => (f.Id, $"setupFees/{i}"))))
                 Require(extras.Add(id), o.Path, $"/plans/{p}/{field}/id", $"extra '{id}' appears twice in the plan");
+            // A price item's VAT treatment must be one an e-invoice receiver accepts (EN 16931); the seller's registration is the platform's to check at start-up.
+            foreach (var (vat, field) in plan.AddOnList.Select((a, i) => (a.Vat, $"addOns/{i}"))
+                         .Concat(plan.MeteredList.Select((m, i) => (m.Vat, $"metered/{i}")))
+                         .Concat(plan.SetupFeeList.Select((f, i) => (f.Vat, $"setupFees/{i}"))))
+                if (vat is not null)
+                    foreach (var problem in vat.ToTreatment().Problems())
+                        Require(false, o.Path, $"/plans/{p}/{field}/vat", problem);
             for (var m = 0; m < plan.MeteredList.Count; m++)
             {
                 var tiers = plan.MeteredList[m].Tiers;

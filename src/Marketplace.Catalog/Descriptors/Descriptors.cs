@@ -64,16 +64,26 @@ public sealed record PlanDescriptor(
 
 public sealed record StandardPackageDescriptor(string Funder, long ListValueCentsPerMonth, IReadOnlyList<string>? Includes);
 
-public sealed record AddOnDescriptor(string Id, string Name, string NameEn, string Interval, long PriceCents);
+public sealed record AddOnDescriptor(string Id, string Name, string NameEn, string Interval, long PriceCents, VatDescriptor? Vat = null);
 
 public sealed record MeteredDescriptor(
-    string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers);
+    string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers, VatDescriptor? Vat = null);
 
 // upTo: null is how the last, open-ended tier is written; a writer that drops nulls must still write this one,
 // or the document no longer has the one unbounded tier the schema demands.
 public sealed record TierDescriptor([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? UpTo, long UnitPriceCents);
 
-public sealed record SetupFeeDescriptor(string Id, string Name, string NameEn, long PriceCents);
+public sealed record SetupFeeDescriptor(string Id, string Name, string NameEn, long PriceCents, VatDescriptor? Vat = null);
+
+/// <summary>
+/// A price item's own VAT treatment (EN 16931 BT-151/152, BT-120/121); absent, the platform's configured default for the
+/// buyer applies. Category S, Z, E or O; AE is not offered (the platform keeps no buyer VAT identifiers).
+/// </summary>
+public sealed record VatDescriptor(string Category, decimal RatePercent, string? ExemptionReason = null, string? ExemptionReasonCode = null)
+{
+    public VatTreatment ToTreatment() => new(Category, (long)decimal.Round(RatePercent * 100m),
+        string.IsNullOrWhiteSpace(ExemptionReason) ? null : ExemptionReason.Trim(), string.IsNullOrWhiteSpace(ExemptionReasonCode) ? null : ExemptionReasonCode.Trim());
+}
 
 public sealed record ProvisioningDescriptor(
     string Type, string? BrokerUrl, string? ServiceId, IReadOnlyDictionary<string, string>? PlanIds, string? Instructions);

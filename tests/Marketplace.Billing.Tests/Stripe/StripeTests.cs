@@ -42,15 +42,20 @@ public class StripeTests(DatabaseEngine engine)
         _world.Options.Stripe.ApiBase = _stripe.BaseUrl;
         _world.Options.Stripe.ApiKey = "sk_test_123";
         _world.Options.Stripe.WebhookSecret = WebhookSecret;
-        var options = Options.Create(_world.Options);
-        _sync = new StripeInvoiceSync(_world.Database, new StripeNetAdapter(new HttpClient(), options), _world.Audit, BillingCalendar.Berlin,
-            _world.Clock, options, NullLogger<StripeInvoiceSync>.Instance);
+        _sync = NewSync();
 
         await _world.SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus,archiv"));
         await _world.SetupFeeAsync("sub-m1", "einrichtung", "2026-11-03T09:00:00+01:00");
         await _world.AccountAsync(Muenchen, PaymentChannels.Stripe, null);
         await _world.Runs.RunAsync(new BillingMonth(2026, 11), Admin);
         _invoice = await _world.Invoices.FinalizeAsync((await _world.Invoices.ListForMunicipalityAsync(Muenchen)).Single().Id, Admin);
+    }
+
+    private StripeInvoiceSync NewSync()
+    {
+        var options = Options.Create(_world.Options);
+        return new StripeInvoiceSync(_world.Database, new StripeNetAdapter(new HttpClient(), options), _world.Audit, BillingCalendar.Berlin,
+            _world.Clock, options, NullLogger<StripeInvoiceSync>.Instance);
     }
 
     [TearDown]
@@ -62,9 +67,9 @@ public class StripeTests(DatabaseEngine engine)
 
     private string[] ExpectedKeys() =>
     [
-        $"mp-customer-{Muenchen}", $"mp-invoice-{_invoice.Id}",
+        $"mp-customer-{Muenchen}", $"mp-invoice-{_invoice.Id}", "mp-tax-rate-S-1900",
         $"mp-invoice-{_invoice.Id}-line-1", $"mp-invoice-{_invoice.Id}-line-2", $"mp-invoice-{_invoice.Id}-line-3",
-        $"mp-invoice-{_invoice.Id}-vat", $"mp-invoice-{_invoice.Id}-finalize",
+        $"mp-invoice-{_invoice.Id}-finalize",
     ];
 
     [Test]
@@ -74,14 +79,18 @@ public class StripeTests(DatabaseEngine engine)
         var requests = _stripe.Requests.ToList();
         Assert.That(requests.Select(r => (r.Method, PathOf(r.Path))), Is.EqualTo(new[]
         {
-            ("POST", "/v1/customers"), ("POST", "/v1/invoices"),
-            ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"),
+            ("POST", "/v1/customers"), ("POST", "/v1/invoices"), ("POST", "/v1/tax_rates"),
+            ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"), ("POST", "/v1/invoiceitems"),
             ("POST", "/v1/invoices/{id}/finalize"),
         }));
         Assert.That(requests.Select(r => r.IdempotencyKey), Is.EqualTo(ExpectedKeys()));
 
         var items = requests.Where(r => r.Path == "/v1/invoiceitems").ToList();
-        Assert.That(items.Sum(i => long.Parse(i.Form["amount"])), Is.EqualTo(_invoice.GrossCents), "Stripe's total is exactly ours, VAT included");
+        Assert.That(items.Sum(i => long.Parse(i.Form["amount"])), Is.EqualTo(_invoice.NetCents), "the items are the net lines; Stripe adds the VAT by tax rate");
+        Assert.That(items.Select(i => i.Form["description"]), Has.None.Contains("Umsatzsteuer"), "VAT is no product line");
+        var taxRate = requests.Single(r => r.Path == "/v1/tax_rates");
+        Assert.That((taxRate.Form["percentage"], taxRate.Form["inclusive"], taxRate.Form["metadata[vat_category]"]), Is.EqualTo(("19", "false", "S")));
+        Assert.That(items.Select(i => i.Form["tax_rates[0]"]).Distinct(), Is.EqualTo(new[] { "txr_3" }), "every item carries the 19 % tax rate");
         Assert.That(items.Select(i => i.Form["currency"]).Distinct(), Is.EqualTo(new[] { "eur" }));
         var stripeInvoiceId = items[0].Form["invoice"];
         Assert.That(requests[1].Form["metadata[marketplace_invoice_id]"], Is.EqualTo(_invoice.Id));
@@ -107,8 +116,9 @@ public class StripeTests(DatabaseEngine engine)
         Assert.That(await _sync.PushPendingAsync(), Is.EqualTo(1));
         var secondAttempt = _stripe.Requests.Skip(firstAttempt.Count).Select(r => r.IdempotencyKey).ToList();
         // Customer and Stripe invoice were stored on the first attempt; items and finalisation repeat with the same keys.
-        Assert.That(secondAttempt, Is.EqualTo(ExpectedKeys().Skip(2)));
-        Assert.That(_stripe.Created.Count(id => id.StartsWith("ii_", StringComparison.Ordinal)), Is.EqualTo(4));
+        // The tax rate is known by then: it is not asked for again.
+        Assert.That(secondAttempt, Is.EqualTo(ExpectedKeys().Skip(3)));
+        Assert.That(_stripe.Created.Count(id => id.StartsWith("ii_", StringComparison.Ordinal)), Is.EqualTo(3));
         Assert.That(_stripe.Created.Count(id => id.StartsWith("in_", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 
@@ -122,11 +132,33 @@ public class StripeTests(DatabaseEngine engine)
         {
             await c.ExecuteAsync("UPDATE invoices SET stripe_invoice_id = NULL, stripe_pushed_at = NULL");
             await c.ExecuteAsync("UPDATE billing_accounts SET stripe_customer_id = NULL");
+            await c.ExecuteAsync("DELETE FROM stripe_tax_rates");
         }
-        await _sync.PushAsync(_invoice.Id);
+        await NewSync().PushAsync(_invoice.Id);
         Assert.That(_stripe.Requests.Skip(first.Count).Select(r => r.IdempotencyKey), Is.EqualTo(first));
         Assert.That(_stripe.Created.Distinct().Count(), Is.EqualTo(_stripe.Created.Count));
-        Assert.That(_stripe.Created, Has.Count.EqualTo(6), "one customer, one invoice, four items: nothing created twice");
+        Assert.That(_stripe.Created, Has.Count.EqualTo(6), "one customer, one invoice, one tax rate, three items: nothing created twice");
+    }
+
+    [Test]
+    public async Task Voiding_a_pushed_invoice_issues_a_Stripe_credit_note_with_the_same_tax_rates_once()
+    {
+        await _sync.PushAsync(_invoice.Id);
+        await _world.Invoices.VoidAsync(_invoice.Id, Admin);
+        Assert.That(await _sync.PushPendingCreditNotesAsync(_invoice.Id), Is.EqualTo(1));
+        Assert.That(await _sync.PushPendingCreditNotesAsync(_invoice.Id), Is.EqualTo(0), "a credit note Stripe has is not sent again");
+
+        var request = _stripe.Requests.Single(r => r.Path == "/v1/credit_notes");
+        var creditNote = (await new CreditNoteService(_world.Database, _world.Audit, BillingCalendar.Berlin, _world.Clock, Options.Create(_world.Options))
+            .ListForInvoiceAsync(_invoice.Id)).Single();
+        Assert.That(request.IdempotencyKey, Is.EqualTo($"mp-credit-note-{creditNote.Id}"));
+        Assert.That(request.Form["invoice"], Is.EqualTo(StripeInvoiceId()));
+        var lines = Enumerable.Range(0, 3).Select(i => (Type: request.Form[$"lines[{i}][type]"], Amount: long.Parse(request.Form[$"lines[{i}][unit_amount]"]),
+            Rate: request.Form[$"lines[{i}][tax_rates][0]"])).ToList();
+        Assert.That(lines.Sum(l => l.Amount), Is.EqualTo(_invoice.NetCents));
+        Assert.That(lines.Select(l => (l.Type, l.Rate)).Distinct(), Is.EqualTo(new[] { ("custom_line_item", "txr_3") }));
+        Assert.That(_stripe.Requests.Count(r => r.Path == "/v1/tax_rates"), Is.EqualTo(1), "the tax rate is made once");
+        Assert.That(creditNote.StripeCreditNoteId, Is.Not.Null);
     }
 
     // ---- webhook -------------------------------------------------------------------------------------------------

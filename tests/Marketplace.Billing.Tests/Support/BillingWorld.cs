@@ -10,6 +10,8 @@ using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Tests.Support;
 
@@ -39,6 +41,8 @@ public sealed class BillingWorld : IAsyncDisposable
         Invoices = new InvoiceService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
         Accounts = new BillingAccountService(db.Database, Audit, Clock);
         Funding = new FundingReportService(db.Database, BillingCalendar.Berlin);
+        CreditNotes = new CreditNoteService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
+        Overview = new Overview.BillingOverviewService(db.Database, Runs, BillingCalendar.Berlin, Clock);
     }
 
     public TestDatabase Db { get; }
@@ -51,6 +55,8 @@ public sealed class BillingWorld : IAsyncDisposable
     public InvoiceService Invoices { get; }
     public BillingAccountService Accounts { get; }
     public FundingReportService Funding { get; }
+    public CreditNoteService CreditNotes { get; }
+    public Overview.BillingOverviewService Overview { get; }
     public static Actor Admin { get; } = new("admin-1", "platform");
 
     public static SellerOptions Seller => new()
@@ -137,6 +143,16 @@ public sealed class BillingWorld : IAsyncDisposable
             INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
             VALUES (@id, @seq, @plan, @addons, @from, @to)
             """, history.Select((p, i) => new { id, seq = i + 1, plan = p.Plan, addons = p.AddOns, from = Iso(p.From), to = p.To is null ? null : Iso(p.To) }));
+    }
+
+    /// <summary>Gives a plan extra its own VAT treatment, as the catalogue import writes it from the descriptor.</summary>
+    public async Task ExtraVatAsync(string offering, string plan, string extra, VatTreatment vat)
+    {
+        await using var c = await Database.OpenAsync();
+        await c.ExecuteAsync("""
+            UPDATE plan_extras SET vat_category = @Category, vat_rate_basis_points = @RateBasisPoints, vat_exemption_reason = @ExemptionReason,
+                   vat_exemption_code = @ExemptionCode WHERE offering_id = @offering AND plan_id = @plan AND extra_id = @extra
+            """, new { vat.Category, vat.RateBasisPoints, vat.ExemptionReason, vat.ExemptionCode, offering, plan, extra });
     }
 
     public async Task SetupFeeAsync(string subscriptionId, string extraId, string? dueAt)

@@ -14,7 +14,9 @@ public sealed record StripeRequest(string Method, string Path, string? Idempoten
 
 /// <summary>
 /// A stand-in for the Stripe API on a loopback port: records every request, answers with objects of the right shape, and
-/// honours idempotency keys as Stripe does (a repeated key gets the first answer, nothing new is created). It can be told
+/// honours idempotency keys as Stripe does (a repeated key gets the first answer, nothing new is created). It is as strict as
+/// Stripe where it matters here: an invoice item or credit-note line naming a tax rate it never created, a tax rate without
+/// percentage, display name or inclusive flag, and a credit note on an unknown invoice are refused with 400. It can be told
 /// to fail the next request to a path, to simulate a push that breaks off halfway.
 /// </summary>
 public sealed class RecordingStripeServer : IAsyncDisposable
@@ -64,8 +66,28 @@ public sealed class RecordingStripeServer : IAsyncDisposable
             await ctx.Response.WriteAsync("""{"error":{"type":"invalid_request_error","message":"simulated failure"}}""");
             return;
         }
+        if (Refusal(path, form) is { } refusal)
+        {
+            ctx.Response.StatusCode = 400;
+            await ctx.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", message = refusal } }));
+            return;
+        }
         var body = key is null ? Create(path, form) : _answers.GetOrAdd(key, _ => Create(path, form));
         await ctx.Response.WriteAsync(body);
+    }
+
+    private string? Refusal(string path, Dictionary<string, string> form)
+    {
+        var unknownRate = form.Where(f => f.Key.EndsWith("tax_rates[0]", StringComparison.Ordinal) && !Created.Contains(f.Value)).Select(f => f.Value).FirstOrDefault();
+        if (unknownRate is not null) return $"No such tax rate: '{unknownRate}'";
+        return path switch
+        {
+            "/v1/tax_rates" when !form.ContainsKey("percentage") || !form.ContainsKey("display_name") || !form.ContainsKey("inclusive") =>
+                "Missing required param: percentage, display_name and inclusive.",
+            "/v1/credit_notes" when !Created.Contains(form.GetValueOrDefault("invoice") ?? "") => "No such invoice.",
+            "/v1/credit_notes" when !form.ContainsKey("lines[0][type]") => "A credit note needs lines or an amount.",
+            _ => null,
+        };
     }
 
     private string Create(string path, Dictionary<string, string> form)
@@ -77,6 +99,8 @@ public sealed class RecordingStripeServer : IAsyncDisposable
             "/v1/customers" => Object($"cus_{n}", "customer"),
             "/v1/invoices" => Object($"in_{n}", "invoice", $$""","status":"draft","customer":"{{form.GetValueOrDefault("customer")}}" """),
             "/v1/invoiceitems" => Object($"ii_{n}", "invoiceitem", $$""","amount":{{form.GetValueOrDefault("amount", "0")}},"currency":"eur" """),
+            "/v1/tax_rates" => Object($"txr_{n}", "tax_rate", $$""","percentage":{{form["percentage"]}},"inclusive":{{form["inclusive"]}},"active":true """),
+            "/v1/credit_notes" => Object($"cn_{n}", "credit_note", $$""","invoice":"{{form["invoice"]}}","status":"issued" """),
             _ when path.EndsWith("/finalize", StringComparison.Ordinal) => $$"""{"id":"{{path.Split('/')[3]}}","object":"invoice","status":"open"}""",
             _ => """{"error":{"type":"invalid_request_error","message":"unknown path"}}""",
         };

@@ -3,19 +3,23 @@ using Dapper;
 using Marketplace.Billing.Api;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
 using Marketplace.Billing.Tests.Support;
 using Marketplace.Billing.XRechnung;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using NUnit.Framework;
 using static Marketplace.Billing.Tests.Support.BillingWorld;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Tests.XRechnung;
 
 /// <summary>
 /// The invoices a billing run writes, finalised and downloaded as a municipality downloads them, checked with the official
 /// XRechnung artefacts as a receiver checks them: every price model, proration, a plan change, setup fees, usage over
-/// several tiers, 19 % and 7 % VAT, and the largest invoice a big city would get.
+/// several tiers, 19 % and 7 % VAT, several VAT categories in one invoice, an invoice not subject to VAT, a municipality
+/// without Leitweg-ID, credit notes for voided and corrected invoices, and the largest invoice a big city would get.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
 public class OfficialValidationTests(DatabaseEngine engine)
@@ -28,7 +32,7 @@ public class OfficialValidationTests(DatabaseEngine engine)
     public void Artefacts() => OfficialXRechnungValidator.Require();
 
     /// <summary>Runs November, finalises every draft on the XRechnung channel and returns the downloads by invoice number.</summary>
-    private static async Task<Dictionary<string, XDocument>> BillNovemberAsync(BillingWorld world)
+    private static async Task<Dictionary<string, XDocument>> BillNovemberAsync(BillingWorld world, Func<Task>? beforeFinalising = null)
     {
         // München: an add-on all month, a plan change on the 21st, usage over two tiers, a setup fee, a yearly add-on from the 10th, parking bookings.
         await world.SubscribeAsync("sub-m1", Muenchen, Bauantrag,
@@ -89,6 +93,7 @@ public class OfficialValidationTests(DatabaseEngine engine)
 
         foreach (var (ags, leitweg) in new[] { (Muenchen, "09162000-0001-54"), (Nuernberg, "09564000-12345-88"), (Flensburg, "01001000-24"), (Berlin, "11-RECHNUNG-05") })
             await world.AccountAsync(ags, leitweg: leitweg);
+        if (beforeFinalising is not null) await beforeFinalising();
         var (finalized, problems) = await world.Invoices.FinalizePeriodAsync(November, Admin);
         Assert.That(problems, Is.Empty, "the platform's own check refused an invoice");
 
@@ -121,5 +126,63 @@ public class OfficialValidationTests(DatabaseEngine engine)
         foreach (var f in findings) TestContext.Out.WriteLine(f);
         Assert.That(findings.Where(f => f.Rejects).Select(f => f.ToString()), Is.Empty);
         Assert.That(documents.Values.SelectMany(XRechnungRules.Check), Is.Empty, "the platform's own check agrees");
+    }
+
+    [Test]
+    public async Task Every_document_kind_with_VAT_categories_and_credit_notes_passes_the_official_XRechnung_validation()
+    {
+        var seller = Seller;
+        seller.LegalRegistrationId = "HRB 123456 B";
+        var options = new BillingOptions { Seller = seller };
+        // Schleswig-Holstein's municipalities buy from a public-body seller there, not subject to VAT (§ 2b UStG), in this test.
+        options.VatByLand["01"] = new VatDefaultOptions { Category = VatCategories.NotSubject, ExemptionReason = "Nicht steuerbar (§ 2b UStG)", ExemptionReasonCode = "VATEX-EU-O" };
+        await using var world = await BillingWorld.CreateAsync(engine, options);
+        // München's invoice: support at 19 %, usage at 7 % (S), the setup fee exempt (E), parking bookings zero rated (Z).
+        await world.ExtraVatAsync(Bauantrag, "gross", "antraege", VatTreatment.Standard(700));
+        await world.ExtraVatAsync(Bauantrag, "gemeinde", "einrichtung", new VatTreatment(VatCategories.Exempt, 0, "Steuerfrei nach § 4 Nr. 21 UStG", "VATEX-EU-132"));
+        await world.ExtraVatAsync(Parken, "standard", "buchungen", new VatTreatment(VatCategories.ZeroRated, 0));
+        // Nürnberg's Leitweg-ID is gone by the time its invoice is issued: it is invoiced by e-mail with its AGS as buyer reference.
+        var documents = await BillNovemberAsync(world, async () =>
+        {
+            await using var c = await world.Database.OpenAsync();
+            await c.ExecuteAsync("UPDATE organisations SET leitweg_id = NULL WHERE municipality_ags = @ags", new { ags = Nuernberg });
+        });
+        Assert.That(documents, Has.Count.EqualTo(4));
+
+        world.Clock.Now = DateTimeOffset.Parse("2026-12-10T09:00:00Z");
+        var issued = new Dictionary<string, InvoiceDocument>();
+        foreach (var ags in new[] { Muenchen, Nuernberg, Flensburg })
+            issued[ags] = (await world.Invoices.GetAsync((await world.Invoices.ListIssuedForMunicipalityAsync(ags)).Single().Id))!;
+        Assert.That(issued[Muenchen].VatGroups.Select(g => g.Treatment.Key), Is.EquivalentTo(new[] { "E-0-VATEX-EU-132", "S-1900", "S-700", "Z-0" }));
+        Assert.That(issued[Flensburg].Lines.Select(l => l.VatCategory).Distinct(), Is.EqualTo(new[] { VatCategories.NotSubject }));
+
+        await world.Invoices.VoidAsync(issued[Muenchen].Invoice.Id, Admin);
+        await world.Invoices.VoidAsync(issued[Flensburg].Invoice.Id, Admin);
+        var usage = issued[Nuernberg].Lines.First(l => l.Kind == ExtraKind.Metered);
+        await world.CreditNotes.CorrectAsync(issued[Nuernberg].Invoice.Id, [new LineCorrection(usage.LineNo, usage.Quantity - 7)], "Anbieter hat 7 Anträge doppelt gemeldet", Admin);
+        foreach (var ags in issued.Keys)
+            foreach (var note in await world.CreditNotes.ListForMunicipalityAsync(ags))
+                documents[$"{note.Number} ({note.Kind})"] = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile((await world.CreditNotes.GetAsync(note.Id))!)));
+        Assert.That(documents, Has.Count.EqualTo(7), "four invoices, two voided, one corrected");
+
+        var findings = OfficialXRechnungValidator.Validate(documents);
+        TestContext.Out.WriteLine($"Official XRechnung validation ({engine}), VAT categories and credit notes: {documents.Count} documents, " +
+                                  $"{findings.Count} findings, {findings.Count(f => f.Rejects)} rejecting.");
+        foreach (var f in findings) TestContext.Out.WriteLine(f);
+        Assert.That(findings.Where(f => f.Rejects).Select(f => f.ToString()), Is.Empty);
+        Assert.That(documents.Values.SelectMany(XRechnungRules.Check), Is.Empty, "the platform's own check agrees");
+    }
+
+    [Test]
+    public async Task A_month_mixing_items_not_subject_to_VAT_with_taxed_ones_is_reported_and_not_invoiced()
+    {
+        var options = new BillingOptions { Seller = Seller };
+        await using var world = await BillingWorld.CreateAsync(engine, options);
+        await world.ExtraVatAsync(Bauantrag, "gemeinde", "archiv", new VatTreatment(VatCategories.NotSubject, 0, "Nicht steuerbar (§ 2b UStG)", "VATEX-EU-O"));
+        await world.SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus,archiv"));
+        await world.SubscribeAsync("sub-n1", Nuernberg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        var result = await world.Runs.RunAsync(November, Admin);
+        Assert.That(result.Problems, Has.Some.Contains("BR-O-11").And.Some.Contains(Muenchen));
+        Assert.That((await world.Invoices.ListForPeriodAsync(November)).Select(i => i.MunicipalityAgs), Is.EqualTo(new[] { Nuernberg }));
     }
 }

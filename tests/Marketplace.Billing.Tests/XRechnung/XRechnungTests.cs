@@ -6,6 +6,8 @@ using Marketplace.Billing.Runs;
 using Marketplace.Billing.Tests.Support;
 using Marketplace.Billing.XRechnung;
 using NUnit.Framework;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Tests.XRechnung;
 
@@ -20,10 +22,10 @@ public class XRechnungTests
     {
         var lines = new List<InvoiceLine>
         {
-            new("inv-1", 1, ExtraKind.SetupFee, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "einrichtung", "Einrichtung", null, InvoiceCalculator.UnitOneTime, 1, 50_000, 1, 50_000, "2026-11-03", "2026-11-03"),
-            new("inv-1", 2, ExtraKind.AddOn, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "support-plus", "Support Plus", null, InvoiceCalculator.UnitDay, 20, 3100, 30, 2067, "2026-11-01", "2026-11-20"),
-            new("inv-1", 3, ExtraKind.Metered, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "antraege", "Bauanträge", 0, "Antrag", 100, 2500, 1, 250_000, "2026-11-01", "2026-11-30"),
-            new("inv-1", 4, ExtraKind.Metered, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "antraege", "Bauanträge", 1, "Antrag", 3, 1800, 1, 5_400, "2026-11-01", "2026-11-30"),
+            new("inv-1", 1, ExtraKind.SetupFee, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "einrichtung", "Einrichtung", null, InvoiceCalculator.UnitOneTime, 1, 50_000, 1, 50_000, "2026-11-03", "2026-11-03", VatCategories.Standard, 1900, null, null),
+            new("inv-1", 2, ExtraKind.AddOn, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "support-plus", "Support Plus", null, InvoiceCalculator.UnitDay, 20, 3100, 30, 2067, "2026-11-01", "2026-11-20", VatCategories.Standard, 1900, null, null),
+            new("inv-1", 3, ExtraKind.Metered, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "antraege", "Bauanträge", 0, "Antrag", 100, 2500, 1, 250_000, "2026-11-01", "2026-11-30", VatCategories.Standard, 1900, null, null),
+            new("inv-1", 4, ExtraKind.Metered, "sub-1", "bauantrag", "Digitaler Bauantrag", "gemeinde", "antraege", "Bauanträge", 1, "Antrag", 3, 1800, 1, 5_400, "2026-11-01", "2026-11-30", VatCategories.Standard, 1900, null, null),
         };
         var net = lines.Sum(l => l.AmountCents);
         var vat = Money.Vat(net, 1900);
@@ -39,7 +41,52 @@ public class XRechnungTests
     {
         var d = Sample();
         var vat = Money.Vat(d.Invoice.NetCents, basisPoints);
-        return d with { Invoice = d.Invoice with { VatRateBasisPoints = basisPoints, VatCents = vat, GrossCents = d.Invoice.NetCents + vat } };
+        return new InvoiceDocument(d.Invoice with { VatRateBasisPoints = basisPoints, VatCents = vat, GrossCents = d.Invoice.NetCents + vat },
+            d.Lines.Select(l => l with { VatRateBasisPoints = basisPoints }).ToList());
+    }
+
+    internal static readonly VatTreatment ExemptSocial = new(VatCategories.Exempt, 0, "Steuerfrei nach § 4 Nr. 21 UStG", "VATEX-EU-132");
+    internal static readonly VatTreatment NotSubject = new(VatCategories.NotSubject, 0, "Nicht steuerbar (§ 2b UStG)", "VATEX-EU-O");
+
+    /// <summary>The sample with lines at 19 % and 7 % (S), exempt (E) and zero rated (Z) in one invoice, totals per EN 16931.</summary>
+    internal static InvoiceDocument Mixed()
+    {
+        var d = Sample();
+        VatTreatment[] vat = [ExemptSocial, VatTreatment.Standard(1900), VatTreatment.Standard(700), new(VatCategories.ZeroRated, 0)];
+        var lines = d.Lines.Select((l, i) => l with
+        {
+            VatCategory = vat[i].Category, VatRateBasisPoints = vat[i].RateBasisPoints, VatExemptionReason = vat[i].ExemptionReason, VatExemptionCode = vat[i].ExemptionCode,
+        }).ToList();
+        return Totalled(d.Invoice, lines);
+    }
+
+    /// <summary>The sample not subject to VAT (O), sold by a seller identified by its legal registration.</summary>
+    internal static InvoiceDocument NotSubjectToVat()
+    {
+        var d = Sample();
+        var seller = InvoiceSeller.From(BillingWorld.Seller) with { LegalRegistrationId = "HRB 123456 B" };
+        var lines = d.Lines.Select(l => l with { VatCategory = NotSubject.Category, VatRateBasisPoints = 0, VatExemptionReason = NotSubject.ExemptionReason, VatExemptionCode = NotSubject.ExemptionCode }).ToList();
+        return Totalled(d.Invoice with { SellerJson = JsonSerializer.Serialize(seller) }, lines);
+    }
+
+    private static InvoiceDocument Totalled(Invoice invoice, List<InvoiceLine> lines)
+    {
+        var document = new InvoiceDocument(invoice, lines);
+        var vat = document.VatGroups.Sum(g => g.VatCents);
+        return document with { Invoice = invoice with { VatCents = vat, GrossCents = invoice.NetCents + vat, VatRateBasisPoints = lines.Max(l => l.VatRateBasisPoints) } };
+    }
+
+    /// <summary>A credit note for <paramref name="invoice"/>: all of it (void), or the lines given (a correction).</summary>
+    internal static CreditNoteDocument CreditNoteFor(InvoiceDocument invoice, string kind = CreditNoteKinds.Void, IReadOnlyList<InvoiceLine>? lines = null)
+    {
+        var credited = (lines ?? invoice.Lines).Select(l => l with { InvoiceId = "cn-1" }).ToList();
+        var groups = VatBreakdown.Of(credited, l => l.Vat, l => l.AmountCents);
+        var (net, vat) = (credited.Sum(l => l.AmountCents), groups.Sum(g => g.VatCents));
+        var i = invoice.Invoice;
+        var note = new CreditNote("cn-1", "MP-GS-2026-000001", i.Id, i.Number, i.IssueDate!, i.MunicipalityAgs, i.Period, i.PeriodStart, i.PeriodEnd, kind,
+            kind == CreditNoteKinds.Void ? "Rechnung storniert." : "Nutzung vom Anbieter korrigiert.", i.Currency, net, vat, net + vat, "2026-12-10",
+            i.PaymentChannel, i.BuyerJson!, i.SellerJson!, null, "2026-12-10T09:00:00.0000000Z");
+        return new CreditNoteDocument(note, credited);
     }
 
     /// <summary>Schema findings by the official OASIS UBL 2.1 XML Schema.</summary>
@@ -132,7 +179,13 @@ public class XRechnungTests
         {
             ["sample-19pct"] = XRechnungWriter.Write(Sample()), ["sample-7pct"] = XRechnungWriter.Write(AtRate(700)),
             ["sample-0pct-S"] = XRechnungWriter.Write(AtRate(0)),
+            ["mixed-S19-S7-E-Z"] = XRechnungWriter.Write(Mixed()), ["not-subject-O"] = XRechnungWriter.Write(NotSubjectToVat()),
+            ["credit-note-void"] = XRechnungWriter.Write(CreditNoteFor(Mixed())),
+            ["credit-note-correction"] = XRechnungWriter.Write(CreditNoteFor(Sample(), CreditNoteKinds.Correction, [Sample().Lines[3] with { Quantity = 2, AmountCents = 3_600 }])),
+            ["credit-note-O"] = XRechnungWriter.Write(CreditNoteFor(NotSubjectToVat())),
         };
+        foreach (var broken in BrokenVat.Cast<object[]>())
+            documents[$"broken-{broken[0]}"] = (XDocument)broken[1];
         foreach (var broken in BrokenRules.Cast<object[]>())
         {
             var xml = XRechnungWriter.Write(Sample());
@@ -145,11 +198,94 @@ public class XRechnungTests
         TestContext.Out.WriteLine($"Official XRechnung validation: {documents.Count} documents, {findings.Count} findings, {rejected.Count} documents rejected.");
         foreach (var f in findings) TestContext.Out.WriteLine(f);
 
-        Assert.That(rejected.Keys, Does.Not.Contain("sample-19pct").And.Not.Contain("sample-7pct"));
+        Assert.That(rejected.Keys.Where(k => !k.StartsWith("broken-", StringComparison.Ordinal) && k != "sample-0pct-S"), Is.Empty,
+            "every invoice and credit note the platform writes passes: several VAT categories, not subject to VAT, void and correction");
+        Assert.That(rejected.Keys, Is.SupersetOf(BrokenVat.Cast<object[]>().Select(b => $"broken-{b[0]}")), "each broken VAT rule is one a receiver rejects");
         Assert.That(rejected.GetValueOrDefault("sample-0pct-S"), Does.Contain("BR-S-05"), "category S at 0 % is what every receiver rejects");
         var missed = documents.Where(d => rejected.ContainsKey(d.Key) && XRechnungRules.Check(d.Value).Count == 0)
             .Select(d => $"{d.Key}: official {string.Join(", ", rejected[d.Key])}, platform none").ToList();
         Assert.That(missed, Is.Empty, "the platform would finalise what the official rules reject");
+    }
+
+    /// <summary>Documents breaking one VAT category or credit-note rule each, with the rule the official validation must name.</summary>
+    private static readonly object[] BrokenVat =
+    [
+        new object[] { "BR-O-11", Mixing(NotSubjectToVat(), 0, VatTreatment.Standard(1900)) },
+        new object[] { "BR-E-10", Mixing(Sample(), 0, ExemptSocial with { ExemptionReason = null, ExemptionCode = null }) },
+        new object[] { "BR-Z-10", Mixing(Sample(), 0, new VatTreatment(VatCategories.ZeroRated, 0, "Nullsatz")) },
+        new object[] { "BR-O-02", WithSellerVatId(XRechnungWriter.Write(NotSubjectToVat())) },
+    ];
+
+    private static XDocument Mixing(InvoiceDocument d, int line, VatTreatment vat)
+    {
+        var lines = d.Lines.ToList();
+        lines[line] = lines[line] with { VatCategory = vat.Category, VatRateBasisPoints = vat.RateBasisPoints, VatExemptionReason = vat.ExemptionReason, VatExemptionCode = vat.ExemptionCode };
+        return XRechnungWriter.Write(Totalled(d.Invoice, lines));
+    }
+
+    private static XDocument WithSellerVatId(XDocument xml)
+    {
+        Seller(xml.Root!).Element(Cac + "PostalAddress")!.AddAfterSelf(new XElement(Cac + "PartyTaxScheme", new XElement(Cbc + "CompanyID", "DE123456789"),
+            new XElement(Cac + "TaxScheme", new XElement(Cbc + "ID", "VAT"))));
+        return xml;
+    }
+
+    [Test]
+    public void Several_VAT_categories_get_one_breakdown_group_each_rounded_once()
+    {
+        var xml = XRechnungWriter.Write(Mixed());
+        var groups = xml.Descendants(Cac + "TaxSubtotal")
+            .Select(g => (Category: g.Element(Cac + "TaxCategory")!.Element(Cbc + "ID")!.Value, Percent: g.Element(Cac + "TaxCategory")!.Element(Cbc + "Percent")!.Value,
+                Taxable: g.Element(Cbc + "TaxableAmount")!.Value, Tax: g.Element(Cbc + "TaxAmount")!.Value,
+                Reason: g.Element(Cac + "TaxCategory")!.Element(Cbc + "TaxExemptionReasonCode")?.Value)).ToList();
+        Assert.That(groups, Is.EqualTo(new[]
+        {
+            ("E", "0", "500.00", "0.00", (string?)"VATEX-EU-132"), ("S", "19", "20.67", "3.93", null), ("S", "7", "2500.00", "175.00", null), ("Z", "0", "54.00", "0.00", null),
+        }));
+        Assert.That(xml.Root!.Element(Cac + "TaxTotal")!.Element(Cbc + "TaxAmount")!.Value, Is.EqualTo("178.93"));
+        Assert.That(XRechnungRules.Check(xml), Is.Empty);
+    }
+
+    [Test]
+    public void An_invoice_not_subject_to_VAT_has_no_line_rates_and_no_seller_VAT_id()
+    {
+        var xml = XRechnungWriter.Write(NotSubjectToVat());
+        Assert.That(xml.Descendants(Cac + "ClassifiedTaxCategory").Select(c => c.Element(Cbc + "Percent")), Is.All.Null);
+        Assert.That(Seller(xml.Root!).Element(Cac + "PartyTaxScheme"), Is.Null);
+        Assert.That(Seller(xml.Root!).Element(Cac + "PartyLegalEntity")!.Element(Cbc + "CompanyID")!.Value, Is.EqualTo("HRB 123456 B"));
+        Assert.That(XRechnungRules.Check(xml), Is.Empty);
+    }
+
+    [Test]
+    public void A_credit_note_is_type_381_and_names_the_invoice_it_cancels()
+    {
+        var xml = XRechnungWriter.Write(CreditNoteFor(Sample()));
+        Assert.That(xml.Root!.Name, Is.EqualTo(XRechnungWriter.UblCreditNote + "CreditNote"));
+        Assert.That(xml.Root!.Element(Cbc + "CreditNoteTypeCode")!.Value, Is.EqualTo("381"));
+        var reference = xml.Root!.Element(Cac + "BillingReference")!.Element(Cac + "InvoiceDocumentReference")!;
+        Assert.That((reference.Element(Cbc + "ID")!.Value, reference.Element(Cbc + "IssueDate")!.Value), Is.EqualTo(("MP-202611-000001", "2026-12-05")));
+        Assert.That(xml.Root!.Element(Cac + "LegalMonetaryTotal")!.Element(Cbc + "PayableAmount")!.Value,
+            Is.EqualTo(XRechnungWriter.Write(Sample()).Root!.Element(Cac + "LegalMonetaryTotal")!.Element(Cbc + "PayableAmount")!.Value));
+        Assert.That(Validate(xml), Is.Empty);
+        Assert.That(XRechnungRules.Check(xml), Is.Empty);
+    }
+
+    [TestCase("S", 0, null, null, "BR-S-05")]
+    [TestCase("E", 0, null, null, "BR-E-10")]
+    [TestCase("E", 700, "steuerfrei", null, "BR-E-05")]
+    [TestCase("Z", 0, "Nullsatz", null, "BR-Z-10")]
+    [TestCase("O", 0, null, null, "BR-O-10")]
+    [TestCase("AE", 0, "Reverse charge", "VATEX-EU-AE", "BR-AE-02")]
+    [TestCase("K", 0, null, null, "not a VAT category")]
+    public void A_VAT_treatment_a_receiver_would_reject_is_named_with_its_rule(string category, int rate, string? reason, string? code, string rule) =>
+        Assert.That(new VatTreatment(category, rate, reason, code).Problems(), Has.Some.Contains(rule));
+
+    [Test]
+    public void Category_O_needs_the_seller_legal_registration()
+    {
+        Assert.That(NotSubject.Problems(sellerHasLegalRegistration: false), Has.Some.Contains("BR-O-02"));
+        Assert.That(NotSubject.Problems(sellerHasLegalRegistration: true), Is.Empty);
+        Assert.That(ExemptSocial.Problems(), Is.Empty);
     }
 
     [Test]

@@ -8,11 +8,13 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Web.Pages.Abrechnung;
 
-/// <summary>The municipality's issued invoices, newest first, and how it receives them (its buyer-admins choose the channel).</summary>
+/// <summary>The municipality's issued invoices and credit notes, newest first, and how it receives them (its buyer-admins choose the channel).</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class RechnungenModel(TenantAccess access, InvoiceService invoices, BillingAccountService accounts) : MunicipalityBillingPage(access)
+public sealed class RechnungenModel(TenantAccess access, InvoiceService invoices, CreditNoteService creditNotes, BillingAccountService accounts)
+    : MunicipalityBillingPage(access)
 {
     public IReadOnlyList<Invoice> Invoices { get; private set; } = [];
+    public IReadOnlyList<CreditNote> CreditNotes { get; private set; } = [];
     public BillingAccount? Account { get; private set; }
     public bool Saved { get; private set; }
 
@@ -52,6 +54,7 @@ public sealed class RechnungenModel(TenantAccess access, InvoiceService invoices
     private async Task LoadAsync(CancellationToken ct)
     {
         Invoices = await invoices.ListIssuedForMunicipalityAsync(Ags!, 200, 0, ct);
+        CreditNotes = await creditNotes.ListForMunicipalityAsync(Ags!, 200, 0, ct);
         Account = await accounts.GetAsync(Ags!, ct);
     }
 }

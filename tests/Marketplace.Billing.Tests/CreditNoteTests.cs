@@ -1,0 +1,148 @@
+using System.Xml.Linq;
+using Dapper;
+using Marketplace.Billing.Api;
+using Marketplace.Billing.Invoices;
+using Marketplace.Billing.Pricing;
+using Marketplace.Billing.Runs;
+using Marketplace.Billing.Tests.Support;
+using Marketplace.Billing.XRechnung;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using NUnit.Framework;
+using static Marketplace.Billing.Tests.Support.BillingWorld;
+using VatCategories = Marketplace.Catalog.VatCategories;
+using VatTreatment = Marketplace.Catalog.VatTreatment;
+
+namespace Marketplace.Billing.Tests;
+
+/// <summary>Voiding and correcting issued invoices: credit notes, their number series, and the reports that net them out.</summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class CreditNoteTests(DatabaseEngine engine)
+{
+    private static readonly BillingMonth November = new(2026, 11);
+    private BillingWorld _world = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _world = await BillingWorld.CreateAsync(engine);
+        await _world.SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        await _world.SubscribeAsync("sub-n1", Nuernberg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde"));
+        await _world.SubscribeAsync("sub-f1", Flensburg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        _world.Clock.Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z");
+        await _world.Ingestion.IngestAsync(VendorA, [Event("m-1", "sub-m1", "antraege", 150, "2026-11-20T10:00:00Z"), Event("n-1", "sub-n1", "antraege", 60, "2026-11-20T10:00:00Z")]);
+        _world.Clock.Now = DateTimeOffset.Parse("2026-12-01T06:00:00Z");
+        await _world.Runs.RunAsync(November, Admin);
+        await _world.AccountAsync(Muenchen, leitweg: "09162000-0001-54");
+        await _world.AccountAsync(Nuernberg, leitweg: "09564000-12345-88");
+        await _world.AccountAsync(Flensburg, leitweg: "01001000-24");
+        await _world.Invoices.FinalizePeriodAsync(November, Admin);
+        _world.Clock.Now = DateTimeOffset.Parse("2026-12-10T09:00:00Z");
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _world.DisposeAsync();
+
+    private async Task<InvoiceDocument> InvoiceOfAsync(string ags) =>
+        (await _world.Invoices.GetAsync((await _world.Invoices.ListIssuedForMunicipalityAsync(ags)).Single().Id))!;
+
+    [Test]
+    public async Task Voiding_an_issued_invoice_issues_a_credit_note_for_all_of_it_that_the_municipality_lists_and_downloads()
+    {
+        var invoice = await InvoiceOfAsync(Muenchen);
+        Assert.That(await _world.Invoices.VoidAsync(invoice.Invoice.Id, Admin), Is.True);
+
+        var listed = await _world.CreditNotes.ListForMunicipalityAsync(Muenchen);
+        Assert.That(listed.Select(n => (n.Number, n.Kind, n.InvoiceNumber, n.NetCents, n.VatCents, n.GrossCents)), Is.EqualTo(new[]
+        {
+            ("MP-GS-2026-000001", CreditNoteKinds.Void, invoice.Invoice.Number, invoice.Invoice.NetCents, invoice.Invoice.VatCents, invoice.Invoice.GrossCents),
+        }));
+        Assert.That(await _world.CreditNotes.ListForMunicipalityAsync(Nuernberg), Is.Empty, "another municipality sees none of it");
+
+        var note = (await BillingApi.CreditNoteOfAsync(_world.CreditNotes, Muenchen, listed[0].Id, CancellationToken.None))!;
+        Assert.That(await BillingApi.CreditNoteOfAsync(_world.CreditNotes, Nuernberg, listed[0].Id, CancellationToken.None), Is.Null);
+        var xml = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile(note)));
+        Assert.That(xml.Root!.Element(XRechnungWriter.Cbc + "CreditNoteTypeCode")!.Value, Is.EqualTo("381"));
+        Assert.That(xml.Root!.Descendants(XRechnungWriter.Cac + "InvoiceDocumentReference").Single().Element(XRechnungWriter.Cbc + "ID")!.Value,
+            Is.EqualTo(invoice.Invoice.Number));
+        Assert.That(XRechnungRules.Check(xml), Is.Empty);
+
+        // The voided invoice stays, as it was issued, and says what it is.
+        var voided = (await BillingApi.IssuedInvoiceAsync(_world.Invoices, Muenchen, invoice.Invoice.Id, CancellationToken.None))!;
+        Assert.That(voided.Invoice.State, Is.EqualTo(InvoiceStates.Void));
+        Assert.That(BillingApi.XRechnungFile(voided), Is.EqualTo(BillingApi.XRechnungFile(invoice with { Invoice = invoice.Invoice with { State = InvoiceStates.Finalized } })));
+        Assert.That(await _world.Invoices.VoidAsync(invoice.Invoice.Id, Admin), Is.False, "voiding twice issues no second credit note");
+        Assert.That(await _world.CreditNotes.ListForMunicipalityAsync(Muenchen), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Voiding_a_draft_issues_no_credit_note()
+    {
+        await using (var c = await _world.Database.OpenAsync())
+            await c.ExecuteAsync("UPDATE invoices SET state = 'draft', issue_date = NULL WHERE municipality_ags = @ags", new { ags = Flensburg });
+        var draft = (await _world.Invoices.ListForMunicipalityAsync(Flensburg)).Single();
+        await _world.Invoices.VoidAsync(draft.Id, Admin);
+        Assert.That(await _world.CreditNotes.ListForMunicipalityAsync(Flensburg), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_usage_correction_credits_the_difference_and_a_later_void_only_the_rest()
+    {
+        var invoice = await InvoiceOfAsync(Nuernberg);
+        var usage = invoice.Lines.Single(l => l.Kind == ExtraKind.Metered);
+        Assert.That((usage.Quantity, usage.UnitPriceCents), Is.EqualTo((50L, 2500L)), "60 reported, 10 included");
+
+        var correction = await _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 40)], "Anbieter hat 10 Anträge doppelt gemeldet", Admin);
+        Assert.That((correction.CreditNote.Kind, correction.CreditNote.NetCents, correction.CreditNote.VatCents), Is.EqualTo((CreditNoteKinds.Correction, 25_000L, 4_750L)));
+        Assert.That(correction.Lines.Single().Quantity, Is.EqualTo(10));
+
+        BillingValidationException? tooMuch = null;
+        try { await _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 40)], "noch einmal", Admin); }
+        catch (BillingValidationException e) { tooMuch = e; }
+        Assert.That(tooMuch?.Field, Is.EqualTo("lines[0].quantity"), "the line stands at 40 now; raising or keeping it is no correction");
+
+        await _world.Invoices.VoidAsync(invoice.Invoice.Id, Admin);
+        var notes = await _world.CreditNotes.ListForInvoiceAsync(invoice.Invoice.Id);
+        Assert.That(notes.Select(n => n.Number), Is.EqualTo(new[] { "MP-GS-2026-000001", "MP-GS-2026-000002" }));
+        Assert.That(notes.Sum(n => n.NetCents), Is.EqualTo(invoice.Invoice.NetCents), "correction and void together credit exactly the invoice");
+        await Assert.ThatAsync(() => _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 1)], "nach Storno", Admin),
+            Throws.TypeOf<BillingConflictException>());
+    }
+
+    [Test]
+    public async Task The_vendor_revenue_report_nets_out_credit_notes()
+    {
+        async Task<long> Revenue() => (await _world.Overview.VendorRevenueAsync(VendorA, November, November)).Sum(r => r.NetCents);
+        var before = await Revenue();
+        var muenchen = await InvoiceOfAsync(Muenchen);
+        var nuernberg = await InvoiceOfAsync(Nuernberg);
+        Assert.That(before, Is.EqualTo(muenchen.Invoice.NetCents + nuernberg.Invoice.NetCents + (await InvoiceOfAsync(Flensburg)).Invoice.NetCents));
+
+        await _world.Invoices.VoidAsync(muenchen.Invoice.Id, Admin);
+        Assert.That(await Revenue(), Is.EqualTo(before - muenchen.Invoice.NetCents));
+        var usage = nuernberg.Lines.Single(l => l.Kind == ExtraKind.Metered);
+        await _world.CreditNotes.CorrectAsync(nuernberg.Invoice.Id, [new LineCorrection(usage.LineNo, 45)], "korrigierte Nutzung", Admin);
+        Assert.That(await Revenue(), Is.EqualTo(before - muenchen.Invoice.NetCents - 5 * 2500));
+        Assert.That(await _world.Overview.VendorRevenueAsync(VendorB, November, November), Is.Empty);
+    }
+
+    [Test]
+    public async Task Credit_notes_issued_at_the_same_time_get_consecutive_numbers_without_gaps()
+    {
+        var ids = new List<string>();
+        foreach (var ags in new[] { Muenchen, Nuernberg, Flensburg }) ids.Add((await InvoiceOfAsync(ags)).Invoice.Id);
+        var results = await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            // SQLite lets one writer in at a time and answers the others "busy": they try again, as a caller would.
+            for (var attempt = 0; ; attempt++)
+            {
+                try { return await _world.Invoices.VoidAsync(id, Admin); }
+                catch (Microsoft.Data.Sqlite.SqliteException) when (attempt < 20) { await Task.Delay(50); }
+            }
+        })));
+        Assert.That(results, Is.All.True);
+        var numbers = new List<string>();
+        foreach (var ags in new[] { Muenchen, Nuernberg, Flensburg }) numbers.AddRange((await _world.CreditNotes.ListForMunicipalityAsync(ags)).Select(n => n.Number));
+        Assert.That(numbers.Order(), Is.EqualTo(new[] { "MP-GS-2026-000001", "MP-GS-2026-000002", "MP-GS-2026-000003" }));
+    }
+}
