@@ -50,6 +50,8 @@ public static class ProvisioningModule
         services.AddSingleton<OfferingDirectory>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
+        services.AddSingleton<LandDesignations>();
+        services.AddSingleton<Marketplace.Identity.IDemoDataSeeder, LandDesignationDemoSeeder>();
         services.AddSingleton<TenantConfiguration>();
         services.AddSingleton<SubscriptionWriter>();
         services.AddSingleton<JobStore>();
