@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Marketplace.Audit;
@@ -71,14 +70,8 @@ public static class MarketplaceHost
         // Binding refusals of the API become problems naming the field (BadRequestProblems), not a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
-        // A JSON null where the request type says a value must be is refused at binding with the field's path (a 400 from
-        // BadRequestProblems), so no endpoint meets a null it never expected. Answers stay as lenient as before.
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.RespectNullableAnnotations = true;
-            o.SerializerOptions.TypeInfoResolver = o.SerializerOptions.TypeInfoResolver?.WithAddedModifier(AllowNullOnWrite)
-                ?? new DefaultJsonTypeInfoResolver().WithAddedModifier(AllowNullOnWrite);
-        });
+        // JSON nulls where the request types allow none are refused at binding, naming the field.
+        services.ConfigureHttpJsonOptions(o => JsonNullRules.Apply(o.SerializerOptions));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
@@ -140,13 +133,6 @@ public static class MarketplaceHost
         });
         if (builder.Configuration.GetValue<bool>("Bench:FixedEndpoint"))
             services.AddSingleton<BenchFixedBody>();
-    }
-
-    private static void AllowNullOnWrite(JsonTypeInfo type)
-    {
-        foreach (var property in type.Properties)
-            if (!property.PropertyType.IsValueType || Nullable.GetUnderlyingType(property.PropertyType) is not null)
-                property.IsGetNullable = true;
     }
 
     /// <summary>Migrates, seeds (embedded default) and builds the search index before the first request is served.</summary>
