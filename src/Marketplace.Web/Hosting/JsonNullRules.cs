@@ -49,7 +49,16 @@ public static class JsonNullRules
     {
         public override TList? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            var list = JsonSerializer.Deserialize<List<T?>>(ref reader, options) ?? [];
+            List<T?> list;
+            try
+            {
+                list = JsonSerializer.Deserialize<List<T?>>(ref reader, options) ?? [];
+            }
+            catch (JsonException e)
+            {
+                // The nested read knows only the path inside the list; without a path of its own the refusal names the list.
+                throw new JsonException(e.Message, e);
+            }
             for (var i = 0; i < list.Count; i++)
                 if (list[i] is null) throw new JsonException($"element {i} is null");
             return (TList)(object)(typeof(TList).IsArray ? list.ToArray() : list);
