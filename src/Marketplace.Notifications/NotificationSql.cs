@@ -36,6 +36,10 @@ internal static class NotificationSql
         """;
     public const string SubscribedMunicipalities = "SELECT DISTINCT municipality_ags FROM subscriptions WHERE offering_id = @id AND state <> 'cancelled' ORDER BY municipality_ags";
     public const string OfferingName = "SELECT name FROM offerings WHERE id = @id";
+    public const string SubscriptionsInLand = """
+        SELECT s.id AS Id, s.municipality_ags AS Ags FROM subscriptions s JOIN municipalities m ON m.ags = s.municipality_ags
+        WHERE s.offering_id = @offeringId AND m.land_code = @landCode AND s.state <> 'cancelled' ORDER BY s.municipality_ags, s.id
+        """;
     public const string InvoiceFacts = """
         SELECT municipality_ags AS MunicipalityAgs, number AS Number, period AS Period, gross_cents AS GrossCents, due_date AS DueDate
         FROM invoices WHERE id = @id

@@ -25,6 +25,7 @@ public static class NotificationTexts
         public const string RequestAnswered = "feature-request.answered";
         public const string SavedSearchMatch = "saved-search.match";
         public const string ApprovalThresholdChanged = "order-settings.threshold";
+        public const string LandDefaultChanged = "land-default.changed";
     }
 
     private static readonly Dictionary<string, (string De, string En)> Titles = new()
@@ -42,6 +43,7 @@ public static class NotificationTexts
         [Kinds.RequestAnswered] = ("Antwort auf Ihre Anfrage zu {offeringName}", "Answer to your request about {offeringName}"),
         [Kinds.SavedSearchMatch] = ("Neues Angebot für „{searchName}“: {offeringName}", "New offering for “{searchName}”: {offeringName}"),
         [Kinds.ApprovalThresholdChanged] = ("Freigabegrenze geändert", "Approval threshold changed"),
+        [Kinds.LandDefaultChanged] = ("{offeringName}: Landesvorgabe geändert", "{offeringName}: Land default changed"),
     };
 
     private static readonly Dictionary<string, (string De, string En)> Bodies = new()
@@ -68,6 +70,8 @@ public static class NotificationTexts
             "A new offering matches your saved search “{searchName}”: {offeringName}."),
         [Kinds.ApprovalThresholdChanged] = ("{by} hat die Freigabegrenze (Vier-Augen-Prinzip, Monatskosten in Cent) von „{before}“ auf „{after}“ geändert; leer heißt: keine Freigabe nötig.",
             "{by} changed the approval threshold (four eyes, monthly cost in cents) from “{before}” to “{after}”; empty means no approval needed."),
+        [Kinds.LandDefaultChanged] = ("Die Landesvorgabe ({source}) für „{offeringName}“ wurde geändert; sie gilt für Ihr Abonnement, soweit Sie keinen eigenen Wert gesetzt haben. Auf der Seite des Abonnements sehen Sie, woher jeder Wert stammt, und können ihn überschreiben.",
+            "The Land default ({source}) for “{offeringName}” has changed; it applies to your subscription wherever you have not set a value of your own. The subscription page shows where each value comes from and lets you override it."),
     };
 
     private static readonly Dictionary<string, (string De, string En)> States = new()

@@ -51,6 +51,8 @@ public static class ProvisioningModule
         services.AddSingleton<MunicipalityNames>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
+        services.AddSingleton<LandDesignations>();
+        services.AddSingleton<Marketplace.Identity.IDemoDataSeeder, LandDesignationDemoSeeder>();
         services.AddSingleton<TenantConfiguration>();
         services.AddSingleton<SubscriptionWriter>();
         services.AddSingleton<JobStore>();
@@ -61,6 +63,8 @@ public static class ProvisioningModule
             sp.GetRequiredService<ILogger<JobRunner>>()));
         // Identity's read model of API clients (the four-eyes rule); registered here too for hosts without the identity module.
         services.TryAddSingleton<Marketplace.Identity.Clients.ApiClientDirectory>();
+        // Identity's organisations, for the Land designations (which bundler speaks for a Land); likewise registered here too.
+        services.TryAddSingleton<Marketplace.Identity.Organisations.OrganisationStore>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<ManualFulfilment>();

@@ -65,6 +65,10 @@ public static partial class DenialMatrix
             () => new { }, Forbidden, Map((Komuna, NoContent), ([HavelsoftAdmin], NotFound))),
         new("PUT", "/api/v1/offerings/{offeringId}/land-defaults/{landCode}/bundler", "/api/v1/offerings/meldeportal-komuna/land-defaults/09/bundler",
             () => new { }, Forbidden, Map(([BundlerAdmin], NoContent))),
+        // Who speaks for a Land: anyone signed in reads it, only a platform-admin designates (re-designating the demo bundler).
+        new("GET", "/api/v1/lands/{landCode}/designation", "/api/v1/lands/09/designation", null, Ok, []),
+        new("PUT", "/api/v1/lands/{landCode}/designation", "/api/v1/lands/09/designation",
+            () => new { organisationId = DemoSeeder.Bundler }, Forbidden, Map(([PlatformAdmin], NoContent))),
 
         new("POST", "/api/v1/rollouts", "/api/v1/rollouts",
             () => new { offeringId = "no-such-offering", planId = "standard", municipalityAgs = new[] { "09162000" } }, Forbidden, Map(([BundlerAdmin], BadRequest))),

@@ -119,6 +119,10 @@ public class OrderTests(DatabaseEngine engine)
     {
         await _world.LandDefaults.SetAsync(ProvisioningWorld.Fundbuero, "06", LandDefaultSource.Vendor, "amtsfuchs-software",
             new JsonObject { ["kontaktEmail"] = "vendor@amtsfuchs.example", ["aufbewahrungMonate"] = 12 }, "vendor-user");
+        // Hessen designates its IT provider ekom21; only a designated bundler (or the Land's own organisation) sets bundler defaults.
+        await _world.Get<Marketplace.Identity.Organisations.OrganisationStore>().CreateAsync(new Marketplace.Identity.Organisations.NewOrganisation(
+            "bundler", "ekom21", LandCode: "06", BundlerType: "it-dienstleister", Id: "ekom21"), Marketplace.Identity.Organisations.Actor.System);
+        await _world.Get<LandDesignations>().SetAsync("06", "ekom21", "platform-user", null);
         await _world.LandDefaults.SetAsync(ProvisioningWorld.Fundbuero, "06", LandDefaultSource.Bundler, "ekom21",
             new JsonObject { ["kontaktEmail"] = "fundsachen@hessen.example" }, "bundler-user");
         var ags = "06412000";
@@ -132,6 +136,11 @@ public class OrderTests(DatabaseEngine engine)
         Assert.That(view.Provenance["/kontaktEmail"], Is.EqualTo(new ConfigSource(ConfigSource.BundlerLandDefault, "ekom21")));
         Assert.That(view.Provenance["/aufbewahrungMonate"], Is.EqualTo(new ConfigSource(ConfigSource.VendorLandDefault, "amtsfuchs-software")));
     }
+
+    [Test]
+    public async Task A_bundler_the_Land_has_not_designated_does_not_set_its_defaults() =>
+        await Assert.ThrowsAsync<ForbiddenException>(() => _world.LandDefaults.SetAsync(ProvisioningWorld.Fundbuero, "06", LandDefaultSource.Bundler,
+            "some-bundler-of-hessen", new JsonObject(), "someone"));
 
     [Test]
     public async Task Only_the_offerings_vendor_sets_vendor_defaults() =>

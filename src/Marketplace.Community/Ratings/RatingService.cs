@@ -34,7 +34,7 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
         await using var c = await store.Database.OpenAsync(ct);
         var summary = await c.QuerySingleAsync<SummaryRow>(new CommandDefinition(CommunitySql.RatingSummary, new { offering = offeringId }, cancellationToken: ct));
         var items = await c.QueryAsync<Rating>(new CommandDefinition(CommunitySql.Ratings(store.Database.Dialect),
-            new { offering = offeringId, limit = pageSize, offset = (page - 1) * pageSize }, cancellationToken: ct));
+            new { offering = offeringId, limit = pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct));
         return new RatingsView(offeringId, summary.Count == 0 ? null : Math.Round(summary.Average ?? 0, 2), (int)summary.Count, items.ToList(), page, pageSize);
     }
 

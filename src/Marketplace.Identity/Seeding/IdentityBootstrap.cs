@@ -32,6 +32,7 @@ public sealed class IdentityBootstrap(RoleManager<IdentityRole> roles, IOpenIddi
         if (options.Value.SeedDemoData == true)
         {
             var accounts = await ActivatorUtilities.CreateInstance<DemoSeeder>(services).SeedAsync(ct);
+            foreach (var further in services.GetServices<IDemoDataSeeder>()) await further.SeedAsync(ct);
             logger.LogWarning("Demo-Konten (nur Entwicklung), Passwort für alle: {Password}\n{Accounts}", DemoSeeder.Password,
                 string.Join("\n", accounts.Select(a => $"  {a.Role,-15} {a.Email,-38} {a.Organisation}")));
         }
@@ -58,4 +59,10 @@ public sealed class IdentityBootstrap(RoleManager<IdentityRole> roles, IOpenIddi
         else
             await applications.CreateAsync(descriptor, ct);
     }
+}
+
+/// <summary>Demo data of another module that builds on the demo organisations (run after them, development only).</summary>
+public interface IDemoDataSeeder
+{
+    Task SeedAsync(CancellationToken ct);
 }

@@ -91,6 +91,18 @@ internal static class AuditEventMapper
                         ["by"] = await c.ExecuteScalarAsync<string?>(NotificationSql.UserEmail, new { userId = r.ActorUserId }, tx) ?? r.ActorUserId,
                     },
                     BuyerAdminsOnly: true, ExceptUserId: r.ActorUserId)];
+            case "land-default.set" when r.ObjectId.Split('/') is [var offeringId, var landCode, var sourceKind]:
+            {
+                // Every municipality of the Land whose live subscription the default flows into hears of it, on that subscription.
+                var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
+                var affected = await c.QueryAsync<(string Id, string Ags)>(NotificationSql.SubscriptionsInLand, new { offeringId, landCode }, tx);
+                return affected.Select(s => new MunicipalityEvent(s.Ags, NotificationCategories.OrderStatus, Kinds.LandDefaultChanged, "subscription", s.Id,
+                    new JsonObject
+                    {
+                        ["subscriptionId"] = s.Id, ["offeringId"] = offeringId, ["offeringName"] = name, ["landCode"] = landCode,
+                        ["source"] = r.ActorOrganisationId ?? sourceKind,
+                    })).ToList();
+            }
             case "feature-request.answered" when Text(after, "ags") is { } ags:
             {
                 var offeringId = Text(after, "offeringId") ?? "";

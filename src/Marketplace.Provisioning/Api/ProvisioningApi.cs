@@ -81,7 +81,8 @@ public static class ProvisioningApi
         api.MapPut("/offerings/{offeringId}/land-defaults/{landCode}/vendor", SetVendorLandDefaults).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("The offering's vendor sets its defaults for a Land").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         api.MapPut("/offerings/{offeringId}/land-defaults/{landCode}/bundler", SetBundlerLandDefaults).RequireAuthorization(Policies.BundlerAdmin)
-            .WithSummary("The Land's bundling organisation sets its defaults (they win over the vendor's)").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
+            .WithSummary("The bundling organisation the Land designates sets its defaults (they win over the vendor's)").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
+        LandDesignationApi.MapLandDesignations(api);
 
         api.MapPost("/rollouts", StartRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Orders one offering for every delegating municipality of a Land or for a list of AGS, with CSV overrides")
@@ -253,6 +254,7 @@ public static class ProvisioningApi
     {
         if (!await BundlerOfLandAsync(user, landCode, organisations, ct) || await offerings.GetAsync(offeringId, ct) is not { } offering) return NotFound();
         if (!offering.LandCodes.Contains(landCode)) return LandNotOrderable(landCode);
+        // Only the bundler the Land designates (or the Land's own organisation) gets past here: LandDefaults checks at write time (403).
         await defaults.SetAsync(offeringId, landCode, LandDefaultSource.Bundler, user.OrganisationOf()!, values, user.SubjectOf()!, ct);
         return Results.NoContent();
     }

@@ -52,6 +52,8 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
     {
         var leistungen = await LeistungenAsync(request.BundleId, ct);
         var errors = new List<FieldError>();
+        if (request.Selections is null || request.Selections.Any(s => s is null))
+            throw new RequestValidationException([new FieldError("selections", "Liste der gewählten Angebote fehlt oder enthält null")]);
         if (request.Selections.Count == 0) errors.Add(new FieldError("selections", "mindestens ein Angebot wählen"));
         foreach (var (s, i) in request.Selections.Select((s, i) => (s, i)))
         {

@@ -19,7 +19,8 @@ public sealed record LandDefault(string OfferingId, string LandCode, string Sour
 /// Landesspezifische Ausprägungen: default configuration per offering and Land, set by the vendor or a bundling
 /// organisation and merged under every municipality's own values.
 /// </summary>
-public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecrets secrets, OfferingDirectory offerings, TimeProvider clock)
+public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecrets secrets, OfferingDirectory offerings, LandDesignations designations,
+    TimeProvider clock)
 {
     /// <summary>Sets (replaces) one source's defaults; throws <see cref="ConfigValidationException"/> with the fields at fault.</summary>
     public async Task SetAsync(string offeringId, string landCode, string sourceKind, string sourceOrgId, JsonObject values,
@@ -30,6 +31,8 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
         if (sourceKind == LandDefaultSource.Vendor && sourceOrgId != offering.VendorId)
             throw new ForbiddenException("only the offering's vendor sets vendor defaults");
+        if (sourceKind == LandDefaultSource.Bundler && !await designations.SpeaksForLandAsync(landCode, sourceOrgId, ct))
+            throw new ForbiddenException($"only the bundling organisation designated for Land {landCode} sets its Land defaults");
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var errors = schema.Validate(values, requireComplete: false);
         if (errors.Count > 0) throw new ConfigValidationException(errors);

@@ -224,24 +224,57 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
     {
         var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(csvText)) return result;
+        if (CsvUploadLimits.Check(csvText) is { } tooBig)
+        {
+            errors.Add(new FieldError("overridesCsv", tooBig));
+            return result;
+        }
+        try
+        {
+            ReadOverrides(schema, csvText, errors, result);
+        }
+        catch (CsvHelperException e)
+        {
+            // Unbalanced quotes and the like: the line at fault, never a 500.
+            errors.Add(new FieldError($"overridesCsv/line {e.Context?.Parser?.Row}", "keine gültige CSV-Zeile"));
+        }
+        return result;
+    }
+
+    private static void ReadOverrides(TenantSchema schema, string csvText, List<FieldError> errors, Dictionary<string, JsonObject> result)
+    {
         var delimiter = csvText.Split('\n')[0].Count(ch => ch == ';') > csvText.Split('\n')[0].Count(ch => ch == ',') ? ";" : ",";
         using var csv = new CsvReader(new StringReader(csvText), new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = delimiter, TrimOptions = TrimOptions.Trim });
         if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.Contains("ags"))
         {
             errors.Add(new FieldError("overridesCsv", "die erste Zeile muss die Spalte 'ags' enthalten"));
-            return result;
+            return;
         }
         var columns = csv.HeaderRecord!.Where(h => h != "ags").ToList();
+        if (columns.Count >= CsvUploadLimits.MaxColumns)
+        {
+            errors.Add(new FieldError("overridesCsv", $"höchstens {CsvUploadLimits.MaxColumns} Spalten"));
+            return;
+        }
         while (csv.Read())
         {
             var ags = csv.GetField("ags") ?? "";
             var line = csv.Parser.Row;
+            if (line > CsvUploadLimits.MaxRows + 1)
+            {
+                errors.Add(new FieldError("overridesCsv", $"höchstens {CsvUploadLimits.MaxRows} Zeilen"));
+                return;
+            }
+            if (csv.Parser.Record?.FirstOrDefault(f => f.Length > CsvUploadLimits.MaxFieldLength) is not null)
+            {
+                errors.Add(new FieldError($"overridesCsv/line {line}", $"ein Feld ist länger als {CsvUploadLimits.MaxFieldLength} Zeichen"));
+                continue;
+            }
             if (ags.Length != 8 || !ags.All(char.IsAsciiDigit)) { errors.Add(new FieldError($"overridesCsv/line {line}", $"'{ags}' ist kein AGS")); continue; }
             var form = columns.ToDictionary(h => h, h => (string?)csv.GetField(h));
             var values = ConfigForm.Read(schema, form, out var cellErrors);
             foreach (var e in cellErrors) errors.Add(new FieldError($"overridesCsv/{ags}{e.Pointer}", e.Message));
             if (!result.TryAdd(ags, values)) errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde steht mehrfach in der Datei"));
         }
-        return result;
     }
 }

@@ -67,6 +67,11 @@ public static class MarketplaceHost
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        // Binding refusals of the API become problems naming the field (BadRequestProblems), not a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
+        // JSON nulls where the request types allow none are refused at binding, naming the field.
+        services.ConfigureHttpJsonOptions(o => JsonNullRules.Apply(o.SerializerOptions));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
@@ -90,7 +95,7 @@ public static class MarketplaceHost
             c.AuthorizeFolder("/Organisation", Policies.Authenticated);
             foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor" })
                 c.AddPageApplicationModelConvention(page, m => m.Filters.Add(new Microsoft.AspNetCore.Mvc.ServiceFilterAttribute(typeof(RelyingPartyFormTarget))));
-        }).AddViewLocalization().AddDataAnnotationsLocalization();
+        }).AddViewLocalization().AddDataAnnotationsLocalization().AddMvcOptions(o => o.Filters.Add(new NotFoundPageFilter()));
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);

@@ -14,6 +14,12 @@ public static class UntrustedInput
     /// <summary>JSON nested deeper than this is left to the endpoint's own reader, which refuses it (System.Text.Json's limit is 64).</summary>
     private const int MaxJsonDepth = 64;
 
+    /// <summary>The largest JSON body any API takes (a rollout's CSV overrides of 2 MiB, escaped, fit); more answers 413.</summary>
+    public const int MaxJsonBytes = 4 * 1024 * 1024;
+
+    /// <summary>Values, arrays, objects and property names together: a 1,000-event usage batch has about 10,000; more answers 413.</summary>
+    public const int MaxJsonNodes = 50_000;
+
     public static IApplicationBuilder UseUntrustedInputGuard(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
     {
         if (await FindAsync(ctx.Request) is not { } fault)
@@ -23,12 +29,16 @@ public static class UntrustedInput
         }
         var texts = ctx.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
         var problem = Results.ValidationProblem(
-            new Dictionary<string, string[]> { [fault.Field] = [texts[fault.Reason].Value] }, title: texts["Input.Invalid.Title"].Value);
+            new Dictionary<string, string[]> { [fault.Field] = [texts[fault.Reason].Value] }, title: texts["Input.Invalid.Title"].Value,
+            statusCode: fault.Reason == TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest);
         await problem.ExecuteAsync(ctx);
     });
 
+    private const string TooLarge = "Input.Invalid.TooLarge";
+
     private static async Task<(string Field, string Reason)?> FindAsync(HttpRequest request)
     {
+        if (request.HasJsonContentType() && request.ContentLength > MaxJsonBytes) return ("body", TooLarge);
         foreach (var (key, values) in request.Query)
             if (Fault(key, values) is { } reason)
                 return (key, reason);
@@ -37,7 +47,16 @@ public static class UntrustedInput
             request.EnableBuffering();
             try
             {
-                using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth }, request.HttpContext.RequestAborted);
+                // Read at most one byte over the limit (a body without Content-Length included), then parse from memory.
+                var buffer = new MemoryStream();
+                var chunk = new byte[81920];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > MaxJsonBytes) return ("body", TooLarge);
+                }
+                using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
                 return Walk(document.RootElement, "");
             }
             catch (JsonException)
@@ -72,8 +91,10 @@ public static class UntrustedInput
     {
         var pending = new Stack<(JsonElement Element, string Pointer)>();
         pending.Push((root, rootPointer));
+        var nodes = 0;
         while (pending.TryPop(out var item))
         {
+            if (++nodes > MaxJsonNodes) return ("body", TooLarge);
             var (element, pointer) = item;
             switch (element.ValueKind)
             {
@@ -83,8 +104,9 @@ public static class UntrustedInput
                 case JsonValueKind.Object:
                     foreach (var property in element.EnumerateObject())
                     {
-                        var child = pointer + "/" + property.Name.Replace("~", "~0").Replace("/", "~1");
-                        if (Fault(property.Name) is { } bad) return (Field(child), bad);
+                        if (Name(property) is not { } name) return (Field(pointer + "/?"), "Input.Invalid.Surrogate");
+                        var child = pointer + "/" + name.Replace("~", "~0").Replace("/", "~1");
+                        if (Fault(name) is { } bad) return (Field(child), bad);
                         pending.Push((property.Value, child));
                     }
                     break;
@@ -99,6 +121,19 @@ public static class UntrustedInput
 
     /// <summary>The problem's field: the JSON property path without the leading slash ("items/0/name"), or "body" for the whole body.</summary>
     private static string Field(string pointer) => pointer.Length == 0 ? "body" : pointer[1..];
+
+    /// <summary>A property's name, or null when it holds an escaped lone surrogate (which no .NET string may be made of).</summary>
+    private static string? Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string? Text(JsonElement element, out string? value)
     {

@@ -37,6 +37,9 @@ public sealed class AnmeldenModel(SignInManager<MarketplaceUser> signIn, IString
         return Challenge(signIn.ConfigureExternalAuthenticationProperties(provider, redirect), provider);
     }
 
+    /// <summary>A local path to go back to, else the organisation page. Control characters (TAB, CR, LF) are refused here:
+    /// LocalRedirect would throw on them, and browsers strip them, so "/\t/evil.example" would leave the site.</summary>
     internal static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\") ? returnUrl : "/organisation";
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") && !returnUrl.StartsWith("/\\")
+        && !returnUrl.Any(char.IsControl) ? returnUrl : "/organisation";
 }

@@ -52,6 +52,12 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
             return Page();
         }
         string? csv = null;
+        if (Csv is { } upload && CsvUploadLimits.Check(upload.Length) is { } tooBig)
+        {
+            ModelState.AddModelError(nameof(Csv), tooBig);
+            await LoadAsync(common, readErrors, ct);
+            return Page();
+        }
         if (Csv is { Length: > 0 })
         {
             using var reader = new StreamReader(Csv.OpenReadStream());

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Identity.Organisations;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Configuration;
+
+/// <summary>The bundling organisation a Land has designated to set its Land defaults.</summary>
+public sealed record LandDesignation(string LandCode, string OrganisationId, string DesignatedBy, string DesignatedAt);
+
+/// <summary>
+/// Who speaks for a Land: a platform-admin designates one bundling organisation per Land. Only that organisation, or the
+/// Land's own organisation (a bundler of type "land" in that Land), sets the Land's bundler defaults; any other bundler
+/// whose Land code merely matches does not.
+/// </summary>
+public sealed class LandDesignations(Database database, AuditTrail audit, OrganisationStore organisations, TimeProvider clock)
+{
+    private const string Get = """
+        SELECT land_code AS LandCode, organisation_id AS OrganisationId, designated_by AS DesignatedBy, designated_at AS DesignatedAt
+        FROM land_designations WHERE land_code = @landCode
+        """;
+    private const string LandExists = "SELECT COUNT(*) FROM laender WHERE code = @landCode";
+
+    public async Task<LandDesignation?> GetAsync(string landCode, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<LandDesignation>(new CommandDefinition(Get, new { landCode }, cancellationToken: ct));
+    }
+
+    /// <summary>Designates (or replaces) the Land's bundling organisation; refusals name the field.</summary>
+    public async Task SetAsync(string landCode, string organisationId, string actorUserId, string? actorOrganisationId, CancellationToken ct = default)
+    {
+        await using (var c = await database.OpenAsync(ct))
+            if (await c.ExecuteScalarAsync<long>(new CommandDefinition(LandExists, new { landCode }, cancellationToken: ct)) == 0)
+                throw new NotFoundException("land", landCode);
+        if (await organisations.GetAsync(organisationId, ct) is not { IsBundler: true } bundler || bundler.LandCode != landCode)
+            throw new RequestValidationException([new FieldError("organisationId", $"keine bündelnde Organisation des Landes {landCode}")]);
+
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var before = await work.Connection.QuerySingleOrDefaultAsync<LandDesignation>(Get, new { landCode }, work.Transaction);
+        await work.Connection.ExecuteAsync(
+            database.Dialect.Upsert("land_designations", ["land_code"], ["organisation_id", "designated_by", "designated_at"]),
+            new { land_code = landCode, organisation_id = organisationId, designated_by = actorUserId, designated_at = Iso.Of(clock.GetUtcNow()) },
+            work.Transaction);
+        work.Audit(new AuditEntry(actorUserId, actorOrganisationId, "land-designation.set", "land", landCode,
+            before is null ? null : new JsonObject { ["organisationId"] = before.OrganisationId }, new JsonObject { ["organisationId"] = organisationId }));
+        await work.CommitAsync(ct);
+    }
+
+    /// <summary>True when <paramref name="organisationId"/> may set the Land's bundler defaults (checked at write time).</summary>
+    public async Task<bool> SpeaksForLandAsync(string landCode, string organisationId, CancellationToken ct = default)
+    {
+        if ((await GetAsync(landCode, ct))?.OrganisationId == organisationId) return true;
+        return await organisations.GetAsync(organisationId, ct) is { IsBundler: true, BundlerType: "land" } own && own.LandCode == landCode;
+    }
+}
+
+/// <summary>Development: the demo bundler speaks for its Land (Bayern), so the demo shows Land defaults end to end.</summary>
+internal sealed class LandDesignationDemoSeeder(LandDesignations designations) : Marketplace.Identity.IDemoDataSeeder
+{
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        if (await designations.GetAsync("09", ct) is null)
+            await designations.SetAsync("09", Marketplace.Identity.DemoSeeder.Bundler, Marketplace.Identity.Organisations.Actor.System.UserId, null, ct);
+    }
+}

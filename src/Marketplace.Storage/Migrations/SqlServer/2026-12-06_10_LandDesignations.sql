@@ -1,0 +1,8 @@
+-- Which bundling organisation speaks for a Land: only it (or the Land's own organisation, a bundler of type "land" in that
+-- Land) sets the Land's bundler defaults. A platform-admin sets the designation; one organisation per Land.
+CREATE TABLE land_designations (
+    land_code nvarchar(100) NOT NULL PRIMARY KEY REFERENCES laender (code),
+    organisation_id nvarchar(100) NOT NULL,
+    designated_by nvarchar(100) NOT NULL,
+    designated_at nvarchar(100) NOT NULL
+);
