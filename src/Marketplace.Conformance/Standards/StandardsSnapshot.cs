@@ -45,6 +45,8 @@ public sealed class StandardsSnapshot
     public required IReadOnlyDictionary<string, string> ThemenfeldOfLeistung { get; init; }
 
     /// <summary>The standards the policy requires of an offering: of all offerings, of its Themenfelder, of its Leistungen.</summary>
+    public const string OpenServiceBroker = "open-service-broker";
+
     public IReadOnlyDictionary<string, string> RequiredOf(OfferingDescriptor o)
     {
         var themenfelder = o.Leistungen.Select(l => ThemenfeldOfLeistung.GetValueOrDefault(l)).Where(t => t is not null).ToHashSet();
@@ -60,6 +62,9 @@ public sealed class StandardsSnapshot
             };
             if (applies) result.TryAdd(r.StandardId, r.Reason);
         }
+        // Orders of an osb offering go to its broker: a broker that fails the check would fail every order.
+        if (o.Provisioning.Type == "osb" && Standards.ContainsKey(OpenServiceBroker))
+            result.TryAdd(OpenServiceBroker, "Angebote mit provisioning.type 'osb' werden über den Broker des Anbieters bereitgestellt");
         return result;
     }
 
