@@ -81,14 +81,7 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
     /// </summary>
     public async Task<BrokerEndpoint?> EndpointAsync(System.Data.Common.DbConnection c, string vendorId, Marketplace.Catalog.Descriptors.ProvisioningDescriptor provisioning)
     {
-        if (provisioning.BrokerConnection is { } name)
-        {
-            var key = vendorId + "#" + name;
-            if (_endpoints.TryGetValue(key, out var cached) && Environment.TickCount64 - cached.At < 5_000) return cached.Endpoint;
-            if (await connections.EndpointAsync(c, vendorId, name) is not { } endpoint) return null;
-            _endpoints[key] = (endpoint, Environment.TickCount64);
-            return endpoint;
-        }
+        if (provisioning.BrokerConnection is { } name) return await connections.EndpointAsync(c, vendorId, name);
         return provisioning.BrokerUrl is { } url ? await EndpointAsync(c, vendorId, url) : null;
     }
 

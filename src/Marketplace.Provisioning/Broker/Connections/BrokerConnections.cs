@@ -63,6 +63,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         await work.Connection.ExecuteAsync(BrokerConnectionSql.Insert, row, work.Transaction);
         work.Audit(new AuditEntry(actorUserId, vendorId, "broker-connection.created", ObjectType, row.Id, null, AuditView(row)));
         await work.CommitAsync(ct);
+        Forget(vendorId);
         return View(row);
     }
 
@@ -91,6 +92,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         changes["nextSecretDiscarded"] = protectedNext is null && input.DiscardNextSecret && before.NextSecretProtected is not null;
         work.Audit(new AuditEntry(actorUserId, vendorId, "broker-connection.updated", ObjectType, id, AuditView(before), changes));
         await work.CommitAsync(ct);
+        Forget(vendorId);
         return View(after);
     }
 
@@ -102,6 +104,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         await work.Connection.ExecuteAsync(BrokerConnectionSql.Delete, new { vendorId, id }, work.Transaction);
         work.Audit(new AuditEntry(actorUserId, vendorId, "broker-connection.deleted", ObjectType, id, AuditView(before), null));
         await work.CommitAsync(ct);
+        Forget(vendorId);
     }
 
     /// <summary>
@@ -142,6 +145,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             ["findings"] = new JsonArray(findings.Select(f => (JsonNode)new JsonObject { ["code"] = f.Code, ["passed"] = f.Passed }).ToArray()),
         }));
         await work.CommitAsync(ct);
+        if (promoted) Forget(vendorId);
         return check;
     }
 
@@ -151,8 +155,21 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
     /// </summary>
     public async Task<BrokerEndpoint?> EndpointAsync(System.Data.Common.DbConnection c, string vendorId, string name)
     {
+        // Every job run needs the endpoint: kept for a few seconds; a change made in this process applies at once, one
+        // made by another process within those seconds.
+        var key = vendorId + "#" + name;
+        if (_endpoints.TryGetValue(key, out var cached) && Environment.TickCount64 - cached.At < 5_000) return cached.Endpoint;
         var row = await c.QuerySingleOrDefaultAsync<Row>(BrokerConnectionSql.ByName, new { vendorId, name });
-        return row is null ? null : Endpoint(row, next: false) with { NextAuth = row.NextSecretProtected is null ? null : Auth(row, next: true) };
+        var endpoint = row is null ? null : Endpoint(row, next: false) with { NextAuth = row.NextSecretProtected is null ? null : Auth(row, next: true) };
+        _endpoints[key] = (endpoint, Environment.TickCount64);
+        return endpoint;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (BrokerEndpoint? Endpoint, long At)> _endpoints = new(StringComparer.Ordinal);
+
+    private void Forget(string vendorId)
+    {
+        foreach (var key in _endpoints.Keys.Where(k => k.StartsWith(vendorId + "#", StringComparison.Ordinal))) _endpoints.TryRemove(key, out _);
     }
 
     /// <summary>"GET https://broker/v2/catalog": how findings name the request; a URL never carries credentials here.</summary>
