@@ -15,9 +15,9 @@ public static class BrokerConnectionsApi
     public static RouteGroupBuilder MapBrokerConnections(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/vendors/{vendorId}/broker-connections");
-        group.MapGet("", List).RequireAuthorization(Policies.VendorUser)
+        api.MapGet("/vendors/{vendorId}/broker-connections", List).RequireAuthorization(Policies.VendorUser)
             .WithSummary("The vendor's broker connections; secrets only as set or not").Produces<IReadOnlyList<BrokerConnectionView>>();
-        group.MapPost("", Create).RequireAuthorization(Policies.VendorAdmin)
+        api.MapPost("/vendors/{vendorId}/broker-connections", Create).RequireAuthorization(Policies.VendorAdmin)
             .WithSummary("Creates a broker connection (HTTP Basic or OAuth 2 client credentials); the secret is stored encrypted")
             .Produces<BrokerConnectionView>(StatusCodes.Status201Created).ProducesValidationProblem();
         group.MapGet("/{id}", Get).RequireAuthorization(Policies.VendorUser).Produces<BrokerConnectionView>();
