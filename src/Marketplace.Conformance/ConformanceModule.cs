@@ -33,7 +33,7 @@ public static class ConformanceModule
         services.AddOutboundHttpClient(HttpClientName, configuration);
         services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Catalog.Brokers.IBrokerCatalogSource>()));
         services.AddSingleton<OfferingDescriptorValidator>();
         services.AddSingleton(sp => new OfferingLifecycle(sp.GetRequiredService<ConformanceUnitOfWork>(),
             sp.GetRequiredService<OfferingDescriptorValidator>(), sp.GetRequiredService<AutomatedChecks>()));

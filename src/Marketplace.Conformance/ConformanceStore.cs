@@ -135,7 +135,11 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         foreach (var version in await VersionsAsync(offeringId))
         {
             if (version.State == VersionStates.Superseded) continue;
-            var statuses = ConformanceEvaluator.Evaluate(version.Descriptor, standards, await ChecksAsync(offeringId, version.Version), evidence, Today);
+            var checks = await ChecksAsync(offeringId, version.Version);
+            var statuses = ConformanceEvaluator.Evaluate(version.Descriptor, standards, checks, evidence, Today,
+                // An imported version has had no live check: its broker counts as required once a check of it has failed.
+                liveChecked: version.Origin != VersionOrigins.Catalog
+                             || checks.Any(c => c.StandardId == StandardsSnapshot.OpenServiceBroker && c.Outcome == CheckOutcomes.Fail));
             var before = await StatusesAsync(offeringId, version.Version);
             if (!Same(before, statuses))
             {

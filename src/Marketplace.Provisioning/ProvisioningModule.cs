@@ -47,6 +47,8 @@ public static class ProvisioningModule
         services.AddSingleton<BrokerTokenCache>();
         services.AddSingleton<BrokerCatalogs>();
         services.AddSingleton<BrokerRegistry>();
+        services.AddSingleton<Broker.Connections.BrokerConnections>();
+        services.AddSingleton<Marketplace.Catalog.Brokers.IBrokerCatalogSource, Broker.Connections.ConnectionCatalogSource>();
         services.AddSingleton<OfferingDirectory>();
         services.AddSingleton<MunicipalityNames>();
         services.AddSingleton<ConfigSecrets>();

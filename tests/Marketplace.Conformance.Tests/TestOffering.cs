@@ -67,6 +67,9 @@ public static class TestOffering
         provisioning:
           type: osb
           brokerUrl: {{brokerUrl}}
+          sampleConfigurations:
+            - kontaktEmail: fundbuero@example.org
+              ags: "09162000"
           serviceId: "{{ServiceId}}"
           planIds:
             basis: "{{BasicPlanId}}"

@@ -129,7 +129,14 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
 
         if (v.Provisioning.Type == "osb")
         {
-            Require(Uri.TryCreate(v.Provisioning.BrokerUrl, UriKind.Absolute, out _), o.Path, "/provisioning/brokerUrl", "an absolute broker URL is required");
+            if (v.Provisioning.BrokerConnection is null)
+            {
+                Require(Uri.TryCreate(v.Provisioning.BrokerUrl, UriKind.Absolute, out var brokerUrl), o.Path, "/provisioning/brokerUrl",
+                    "an absolute broker URL (or a brokerConnection) is required");
+                // A password in a descriptor would be stored, shown and compared in clear: credentials live in a broker connection.
+                Require(brokerUrl is null || brokerUrl.UserInfo.Length == 0, o.Path, "/provisioning/brokerUrl",
+                    "must not contain credentials; name a brokerConnection whose secrets the platform keeps encrypted");
+            }
             Require(Guid.TryParse(v.Provisioning.ServiceId, out _), o.Path, "/provisioning/serviceId", "a service id (UUID) is required");
             foreach (var plan in v.Plans)
                 Require(v.Provisioning.PlanIds?.ContainsKey(plan.Id) == true, o.Path, "/provisioning/planIds", $"no broker plan id for plan '{plan.Id}'");

@@ -85,8 +85,16 @@ public sealed record VatDescriptor(string Category, decimal RatePercent, string?
         string.IsNullOrWhiteSpace(ExemptionReason) ? null : ExemptionReason.Trim(), string.IsNullOrWhiteSpace(ExemptionReasonCode) ? null : ExemptionReasonCode.Trim());
 }
 
+/// <summary>
+/// How orders are fulfilled. An osb offering names the vendor's broker connection (URL and credentials kept by the platform)
+/// or, for a broker without authentication, its URL; sample configurations are what a plan's parameter schema must accept.
+/// </summary>
 public sealed record ProvisioningDescriptor(
-    string Type, string? BrokerUrl, string? ServiceId, IReadOnlyDictionary<string, string>? PlanIds, string? Instructions);
+    string Type, string? BrokerUrl, string? ServiceId, IReadOnlyDictionary<string, string>? PlanIds, string? Instructions)
+{
+    public string? BrokerConnection { get; init; }
+    public IReadOnlyList<JsonObject>? SampleConfigurations { get; init; }
+}
 
 public sealed record BundleDescriptor(
     string Id, string Name, string NameEn, string Lebenslage, string Description, IReadOnlyList<string> Leistungen);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Marketplace.Catalog.Brokers;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Conformance.Standards;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Marketplace.Conformance.Checks;
 /// descriptor; live checks (the vendor's broker, the accessibility statement) call the vendor's systems and run when
 /// a version is submitted and when an auditor asks, never inside a database transaction.
 /// </summary>
-public sealed class AutomatedChecks(HttpClient http, IOptions<ConformanceOptions> options, TimeProvider clock)
+public sealed class AutomatedChecks(HttpClient http, IOptions<ConformanceOptions> options, TimeProvider clock, IBrokerCatalogSource? brokers = null)
 {
     public const string FieldPresent = "field-present";
     public const string ReifegradMin = "reifegrad-min";
@@ -48,7 +49,9 @@ public sealed class AutomatedChecks(HttpClient http, IOptions<ConformanceOptions
         {
             case FieldPresent:
                 var path = check["field"]!.GetValue<string>();
-                return Present(JsonSerializer.SerializeToNode(o, DescriptorJson.Options), path)
+                // "a|b": either field will do (an osb offering names a broker connection or, without authentication, a URL).
+                var document = JsonSerializer.SerializeToNode(o, DescriptorJson.Options);
+                return path.Split('|').Any(alternative => Present(document, alternative))
                     ? Pass($"Feld '{path}' ist angegeben.")
                     : Fail($"Feld '{path}' fehlt.");
             case ReifegradMin:
@@ -66,7 +69,7 @@ public sealed class AutomatedChecks(HttpClient http, IOptions<ConformanceOptions
             case AccessibilityStatement:
                 return await AccessibilityAsync(o, ct);
             case OsbCatalog:
-                var outcome = await new BrokerCatalogCheck(http, options.Value).RunAsync(o, ct);
+                var outcome = await new BrokerCatalogCheck(brokers ?? new HttpBrokerCatalogSource(http, options.Value), options.Value).RunAsync(o, ct);
                 return (outcome.Passed ? CheckOutcomes.Pass : CheckOutcomes.Fail, outcome.Detail, outcome.RawEvidence);
             default:
                 return Fail($"Unbekannte Prüfart '{criterion.CheckType}'.");

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Schema;
+using Marketplace.Catalog.Brokers;
 using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Conformance.Checks;
@@ -9,50 +11,47 @@ namespace Marketplace.Conformance.Checks;
 public sealed record BrokerCheckOutcome(bool Passed, string Detail, string? RawEvidence, IReadOnlyList<string> Mismatches);
 
 /// <summary>
-/// Asks the vendor's Open Service Broker for its catalogue (GET /v2/catalog) and compares it with the offering: the service
-/// with the offering's serviceId must be there, with every plan id the offering names, and each of those plans must declare a
-/// create-parameter schema equal to the offering's tenantConfigSchema. Every mismatch is named with where it is.
+/// Asks the vendor's Open Service Broker for its catalogue (GET /v2/catalog, through the connection the offering names) and
+/// checks it as OSB 2.17 demands: the service with the offering's serviceId must be there with every plan id the offering
+/// names; a plan that declares a create-parameter schema (optional in the specification) must accept each of the offering's
+/// sample configurations. Every mismatch is named with where it is.
 /// </summary>
-public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions options)
+public sealed class BrokerCatalogCheck(IBrokerCatalogSource source, ConformanceOptions options)
 {
     public async Task<BrokerCheckOutcome> RunAsync(OfferingDescriptor offering, CancellationToken ct = default)
     {
         var p = offering.Provisioning;
-        if (p.Type != "osb" || string.IsNullOrEmpty(p.BrokerUrl) || string.IsNullOrEmpty(p.ServiceId))
-            return Failed(["Das Angebot nennt keinen Broker (provisioning.type 'osb' mit brokerUrl und serviceId)."], null);
-        var url = p.BrokerUrl.TrimEnd('/') + "/v2/catalog";
+        if (p.Type != "osb" || (string.IsNullOrEmpty(p.BrokerUrl) && string.IsNullOrEmpty(p.BrokerConnection)) || string.IsNullOrEmpty(p.ServiceId))
+            return Failed(["Das Angebot nennt keinen Broker (provisioning.type 'osb' mit brokerConnection oder brokerUrl und serviceId)."], null);
 
-        string body;
-        int status;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.CheckTimeout);
+        BrokerCatalogFetch fetch;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.CheckTimeout);
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
             // The version the offering claims: a broker written for 2.15 may refuse a newer one (412).
-            request.Headers.Add("X-Broker-API-Version", ApiVersionOf(offering));
-            request.Headers.Add("X-Broker-API-Request-Identity", Guid.NewGuid().ToString());
-            request.Headers.Add("X-Broker-API-Originating-Identity", options.Platform + " " +
-                Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["user_id"] = "system:conformance" }.ToJsonString())));
-            using var response = await http.SendAsync(request, timeout.Token);
-            status = (int)response.StatusCode;
-            body = await ReadLimitedAsync(response.Content, options.MaxRawEvidenceBytes, timeout.Token);
+            fetch = await source.FetchAsync(offering, ApiVersionOf(offering), timeout.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Failed([$"GET {url}: nicht erreichbar: {e.Message}"], null);
+            return Failed(["GET /v2/catalog: keine Antwort in der erlaubten Zeit."], null);
         }
-        var raw = $"GET {url} → HTTP {status}\n{body}";
-        if (status != 200) return Failed([$"GET {url} antwortet mit HTTP {status} statt 200."], raw);
+        var url = fetch.Request;
+        if (fetch.Problem is { } problem) return Failed([$"{url}: {problem}"], fetch.Status is { } s ? $"{url} → HTTP {s}" : null);
+        var body = Limited(fetch.Body ?? "", options.MaxRawEvidenceBytes);
+        var raw = $"{url} → HTTP {fetch.Status}\n{body}";
+        if (fetch.Status is 401 or 403)
+            return Failed([$"Anmeldung beim Broker abgelehnt ({fetch.Status}): {url}. Prüfen Sie Benutzername und Passwort bzw. Client-ID und Secret der Broker-Verbindung."], raw);
+        if (fetch.Status != 200) return Failed([$"{url} antwortet mit HTTP {fetch.Status} statt 200."], raw);
 
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body);
+            root = JsonNode.Parse(fetch.Body ?? "");
         }
         catch (JsonException e)
         {
-            return Failed([$"Die Antwort auf GET {url} ist kein gültiges JSON: {e.Message}"], raw);
+            return Failed([$"Die Antwort auf {url} ist kein gültiges JSON: {e.Message}"], raw);
         }
         if (root?["services"] is not JsonArray services)
             return Failed(["Die Antwort enthält kein Feld 'services' (Liste)."], raw);
@@ -67,6 +66,8 @@ public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions optio
         var mismatches = new List<string>();
         var plans = (service["plans"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         var brokerPlanIds = plans.Select(pl => Text(pl["id"])).Where(id => id is not null).ToList();
+        var samples = SampleConfigurations.Of(offering);
+        var withSchema = 0;
         foreach (var plan in offering.Plans)
         {
             if (p.PlanIds is null || !p.PlanIds.TryGetValue(plan.Id, out var planId))
@@ -80,17 +81,21 @@ public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions optio
                 mismatches.Add($"Tarif '{plan.Id}': Plan-ID '{planId}' fehlt im Service '{p.ServiceId}'; der Broker bietet: {string.Join(", ", brokerPlanIds)}.");
                 continue;
             }
-            var declared = brokerPlan["schemas"]?["service_instance"]?["create"]?["parameters"];
-            if (declared is null)
+            // Plan schemas are optional in OSB: a plan without one accepts what the platform sends.
+            if (brokerPlan["schemas"]?["service_instance"]?["create"]?["parameters"] is not JsonObject declared) continue;
+            withSchema++;
+            if (samples.Count == 0)
             {
-                mismatches.Add($"Tarif '{plan.Id}' (Plan '{planId}'): der Broker erklärt kein Parameterschema (schemas.service_instance.create.parameters).");
+                mismatches.Add($"Tarif '{plan.Id}' (Plan '{planId}'): der Broker erklärt ein Parameterschema, aber das Angebot nennt keine Beispielkonfiguration " +
+                    "(provisioning.sampleConfigurations), an der es geprüft werden kann.");
                 continue;
             }
-            foreach (var difference in JsonDifferences.Between(offering.TenantConfigSchema, declared).Take(options.MaxReportedDifferences))
-                mismatches.Add($"Tarif '{plan.Id}' (Plan '{planId}'), Parameterschema {difference}");
+            foreach (var rejection in SampleConfigurations.Rejections(declared, samples).Take(options.MaxReportedDifferences))
+                mismatches.Add($"Tarif '{plan.Id}' (Plan '{planId}'), Parameterschema des Brokers: {rejection}");
         }
         return mismatches.Count == 0
-            ? new BrokerCheckOutcome(true, $"Service '{p.ServiceId}' mit {offering.Plans.Count} Plan-ID(s) und passendem Parameterschema im Katalog des Brokers.", raw, [])
+            ? new BrokerCheckOutcome(true, $"Service '{p.ServiceId}' mit {offering.Plans.Count} Plan-ID(s) im Katalog des Brokers" +
+                (withSchema > 0 ? $"; {withSchema} Plan-Schema(s) nehmen {samples.Count} Beispielkonfiguration(en) an." : "."), raw, [])
             : Failed(mismatches, raw);
     }
 
@@ -101,53 +106,48 @@ public sealed class BrokerCatalogCheck(HttpClient http, ConformanceOptions optio
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes: a misbehaving broker must not fill the database.</summary>
-    private static async Task<string> ReadLimitedAsync(HttpContent content, int limit, CancellationToken ct)
-    {
-        await using var stream = await content.ReadAsStreamAsync(ct);
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0) read += n;
-        var text = Encoding.UTF8.GetString(buffer, 0, Math.Min(read, limit));
-        return read > limit ? text + $"\n… (nach {limit} Bytes abgeschnitten)" : text;
-    }
+    /// <summary>At most <paramref name="limit"/> characters: a misbehaving broker must not fill the database.</summary>
+    private static string Limited(string text, int limit) => text.Length > limit ? text[..limit] + $"\n… (nach {limit} Zeichen abgeschnitten)" : text;
 }
 
-/// <summary>Field-level differences between two JSON trees, each named by its JSON Pointer: expected (ours) versus actual (theirs).</summary>
-public static class JsonDifferences
+/// <summary>
+/// The configurations a broker's plan schema must accept: the offering's <c>provisioning.sampleConfigurations</c>, or, when it
+/// names none, one built from the defaults and examples of its configuration schema if the offering's own schema accepts it.
+/// </summary>
+public static class SampleConfigurations
 {
-    public static IEnumerable<string> Between(JsonNode? expected, JsonNode? actual, string pointer = "")
+    public static IReadOnlyList<JsonObject> Of(OfferingDescriptor offering)
     {
-        var at = pointer.Length == 0 ? "/" : pointer;
-        switch (expected, actual)
-        {
-            case (JsonObject e, JsonObject a):
-                foreach (var (key, value) in e)
-                {
-                    var child = pointer + "/" + Escape(key);
-                    if (!a.ContainsKey(key)) yield return $"{child}: fehlt beim Broker (Angebot: {Show(value)})";
-                    else foreach (var d in Between(value, a[key], child)) yield return d;
-                }
-                foreach (var (key, value) in a)
-                    if (!e.ContainsKey(key)) yield return $"{pointer}/{Escape(key)}: nur beim Broker ({Show(value)})";
-                break;
-            case (JsonArray e, JsonArray a):
-                if (e.Count != a.Count) yield return $"{at}: {e.Count} Einträge im Angebot, {a.Count} beim Broker";
-                for (var i = 0; i < Math.Min(e.Count, a.Count); i++)
-                    foreach (var d in Between(e[i], a[i], $"{pointer}/{i}")) yield return d;
-                break;
-            default:
-                if (!JsonNode.DeepEquals(expected, actual)) yield return $"{at}: Angebot {Show(expected)}, Broker {Show(actual)}";
-                break;
-        }
+        if (offering.Provisioning.SampleConfigurations is { Count: > 0 } given) return given;
+        var sample = new JsonObject();
+        foreach (var (name, property) in offering.TenantConfigSchema["properties"] as JsonObject ?? [])
+            if (property is JsonObject p && (p["default"] ?? (p["examples"] as JsonArray)?.FirstOrDefault() ?? p["const"] ?? (p["enum"] as JsonArray)?.FirstOrDefault()) is { } value)
+                sample[name] = value.DeepClone();
+        return Rejections(offering.TenantConfigSchema, [sample]).Any() ? [] : [sample];
     }
 
-    private static string Escape(string key) => key.Replace("~", "~0").Replace("/", "~1");
-
-    private static string Show(JsonNode? node)
+    /// <summary>Why the schema rejects a sample, one line per sample ("Beispiel 1: /umgebung: …"); empty when it accepts all.</summary>
+    public static IEnumerable<string> Rejections(JsonObject schema, IReadOnlyList<JsonObject> samples)
     {
-        var text = node?.ToJsonString() ?? "null";
-        return text.Length > 80 ? text[..77] + "…" : text;
+        JsonSchema built;
+        try
+        {
+            built = JsonSchema.Build(JsonSerializer.SerializeToElement(schema), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        }
+        catch (Exception e) when (e is JsonSchemaException or ArgumentException or InvalidOperationException or JsonException or FormatException)
+        {
+            return [$"kein auswertbares JSON Schema: {e.Message}"];
+        }
+        var result = new List<string>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var evaluation = built.Evaluate(JsonSerializer.SerializeToElement(samples[i]), new EvaluationOptions { OutputFormat = OutputFormat.List });
+            if (evaluation.IsValid) continue;
+            var errors = (evaluation.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
+                .Distinct().Take(3).ToList();
+            result.Add($"lehnt Beispielkonfiguration {i + 1} ab ({(errors.Count > 0 ? string.Join("; ", errors) : "ungültig")}).");
+        }
+        return result;
     }
 }

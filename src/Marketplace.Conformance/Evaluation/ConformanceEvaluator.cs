@@ -13,9 +13,9 @@ namespace Marketplace.Conformance.Evaluation;
 public static class ConformanceEvaluator
 {
     public static IReadOnlyList<StandardStatus> Evaluate(OfferingDescriptor offering, StandardsSnapshot standards,
-        IReadOnlyList<CheckResult> checks, IReadOnlyList<Evidence> evidence, DateOnly today)
+        IReadOnlyList<CheckResult> checks, IReadOnlyList<Evidence> evidence, DateOnly today, bool liveChecked = true)
     {
-        var required = standards.RequiredOf(offering);
+        var required = standards.RequiredOf(offering, liveChecked);
         var result = new List<StandardStatus>();
         foreach (var id in offering.Standards.Select(s => s.Standard).Concat(required.Keys).Distinct())
         {

@@ -128,6 +128,7 @@ public sealed class OfferingLifecycle
             if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "Eine Begründung ist erforderlich.");
             var head = await s.HeadAsync(offeringId) ?? throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
             var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Submitted);
+            if (approve) await RefuseFailedBrokerCheckAsync(s, current);
             var decided = current with
             {
                 State = approve ? VersionStates.Approved : VersionStates.Rejected, DecidedAt = s.Now, DecidedBy = auditor.UserId, DecisionReason = reason.Trim(),
@@ -153,6 +154,7 @@ public sealed class OfferingLifecycle
             var head = await OwnHeadAsync(s, vendorId, offeringId);
             if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("Ein zurückgezogenes Angebot wird nicht mehr veröffentlicht.");
             var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Approved);
+            await RefuseFailedBrokerCheckAsync(s, current);
             var published = current with { State = VersionStates.Published, PublishedAt = s.Now };
             await s.UpdateVersionAsync(current, published);
             if (head.PublishedVersion is { } previous) await s.SupersedeAsync(offeringId, previous);
@@ -205,7 +207,8 @@ public sealed class OfferingLifecycle
         {
             var head = await OwnHeadAsync(s, vendorId, offeringId);
             var versions = new List<VersionWithStatus>();
-            foreach (var v in await s.VersionsAsync(offeringId)) versions.Add(new VersionWithStatus(v, await s.StatusesAsync(offeringId, v.Version)));
+            foreach (var v in await s.VersionsAsync(offeringId))
+                versions.Add(new VersionWithStatus(v, await s.StatusesAsync(offeringId, v.Version)) { Checks = await s.ChecksAsync(offeringId, v.Version) });
             return new OfferingStatusView(head, versions, await s.EvidenceAsync(offeringId));
         }, ct);
 
@@ -244,6 +247,20 @@ public sealed class OfferingLifecycle
             return new Orderability(offeringId, orderable, version, why, statuses);
         }, ct);
 
+    /// <summary>
+    /// An osb offering is approved and published only when its broker check passed last time it ran: every order would
+    /// otherwise fail at the broker. The refusal carries the check's reason, as the vendor and the auditor see it.
+    /// </summary>
+    private static async Task RefuseFailedBrokerCheckAsync(ConformanceStore s, OfferingVersion version)
+    {
+        if (version.Descriptor.Provisioning.Type != "osb") return;
+        var broker = (await s.ChecksAsync(version.OfferingId, version.Version)).Where(c => c.StandardId == StandardsSnapshot.OpenServiceBroker).ToList();
+        if (broker.Count == 0)
+            throw ConformanceException.Conflict("Die Broker-Prüfung (open-service-broker) ist für diese Version nicht gelaufen; ein osb-Angebot braucht sie.");
+        if (broker.FirstOrDefault(c => c.Outcome != CheckOutcomes.Pass) is { } notPassed)
+            throw ConformanceException.Conflict($"Die Broker-Prüfung ist nicht bestanden ({notPassed.CriterionId}): {notPassed.Detail}");
+    }
+
     private static async Task<OfferingHead> OwnHeadAsync(ConformanceStore s, string vendorId, string offeringId)
     {
         var head = await s.HeadAsync(offeringId);
@@ -274,8 +291,11 @@ public sealed class OfferingLifecycle
 /// <summary>Whether an offering can be ordered now, which version an order records, and why not.</summary>
 public sealed record Orderability(string OfferingId, bool Orderable, int? PublishedVersion, string Reason, IReadOnlyList<StandardStatus> Statuses);
 
-/// <summary>One version with its conformance per standard.</summary>
-public sealed record VersionWithStatus(OfferingVersion Version, IReadOnlyList<StandardStatus> Statuses);
+/// <summary>One version with its conformance per standard and, where loaded, its automated check results (the vendor sees each reason).</summary>
+public sealed record VersionWithStatus(OfferingVersion Version, IReadOnlyList<StandardStatus> Statuses)
+{
+    public IReadOnlyList<CheckResult> Checks { get; init; } = [];
+}
 
 /// <summary>An offering as its vendor (or an auditor) sees it: every version, newest first, with statuses, and its evidence.</summary>
 public sealed record OfferingStatusView(OfferingHead Head, IReadOnlyList<VersionWithStatus> Versions, IReadOnlyList<Evidence> Evidence);

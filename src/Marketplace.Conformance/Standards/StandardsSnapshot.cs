@@ -45,7 +45,13 @@ public sealed class StandardsSnapshot
     public required IReadOnlyDictionary<string, string> ThemenfeldOfLeistung { get; init; }
 
     /// <summary>The standards the policy requires of an offering: of all offerings, of its Themenfelder, of its Leistungen.</summary>
-    public IReadOnlyDictionary<string, string> RequiredOf(OfferingDescriptor o)
+    public const string OpenServiceBroker = "open-service-broker";
+
+    /// <summary>
+    /// The standards required of the offering, with why. <paramref name="liveChecked"/>: the version went through submission,
+    /// where the live checks run; a version imported from catalog/ has had no live check, so its broker is not required here.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RequiredOf(OfferingDescriptor o, bool liveChecked = true)
     {
         var themenfelder = o.Leistungen.Select(l => ThemenfeldOfLeistung.GetValueOrDefault(l)).Where(t => t is not null).ToHashSet();
         var result = new Dictionary<string, string>();
@@ -60,6 +66,9 @@ public sealed class StandardsSnapshot
             };
             if (applies) result.TryAdd(r.StandardId, r.Reason);
         }
+        // Orders of an osb offering go to its broker: a broker that fails the check would fail every order.
+        if (liveChecked && o.Provisioning.Type == "osb" && Standards.ContainsKey(OpenServiceBroker))
+            result.TryAdd(OpenServiceBroker, "Angebote mit provisioning.type 'osb' werden über den Broker des Anbieters bereitgestellt");
         return result;
     }
 

@@ -13,7 +13,7 @@ public sealed record BrokerSettings(string VendorId, string AuthKind, string? Us
 /// Per-vendor broker access: basic auth or OAuth client credentials, the secret encrypted at rest with Data
 /// Protection, and the vendor's concurrency limit that the job claimer enforces.
 /// </summary>
-public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSecrets secrets, TimeProvider clock)
+public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSecrets secrets, TimeProvider clock, Connections.BrokerConnections connections)
 {
     private sealed class Row
     {
@@ -73,6 +73,16 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
         var endpoint = await LoadEndpointAsync(c, vendorId, brokerUrl);
         _endpoints[key] = (endpoint, Environment.TickCount64);
         return endpoint;
+    }
+
+    /// <summary>
+    /// The endpoint of an offering's broker: the vendor's broker connection the descriptor names (URL and credentials from
+    /// the database), else the descriptor's URL of a broker without its own connection; null when there is none.
+    /// </summary>
+    public async Task<BrokerEndpoint?> EndpointAsync(System.Data.Common.DbConnection c, string vendorId, Marketplace.Catalog.Descriptors.ProvisioningDescriptor provisioning)
+    {
+        if (provisioning.BrokerConnection is { } name) return await connections.EndpointAsync(c, vendorId, name);
+        return provisioning.BrokerUrl is { } url ? await EndpointAsync(c, vendorId, url) : null;
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (BrokerEndpoint Endpoint, long At)> _endpoints = new(StringComparer.Ordinal);

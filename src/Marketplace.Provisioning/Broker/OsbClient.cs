@@ -73,6 +73,16 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
     private async Task<OsbResponse> SendAsync(BrokerEndpoint broker, HttpMethod method, string relative, JsonObject? body,
         OriginatingIdentity identity, CancellationToken ct)
     {
+        var response = await SendOnceAsync(broker, broker.Auth, method, relative, body, identity, ct);
+        // During a secret rotation the broker may already expect the new secret: a refused call did nothing, so it is repeated with it.
+        return broker.NextAuth is { } next && (response.AuthRefused || response.Is(HttpStatusCode.Unauthorized))
+            ? await SendOnceAsync(broker, next, method, relative, body, identity, ct)
+            : response;
+    }
+
+    private async Task<OsbResponse> SendOnceAsync(BrokerEndpoint broker, BrokerAuth auth, HttpMethod method, string relative, JsonObject? body,
+        OriginatingIdentity identity, CancellationToken ct)
+    {
         var requestId = Guid.NewGuid().ToString();
         using var request = new HttpRequestMessage(method, new Uri(broker.BaseUrl, relative));
         request.Headers.Add("X-Broker-API-Version", broker.ApiVersion);
@@ -82,13 +92,13 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
         if (body is not null) request.Content = JsonContent.Create(body);
         try
         {
-            request.Headers.Authorization = await AuthorizationAsync(broker, ct);
+            request.Headers.Authorization = await AuthorizationAsync(broker with { Auth = auth }, ct);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             JsonObject? json = null;
             try { json = text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject; }
             catch (JsonException) { }
-            return new OsbResponse(OsbTransport.Answered, (int)response.StatusCode, json, json is not null, RetryAfterOf(response), null, requestId);
+            return new OsbResponse(OsbTransport.Answered, (int)response.StatusCode, json, json is not null, RetryAfterOf(response), null, requestId) { RawText = text };
         }
         catch (TimeoutRejectedException e)
         {
@@ -109,7 +119,7 @@ public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache t
         }
         catch (BrokerAuthException e)
         {
-            return OsbResponse.NotSent(e.Message, requestId);
+            return OsbResponse.NotSent(e.Message, requestId) with { AuthRefused = true };
         }
     }
 
@@ -148,7 +158,9 @@ public sealed class BrokerTokenCache(IHttpClientFactory httpClients, TimeProvide
 
     public async Task<string> GetAsync(BrokerEndpoint broker, CancellationToken ct)
     {
-        var key = broker.VendorId + "|" + broker.Auth.TokenUrl + "|" + broker.Auth.Username;
+        // The secret's hash is part of the key: a token got with an old secret must not hide that a new one is wrong.
+        var key = broker.VendorId + "|" + broker.Auth.TokenUrl + "|" + broker.Auth.Username + "|" +
+                  Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(broker.Auth.Secret ?? "")));
         await _gate.WaitAsync(ct);
         try
         {

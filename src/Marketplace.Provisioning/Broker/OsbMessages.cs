@@ -7,7 +7,11 @@ namespace Marketplace.Provisioning.Broker;
 /// Where a broker is, how to authenticate to it, and the API version sent as X-Broker-API-Version (the version of the
 /// open-service-broker standard the offering claims).
 /// </summary>
-public sealed record BrokerEndpoint(string VendorId, Uri BaseUrl, BrokerAuth Auth, string ApiVersion = OsbClient.ApiVersion);
+public sealed record BrokerEndpoint(string VendorId, Uri BaseUrl, BrokerAuth Auth, string ApiVersion = OsbClient.ApiVersion)
+{
+    /// <summary>A rotated secret not yet promoted: tried when the broker refuses <see cref="Auth"/>, so a switch has no downtime.</summary>
+    public BrokerAuth? NextAuth { get; init; }
+}
 
 /// <summary>Broker authentication, secrets already revealed for the call (never stored like this).</summary>
 public sealed record BrokerAuth(string Kind, string? Username = null, string? Secret = null, string? TokenUrl = null, string? Scope = null)
@@ -35,6 +39,12 @@ public sealed record OsbResponse(OsbTransport Transport, int Status, JsonObject?
 {
     public static OsbResponse TimedOut(string error, string requestId) => new(OsbTransport.TimedOut, 0, null, false, null, error, requestId);
     public static OsbResponse NotSent(string error, string requestId) => new(OsbTransport.NotSent, 0, null, false, null, error, requestId);
+
+    /// <summary>The answer's body as it came (JSON or not), for checks that keep it as evidence.</summary>
+    public string? RawText { get; init; }
+
+    /// <summary>Not sent because the OAuth token endpoint refused the client credentials.</summary>
+    public bool AuthRefused { get; init; }
 
     public bool Is(HttpStatusCode code) => Transport == OsbTransport.Answered && Status == (int)code;
 

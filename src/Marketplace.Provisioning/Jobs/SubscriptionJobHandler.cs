@@ -67,7 +67,8 @@ internal sealed class SubscriptionJobHandler(
             var subscription = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId });
             if (subscription is null) return new JobResult.Failed("subscription no longer exists");
             var offering = await offerings.GetAsync(c, null, subscription.OfferingId);
-            if (offering?.Descriptor.Provisioning is not { Type: "osb", BrokerUrl: { } url, ServiceId: { } serviceId })
+            if (offering?.Descriptor.Provisioning is not { Type: "osb", ServiceId: { } serviceId } provisioning
+                || await brokers.EndpointAsync(c, offering.VendorId, provisioning) is not { } endpoint)
                 return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id) };
             // Municipality and Land defaults make up the request body; polls and deletions do without them.
             MunicipalityInfo? municipality = null;
@@ -78,7 +79,7 @@ internal sealed class SubscriptionJobHandler(
                 defaults = await LandDefaults.ForAsync(c, null, subscription.OfferingId, municipality.LandCode);
             }
             var payload = OperationPayload.Parse(job.PayloadJson);
-            var broker = await brokers.EndpointAsync(c, offering.VendorId, url) with { ApiVersion = OsbClient.ApiVersionOf(offering.Descriptor) };
+            var broker = endpoint with { ApiVersion = OsbClient.ApiVersionOf(offering.Descriptor) };
             target = new Target(subscription, offering, broker, serviceId,
                 offering.Descriptor.Provisioning.PlanIds?.GetValueOrDefault(subscription.PlanId) ?? subscription.PlanId, payload,
                 new OriginatingIdentity(_options.Platform, payload.ActorUserId), municipality, defaults);
