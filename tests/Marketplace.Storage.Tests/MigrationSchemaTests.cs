@@ -85,7 +85,7 @@ public class MigrationSchemaTests
     private static SortedDictionary<string, string> Group(IEnumerable<(string Table, string Column)> rows) =>
         new(rows.GroupBy(r => r.Table.ToLowerInvariant()).ToDictionary(g => g.Key, g => string.Join(",", g.Select(r => r.Column.ToLowerInvariant()))));
 
-    /// <summary>Columns a script creates, and columns a later script drops (ALTER TABLE ... DROP COLUMN).</summary>
+    /// <summary>Columns a script creates or adds, and columns a later script drops (ALTER TABLE ... DROP COLUMN).</summary>
     private sealed class CreateTableVisitor : TSqlFragmentVisitor
     {
         public List<(string, string)> Columns { get; } = [];
@@ -95,6 +95,13 @@ public class MigrationSchemaTests
         {
             foreach (var element in node.AlterTableDropTableElements.Where(e => e.TableElementType is TableElementType.Column or TableElementType.NotSpecified))
                 Dropped.Add((node.SchemaObjectName.BaseIdentifier.Value.ToLowerInvariant(), element.Name.Value.ToLowerInvariant()));
+        }
+
+        /// <summary>ALTER TABLE ... ADD column: appended, as SQLite and PostgreSQL append it.</summary>
+        public override void Visit(AlterTableAddTableElementStatement node)
+        {
+            foreach (var column in node.Definition.ColumnDefinitions)
+                Columns.Add((node.SchemaObjectName.BaseIdentifier.Value, column.ColumnIdentifier.Value));
         }
 
         public override void Visit(CreateTableStatement node)
