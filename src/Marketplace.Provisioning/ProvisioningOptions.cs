@@ -28,6 +28,12 @@ public sealed class ProvisioningOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Cap of the backoff of deletions at a broker (cancellations, orphan mitigation). These never go to the dead letter:
+    /// an instance nobody pays for must not stay behind, so they are retried until the broker confirms.
+    /// </summary>
+    public TimeSpan CleanupMaxBackoff { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Polling interval for last_operation when the broker sends no Retry-After.</summary>
     public TimeSpan DefaultPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

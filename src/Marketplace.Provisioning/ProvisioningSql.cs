@@ -53,7 +53,8 @@ internal static class ProvisioningSql
     public const string RenewSubscription = "UPDATE subscriptions SET plan_id = @plan, state = @requested, updated_at = @now WHERE id = @id AND state = @cancelled";
     public const string RenewProvisioning = """
         UPDATE subscription_provisioning SET order_id = @OrderId, rollout_id = @RolloutId, fulfilment = @Fulfilment, instance_id = @instance,
-            config_json = @config, pending_json = @pending, dashboard_url = NULL, notes = NULL, failure_reason = NULL, failed_job_id = NULL
+            config_json = @config, pending_json = @pending, dashboard_url = NULL, notes = NULL, failure_reason = NULL, failed_job_id = NULL,
+            broker_instance = NULL, failure_class = NULL
         WHERE subscription_id = @id
         """;
     public const string InsertSetupFee = "INSERT INTO subscription_setup_fees (subscription_id, extra_id, due_at) VALUES (@Id, @fee, NULL)";
@@ -63,7 +64,14 @@ internal static class ProvisioningSql
         INSERT INTO subscription_events (subscription_id, seq, occurred_at, kind, from_state, to_state, actor_user_id, message)
         SELECT @id, COALESCE(MAX(seq), 0) + 1, @now, @kind, @from, @to, @actor, @message FROM subscription_events WHERE subscription_id = @id
         """;
-    public const string SetFailure = "UPDATE subscription_provisioning SET failure_reason = @reason, failed_job_id = @jobId WHERE subscription_id = @id";
+    public const string SetFailure = """
+        UPDATE subscription_provisioning SET failure_reason = @reason, failed_job_id = @jobId, failure_class = @failureClass WHERE subscription_id = @id
+        """;
+    /// <summary>The subscription's live job, if any: what it is doing and how often it failed so far.</summary>
+    public const string LiveJobOf = """
+        SELECT kind AS Kind, phase AS Phase, failures AS Failures FROM provisioning_jobs
+        WHERE subscription_id = @id AND state IN ('queued', 'running', 'polling')
+        """;
     public const string NewInstanceId = "UPDATE subscription_provisioning SET instance_id = @instance, dashboard_url = NULL WHERE subscription_id = @id AND instance_id = @previous";
     public const string SetPending = "UPDATE subscription_provisioning SET pending_json = @pending WHERE subscription_id = @id";
     public const string SetDashboard = """
@@ -87,7 +95,8 @@ internal static class ProvisioningSql
         s.id AS Id, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, s.vendor_id AS VendorId, s.plan_id AS PlanId,
         s.state AS State, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, p.order_id AS OrderId, p.rollout_id AS RolloutId,
         p.fulfilment AS Fulfilment, p.instance_id AS InstanceId, p.config_json AS ConfigJson, p.pending_json AS PendingJson,
-        p.dashboard_url AS DashboardUrl, p.notes AS Notes, p.failure_reason AS FailureReason, p.failed_job_id AS FailedJobId
+        p.dashboard_url AS DashboardUrl, p.notes AS Notes, p.failure_reason AS FailureReason, p.failed_job_id AS FailedJobId,
+        p.broker_instance AS BrokerInstance, p.failure_class AS FailureClass
         """;
     public const string SubscriptionById = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.id = @id";
     public const string SubscriptionOfMunicipality = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.municipality_ags = @ags AND s.offering_id = @offeringId";
@@ -168,7 +177,16 @@ internal static class ProvisioningSql
         """;
     /// <summary>Gives up this process's leases at shutdown: other processes take the jobs over at once instead of after the lease.</summary>
     public const string ReleaseLeases = "UPDATE provisioning_jobs SET lease_expires_at = @expired WHERE lease_owner = @owner AND state = 'running'";
-    public const string RenewLeases = "UPDATE provisioning_jobs SET lease_expires_at = @until WHERE lease_owner = @owner AND state = 'running' AND lease_expires_at >= @now";
+    /// <summary>Renews only the jobs the process still runs: a job whose run ended without a stored result keeps no lease alive.</summary>
+    public static string RenewLeases(ISqlDialect d) => $"""
+        UPDATE provisioning_jobs SET lease_expires_at = @until
+        WHERE lease_owner = @owner AND state = 'running' AND lease_expires_at >= @now AND id {d.InList("ids")}
+        """;
+    /// <summary>Ends a run whose result could not be stored: the job goes to the dead letter with the reason.</summary>
+    public const string EndUnstorable = """
+        UPDATE provisioning_jobs SET state = 'dead', last_error = @error, finished_at = @now, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+        WHERE id = @id AND lease_token = @token AND state = 'running'
+        """;
     public const string FinishJob = """
         UPDATE provisioning_jobs SET state = @state, phase = @phase, payload_json = @payload, run_at = @runAt, failures = @failures,
             last_error = @error, finished_at = @finished, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
@@ -180,12 +198,36 @@ internal static class ProvisioningSql
         """;
     public const string JobById = $"SELECT {JobColumns} FROM provisioning_jobs WHERE id = @id";
     public const string JobsOfSubscription = $"SELECT {JobColumns} FROM provisioning_jobs WHERE subscription_id = @id ORDER BY created_at, id";
-    public static string DeadJobs(ISqlDialect d) => $"SELECT {JobColumns} FROM provisioning_jobs WHERE state = 'dead' ORDER BY finished_at, id {d.Page("limit", "offset")}";
+    /// <summary>
+    /// A dead job is closed once its subscription has moved on: a newer job of the same subscription exists (a cancellation,
+    /// a change, a new order). Only the open ones are the dead letter a person has to look at.
+    /// </summary>
+    private const string NewerJobExists = """
+        EXISTS (SELECT 1 FROM provisioning_jobs n WHERE n.subscription_id = j.subscription_id AND n.id <> j.id AND n.created_at >= j.created_at)
+        """;
+    public static string DeadJobs(ISqlDialect d) =>
+        $"SELECT {JobColumns} FROM provisioning_jobs j WHERE j.state = 'dead' AND NOT {NewerJobExists} ORDER BY j.finished_at, j.id {d.Page("limit", "offset")}";
+    public const string OpenDeadJobs = $"SELECT COUNT(*) FROM provisioning_jobs j WHERE j.state = 'dead' AND NOT {NewerJobExists}";
+    public const string NewerJobsOf = $"""
+        SELECT {JobColumns} FROM provisioning_jobs WHERE subscription_id = @subscriptionId AND id <> @id AND created_at >= @createdAt
+        ORDER BY created_at DESC, id
+        """;
     public const string AttemptsOf = """
         SELECT job_id AS JobId, run_no AS RunNo, worker_id AS WorkerId, phase AS Phase, started_at AS StartedAt, finished_at AS FinishedAt,
                outcome AS Outcome, detail AS Detail
         FROM provisioning_job_attempts WHERE job_id = @jobId ORDER BY run_no
         """;
+    /// <summary>Live jobs that delete at a broker: deprovisioning, and provisioning jobs in orphan mitigation.</summary>
+    public const string PendingCleanups = """
+        SELECT COUNT(*) FROM provisioning_jobs
+        WHERE state IN ('queued', 'running', 'polling') AND (kind = 'deprovision' OR phase IN ('mitigate', 'mitigate-poll'))
+        """;
+    public const string CleanupPendingOf = """
+        SELECT COUNT(*) FROM provisioning_jobs
+        WHERE subscription_id = @id AND state IN ('queued', 'running', 'polling') AND (kind = 'deprovision' OR phase IN ('mitigate', 'mitigate-poll'))
+        """;
+    /// <summary>'none': the broker holds no instance of the subscription (it refused to create one, or confirmed its deletion); NULL: it may.</summary>
+    public const string SetBrokerInstance = "UPDATE subscription_provisioning SET broker_instance = @value WHERE subscription_id = @id";
     public const string PendingJobs = "SELECT COUNT(*) FROM provisioning_jobs WHERE state IN ('queued', 'running', 'polling')";
 
     // Brokers.

@@ -173,7 +173,7 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
         Assert.That(Broker.Instances.ContainsKey(instance), Is.False, "orphan mitigation deleted the failed instance");
-        var view = await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id);
+        var view = await _world.Subscriptions.GetForVendorAsync("amtsfuchs-software", id);
         Assert.That(view.FailureReason, Does.Contain("injected: provisioning failed"));
 
         await _world.Subscriptions.RetryAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
@@ -190,7 +190,7 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         var (id, _) = await OrderAndDrainAsync();
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
-        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain(reason));
+        Assert.That((await _world.Subscriptions.GetForVendorAsync("amtsfuchs-software", id)).FailureReason, Does.Contain(reason));
         Assert.That(Broker.Stats().Deleted, Is.EqualTo(0));
         Assert.That(Broker.Instances, Is.Empty);
     }
@@ -240,7 +240,7 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         var attempts = await _world.Jobs.AttemptsAsync(job.Id);
         Assert.That(attempts.Select(a => a.Outcome), Is.EqualTo(new[] { "retry", "retry", "retry", "dead" }));
         Assert.That(job.LastError, Does.Contain("not reachable"));
-        Assert.That((await _world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain("not reachable"));
+        Assert.That((await _world.Subscriptions.GetForVendorAsync("amtsfuchs-software", id)).FailureReason, Does.Contain("not reachable"));
 
         await _world.StartBrokerAgainAsync();
         await _world.Subscriptions.RetryAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
@@ -291,7 +291,7 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         await world.DrainAsync();
 
         Assert.That(await world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
-        Assert.That((await world.Subscriptions.GetAsync(ProvisioningWorld.Kiel, id)).FailureReason, Does.Contain("Abfragedauer"));
+        Assert.That((await world.Subscriptions.GetForVendorAsync("amtsfuchs-software", id)).FailureReason, Does.Contain("Abfragedauer"));
         Assert.That(world.Broker.State.Instances, Is.Empty, "the instance still being created was deleted");
     }
 

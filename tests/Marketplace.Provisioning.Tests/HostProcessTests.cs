@@ -120,4 +120,43 @@ public class HostProcessTests
         TestContext.Out.WriteLine($"runs per process: {string.Join(", ", attempts.GroupBy(x => x.WorkerId).Select(g => $"{g.Key}: {g.Count()}"))}");
         Assert.That(workers, Has.Count.EqualTo(2), "both processes took part");
     }
+
+    [Test]
+    public async Task Racing_second_jobs_are_refused_while_two_host_processes_share_a_rollout()
+    {
+        await using var a = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using var b = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        var rollout = await RolloutAsync(brokerLimit: 16);
+        var subscriptions = (await _world.ScalarListAsync<string>("SELECT subscription_id FROM subscription_provisioning WHERE rollout_id = @rollout",
+            new { rollout })).ToList();
+
+        // What a dead-letter retry racing the workers would do: a second job for a subscription whose job is live.
+        var refused = 0;
+        var accepted = 0;
+        for (var round = 0; round < 3; round++)
+            foreach (var id in subscriptions.Take(20))
+            {
+                try
+                {
+                    await using var work = await Work.BeginAsync(_world.Database, _world.Get<Audit.AuditTrail>());
+                    await _world.Jobs.EnqueueAsync(work, new NewJob(JobKinds.Provision, id, "amtsfuchs-software", "request", "{\"actorUserId\":\"u\"}"));
+                    await work.CommitAsync();
+                    accepted++;
+                }
+                catch (System.Data.Common.DbException)
+                {
+                    refused++;
+                }
+                Assert.That(await _world.ScalarAsync<long>("""
+                    SELECT COUNT(*) FROM (SELECT subscription_id FROM provisioning_jobs WHERE state IN ('queued', 'running', 'polling')
+                                          GROUP BY subscription_id HAVING COUNT(*) > 1) d
+                    """), Is.Zero, "no subscription has two live jobs");
+            }
+        TestContext.Out.WriteLine($"second jobs refused: {refused}, accepted after the first had finished: {accepted}");
+        Assert.That(refused, Is.GreaterThan(0), "some raced a live job");
+
+        var progress = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), a, b);
+        Assert.That(progress.Count(SubscriptionStates.Active), Is.EqualTo(_municipalities.Count));
+        Assert.That(_world.Broker.State.Stats().InstancesPerAgs.Values, Has.All.EqualTo(1), "one instance per municipality");
+    }
 }

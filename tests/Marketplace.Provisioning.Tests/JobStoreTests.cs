@@ -37,12 +37,36 @@ public class JobStoreTests(DatabaseEngine engine)
     [TearDown]
     public async Task TearDown() => await _world.DisposeAsync();
 
+    /// <summary>A job for a subscription of its own (a subscription has at most one live job): the first for the ordered one, then copies for other municipalities.</summary>
     private async Task<string> EnqueueAsync(string broker = "amtsfuchs-software")
+    {
+        var subscription = _enqueued++ == 0 ? _subscription : await CopySubscriptionAsync();
+        return await EnqueueForAsync(subscription, broker);
+    }
+
+    private int _enqueued;
+
+    private async Task<string> EnqueueForAsync(string subscription, string broker = "amtsfuchs-software")
     {
         await using var work = await Work.BeginAsync(_world.Database, _world.Get<Audit.AuditTrail>());
         await Jobs.EnsureBrokerAsync(work, broker);
-        var id = await Jobs.EnqueueAsync(work, new NewJob(JobKinds.Provision, _subscription, broker, "request", "{\"actorUserId\":\"u\"}"));
+        var id = await Jobs.EnqueueAsync(work, new NewJob(JobKinds.Provision, subscription, broker, "request", "{\"actorUserId\":\"u\"}"));
         await work.CommitAsync();
+        return id;
+    }
+
+    private async Task<string> CopySubscriptionAsync()
+    {
+        var id = Guid.NewGuid().ToString();
+        await using var c = await _world.Database.OpenAsync();
+        var ags = await c.ExecuteScalarAsync<string>("""
+            SELECT MIN(m.ags) FROM municipalities m
+            WHERE NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.municipality_ags = m.ags AND s.offering_id = @offering)
+            """, new { offering = ProvisioningWorld.Fundbuero });
+        await c.ExecuteAsync("""
+            INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
+            SELECT @id, @ags, offering_id, vendor_id, plan_id, state, created_at, updated_at FROM subscriptions WHERE id = @from
+            """, new { id, ags, from = _subscription });
         return id;
     }
 
@@ -75,7 +99,7 @@ public class JobStoreTests(DatabaseEngine engine)
         await EnqueueAsync();
         var claimed = (await Jobs.ClaimAsync("w1", 10)).Single();
         _clock.Advance(Lease * 0.8);
-        Assert.That(await Jobs.RenewLeasesAsync("w1"), Is.EqualTo(1));
+        Assert.That(await Jobs.RenewLeasesAsync("w1", [claimed.Id]), Is.EqualTo(1));
         _clock.Advance(Lease * 0.5);
         Assert.That(await Jobs.ClaimAsync("w2", 10), Is.Empty);
         Assert.That(await Jobs.FinishAsync(claimed, new JobResult.Done("ok")), Is.True);
@@ -162,5 +186,56 @@ public class JobStoreTests(DatabaseEngine engine)
         var all = batches.SelectMany(b => b).ToList();
         Assert.That(all, Has.Count.EqualTo(40));
         Assert.That(all.Distinct().Count(), Is.EqualTo(40));
+    }
+
+    [Test]
+    public async Task Leases_are_renewed_only_for_jobs_the_process_still_runs()
+    {
+        var kept = await EnqueueAsync();
+        var abandoned = await EnqueueAsync();
+        var claimed = await Jobs.ClaimAsync("w1", 10);
+        Assert.That(claimed.Select(j => j.Id), Is.EquivalentTo(new[] { kept, abandoned }));
+
+        // The run of the second ended without a stored result: the heartbeat names only the first.
+        _clock.Advance(Lease * 0.8);
+        Assert.That(await Jobs.RenewLeasesAsync("w1", [kept]), Is.EqualTo(1));
+        _clock.Advance(Lease * 0.5);
+        Assert.That((await Jobs.ClaimAsync("w2", 10)).Select(j => j.Id), Is.EqualTo(new[] { abandoned }), "its lease ran out and another process took it over");
+    }
+
+    [Test]
+    public async Task A_run_whose_result_cannot_be_stored_ends_in_the_dead_letter_with_the_reason()
+    {
+        var id = await EnqueueAsync();
+        var claimed = (await Jobs.ClaimAsync("w1", 10)).Single();
+        var stored = await Jobs.FinishAsync(claimed, new JobResult.Done("ok") { Effects = _ => throw new StateConflictException("subscription is cancelled, not provisioning") })
+            .ContinueWith(t => t.Exception is null);
+        Assert.That(stored, Is.False);
+
+        Assert.That(await Jobs.EndUnstorableAsync(claimed, "subscription is cancelled, not provisioning"), Is.True);
+        var job = (await Jobs.GetAsync(id))!;
+        Assert.That((job.State, job.LeaseOwner), Is.EqualTo((JobStates.Dead, (string?)null)));
+        Assert.That(job.LastError, Does.Contain("could not be stored").And.Contain("cancelled"));
+        Assert.That((await Jobs.AttemptsAsync(id)).Single().Outcome, Is.EqualTo("dead"));
+        _clock.Advance(Lease * 2);
+        Assert.That(await Jobs.ClaimAsync("w2", 10), Is.Empty, "it does not run again by itself");
+    }
+
+    [Test]
+    public async Task The_database_refuses_a_second_live_job_for_one_subscription()
+    {
+        await EnqueueForAsync(_subscription);
+        Assert.That(async () => await EnqueueForAsync(_subscription), Throws.InstanceOf<System.Data.Common.DbException>());
+
+        // Concurrent starters: exactly one wins, whatever the engine's locking.
+        var other = await CopySubscriptionAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            try { await EnqueueForAsync(other); return true; }
+            catch (System.Data.Common.DbException) { return false; }
+        })));
+        Assert.That(outcomes.Count(o => o), Is.EqualTo(1));
+        Assert.That(await _world.ScalarAsync<long>("SELECT COUNT(*) FROM provisioning_jobs WHERE subscription_id = @other AND state IN ('queued', 'running', 'polling')",
+            new { other }), Is.EqualTo(1));
     }
 }

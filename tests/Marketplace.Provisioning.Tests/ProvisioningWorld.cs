@@ -207,6 +207,12 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         return (await c.ExecuteScalarAsync<T>(sql, args))!;
     }
 
+    public async Task<IReadOnlyList<T>> ScalarListAsync<T>(string sql, object? args = null)
+    {
+        await using var c = await Database.OpenAsync();
+        return (await c.QueryAsync<T>(sql, args)).ToList();
+    }
+
     /// <summary>Stops the broker: its port refuses connections until <see cref="StartBrokerAgainAsync"/>.</summary>
     public async Task StopBrokerAsync()
     {
@@ -215,10 +221,37 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     }
 
     /// <summary>Starts the broker again on the port the catalogue points at (it comes back empty, like a fresh deployment).</summary>
-    public async Task StartBrokerAgainAsync()
+    public async Task StartBrokerAgainAsync(IEnumerable<KeyValuePair<string, SampleInstance>>? keeping = null)
     {
         Broker = await SampleBrokerApp.StartAsync(_configureBroker, Broker.BaseAddress.Port);
+        // A broker whose instances survived the outage (its database did): they are still there when it answers again.
+        foreach (var (id, instance) in keeping ?? []) Broker.State.Instances[id] = instance;
         _brokerStopped = false;
+    }
+
+    /// <summary>
+    /// Runs due jobs on a fake clock: when none is due, the clock jumps to the next job's run_at. Stops when no job is
+    /// pending or after <paramref name="rounds"/> claim rounds.
+    /// </summary>
+    public async Task DrainOnClockAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, int rounds = 200, string workerId = "test-worker")
+    {
+        var runner = Get<JobRunner>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var claimed = await Jobs.ClaimAsync(workerId, 64);
+            if (claimed.Count > 0)
+            {
+                // The broker client's own retry delays and timeouts run on this clock too: it moves on while runs are in flight.
+                var runs = Task.WhenAll(claimed.Select(j => runner.RunAsync(j, CancellationToken.None)));
+                while (await Task.WhenAny(runs, Task.Delay(20)) != runs) clock.Advance(TimeSpan.FromMilliseconds(100));
+                await runs;
+                continue;
+            }
+            var next = await ScalarAsync<string?>("SELECT MIN(run_at) FROM provisioning_jobs WHERE state IN ('queued', 'polling')");
+            if (next is null) return;
+            var due = Iso.Parse(next);
+            if (due > clock.GetUtcNow()) clock.Advance(due - clock.GetUtcNow());
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,7 @@ using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
 using Marketplace.Provisioning.Rollouts;
 using Marketplace.Provisioning.Subscriptions;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -159,12 +160,25 @@ public static class ProvisioningApi
 
     // ---- Subscriptions ----
 
-    private static async Task<IResult> ListSubscriptions(string ags, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(await subscriptions.ListAsync(ags, ct));
+    private static async Task<IResult> ListSubscriptions(string ags, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct)
+            ?? Results.Ok((await subscriptions.ListAsync(ags, ct)).Select(v => Worded(v, texts)).ToList());
 
     private static async Task<IResult> GetSubscription(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
-        CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(await subscriptions.GetAsync(ags, id, ct));
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(Worded(await subscriptions.GetAsync(ags, id, ct), texts));
+
+    /// <summary>The failure class and the condition in the request's language, from the same texts the pages show.</summary>
+    private static SubscriptionView Worded(SubscriptionView v, IStringLocalizerFactory factory)
+    {
+        var texts = factory.Create("SharedResource", "Marketplace.Web");
+        return v with
+        {
+            FailureMessage = v.FailureClass is { } f ? texts["Failure." + f].Value : null,
+            ConditionMessage = v.Condition is { } c ? texts["Condition." + c].Value : null,
+        };
+    }
 
     private static async Task<IResult> Timeline(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
         await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(await subscriptions.TimelineAsync(ags, id, ct));

@@ -71,7 +71,7 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
         var s = await TaskAsync(work, vendorId, subscriptionId);
         if (s.State == SubscriptionStates.Requested)
         {
-            await writer.SetFailureAsync(work, s.Id, reason, null);
+            await writer.SetFailureAsync(work, s.Id, reason, null, FailureClasses.Rejected);
             await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Requested], SubscriptionStates.Failed, actingUserId, vendorId, "rejected", reason);
         }
         else

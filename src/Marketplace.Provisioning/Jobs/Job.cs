@@ -90,6 +90,12 @@ internal abstract record JobResult(string Detail)
     /// <summary>A failure worth retrying with backoff; the job goes to the dead letter when retries are exhausted.</summary>
     public sealed record Retry(string Detail, string? Phase = null, string? PayloadJson = null) : JobResult(Detail)
     {
+        /// <summary>A deletion at the broker: retried until it is confirmed, never dead-lettered, backoff capped at CleanupMaxBackoff.</summary>
+        public bool UntilConfirmed { get; init; }
+
+        /// <summary>Counts this failure on top of these instead of the job's current failures (after a confirmed cleanup).</summary>
+        public long? FailuresBefore { get; init; }
+
         /// <summary>Effects instead of <see cref="JobResult.Effects"/> when this failure exhausts the retries.</summary>
         public JobEffects? OnDead { get; init; }
     }

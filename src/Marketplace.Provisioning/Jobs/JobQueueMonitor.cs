@@ -27,6 +27,10 @@ public sealed class JobQueueMonitor : IHealthCheck
         PlatformTelemetry.Meter.CreateObservableGauge("marketplace.jobs", () => Current().JobsByState
             .Select(s => new System.Diagnostics.Metrics.Measurement<long>(s.Value, new KeyValuePair<string, object?>("state", s.Key))),
             "{job}", "Provisioning jobs per state");
+        PlatformTelemetry.Meter.CreateObservableGauge("marketplace.jobs.dead_open", () => Current().OpenDead,
+            "{job}", "Dead-lettered provisioning jobs whose subscription has not moved on since");
+        PlatformTelemetry.Meter.CreateObservableGauge("marketplace.jobs.pending_cleanups", () => Current().PendingCleanups,
+            "{job}", "Deletions at brokers (cancellations, orphan mitigation) not confirmed yet; retried until they are");
         PlatformTelemetry.Meter.CreateObservableGauge("marketplace.jobs.queue_age", () => Current().OldestDueAge.TotalSeconds,
             "s", "How long the oldest due provisioning job has been waiting to run");
         PlatformTelemetry.Meter.CreateObservableGauge("marketplace.rollouts.open_subscriptions", () => Current().OpenRollout
@@ -35,7 +39,9 @@ public sealed class JobQueueMonitor : IHealthCheck
     }
 
     /// <summary>Jobs per state, the wait of the oldest due job, open rollout subscriptions per state.</summary>
-    public sealed record Snapshot(IReadOnlyDictionary<string, long> JobsByState, TimeSpan OldestDueAge, IReadOnlyDictionary<string, long> OpenRollout, DateTimeOffset TakenAt)
+    /// <remarks>OpenDead: dead jobs whose subscription has not moved on since; PendingCleanups: deletions at brokers not confirmed yet.</remarks>
+    public sealed record Snapshot(IReadOnlyDictionary<string, long> JobsByState, TimeSpan OldestDueAge, IReadOnlyDictionary<string, long> OpenRollout, DateTimeOffset TakenAt,
+        long OpenDead = 0, long PendingCleanups = 0)
     {
         public static readonly Snapshot Empty = new(new Dictionary<string, long>(), TimeSpan.Zero, new Dictionary<string, long>(), DateTimeOffset.MinValue);
     }
@@ -50,21 +56,27 @@ public sealed class JobQueueMonitor : IHealthCheck
         var oldest = await c.ExecuteScalarAsync<string?>(new CommandDefinition(ProvisioningSql.OldestDueJob, new { now = Iso.Of(now) }, cancellationToken: ct));
         var rollouts = (await c.QueryAsync<(string State, long Count)>(new CommandDefinition(ProvisioningSql.OpenRolloutStates, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.Count);
+        var openDead = await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.OpenDeadJobs, cancellationToken: ct));
+        var cleanups = await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.PendingCleanups, cancellationToken: ct));
         var age = oldest is null ? TimeSpan.Zero : now - DateTimeOffset.Parse(oldest, System.Globalization.CultureInfo.InvariantCulture);
-        return _snapshot = new Snapshot(jobs, age < TimeSpan.Zero ? TimeSpan.Zero : age, rollouts, now);
+        return _snapshot = new Snapshot(jobs, age < TimeSpan.Zero ? TimeSpan.Zero : age, rollouts, now, openDead, cleanups);
     }
 
-    /// <summary>Ready while the database answers; degraded (still serving) when due jobs wait too long or jobs are dead-lettered.</summary>
+    /// <summary>
+    /// Ready while the database answers; degraded (still serving) when due jobs wait too long or open dead-letter entries
+    /// wait for a person (entries of subscriptions that have moved on since are closed and do not count).
+    /// </summary>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         Snapshot s;
         try { s = await RefreshAsync(ct); }
         catch (Exception e) when (e is not OperationCanceledException) { return HealthCheckResult.Unhealthy("job queue unreadable", e); }
-        var dead = s.JobsByState.GetValueOrDefault(JobStates.Dead);
+        var dead = s.OpenDead;
         var data = new Dictionary<string, object>
         {
             ["queueAgeSeconds"] = Math.Round(s.OldestDueAge.TotalSeconds, 1),
             ["dead"] = dead,
+            ["pendingCleanups"] = s.PendingCleanups,
             ["queued"] = s.JobsByState.GetValueOrDefault(JobStates.Queued),
             ["running"] = s.JobsByState.GetValueOrDefault(JobStates.Running),
             ["polling"] = s.JobsByState.GetValueOrDefault(JobStates.Polling),

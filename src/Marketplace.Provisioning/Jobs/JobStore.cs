@@ -99,14 +99,34 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         return claimed;
     }
 
-    /// <summary>Extends the leases of every job this process runs: one statement per heartbeat.</summary>
-    public async Task<int> RenewLeasesAsync(string workerId, CancellationToken ct = default)
+    /// <summary>
+    /// Extends the leases of the jobs this process is running right now: one statement per heartbeat. A job whose run
+    /// ended without its result being stored is not among them, so its lease runs out and another process takes it over.
+    /// </summary>
+    public async Task<int> RenewLeasesAsync(string workerId, IReadOnlyCollection<string> runningJobIds, CancellationToken ct = default)
     {
+        if (runningJobIds.Count == 0) return 0;
         await using var c = await database.OpenAsync(ct);
-        return await c.ExecuteAsync(ProvisioningSql.RenewLeases, new
+        return await c.ExecuteAsync(ProvisioningSql.RenewLeases(database.Dialect), new
         {
-            owner = workerId, until = Iso.Of(clock.GetUtcNow() + _options.LeaseDuration), now = Iso.Of(clock.GetUtcNow()),
+            owner = workerId, until = Iso.Of(clock.GetUtcNow() + _options.LeaseDuration), now = Iso.Of(clock.GetUtcNow()), ids = runningJobIds.ToArray(),
         });
+    }
+
+    /// <summary>
+    /// Ends a run whose result could not be stored (its effects failed, say because the subscription moved on): the job
+    /// goes to the dead letter with the reason instead of running again and again. False when the lease was lost meanwhile.
+    /// </summary>
+    public async Task<bool> EndUnstorableAsync(ClaimedJob claimed, string reason, CancellationToken ct = default)
+    {
+        var now = Iso.Of(clock.GetUtcNow());
+        var error = Cut($"result could not be stored: {reason}");
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (await c.Exec(tx, ProvisioningSql.EndUnstorable, new { id = claimed.Id, token = claimed.LeaseToken, error, now }) == 0) return false;
+        await c.Exec(tx, ProvisioningSql.CloseAttempt, new { jobId = claimed.Id, runNo = claimed.RunNo, now, outcome = "dead", detail = error });
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>Expires the leases this process still holds (jobs it stopped running at shutdown), so they are taken over now.</summary>
@@ -141,11 +161,15 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
                 (state, outcome, phase, payload, runAt) = (k.HoldsSlot ? JobStates.Polling : JobStates.Queued, "continue", k.Phase, k.PayloadJson, Iso.Of(k.RunAt));
                 break;
             case JobResult.Retry r:
-                failures++;
+                failures = (r.FailuresBefore ?? failures) + 1;
                 error = r.Detail;
                 phase = r.Phase ?? phase;
                 payload = r.PayloadJson ?? payload;
-                if (failures >= job.MaxFailures)
+                if (r.UntilConfirmed)
+                {
+                    (state, outcome, runAt) = (JobStates.Queued, "retry", Iso.Of(now + Backoff((int)Math.Min(failures, 64), _options.CleanupMaxBackoff)));
+                }
+                else if (failures >= job.MaxFailures)
                 {
                     (state, outcome, finished) = (JobStates.Dead, "dead", Iso.Of(now));
                     effects = r.OnDead ?? effects;
@@ -172,9 +196,11 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     }
 
     /// <summary>Exponential backoff with full jitter: a random delay up to base·2^(failures−1), capped.</summary>
-    public TimeSpan Backoff(int failures)
+    public TimeSpan Backoff(int failures) => Backoff(failures, _options.MaxBackoff);
+
+    private TimeSpan Backoff(int failures, TimeSpan cap)
     {
-        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.BaseBackoff.TotalMilliseconds * Math.Pow(2, Math.Max(0, failures - 1)));
+        var ceiling = Math.Min(cap.TotalMilliseconds, _options.BaseBackoff.TotalMilliseconds * Math.Pow(2, Math.Max(0, failures - 1)));
         return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
     }
 
@@ -195,13 +221,25 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         return await c.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId });
     }
 
+    /// <summary>Jobs of the same subscription created after this one: a job with any is superseded and must not run again.</summary>
+    internal static async Task<JobRecord?> NewerJobAsync(Work work, JobRecord job) =>
+        await work.Connection.QueryFirstOrDefaultAsync<JobRecord>(ProvisioningSql.NewerJobsOf,
+            new { subscriptionId = job.SubscriptionId, id = job.Id, createdAt = job.CreatedAt }, work.Transaction);
+
+    /// <summary>Dead jobs whose subscription has not moved on since: what the dead letter shows and readiness counts.</summary>
+    public async Task<long> OpenDeadCountAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.OpenDeadJobs, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<JobRecord>> JobsOfSubscriptionAsync(string subscriptionId, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         return (await c.QueryAsync<JobRecord>(ProvisioningSql.JobsOfSubscription, new { id = subscriptionId })).ToList();
     }
 
-    /// <summary>The dead letter: jobs whose retries are exhausted, oldest first.</summary>
+    /// <summary>The dead letter: jobs whose retries are exhausted and whose subscription has not moved on since, oldest first.</summary>
     public async Task<IReadOnlyList<JobRecord>> DeadLetterAsync(int limit = 100, int offset = 0, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
@@ -212,6 +250,13 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     {
         await using var c = await database.OpenAsync(ct);
         return (await c.QueryAsync<JobAttempt>(ProvisioningSql.AttemptsOf, new { jobId })).ToList();
+    }
+
+    /// <summary>Deletions at brokers not confirmed yet: cancellations and orphan mitigations under way.</summary>
+    public async Task<long> PendingCleanupsAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.PendingCleanups, cancellationToken: ct));
     }
 
     /// <summary>Jobs not finished yet (queued, running or polling).</summary>

@@ -44,8 +44,17 @@ public sealed class JobRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The run's result could not be stored (state moved under it, database gone): the lease expires and the job runs again.
+            // The run's result could not be stored (the subscription moved under it): the job ends in the dead letter with
+            // the reason. If even that fails (database gone), the lease is no longer renewed and another run takes over.
             _logger.LogError(e, "Job {JobId}: result could not be stored", job.Id);
+            try
+            {
+                await _store.EndUnstorableAsync(job, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            }
+            catch (Exception end) when (end is not OperationCanceledException)
+            {
+                _logger.LogError(end, "Job {JobId}: could not be sent to the dead letter either; its lease runs out", job.Id);
+            }
             return false;
         }
     }
@@ -68,10 +77,11 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
     {
         logger.LogInformation("Provisioning worker {WorkerId} started (parallelism {Parallelism})", WorkerId, _options.WorkerParallelism);
         var running = new HashSet<Task>();
+        var runningIds = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
         // Jobs and the lease heartbeat get their own token: shutdown stops the claiming at once but gives running broker
         // calls time to finish, with their leases still renewed so no other process takes them over meanwhile.
         using var drain = new CancellationTokenSource();
-        var heartbeat = Task.Run(() => HeartbeatAsync(drain.Token), CancellationToken.None);
+        var heartbeat = Task.Run(() => HeartbeatAsync(runningIds, drain.Token), CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveWhere(t => t.IsCompleted);
@@ -83,7 +93,15 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
                 {
                     var jobs = await store.ClaimAsync(WorkerId, free, stoppingToken);
                     claimed = jobs.Count;
-                    foreach (var job in jobs) running.Add(Task.Run(() => runner.RunAsync(job, drain.Token), CancellationToken.None));
+                    foreach (var job in jobs)
+                    {
+                        runningIds[job.Id] = 0;
+                        running.Add(Task.Run(async () =>
+                        {
+                            try { await runner.RunAsync(job, drain.Token); }
+                            finally { runningIds.TryRemove(job.Id, out _); }
+                        }, CancellationToken.None));
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,7 +142,7 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
         }
     }
 
-    private async Task HeartbeatAsync(CancellationToken ct)
+    private async Task HeartbeatAsync(System.Collections.Concurrent.ConcurrentDictionary<string, byte> runningIds, CancellationToken ct)
     {
         var period = _options.LeaseDuration / 3;
         while (!ct.IsCancellationRequested)
@@ -132,7 +150,7 @@ public sealed class ProvisioningWorker(JobStore store, JobRunner runner, IOption
             try
             {
                 await Task.Delay(period, clock, ct);
-                await store.RenewLeasesAsync(WorkerId, ct);
+                await store.RenewLeasesAsync(WorkerId, runningIds.Keys.ToList(), ct);
             }
             catch (OperationCanceledException)
             {

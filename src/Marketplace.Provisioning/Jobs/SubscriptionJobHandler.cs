@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Provisioning.Jobs;
 
 /// <summary>What a job carries between its runs: who asked, the broker's operation being polled, and what follows orphan mitigation.</summary>
+/// <remarks>FailuresBeforeCleanup: the job's failures when orphan mitigation began to fail; provisioning goes on from there once the deletion is confirmed.</remarks>
 internal sealed record OperationPayload(string ActorUserId, string? Operation = null, string? PollDeadline = null, string? AfterMitigation = null,
-    string? Reason = null)
+    string? Reason = null, long? FailuresBeforeCleanup = null)
 {
     public const string RetryAfterMitigation = "retry";
     public const string FailAfterMitigation = "fail";
@@ -69,7 +70,7 @@ internal sealed class SubscriptionJobHandler(
             var offering = await offerings.GetAsync(c, null, subscription.OfferingId);
             if (offering?.Descriptor.Provisioning is not { Type: "osb", ServiceId: { } serviceId } provisioning
                 || await brokers.EndpointAsync(c, offering.VendorId, provisioning) is not { } endpoint)
-                return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id) };
+                return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id, FailureClasses.Platform) };
             // Municipality and Land defaults make up the request body; polls and deletions do without them.
             MunicipalityInfo? municipality = null;
             IReadOnlyList<LandDefault> defaults = [];
@@ -109,7 +110,7 @@ internal sealed class SubscriptionJobHandler(
     {
         var s = await w.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = claimed.Job.SubscriptionId }, w.Transaction);
         if (s is not null && s.State is not (SubscriptionStates.Failed or SubscriptionStates.Cancelled or SubscriptionStates.Active))
-            await Fail(w, s, reason, claimed.Id);
+            await Fail(w, s, reason, claimed.Id, FailureClasses.Platform);
     };
 
     // ---- Provisioning ----
@@ -151,12 +152,20 @@ internal sealed class SubscriptionJobHandler(
                 return new JobResult.Retry(answer.Reason)
                 {
                     Effects = w => writer.NoteAsync(w, t.Id, "retry-scheduled", SystemActor, answer.Reason),
-                    OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id),
+                    OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id, FailureClasses.Unreachable),
                 };
             case AnswerKind.OrphanMitigation:
                 return Mitigate(t, answer.Reason, OperationPayload.RetryAfterMitigation, detail);
             default:
-                return new JobResult.Failed(answer.Reason) { Effects = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) };
+                // A definitive refusal created nothing: a cancellation then has nothing to delete.
+                return new JobResult.Failed(answer.Reason)
+                {
+                    Effects = async w =>
+                    {
+                        await writer.SetBrokerInstanceAsync(w, t.Id, BrokerInstances.None);
+                        await FailFromAnyAsync(w, t, answer.Reason, claimed.Id, FailureClasses.Rejected);
+                    },
+                };
         }
     }
 
@@ -186,6 +195,7 @@ internal sealed class SubscriptionJobHandler(
             Effects = async w =>
             {
                 await StartProvisioningAsync(w, t);
+                await writer.SetBrokerInstanceAsync(w, t.Id, null);
                 await writer.NoteAsync(w, t.Id, "orphan-mitigation", SystemActor, $"{reason} – Instanz wird beim Broker gelöscht");
             },
         };
@@ -204,10 +214,7 @@ internal sealed class SubscriptionJobHandler(
                 (t.Payload with { Operation = answer.Operation, PollDeadline = await PollDeadlineAsync(t, ct) }).ToJson(),
                 NextPoll(answer.RetryAfter), HoldsSlot: true),
             // Keep deleting until the broker confirms: an instance the platform does not know must not stay behind.
-            _ => new JobResult.Retry($"orphan mitigation: {answer.Reason}")
-            {
-                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
-            },
+            _ => UntilConfirmed(t, claimed, $"orphan mitigation: {answer.Reason}", Phases.Mitigate),
         };
     }
 
@@ -219,14 +226,8 @@ internal sealed class SubscriptionJobHandler(
         return answer.Kind switch
         {
             AnswerKind.Succeeded => Mitigated(t, claimed, detail, newInstanceId: true),
-            AnswerKind.OperationFailed => new JobResult.Retry($"orphan mitigation failed: {answer.Reason}", Phases.Mitigate)
-            {
-                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker gescheitert: {answer.Reason}", claimed.Id),
-            },
-            _ when PollingExpired(t) => new JobResult.Retry("orphan mitigation: maximum polling duration reached", Phases.Mitigate)
-            {
-                OnDead = w => FailFromAnyAsync(w, t, $"{t.Payload.Reason}; Aufräumen beim Broker nicht bestätigt", claimed.Id),
-            },
+            AnswerKind.OperationFailed => UntilConfirmed(t, claimed, $"orphan mitigation failed: {answer.Reason}", Phases.Mitigate),
+            _ when PollingExpired(t) => UntilConfirmed(t, claimed, "orphan mitigation: maximum polling duration reached", Phases.Mitigate),
             _ => new JobResult.Continue(detail, Phases.MitigatePoll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
         };
     }
@@ -242,18 +243,21 @@ internal sealed class SubscriptionJobHandler(
                 Effects = async w =>
                 {
                     if (newInstanceId) await writer.NewInstanceIdAsync(w, t.Id, t.Subscription.InstanceId);
-                    await FailFromAnyAsync(w, t, reason, claimed.Id);
+                    await writer.SetBrokerInstanceAsync(w, t.Id, BrokerInstances.None);
+                    await FailFromAnyAsync(w, t, reason, claimed.Id, FailureClasses.VendorFailed);
                 },
             };
+        // The deletion's own retries do not count against provisioning: it goes on with the failures it had before.
         return new JobResult.Retry(reason, Phases.Request, clean.ToJson())
         {
+            FailuresBefore = t.Payload.FailuresBeforeCleanup,
             Effects = async w =>
             {
                 if (newInstanceId) await writer.NewInstanceIdAsync(w, t.Id, t.Subscription.InstanceId);
                 await writer.NoteAsync(w, t.Id, "orphan-mitigated", SystemActor,
                     newInstanceId ? "Broker hat die Instanz gelöscht; neuer Versuch folgt mit neuer Instanz-ID" : "Broker hat keine Instanz; neuer Versuch folgt");
             },
-            OnDead = w => FailFromAnyAsync(w, t, reason, claimed.Id),
+            OnDead = w => FailFromAnyAsync(w, t, reason, claimed.Id, FailureClasses.VendorError),
         };
     }
 
@@ -277,11 +281,12 @@ internal sealed class SubscriptionJobHandler(
             new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds) });
     }
 
-    private async Task FailFromAnyAsync(Work w, Target t, string reason, string jobId) => await Fail(w, t.Subscription, reason, jobId);
+    private async Task FailFromAnyAsync(Work w, Target t, string reason, string jobId, string failureClass) =>
+        await Fail(w, t.Subscription, reason, jobId, failureClass);
 
-    private async Task Fail(Work w, SubscriptionRecord s, string reason, string jobId)
+    private async Task Fail(Work w, SubscriptionRecord s, string reason, string jobId, string failureClass)
     {
-        await writer.SetFailureAsync(w, s.Id, reason, jobId);
+        await writer.SetFailureAsync(w, s.Id, reason, jobId, failureClass);
         await writer.TransitionAsync(w, s.Id, [SubscriptionStates.Requested, SubscriptionStates.Provisioning, SubscriptionStates.Updating,
             SubscriptionStates.Deprovisioning], SubscriptionStates.Failed, SystemActor, null, "failed", reason);
     }
@@ -370,8 +375,8 @@ internal sealed class SubscriptionJobHandler(
             {
                 Effects = w => writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker löscht asynchron (operation {answer.Operation ?? "-"})"),
             },
-            AnswerKind.Rejected => new JobResult.Failed(answer.Reason) { Effects = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) },
-            _ => new JobResult.Retry(answer.Reason) { OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id) },
+            // A refusal or an error: the instance is still there, so the deletion is asked for again until the broker confirms.
+            _ => UntilConfirmed(t, claimed, answer.Reason, Phases.Request),
         };
     }
 
@@ -384,20 +389,27 @@ internal sealed class SubscriptionJobHandler(
         {
             AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => CancelAsync(w, t, answer.Reason) },
             // A failed deprovision is retried: the instance must not stay behind (orphan mitigation).
-            AnswerKind.OperationFailed => new JobResult.Retry($"Löschen fehlgeschlagen: {answer.Reason}", Phases.Request)
-            {
-                OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id),
-            },
-            _ when PollingExpired(t) => new JobResult.Retry("maximale Abfragedauer überschritten", Phases.Request)
-            {
-                OnDead = w => FailFromAnyAsync(w, t, "maximale Abfragedauer überschritten", claimed.Id),
-            },
+            AnswerKind.OperationFailed => UntilConfirmed(t, claimed, $"Löschen fehlgeschlagen: {answer.Reason}", Phases.Request),
+            _ when PollingExpired(t) => UntilConfirmed(t, claimed, "maximale Abfragedauer überschritten", Phases.Request),
             _ => new JobResult.Continue(detail, Phases.Poll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
         };
     }
 
+    /// <summary>
+    /// A deletion at the broker that is not confirmed yet: asked for again with backoff (capped at CleanupMaxBackoff),
+    /// never dead-lettered. The timeline says so once, not on every attempt.
+    /// </summary>
+    private JobResult.Retry UntilConfirmed(Target t, ClaimedJob claimed, string reason, string phase) =>
+        new(reason, phase, (t.Payload with { Operation = null, FailuresBeforeCleanup = t.Payload.FailuresBeforeCleanup ?? claimed.Job.Failures }).ToJson())
+        {
+            UntilConfirmed = true,
+            Effects = claimed.Job.Failures > 0 ? null
+                : w => writer.NoteAsync(w, t.Id, "cleanup-retrying", SystemActor, $"Entfernen beim Anbieter noch nicht bestätigt, neuer Versuch folgt: {reason}"),
+        };
+
     private async Task CancelAsync(Work w, Target t, string message)
     {
+        await writer.SetBrokerInstanceAsync(w, t.Id, BrokerInstances.None);
         await writer.CloseBillingAsync(w, t.Id);
         await writer.SetFailureAsync(w, t.Id, null, null);
         await writer.TransitionAsync(w, t.Id, [SubscriptionStates.Deprovisioning], SubscriptionStates.Cancelled, SystemActor, null, "cancelled", message);

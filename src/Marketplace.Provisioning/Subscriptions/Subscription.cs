@@ -43,6 +43,41 @@ public sealed class SubscriptionRecord
     public string? Notes { get; init; }
     public string? FailureReason { get; init; }
     public string? FailedJobId { get; init; }
+    /// <summary>"none" when the broker is known to hold no instance (nothing to delete on cancellation); null when it may.</summary>
+    public string? BrokerInstance { get; init; }
+    /// <summary>Why it failed, as a code from <see cref="FailureClasses"/>; what buyers read instead of <see cref="FailureReason"/>.</summary>
+    public string? FailureClass { get; init; }
+}
+
+/// <summary>Why a subscription failed, as buyers are told (texts "Failure.&lt;class&gt;"); the raw broker answer is for vendor and platform.</summary>
+public static class FailureClasses
+{
+    /// <summary>The broker (or the vendor, by hand) refused: retrying the same request does not help.</summary>
+    public const string Rejected = "rejected";
+    /// <summary>The broker could not be reached, or asked to wait, every time.</summary>
+    public const string Unreachable = "unreachable";
+    /// <summary>The broker answered with errors (5xx, timeouts, malformed answers) every time.</summary>
+    public const string VendorError = "vendor-error";
+    /// <summary>The broker accepted the order and then reported that setting it up failed (or never finished).</summary>
+    public const string VendorFailed = "vendor-failed";
+    /// <summary>The platform itself failed (a crash, an offering without a broker).</summary>
+    public const string Platform = "platform";
+    public const string Unknown = "unknown";
+}
+
+/// <summary>What is under way for a subscription that buyers should know (texts "Condition.&lt;code&gt;").</summary>
+public static class SubscriptionConditions
+{
+    /// <summary>A deletion at the broker (cancellation, orphan mitigation) is not confirmed yet and is retried until it is.</summary>
+    public const string BeingRemoved = "being-removed";
+    /// <summary>The broker failed or could not be reached; the job retries with backoff.</summary>
+    public const string Retrying = "retrying";
+}
+
+/// <summary>What <see cref="SubscriptionRecord.BrokerInstance"/> holds.</summary>
+public static class BrokerInstances
+{
+    public const string None = "none";
 }
 
 /// <summary>One entry of a subscription's timeline.</summary>
@@ -56,6 +91,11 @@ public sealed class SubscriptionEvent
     public string? ToState { get; init; }
     public string ActorUserId { get; init; } = "";
     public string? Message { get; init; }
+
+    public SubscriptionEvent WithoutMessage() => new()
+    {
+        SubscriptionId = SubscriptionId, Seq = Seq, OccurredAt = OccurredAt, Kind = Kind, FromState = FromState, ToState = ToState, ActorUserId = ActorUserId,
+    };
 }
 
 /// <summary>A change waiting to become live: the plan, add-ons and configuration (protected) the broker is asked for.</summary>

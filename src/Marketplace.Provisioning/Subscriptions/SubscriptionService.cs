@@ -12,7 +12,19 @@ namespace Marketplace.Provisioning.Subscriptions;
 public sealed record SubscriptionView(
     string Id, string MunicipalityAgs, string OfferingId, string VendorId, string PlanId, IReadOnlyList<string> AddOnIds, string State,
     string Fulfilment, string? DashboardUrl, string? Notes, string? FailureReason, string? OrderId, string? RolloutId, string CreatedAt, string UpdatedAt,
-    IReadOnlyList<SubscriptionEvent> Timeline);
+    IReadOnlyList<SubscriptionEvent> Timeline, string? FailureClass = null, string? Condition = null, string? FailureMessage = null, string? ConditionMessage = null)
+{
+    /// <summary>
+    /// As the buying municipality sees it: the failure's class, not the broker's raw answer, and the timeline without the
+    /// platform's technical notes (which quote the broker); vendor and platform see everything.
+    /// </summary>
+    public SubscriptionView ForBuyer() => this with
+    {
+        // A vendor's own words when it rejects a manual order are meant for the buyer; a broker's raw answer is not.
+        FailureReason = Fulfilment == Fulfilments.Manual ? FailureReason : null,
+        Timeline = Timeline.Select(e => e.ActorUserId == SubscriptionJobHandler.SystemActor && e.Message is not null ? e.WithoutMessage() : e).ToList(),
+    };
+}
 
 /// <summary>A change of a live subscription: another plan, other add-ons, or new configuration values (omitted: unchanged).</summary>
 public sealed record ChangeRequest(string? PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration);
@@ -29,7 +41,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
     {
         var s = await LoadAsync(id, ct);
         if (s is null || s.MunicipalityAgs != actingAgs) throw new NotFoundException("subscription", id);
-        return await ViewAsync(s, ct);
+        return (await ViewAsync(s, ct)).ForBuyer();
     }
 
     public async Task<SubscriptionView> GetForVendorAsync(string vendorId, string id, CancellationToken ct = default)
@@ -44,7 +56,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         await using var c = await database.OpenAsync(ct);
         var rows = (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfMunicipality, new { ags = actingAgs })).ToList();
         var views = new List<SubscriptionView>();
-        foreach (var s in rows) views.Add(await ViewAsync(s, ct));
+        foreach (var s in rows) views.Add((await ViewAsync(s, ct)).ForBuyer());
         return views;
     }
 
@@ -68,6 +80,12 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         var job = await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId }, work.Transaction)
             ?? throw new NotFoundException("job", jobId);
         if (job.State != JobStates.Dead) throw new StateConflictException($"job {jobId} is {job.State}, not dead");
+        // The subscription has moved on since (cancelled, changed, ordered again): running the old operation again would
+        // act against the newer one at the broker. The dead entry is closed; there is nothing to retry.
+        if (await JobStore.NewerJobAsync(work, job) is { } newer)
+            throw new StateConflictException($"Auftrag {jobId} ({job.Kind}) ist überholt: das Abonnement {job.SubscriptionId} hat seither den neueren " +
+                $"Auftrag {newer.Id} ({newer.Kind}, {newer.State}). Ein erneuter Versuch des alten Auftrags würde gegen den neueren arbeiten; " +
+                "wenn der neuere gescheitert ist, wiederholen Sie diesen.");
         var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId }, work.Transaction);
         if (s is { State: SubscriptionStates.Failed } && s.FailedJobId == job.Id) await RetryInAsync(work, s, actorUserId, actorOrgId);
         else await jobs.RequeueAsync(work, job, actorUserId);
@@ -116,11 +134,23 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         return await StartUpdateAsync(s, actingUserId, actingAgs, pending, [SubscriptionStates.Suspended], "resume-requested", "Fortsetzen angefordert", ct);
     }
 
-    /// <summary>Cancels: the broker deletes the instance (DELETE), billing ends when it is gone.</summary>
+    /// <summary>
+    /// Cancels: the broker deletes the instance (DELETE), billing ends when it is gone. A failed subscription whose broker
+    /// never created an instance (it refused, or confirmed the deletion) ends at once, without a DELETE.
+    /// </summary>
     public async Task<SubscriptionView> CancelAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
     {
         var s = await OwnedAsync(actingAgs, id, ct);
         await using var work = await Work.BeginAsync(database, audit, ct);
+        if (s is { State: SubscriptionStates.Failed, Fulfilment: Fulfilments.Broker, BrokerInstance: BrokerInstances.None })
+        {
+            await writer.CloseBillingAsync(work, s.Id);
+            await writer.SetFailureAsync(work, s.Id, null, null);
+            await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Failed], SubscriptionStates.Cancelled, actingUserId, actingAgs, "cancelled",
+                "Gekündigt; beim Anbieter war nichts eingerichtet");
+            await work.CommitAsync(ct);
+            return await GetAsync(actingAgs, id, ct);
+        }
         await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Active, SubscriptionStates.Suspended, SubscriptionStates.Failed],
             SubscriptionStates.Deprovisioning, actingUserId, actingAgs, "cancel-requested", "Kündigung angefordert");
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Deprovision, actingUserId);
@@ -195,7 +225,15 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         var open = await c.ExecuteScalarAsync<string?>(ProvisioningSql.CurrentAddOns, new { id = s.Id });
         var addOns = open is not null ? open.Split(',', StringSplitOptions.RemoveEmptyEntries)
             : s.PendingJson is null ? [] : JsonSerializer.Deserialize<PendingChange>(s.PendingJson, SubscriptionWriter.Json)!.AddOnIds;
+        var live = await c.QuerySingleOrDefaultAsync<(string Kind, string Phase, long Failures)?>(ProvisioningSql.LiveJobOf, new { id = s.Id });
+        var condition = live switch
+        {
+            { Kind: JobKinds.Deprovision } or { Phase: Phases.Mitigate or Phases.MitigatePoll } => SubscriptionConditions.BeingRemoved,
+            { Failures: > 0 } => SubscriptionConditions.Retrying,
+            _ => null,
+        };
         return new SubscriptionView(s.Id, s.MunicipalityAgs, s.OfferingId, s.VendorId, s.PlanId, addOns.ToList(), s.State, s.Fulfilment, s.DashboardUrl,
-            s.Notes, s.FailureReason, s.OrderId, s.RolloutId, s.CreatedAt, s.UpdatedAt, timeline);
+            s.Notes, s.FailureReason, s.OrderId, s.RolloutId, s.CreatedAt, s.UpdatedAt, timeline,
+            s.State == SubscriptionStates.Failed ? s.FailureClass ?? FailureClasses.Unknown : null, condition);
     }
 }

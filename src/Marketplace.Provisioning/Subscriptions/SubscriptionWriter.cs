@@ -120,8 +120,13 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     internal Task NoteAsync(Work work, string id, string kind, string actorUserId, string? message) =>
         AppendEventAsync(work, id, kind, null, null, actorUserId, message, Iso.Of(clock.GetUtcNow()));
 
-    internal Task SetFailureAsync(Work work, string id, string? reason, string? jobId) =>
-        work.Connection.ExecuteAsync(ProvisioningSql.SetFailure, new { id, reason = Cut(reason), jobId }, work.Transaction);
+    /// <summary>The raw reason (for the vendor and the platform) and its class (what the buyer reads); nulls clear both.</summary>
+    internal Task SetFailureAsync(Work work, string id, string? reason, string? jobId, string? failureClass = null) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.SetFailure, new { id, reason = Cut(reason), jobId, failureClass = reason is null ? null : failureClass ?? FailureClasses.Unknown },
+            work.Transaction);
+
+    internal Task SetBrokerInstanceAsync(Work work, string id, string? value) =>
+        work.Connection.ExecuteAsync(ProvisioningSql.SetBrokerInstance, new { id, value }, work.Transaction);
 
     internal Task SetPendingAsync(Work work, string id, PendingChange? pending) =>
         work.Connection.ExecuteAsync(ProvisioningSql.SetPending, new { id, pending = pending is null ? null : JsonSerializer.Serialize(pending, Json) }, work.Transaction);

@@ -71,11 +71,20 @@ public class ProvisioningHostTests(DatabaseEngine engine)
         var placed = await JsonAsync(await PlaceAsync(koeln, Koeln, Key(), Order("halteverbotszone-deichgraf", "standard", "Ordnungsamt Köln")), HttpStatusCode.Created);
         var id = placed.GetProperty("subscriptionIds")[0].GetString();
         var failed = await UntilAsync(koeln, $"/api/v1/municipalities/{Koeln}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "failed");
-        Assert.That(failed.GetProperty("failureReason").GetString(), Is.Not.Empty);
+        // The buyer reads the failure's class in words; the broker's raw answer is for the vendor and the platform.
+        Assert.That(failed.GetProperty("failureReason").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(failed.GetProperty("failureClass").GetString(), Is.EqualTo("vendor-error"));
+        Assert.That(failed.GetProperty("failureMessage").GetString(), Does.StartWith("Beim Anbieter ist wiederholt ein Fehler aufgetreten"));
+        var english = await JsonAsync(await koeln.GetAsync($"/api/v1/municipalities/{Koeln}/subscriptions/{id}?culture=en-GB"), HttpStatusCode.OK);
+        Assert.That(english.GetProperty("failureMessage").GetString(), Does.StartWith("An error occurred at the vendor"));
+        var page = await koeln.GetStringAsync($"/gemeinden/{Koeln}/abonnements/{id}");
+        Assert.That(page, Does.Contain("Beim Anbieter ist wiederholt ein Fehler aufgetreten").And.Not.Contain("broker error"));
 
         var admin = await _host.SignedInAsync(DenialMatrix.PlatformAdmin);
         var dead = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/jobs/dead");
-        var jobId = dead.EnumerateArray().Single(j => j.GetProperty("subscriptionId").GetString() == id).GetProperty("id").GetString();
+        var deadJob = dead.EnumerateArray().Single(j => j.GetProperty("subscriptionId").GetString() == id);
+        Assert.That(deadJob.GetProperty("lastError").GetString(), Does.Contain("broker error"), "the platform reads the broker's answer");
+        var jobId = deadJob.GetProperty("id").GetString();
 
         foreach (var refused in new[] { DenialMatrix.Auditor, DenialMatrix.KoelnAdmin })
             Assert.That((await (await _host.SignedInAsync(refused)).PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode,
