@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using NUnit.Framework;
 using static Marketplace.Identity.Tests.DenialMatrix;
 
@@ -40,6 +41,46 @@ public partial class BillingApiTests
         Assert.That((await PageAsync(KoelnAdmin, "/abrechnung/rechnungen")).Body, Does.Not.Contain(_invoiceNumber));
         foreach (var who in new[] { Anonymous, KomunaAdmin, Auditor })
             await AssertRefusedAsync(who, "/abrechnung/rechnungen");
+    }
+
+    [Test]
+    public async Task A_voided_invoice_shows_its_credit_note_in_the_list_and_the_municipality_downloads_it()
+    {
+        // October, billed and voided here alone: the September invoice the other tests read stays as it is.
+        const string october = "2026-10";
+        var reported = await ReportAsync(Event("oct-" + Unique(), BibliothekSubscription, "neuanmeldungen", 300, DateTimeOffset.Parse("2026-10-15T10:00:00Z")));
+        Assert.That(Statuses(reported), Is.EqualTo(new[] { "accepted" }));
+        var platform = await _host.SignedInAsync(PlatformAdmin);
+        Assert.That((await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = october })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{october}/finalize", null);
+        Assert.That(finalize.StatusCode, Is.EqualTo(HttpStatusCode.OK), await finalize.Content.ReadAsStringAsync());
+        var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
+            .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);
+        var (invoiceId, invoiceNumber) = (invoice.GetProperty("id").GetString()!, invoice.GetProperty("number").GetString()!);
+
+        Assert.That((await (await _host.SignedInAsync(MuenchenAdmin)).PostAsync($"/api/v1/billing/invoices/{invoiceId}/void", null)).StatusCode,
+            Is.EqualTo(HttpStatusCode.Forbidden), "only the platform voids");
+        var voided = await platform.PostAsync($"/api/v1/billing/invoices/{invoiceId}/void", null);
+        Assert.That(voided.StatusCode, Is.EqualTo(HttpStatusCode.OK), await voided.Content.ReadAsStringAsync());
+
+        var (_, list, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen");
+        var note = System.Text.RegularExpressions.Regex.Match(list, $"/api/v1/municipalities/{Muenchen}/credit-notes/([^/\"]+)/xrechnung\" download=\"(MP-GS-[0-9-]+)\\.xml\"");
+        Assert.That(note.Success, Is.True, "the credit note is listed with its download");
+        Assert.That(list, Does.Contain("Gutschriften").And.Contain(invoiceNumber).And.Contain("Storno"));
+        var (_, detail, _) = await PageAsync(MuenchenViewer, $"/abrechnung/rechnungen/{invoiceId}?ags={Muenchen}");
+        Assert.That(detail, Does.Contain("Diese Rechnung ist storniert").And.Contain(note.Groups[2].Value), "the voided invoice names its credit note");
+
+        var download = await (await _host.SignedInAsync(MuenchenViewer)).GetAsync($"/api/v1/municipalities/{Muenchen}/credit-notes/{note.Groups[1].Value}/xrechnung");
+        Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var xml = System.Xml.Linq.XDocument.Parse(await download.Content.ReadAsStringAsync());
+        System.Xml.Linq.XNamespace cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+        Assert.That((xml.Root!.Name.LocalName, xml.Root.Element(cbc + "CreditNoteTypeCode")?.Value, xml.Root.Element(cbc + "ID")?.Value),
+            Is.EqualTo(("CreditNote", "381", note.Groups[2].Value)));
+        Assert.That(xml.Descendants(cbc + "ID").Select(e => e.Value), Does.Contain(invoiceNumber), "it references the invoice it cancels (BT-25)");
+
+        var koeln = await _host.SignedInAsync(KoelnAdmin);
+        Assert.That((await koeln.GetAsync($"/api/v1/municipalities/{Muenchen}/credit-notes/{note.Groups[1].Value}/xrechnung")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await PageAsync(KoelnAdmin, "/abrechnung/rechnungen")).Body, Does.Not.Contain(note.Groups[2].Value));
     }
 
     [Test]
