@@ -104,11 +104,15 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var head = await c.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead);
+        // Head and entries from one consistent view: an entry appended while the chain is walked is not an insertion.
+        // Repeatable read gives PostgreSQL and SQLite one snapshot; on SQL Server it holds the head row, which every
+        // appender updates, so appends wait until the walk ends.
+        await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var head = await c.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead, transaction: tx);
         var expectedSeq = 1L;
         var prevHash = AuditSql.Genesis;
         long count = 0;
-        await using var reader = await c.ExecuteReaderAsync(AuditSql.AllInOrder);
+        await using var reader = await c.ExecuteReaderAsync(AuditSql.AllInOrder, transaction: tx);
         var parser = reader.GetRowParser<AuditRecord>();
         while (await reader.ReadAsync(ct))
         {
