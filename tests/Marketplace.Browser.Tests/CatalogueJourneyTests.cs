@@ -59,7 +59,11 @@ public class CatalogueJourneyTests
         Assert.That(before, Is.GreaterThan(1));
         await PageChecks.AssertAsync(page, width, "results");
 
-        // Narrow down: Reifegrad 4 (the facet group is open by default), apply.
+        // Narrow down: Reifegrad 4 (the facet group is open by default; on a phone the filters fold into one
+        // disclosure above the results), apply.
+        var filters = page.Locator("details.filter-panel");
+        Assert.That(await filters.GetAttributeAsync("open"), width <= PageChecks.PhoneWidth ? Is.Null : Is.Not.Null);
+        if (width <= PageChecks.PhoneWidth) await filters.Locator("summary").ClickAsync();
         await page.GetByLabel(t.Reifegrad4).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = t.ApplyFilters }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("reifegrad=4"));
