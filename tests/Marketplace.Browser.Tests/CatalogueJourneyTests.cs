@@ -63,7 +63,7 @@ public class CatalogueJourneyTests
         // disclosure above the results), apply.
         var filters = page.Locator("details.filter-panel");
         Assert.That(await filters.GetAttributeAsync("open"), width <= PageChecks.PhoneWidth ? Is.Null : Is.Not.Null);
-        if (width <= PageChecks.PhoneWidth) await filters.Locator("summary").ClickAsync();
+        if (width <= PageChecks.PhoneWidth) await filters.Locator(":scope > summary").ClickAsync();
         await page.GetByLabel(t.Reifegrad4).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = t.ApplyFilters }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("reifegrad=4"));

@@ -28,6 +28,7 @@ public class CioJourneyTests : JourneyTests
             await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Suchen", "Search"), Exact = true }).First.ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/angebote\\?q=Ummeldung"));
             await cio.CheckAsync();
+            await cio.OpenFiltersAsync();
             await page.GetByLabel(cio.T("Reifegrad 4", "Maturity level 4")).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Filter anwenden", "Apply filters") }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("reifegrad=4"));

@@ -71,6 +71,13 @@ public sealed class Journey : IAsyncDisposable
         await CheckAsync(screenshot);
     }
 
+    /// <summary>Opens the search filters where they are folded into their disclosure (phones).</summary>
+    public async Task OpenFiltersAsync()
+    {
+        var panel = Page.Locator("details.filter-panel");
+        if (await panel.GetAttributeAsync("open") is null) await panel.Locator(":scope > summary").ClickAsync();
+    }
+
     /// <summary>The checks every page must pass (<see cref="PageChecks"/>), and a screenshot of the key pages.</summary>
     public Task CheckAsync(string? screenshot = null) => PageChecks.AssertAsync(Page, Width, screenshot);
 

@@ -18,3 +18,9 @@ T = {
 "Conformance.Details": ("Prüfergebnisse je Standard", "Results per standard"),
 "Vendor.Logo": ("Logo von {0}", "Logo of {0}"),
 }
+T.update({
+"Subscription.Municipality": ("Gemeinde", "Municipality"),
+"Subscription.Ags": ("AGS {0}", "AGS {0}"),
+"Subscription.Bool.true": ("ja", "yes"),
+"Subscription.Bool.false": ("nein", "no"),
+})

@@ -12,13 +12,19 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// "set"), and the actions its state allows: change the configuration, suspend, resume, cancel, retry a failure.
 /// </summary>
 [Authorize(Policy = Policies.Authenticated)]
-public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings)
+public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
+    MunicipalityNames municipalities)
     : MunicipalityPage(access)
 {
     public SubscriptionView Subscription { get; private set; } = null!;
     public ConfigView Configuration { get; private set; } = null!;
     public ConfigFormModel EditForm { get; private set; } = null!;
     public string OfferingName { get; private set; } = "";
+
+    /// <summary>The plan and its add-ons by name, in the page's language ("Standard + E-Payment"); ids where the offering no longer names them.</summary>
+    public string PlanLabel { get; private set; } = "";
+
+    public string MunicipalityName { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) =>
         await RefusedAsync(MunicipalityPermission.View, ct) ?? await ShowAsync(id, null, ct);
@@ -83,6 +89,10 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         }
         var offering = await offerings.GetAsync(Subscription.OfferingId, ct);
         OfferingName = offering is null ? Subscription.OfferingId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn);
+        var plan = offering?.Descriptor.Plans.FirstOrDefault(p => p.Id == Subscription.PlanId);
+        var addOns = Subscription.AddOnIds.Select(a => plan?.AddOns?.FirstOrDefault(x => x.Id == a) is { } x ? Format.Name(x.Name, x.NameEn) : a);
+        PlanLabel = string.Join(" + ", new[] { plan is null ? Subscription.PlanId : Format.Name(plan.Name, plan.NameEn) }.Concat(addOns));
+        MunicipalityName = (await municipalities.NamesAsync([Subscription.MunicipalityAgs], ct)).GetValueOrDefault(Subscription.MunicipalityAgs) ?? Subscription.MunicipalityAgs;
         return offering;
     }
 
