@@ -12,13 +12,16 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// "set"), and the actions its state allows: change the configuration, suspend, resume, cancel, retry a failure.
 /// </summary>
 [Authorize(Policy = Policies.Authenticated)]
-public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings)
+public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
+    Marketplace.Provisioning.Reconciliation.ReconciliationFindings findings)
     : MunicipalityPage(access)
 {
     public SubscriptionView Subscription { get; private set; } = null!;
     public ConfigView Configuration { get; private set; } = null!;
     public ConfigFormModel EditForm { get; private set; } = null!;
     public string OfferingName { get; private set; } = "";
+    /// <summary>Kinds of the unresolved mismatches with the vendor's broker, shown to the buyer in words only.</summary>
+    public IReadOnlyList<string> OpenFindings { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) =>
         await RefusedAsync(MunicipalityPermission.View, ct) ?? await ShowAsync(id, null, ct);
@@ -76,6 +79,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         {
             Subscription = await subscriptions.GetAsync(Ags, id, ct);
             Configuration = await configuration.ViewAsync(Ags, id, ct);
+            OpenFindings = (await findings.OfSubscriptionAsync(id, ct)).Where(f => f.ResolvedAt is null).Select(f => f.Kind).Distinct().ToList();
         }
         catch (NotFoundException)
         {
