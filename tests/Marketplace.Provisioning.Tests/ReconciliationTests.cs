@@ -177,6 +177,38 @@ public class ReconciliationTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task No_parameter_value_the_broker_holds_is_stored_not_even_a_secret_that_differs()
+    {
+        const string secret = "geheim-geheim-geheim-geheim-0123456789";
+        const string brokersSecret = "anderes-geheimnis-beim-anbieter-9876543210";
+        var placed = await _world.Orders.PlaceAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, "melde",
+            new Orders.OrderRequest(ProvisioningWorld.Meldeportal, "standard", ["epayment"], ProvisioningWorld.MeldeportalConfig(secret)));
+        var id = placed.Order.SubscriptionIds.Single();
+        await _world.DrainOnClockAsync(_clock);
+        Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
+        var instance = Broker.Instances[await _world.InstanceIdAsync(id)];
+        var parameters = JsonNode.Parse(instance.ParametersJson)!.AsObject();
+        Assert.That(parameters["fitConnect"]!["callbackGeheimnis"]!.GetValue<string>(), Is.EqualTo(secret), "the broker was sent the secret");
+        parameters["fitConnect"]!["callbackGeheimnis"] = brokersSecret;
+        instance.ParametersJson = parameters.ToJsonString();
+
+        await _world.Get<ReconciliationJob>().RunIfDueAsync();
+        Broker.AddFault(new FaultRule { Operation = "update", Kind = "400", Times = 1 });
+        var changed = ProvisioningWorld.MeldeportalConfig(secret);
+        changed["behoerde"] = "Bürgeramt Kiel-Mitte";
+        await _world.Subscriptions.ChangeAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id, new ChangeRequest(null, null, changed));
+        await _world.DrainOnClockAsync(_clock);
+
+        var finding = (await _world.Get<ReconciliationFindings>().OfSubscriptionAsync(id)).Single();
+        Assert.That(finding.BrokerValue, Is.EqualTo("fitConnect"), "the parameter is named");
+        Assert.That((await _world.Subscriptions.GetForVendorAsync("komuna-digital", id)).Timeline.Select(e => e.Kind), Does.Contain("broker-fetched"));
+        var stored = await _world.AllStoredTextAsync();
+        Assert.That(stored.Any(t => t.Contains("reconciliation.finding")), Is.True, "the audit trail is among what is searched");
+        foreach (var value in new[] { secret, brokersSecret })
+            Assert.That(stored.Where(t => t.Contains(value, StringComparison.Ordinal)), Is.Empty, value[..12]);
+    }
+
+    [Test]
     public async Task Two_instances_run_the_day_once_and_fetch_at_most_the_limit_from_one_broker_at_a_time()
     {
         string[] towns = [ProvisioningWorld.Kiel, ProvisioningWorld.Luebeck, ProvisioningWorld.Friedrichskoog, ProvisioningWorld.Muenchen];
