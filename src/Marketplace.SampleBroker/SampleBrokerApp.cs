@@ -80,6 +80,7 @@ public static class SampleBrokerApp
         v2.MapPatch("/service_instances/{id}", Update);
         v2.MapDelete("/service_instances/{id}", Deprovision);
         v2.MapGet("/service_instances/{id}/last_operation", LastOperation);
+        v2.MapGet("/service_instances/{id}", Fetch);
 
         app.MapPost("/oauth/token", (HttpRequest request, IOptionsMonitor<SampleBrokerOptions> options) =>
         {
@@ -100,6 +101,15 @@ public static class SampleBrokerApp
             i.LastOriginatingIdentity, i.LastRequestIdentity, i.LastApiVersion,
         })));
         admin.MapGet("/deleted", (BrokerState state) => Results.Json(state.Deleted.Keys.Order(StringComparer.Ordinal)));
+        // Test hooks: the broker's instance changes or disappears out of band, as a vendor's own tooling might do it.
+        admin.MapPatch("/instances/{id}", (string id, InstanceDrift drift, BrokerState state) =>
+        {
+            if (!state.Instances.TryGetValue(id, out var instance)) return Results.NotFound();
+            if (drift.PlanId is { } plan) instance.PlanId = plan;
+            if (drift.Parameters is { } parameters) instance.ParametersJson = parameters.ToJsonString();
+            return Results.NoContent();
+        });
+        admin.MapDelete("/instances/{id}", (string id, BrokerState state) => state.Instances.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
         admin.MapPost("/faults", (FaultRule rule, BrokerState state) => { state.AddFault(rule); return Results.NoContent(); });
         admin.MapDelete("/faults", (BrokerState state) => { state.ClearFaults(); return Results.NoContent(); });
         admin.MapPost("/reset", (BrokerState state) => { state.Reset(); return Results.NoContent(); });
@@ -112,6 +122,9 @@ public static class SampleBrokerApp
             return Results.NoContent();
         });
     }
+
+    /// <summary>An out-of-band change of an instance: another plan and/or other parameters.</summary>
+    public sealed record InstanceDrift(string? PlanId, JsonObject? Parameters);
 
     /// <summary>Run-time change of mode, latency and Retry-After.</summary>
     public sealed record SettingsChange(BrokerMode? Mode, int? LatencyMs, int? RetryAfterSeconds);
@@ -200,6 +213,11 @@ public static class SampleBrokerApp
         var planId = body["plan_id"]?.GetValue<string>() ?? instance.PlanId;
         if (!catalog.Knows(instance.ServiceId, planId)) return Error(400, "unknown plan_id");
         var fault = state.TakeFault("update", id, instance.Ags);
+        if (fault is { ApplyFirst: true })
+        {
+            instance.PlanId = planId;
+            instance.ParametersJson = (body["parameters"] as JsonObject ?? []).ToJsonString();
+        }
         if (fault is not null) return await Fault(fault, http);
         if (instance.State is "provisioning" or "updating" or "deprovisioning")
             return Results.Json(new { error = "ConcurrencyError", description = "another operation is in progress" }, statusCode: 422);
@@ -268,6 +286,33 @@ public static class SampleBrokerApp
                 instance.State = "ready";
                 return Results.Json(new { state = "succeeded", description = "done" });
         }
+    }
+
+    /// <summary>
+    /// GET /v2/service_instances/:id (OSB 2.17 "Fetching a Service Instance"): 200 with service_id, plan_id, dashboard_url and
+    /// parameters; 404 for an instance that does not exist or whose provisioning is still in progress; 422 ConcurrencyError
+    /// while it is being updated. The query hints, when present, must be non-empty strings.
+    /// </summary>
+    private static async Task<IResult> Fetch(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        using var _ = state.Fetch(o.InstancesRetrievable);
+        if (!o.InstancesRetrievable) return Error(404, "this broker does not declare instances_retrievable");
+        foreach (var hint in new[] { "service_id", "plan_id" })
+            if (http.Request.Query.TryGetValue(hint, out var value) && string.IsNullOrEmpty(value.ToString()))
+                return Error(400, $"{hint}, if present, must be a non-empty string");
+        state.Instances.TryGetValue(id, out var instance);
+        var fault = state.TakeFault("fetch", id, instance?.Ags);
+        if (fault is not null) return await Fault(fault, http);
+        if (instance is null || instance.State is "provisioning" or "failed") return Error(404, "no such instance");
+        if (instance.State == "updating" && instance.ReadyAt > DateTimeOffset.UtcNow)
+            return Results.Json(new { error = "ConcurrencyError", description = "the instance is being updated" }, statusCode: 422);
+        await Task.Delay(o.LatencyMs, http.RequestAborted);
+        return Results.Json(new JsonObject
+        {
+            ["service_id"] = instance.ServiceId, ["plan_id"] = instance.PlanId, ["dashboard_url"] = Dashboard(http, id, o),
+            ["parameters"] = JsonNode.Parse(instance.ParametersJson),
+        });
     }
 
     /// <summary>Starts an asynchronous operation on an existing instance: 202 with its operation id, done after the latency.</summary>
@@ -384,6 +429,7 @@ public sealed class BrokerCatalog
         ["services"] = new JsonArray(_services.Values.Select(s => (JsonNode)new JsonObject
         {
             ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = false, ["plan_updateable"] = true,
+            ["instances_retrievable"] = _options.InstancesRetrievable,
             ["plans"] = new JsonArray(s.Plans.Select(p =>
             {
                 var plan = new JsonObject { ["id"] = p.Value, ["name"] = p.Key, ["description"] = p.Key };

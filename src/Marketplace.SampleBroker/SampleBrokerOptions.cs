@@ -38,6 +38,12 @@ public sealed class SampleBrokerOptions
     /// </summary>
     public bool RefuseReusedInstanceIds { get; set; } = true;
 
+    /// <summary>
+    /// Declares <c>instances_retrievable</c> for every service and answers GET /v2/service_instances/:id. Off, the
+    /// endpoint answers 404 and counts the call as one the platform SHOULD NOT have made (<see cref="BrokerStats.UndeclaredFetches"/>).
+    /// </summary>
+    public bool InstancesRetrievable { get; set; }
+
     /// <summary>Basic authentication required when set.</summary>
     public string? BasicUsername { get; set; }
     public string? BasicPassword { get; set; }
@@ -62,7 +68,8 @@ public sealed class ServiceDefinition
 /// <summary>
 /// An injected fault. <see cref="Kind"/>: "500"/"503" (broker error), "timeout" (no answer for <see cref="DelayMs"/>),
 /// "malformed" (success status with a body that is not JSON), "409", "422" (with <see cref="ErrorCode"/>), "400", "408",
-/// "429", "fail-async" (the asynchronous operation ends in state failed), "2xx-other" (204). By default the
+/// "429", "fail-async" (the asynchronous operation ends in state failed), "2xx-other" (204). Operation "fetch" faults GET
+/// /v2/service_instances/:id. By default the
 /// instance is created before a 5xx, a timeout or a malformed answer, as a real broker that fails late would.
 /// </summary>
 public sealed class FaultRule
@@ -78,4 +85,6 @@ public sealed class FaultRule
     public int DelayMs { get; set; } = 30_000;
     public string? ErrorCode { get; set; }
     public bool CreateFirst { get; set; } = true;
+    /// <summary>For an update: the change is made before the fault (a broker that applied it and then failed to answer).</summary>
+    public bool ApplyFirst { get; set; }
 }

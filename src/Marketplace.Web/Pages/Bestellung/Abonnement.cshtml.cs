@@ -13,13 +13,16 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.Authenticated)]
 public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
-    MunicipalityNames municipalities)
+    MunicipalityNames municipalities, Marketplace.Provisioning.Reconciliation.ReconciliationFindings findings)
     : MunicipalityPage(access)
 {
     public SubscriptionView Subscription { get; private set; } = null!;
     public ConfigView Configuration { get; private set; } = null!;
     public ConfigFormModel EditForm { get; private set; } = null!;
     public string OfferingName { get; private set; } = "";
+
+    /// <summary>Kinds of the unresolved mismatches with the vendor's broker, shown to the buyer in words only.</summary>
+    public IReadOnlyList<string> OpenFindings { get; private set; } = [];
 
     /// <summary>The plan and its add-ons by name, in the page's language ("Standard + E-Payment"); ids where the offering no longer names them.</summary>
     public string PlanLabel { get; private set; } = "";
@@ -82,6 +85,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         {
             Subscription = await subscriptions.GetAsync(Ags, id, ct);
             Configuration = await configuration.ViewAsync(Ags, id, ct);
+            OpenFindings = (await findings.OfSubscriptionAsync(id, ct)).Where(f => f.ResolvedAt is null).Select(f => f.Kind).Distinct().ToList();
         }
         catch (NotFoundException)
         {
