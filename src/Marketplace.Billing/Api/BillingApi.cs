@@ -104,6 +104,9 @@ public static class BillingApi
         api.MapPost("/billing/invoices/{invoiceId}/corrections", CorrectInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("CorrectInvoice").WithSummary("Lowers quantities of an issued invoice's lines (e.g. corrected usage) and issues a credit note for the difference")
             .Produces<CreditNoteDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/billing/invoices/{invoiceId}/replacement", ReplaceInvoice).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("ReplaceInvoice").WithSummary("Corrects an issued invoice in any way that is not a pure reduction (e.g. usage reported too low): a credit note cancels it and a new invoice with the corrected quantities replaces it")
+            .Produces<InvoiceReplacement>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/billing/funding", Funding).RequireAuthorization(Policies.PlatformReader)
             .WithName("GetFundingReport").WithSummary("List value of the standard packages in use per funder, month, Land and offering (?from=&to=)")
@@ -325,6 +328,20 @@ public static class BillingApi
         var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
         if (note.CreditNote.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
         return Results.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
+    }
+
+    private static async Task<IResult> ReplaceInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
+        StripeInvoiceSync stripe, CancellationToken ct)
+    {
+        var replacement = await creditNotes.ReplaceAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
+        var invoice = replacement.Invoice.Invoice;
+        if (invoice.PaymentChannel == PaymentChannels.Stripe)
+        {
+            // Both with keys derived from the documents' ids: a retry after a failure creates nothing twice in Stripe.
+            await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
+            await PushToStripeAsync(stripe, [invoice], ct);
+        }
+        return Results.Created($"/api/v1/municipalities/{invoice.MunicipalityAgs}/invoices/{invoice.Id}", replacement);
     }
 
     private static (BillingMonth From, BillingMonth To) FundingRange(string? from, string? to, BillingOverviewService overview)

@@ -10,7 +10,7 @@ using VatTreatment = Marketplace.Catalog.VatTreatment;
 namespace Marketplace.Billing.XRechnung;
 
 /// <summary>
-/// Writes a finalized invoice (UBL Invoice, type 380) or a credit note (UBL CreditNote, type 381, referencing its invoice in
+/// Writes a finalized invoice (UBL Invoice, type 380; one replacing a voided invoice names it in BT-25/BT-26) or a credit note (UBL CreditNote, type 381, referencing its invoice in
 /// BT-25/BT-26) as XRechnung 3.0: EN 16931 in UBL 2.1 syntax, with the municipality's Leitweg-ID as buyer reference (BT-10)
 /// and everything the German rules BR-DE-1 to BR-DE-16 require. Each line carries its VAT category and rate; the VAT
 /// breakdown has one group per category and rate, its VAT rounded once per group. An invoice of category O names the seller
@@ -35,16 +35,24 @@ public static class XRechnungWriter
         var invoice = document.Invoice;
         if (invoice.BuyerJson is null || invoice.SellerJson is null || invoice.IssueDate is null)
             throw new InvalidOperationException($"Invoice {invoice.Number} is a draft; only finalized invoices are e-invoices.");
-        return Write(new Document(false, invoice.Number, invoice.IssueDate, invoice.DueDate,
-            $"Zusatzleistungen über das Grundpaket hinaus, Abrechnungszeitraum {invoice.Period}.", invoice.Currency, invoice.PeriodStart, invoice.PeriodEnd,
-            JsonSerializer.Deserialize<InvoiceBuyer>(invoice.BuyerJson)!, JsonSerializer.Deserialize<InvoiceSeller>(invoice.SellerJson)!, null,
+        // An invoice replacing a voided one names it as preceding invoice (BG-3: BT-25 number, BT-26 issue date).
+        var preceding = invoice is { ReplacesInvoiceNumber: { } number, ReplacesInvoiceIssueDate: { } issued } ? (number, issued) : ((string, string)?)null;
+        var note = $"Zusatzleistungen über das Grundpaket hinaus, Abrechnungszeitraum {invoice.Period}."
+            + (preceding is { } p ? $" Ersetzt die stornierte Rechnung {p.Item1} vom {p.Item2}." : "");
+        return Write(new Document(false, invoice.Number, invoice.IssueDate, invoice.DueDate, note, invoice.Currency, invoice.PeriodStart, invoice.PeriodEnd,
+            JsonSerializer.Deserialize<InvoiceBuyer>(invoice.BuyerJson)!, JsonSerializer.Deserialize<InvoiceSeller>(invoice.SellerJson)!, preceding,
             document.Lines, document.VatGroups, $"Zahlbar ohne Abzug bis {invoice.DueDate}."));
     }
 
     public static XDocument Write(CreditNoteDocument document)
     {
         var note = document.CreditNote;
-        var what = note.Kind == CreditNoteKinds.Void ? "Storno" : "Korrektur";
+        var what = note.Kind switch
+        {
+            CreditNoteKinds.Void => "Storno",
+            CreditNoteKinds.Replacement => "Storno wegen Neuausstellung",
+            _ => "Korrektur",
+        };
         return Write(new Document(true, note.Number, note.IssueDate, null,
             $"Gutschrift ({what}) zur Rechnung {note.InvoiceNumber} vom {note.InvoiceIssueDate}, Abrechnungszeitraum {note.Period}: {note.Reason}",
             note.Currency, note.PeriodStart, note.PeriodEnd,

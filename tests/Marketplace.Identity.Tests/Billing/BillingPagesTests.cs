@@ -84,6 +84,56 @@ public partial class BillingApiTests
     }
 
     [Test]
+    public async Task Usage_reported_too_low_replaces_the_invoice_and_the_municipality_sees_credit_note_and_new_invoice()
+    {
+        // August, billed and replaced here alone: the September invoice the other tests read stays as it is.
+        const string august = "2026-08";
+        var reported = await ReportAsync(Event("aug-" + Unique(), BibliothekSubscription, "neuanmeldungen", 300, DateTimeOffset.Parse("2026-08-15T10:00:00Z")));
+        Assert.That(Statuses(reported), Is.EqualTo(new[] { "accepted" }));
+        var platform = await _host.SignedInAsync(PlatformAdmin);
+        Assert.That((await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = august })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{august}/finalize", null);
+        var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
+            .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);
+        var (invoiceId, invoiceNumber) = (invoice.GetProperty("id").GetString()!, invoice.GetProperty("number").GetString()!);
+        var lines = (await platform.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Muenchen}/invoices/{invoiceId}")).GetProperty("lines").EnumerateArray().ToList();
+        var usage = lines.First(l => l.GetProperty("kind").GetString() == "metered");
+        var (lineNo, quantity) = (usage.GetProperty("lineNo").GetInt64(), usage.GetProperty("quantity").GetInt64());
+
+        var url = $"/api/v1/billing/invoices/{invoiceId}/replacement";
+        Assert.That((await (await _host.SignedInAsync(MuenchenAdmin)).PostAsJsonAsync(url, new { reason = "mehr", lines = new[] { new { lineNo, quantity = quantity + 1 } } })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Forbidden), "only the platform corrects invoices");
+        var lower = await platform.PostAsJsonAsync(url, new { reason = "weniger", lines = new[] { new { lineNo, quantity = quantity - 1 } } });
+        Assert.That(lower.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a pure reduction is a credit note for the difference, no replacement");
+        Assert.That((await lower.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("lines", out _), Is.True);
+        var replaced = await platform.PostAsJsonAsync(url, new { reason = "Anbieter hat 40 Neuanmeldungen zu wenig gemeldet", lines = new[] { new { lineNo, quantity = quantity + 40 } } });
+        Assert.That(replaced.StatusCode, Is.EqualTo(HttpStatusCode.Created), await replaced.Content.ReadAsStringAsync());
+        var body = await replaced.Content.ReadFromJsonAsync<JsonElement>();
+        var newInvoice = body.GetProperty("invoice").GetProperty("invoice");
+        var (newId, newNumber) = (newInvoice.GetProperty("id").GetString()!, newInvoice.GetProperty("number").GetString()!);
+        var noteNumber = body.GetProperty("creditNote").GetProperty("creditNote").GetProperty("number").GetString()!;
+        Assert.That(replaced.Headers.Location?.ToString(), Is.EqualTo($"/api/v1/municipalities/{Muenchen}/invoices/{newId}"));
+
+        var (_, list, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen");
+        Assert.That(list, Does.Contain(newNumber).And.Contain($"ersetzt {invoiceNumber}").And.Contain($"ersetzt durch {newNumber}"));
+        Assert.That(list, Does.Contain(noteNumber).And.Contain("Storno wegen Neuausstellung"), "the credit note is listed");
+        var (_, old, _) = await PageAsync(MuenchenViewer, $"/abrechnung/rechnungen/{invoiceId}?ags={Muenchen}");
+        Assert.That(old, Does.Contain("Bitte zahlen Sie nur die neue Rechnung").And.Contain($"/abrechnung/rechnungen/{newId}").And.Contain(noteNumber));
+        var (_, fresh, _) = await PageAsync(MuenchenViewer, $"/abrechnung/rechnungen/{newId}?ags={Muenchen}");
+        Assert.That(fresh, Does.Contain("ersetzt die stornierte Rechnung").And.Contain($"/abrechnung/rechnungen/{invoiceId}"));
+        Assert.That(fresh, Does.Contain($"/api/v1/municipalities/{Muenchen}/invoices/{newId}/xrechnung"));
+        var (_, english, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen?culture=en-GB");
+        Assert.That(english, Does.Contain($"replaced by {newNumber}").And.Contain("Cancelled and reissued"));
+
+        var xml = System.Xml.Linq.XDocument.Parse(await (await _host.SignedInAsync(MuenchenViewer)).GetStringAsync($"/api/v1/municipalities/{Muenchen}/invoices/{newId}/xrechnung"));
+        System.Xml.Linq.XNamespace cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+        System.Xml.Linq.XNamespace cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+        Assert.That(xml.Root!.Element(cac + "BillingReference")?.Descendants(cbc + "ID").Single().Value, Is.EqualTo(invoiceNumber), "BT-25 names the replaced invoice");
+        Assert.That((await PageAsync(KoelnAdmin, "/abrechnung/rechnungen")).Body, Does.Not.Contain(newNumber));
+        Assert.That((await PageAsync(KoelnAdmin, $"/abrechnung/rechnungen/{newId}?ags={Muenchen}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task English_billing_pages_show_euros_in_English_number_format_and_never_pounds()
     {
         foreach (var url in new[] { $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}&culture=en-GB", "/abrechnung/rechnungen?culture=en-GB" })
