@@ -154,6 +154,15 @@ internal static class BillingSql
         FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
         """;
 
+    /// <summary>Names of the offerings, plans and extras on invoice lines, German and English, for display.</summary>
+    public static string LineNames(ISqlDialect d) => $"""
+        SELECT id AS OfferingId, '' AS PlanId, '' AS ExtraId, name AS Name, name_en AS NameEn FROM offerings WHERE id {d.InList("ids")}
+        UNION ALL
+        SELECT offering_id, plan_id, '', name, name_en FROM plans WHERE offering_id {d.InList("ids")}
+        UNION ALL
+        SELECT offering_id, plan_id, extra_id, name, name_en FROM plan_extras WHERE offering_id {d.InList("ids")}
+        """;
+
     public static string LockInvoice(ISqlDialect d) =>
         $"SELECT state FROM invoices {d.LockTableHint(RowLock.Update)} WHERE id = @id {d.LockTrailingClause(RowLock.Update)}";
 
@@ -258,6 +267,16 @@ internal static class BillingSql
         """;
 
     public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
+
+    /// <summary>What the billing account's checklist looks at, whether or not the account exists yet.</summary>
+    public const string ReadinessOfMunicipality = """
+        SELECT m.name AS MunicipalityName, o.leitweg_id AS LeitwegId, COALESCE(o.billing_recipient, o.name, m.name) AS Recipient, o.billing_street AS Street, o.billing_postal_code AS PostalCode,
+               o.billing_city AS City, a.payment_channel AS PaymentChannel, a.email AS Email
+        FROM municipalities m
+        LEFT JOIN organisations o ON o.municipality_ags = m.ags AND o.kind = 'municipality'
+        LEFT JOIN billing_accounts a ON a.municipality_ags = m.ags
+        WHERE m.ags = @ags
+        """;
 
     public const string LeitwegIdOfMunicipality = "SELECT leitweg_id FROM organisations WHERE municipality_ags = @ags AND kind = 'municipality'";
 

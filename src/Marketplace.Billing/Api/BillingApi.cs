@@ -124,7 +124,8 @@ public static class BillingApi
     public sealed record BillingAccountResponse(BillingAccount? Account);
     public sealed record RunRequest(string? Period);
     public sealed record CorrectionRequest(string? Reason, IReadOnlyList<LineCorrection>? Lines);
-    public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems);
+    /// <summary>The invoices issued, why others stay drafts, and which municipalities' billing accounts miss what.</summary>
+    public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
 
     /// <summary>The billing actor of a signed-in user or client, for the audit trail.</summary>
     public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
@@ -293,9 +294,9 @@ public static class BillingApi
     /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
     public static async Task<FinalizePeriodResponse> FinalizePeriodAsync(InvoiceService invoices, StripeInvoiceSync stripe, BillingMonth month, Actor actor, CancellationToken ct)
     {
-        var (finalized, problems) = await invoices.FinalizePeriodAsync(month, actor, ct);
-        await PushToStripeAsync(stripe, finalized, ct);
-        return new FinalizePeriodResponse(finalized, problems);
+        var result = await invoices.FinalizePeriodAsync(month, actor, ct);
+        await PushToStripeAsync(stripe, result.Finalized, ct);
+        return new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete);
     }
 
     private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)

@@ -74,3 +74,23 @@ public sealed record CreditNoteDocument(CreditNote CreditNote, IReadOnlyList<Inv
 {
     public IReadOnlyList<Pricing.VatGroup> VatGroups => Pricing.VatBreakdown.Of(Lines, l => l.Vat, l => l.AmountCents);
 }
+
+/// <summary>
+/// The catalogue's names of what invoice lines bill, German and English (null where the catalogue has none): the offering,
+/// its plan and the extra. A line keeps the German names it was written with; these are for showing it in either language.
+/// </summary>
+public sealed class InvoiceLineNames(IReadOnlyDictionary<(string Offering, string Plan, string Extra), (string Name, string? NameEn)> names)
+{
+    internal sealed class Row
+    {
+        public string OfferingId { get; init; } = "";
+        public string PlanId { get; init; } = "";
+        public string ExtraId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string? NameEn { get; init; }
+    }
+
+    public (string Name, string? NameEn) Offering(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, "", ""), (l.OfferingName, null));
+    public (string Name, string? NameEn) Plan(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, ""), (l.PlanId, null));
+    public (string Name, string? NameEn) Extra(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, l.ExtraId), (l.ExtraName, null));
+}

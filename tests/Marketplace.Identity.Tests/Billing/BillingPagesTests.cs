@@ -134,6 +134,19 @@ public partial class BillingApiTests
     }
 
     [Test]
+    public async Task Invoice_lines_name_offering_plan_and_item_in_the_pages_language_instead_of_the_subscription()
+    {
+        var detail = $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}";
+        var (_, german, _) = await PageAsync(MuenchenViewer, detail);
+        Assert.That(german, Does.Contain("Stadtbibliothek online").And.Contain("Tarif Standardpaket").And.Contain("Neuanmeldungen"));
+        var (_, english, _) = await PageAsync(MuenchenViewer, detail + "&culture=en-GB");
+        Assert.That(english, Does.Contain("Public library online").And.Contain("Plan Standard package").And.Contain("New registrations"));
+        Assert.That(english, Does.Not.Contain("Stadtbibliothek online"));
+        foreach (var page in new[] { german, english })
+            Assert.That(page, Does.Not.Contain(BibliothekSubscription), "the line names what was bought, not the subscription's id");
+    }
+
+    [Test]
     public async Task English_billing_pages_show_euros_in_English_number_format_and_never_pounds()
     {
         foreach (var url in new[] { $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}&culture=en-GB", "/abrechnung/rechnungen?culture=en-GB" })
@@ -237,19 +250,74 @@ public partial class BillingApiTests
     }
 
     [Test]
-    public async Task A_buyer_admin_chooses_the_payment_channel_and_a_viewer_cannot()
+    public async Task A_buyer_admin_keeps_the_billing_account_on_its_page_and_a_viewer_only_sees_it()
     {
         var admin = await _host.SignedInAsync(MuenchenAdmin);
-        var invalid = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "keine-adresse" }, "Channel");
+        const string page = "/abrechnung/konto";
+        var invalid = await IdentityHost.PostFormAsync(admin, page, new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "" }, "Channel");
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email"));
-        var saved = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
+        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email").And.Contain("Geben Sie eine E-Mail-Adresse für Rechnungen an."));
+        var saved = await IdentityHost.PostFormAsync(admin, page, new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
         Assert.That(await saved.Content.ReadAsStringAsync(), Does.Contain("Der Zahlungsweg ist gespeichert").And.Contain("09162000-0001-54"));
+
+        // The address and the Leitweg-ID are edited here too; a wrong check digit is refused in the page's language and changes nothing.
+        var address = new Dictionary<string, string>
+        {
+            ["Recipient"] = "Landeshauptstadt München, IT-Referat", ["Street"] = "Agnes-Pockels-Bogen 21", ["PostalCode"] = "80992", ["City"] = "München",
+            ["LeitwegId"] = "09162000-0001-55",
+        };
+        var wrong = await (await IdentityHost.PostFormAsync(admin, page, address, "Address")).Content.ReadAsStringAsync();
+        Assert.That(wrong, Does.Contain("#field-LeitwegId").And.Contain("die Prüfziffer muss stimmen"));
+        var wrongEn = await (await IdentityHost.PostFormAsync(admin, page + "?culture=en-GB", address, "Address")).Content.ReadAsStringAsync();
+        Assert.That(wrongEn, Does.Contain("the check digits must match"));
+        address["LeitwegId"] = "09162000-0001-54";
+        Assert.That(await (await IdentityHost.PostFormAsync(admin, page, address, "Address")).Content.ReadAsStringAsync(),
+            Does.Contain("Rechnungsanschrift und Leitweg-ID sind gespeichert"));
+
         var viewer = await _host.SignedInAsync(MuenchenViewer);
-        Assert.That(await viewer.GetStringAsync("/abrechnung/rechnungen"), Does.Not.Contain("handler=Channel"));
-        var refused = await IdentityHost.PostFormAsync(viewer, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");
+        var seen = await viewer.GetStringAsync(page);
+        Assert.That(seen, Does.Not.Contain("handler=Channel").And.Not.Contain("handler=Address").And.Contain("09162000-0001-54").And.Contain("rechnung@muenchen.example"));
+        var refused = await IdentityHost.PostFormAsync(viewer, page, new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That((await (await _host.SignedInAsync(Auditor)).GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/municipalities/{Muenchen}/billing-account"))
             .GetProperty("account").GetProperty("paymentChannel").GetString(), Is.EqualTo("xrechnung"));
+        Assert.That((await PageAsync(KoelnAdmin, $"{page}?ags={Muenchen}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task The_invoices_page_shows_the_account_checklist_as_the_organisation_page_shows_the_data_and_links_to_the_one_place_to_edit_it()
+    {
+        var (_, german, _) = await PageAsync(MuenchenAdmin, "/abrechnung/rechnungen");
+        Assert.That(german, Does.Contain("Leitweg-ID mit gültiger Prüfziffer</strong>: vorhanden").And.Contain("Zahlungsweg</strong>: vorhanden"));
+        Assert.That(german, Does.Not.Contain("noch nicht angegeben"), "the Leitweg-ID the organisation has is not reported missing");
+        Assert.That(german, Does.Contain("/abrechnung/konto?ags=" + Muenchen).And.Contain("Rechnungskonto bearbeiten"));
+        Assert.That(german, Does.Not.Contain("handler=Channel"), "the account is edited on its own page only");
+        var (_, english, _) = await PageAsync(MuenchenAdmin, "/abrechnung/rechnungen?culture=en-GB");
+        Assert.That(english, Does.Contain("Leitweg-ID with valid check digits</strong>: done").And.Contain("The billing account is complete"));
+        var (_, organisation, _) = await PageAsync(MuenchenAdmin, "/organisation");
+        Assert.That(organisation, Does.Contain("09162000-0001-54").And.Contain("/abrechnung/konto?ags=" + Muenchen));
+    }
+
+    [Test]
+    public async Task Issuing_a_month_names_in_the_pages_language_what_a_municipalitys_billing_account_lacks()
+    {
+        // Köln has a Leitweg-ID and an address with its organisation, but never chose a payment channel or an invoice e-mail.
+        const string koeln = "05315000", november = "2026-11";
+        await SubscribeAsync(_host, "billing-web-bibliothek-koeln", koeln, Bibliothek, "komuna-digital", "standard");
+        Assert.That(Statuses(await ReportAsync(Event("nov-" + Unique(), "billing-web-bibliothek-koeln", "neuanmeldungen", 400, DateTimeOffset.Parse("2026-11-12T10:00:00Z")))),
+            Is.EqualTo(new[] { "accepted" }));
+        var platform = await _host.SignedInAsync(PlatformAdmin);
+        var started = await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["Period"] = november }, "Start");
+        Assert.That(await started.Content.ReadAsStringAsync(), Does.Match("November 2026 abgerechnet: 1 neuer Rechnungsentwurf\\.|November 2026 abgerechnet: \\d+ neue Rechnungsentwürfe\\."));
+
+        var (_, checklist, _) = await PageAsync(KoelnAdmin, "/abrechnung/rechnungen");
+        Assert.That(checklist, Does.Contain("Zahlungsweg</strong>: fehlt").And.Contain("Solange ein Punkt der Checkliste fehlt"));
+
+        var german = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
+        Assert.That(german, Does.Match("Rechnung MP-202611-\\d+ an Köln bleibt ein Entwurf\\. Im Rechnungskonto fehlt: Zahlungsweg, E-Mail-Adresse für Rechnungen\\."));
+        Assert.That(german, Does.Not.Contain("incomplete"), "no English engine text on the German page");
+        var english = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe?culture=en-GB", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
+        Assert.That(english, Does.Match("Invoice MP-202611-\\d+ to Köln stays a draft\\. The billing account lacks: payment channel, invoice e-mail address\\."));
+        Assert.That(english, Does.Match("November 2026: 0 invoices issued\\."));
     }
 }
