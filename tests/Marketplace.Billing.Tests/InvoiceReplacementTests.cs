@@ -71,6 +71,10 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
         Assert.That((reference.Element(XRechnungWriter.Cbc + "ID")!.Value, reference.Element(XRechnungWriter.Cbc + "IssueDate")!.Value),
             Is.EqualTo((original.Invoice.Number, original.Invoice.IssueDate)));
         Assert.That(xml.Root!.Element(XRechnungWriter.Cbc + "InvoiceTypeCode")!.Value, Is.EqualTo("380"));
+        Assert.That(xml.Root!.Element(XRechnungWriter.Cbc + "Note")!.Value, Is.EqualTo(
+            $"Zusatzleistungen über das Grundpaket hinaus, Abrechnungszeitraum November 2026. Ersetzt die stornierte Rechnung {original.Invoice.Number} vom 1. Dezember 2026."),
+            "German sentences name month and day in words; the structured dates stay ISO");
+        Assert.That(xml.Root!.Element(XRechnungWriter.Cac + "PaymentTerms")!.Value, Is.EqualTo("Zahlbar ohne Abzug bis 9. Januar 2027."));
         Assert.That(XRechnungRules.Check(xml), Is.Empty);
 
         await using var c = await _world.Database.OpenAsync();

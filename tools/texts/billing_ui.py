@@ -56,3 +56,6 @@ T.update({
 T.update({
 "Billing.Line.Plan": ("Tarif {0}", "Plan {0}"),
 })
+T.update({
+"BillingAccount.State.by-email": ("nicht angegeben: die XRechnung geht an die E-Mail-Adresse für Rechnungen", "not given: the XRechnung goes to the invoice e-mail address"),
+})

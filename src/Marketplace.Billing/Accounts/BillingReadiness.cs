@@ -9,7 +9,7 @@ public static class BillingCheckItems
 {
     /// <summary>Invoice recipient, street, postal code and city (the municipality organisation's).</summary>
     public const string Address = "address";
-    /// <summary>The Leitweg-ID with matching check digits; needed for XRechnung, not for Stripe.</summary>
+    /// <summary>The Leitweg-ID with matching check digits: where XRechnung is routed; without one it goes by e-mail; Stripe needs none.</summary>
     public const string LeitwegId = "leitweg-id";
     public const string PaymentChannel = "payment-channel";
     /// <summary>Where invoice mail goes (the e-mail receiver; Stripe's customer address).</summary>
@@ -27,6 +27,8 @@ public static class BillingCheckStates
     public const string Invalid = "invalid";
     /// <summary>Not needed for the chosen payment channel (the Leitweg-ID when paying by Stripe).</summary>
     public const string NotNeeded = "not-needed";
+    /// <summary>No Leitweg-ID: the XRechnung goes to the invoice e-mail with the AGS as buyer reference (BR-DE-15); not blocking.</summary>
+    public const string ByEmail = "by-email";
 }
 
 public sealed record BillingCheck(string Item, string State)
@@ -66,7 +68,7 @@ public sealed record BillingReadiness(string MunicipalityAgs, string Municipalit
         static bool Given(string? s) => !string.IsNullOrWhiteSpace(s);
         var address = Given(r.Recipient) && Given(r.Street) && Given(r.PostalCode) && Given(r.City);
         var leitweg = !Given(r.LeitwegId)
-            ? r.PaymentChannel == PaymentChannels.Stripe ? BillingCheckStates.NotNeeded : BillingCheckStates.Missing
+            ? r.PaymentChannel == PaymentChannels.Stripe ? BillingCheckStates.NotNeeded : BillingCheckStates.ByEmail
             : Identity.Organisations.LeitwegId.IsValid(r.LeitwegId) ? BillingCheckStates.Done : BillingCheckStates.Invalid;
         return new BillingReadiness(ags, r.MunicipalityName ?? ags,
         [

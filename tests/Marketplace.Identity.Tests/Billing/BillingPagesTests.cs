@@ -314,10 +314,10 @@ public partial class BillingApiTests
         Assert.That(checklist, Does.Contain("Zahlungsweg</strong>: fehlt").And.Contain("Solange ein Punkt der Checkliste fehlt"));
 
         var german = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
-        Assert.That(german, Does.Match("Rechnung MP-202611-\\d+ an Köln bleibt ein Entwurf\\. Im Rechnungskonto fehlt: Zahlungsweg, E-Mail-Adresse für Rechnungen\\."));
+        Assert.That(german, Does.Match("Rechnung MP-202611-\\d+ an Köln, Stadt bleibt ein Entwurf\\. Im Rechnungskonto fehlt: Zahlungsweg, E-Mail-Adresse für Rechnungen\\."));
         Assert.That(german, Does.Not.Contain("incomplete"), "no English engine text on the German page");
         var english = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe?culture=en-GB", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
-        Assert.That(english, Does.Match("Invoice MP-202611-\\d+ to Köln stays a draft\\. The billing account lacks: payment channel, invoice e-mail address\\."));
+        Assert.That(english, Does.Match("Invoice MP-202611-\\d+ to Köln, Stadt stays a draft\\. The billing account lacks: payment channel, invoice e-mail address\\."));
         Assert.That(english, Does.Match("November 2026: 0 invoices issued\\."));
     }
 }
