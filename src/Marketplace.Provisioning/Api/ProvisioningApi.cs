@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Organisations;
+using Marketplace.Provisioning.Bindings;
 using Marketplace.Provisioning.Broker.Connections;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -100,6 +101,7 @@ public static class ProvisioningApi
         api.MapPost("/admin/jobs/{jobId}/retry", RetryJob).RequireAuthorization(Policies.PlatformAdmin)
             .WithSummary("Queues a dead job again with fresh retries").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapBrokerConnections();
+        api.MapBindings();
         return app;
     }
 
