@@ -64,7 +64,13 @@ internal static class BindingSql
     public const string OfSubscription = $"SELECT {Columns} FROM subscription_bindings WHERE subscription_id = @subscriptionId AND state <> 'deleted' ORDER BY created_at, id";
     /// <summary>The next binding a cancellation deletes at the broker first: any not confirmed deleted (a failed one may be an orphan).</summary>
     public const string NextToRemove = $"SELECT {Columns} FROM subscription_bindings WHERE subscription_id = @subscriptionId AND state <> 'deleted' ORDER BY created_at, id";
-    public const string SetState = "UPDATE subscription_bindings SET state = @state, failure_reason = @reason, updated_at = @now WHERE id = @id AND state IN @from";
+    /// <summary>Changes the state from one of two expected states (a list parameter would need a dialect: PostgreSQL takes arrays, SQLite does not).</summary>
+    public const string SetState = """
+        UPDATE subscription_bindings SET state = @state, failure_reason = @reason, updated_at = @now WHERE id = @id AND state IN (@from1, @from2)
+        """;
+
+    public static object SetStateArgs(string? id, string state, string? reason, string now, params string[] from) =>
+        new { id, state, reason, now, from1 = from[0], from2 = from.Length > 1 ? from[1] : from[0] };
     public const string Activate = """
         UPDATE subscription_bindings SET state = 'active', credentials_protected = @credentials, failure_reason = NULL, updated_at = @now
         WHERE id = @id AND state = 'creating'

@@ -85,7 +85,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         {
             case BindingStates.Active:
                 await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Unbind, actorUserId, b.Id);
-                await work.Exec(BindingSql.SetState, new { id = b.Id, state = BindingStates.Deleting, reason = (string?)null, now, from = new[] { BindingStates.Active } });
+                await work.Exec(BindingSql.SetState, BindingSql.SetStateArgs(b.Id, BindingStates.Deleting, null, now, BindingStates.Active));
                 await writer.NoteAsync(work, s.Id, "binding-delete-requested", actorUserId, $"Löschen der Zugangsdaten „{b.Name}“ angefordert");
                 break;
             case BindingStates.Failed:

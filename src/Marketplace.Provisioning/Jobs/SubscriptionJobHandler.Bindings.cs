@@ -188,7 +188,7 @@ internal sealed partial class SubscriptionJobHandler
         var now = Iso.Of(clock.GetUtcNow());
         var changed = to == BindingStates.Deleted
             ? await w.Exec(BindingSql.MarkDeleted, new { id = b.Id, now })
-            : await w.Exec(BindingSql.SetState, new { id = b.Id, state = to, reason = reason is { Length: > 500 } ? reason[..500] : reason, now, from });
+            : await w.Exec(BindingSql.SetState, BindingSql.SetStateArgs(b.Id, to, reason is { Length: > 500 } ? reason[..500] : reason, now, from));
         if (changed == 0) return;
         await writer.NoteAsync(w, t.Id, action, SystemActor, BindingMessage(action, b.Name, reason));
         w.Audit(new AuditEntry(SystemActor, null, "binding." + action["binding-".Length..], "subscription-binding", b.Id, new JsonObject { ["state"] = b.State },
@@ -209,10 +209,7 @@ internal sealed partial class SubscriptionJobHandler
     {
         if (claimed.Job.Kind != JobKinds.Bind) return;
         var id = OperationPayload.Parse(claimed.Job.PayloadJson).BindingId;
-        await w.Exec(BindingSql.SetState, new
-        {
-            id, state = BindingStates.Failed, reason = "Plattformfehler", now = Iso.Of(clock.GetUtcNow()), from = new[] { BindingStates.Creating },
-        });
+        await w.Exec(BindingSql.SetState, BindingSql.SetStateArgs(id, BindingStates.Failed, "Plattformfehler", Iso.Of(clock.GetUtcNow()), BindingStates.Creating));
     };
 
     // ---- Unbinding ----

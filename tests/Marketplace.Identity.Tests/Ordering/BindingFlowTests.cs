@@ -39,6 +39,9 @@ public class BindingFlowTests(DatabaseEngine engine)
             [EmbeddedSampleBroker.UrlSetting] = $"http://127.0.0.1:{FreePort()}",
             ["SampleBroker:LatencyMs"] = "50",
             ["SampleBroker:RetryAfterSeconds"] = "0",
+            // A second bindable offering, so the API and the page flows each have their own subscription.
+            ["SampleBroker:BindableOfferings:0"] = "fundbuero-amtsfuchs",
+            ["SampleBroker:BindableOfferings:1"] = "stadtmelder-deichgraf",
             ["Provisioning:PollInterval"] = "00:00:00.050",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.050",
             ["Provisioning:BaseBackoff"] = "00:00:00.020",
@@ -150,7 +153,7 @@ public class BindingFlowTests(DatabaseEngine engine)
     private async Task PageFlowAsync()
     {
         var buyer = await As(DenialMatrix.MuenchenAdmin);
-        var id = await ActiveAsync("fundbuero-amtsfuchs", "Fundbüro München");
+        var id = await ActiveAsync("stadtmelder-deichgraf", "Stadtmelder München", "app");
         var page = Page(id);
         var form = await buyer.GetStringAsync(page);
         Assert.That(form, Does.Contain("Zugangsdaten erzeugen").And.Contain("id=\"field-name\""));
@@ -224,10 +227,10 @@ public class BindingFlowTests(DatabaseEngine engine)
 
     // ---- Helpers ----
 
-    private async Task<string> ActiveAsync(string offeringId, string behoerde)
+    private async Task<string> ActiveAsync(string offeringId, string behoerde, string planId = "standard")
     {
         var buyer = await As(DenialMatrix.MuenchenAdmin);
-        var placed = await Json(await PlaceAsync(buyer, Muenchen, Key(), Order(offeringId, "standard", behoerde)), HttpStatusCode.Created);
+        var placed = await Json(await PlaceAsync(buyer, Muenchen, Key(), Order(offeringId, planId, behoerde)), HttpStatusCode.Created);
         var id = placed.GetProperty("subscriptionIds")[0].GetString()!;
         await UntilAsync(buyer, Subscription(id), s => s.GetProperty("state").GetString() == "active");
         return id;
