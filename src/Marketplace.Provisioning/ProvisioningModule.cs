@@ -72,6 +72,7 @@ public static class ProvisioningModule
         services.TryAddSingleton<Marketplace.Identity.Organisations.OrganisationStore>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<Bindings.BindingService>();
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<BundleOrders>();

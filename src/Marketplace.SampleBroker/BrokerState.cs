@@ -47,6 +47,9 @@ public sealed class BrokerState
 
     public ConcurrentDictionary<string, SampleInstance> Instances { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, DateTimeOffset> Deleted { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, SampleBinding> Bindings { get; } = new(StringComparer.Ordinal);
+    /// <summary>Ids of deleted bindings: a new binding under one of them is refused.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> DeletedBindings { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, int> ProvisionRequestsPerInstance { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, int> CreationsPerInstance { get; } = new(StringComparer.Ordinal);
 
@@ -86,6 +89,11 @@ public sealed class BrokerState
             Interlocked.Increment(ref _deleted);
             Deleted[id] = DateTimeOffset.UtcNow;
         }
+    }
+
+    public void RemoveBinding(string id)
+    {
+        if (Bindings.TryRemove(id, out _)) DeletedBindings[id] = DateTimeOffset.UtcNow;
     }
 
     public void ProvisionRequested(string id)
@@ -144,6 +152,8 @@ public sealed class BrokerState
     {
         Instances.Clear();
         Deleted.Clear();
+        Bindings.Clear();
+        DeletedBindings.Clear();
         ProvisionRequestsPerInstance.Clear();
         CreationsPerInstance.Clear();
         ClearFaults();

@@ -81,6 +81,7 @@ public static class SampleBrokerApp
         v2.MapDelete("/service_instances/{id}", Deprovision);
         v2.MapGet("/service_instances/{id}/last_operation", LastOperation);
         v2.MapGet("/service_instances/{id}", Fetch);
+        SampleBindings.Map(v2);
 
         app.MapPost("/oauth/token", (HttpRequest request, IOptionsMonitor<SampleBrokerOptions> options) =>
         {
@@ -100,6 +101,7 @@ public static class SampleBrokerApp
             i.Id, i.ServiceId, i.PlanId, i.Ags, i.State, Parameters = JsonNode.Parse(i.ParametersJson), i.Context, i.OrganizationGuid, i.SpaceGuid,
             i.LastOriginatingIdentity, i.LastRequestIdentity, i.LastApiVersion,
         })));
+        admin.MapGet("/bindings", (BrokerState state) => Results.Json(SampleBindings.Inspect(state)));
         admin.MapGet("/deleted", (BrokerState state) => Results.Json(state.Deleted.Keys.Order(StringComparer.Ordinal)));
         // Test hooks: the broker's instance changes or disappears out of band, as a vendor's own tooling might do it.
         admin.MapPatch("/instances/{id}", (string id, InstanceDrift drift, BrokerState state) =>
@@ -242,6 +244,9 @@ public static class SampleBrokerApp
         var fault = state.TakeFault("deprovision", id, instance?.Ags);
         if (fault is not null) return await Fault(fault, http);
         if (instance is null) return Results.Json(new JsonObject(), statusCode: 410);
+        // Platforms MUST delete all bindings of an instance before deprovisioning it: this broker holds them to that.
+        if (state.Bindings.Values.Any(b => b.InstanceId == id))
+            return Error(400, "the instance still has service bindings; delete them before deprovisioning");
         Remember(instance, http);
         if (instance.State is "updating" or "deprovisioning" && instance.ReadyAt > DateTimeOffset.UtcNow)
             return instance.State == "deprovisioning"
@@ -342,6 +347,9 @@ public static class SampleBrokerApp
         _ => Error(500, "injected broker error"),
     };
 
+    /// <summary>A fault that comes after the resource was created (timeout, malformed answer, other 2xx, 5xx).</summary>
+    internal static Task<IResult> FaultAfterCreating(FaultRule fault, HttpContext http) => Fault(fault, http);
+
     private static async Task<IResult> Fault(FaultRule fault, HttpContext http)
     {
         switch (fault.Kind)
@@ -350,7 +358,7 @@ public static class SampleBrokerApp
                 await Task.Delay(fault.DelayMs, http.RequestAborted);
                 return Results.Json(new JsonObject(), statusCode: 201);
             case "malformed":
-                return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation == "provision" ? 201 : 200);
+                return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation is "provision" or "bind" ? 201 : 200);
             case "2xx-other":
                 return Results.StatusCode(204);
             case var k when k.StartsWith('5'):
@@ -411,12 +419,14 @@ public sealed class BrokerCatalog
     {
         _options = options.Value;
         foreach (var s in _options.Services) _services[s.Id] = s;
+        var bindable = _options.BindableOfferings.ToHashSet(StringComparer.Ordinal);
         if (_options.CatalogPath is { } path)
         {
             var loaded = CatalogLoader.Load(Path.GetFullPath(path, environment.ContentRootPath));
             foreach (var o in loaded.Snapshot?.Offerings.Select(l => l.Value) ?? [])
                 if (o.Provisioning is { Type: "osb", ServiceId: { } sid } p)
-                    _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()) };
+                    _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()),
+                        Bindable = bindable.Contains(o.Id) };
         }
     }
 
@@ -424,16 +434,24 @@ public sealed class BrokerCatalog
     public bool Knows(string serviceId, string planId) =>
         _services.Count == 0 || _services.TryGetValue(serviceId, out var s) && s.Plans.Values.Contains(planId);
 
+    /// <summary>Whether the plan may be bound: the plan's own flag, else its service's (the specification's precedence).</summary>
+    public bool Bindable(string serviceId, string planId) =>
+        _services.TryGetValue(serviceId, out var s) && s.Plans.FirstOrDefault(p => p.Value == planId) is { Value: not null } plan
+            ? s.PlanBindable.TryGetValue(plan.Key, out var own) ? own : s.Bindable
+            : _services.Count == 0;
+
     public JsonObject Document() => new()
     {
         ["services"] = new JsonArray(_services.Values.Select(s => (JsonNode)new JsonObject
         {
-            ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = false, ["plan_updateable"] = true,
-            ["instances_retrievable"] = _options.InstancesRetrievable,
+            // Bindings are fetched after an asynchronous bind, so a bindable service also lets them be retrieved.
+            ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = s.Bindable, ["bindings_retrievable"] = s.Bindable,
+            ["plan_updateable"] = true, ["instances_retrievable"] = _options.InstancesRetrievable,
             ["plans"] = new JsonArray(s.Plans.Select(p =>
             {
                 var plan = new JsonObject { ["id"] = p.Value, ["name"] = p.Key, ["description"] = p.Key };
                 if (_options.MaximumPollingDurationSeconds is { } max) plan["maximum_polling_duration"] = max;
+                if (s.PlanBindable.TryGetValue(p.Key, out var own)) plan["bindable"] = own;
                 return (JsonNode)plan;
             }).ToArray()),
         }).ToArray()),

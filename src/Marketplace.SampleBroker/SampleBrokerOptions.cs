@@ -29,6 +29,9 @@ public sealed class SampleBrokerOptions
     /// <summary>catalog/ folder whose osb offerings (serviceId, planIds) make up /v2/catalog; relative to the content root.</summary>
     public string? CatalogPath { get; set; }
 
+    /// <summary>Offerings of the catalogue folder whose service is bindable (credentials for the municipality's Fachverfahren).</summary>
+    public List<string> BindableOfferings { get; set; } = ["fundbuero-amtsfuchs"];
+
     /// <summary>Services offered when no catalogue folder is given (or in addition to it).</summary>
     public List<ServiceDefinition> Services { get; set; } = [];
 
@@ -63,6 +66,10 @@ public sealed class ServiceDefinition
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
     public Dictionary<string, string> Plans { get; set; } = new();
+    /// <summary>Whether instances of the service can be bound (the default of its plans).</summary>
+    public bool Bindable { get; set; }
+    /// <summary>Plans (by name) whose bindable flag differs from the service's.</summary>
+    public Dictionary<string, bool> PlanBindable { get; set; } = new();
 }
 
 /// <summary>
@@ -74,7 +81,7 @@ public sealed class ServiceDefinition
 /// </summary>
 public sealed class FaultRule
 {
-    /// <summary>provision, update, deprovision, last_operation or any.</summary>
+    /// <summary>provision, update, deprovision, last_operation, bind, unbind, fetch_binding, binding_last_operation or any.</summary>
     public string Operation { get; set; } = "provision";
     public string Kind { get; set; } = "500";
     /// <summary>How many matching requests get the fault; -1: all.</summary>

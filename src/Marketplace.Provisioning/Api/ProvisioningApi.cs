@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Organisations;
+using Marketplace.Provisioning.Bindings;
 using Marketplace.Provisioning.Broker.Connections;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -101,6 +102,7 @@ public static class ProvisioningApi
             .WithSummary("Queues a dead job again with fresh retries").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapBrokerConnections();
         Reconciliation.ReconciliationApi.MapReconciliation(api);
+        api.MapBindings();
         return app;
     }
 

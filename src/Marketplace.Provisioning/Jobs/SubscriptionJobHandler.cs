@@ -12,8 +12,9 @@ namespace Marketplace.Provisioning.Jobs;
 
 /// <summary>What a job carries between its runs: who asked, the broker's operation being polled, and what follows orphan mitigation.</summary>
 /// <remarks>FailuresBeforeCleanup: the job's failures when orphan mitigation began to fail; provisioning goes on from there once the deletion is confirmed.</remarks>
+/// <remarks>BindingId: the service binding a bind or unbind job (or a cancellation's unbinding step) acts on.</remarks>
 internal sealed record OperationPayload(string ActorUserId, string? Operation = null, string? PollDeadline = null, string? AfterMitigation = null,
-    string? Reason = null, long? FailuresBeforeCleanup = null)
+    string? Reason = null, long? FailuresBeforeCleanup = null, string? BindingId = null)
 {
     public const string RetryAfterMitigation = "retry";
     public const string FailAfterMitigation = "fail";
@@ -29,6 +30,10 @@ internal static class Phases
     public const string Poll = "poll";
     public const string Mitigate = "mitigate";
     public const string MitigatePoll = "mitigate-poll";
+    /// <summary>Fetching an asynchronously created binding's credentials (GET binding).</summary>
+    public const string Fetch = "fetch";
+    /// <summary>A cancellation polls the deletion of one of the subscription's bindings before it deletes the instance.</summary>
+    public const string UnbindPoll = "unbind-poll";
 }
 
 /// <summary>A municipality as the broker context shows it.</summary>
@@ -45,9 +50,9 @@ public sealed class MunicipalityInfo
 /// Runs one phase of a provision, update or deprovision job against the vendor's broker and turns the answer,
 /// interpreted by <see cref="OsbSpec"/>, into the subscription's next state and the job's next step.
 /// </summary>
-internal sealed class SubscriptionJobHandler(
+internal sealed partial class SubscriptionJobHandler(
     Database database, OsbClient osb, BrokerRegistry brokers, BrokerCatalogs catalogs, OfferingDirectory offerings, ConfigSecrets secrets,
-    SubscriptionWriter writer, InstanceFetcher fetcher, ReconciliationFindings findings, TimeProvider clock, IOptions<ProvisioningOptions> options)
+    SubscriptionWriter writer, InstanceFetcher fetcher, ReconciliationFindings findings, JobStore jobs, TimeProvider clock, IOptions<ProvisioningOptions> options)
 {
     public const string SystemActor = "system:provisioning";
     private readonly ProvisioningOptions _options = options.Value;
@@ -97,6 +102,9 @@ internal sealed class SubscriptionJobHandler(
             (JobKinds.Update, Phases.Poll) => await PollUpdateAsync(target, claimed, ct),
             (JobKinds.Deprovision, Phases.Request) => await DeprovisionAsync(target, claimed, ct),
             (JobKinds.Deprovision, Phases.Poll) => await PollDeprovisionAsync(target, claimed, ct),
+            (JobKinds.Deprovision, Phases.UnbindPoll) => await PollCancellationUnbindAsync(target, claimed, ct),
+            (JobKinds.Bind, _) => await RunBindAsync(target, claimed, ct),
+            (JobKinds.Unbind, _) => await RunUnbindAsync(target, claimed, ct),
             _ => new JobResult.Failed($"unknown job {job.Kind}/{job.Phase}"),
         };
     }
@@ -108,7 +116,7 @@ internal sealed class SubscriptionJobHandler(
     }
 
     /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>
-    public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => async w =>
+    public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => claimed.Job.Kind is JobKinds.Bind or JobKinds.Unbind ? OnBindingCrashDead(claimed, reason) : async w =>
     {
         var s = await w.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = claimed.Job.SubscriptionId }, w.Transaction);
         if (s is not null && s.State is not (SubscriptionStates.Failed or SubscriptionStates.Cancelled or SubscriptionStates.Active))
@@ -435,6 +443,8 @@ internal sealed class SubscriptionJobHandler(
     {
         if (t.Subscription.State != SubscriptionStates.Deprovisioning)
             return new JobResult.Done($"nothing to deprovision: subscription is {t.Subscription.State}");
+        // The specification: a platform deletes all bindings of an instance before it deprovisions the instance.
+        if (await UnbindBeforeDeprovisionAsync(t, claimed, ct) is { } unbinding) return unbinding;
         var response = await osb.DeprovisionAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
         var answer = OsbSpec.Deprovision(response);
         var detail = $"DELETE {response} [{response.RequestIdentity}]";

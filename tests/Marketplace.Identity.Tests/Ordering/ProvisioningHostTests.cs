@@ -214,40 +214,4 @@ public class ProvisioningHostTests(DatabaseEngine engine)
 
     private static string? Parameter(SampleInstance instance, string name) =>
         JsonDocument.Parse(instance.ParametersJson).RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
-
-    /// <summary>Polls a JSON resource until the condition holds; the worker runs in the host, so the test waits for it.</summary>
-    private static async Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await client.GetFromJsonAsync<JsonElement>(url);
-            if (condition(last)) return last;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"{url} did not reach the expected state: {last}");
-        return last;
-    }
-
-    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning tests do).</summary>
-    private static async Task PointBrokerOfferingsAtAsync(Database database, Uri brokerUrl)
-    {
-        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
-        var snapshot = loaded.Snapshot!;
-        var pointed = snapshot with
-        {
-            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
-                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
-                : l).ToList(),
-        };
-        await new CatalogImporter(database).ImportAsync(pointed);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
