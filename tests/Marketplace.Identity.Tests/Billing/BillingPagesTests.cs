@@ -303,8 +303,9 @@ public partial class BillingApiTests
     {
         // Köln has a Leitweg-ID and an address with its organisation, but never chose a payment channel or an invoice e-mail.
         const string koeln = "05315000", november = "2026-11";
-        await SubscribeAsync(_host, "billing-web-bibliothek-koeln", koeln, Bibliothek, "komuna-digital", "standard");
-        Assert.That(Statuses(await ReportAsync(Event("nov-" + Unique(), "billing-web-bibliothek-koeln", "neuanmeldungen", 400, DateTimeOffset.Parse("2026-11-12T10:00:00Z")))),
+        // Not the library service: the host is shared, and the bundle page test orders that one for Köln.
+        await SubscribeAsync(_host, "billing-web-meldeportal-koeln", koeln, "meldeportal-komuna", "komuna-digital", "standard");
+        Assert.That(Statuses(await ReportAsync(Event("nov-" + Unique(), "billing-web-meldeportal-koeln", "antraege", 900, DateTimeOffset.Parse("2026-11-12T10:00:00Z")))),
             Is.EqualTo(new[] { "accepted" }));
         var platform = await _host.SignedInAsync(PlatformAdmin);
         var started = await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["Period"] = november }, "Start");
