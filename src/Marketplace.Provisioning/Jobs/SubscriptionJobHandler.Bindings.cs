@@ -128,17 +128,27 @@ internal sealed partial class SubscriptionJobHandler
         };
     }
 
-    private async Task<JobResult> PollBindingMitigationAsync(Target t, BindingRecord b, ClaimedJob claimed, CancellationToken ct)
+    private Task<JobResult> PollBindingMitigationAsync(Target t, BindingRecord b, ClaimedJob claimed, CancellationToken ct) =>
+        PollBindingDeletionAsync(t, b, claimed, "GET binding last_operation (orphan mitigation)", Phases.MitigatePoll, Phases.Mitigate,
+            detail => BindingMitigated(t, b, detail),
+            failed => $"orphan mitigation of binding failed: {failed}", "orphan mitigation of binding: maximum polling duration reached", ct);
+
+    /// <summary>
+    /// One poll of a binding's deletion (unbind, orphan mitigation, or a cancellation's unbinding): gone goes on with
+    /// <paramref name="gone"/>; a failure or an expired poll asks for the deletion again until the broker confirms it.
+    /// </summary>
+    private async Task<JobResult> PollBindingDeletionAsync(Target t, BindingRecord b, ClaimedJob claimed, string what, string pollPhase,
+        string retryPhase, Func<string, JobResult> gone, Func<string, string> failed, string expired, CancellationToken ct)
     {
         var response = await osb.BindingLastOperationAsync(t.Broker, At(t, b.Id), t.Payload.Operation, t.Identity, ct);
         var answer = OsbSpec.LastOperation(response, deleting: true);
-        var detail = $"GET binding last_operation (orphan mitigation) {response}";
+        var detail = $"{what} {response}";
         return answer.Kind switch
         {
-            AnswerKind.Succeeded => BindingMitigated(t, b, detail),
-            AnswerKind.OperationFailed => UntilConfirmed(t, claimed, $"orphan mitigation of binding failed: {answer.Reason}", Phases.Mitigate),
-            _ when PollingExpired(t) => UntilConfirmed(t, claimed, "orphan mitigation of binding: maximum polling duration reached", Phases.Mitigate),
-            _ => new JobResult.Continue(detail, Phases.MitigatePoll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
+            AnswerKind.Succeeded => gone(detail),
+            AnswerKind.OperationFailed => UntilConfirmed(t, claimed, failed(answer.Reason), retryPhase),
+            _ when PollingExpired(t) => UntilConfirmed(t, claimed, expired, retryPhase),
+            _ => new JobResult.Continue(detail, pollPhase, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
         };
     }
 
@@ -219,18 +229,9 @@ internal sealed partial class SubscriptionJobHandler
         if (await BindingAsync(t.Payload.BindingId, ct) is not { } b || b.SubscriptionId != t.Id) return new JobResult.Failed("binding no longer exists");
         if (b.State == BindingStates.Deleted) return new JobResult.Done("binding already deleted");
         if (claimed.Job.Phase == Phases.Poll)
-        {
-            var polled = await osb.BindingLastOperationAsync(t.Broker, At(t, b.Id), t.Payload.Operation, t.Identity, ct);
-            var state = OsbSpec.LastOperation(polled, deleting: true);
-            var pollDetail = $"GET binding last_operation {polled}";
-            return state.Kind switch
-            {
-                AnswerKind.Succeeded => new JobResult.Done(pollDetail) { Effects = w => BindingDeletedAsync(w, t, b) },
-                AnswerKind.OperationFailed => UntilConfirmed(t, claimed, $"Löschen der Zugangsdaten fehlgeschlagen: {state.Reason}", Phases.Request),
-                _ when PollingExpired(t) => UntilConfirmed(t, claimed, "maximale Abfragedauer überschritten", Phases.Request),
-                _ => new JobResult.Continue(pollDetail, Phases.Poll, t.Payload.ToJson(), NextPoll(state.RetryAfter), HoldsSlot: true),
-            };
-        }
+            return await PollBindingDeletionAsync(t, b, claimed, "GET binding last_operation", Phases.Poll, Phases.Request,
+                detail => new JobResult.Done(detail) { Effects = w => BindingDeletedAsync(w, t, b) },
+                failed => $"Löschen der Zugangsdaten fehlgeschlagen: {failed}", "maximale Abfragedauer überschritten", ct);
         var response = await osb.UnbindAsync(t.Broker, At(t, b.Id), t.Identity, ct);
         var answer = OsbSpec.Unbind(response);
         var detail = $"DELETE binding {response} [{response.RequestIdentity}]";
@@ -273,16 +274,9 @@ internal sealed partial class SubscriptionJobHandler
     private async Task<JobResult> PollCancellationUnbindAsync(Target t, ClaimedJob claimed, CancellationToken ct)
     {
         if (await BindingAsync(t.Payload.BindingId, ct) is not { } b) return NextUnbinding(t, "binding no longer exists", null);
-        var response = await osb.BindingLastOperationAsync(t.Broker, At(t, b.Id), t.Payload.Operation, t.Identity, ct);
-        var answer = OsbSpec.LastOperation(response, deleting: true);
-        var detail = $"GET binding last_operation {response}";
-        return answer.Kind switch
-        {
-            AnswerKind.Succeeded => NextUnbinding(t, detail, b),
-            AnswerKind.OperationFailed => UntilConfirmed(t, claimed, $"Löschen der Zugangsdaten „{b.Name}“ fehlgeschlagen: {answer.Reason}", Phases.Request),
-            _ when PollingExpired(t) => UntilConfirmed(t, claimed, "maximale Abfragedauer überschritten", Phases.Request),
-            _ => new JobResult.Continue(detail, Phases.UnbindPoll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
-        };
+        return await PollBindingDeletionAsync(t, b, claimed, "GET binding last_operation", Phases.UnbindPoll, Phases.Request,
+            detail => NextUnbinding(t, detail, b),
+            failed => $"Löschen der Zugangsdaten „{b.Name}“ fehlgeschlagen: {failed}", "maximale Abfragedauer überschritten", ct);
     }
 
     /// <summary>One binding is gone: the cancellation goes on at once with the next binding, or the instance.</summary>
