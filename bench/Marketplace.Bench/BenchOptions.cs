@@ -2,6 +2,9 @@ namespace Marketplace.Bench;
 
 public sealed record BenchOptions(string Benchmark, int Offerings, int Seconds, int Connections, string RepoRoot, int KindSeconds = 0, int PoolSize = LoadBenchmark.DefaultPoolSize)
 {
+    /// <summary>Warm-up before each measured phase; --short (10 s phases, for a busy machine) warms up for 3 s.</summary>
+    public int WarmUpSeconds { get; init; } = 5;
+
     public static BenchOptions Parse(string[] args)
     {
         int Value(string name, int fallback)
@@ -11,8 +14,9 @@ public sealed record BenchOptions(string Benchmark, int Offerings, int Seconds, 
         }
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Marketplace.sln"))) root = root.Parent;
-        return new BenchOptions(args.FirstOrDefault() ?? "", Value("--offerings", 10_000), Value("--seconds", 20), Value("--connections", 64),
+        var isShort = args.Contains("--short");
+        return new BenchOptions(args.FirstOrDefault() ?? "", Value("--offerings", 10_000), Value("--seconds", isShort ? 10 : 20), Value("--connections", 64),
             root?.FullName ?? throw new InvalidOperationException("run from inside the repo"), Value("--kind-seconds", 0),
-            Value("--pool-size", LoadBenchmark.DefaultPoolSize));
+            Value("--pool-size", LoadBenchmark.DefaultPoolSize)) { WarmUpSeconds = isShort ? 3 : 5 };
     }
 }

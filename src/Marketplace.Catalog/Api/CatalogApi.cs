@@ -24,7 +24,7 @@ public static class CatalogApi
                 var index = search.Current;
                 var snapshot = await ratings.CurrentAsync(http.RequestAborted);
                 if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
-                return Results.Bytes(cache.GetOrSearch(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View), "application/json; charset=utf-8");
+                return cache.Answer(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View);
             })
             .WithName("SearchOfferings")
             .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -31,6 +33,8 @@ public sealed class CatalogSearchIndex : IDisposable
     private readonly string[][] _facetValueKeys; // [facet][value id] → value
     private readonly string[][] _facetValueLabels;
     private readonly Dictionary<string, int>[] _facetValueIds;
+    private readonly int[][] _keyRank, _labelRank; // [facet][value id] → position in key order, in label order
+    private readonly int[][] _byKeyRank, _byLabelRank; // [facet][position] → value id
 
     public CatalogReadModel Catalog { get; }
     public long Revision => Catalog.Revision;
@@ -127,6 +131,25 @@ public sealed class CatalogSearchIndex : IDisposable
             for (var i = 0; i < n; i++)
                 foreach (var v in _facetValues[f][i]) Bits.Set(_valueBits[f][v], i);
         }
+        _keyRank = new int[Facets.All.Count][];
+        _labelRank = new int[Facets.All.Count][];
+        _byKeyRank = new int[Facets.All.Count][];
+        _byLabelRank = new int[Facets.All.Count][];
+        for (var f = 0; f < Facets.All.Count; f++)
+        {
+            var keys = _facetValueKeys[f];
+            var labels = _facetValueLabels[f];
+            _byKeyRank[f] = Enumerable.Range(0, keys.Length).OrderBy(v => keys[v], StringComparer.Ordinal).ToArray();
+            _byLabelRank[f] = Enumerable.Range(0, keys.Length).OrderBy(v => labels[v], StringComparer.Ordinal).ThenBy(v => keys[v], StringComparer.Ordinal).ToArray();
+            _keyRank[f] = Inverse(_byKeyRank[f]);
+            _labelRank[f] = Inverse(_byLabelRank[f]);
+        }
+        static int[] Inverse(int[] order)
+        {
+            var inverse = new int[order.Length];
+            for (var r = 0; r < order.Length; r++) inverse[order[r]] = r;
+            return inverse;
+        }
 
         void SetFacet(string facet, int ordinal, IEnumerable<(string Key, string Label)> values)
         {
@@ -165,24 +188,63 @@ public sealed class CatalogSearchIndex : IDisposable
     public SearchResult Search(SearchRequest request) => Search(request, RatingSnapshot.Empty);
 
     /// <summary>A search whose cards carry the ratings of <paramref name="ratings"/>, which also order sort=rating.</summary>
-    public SearchResult Search(SearchRequest request, RatingSnapshot ratings)
+    public SearchResult Search(SearchRequest request, RatingSnapshot ratings, SearchTimings? timings = null)
     {
+        var t0 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         var n = _cards.Length;
         var words = (n + 63) >> 6;
         var matched = new ulong[words];
         float[]? scores = null;
-        if (string.IsNullOrWhiteSpace(request.Q))
+        try
         {
-            Bits.SetAll(matched, n);
-        }
-        else if (BuildQuery(request.Q) is var (strict, relaxed))
-        {
-            scores = new float[n];
-            _searcher.Search(strict, new AllHitsCollector(_docToOrdinal, matched, scores));
-            if (relaxed is not null && Bits.Count(matched) < FillUpBelow) scores = FillUp(matched, relaxed, n);
-        }
+            if (string.IsNullOrWhiteSpace(request.Q))
+            {
+                Bits.SetAll(matched, n);
+            }
+            else if (BuildQuery(request.Q) is var (strict, relaxed))
+            {
+                timings?.Add(ref timings.Analysis, ref t0);
+                // Only the scores of matched offerings are ever read, and the collectors write each of them: a pooled buffer needs no clearing.
+                scores = ArrayPool<float>.Shared.Rent(n);
+                _searcher.Search(strict, new AllHitsCollector(_docToOrdinal, matched, scores));
+                if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores);
+            }
+            timings?.Add(ref timings.Scoring, ref t0);
+            var (hits, facets) = FilterAndCount(request, matched);
+            timings?.Add(ref timings.Facets, ref t0);
 
-        // Filters are bitsets: the offerings having any selected value of a facet (OR within a facet).
+            var sort = request.EffectiveSort;
+            var skip = (request.Page - 1) * request.PageSize;
+            var page = sort switch
+            {
+                SortOrders.Relevance when scores is not null => TopByScore(hits, scores, skip, request.PageSize),
+                SortOrders.Rating => ByRating(hits, ratings, skip, request.PageSize),
+                _ => InOrder(sort == SortOrders.Price ? _byPrice : _byName, hits, skip, request.PageSize),
+            };
+            timings?.Add(ref timings.Paging, ref t0);
+            var items = new OfferingCard[page.Count];
+            for (var k = 0; k < items.Length; k++)
+            {
+                var card = _cards[page[k]];
+                items[k] = ratings.For(card.Id) is { } rating ? card with { Rating = rating } : card;
+            }
+            var result = new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, items, facets);
+            timings?.Add(ref timings.Cards, ref t0);
+            return result;
+        }
+        finally
+        {
+            if (scores is not null) ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    /// <summary>
+    /// The hits (matches passing every filter: AND across facets, OR within one, each filter a bitset) and the facet counts.
+    /// A facet's counts use every filter but its own (drill sideways). Counting walks the few offerings of a small set, and
+    /// intersects precomputed per-value bitsets with a large one.
+    /// </summary>
+    private (ulong[] Hits, Dictionary<string, IReadOnlyList<FacetValue>> Facets) FilterAndCount(SearchRequest request, ulong[] matched)
+    {
         var facetCount = Facets.All.Count;
         var selected = new bool[facetCount][];
         var passes = new ulong[facetCount][];
@@ -191,7 +253,7 @@ public sealed class CatalogSearchIndex : IDisposable
             var values = request.Values(Facets.All[f]);
             if (values.Count == 0) continue;
             selected[f] = new bool[_facetValueKeys[f].Length];
-            passes[f] = new ulong[words];
+            passes[f] = new ulong[matched.Length];
             foreach (var v in values)
                 if (_facetValueIds[f].TryGetValue(v, out var id))
                 {
@@ -200,33 +262,36 @@ public sealed class CatalogSearchIndex : IDisposable
                 }
         }
 
-        // Hits pass every filter (AND across facets). A facet's counts use every filter but its own (drill sideways).
         var hits = (ulong[])matched.Clone();
         for (var f = 0; f < facetCount; f++) if (passes[f] is { } pass) Bits.And(hits, pass);
-        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
+        var hitCount = Bits.Count(hits);
+        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(facetCount);
         for (var f = 0; f < facetCount; f++)
         {
             var basis = hits;
+            var basisCount = hitCount;
             if (passes[f] is not null)
             {
                 basis = (ulong[])matched.Clone();
                 for (var g = 0; g < facetCount; g++) if (g != f && passes[g] is { } pass) Bits.And(basis, pass);
+                basisCount = Bits.Count(basis);
             }
             var counts = new int[_facetValueKeys[f].Length];
-            for (var v = 0; v < counts.Length; v++) counts[v] = Bits.CountAnd(basis, _valueBits[f][v]);
+            // Walking the set costs about one step per value of each member; intersecting, one word per value and 64 offerings.
+            if ((long)basisCount * 4 < (long)counts.Length * basis.Length)
+            {
+                var valuesOf = _facetValues[f];
+                for (var w = 0; w < basis.Length; w++)
+                    for (var word = basis[w]; word != 0; word &= word - 1)
+                        foreach (var v in valuesOf[(w << 6) + BitOperations.TrailingZeroCount(word)]) counts[v]++;
+            }
+            else
+            {
+                for (var v = 0; v < counts.Length; v++) counts[v] = Bits.CountAnd(basis, _valueBits[f][v]);
+            }
             facets[Facets.All[f]] = FacetList(f, counts, selected[f]);
         }
-
-        var sort = request.EffectiveSort;
-        var skip = (request.Page - 1) * request.PageSize;
-        var page = sort switch
-        {
-            SortOrders.Relevance when scores is not null => TopByScore(hits, scores, skip, request.PageSize),
-            SortOrders.Rating => ByRating(hits, ratings, skip, request.PageSize),
-            _ => InOrder(sort == SortOrders.Price ? _byPrice : _byName, hits, skip, request.PageSize),
-        };
-        return new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort,
-            page.Select(i => _cards[i] with { Rating = ratings.For(_cards[i].Id) }).ToList(), facets);
+        return (hits, facets);
     }
 
     /// <summary>The page of hits in a precomputed order (name, or price then name): no sorting per request.</summary>
@@ -253,17 +318,21 @@ public sealed class CatalogSearchIndex : IDisposable
     private List<int> TopByScore(ulong[] hits, float[] scores, int skip, int take)
     {
         var k = skip + take;
-        // Min-heap on (score, -nameRank): its root is the worst of the best k seen so far.
-        var heap = new PriorityQueue<int, (float Score, int NegRank)>(k + 1);
-        foreach (var i in Bits.Ones(hits))
-        {
-            heap.Enqueue(i, (scores[i], -_nameRank[i]));
-            if (heap.Count > k) heap.Dequeue();
-        }
-        var best = new List<int>(heap.Count);
-        while (heap.Count > 0) best.Add(heap.Dequeue());
-        best.Reverse();
-        return best.Skip(skip).ToList();
+        // Min-heap on (score, -nameRank): its root is the worst of the best k seen so far; a hit no better than it is passed over.
+        var heap = new PriorityQueue<int, (float Score, int NegRank)>(Math.Min(k, Bits.Count(hits)) + 1);
+        for (var w = 0; w < hits.Length; w++)
+            for (var word = hits[w]; word != 0; word &= word - 1)
+            {
+                var i = (w << 6) + BitOperations.TrailingZeroCount(word);
+                var priority = (scores[i], -_nameRank[i]);
+                if (heap.Count < k) heap.Enqueue(i, priority);
+                else if (heap.TryPeek(out _, out var worst)
+                         && (priority.Item1 > worst.Score || (priority.Item1 == worst.Score && priority.Item2 > worst.NegRank)))
+                    heap.EnqueueDequeue(i, priority);
+            }
+        var best = new int[heap.Count];
+        for (var r = best.Length - 1; r >= 0; r--) best[r] = heap.Dequeue();
+        return best.Length <= skip ? [] : best[skip..].ToList();
     }
 
     /// <summary>
@@ -272,20 +341,24 @@ public sealed class CatalogSearchIndex : IDisposable
     /// </summary>
     private List<FacetValue> FacetList(int f, int[] counts, bool[]? selected)
     {
-        var list = new List<FacetValue>();
-        for (var v = 0; v < counts.Length; v++)
-        {
-            var isSelected = selected?[v] == true;
-            if (counts[v] > 0 || isSelected)
-                list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], isSelected));
-        }
+        // One long per value orders them without comparing strings: by key rank, or by count (descending) then label rank.
         var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land;
-        list.Sort((a, b) => byKey ? string.CompareOrdinal(a.Value, b.Value)
-            : b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Label, b.Label));
-        if (list.Count <= MaxFacetValues) return list;
-        var top = list.Take(MaxFacetValues).ToList();
-        top.AddRange(list.Skip(MaxFacetValues).Where(v => v.Selected));
-        return top;
+        var rank = byKey ? _keyRank[f] : _labelRank[f];
+        var order = new long[counts.Length];
+        var m = 0;
+        for (var v = 0; v < counts.Length; v++)
+            if (counts[v] > 0 || selected?[v] == true)
+                order[m++] = byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v];
+        Array.Sort(order, 0, m);
+        var byRank = byKey ? _byKeyRank[f] : _byLabelRank[f];
+        var list = new List<FacetValue>(Math.Min(m, MaxFacetValues));
+        for (var r = 0; r < m; r++)
+        {
+            var v = byRank[(int)(order[r] & uint.MaxValue)];
+            var isSelected = selected?[v] == true;
+            if (r < MaxFacetValues || isSelected) list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], isSelected));
+        }
+        return list;
     }
 
     public const int MaxFacetValues = 50;
@@ -340,16 +413,14 @@ public sealed class CatalogSearchIndex : IDisposable
     public const int FillUpBelow = 10;
 
     /// <summary>Adds the relaxed query's hits to <paramref name="matched"/>; the scores put every full match above every partial one.</summary>
-    private float[] FillUp(ulong[] matched, Query relaxed, int n)
+    private void FillUp(ulong[] matched, Query relaxed, float[] scores)
     {
         var partial = new ulong[matched.Length];
-        var scores = new float[n];
         _searcher.Search(relaxed, new AllHitsCollector(_docToOrdinal, partial, scores));
         var offset = 0f;
         foreach (var i in Bits.Ones(partial)) offset = Math.Max(offset, scores[i]);
         foreach (var i in Bits.Ones(matched)) scores[i] += offset + 1;
         Bits.Or(matched, partial);
-        return scores;
     }
 
     /// <summary>How much a low-weight word counts against a word that carries meaning.</summary>

@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Marketplace.Catalog.Api;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +26,19 @@ public sealed class SearchResponseCache : IDisposable
     {
         if (options.Value.SearchCacheEntries > 0)
             _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.SearchCacheEntries });
+    }
+
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>
+    /// The answer to a search: from the cache, or, with the cache off, searched and written straight into the response
+    /// (no intermediate array).
+    /// </summary>
+    public IResult Answer(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request, string view)
+    {
+        if (_cache is not null) return Results.Bytes(GetOrSearch(index, ratings, canonicalQuery, request, view), ContentType);
+        Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
+        return new WrittenAnswer(index.Search(request, ratings), view);
     }
 
     public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request, string view = SearchViews.Card) =>
@@ -50,9 +67,33 @@ public sealed class SearchResponseCache : IDisposable
         return bytes;
     }
 
-    private static byte[] Serialize(SearchResult result, string view) => view == SearchViews.Full
-        ? JsonSerializer.SerializeToUtf8Bytes(result, CatalogJsonContext.Default.SearchResult)
-        : JsonSerializer.SerializeToUtf8Bytes(SearchListResult.From(result), CatalogJsonContext.Default.SearchListResult);
+    // Umlauts and ß as UTF-8, not as \u00fc: shorter answers, less to encode; characters that matter in HTML stay escaped.
+    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), SkipValidation = true };
+
+    public static byte[] Serialize(SearchResult result, string view)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        Write(buffer, result, view);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The answer's JSON in the view asked for: "full" the result itself, otherwise the lean list.</summary>
+    public static void Write(IBufferWriter<byte> target, SearchResult result, string view)
+    {
+        using var writer = new Utf8JsonWriter(target, Writing);
+        if (view == SearchViews.Full) JsonSerializer.Serialize(writer, result, CatalogJsonContext.Default.SearchResult);
+        else JsonSerializer.Serialize(writer, SearchListResult.From(result), CatalogJsonContext.Default.SearchListResult);
+    }
+
+    private sealed class WrittenAnswer(SearchResult result, string view) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.ContentType = ContentType;
+            Write(http.Response.BodyWriter, result, view);
+            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        }
+    }
 
     public void Dispose() => _cache?.Dispose();
 }

@@ -186,8 +186,13 @@ public static class MarketplaceHost
         app.MapNotificationsApi();
         app.MapCommunityApi();
         if (app.Services.GetService<BenchFixedBody>() is { } bench)
+        {
             app.MapGet("/bench/fixed", () => Results.Bytes(bench.Body, "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();
+            // A body of the given size: one host serves the baselines of mixes whose answers differ in size.
+            app.MapGet("/bench/fixed/{bytes:int:range(12,1000000)}", (int bytes) => Results.Bytes(bench.Of(bytes), "application/json; charset=utf-8"))
+                .ExcludeFromDescription().AllowAnonymous();
+        }
         app.MapRazorPages();
     }
 
@@ -209,8 +214,13 @@ public static class MarketplaceHost
 /// <summary>Only for benchmarks (Bench:FixedEndpoint=true): a fixed body of the size of a search answer, the baseline a search is compared with.</summary>
 public sealed class BenchFixedBody(IConfiguration configuration)
 {
-    public byte[] Body { get; } = System.Text.Encoding.UTF8.GetBytes(
-        "{\"fixed\":\"" + new string('x', Math.Max(0, configuration.GetValue("Bench:FixedBodyBytes", 8192) - 12)) + "\"}");
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> _bySize = new();
+
+    public byte[] Body { get; } = Make(configuration.GetValue("Bench:FixedBodyBytes", 8192));
+
+    public byte[] Of(int bytes) => _bySize.GetOrAdd(bytes, Make);
+
+    private static byte[] Make(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"fixed\":\"" + new string('x', Math.Max(0, bytes - 12)) + "\"}");
 }
 
 public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
