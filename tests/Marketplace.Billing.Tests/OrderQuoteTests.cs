@@ -88,6 +88,70 @@ public class OrderQuoteTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task Usage_estimated_from_the_population_costs_on_the_first_invoice_what_the_quote_said()
+    {
+        // The vendor states 150 Bauanträge per 1,000 inhabitants a month; München is made a town of 2,000: 300 a month.
+        await using (var c = await _world.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE plan_extras SET typical_milli_per_1000 = 150000 WHERE offering_id = @o AND extra_id = 'antraege'", new { o = Bauantrag });
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE municipalities SET population = 2000 WHERE ags = @ags", new { ags = Muenchen });
+        }
+        var quotes = new OrderQuotes(_world.Database, BillingCalendar.Berlin);
+        var quote = (await quotes.QuoteAsync(new QuoteRequest(Bauantrag, "gemeinde", ["support-plus", "archiv"], DateTimeOffset.Parse(Start), new Dictionary<string, long>()), Muenchen))!;
+
+        var usage = quote.Usage.Single();
+        Assert.That((usage.EstimatePerMonth, usage.Population, usage.ExpectedPerMonth, usage.AboveIncludedPerMonth), Is.EqualTo(((long?)300, 2000L, 300L, 290L)));
+        Assert.That((usage.ExpectedInFirstMonth, usage.FirstInvoiceCents), Is.EqualTo((150L, 100 * 2500L + 40 * 1800L)), "half of the estimate in the half month");
+        Assert.That(quote.TwelveMonthsCents, Is.EqualTo(quote.OneTime.Sum(l => l.TwelveMonthsCents) + quote.AddOns.Sum(l => l.TwelveMonthsCents) + usage.TwelveMonthsCents));
+        // Eleven full months of the estimate and the two half months at either end, each with its full included quantity.
+        Assert.That(usage.TwelveMonthsCents, Is.EqualTo(11 * (100 * 2500L + 190 * 1800L) + 2 * (100 * 2500L + 40 * 1800L)), "a year of the estimate is in the twelve-month total");
+
+        var entered = (await quotes.QuoteAsync(new QuoteRequest(Bauantrag, "gemeinde", [], DateTimeOffset.Parse(Start), new Dictionary<string, long> { ["antraege"] = 20 }), Muenchen))!;
+        Assert.That((entered.Usage.Single().ExpectedPerMonth, entered.Usage.Single().EstimatePerMonth), Is.EqualTo((20L, (long?)300)), "what the municipality enters wins over the estimate");
+
+        var invoice = await OrderAndBillAsync("sub-e", Bauantrag, quote, "support-plus,archiv", setupFee: true);
+        Assert.That(invoice.Invoice.NetCents, Is.EqualTo(quote.FirstInvoiceCents));
+    }
+
+    [Test]
+    public async Task Without_a_typical_usage_nothing_is_estimated_and_usage_prices_apply_as_listed()
+    {
+        var quote = (await new OrderQuotes(_world.Database, BillingCalendar.Berlin).QuoteAsync(
+            new QuoteRequest(Parken, "standard", [], DateTimeOffset.Parse(Start), new Dictionary<string, long>()), Muenchen))!;
+        var usage = quote.Usage.Single();
+        Assert.That((usage.EstimatePerMonth, usage.ExpectedPerMonth, usage.FirstInvoiceCents), Is.EqualTo(((long?)null, 0L, 0L)));
+        Assert.That(usage.Tiers.Single().UnitPriceCents, Is.EqualTo(10), "the price table is still quoted");
+    }
+
+    [Test]
+    public async Task Offerings_of_two_vendors_ordered_together_cost_on_their_first_invoices_what_the_combined_quote_said()
+    {
+        // The Merkliste or a bundle: add-ons monthly and yearly, a setup fee and tiered usage at one vendor, usage from the first unit at another.
+        var combined = (await new OrderQuotes(_world.Database, BillingCalendar.Berlin).QuoteAllAsync(
+        [
+            new QuoteRequest(Bauantrag, "gemeinde", ["support-plus", "archiv"], DateTimeOffset.Parse(Start), new Dictionary<string, long> { ["antraege"] = 300 }),
+            new QuoteRequest(Parken, "standard", [], DateTimeOffset.Parse(Start), new Dictionary<string, long> { ["buchungen"] = 4000 }),
+        ], Muenchen))!;
+        Assert.That(combined.FirstInvoiceCents, Is.EqualTo(combined.Items.Sum(i => i.FirstInvoiceCents)));
+        Assert.That(combined.TwelveMonthsCents, Is.EqualTo(combined.Items.Sum(i => i.TwelveMonthsCents)));
+
+        await _world.SubscribeAsync("sub-b1", Muenchen, Bauantrag, new Period(Start, null, "gemeinde", "support-plus,archiv"));
+        await _world.SetupFeeAsync("sub-b1", "einrichtung", Start);
+        await _world.SubscribeAsync("sub-b2", Muenchen, Parken, new Period(Start, null, "standard"));
+        _world.Clock.Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z");
+        await _world.Ingestion.IngestAsync(VendorA, [Event("b1-antraege", "sub-b1", "antraege", combined.Items[0].Usage.Single().ExpectedInFirstMonth, "2026-11-24T10:00:00Z")]);
+        await _world.Ingestion.IngestAsync(VendorB, [Event("b2-buchungen", "sub-b2", "buchungen", combined.Items[1].Usage.Single().ExpectedInFirstMonth, "2026-11-24T10:00:00Z")]);
+        _world.Clock.Now = DateTimeOffset.Parse("2026-12-01T06:00:00Z");
+        await _world.Runs.RunAsync(November, Admin);
+
+        var invoices = (await _world.Invoices.ListForPeriodAsync(November)).Where(i => i.MunicipalityAgs == Muenchen).ToList();
+        var documents = new List<Invoices.InvoiceDocument>();
+        foreach (var i in invoices) documents.Add((await _world.Invoices.GetAsync(i.Id))!);
+        Assert.That(documents.Sum(d => d.Invoice.NetCents), Is.EqualTo(combined.FirstInvoiceCents), "the first invoices of the order, to the cent");
+        Assert.That(documents.SelectMany(d => d.Lines).Where(l => l.SubscriptionId == "sub-b2").Sum(l => l.AmountCents), Is.EqualTo(combined.Items[1].FirstInvoiceCents));
+    }
+
+    [Test]
     public async Task A_plan_the_offering_does_not_have_gets_no_quote() =>
         Assert.That(await QuoteAsync(Bauantrag, "standard", []), Is.Null);
 }

@@ -22,6 +22,16 @@ public static partial class DenialMatrix
         // A quote is for who may order: the viewer, other municipalities, vendors and the platform see no such thing.
         new("GET", "/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", $"{M}/09162000/offerings/meldeportal-komuna/quote?planId=standard",
             null, NotFound, Map((MuenchenOrderers, Ok))),
+        new("POST", "/api/v1/municipalities/{ags}/quotes", $"{M}/09162000/quotes", () => new { items = Array.Empty<object>() },
+            NotFound, Map((MuenchenOrderers, BadRequest))),
+        // The Merkliste is the buyer's own: who may order for München reaches it, Köln is told nothing, the rest (viewer, vendors, platform) 403.
+        new("GET", "/api/v1/municipalities/{ags}/basket", $"{M}/09162000/basket", null, Forbidden, Map((MuenchenOrderers, Ok), ([KoelnAdmin], NotFound))),
+        new("PUT", "/api/v1/municipalities/{ags}/basket/items/{offeringId}", $"{M}/09162000/basket/items/meldeportal-komuna",
+            () => new { planId = "no-such-plan" }, Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
+        new("DELETE", "/api/v1/municipalities/{ags}/basket/items/{offeringId}", $"{M}/09162000/basket/items/no-such-offering", null,
+            Forbidden, Map((MuenchenOrderers, NotFound), ([KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/basket/orders", $"{M}/09162000/basket/orders", () => new { }, Forbidden,
+            Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
         new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}", $"{M}/09162000/orders/no-such-order", null, NotFound, []),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/approval", $"{M}/09162000/orders/no-such-order/approval", null,
             Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),

@@ -182,6 +182,7 @@ public static class MarketplaceHost
         app.MapQuoteApi();
         app.MapIdentityApi();
         app.MapProvisioningApi();
+        app.MapBasketApi();
         app.MapConformanceApi();
         app.MapNotificationsApi();
         app.MapCommunityApi();
