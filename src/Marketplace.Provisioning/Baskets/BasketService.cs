@@ -3,6 +3,7 @@ using Dapper;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 
 namespace Marketplace.Provisioning.Baskets;
@@ -61,10 +62,14 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
             errors.Add(new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif"));
         if (await offerings.WhyNotOrderableAsync(offering, ags, ct) is { } why)
             errors.Add(new FieldError("offeringId", why.Text(System.Globalization.CultureInfo.CurrentUICulture)));
+        await using var c = await database.OpenAsync(ct);
+        // What the municipality already has could not be ordered from the list: say so now, not at "Alle bestellen".
+        var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality, new { ags, offeringId = offering.Id });
+        if (existing is not null && existing.State != SubscriptionStates.Cancelled)
+            errors.Add(new FieldError("offeringId", $"bereits abonniert (Zustand {existing.State})"));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var item = new BasketItem(offering.Id, plan!.Id, addOns, Iso.Of(clock.GetUtcNow()));
-        await using var c = await database.OpenAsync(ct);
         var updated = await c.ExecuteAsync(ProvisioningSql.UpdateBasketItem, new { ags, userId, offeringId = item.OfferingId, planId = item.PlanId, addOnIds = string.Join(',', addOns) });
         if (updated == 0)
             await c.ExecuteAsync(ProvisioningSql.InsertBasketItem, new

@@ -77,6 +77,8 @@ public class OrderPagesTests(DatabaseEngine engine)
         Assert.That(form, Does.Contain("von Ihrer Kommune selbst finanziert").And.Not.Contain("für Ihre Kommune kostenfrei"),
             "a self-funded standard package is not called free");
         Assert.That(form, Does.Contain("Mehrsprachige Oberfläche").And.Contain("name=\"Usage[antraege]\"").And.Contain("handler=Quote"));
+        Assert.That(form, Does.Match("Schätzung für [0-9.]+ Einwohner: [0-9.]+ Antrag je Monat"), "usage estimated from München's population, labelled as such");
+        Assert.That(form, Does.Contain("Auf die Merkliste"), "the chosen plan and add-ons can go on the Merkliste instead");
 
         // The large-city plan has no multilingual add-on: choosing it and recalculating drops it, and nothing is ordered.
         var recalculated = await IdentityHost.PostFormAsync(buyer, page, new()
@@ -239,6 +241,7 @@ public class BundlePageTests(DatabaseEngine engine)
         var html = await koeln.GetStringAsync(page);
         Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "name=\"shared.behoerde\"").Count, Is.EqualTo(1), "a shared field once");
         Assert.That(html, Does.Contain("name=\"o1.ags\"").And.Not.Contain("name=\"o0.behoerde\""));
+        Assert.That(html, Does.Contain("Kosten von").And.Contain("Gesamtkosten").And.Contain("handler=Quote"), "a cost summary per offering and combined");
 
         Dictionary<string, string> Fields(string email) => new()
         {
