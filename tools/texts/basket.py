@@ -6,7 +6,7 @@ T = {
 "Basket.Empty": ("Ihre Merkliste ist leer. Auf der Seite eines Angebots, in der Suche und im Bestellformular können Sie Angebote mit „Auf die Merkliste“ vormerken.", "Your shortlist is empty. Add offerings with “Add to shortlist” on an offering's page, in the search results or on the order form."),
 "Basket.FindOfferings": ("Angebote suchen", "Find offerings"),
 "Basket.Add": ("Auf die Merkliste", "Add to shortlist"),
-"Basket.AddNamed": ("{0} auf die Merkliste", "Add {0} to the shortlist"),
+"Basket.AddNamed": ("Auf die Merkliste: {0}", "Add to shortlist: {0}"),
 "Basket.Added": ("{0} steht auf Ihrer Merkliste.", "{0} is on your shortlist."),
 "Basket.Removed": ("{0} ist nicht mehr auf Ihrer Merkliste.", "{0} is no longer on your shortlist."),
 "Basket.Remove": ("{0} von der Merkliste entfernen", "Remove {0} from the shortlist"),
