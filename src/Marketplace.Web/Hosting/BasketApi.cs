@@ -20,17 +20,17 @@ public static class BasketApi
 {
     public static IEndpointRouteBuilder MapBasketApi(this IEndpointRouteBuilder app)
     {
-        var basket = app.MapGroup("/api/v1/municipalities/{ags}/basket").WithTags("Merkliste").AddEndpointFilter(ProvisioningApi.Problems)
+        var basket = app.MapGroup("/api/v1/municipalities/{ags}").WithTags("Merkliste").AddEndpointFilter(ProvisioningApi.Problems)
             .RequireAuthorization(Policies.ActsForMunicipality)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        basket.MapGet("", Get).WithName("GetBasket")
+        basket.MapGet("/basket", Get).WithName("GetBasket")
             .WithSummary("The buyer's Merkliste for the municipality with the cost summary per offering and combined (usage estimated from the population where the vendor states a typical usage), net of VAT")
             .Produces<BasketResponse>();
-        basket.MapPut("/items/{offeringId}", Put).WithName("PutBasketItem")
+        basket.MapPut("/basket/items/{offeringId}", Put).WithName("PutBasketItem")
             .WithSummary("Puts an offering on the Merkliste with a plan and that plan's add-ons, or changes them").Produces<BasketItem>().ProducesValidationProblem();
-        basket.MapDelete("/items/{offeringId}", Delete).WithName("DeleteBasketItem")
+        basket.MapDelete("/basket/items/{offeringId}", Delete).WithName("DeleteBasketItem")
             .WithSummary("Takes an offering off the Merkliste").Produces(StatusCodes.Status204NoContent);
-        basket.MapPost("/orders", Order).WithName("OrderBasket")
+        basket.MapPost("/basket/orders", Order).WithName("OrderBasket")
             .WithSummary("Orders everything on the Merkliste in one order: sharedConfiguration once, configurations by offering id; the Idempotency-Key header makes a repeat return the first order")
             .Produces<OrderView>(StatusCodes.Status201Created).Produces<OrderView>().ProducesValidationProblem().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
