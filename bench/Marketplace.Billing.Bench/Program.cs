@@ -26,7 +26,7 @@ using NpgsqlTypes;
 //    WORKERS batches in flight (default 4), and reports events/s.
 // 3. COPYs the same rows (binary COPY) into a twin table with the same keys and indexes, and reports the ratio.
 // 4. Times one raw SQL aggregate over the month's events and the billing run of the month, and reports the ratio.
-// 5. Issues the run's invoices in memory (buyer and seller frozen as finalising does) and times writing them as XRechnung
+// 5. Issues the run's invoices (one for each of the 10,800 municipalities) in memory (buyer and seller frozen as finalising does) and times writing them as XRechnung
 //    and validating them (the platform's pre-finalisation rules and the official UBL 2.1 schema from ../shared/xrechnung)
 //    against serialising the same documents as plain JSON.
 var events = args.Length > 0 ? long.Parse(args[0], CultureInfo.InvariantCulture) : 10_000_000;
@@ -147,7 +147,9 @@ try
         findings += EInvoices.SchemaFindings(bytes, schemas);
     }
     sw.Stop();
-    Console.WriteLine($"XRechnung: {documents.Count:N0} invoices ({documents.Sum(d => d.Lines.Count):N0} lines) written, checked by the platform's rules and the " +
+    if (documents.Count != world.Municipalities)
+        throw new InvalidOperationException($"{documents.Count:N0} invoices for {world.Municipalities:N0} municipalities; every municipality books an add-on and must be invoiced.");
+    Console.WriteLine($"XRechnung: {documents.Count:N0} invoices, one per municipality ({documents.Sum(d => d.Lines.Count):N0} lines), written, checked by the platform's rules and the " +
                       $"UBL 2.1 schema in {sw.Elapsed.TotalSeconds:F2} s ({xmlBytes / 1_048_576.0:N0} MiB, {findings} findings); " +
                       $"plain JSON of the same data in {json.TotalSeconds:F2} s ({jsonBytes / 1_048_576.0:N0} MiB): {sw.Elapsed / json:F1}x");
     if (findings > 0) throw new InvalidOperationException($"{findings} findings in the XRechnung documents.");
@@ -287,7 +289,9 @@ sealed class Seed
             await Exec(c, "INSERT INTO plan_extra_tiers (offering_id, plan_id, extra_id, tier_no, up_to, unit_price_cents) VALUES (@p0, 'standard', 'vorgaenge', 0, 200, 50), (@p0, 'standard', 'vorgaenge', 1, NULL, 30)", $"offering-{o}");
         }
         // Every municipality books all five offerings: most since before the month, every tenth from a day in it, with the
-        // support add-on on every third and a setup fee due in November for those starting in it.
+        // support add-on on its first offering and on every third subscription besides, and a setup fee due in November for
+        // those starting in it. The add-on makes every municipality owe extras, so the run invoices all 10,800 of them,
+        // whatever the usage: the e-invoice comparison below covers every municipality, as the issue asks.
         var byOffering = Enumerable.Range(0, Offerings).Select(_ => new List<string>()).ToArray();
         var random = new Random(42);
         await using (var subs = await c.BeginBinaryImportAsync("COPY subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at) FROM STDIN (FORMAT BINARY)"))
@@ -309,7 +313,7 @@ sealed class Seed
             {
                 var from = i % 10 == 0 ? MonthStart.AddDays(random.Next(1, 20)) : DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture);
                 starts[id] = from;
-                await periods.WriteRowAsync(default, id, 1, "standard", i % 3 == 0 ? "support" : "", AuditTrail.Timestamp(from), (string?)null);
+                await periods.WriteRowAsync(default, id, 1, "standard", i < municipalities.Count || i % 3 == 0 ? "support" : "", AuditTrail.Timestamp(from), (string?)null);
                 i++;
             }
             await periods.CompleteAsync();

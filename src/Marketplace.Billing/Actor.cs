@@ -17,4 +17,4 @@ public sealed class BillingValidationException(string field, string message) : E
 public sealed class BillingNotFoundException(string message) : Exception(message);
 
 /// <summary>A state change the object's current state does not allow (maps to 409).</summary>
-public sealed class BillingConflictException(string message) : Exception(message);
+public class BillingConflictException(string message) : Exception(message);

@@ -116,13 +116,18 @@ internal static class BillingSql
 
     // ---- invoices ---------------------------------------------------------------------------------------------------
 
+    // An invoice is replaced at most once: only a live invoice can be replaced, and replacing it voids it.
     private const string InvoiceSelect = """
         SELECT id AS Id, number AS Number, municipality_ags AS MunicipalityAgs, period AS Period, billing_run_id AS BillingRunId, state AS State,
                currency AS Currency, net_cents AS NetCents, vat_rate_basis_points AS VatRateBasisPoints, vat_cents AS VatCents,
                gross_cents AS GrossCents, period_start AS PeriodStart, period_end AS PeriodEnd, payment_channel AS PaymentChannel,
                issue_date AS IssueDate, due_date AS DueDate, buyer_json AS BuyerJson, seller_json AS SellerJson,
                stripe_invoice_id AS StripeInvoiceId, stripe_pushed_at AS StripePushedAt, payment_failure AS PaymentFailure,
-               created_at AS CreatedAt, updated_at AS UpdatedAt
+               created_at AS CreatedAt, updated_at AS UpdatedAt, replaces_invoice_id AS ReplacesInvoiceId,
+               (SELECT r.number FROM invoices r WHERE r.id = invoices.replaces_invoice_id) AS ReplacesInvoiceNumber,
+               (SELECT r.issue_date FROM invoices r WHERE r.id = invoices.replaces_invoice_id) AS ReplacesInvoiceIssueDate,
+               (SELECT n.id FROM invoices n WHERE n.replaces_invoice_id = invoices.id) AS ReplacedByInvoiceId,
+               (SELECT n.number FROM invoices n WHERE n.replaces_invoice_id = invoices.id) AS ReplacedByInvoiceNumber
         FROM invoices
         """;
 
@@ -152,6 +157,15 @@ internal static class BillingSql
         FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
         """;
 
+    /// <summary>Names of the offerings, plans and extras on invoice lines, German and English, for display.</summary>
+    public static string LineNames(ISqlDialect d) => $"""
+        SELECT id AS OfferingId, '' AS PlanId, '' AS ExtraId, name AS Name, name_en AS NameEn FROM offerings WHERE id {d.InList("ids")}
+        UNION ALL
+        SELECT offering_id, plan_id, '', name, name_en FROM plans WHERE offering_id {d.InList("ids")}
+        UNION ALL
+        SELECT offering_id, plan_id, extra_id, name, name_en FROM plan_extras WHERE offering_id {d.InList("ids")}
+        """;
+
     public static string LockInvoice(ISqlDialect d) =>
         $"SELECT state FROM invoices {d.LockTableHint(RowLock.Update)} WHERE id = @id {d.LockTrailingClause(RowLock.Update)}";
 
@@ -162,6 +176,25 @@ internal static class BillingSql
         """;
 
     public const string SetState = "UPDATE invoices SET state = @state, payment_failure = @failure, updated_at = @now WHERE id = @id";
+
+    /// <summary>An invoice replacing a voided one, issued at once (it is written finalized, not as a draft).</summary>
+    public const string InsertReplacementInvoice = """
+        INSERT INTO invoices (id, number, municipality_ags, period, billing_run_id, state, currency, net_cents, vat_rate_basis_points, vat_cents,
+                              gross_cents, period_start, period_end, payment_channel, issue_date, due_date, buyer_json, seller_json,
+                              created_at, updated_at, replaces_invoice_id)
+        VALUES (@Id, @Number, @MunicipalityAgs, @Period, @BillingRunId, @State, @Currency, @NetCents, @VatRateBasisPoints, @VatCents,
+                @GrossCents, @PeriodStart, @PeriodEnd, @PaymentChannel, @IssueDate, @DueDate, @BuyerJson, @SellerJson,
+                @CreatedAt, @UpdatedAt, @ReplacesInvoiceId)
+        """;
+
+    public const string InsertInvoiceLine = """
+        INSERT INTO invoice_lines (invoice_id, line_no, kind, subscription_id, offering_id, offering_name, plan_id, extra_id, extra_name, tier_no,
+                                   unit, quantity, unit_price_cents, price_base, amount_cents, service_from, service_to, vat_category,
+                                   vat_rate_basis_points, vat_exemption_reason, vat_exemption_code)
+        VALUES (@InvoiceId, @LineNo, @Kind, @SubscriptionId, @OfferingId, @OfferingName, @PlanId, @ExtraId, @ExtraName, @TierNo,
+                @Unit, @Quantity, @UnitPriceCents, @PriceBase, @AmountCents, @ServiceFrom, @ServiceTo, @VatCategory,
+                @VatRateBasisPoints, @VatExemptionReason, @VatExemptionCode)
+        """;
 
     public const string SetStripeInvoice = "UPDATE invoices SET stripe_invoice_id = @stripeInvoiceId, updated_at = @now WHERE id = @id";
     public const string SetStripePushed = "UPDATE invoices SET stripe_pushed_at = @now, updated_at = @now WHERE id = @id";
@@ -238,6 +271,16 @@ internal static class BillingSql
 
     public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
 
+    /// <summary>What the billing account's checklist looks at, whether or not the account exists yet.</summary>
+    public const string ReadinessOfMunicipality = """
+        SELECT m.name AS MunicipalityName, o.leitweg_id AS LeitwegId, COALESCE(o.billing_recipient, o.name, m.name) AS Recipient, o.billing_street AS Street, o.billing_postal_code AS PostalCode,
+               o.billing_city AS City, a.payment_channel AS PaymentChannel, a.email AS Email
+        FROM municipalities m
+        LEFT JOIN organisations o ON o.municipality_ags = m.ags AND o.kind = 'municipality'
+        LEFT JOIN billing_accounts a ON a.municipality_ags = m.ags
+        WHERE m.ags = @ags
+        """;
+
     public const string LeitwegIdOfMunicipality = "SELECT leitweg_id FROM organisations WHERE municipality_ags = @ags AND kind = 'municipality'";
 
     public static string UpsertAccount(ISqlDialect d) => d.Upsert("billing_accounts", ["municipality_ags"],
@@ -275,18 +318,19 @@ internal static class BillingSql
         """;
 
     /// <summary>
-    /// Net revenue from issued invoices (never drafts), less what credit notes credited (a voided invoice's credit note
-    /// cancels it, a correction's the difference), by the invoice's month.
+    /// Net revenue from issued invoices (never drafts), less what credit notes credited (a voided or replaced invoice's credit
+    /// note cancels it, a correction's the difference), by the invoice's month; a voided invoice is not counted as an invoice.
     /// </summary>
     public const string RevenueOfVendor = """
-        SELECT x.period AS Period, x.offering_id AS OfferingId, x.offering_name AS OfferingName, COUNT(DISTINCT x.invoice_id) AS Invoices,
-               SUM(x.cents) AS NetCents
+        SELECT x.period AS Period, x.offering_id AS OfferingId, x.offering_name AS OfferingName,
+               COUNT(DISTINCT CASE WHEN x.live = 1 THEN x.invoice_id END) AS Invoices, SUM(x.cents) AS NetCents
         FROM (
-            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, l.amount_cents AS cents
+            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, l.amount_cents AS cents,
+                   CASE WHEN i.state = 'void' THEN 0 ELSE 1 END AS live
             FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
             WHERE i.issue_date IS NOT NULL AND i.period >= @from AND i.period <= @to
             UNION ALL
-            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, -l.amount_cents AS cents
+            SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, -l.amount_cents AS cents, 0 AS live
             FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id JOIN invoices i ON i.id = n.invoice_id
             WHERE i.period >= @from AND i.period <= @to
         ) x

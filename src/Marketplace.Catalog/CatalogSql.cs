@@ -71,4 +71,9 @@ internal static class CatalogSql
         FROM offerings o JOIN vendors v ON v.id = o.vendor_id
         WHERE o.id = @id
         """;
+
+    /// <summary>What a vendor's logo is drawn from: the descriptor (its logo, if any) and the short name for the monogram.</summary>
+    public const string VendorLogo = """
+        SELECT short_name AS ShortName, document_json AS DocumentJson, content_hash AS ContentHash FROM vendors WHERE id = @id
+        """;
 }

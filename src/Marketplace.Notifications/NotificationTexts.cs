@@ -117,6 +117,11 @@ public static class NotificationTexts
             {
                 "state" or "status" => State(value?.GetValue<string>(), english),
                 "gross" when value is JsonValue v && v.TryGetValue<long>(out var cents) => Marketplace.Billing.Pricing.Money.Display(cents, culture),
+                // A billing month and a day in words of the reader's language: "November 2026", "5. Januar 2027" / "5 January 2027".
+                "period" when DateOnly.TryParseExact(value?.ToString() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month) =>
+                    month.ToString("MMMM yyyy", culture),
+                "dueDate" when DateOnly.TryParseExact(value?.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) =>
+                    day.ToString(english ? "d MMMM yyyy" : "d. MMMM yyyy", culture),
                 "statuses" when value is JsonArray a => string.Join(", ", a.OfType<JsonObject>()
                     .Select(s => $"{s["standard"]?.GetValue<string>()}: {State(s["status"]?.GetValue<string>(), english)}")),
                 _ => value?.ToString() ?? "",

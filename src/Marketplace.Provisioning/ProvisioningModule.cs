@@ -46,6 +46,9 @@ public static class ProvisioningModule
         services.AddSingleton<OsbClient>();
         services.AddSingleton<BrokerTokenCache>();
         services.AddSingleton<BrokerCatalogs>();
+        services.AddSingleton<InstanceFetcher>();
+        services.AddSingleton<Reconciliation.ReconciliationFindings>();
+        services.AddSingleton<Reconciliation.ReconciliationJob>();
         services.AddSingleton<BrokerRegistry>();
         services.AddSingleton<Broker.Connections.BrokerConnections>();
         services.AddSingleton<Marketplace.Catalog.Brokers.IBrokerCatalogSource, Broker.Connections.ConnectionCatalogSource>();
@@ -69,11 +72,16 @@ public static class ProvisioningModule
         services.TryAddSingleton<Marketplace.Identity.Organisations.OrganisationStore>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<Bindings.BindingService>();
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<BundleOrders>();
         services.AddSingleton<Baskets.BasketService>();
-        if (InstanceRoles.RunsBackgroundWork(configuration)) services.AddHostedService<ProvisioningWorker>();
+        if (InstanceRoles.RunsBackgroundWork(configuration))
+        {
+            services.AddHostedService<ProvisioningWorker>();
+            services.AddHostedService<Reconciliation.ReconciliationService>();
+        }
         return services;
     }
 

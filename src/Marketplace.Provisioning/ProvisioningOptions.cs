@@ -54,4 +54,13 @@ public sealed class ProvisioningOptions
 
     /// <summary>Accept http: dashboard links from brokers and vendors (development and tests on loopback); otherwise https: only.</summary>
     public bool AllowHttpDashboardUrls { get; set; }
+
+    /// <summary>Whether this process runs the daily reconciliation with the brokers (where they declare instances_retrievable).</summary>
+    public bool ReconciliationEnabled { get; set; } = true;
+
+    /// <summary>How often the reconciliation service looks whether today's run is due (on the injected clock).</summary>
+    public TimeSpan ReconciliationPollInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Instances fetched at once from one broker during the reconciliation.</summary>
+    public int ReconciliationConcurrencyPerBroker { get; set; } = 2;
 }

@@ -235,7 +235,7 @@ internal static class ProvisioningSql
     /// <summary>Live jobs that delete at a broker: deprovisioning, and provisioning jobs in orphan mitigation.</summary>
     public const string PendingCleanups = """
         SELECT COUNT(*) FROM provisioning_jobs
-        WHERE state IN ('queued', 'running', 'polling') AND (kind = 'deprovision' OR phase IN ('mitigate', 'mitigate-poll'))
+        WHERE state IN ('queued', 'running', 'polling') AND (kind IN ('deprovision', 'unbind') OR phase IN ('mitigate', 'mitigate-poll'))
         """;
     public const string CleanupPendingOf = """
         SELECT COUNT(*) FROM provisioning_jobs

@@ -28,7 +28,14 @@ public sealed class SampleInstance
 
 /// <summary>What a test reads about the broker: instances, per-id and per-municipality counts, peaks.</summary>
 public sealed record BrokerStats(int Instances, long Created, long Deleted, long ProvisionRequests, long PeakOpenOperations, long PeakConcurrentRequests,
-    IReadOnlyDictionary<string, int> InstancesPerAgs, IReadOnlyDictionary<string, int> ProvisionRequestsPerInstance, IReadOnlyDictionary<string, int> CreationsPerInstance);
+    IReadOnlyDictionary<string, int> InstancesPerAgs, IReadOnlyDictionary<string, int> ProvisionRequestsPerInstance, IReadOnlyDictionary<string, int> CreationsPerInstance)
+{
+    /// <summary>GET /v2/service_instances/:id calls, and the most at once.</summary>
+    public long Fetches { get; init; }
+    public long PeakConcurrentFetches { get; init; }
+    /// <summary>Fetches of an instance although the catalogue did not declare instances_retrievable (the platform SHOULD NOT).</summary>
+    public long UndeclaredFetches { get; init; }
+}
 
 /// <summary>The broker's in-memory state: instances, tombstones of deleted ones, counters, and the injected faults.</summary>
 public sealed class BrokerState
@@ -36,9 +43,13 @@ public sealed class BrokerState
     private readonly object _gate = new();
     private readonly List<FaultRule> _faults = [];
     private long _created, _deleted, _provisionRequests, _openOperations, _peakOpen, _concurrentRequests, _peakRequests;
+    private long _fetches, _undeclaredFetches, _concurrentFetches, _peakFetches;
 
     public ConcurrentDictionary<string, SampleInstance> Instances { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, DateTimeOffset> Deleted { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, SampleBinding> Bindings { get; } = new(StringComparer.Ordinal);
+    /// <summary>Ids of deleted bindings: a new binding under one of them is refused.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> DeletedBindings { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, int> ProvisionRequestsPerInstance { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, int> CreationsPerInstance { get; } = new(StringComparer.Ordinal);
 
@@ -80,6 +91,11 @@ public sealed class BrokerState
         }
     }
 
+    public void RemoveBinding(string id)
+    {
+        if (Bindings.TryRemove(id, out _)) DeletedBindings[id] = DateTimeOffset.UtcNow;
+    }
+
     public void ProvisionRequested(string id)
     {
         Interlocked.Increment(ref _provisionRequests);
@@ -114,16 +130,30 @@ public sealed class BrokerState
         return new Releaser(() => Interlocked.Decrement(ref _concurrentRequests));
     }
 
+    /// <summary>Counts a fetch of an instance while it is answered; <paramref name="declared"/>: the catalogue offers it.</summary>
+    public IDisposable Fetch(bool declared)
+    {
+        Interlocked.Increment(ref _fetches);
+        if (!declared) Interlocked.Increment(ref _undeclaredFetches);
+        InterlockedMax(ref _peakFetches, Interlocked.Increment(ref _concurrentFetches));
+        return new Releaser(() => Interlocked.Decrement(ref _concurrentFetches));
+    }
+
     public BrokerStats Stats() => new(
         Instances.Count, Interlocked.Read(ref _created), Interlocked.Read(ref _deleted), Interlocked.Read(ref _provisionRequests),
         Interlocked.Read(ref _peakOpen), Interlocked.Read(ref _peakRequests),
         Instances.Values.Where(i => i.Ags is not null).GroupBy(i => i.Ags!).ToDictionary(g => g.Key, g => g.Count()),
-        new Dictionary<string, int>(ProvisionRequestsPerInstance), new Dictionary<string, int>(CreationsPerInstance));
+        new Dictionary<string, int>(ProvisionRequestsPerInstance), new Dictionary<string, int>(CreationsPerInstance))
+    {
+        Fetches = Interlocked.Read(ref _fetches), PeakConcurrentFetches = Interlocked.Read(ref _peakFetches), UndeclaredFetches = Interlocked.Read(ref _undeclaredFetches),
+    };
 
     public void Reset()
     {
         Instances.Clear();
         Deleted.Clear();
+        Bindings.Clear();
+        DeletedBindings.Clear();
         ProvisionRequestsPerInstance.Clear();
         CreationsPerInstance.Clear();
         ClearFaults();
@@ -133,6 +163,9 @@ public sealed class BrokerState
         Interlocked.Exchange(ref _openOperations, 0);
         Interlocked.Exchange(ref _peakOpen, 0);
         Interlocked.Exchange(ref _peakRequests, 0);
+        Interlocked.Exchange(ref _fetches, 0);
+        Interlocked.Exchange(ref _undeclaredFetches, 0);
+        Interlocked.Exchange(ref _peakFetches, 0);
     }
 
     private static void InterlockedMax(ref long target, long value)

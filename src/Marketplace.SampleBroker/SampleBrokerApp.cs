@@ -80,6 +80,8 @@ public static class SampleBrokerApp
         v2.MapPatch("/service_instances/{id}", Update);
         v2.MapDelete("/service_instances/{id}", Deprovision);
         v2.MapGet("/service_instances/{id}/last_operation", LastOperation);
+        v2.MapGet("/service_instances/{id}", Fetch);
+        SampleBindings.Map(v2);
 
         app.MapPost("/oauth/token", (HttpRequest request, IOptionsMonitor<SampleBrokerOptions> options) =>
         {
@@ -99,7 +101,17 @@ public static class SampleBrokerApp
             i.Id, i.ServiceId, i.PlanId, i.Ags, i.State, Parameters = JsonNode.Parse(i.ParametersJson), i.Context, i.OrganizationGuid, i.SpaceGuid,
             i.LastOriginatingIdentity, i.LastRequestIdentity, i.LastApiVersion,
         })));
+        admin.MapGet("/bindings", (BrokerState state) => Results.Json(SampleBindings.Inspect(state)));
         admin.MapGet("/deleted", (BrokerState state) => Results.Json(state.Deleted.Keys.Order(StringComparer.Ordinal)));
+        // Test hooks: the broker's instance changes or disappears out of band, as a vendor's own tooling might do it.
+        admin.MapPatch("/instances/{id}", (string id, InstanceDrift drift, BrokerState state) =>
+        {
+            if (!state.Instances.TryGetValue(id, out var instance)) return Results.NotFound();
+            if (drift.PlanId is { } plan) instance.PlanId = plan;
+            if (drift.Parameters is { } parameters) instance.ParametersJson = parameters.ToJsonString();
+            return Results.NoContent();
+        });
+        admin.MapDelete("/instances/{id}", (string id, BrokerState state) => state.Instances.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
         admin.MapPost("/faults", (FaultRule rule, BrokerState state) => { state.AddFault(rule); return Results.NoContent(); });
         admin.MapDelete("/faults", (BrokerState state) => { state.ClearFaults(); return Results.NoContent(); });
         admin.MapPost("/reset", (BrokerState state) => { state.Reset(); return Results.NoContent(); });
@@ -112,6 +124,9 @@ public static class SampleBrokerApp
             return Results.NoContent();
         });
     }
+
+    /// <summary>An out-of-band change of an instance: another plan and/or other parameters.</summary>
+    public sealed record InstanceDrift(string? PlanId, JsonObject? Parameters);
 
     /// <summary>Run-time change of mode, latency and Retry-After.</summary>
     public sealed record SettingsChange(BrokerMode? Mode, int? LatencyMs, int? RetryAfterSeconds);
@@ -200,6 +215,11 @@ public static class SampleBrokerApp
         var planId = body["plan_id"]?.GetValue<string>() ?? instance.PlanId;
         if (!catalog.Knows(instance.ServiceId, planId)) return Error(400, "unknown plan_id");
         var fault = state.TakeFault("update", id, instance.Ags);
+        if (fault is { ApplyFirst: true })
+        {
+            instance.PlanId = planId;
+            instance.ParametersJson = (body["parameters"] as JsonObject ?? []).ToJsonString();
+        }
         if (fault is not null) return await Fault(fault, http);
         if (instance.State is "provisioning" or "updating" or "deprovisioning")
             return Results.Json(new { error = "ConcurrencyError", description = "another operation is in progress" }, statusCode: 422);
@@ -224,6 +244,9 @@ public static class SampleBrokerApp
         var fault = state.TakeFault("deprovision", id, instance?.Ags);
         if (fault is not null) return await Fault(fault, http);
         if (instance is null) return Results.Json(new JsonObject(), statusCode: 410);
+        // Platforms MUST delete all bindings of an instance before deprovisioning it: this broker holds them to that.
+        if (state.Bindings.Values.Any(b => b.InstanceId == id))
+            return Error(400, "the instance still has service bindings; delete them before deprovisioning");
         Remember(instance, http);
         if (instance.State is "updating" or "deprovisioning" && instance.ReadyAt > DateTimeOffset.UtcNow)
             return instance.State == "deprovisioning"
@@ -270,6 +293,33 @@ public static class SampleBrokerApp
         }
     }
 
+    /// <summary>
+    /// GET /v2/service_instances/:id (OSB 2.17 "Fetching a Service Instance"): 200 with service_id, plan_id, dashboard_url and
+    /// parameters; 404 for an instance that does not exist or whose provisioning is still in progress; 422 ConcurrencyError
+    /// while it is being updated. The query hints, when present, must be non-empty strings.
+    /// </summary>
+    private static async Task<IResult> Fetch(string id, HttpContext http, BrokerState state, IOptionsMonitor<SampleBrokerOptions> monitor)
+    {
+        var o = monitor.CurrentValue;
+        using var _ = state.Fetch(o.InstancesRetrievable);
+        if (!o.InstancesRetrievable) return Error(404, "this broker does not declare instances_retrievable");
+        foreach (var hint in new[] { "service_id", "plan_id" })
+            if (http.Request.Query.TryGetValue(hint, out var value) && string.IsNullOrEmpty(value.ToString()))
+                return Error(400, $"{hint}, if present, must be a non-empty string");
+        state.Instances.TryGetValue(id, out var instance);
+        var fault = state.TakeFault("fetch", id, instance?.Ags);
+        if (fault is not null) return await Fault(fault, http);
+        if (instance is null || instance.State is "provisioning" or "failed") return Error(404, "no such instance");
+        if (instance.State == "updating" && instance.ReadyAt > DateTimeOffset.UtcNow)
+            return Results.Json(new { error = "ConcurrencyError", description = "the instance is being updated" }, statusCode: 422);
+        await Task.Delay(o.LatencyMs, http.RequestAborted);
+        return Results.Json(new JsonObject
+        {
+            ["service_id"] = instance.ServiceId, ["plan_id"] = instance.PlanId, ["dashboard_url"] = Dashboard(http, id, o),
+            ["parameters"] = JsonNode.Parse(instance.ParametersJson),
+        });
+    }
+
     /// <summary>Starts an asynchronous operation on an existing instance: 202 with its operation id, done after the latency.</summary>
     private static IResult Begin(BrokerState state, SampleInstance instance, string operationState, SampleBrokerOptions o)
     {
@@ -297,6 +347,9 @@ public static class SampleBrokerApp
         _ => Error(500, "injected broker error"),
     };
 
+    /// <summary>A fault that comes after the resource was created (timeout, malformed answer, other 2xx, 5xx).</summary>
+    internal static Task<IResult> FaultAfterCreating(FaultRule fault, HttpContext http) => Fault(fault, http);
+
     private static async Task<IResult> Fault(FaultRule fault, HttpContext http)
     {
         switch (fault.Kind)
@@ -305,7 +358,7 @@ public static class SampleBrokerApp
                 await Task.Delay(fault.DelayMs, http.RequestAborted);
                 return Results.Json(new JsonObject(), statusCode: 201);
             case "malformed":
-                return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation == "provision" ? 201 : 200);
+                return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation is "provision" or "bind" ? 201 : 200);
             case "2xx-other":
                 return Results.StatusCode(204);
             case var k when k.StartsWith('5'):
@@ -366,12 +419,14 @@ public sealed class BrokerCatalog
     {
         _options = options.Value;
         foreach (var s in _options.Services) _services[s.Id] = s;
+        var bindable = _options.BindableOfferings.ToHashSet(StringComparer.Ordinal);
         if (_options.CatalogPath is { } path)
         {
             var loaded = CatalogLoader.Load(Path.GetFullPath(path, environment.ContentRootPath));
             foreach (var o in loaded.Snapshot?.Offerings.Select(l => l.Value) ?? [])
                 if (o.Provisioning is { Type: "osb", ServiceId: { } sid } p)
-                    _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()) };
+                    _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()),
+                        Bindable = bindable.Contains(o.Id) };
         }
     }
 
@@ -379,15 +434,24 @@ public sealed class BrokerCatalog
     public bool Knows(string serviceId, string planId) =>
         _services.Count == 0 || _services.TryGetValue(serviceId, out var s) && s.Plans.Values.Contains(planId);
 
+    /// <summary>Whether the plan may be bound: the plan's own flag, else its service's (the specification's precedence).</summary>
+    public bool Bindable(string serviceId, string planId) =>
+        _services.TryGetValue(serviceId, out var s) && s.Plans.FirstOrDefault(p => p.Value == planId) is { Value: not null } plan
+            ? s.PlanBindable.TryGetValue(plan.Key, out var own) ? own : s.Bindable
+            : _services.Count == 0;
+
     public JsonObject Document() => new()
     {
         ["services"] = new JsonArray(_services.Values.Select(s => (JsonNode)new JsonObject
         {
-            ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = false, ["plan_updateable"] = true,
+            // Bindings are fetched after an asynchronous bind, so a bindable service also lets them be retrieved.
+            ["id"] = s.Id, ["name"] = s.Name, ["description"] = s.Description, ["bindable"] = s.Bindable, ["bindings_retrievable"] = s.Bindable,
+            ["plan_updateable"] = true, ["instances_retrievable"] = _options.InstancesRetrievable,
             ["plans"] = new JsonArray(s.Plans.Select(p =>
             {
                 var plan = new JsonObject { ["id"] = p.Value, ["name"] = p.Key, ["description"] = p.Key };
                 if (_options.MaximumPollingDurationSeconds is { } max) plan["maximum_polling_duration"] = max;
+                if (s.PlanBindable.TryGetValue(p.Key, out var own)) plan["bindable"] = own;
                 return (JsonNode)plan;
             }).ToArray()),
         }).ToArray()),

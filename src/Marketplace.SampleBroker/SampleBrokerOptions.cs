@@ -29,6 +29,9 @@ public sealed class SampleBrokerOptions
     /// <summary>catalog/ folder whose osb offerings (serviceId, planIds) make up /v2/catalog; relative to the content root.</summary>
     public string? CatalogPath { get; set; }
 
+    /// <summary>Offerings of the catalogue folder whose service is bindable (credentials for the municipality's Fachverfahren).</summary>
+    public List<string> BindableOfferings { get; set; } = ["fundbuero-amtsfuchs"];
+
     /// <summary>Services offered when no catalogue folder is given (or in addition to it).</summary>
     public List<ServiceDefinition> Services { get; set; } = [];
 
@@ -37,6 +40,12 @@ public sealed class SampleBrokerOptions
     /// reuse ids and a broker MAY refuse them, so the strict default shows a platform that does.
     /// </summary>
     public bool RefuseReusedInstanceIds { get; set; } = true;
+
+    /// <summary>
+    /// Declares <c>instances_retrievable</c> for every service and answers GET /v2/service_instances/:id. Off, the
+    /// endpoint answers 404 and counts the call as one the platform SHOULD NOT have made (<see cref="BrokerStats.UndeclaredFetches"/>).
+    /// </summary>
+    public bool InstancesRetrievable { get; set; }
 
     /// <summary>Basic authentication required when set.</summary>
     public string? BasicUsername { get; set; }
@@ -57,17 +66,22 @@ public sealed class ServiceDefinition
     public string Name { get; set; } = "";
     public string Description { get; set; } = "";
     public Dictionary<string, string> Plans { get; set; } = new();
+    /// <summary>Whether instances of the service can be bound (the default of its plans).</summary>
+    public bool Bindable { get; set; }
+    /// <summary>Plans (by name) whose bindable flag differs from the service's.</summary>
+    public Dictionary<string, bool> PlanBindable { get; set; } = new();
 }
 
 /// <summary>
 /// An injected fault. <see cref="Kind"/>: "500"/"503" (broker error), "timeout" (no answer for <see cref="DelayMs"/>),
 /// "malformed" (success status with a body that is not JSON), "409", "422" (with <see cref="ErrorCode"/>), "400", "408",
-/// "429", "fail-async" (the asynchronous operation ends in state failed), "2xx-other" (204). By default the
+/// "429", "fail-async" (the asynchronous operation ends in state failed), "2xx-other" (204). Operation "fetch" faults GET
+/// /v2/service_instances/:id. By default the
 /// instance is created before a 5xx, a timeout or a malformed answer, as a real broker that fails late would.
 /// </summary>
 public sealed class FaultRule
 {
-    /// <summary>provision, update, deprovision, last_operation or any.</summary>
+    /// <summary>provision, update, deprovision, last_operation, bind, unbind, fetch_binding, binding_last_operation or any.</summary>
     public string Operation { get; set; } = "provision";
     public string Kind { get; set; } = "500";
     /// <summary>How many matching requests get the fault; -1: all.</summary>
@@ -78,4 +92,6 @@ public sealed class FaultRule
     public int DelayMs { get; set; } = 30_000;
     public string? ErrorCode { get; set; }
     public bool CreateFirst { get; set; } = true;
+    /// <summary>For an update: the change is made before the fault (a broker that applied it and then failed to answer).</summary>
+    public bool ApplyFirst { get; set; }
 }

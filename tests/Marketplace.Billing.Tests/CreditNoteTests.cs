@@ -26,18 +26,7 @@ public class CreditNoteTests(DatabaseEngine engine)
     public async Task SetUp()
     {
         _world = await BillingWorld.CreateAsync(engine);
-        await _world.SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
-        await _world.SubscribeAsync("sub-n1", Nuernberg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde"));
-        await _world.SubscribeAsync("sub-f1", Flensburg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
-        _world.Clock.Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z");
-        await _world.Ingestion.IngestAsync(VendorA, [Event("m-1", "sub-m1", "antraege", 150, "2026-11-20T10:00:00Z"), Event("n-1", "sub-n1", "antraege", 60, "2026-11-20T10:00:00Z")]);
-        _world.Clock.Now = DateTimeOffset.Parse("2026-12-01T06:00:00Z");
-        await _world.Runs.RunAsync(November, Admin);
-        await _world.AccountAsync(Muenchen, leitweg: "09162000-0001-54");
-        await _world.AccountAsync(Nuernberg, leitweg: "09564000-12345-88");
-        await _world.AccountAsync(Flensburg, leitweg: "01001000-24");
-        await _world.Invoices.FinalizePeriodAsync(November, Admin);
-        _world.Clock.Now = DateTimeOffset.Parse("2026-12-10T09:00:00Z");
+        await _world.IssueNovemberAsync();
     }
 
     [TearDown]

@@ -33,8 +33,30 @@ public class InvoiceStateTests(DatabaseEngine engine)
     [Test]
     public async Task A_draft_without_a_billing_account_stays_a_draft()
     {
-        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        var e = await Assert.ThrowsAsync<BillingAccountIncompleteException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        Assert.That(e!.Readiness.Open, Is.EqualTo(new[] { BillingCheckItems.Address, BillingCheckItems.PaymentChannel, BillingCheckItems.Email }),
+            "nothing of the checklist is there yet; without a Leitweg-ID an XRechnung goes by e-mail");
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Draft));
+    }
+
+    [Test]
+    public async Task Finalizing_a_month_names_what_each_billing_account_still_lacks()
+    {
+        // The organisation has its address and Leitweg-ID; the municipality has not chosen a payment channel yet.
+        await _world.OrganisationAsync(Muenchen, "09162000-12345-95", "Rathausplatz 1");
+        var result = await _world.Invoices.FinalizePeriodAsync(new BillingMonth(2026, 11), Admin);
+        Assert.That(result.Finalized.Select(i => i.MunicipalityAgs), Has.No.Member(Muenchen));
+        var incomplete = result.Incomplete.Single(i => i.MunicipalityAgs == Muenchen);
+        Assert.That((incomplete.MunicipalityAgs, incomplete.Open), Is.EqualTo((Muenchen, new[] { BillingCheckItems.PaymentChannel, BillingCheckItems.Email })));
+        Assert.That(result.Problems, Has.Some.Contains("payment-channel, email").And.Some.Contains(incomplete.InvoiceNumber));
+
+        // A Leitweg-ID whose check digits do not match is invalid; paying by Stripe, none is needed.
+        await _world.OrganisationAsync(Muenchen, "09162000-12345-96", "Rathausplatz 1");
+        Assert.That((await _world.Accounts.ReadinessAsync(Muenchen)).Checks.Single(c => c.Item == BillingCheckItems.LeitwegId).State, Is.EqualTo(BillingCheckStates.Invalid));
+        await _world.AccountAsync(Muenchen, PaymentChannels.Stripe, leitweg: null);
+        var stripe = await _world.Accounts.ReadinessAsync(Muenchen);
+        Assert.That((stripe.Ready, stripe.Checks.Single(c => c.Item == BillingCheckItems.LeitwegId).State), Is.EqualTo((true, BillingCheckStates.NotNeeded)));
+        Assert.That((await _world.Invoices.FinalizeAsync(_invoiceId, Admin)).State, Is.EqualTo(InvoiceStates.Finalized));
     }
 
     [Test]

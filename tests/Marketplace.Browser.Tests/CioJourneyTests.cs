@@ -28,6 +28,7 @@ public class CioJourneyTests : JourneyTests
             await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Suchen", "Search"), Exact = true }).First.ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("/angebote\\?q=Ummeldung"));
             await cio.CheckAsync();
+            await cio.OpenFiltersAsync();
             await page.GetByLabel(cio.T("Reifegrad 4", "Maturity level 4")).CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Filter anwenden", "Apply filters") }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new Regex("reifegrad=4"));
@@ -72,7 +73,10 @@ public class CioJourneyTests : JourneyTests
             await Expect(page.Locator("main table").First).ToContainTextAsync("150");
 
             // Invoices for extras come as XRechnung to the Leitweg-ID: she chooses that once.
+            // The invoices page lists what the billing account lacks and links to the one page where it is kept.
             await cio.NavigateAsync("Rechnungen", "Invoices");
+            await page.GetByRole(AriaRole.Link, new() { Name = cio.T("Rechnungskonto bearbeiten", "Edit billing account") }).ClickAsync();
+            await cio.CheckAsync("billing-account");
             await page.Locator("#channel-xrechnung").CheckAsync();
             await page.Locator("#field-Email").FillAsync("rechnung@muenchen.example");
             await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Zahlungsweg speichern", "Save payment channel") }).ClickAsync();

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using NUnit.Framework;
 
@@ -11,7 +10,7 @@ namespace Marketplace.Browser.Tests;
 /// </summary>
 public sealed class Journey : IAsyncDisposable
 {
-    public const int PhoneWidth = 360;
+    public const int PhoneWidth = PageChecks.PhoneWidth;
     private readonly IBrowserContext _context;
 
     private Journey(IBrowserContext context, IPage page, BrowserHost host, string language, int width) =>
@@ -72,33 +71,15 @@ public sealed class Journey : IAsyncDisposable
         await CheckAsync(screenshot);
     }
 
-    /// <summary>axe-core finds no serious or critical violation, nothing is wider than a phone, and key pages are photographed.</summary>
-    public async Task CheckAsync(string? screenshot = null)
+    /// <summary>Opens the search filters where they are folded into their disclosure (phones).</summary>
+    public async Task OpenFiltersAsync()
     {
-        // Asked of the page, not of Playwright's .NET client: its WaitForLoadStateAsync checks the state, then subscribes
-        // to the event, and loses an event that arrives in between (microsoft/playwright-dotnet#3364). In CI that hung a
-        // journey for a minute after "load" had fired. The driver re-runs this check in the new document after navigations.
-        await Page.WaitForFunctionAsync("() => document.readyState === 'complete'");
-        await Assertions.Expect(Page.Locator("html")).ToHaveAttributeAsync("lang", new Regex("^(de|en)$"));
-        await Accessibility.AssertNoSeriousViolationsAsync(Page);
-        if (Width <= PhoneWidth)
-        {
-            var scrollWidth = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-            if (scrollWidth > Width)
-            {
-                // Name the widest elements that stick out (not inside a scrolling table wrapper), to find the culprit.
-                var culprits = await Page.EvaluateAsync<string[]>("""
-                    w => [...document.querySelectorAll('body *')]
-                        .filter(e => e.getBoundingClientRect().right > w && !e.parentElement.closest('.table-wrap'))
-                        .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w))
-                        .slice(0, 5).map(e => e.outerHTML.slice(0, 160))
-                    """, Width);
-                Assert.Fail($"{Page.Url} scrolls sideways at {Width} px ({scrollWidth} px wide): {string.Join(" | ", culprits)}");
-            }
-        }
-        if (screenshot is not null)
-            await Page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"{screenshot}-{Language}-{Device}"), FullPage = true });
+        var panel = Page.Locator("details.filter-panel");
+        if (await panel.GetAttributeAsync("open") is null) await panel.Locator(":scope > summary").ClickAsync();
     }
+
+    /// <summary>The checks every page must pass (<see cref="PageChecks"/>), and a screenshot of the key pages.</summary>
+    public Task CheckAsync(string? screenshot = null) => PageChecks.AssertAsync(Page, Width, screenshot);
 
     /// <summary>Reloads the page until the locator's text is exactly this (the host's workers move things along meanwhile).</summary>
     public async Task ReloadUntilAsync(ILocator locator, string text, int seconds = 60)

@@ -66,7 +66,7 @@ public class VendorJourneyTests : JourneyTests
         }
 
         await vendor.NavigateAsync("Bestellungen meiner Angebote", "Orders of my offerings", "vendor-orders");
-        await Expect(page.Locator("main")).ToContainTextAsync(id);
+        await Expect(page.Locator("main")).ToContainTextAsync(vendor.T("Hundesteuer online", "Dog tax online"));
 
         await vendor.NavigateAsync("Aufgaben", "Tasks", "vendor-tasks");
         var task = page.Locator("section.task", new() { HasText = id });

@@ -36,6 +36,8 @@ public static partial class DenialMatrix
             Map(([PlatformAdmin], NotFound))),
         new("POST", "/api/v1/billing/invoices/{invoiceId}/corrections", "/api/v1/billing/invoices/no-such-invoice/corrections",
             () => new { reason = "Nutzung korrigiert", lines = new[] { new { lineNo = 1, quantity = 0 } } }, Forbidden, Map(([PlatformAdmin], NotFound))),
+        new("POST", "/api/v1/billing/invoices/{invoiceId}/replacement", "/api/v1/billing/invoices/no-such-invoice/replacement",
+            () => new { reason = "Nutzung zu niedrig gemeldet", lines = new[] { new { lineNo = 1, quantity = 9 } } }, Forbidden, Map(([PlatformAdmin], NotFound))),
         new("GET", "/api/v1/billing/funding", "/api/v1/billing/funding", null, Forbidden, Map((Platform, Ok))),
         new("GET", "/api/v1/billing/funding.csv", "/api/v1/billing/funding.csv", null, Forbidden, Map((Platform, Ok))),
     ];

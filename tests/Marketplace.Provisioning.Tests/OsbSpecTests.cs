@@ -7,7 +7,7 @@ namespace Marketplace.Provisioning.Tests;
 /// <summary>Each row of the Open Service Broker answer rules and orphan-mitigation table, without a network.</summary>
 public class OsbSpecTests
 {
-    private static OsbResponse Answer(int status, string? body = "{}", TimeSpan? retryAfter = null)
+    internal static OsbResponse Answer(int status, string? body = "{}", TimeSpan? retryAfter = null)
     {
         JsonObject? json = null;
         try { json = body is null ? null : JsonNode.Parse(body) as JsonObject; } catch (System.Text.Json.JsonException) { }

@@ -213,6 +213,20 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         return (await c.QueryAsync<T>(sql, args)).ToList();
     }
 
+    /// <summary>Every string value of every row of every table, for tests that search the database for what must not be stored.</summary>
+    public async Task<List<string>> AllStoredTextAsync()
+    {
+        await using var c = await Database.OpenAsync();
+        var tables = (await c.QueryAsync<string>(Db.Engine == DatabaseEngine.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).ToList();
+        var texts = new List<string>();
+        foreach (var table in tables)
+            foreach (IDictionary<string, object?> row in await c.QueryAsync($"SELECT * FROM \"{table}\""))
+                texts.AddRange(row.Values.OfType<string>());
+        return texts;
+    }
+
     /// <summary>Stops the broker: its port refuses connections until <see cref="StartBrokerAgainAsync"/>.</summary>
     public async Task StopBrokerAsync()
     {

@@ -129,6 +129,9 @@ public class CatalogPagesTests
     {
         var html = await Page("/angebote?q=Bauantrag");
         Assert.That(html, Does.Contain("Auftragsverarbeitung nach Art. 28 DSGVO 2016/679: <strong>konform</strong> (vorgeschrieben)"));
+        // One seal per orderable offering; the result per standard is behind "Prüfergebnisse je Standard".
+        Assert.That(html, Does.Contain("<strong>geprüft</strong> <span class=\"seal-hint\">erfüllt alle Pflichtstandards</span>"));
+        Assert.That(html, Does.Contain("<summary>Prüfergebnisse je Standard</summary>"));
         Assert.That(html, Does.Match(@"zuletzt geprüft am \d{2}\.\d{2}\.\d{4}"));
         Assert.That(html, Does.Contain("id=\"f-orderable-true\""));
     }
@@ -141,5 +144,27 @@ public class CatalogPagesTests
         Assert.That(html, Does.Contain("<strong>nicht konform</strong> (vorgeschrieben)"));
         Assert.That(await Page("/angebote?orderable=false"), Does.Contain("parkausweis-brightforms"));
         Assert.That(await Page("/angebote"), Does.Not.Contain("parkausweis-brightforms"));
+    }
+
+    [Test]
+    public async Task A_vendor_logo_is_served_as_an_inert_image_and_shown_beside_the_vendor_name()
+    {
+        var response = await _client.GetAsync("/api/v1/vendors/komuna-digital/logo");
+        var svg = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), svg);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/svg+xml"));
+        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Does.StartWith("default-src 'none'").And.Contain("sandbox"));
+        Assert.That(svg, Does.StartWith("<svg").And.Contain("Komuna"));
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/vendors/komuna-digital/logo");
+        again.Headers.TryAddWithoutValidation("If-None-Match", response.Headers.ETag!.Tag);
+        Assert.That((await _client.SendAsync(again)).StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+
+        var unknown = await _client.GetAsync("/api/v1/vendors/nobody/logo");
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(unknown.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+
+        var html = await Page("/angebote?q=Ummeldung");
+        Assert.That(html, Does.Contain("<img class=\"vendor-logo\" src=\"/api/v1/vendors/komuna-digital/logo\" alt=\"\""));
     }
 }

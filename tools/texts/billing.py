@@ -80,7 +80,6 @@ T = {
 "Billing.Runs.PeriodInvalid": ("Geben Sie den Monat im Format JJJJ-MM an.", "Enter the month as YYYY-MM."),
 "Billing.Runs.NotEnded": ("{0} ist noch nicht abgeschlossen und kann erst danach abgerechnet werden.", "{0} has not ended yet and can only be billed afterwards."),
 "Billing.Runs.StartSubmit": ("Lauf starten", "Start run"),
-"Billing.Runs.Finalized": ("{0}: {1} Rechnungen gestellt.", "{0}: {1} invoices issued."),
 "Billing.Runs.Problems": ("Hinweise", "Notes"),
 "Billing.Runs.List": ("Bisherige Läufe", "Runs so far"),
 "Billing.Runs.None": ("Es gab noch keinen Abrechnungslauf.", "There has been no billing run yet."),
@@ -106,5 +105,4 @@ T = {
 "Billing.Account.Email": ("E-Mail-Adresse für Rechnungen", "E-mail address for invoices"),
 "Billing.Account.Save": ("Zahlungsweg speichern", "Save payment channel"),
 "Billing.Account.Saved": ("Der Zahlungsweg ist gespeichert; er gilt für die nächsten gestellten Rechnungen.", "The payment channel is saved; it applies to the next invoices issued."),
-"Billing.Account.AddressHint": ("Leitweg-ID und Rechnungsanschrift gehören zu den Daten Ihrer Organisation (siehe „Meine Organisation“); Rechnungen übernehmen sie von dort.", "The Leitweg-ID and the invoice address belong to your organisation's data (see “My organisation”); invoices take them from there."),
 }

@@ -9,5 +9,4 @@ T = {
 "Rollout.EtaSeconds.other": ("etwa {0} Sekunden", "about {0} seconds"),
 "Rollout.EtaMinutes.one": ("etwa {0} Minute", "about {0} minute"),
 "Rollout.EtaMinutes.other": ("etwa {0} Minuten", "about {0} minutes"),
-"Billing.Runs.Started": ("{0} abgerechnet. Neue Rechnungsentwürfe: {1}; bereits vorhanden: {2}.", "{0} billed. New draft invoices: {1}; already there: {2}."),
 }

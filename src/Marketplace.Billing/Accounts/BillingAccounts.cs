@@ -35,6 +35,13 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
         return await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags }, cancellationToken: ct));
     }
 
+    /// <summary>The account's checklist: what is missing before the municipality's invoices can be issued.</summary>
+    public async Task<BillingReadiness> ReadinessAsync(string ags, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await BillingReadiness.ReadAsync(c, null, ags, ct);
+    }
+
     public async Task<BillingAccount> SaveAsync(BillingAccountSettings settings, Actor actor, CancellationToken ct = default)
     {
         Validate(settings);

@@ -104,6 +104,9 @@ public static class BillingApi
         api.MapPost("/billing/invoices/{invoiceId}/corrections", CorrectInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("CorrectInvoice").WithSummary("Lowers quantities of an issued invoice's lines (e.g. corrected usage) and issues a credit note for the difference")
             .Produces<CreditNoteDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/billing/invoices/{invoiceId}/replacement", ReplaceInvoice).RequireAuthorization(Policies.PlatformAdmin)
+            .WithName("ReplaceInvoice").WithSummary("Corrects an issued invoice in any way that is not a pure reduction (e.g. usage reported too low): a credit note cancels it and a new invoice with the corrected quantities replaces it")
+            .Produces<InvoiceReplacement>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/billing/funding", Funding).RequireAuthorization(Policies.PlatformReader)
             .WithName("GetFundingReport").WithSummary("List value of the standard packages in use per funder, month, Land and offering (?from=&to=)")
@@ -121,7 +124,8 @@ public static class BillingApi
     public sealed record BillingAccountResponse(BillingAccount? Account);
     public sealed record RunRequest(string? Period);
     public sealed record CorrectionRequest(string? Reason, IReadOnlyList<LineCorrection>? Lines);
-    public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems);
+    /// <summary>The invoices issued, why others stay drafts, and which municipalities' billing accounts miss what.</summary>
+    public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
 
     /// <summary>The billing actor of a signed-in user or client, for the audit trail.</summary>
     public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
@@ -290,9 +294,9 @@ public static class BillingApi
     /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
     public static async Task<FinalizePeriodResponse> FinalizePeriodAsync(InvoiceService invoices, StripeInvoiceSync stripe, BillingMonth month, Actor actor, CancellationToken ct)
     {
-        var (finalized, problems) = await invoices.FinalizePeriodAsync(month, actor, ct);
-        await PushToStripeAsync(stripe, finalized, ct);
-        return new FinalizePeriodResponse(finalized, problems);
+        var result = await invoices.FinalizePeriodAsync(month, actor, ct);
+        await PushToStripeAsync(stripe, result.Finalized, ct);
+        return new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete);
     }
 
     private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
@@ -325,6 +329,20 @@ public static class BillingApi
         var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
         if (note.CreditNote.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
         return Results.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
+    }
+
+    private static async Task<IResult> ReplaceInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
+        StripeInvoiceSync stripe, CancellationToken ct)
+    {
+        var replacement = await creditNotes.ReplaceAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
+        var invoice = replacement.Invoice.Invoice;
+        if (invoice.PaymentChannel == PaymentChannels.Stripe)
+        {
+            // Both with keys derived from the documents' ids: a retry after a failure creates nothing twice in Stripe.
+            await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
+            await PushToStripeAsync(stripe, [invoice], ct);
+        }
+        return Results.Created($"/api/v1/municipalities/{invoice.MunicipalityAgs}/invoices/{invoice.Id}", replacement);
     }
 
     private static (BillingMonth From, BillingMonth To) FundingRange(string? from, string? to, BillingOverviewService overview)

@@ -16,8 +16,8 @@ namespace Marketplace.Billing.Invoices;
 public sealed record LineCorrection(long LineNo, long Quantity);
 
 /// <summary>
-/// Issues credit notes: for the whole remaining amount when an issued invoice is voided, and for the difference when one of
-/// its lines is corrected downwards. A credit note takes the next number of its own gapless series (PREFIX-GS-YYYY-NNNNNN,
+/// Issues credit notes: for the whole remaining amount when an issued invoice is voided or replaced by a corrected invoice,
+/// and for the difference when one of its lines is corrected downwards. A credit note takes the next number of its own gapless series (PREFIX-GS-YYYY-NNNNNN,
 /// counted up in the issuing transaction), the parties frozen on its invoice and each credited line's VAT treatment; on the
 /// XRechnung channel it must pass the platform's XRechnung check like an invoice.
 /// </summary>
@@ -53,43 +53,107 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
 
     /// <summary>
     /// Corrects lines of an issued (finalized, paid or payment failed) invoice to lower quantities and issues a credit note for
-    /// the difference. A higher quantity is refused: what was billed too little is billed with a new invoice, not a correction.
+    /// the difference. A higher quantity is refused: what was billed too little is billed by replacing the invoice
+    /// (<see cref="ReplaceAsync"/>).
     /// </summary>
     public async Task<CreditNoteDocument> CorrectAsync(string invoiceId, IReadOnlyList<LineCorrection> corrections, string? reason, Actor actor, CancellationToken ct = default)
     {
-        if (corrections.Count == 0) throw new BillingValidationException("lines", "Name at least one line and its corrected quantity.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new BillingValidationException("reason", "Say why the invoice is corrected; the credit note shows it.");
-        if (reason.Length > 500) throw new BillingValidationException("reason", "At most 500 characters.");
+        ValidateRequest(corrections, reason);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var state = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id = invoiceId }, tx, cancellationToken: ct))
-            ?? throw new BillingNotFoundException($"No invoice {invoiceId}.");
-        if (state is not (InvoiceStates.Finalized or InvoiceStates.Paid or InvoiceStates.PaymentFailed))
-            throw new BillingConflictException($"Invoice {invoiceId} is {state}; only an issued invoice that is not void can be corrected.");
-        var document = (await InvoiceService.ReadAsync(c, tx, invoiceId, ct))!;
-        var credited = await CreditedAsync(c, tx, invoiceId, ct);
+        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, "corrected", ct);
         var lines = new List<InvoiceLine>();
-        for (var i = 0; i < corrections.Count; i++)
+        foreach (var (i, line, current, corrected) in Resolve(document, credited, corrections))
         {
-            var correction = corrections[i];
-            var line = document.Lines.FirstOrDefault(l => l.LineNo == correction.LineNo)
-                ?? throw new BillingValidationException($"lines[{i}].lineNo", $"Invoice {document.Invoice.Number} has no line {correction.LineNo}.");
-            if (corrections.Take(i).Any(x => x.LineNo == correction.LineNo))
-                throw new BillingValidationException($"lines[{i}].lineNo", $"Line {correction.LineNo} is named twice.");
-            var already = credited.GetValueOrDefault(line.LineNo);
-            var current = line.Quantity - (already?.Quantity ?? 0);
-            if (correction.Quantity < 0 || correction.Quantity >= current)
+            if (corrected >= current.Quantity)
                 throw new BillingValidationException($"lines[{i}].quantity",
-                    $"Line {line.LineNo} stands at {current.ToString(CultureInfo.InvariantCulture)}; a correction lowers it to between 0 and {(current - 1).ToString(CultureInfo.InvariantCulture)}. More is billed with a new invoice.");
-            var difference = current - correction.Quantity;
-            var amount = correction.Quantity == 0
-                ? line.AmountCents - (already?.AmountCents ?? 0)
-                : Math.Min(Money.LineAmount(difference, line.UnitPriceCents, line.PriceBase), line.AmountCents - (already?.AmountCents ?? 0));
+                    $"Line {line.LineNo} stands at {current.Quantity.ToString(CultureInfo.InvariantCulture)}; a correction lowers it to between 0 and {(current.Quantity - 1).ToString(CultureInfo.InvariantCulture)}. More is billed by replacing the invoice (POST /api/v1/billing/invoices/{invoiceId}/replacement).");
+            var difference = current.Quantity - corrected;
+            var amount = corrected == 0 ? current.AmountCents : Math.Min(Money.LineAmount(difference, line.UnitPriceCents, line.PriceBase), current.AmountCents);
             lines.Add(line with { Quantity = difference, AmountCents = amount });
         }
-        var note = await IssueAsync(c, tx, document, CreditNoteKinds.Correction, reason.Trim(), lines.Where(l => l.AmountCents > 0).ToList(), actor, ct);
+        var note = await IssueAsync(c, tx, document, CreditNoteKinds.Correction, reason!.Trim(), lines.Where(l => l.AmountCents > 0).ToList(), actor, ct);
         await tx.CommitAsync(ct);
         return note;
+    }
+
+    /// <summary>
+    /// Corrects an issued invoice in any way that is not a pure reduction (usage reported too low, one line up and another
+    /// down): one transaction voids it with a credit note for all that is left of it and issues a new invoice for the same
+    /// municipality and month with the corrected quantities, numbered on in the month's gapless series and naming the
+    /// original (BT-25/BT-26). The new invoice keeps the original's payment channel and parties; it is due after the usual term.
+    /// </summary>
+    public async Task<InvoiceReplacement> ReplaceAsync(string invoiceId, IReadOnlyList<LineCorrection> corrections, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        ValidateRequest(corrections, reason);
+        await using var c = await database.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, "replaced", ct);
+        var original = document.Invoice;
+        var corrected = new Dictionary<long, long>();
+        foreach (var (i, line, current, quantity) in Resolve(document, credited, corrections))
+        {
+            if (line.Kind == ExtraKind.AddOn && quantity > line.PriceBase)
+                throw new BillingValidationException($"lines[{i}].quantity",
+                    $"Line {line.LineNo} bills days of an add-on; at most {line.PriceBase.ToString(CultureInfo.InvariantCulture)} days of the month.");
+            corrected[line.LineNo] = quantity;
+        }
+        var newLines = new List<InvoiceLine>();
+        var raised = false;
+        foreach (var line in document.Lines)
+        {
+            var current = Current(line, credited);
+            var quantity = corrected.GetValueOrDefault(line.LineNo, current.Quantity);
+            raised |= quantity > current.Quantity;
+            var amount = quantity == current.Quantity ? current.AmountCents : Money.LineAmount(quantity, line.UnitPriceCents, line.PriceBase);
+            if (quantity > 0 && amount > 0) newLines.Add(line with { LineNo = newLines.Count + 1, Quantity = quantity, AmountCents = amount });
+        }
+        if (!raised)
+            throw new BillingValidationException("lines",
+                $"The correction only lowers quantities; invoice {original.Number} stands and gets a credit note for the difference (POST /api/v1/billing/invoices/{invoiceId}/corrections).");
+        if (newLines.Count == 0) throw new BillingValidationException("lines", "The corrected invoice would bill nothing; void the invoice instead.");
+
+        var now = clock.GetUtcNow();
+        var today = calendar.LocalDate(now);
+        // The month's row, locked as the billing run locks it: invoice numbers of the month are counted under this lock.
+        await BillingStore.LockPeriodsAsync(c, tx, database.Dialect, [original.Period], RowLock.Update, ct);
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id = invoiceId, state = InvoiceStates.Void, failure = (string?)null,
+            now = BillingStore.Timestamp(now) }, tx, cancellationToken: ct));
+        var count = await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.InvoiceCount, new { period = original.Period }, tx, cancellationToken: ct));
+        var month = BillingMonth.Parse(original.Period);
+        var id = Guid.CreateVersion7(now).ToString();
+        var groups = VatBreakdown.Of(newLines, l => l.Vat, l => l.AmountCents);
+        var (net, vat) = (newLines.Sum(l => l.AmountCents), groups.Sum(g => g.VatCents));
+        var replacement = original with
+        {
+            Id = id, Number = $"{options.Value.InvoiceNumberPrefix}-{month.Year:D4}{month.Month:D2}-{count + 1:D6}", State = InvoiceStates.Finalized,
+            NetCents = net, VatRateBasisPoints = newLines.Count == 0 ? original.VatRateBasisPoints : newLines.Max(l => l.VatRateBasisPoints),
+            VatCents = vat, GrossCents = net + vat, IssueDate = BillingStore.Date(today), DueDate = BillingStore.Date(today.AddDays(options.Value.PaymentTermDays)),
+            StripeInvoiceId = null, StripePushedAt = null, PaymentFailure = null, CreatedAt = BillingStore.Timestamp(now), UpdatedAt = BillingStore.Timestamp(now),
+            ReplacesInvoiceId = original.Id, ReplacesInvoiceNumber = original.Number, ReplacesInvoiceIssueDate = original.IssueDate,
+            ReplacedByInvoiceId = null, ReplacedByInvoiceNumber = null,
+        };
+        var invoice = new InvoiceDocument(replacement, newLines.Select(l => l with { InvoiceId = id }).ToList());
+        if (replacement.PaymentChannel == PaymentChannels.XRechnung)
+        {
+            var problems = XRechnungRules.Check(XRechnungWriter.Write(invoice));
+            if (problems.Count > 0)
+                throw new BillingConflictException($"The invoice replacing {original.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+        }
+        var note = await IssueRemainingAsync(c, tx, document, credited, CreditNoteKinds.Replacement,
+            $"{reason!.Trim()} Ersetzt durch Rechnung {replacement.Number}.", actor, ct)
+            ?? throw new BillingConflictException($"Nothing of invoice {original.Number} is left to replace.");
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertReplacementInvoice, replacement, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertInvoiceLine, invoice.Lines, tx, cancellationToken: ct));
+        await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.invoice.replace", "invoice", invoiceId,
+            JsonSerializer.SerializeToNode(new { state = original.State, original.Number, original.GrossCents }),
+            JsonSerializer.SerializeToNode(new
+            {
+                state = InvoiceStates.Void, creditNote = note.CreditNote.Number, replacement = new { id, replacement.Number, net, vat, gross = net + vat },
+                reason = reason.Trim(), lines = corrections.Select(x => new { x.LineNo, x.Quantity }),
+            })));
+        await tx.CommitAsync(ct);
+        return new InvoiceReplacement(note, invoice);
     }
 
     /// <summary>
@@ -99,14 +163,61 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
     internal async Task<CreditNoteDocument?> IssueForVoidAsync(DbConnection c, DbTransaction tx, string invoiceId, Actor actor, CancellationToken ct)
     {
         var document = (await InvoiceService.ReadAsync(c, tx, invoiceId, ct))!;
-        var credited = await CreditedAsync(c, tx, invoiceId, ct);
+        return await IssueRemainingAsync(c, tx, document, await CreditedAsync(c, tx, invoiceId, ct), CreditNoteKinds.Void,
+            $"Rechnung {document.Invoice.Number} storniert.", actor, ct);
+    }
+
+    private async Task<CreditNoteDocument?> IssueRemainingAsync(DbConnection c, DbTransaction tx, InvoiceDocument document,
+        Dictionary<long, CreditedRow> credited, string kind, string reason, Actor actor, CancellationToken ct)
+    {
         var remaining = document.Lines
-            .Select(l => credited.GetValueOrDefault(l.LineNo) is { } done ? l with { Quantity = l.Quantity - done.Quantity, AmountCents = l.AmountCents - done.AmountCents } : l)
+            .Select(l => l with { Quantity = Current(l, credited).Quantity, AmountCents = Current(l, credited).AmountCents })
             .Where(l => l.AmountCents > 0)
             .ToList();
         if (remaining.Count == 0) return null;
-        return await IssueAsync(c, tx, document, CreditNoteKinds.Void, $"Rechnung {document.Invoice.Number} storniert.", remaining, actor, ct);
+        return await IssueAsync(c, tx, document, kind, reason, remaining, actor, ct);
     }
+
+    private static void ValidateRequest(IReadOnlyList<LineCorrection> corrections, string? reason)
+    {
+        if (corrections.Count == 0) throw new BillingValidationException("lines", "Name at least one line and its corrected quantity.");
+        if (string.IsNullOrWhiteSpace(reason)) throw new BillingValidationException("reason", "Say why the invoice is corrected; the credit note shows it.");
+        if (reason.Length > 500) throw new BillingValidationException("reason", "At most 500 characters.");
+    }
+
+    /// <summary>Locks an issued invoice that is not void and reads it with what earlier credit notes credited of each line.</summary>
+    private async Task<(InvoiceDocument Document, Dictionary<long, CreditedRow> Credited)> LockIssuedAsync(DbConnection c, DbTransaction tx, string invoiceId,
+        string what, CancellationToken ct)
+    {
+        var state = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id = invoiceId }, tx, cancellationToken: ct))
+            ?? throw new BillingNotFoundException($"No invoice {invoiceId}.");
+        if (state is not (InvoiceStates.Finalized or InvoiceStates.Paid or InvoiceStates.PaymentFailed))
+            throw new BillingConflictException($"Invoice {invoiceId} is {state}; only an issued invoice that is not void can be {what}.");
+        return ((await InvoiceService.ReadAsync(c, tx, invoiceId, ct))!, await CreditedAsync(c, tx, invoiceId, ct));
+    }
+
+    /// <summary>Each named line of the invoice with what is left of it and its corrected quantity; the field at fault when one is wrong.</summary>
+    private static IEnumerable<(int Index, InvoiceLine Line, CreditedRow Current, long Quantity)> Resolve(InvoiceDocument document,
+        Dictionary<long, CreditedRow> credited, IReadOnlyList<LineCorrection> corrections)
+    {
+        for (var i = 0; i < corrections.Count; i++)
+        {
+            var correction = corrections[i];
+            var line = document.Lines.FirstOrDefault(l => l.LineNo == correction.LineNo)
+                ?? throw new BillingValidationException($"lines[{i}].lineNo", $"Invoice {document.Invoice.Number} has no line {correction.LineNo}.");
+            if (corrections.Take(i).Any(x => x.LineNo == correction.LineNo))
+                throw new BillingValidationException($"lines[{i}].lineNo", $"Line {correction.LineNo} is named twice.");
+            if (correction.Quantity < 0)
+                throw new BillingValidationException($"lines[{i}].quantity", $"Line {line.LineNo}: a quantity is 0 or more.");
+            yield return (i, line, Current(line, credited), correction.Quantity);
+        }
+    }
+
+    /// <summary>What is left of a line after earlier credit notes.</summary>
+    private static CreditedRow Current(InvoiceLine line, Dictionary<long, CreditedRow> credited) =>
+        credited.GetValueOrDefault(line.LineNo) is { } done
+            ? new CreditedRow { LineNo = line.LineNo, Quantity = line.Quantity - done.Quantity, AmountCents = line.AmountCents - done.AmountCents }
+            : new CreditedRow { LineNo = line.LineNo, Quantity = line.Quantity, AmountCents = line.AmountCents };
 
     private async Task<CreditNoteDocument> IssueAsync(DbConnection c, DbTransaction tx, InvoiceDocument invoice, string kind, string reason,
         List<InvoiceLine> lines, Actor actor, CancellationToken ct)

@@ -11,6 +11,9 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Billing.Invoices;
 
+/// <summary>What finalizing a month issued, and what it left as drafts: every reason in Problems, incomplete accounts also itemised.</summary>
+public sealed record FinalizeResult(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
+
 /// <summary>
 /// Reads invoices and moves them through their states: draft → finalized → paid (payment_failed on the way), or void;
 /// voiding an issued invoice issues its credit note in the same transaction.
@@ -26,6 +29,16 @@ public sealed class InvoiceService(
     {
         await using var c = await database.OpenAsync(ct);
         return await ReadAsync(c, null, id, ct);
+    }
+
+    /// <summary>The catalogue's names (German, English where given) of the offerings, plans and extras on these lines.</summary>
+    public async Task<InvoiceLineNames> NamesAsync(IEnumerable<InvoiceLine> lines, CancellationToken ct = default)
+    {
+        var ids = lines.Select(l => l.OfferingId).Distinct().ToArray();
+        if (ids.Length == 0) return new InvoiceLineNames(new Dictionary<(string, string, string), (string, string?)>());
+        await using var c = await database.OpenAsync(ct);
+        var rows = await c.QueryAsync<InvoiceLineNames.Row>(new CommandDefinition(BillingSql.LineNames(database.Dialect), new { ids }, cancellationToken: ct));
+        return new InvoiceLineNames(rows.ToDictionary(r => (r.OfferingId, r.PlanId, r.ExtraId), r => (r.Name, r.NameEn)));
     }
 
     public async Task<IReadOnlyList<Invoice>> ListForMunicipalityAsync(string ags, int limit = 50, int offset = 0, CancellationToken ct = default)
@@ -62,8 +75,9 @@ public sealed class InvoiceService(
             throw new BillingConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
         }
         var document = (await ReadAsync(c, tx, id, ct))!;
-        var account = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = document.Invoice.MunicipalityAgs }, tx, cancellationToken: ct))
-            ?? throw new BillingConflictException($"Municipality {document.Invoice.MunicipalityAgs} has no billing account; invoice {document.Invoice.Number} stays a draft.");
+        var readiness = await BillingReadiness.ReadAsync(c, tx, document.Invoice.MunicipalityAgs, ct);
+        if (!readiness.Ready) throw new BillingAccountIncompleteException(document.Invoice.Number, readiness);
+        var account = (await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = document.Invoice.MunicipalityAgs }, tx, cancellationToken: ct)))!;
         var today = calendar.LocalDate(clock.GetUtcNow());
         var buyer = new InvoiceBuyer(account.MunicipalityAgs, account.LegalName, account.LeitwegId, account.Street, account.PostalCode, account.City, account.CountryCode, account.Email);
         var finalized = document.Invoice with
@@ -90,20 +104,28 @@ public sealed class InvoiceService(
         return (await ReadAsync(c, null, id, ct))!.Invoice;
     }
 
-    /// <summary>Finalizes every draft of a month; drafts that cannot be issued yet (no billing account, invalid XRechnung) are reported, not thrown.</summary>
-    public async Task<(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems)> FinalizePeriodAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
+    /// <summary>
+    /// Finalizes every draft of a month; drafts that cannot be issued yet are reported, not thrown: each in Problems, and
+    /// those of an incomplete billing account also in Incomplete with the checklist items still open.
+    /// </summary>
+    public async Task<FinalizeResult> FinalizePeriodAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
     {
         List<string> ids;
         await using (var c = await database.OpenAsync(ct))
             ids = (await c.QueryAsync<string>(new CommandDefinition(BillingSql.DraftIdsOfPeriod, new { period = month.Period }, cancellationToken: ct))).ToList();
         var finalized = new List<Invoice>();
         var problems = new List<string>();
+        var incomplete = new List<IncompleteAccount>();
         foreach (var id in ids)
         {
             try { finalized.Add(await FinalizeAsync(id, actor, ct)); }
-            catch (BillingConflictException e) { problems.Add(e.Message); }
+            catch (BillingConflictException e)
+            {
+                problems.Add(e.Message);
+                if (e is BillingAccountIncompleteException a) incomplete.Add(new IncompleteAccount(a.InvoiceNumber, a.Readiness.MunicipalityAgs, a.Readiness.MunicipalityName, a.Readiness.Open));
+            }
         }
-        return (finalized, problems);
+        return new FinalizeResult(finalized, problems, incomplete);
     }
 
     public Task<bool> MarkPaidAsync(string id, Actor actor, CancellationToken ct = default) => ChangeAsync(id, InvoiceStates.Paid, null, actor, ct);

@@ -3,12 +3,16 @@ using VatTreatment = Marketplace.Catalog.VatTreatment;
 
 namespace Marketplace.Billing.Invoices;
 
-/// <summary>An invoice as stored. Amounts in cents; BuyerJson/SellerJson are frozen when it is finalized.</summary>
+/// <summary>
+/// An invoice as stored. Amounts in cents; BuyerJson/SellerJson are frozen when it is finalized. An invoice that replaces a
+/// voided one (an upward correction) names it (BT-25/BT-26); the voided one names its replacement.
+/// </summary>
 public sealed record Invoice(
     string Id, string Number, string MunicipalityAgs, string Period, string BillingRunId, string State, string Currency,
     long NetCents, long VatRateBasisPoints, long VatCents, long GrossCents, string PeriodStart, string PeriodEnd, string? PaymentChannel,
     string? IssueDate, string? DueDate, string? BuyerJson, string? SellerJson, string? StripeInvoiceId, string? StripePushedAt,
-    string? PaymentFailure, string CreatedAt, string UpdatedAt);
+    string? PaymentFailure, string CreatedAt, string UpdatedAt, string? ReplacesInvoiceId = null, string? ReplacesInvoiceNumber = null,
+    string? ReplacesInvoiceIssueDate = null, string? ReplacedByInvoiceId = null, string? ReplacedByInvoiceNumber = null);
 
 /// <summary>
 /// One line: which subscription and offering, which extra (add-on, metered dimension or setup fee), how much of it, at what
@@ -42,12 +46,19 @@ public sealed record InvoiceSeller(
         o.ContactPhone, o.ContactEmail, o.ElectronicAddress, o.Iban, o.Bic, o.AccountHolder, BillingOptions.Blank(o.LegalRegistrationId));
 }
 
-/// <summary>Why a credit note was issued: the invoice was voided (the whole remaining amount), or corrected (the difference).</summary>
+/// <summary>
+/// Why a credit note was issued: the invoice was voided (the whole remaining amount), corrected downwards (the difference),
+/// or replaced by a corrected invoice (the whole remaining amount; the new invoice bills the corrected quantities).
+/// </summary>
 public static class CreditNoteKinds
 {
     public const string Void = "void";
     public const string Correction = "correction";
+    public const string Replacement = "replacement";
 }
+
+/// <summary>An upward correction: the credit note cancelling the original invoice and the new invoice replacing it.</summary>
+public sealed record InvoiceReplacement(CreditNoteDocument CreditNote, InvoiceDocument Invoice);
 
 /// <summary>
 /// A credit note as stored: it cancels all or part of an issued invoice (BT-25 number, BT-26 issue date of that invoice) and
@@ -62,4 +73,24 @@ public sealed record CreditNote(
 public sealed record CreditNoteDocument(CreditNote CreditNote, IReadOnlyList<InvoiceLine> Lines)
 {
     public IReadOnlyList<Pricing.VatGroup> VatGroups => Pricing.VatBreakdown.Of(Lines, l => l.Vat, l => l.AmountCents);
+}
+
+/// <summary>
+/// The catalogue's names of what invoice lines bill, German and English (null where the catalogue has none): the offering,
+/// its plan and the extra. A line keeps the German names it was written with; these are for showing it in either language.
+/// </summary>
+public sealed class InvoiceLineNames(IReadOnlyDictionary<(string Offering, string Plan, string Extra), (string Name, string? NameEn)> names)
+{
+    internal sealed class Row
+    {
+        public string OfferingId { get; init; } = "";
+        public string PlanId { get; init; } = "";
+        public string ExtraId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string? NameEn { get; init; }
+    }
+
+    public (string Name, string? NameEn) Offering(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, "", ""), (l.OfferingName, null));
+    public (string Name, string? NameEn) Plan(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, ""), (l.PlanId, null));
+    public (string Name, string? NameEn) Extra(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, l.ExtraId), (l.ExtraName, null));
 }

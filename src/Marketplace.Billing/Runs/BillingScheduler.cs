@@ -48,7 +48,7 @@ public sealed class BillingScheduler(IServiceProvider services, BillingCalendar 
         if (runs == 0) await services.GetRequiredService<BillingRunService>().RunAsync(month, SchedulerActor, ct);
         if (options.Value.Scheduler.FinalizeAutomatically)
         {
-            var (_, problems) = await services.GetRequiredService<InvoiceService>().FinalizePeriodAsync(month, SchedulerActor, ct);
+            var problems = (await services.GetRequiredService<InvoiceService>().FinalizePeriodAsync(month, SchedulerActor, ct)).Problems;
             foreach (var p in problems) logger.LogWarning("Invoice of {Period} not finalized: {Problem}", month.Period, p);
         }
         await services.GetRequiredService<StripeInvoiceSync>().PushPendingAsync(ct);

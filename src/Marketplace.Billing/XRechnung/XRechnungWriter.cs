@@ -10,7 +10,7 @@ using VatTreatment = Marketplace.Catalog.VatTreatment;
 namespace Marketplace.Billing.XRechnung;
 
 /// <summary>
-/// Writes a finalized invoice (UBL Invoice, type 380) or a credit note (UBL CreditNote, type 381, referencing its invoice in
+/// Writes a finalized invoice (UBL Invoice, type 380; one replacing a voided invoice names it in BT-25/BT-26) or a credit note (UBL CreditNote, type 381, referencing its invoice in
 /// BT-25/BT-26) as XRechnung 3.0: EN 16931 in UBL 2.1 syntax, with the municipality's Leitweg-ID as buyer reference (BT-10)
 /// and everything the German rules BR-DE-1 to BR-DE-16 require. Each line carries its VAT category and rate; the VAT
 /// breakdown has one group per category and rate, its VAT rounded once per group. An invoice of category O names the seller
@@ -35,18 +35,26 @@ public static class XRechnungWriter
         var invoice = document.Invoice;
         if (invoice.BuyerJson is null || invoice.SellerJson is null || invoice.IssueDate is null)
             throw new InvalidOperationException($"Invoice {invoice.Number} is a draft; only finalized invoices are e-invoices.");
-        return Write(new Document(false, invoice.Number, invoice.IssueDate, invoice.DueDate,
-            $"Zusatzleistungen über das Grundpaket hinaus, Abrechnungszeitraum {invoice.Period}.", invoice.Currency, invoice.PeriodStart, invoice.PeriodEnd,
-            JsonSerializer.Deserialize<InvoiceBuyer>(invoice.BuyerJson)!, JsonSerializer.Deserialize<InvoiceSeller>(invoice.SellerJson)!, null,
-            document.Lines, document.VatGroups, $"Zahlbar ohne Abzug bis {invoice.DueDate}."));
+        // An invoice replacing a voided one names it as preceding invoice (BG-3: BT-25 number, BT-26 issue date).
+        var preceding = invoice is { ReplacesInvoiceNumber: { } number, ReplacesInvoiceIssueDate: { } issued } ? (number, issued) : ((string, string)?)null;
+        var note = $"Zusatzleistungen über das Grundpaket hinaus, Abrechnungszeitraum {GermanMonth(invoice.Period)}."
+            + (preceding is { } p ? $" Ersetzt die stornierte Rechnung {p.Item1} vom {GermanDay(p.Item2)}." : "");
+        return Write(new Document(false, invoice.Number, invoice.IssueDate, invoice.DueDate, note, invoice.Currency, invoice.PeriodStart, invoice.PeriodEnd,
+            JsonSerializer.Deserialize<InvoiceBuyer>(invoice.BuyerJson)!, JsonSerializer.Deserialize<InvoiceSeller>(invoice.SellerJson)!, preceding,
+            document.Lines, document.VatGroups, $"Zahlbar ohne Abzug bis {GermanDay(invoice.DueDate)}."));
     }
 
     public static XDocument Write(CreditNoteDocument document)
     {
         var note = document.CreditNote;
-        var what = note.Kind == CreditNoteKinds.Void ? "Storno" : "Korrektur";
+        var what = note.Kind switch
+        {
+            CreditNoteKinds.Void => "Storno",
+            CreditNoteKinds.Replacement => "Storno wegen Neuausstellung",
+            _ => "Korrektur",
+        };
         return Write(new Document(true, note.Number, note.IssueDate, null,
-            $"Gutschrift ({what}) zur Rechnung {note.InvoiceNumber} vom {note.InvoiceIssueDate}, Abrechnungszeitraum {note.Period}: {note.Reason}",
+            $"Gutschrift ({what}) zur Rechnung {note.InvoiceNumber} vom {GermanDay(note.InvoiceIssueDate)}, Abrechnungszeitraum {GermanMonth(note.Period)}: {note.Reason}",
             note.Currency, note.PeriodStart, note.PeriodEnd,
             JsonSerializer.Deserialize<InvoiceBuyer>(note.BuyerJson)!, JsonSerializer.Deserialize<InvoiceSeller>(note.SellerJson)!,
             (note.InvoiceNumber, note.InvoiceIssueDate), document.Lines, document.VatGroups,
@@ -140,6 +148,16 @@ public static class XRechnungWriter
                     new XElement(Cbc + "BaseQuantity", new XAttribute("unitCode", UnitCode(l)), l.PriceBase.ToString(CultureInfo.InvariantCulture))))));
         return new XDocument(new XDeclaration("1.0", "UTF-8", null), root);
     }
+
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    // The notes are German sentences: months and days as German writes them ("November 2026", "5. Januar 2027"); the
+    // structured dates (BT-2, BT-9, BT-26, BG-14) stay ISO as the syntax requires.
+    private static string GermanMonth(string period) =>
+        DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("MMMM yyyy", German) : period;
+
+    private static string GermanDay(string? day) =>
+        DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d. MMMM yyyy", German) : day ?? "";
 
     /// <summary>UN/ECE Recommendation 20 unit: days for add-ons (quantity and base quantity), "one" otherwise.</summary>
     private static string UnitCode(InvoiceLine l) => l.Unit == InvoiceCalculator.UnitDay ? "DAY" : "C62";

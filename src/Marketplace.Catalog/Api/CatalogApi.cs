@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
 using Microsoft.AspNetCore.Builder;
@@ -72,6 +73,24 @@ public static class CatalogApi
             .WithName("CompareLeistung")
             .WithSummary("One OZG-Leistung (by OZG id or LeiKa key) with all competing offerings side by side.")
             .Produces<LeistungComparison>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/vendors/{vendorId}/logo", async (HttpContext http, string vendorId, CatalogRepository repository) =>
+            {
+                if (await repository.VendorLogoAsync(vendorId, http.RequestAborted) is not { } logo)
+                    return Results.Problem(statusCode: 404, title: "Anbieter nicht gefunden", detail: $"Es gibt keinen Anbieter '{vendorId}'.");
+                var etag = $"\"{logo.ContentHash[..16]}\"";
+                http.Response.Headers.ETag = etag;
+                http.Response.Headers.CacheControl = "public, max-age=3600";
+                // Served as an image that can do nothing: no script, no fetch, even if opened on its own.
+                http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+                if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag)) return Results.StatusCode(304);
+                // The descriptor's logo was checked at import (VendorLogo); without one, a monogram of the short name.
+                return Results.Text(logo.Logo ?? VendorLogo.Monogram(logo.ShortName), "image/svg+xml; charset=utf-8");
+            })
+            .WithName("GetVendorLogo")
+            .WithSummary("A vendor's logo as SVG (from its descriptor; a monogram of its short name if it declares none).")
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;

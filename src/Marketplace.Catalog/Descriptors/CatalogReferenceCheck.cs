@@ -40,6 +40,9 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
         var standardVersions = s.Standards
             .SelectMany(st => st.Value.Versions.Select(v => (st.Value.Id, v.Version))).ToHashSet();
 
+        foreach (var v in s.Vendors)
+            if (v.Value.Logo is { } logo && VendorLogo.Problem(logo) is { } problem) Require(false, v.Path, "/logo", problem);
+
         foreach (var l in s.Lebenslagen)
             Require(themenfelder.Contains(l.Value.Themenfeld), l.Path, "/themenfeld", $"unknown Themenfeld '{l.Value.Themenfeld}'");
 

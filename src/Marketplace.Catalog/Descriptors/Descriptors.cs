@@ -29,7 +29,7 @@ public sealed record CriterionDescriptor(
 
 public sealed record VendorDescriptor(
     string Id, string Name, string ShortName, string VatId, AddressDescriptor Address, string Website,
-    IReadOnlyList<ContactDescriptor> Contacts, string Description);
+    IReadOnlyList<ContactDescriptor> Contacts, string Description, string? Logo = null);
 
 public sealed record AddressDescriptor(string Street, string PostalCode, string City, string Country);
 

@@ -24,6 +24,16 @@ public sealed class CatalogRepository(Database database)
         return await OrderabilityRule.LifecycleAsync(c, offeringId);
     }
 
+    /// <summary>A vendor's short name, descriptor logo (null if it has none) and content hash; null for an unknown vendor.</summary>
+    public async Task<(string ShortName, string? Logo, string ContentHash)?> VendorLogoAsync(string vendorId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var row = await c.QuerySingleOrDefaultAsync<(string ShortName, string DocumentJson, string ContentHash)?>(CatalogSql.VendorLogo, new { id = vendorId });
+        if (row is not { } r) return null;
+        var vendor = JsonSerializer.Deserialize<VendorDescriptor>(r.DocumentJson, DescriptorJson.Options)!;
+        return (r.ShortName, vendor.Logo, r.ContentHash);
+    }
+
     /// <summary>Loads every table of the catalogue at one consistent revision (one transaction).</summary>
     public async Task<CatalogReadModel> LoadAsync(CancellationToken ct = default)
     {

@@ -74,11 +74,13 @@ internal static class AuditEventMapper
                 // A new version of an offering that was already published; a first publication reaches saved searches instead.
                 return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRepublished, new JsonObject { ["version"] = Text(after, "version") });
             case "billing.invoice.finalize":
+            case "billing.invoice.replace":
             {
-                var invoice = await c.QuerySingleOrDefaultAsync<InvoiceFacts>(
-                    NotificationSql.InvoiceFacts, new { id = r.ObjectId }, tx);
+                // A replacement (an upward correction) issues a new invoice; the entry is the replaced one's and names it.
+                var id = r.Action == "billing.invoice.replace" ? Text(Prop(after, "replacement") as JsonObject, "id") : r.ObjectId;
+                var invoice = id is null ? null : await c.QuerySingleOrDefaultAsync<InvoiceFacts>(NotificationSql.InvoiceFacts, new { id }, tx);
                 if (invoice is not { } i) return [];
-                return [new(i.MunicipalityAgs, NotificationCategories.Invoices, Kinds.InvoiceFinalized, "invoice", r.ObjectId,
+                return [new(i.MunicipalityAgs, NotificationCategories.Invoices, Kinds.InvoiceFinalized, "invoice", id!,
                     new JsonObject { ["number"] = i.Number, ["period"] = i.Period, ["gross"] = i.GrossCents, ["dueDate"] = i.DueDate ?? "" },
                     BuyerAdminsOnly: true)];
             }

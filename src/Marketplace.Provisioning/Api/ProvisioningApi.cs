@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Organisations;
+using Marketplace.Provisioning.Bindings;
 using Marketplace.Provisioning.Broker.Connections;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
@@ -100,6 +101,8 @@ public static class ProvisioningApi
         api.MapPost("/admin/jobs/{jobId}/retry", RetryJob).RequireAuthorization(Policies.PlatformAdmin)
             .WithSummary("Queues a dead job again with fresh retries").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapBrokerConnections();
+        Reconciliation.ReconciliationApi.MapReconciliation(api);
+        api.MapBindings();
         return app;
     }
 
@@ -169,7 +172,10 @@ public static class ProvisioningApi
         IStringLocalizerFactory texts, CancellationToken ct) =>
         await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(Worded(await subscriptions.GetAsync(ags, id, ct), texts));
 
-    /// <summary>The failure class and the condition in the request's language, from the same texts the pages show.</summary>
+    /// <summary>
+    /// The failure class and the condition in the request's language, from the same texts the pages show: every answer
+    /// that shows a buyer a subscription carries them (reads and actions alike), never the broker's own words.
+    /// </summary>
     private static SubscriptionView Worded(SubscriptionView v, IStringLocalizerFactory factory)
     {
         var texts = factory.Create("SharedResource", "Marketplace.Web");
@@ -188,26 +194,30 @@ public static class ProvisioningApi
         await RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(ToResponse(await configuration.ViewAsync(ags, id, ct)));
 
     private static async Task<IResult> Change(string ags, string id, ChangeRequest request, ClaimsPrincipal user, TenantAccess access,
-        SubscriptionService subscriptions, CancellationToken ct)
+        SubscriptionService subscriptions, IStringLocalizerFactory texts, CancellationToken ct)
     {
         // A new plan or add-ons change the bill (order permission); new values change the configuration (configure permission).
         var needed = (request.Configuration is null ? 0 : MunicipalityPermission.Configure)
                      | (request.PlanId is null && request.AddOnIds is null ? 0 : MunicipalityPermission.Order);
         if (await RefusedAsync(user, ags, needed == 0 ? MunicipalityPermission.Configure : needed, access, ct) is { } refused) return refused;
-        return Results.Ok(await subscriptions.ChangeAsync(ags, user.SubjectOf()!, id, request, ct));
+        return Results.Ok(Worded(await subscriptions.ChangeAsync(ags, user.SubjectOf()!, id, request, ct), texts));
     }
 
-    private static async Task<IResult> Suspend(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(await subscriptions.SuspendAsync(ags, user.SubjectOf()!, id, ct));
+    private static async Task<IResult> Suspend(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(Worded(await subscriptions.SuspendAsync(ags, user.SubjectOf()!, id, ct), texts));
 
-    private static async Task<IResult> Resume(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(await subscriptions.ResumeAsync(ags, user.SubjectOf()!, id, ct));
+    private static async Task<IResult> Resume(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(Worded(await subscriptions.ResumeAsync(ags, user.SubjectOf()!, id, ct), texts));
 
-    private static async Task<IResult> Cancel(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(await subscriptions.CancelAsync(ags, user.SubjectOf()!, id, ct));
+    private static async Task<IResult> Cancel(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(Worded(await subscriptions.CancelAsync(ags, user.SubjectOf()!, id, ct), texts));
 
-    private static async Task<IResult> Retry(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions, CancellationToken ct) =>
-        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(await subscriptions.RetryAsync(ags, user.SubjectOf()!, id, ct));
+    private static async Task<IResult> Retry(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
+        IStringLocalizerFactory texts, CancellationToken ct) =>
+        await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) ?? Results.Ok(Worded(await subscriptions.RetryAsync(ags, user.SubjectOf()!, id, ct), texts));
 
     // ---- Vendor ----
 

@@ -15,7 +15,7 @@ namespace Marketplace.Provisioning.Broker;
 /// (<see cref="OsbResponse"/>); what an answer means is decided by <see cref="OsbSpec"/>. Transient faults on the wire
 /// are handled by the resilience pipeline of the named HttpClient, never by a loop here.
 /// </summary>
-public sealed class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache tokens)
+public sealed partial class OsbClient(IHttpClientFactory httpClients, BrokerTokenCache tokens)
 {
     public const string HttpClientName = "osb";
     /// <summary>The version this client implements; sent when an offering claims no open-service-broker version.</summary>

@@ -32,7 +32,7 @@ public sealed record BrokerAnswer(AnswerKind Kind, string Reason, string? Dashbo
 /// other 4xx do not; updates never do; a failed asynchronous provision or deprovision does. Pure functions, so every
 /// row of the table is tested without a network.
 /// </summary>
-public static class OsbSpec
+public static partial class OsbSpec
 {
     public static BrokerAnswer Provision(OsbResponse r)
     {

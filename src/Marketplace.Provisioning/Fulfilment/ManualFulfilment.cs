@@ -47,17 +47,17 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
                     "provisioning", "Anbieter richtet ein");
                 await writer.ApplyPendingAsync(work, s, pending ?? new PendingChange(s.PlanId, [], null));
                 await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Provisioning], SubscriptionStates.Active, actingUserId, vendorId,
-                    "activated", notes ?? "vom Anbieter eingerichtet");
+                    "activated", notes);
                 break;
             case SubscriptionStates.Updating:
                 await writer.ApplyPendingAsync(work, s, pending ?? new PendingChange(s.PlanId, [], null));
                 await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Updating], pending?.Suspend == true ? SubscriptionStates.Suspended : SubscriptionStates.Active,
-                    actingUserId, vendorId, "updated", notes ?? "vom Anbieter geändert");
+                    actingUserId, vendorId, "updated", notes);
                 break;
             case SubscriptionStates.Deprovisioning:
                 await writer.CloseBillingAsync(work, s.Id);
                 await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Deprovisioning], SubscriptionStates.Cancelled, actingUserId, vendorId,
-                    "cancelled", notes ?? "vom Anbieter abgebaut");
+                    "cancelled", notes);
                 break;
         }
         await work.CommitAsync(ct);

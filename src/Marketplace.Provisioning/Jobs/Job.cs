@@ -17,12 +17,16 @@ public static class JobStates
     public const string Dead = "dead";
 }
 
-/// <summary>The operations a job carries out at a broker, one per subscription change.</summary>
+/// <summary>The operations a job carries out at a broker, one per subscription change (or binding change).</summary>
 public static class JobKinds
 {
     public const string Provision = "provision";
     public const string Update = "update";
     public const string Deprovision = "deprovision";
+    /// <summary>Creates a service binding (with orphan mitigation); a rotation's new binding deletes the old one when active.</summary>
+    public const string Bind = "bind";
+    /// <summary>Deletes a service binding, retried until the broker confirms.</summary>
+    public const string Unbind = "unbind";
 }
 
 /// <summary>A job row as stored.</summary>

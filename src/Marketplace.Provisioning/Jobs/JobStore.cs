@@ -212,7 +212,9 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     internal async Task<bool> RequeueAsync(Work work, JobRecord job, string actorUserId) =>
         await work.Exec(ProvisioningSql.RequeueJob, new
         {
-            id = job.Id, now = Iso.Of(clock.GetUtcNow()), phase = Phases.Request, payload = new OperationPayload(actorUserId).ToJson(),
+            id = job.Id, now = Iso.Of(clock.GetUtcNow()), phase = Phases.Request,
+            // A binding job keeps the binding it acts on.
+            payload = new OperationPayload(actorUserId, BindingId: OperationPayload.Parse(job.PayloadJson).BindingId).ToJson(),
         }) == 1;
 
     public async Task<JobRecord?> GetAsync(string jobId, CancellationToken ct = default)

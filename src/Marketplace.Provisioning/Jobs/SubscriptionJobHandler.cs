@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Reconciliation;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,9 @@ namespace Marketplace.Provisioning.Jobs;
 
 /// <summary>What a job carries between its runs: who asked, the broker's operation being polled, and what follows orphan mitigation.</summary>
 /// <remarks>FailuresBeforeCleanup: the job's failures when orphan mitigation began to fail; provisioning goes on from there once the deletion is confirmed.</remarks>
+/// <remarks>BindingId: the service binding a bind or unbind job (or a cancellation's unbinding step) acts on.</remarks>
 internal sealed record OperationPayload(string ActorUserId, string? Operation = null, string? PollDeadline = null, string? AfterMitigation = null,
-    string? Reason = null, long? FailuresBeforeCleanup = null)
+    string? Reason = null, long? FailuresBeforeCleanup = null, string? BindingId = null)
 {
     public const string RetryAfterMitigation = "retry";
     public const string FailAfterMitigation = "fail";
@@ -28,6 +30,10 @@ internal static class Phases
     public const string Poll = "poll";
     public const string Mitigate = "mitigate";
     public const string MitigatePoll = "mitigate-poll";
+    /// <summary>Fetching an asynchronously created binding's credentials (GET binding).</summary>
+    public const string Fetch = "fetch";
+    /// <summary>A cancellation polls the deletion of one of the subscription's bindings before it deletes the instance.</summary>
+    public const string UnbindPoll = "unbind-poll";
 }
 
 /// <summary>A municipality as the broker context shows it.</summary>
@@ -44,9 +50,9 @@ public sealed class MunicipalityInfo
 /// Runs one phase of a provision, update or deprovision job against the vendor's broker and turns the answer,
 /// interpreted by <see cref="OsbSpec"/>, into the subscription's next state and the job's next step.
 /// </summary>
-internal sealed class SubscriptionJobHandler(
+internal sealed partial class SubscriptionJobHandler(
     Database database, OsbClient osb, BrokerRegistry brokers, BrokerCatalogs catalogs, OfferingDirectory offerings, ConfigSecrets secrets,
-    SubscriptionWriter writer, TimeProvider clock, IOptions<ProvisioningOptions> options)
+    SubscriptionWriter writer, InstanceFetcher fetcher, ReconciliationFindings findings, JobStore jobs, TimeProvider clock, IOptions<ProvisioningOptions> options)
 {
     public const string SystemActor = "system:provisioning";
     private readonly ProvisioningOptions _options = options.Value;
@@ -71,10 +77,11 @@ internal sealed class SubscriptionJobHandler(
             if (offering?.Descriptor.Provisioning is not { Type: "osb", ServiceId: { } serviceId } provisioning
                 || await brokers.EndpointAsync(c, offering.VendorId, provisioning) is not { } endpoint)
                 return new JobResult.Failed("offering has no broker") { Effects = w => Fail(w, subscription, "offering has no broker", job.Id, FailureClasses.Platform) };
-            // Municipality and Land defaults make up the request body; polls and deletions do without them.
+            // Municipality and Land defaults make up the request body, and what an update is compared with at the broker
+            // when it fails; polls of provisions and deletions do without them.
             MunicipalityInfo? municipality = null;
             IReadOnlyList<LandDefault> defaults = [];
-            if (job.Phase == Phases.Request && job.Kind != JobKinds.Deprovision)
+            if (job.Phase == Phases.Request && job.Kind != JobKinds.Deprovision || job.Kind == JobKinds.Update)
             {
                 municipality = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = subscription.MunicipalityAgs });
                 defaults = await LandDefaults.ForAsync(c, null, subscription.OfferingId, municipality.LandCode);
@@ -95,6 +102,9 @@ internal sealed class SubscriptionJobHandler(
             (JobKinds.Update, Phases.Poll) => await PollUpdateAsync(target, claimed, ct),
             (JobKinds.Deprovision, Phases.Request) => await DeprovisionAsync(target, claimed, ct),
             (JobKinds.Deprovision, Phases.Poll) => await PollDeprovisionAsync(target, claimed, ct),
+            (JobKinds.Deprovision, Phases.UnbindPoll) => await PollCancellationUnbindAsync(target, claimed, ct),
+            (JobKinds.Bind, _) => await RunBindAsync(target, claimed, ct),
+            (JobKinds.Unbind, _) => await RunUnbindAsync(target, claimed, ct),
             _ => new JobResult.Failed($"unknown job {job.Kind}/{job.Phase}"),
         };
     }
@@ -106,7 +116,7 @@ internal sealed class SubscriptionJobHandler(
     }
 
     /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>
-    public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => async w =>
+    public JobEffects OnCrashDead(ClaimedJob claimed, string reason) => claimed.Job.Kind is JobKinds.Bind or JobKinds.Unbind ? OnBindingCrashDead(claimed, reason) : async w =>
     {
         var s = await w.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = claimed.Job.SubscriptionId }, w.Transaction);
         if (s is not null && s.State is not (SubscriptionStates.Failed or SubscriptionStates.Cancelled or SubscriptionStates.Active))
@@ -155,7 +165,7 @@ internal sealed class SubscriptionJobHandler(
                     OnDead = w => FailFromAnyAsync(w, t, answer.Reason, claimed.Id, FailureClasses.Unreachable),
                 };
             case AnswerKind.OrphanMitigation:
-                return Mitigate(t, answer.Reason, OperationPayload.RetryAfterMitigation, detail);
+                return await AfterUnclearProvisionAsync(t, request, answer.Reason, detail, ct);
             default:
                 // A definitive refusal created nothing: a cancellation then has nothing to delete.
                 return new JobResult.Failed(answer.Reason)
@@ -312,8 +322,11 @@ internal sealed class SubscriptionJobHandler(
             {
                 Effects = w => writer.NoteAsync(w, t.Id, "broker-accepted", SystemActor, $"Broker ändert asynchron (operation {answer.Operation ?? "-"})"),
             },
+            // Retries exhausted, or refused: the broker is asked what it now holds before the platform reverts.
+            AnswerKind.RetryLater when claimed.LastChance => await AfterFailedUpdateAsync(t, pending, answer.Reason, detail,
+                revert => new JobResult.Retry(answer.Reason) { OnDead = revert }, ct),
             AnswerKind.RetryLater => new JobResult.Retry(answer.Reason) { OnDead = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
-            _ => new JobResult.Failed(answer.Reason) { Effects = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
+            _ => await AfterFailedUpdateAsync(t, pending, answer.Reason, detail, revert => new JobResult.Failed(answer.Reason) { Effects = revert }, ct),
         };
     }
 
@@ -326,11 +339,10 @@ internal sealed class SubscriptionJobHandler(
         return answer.Kind switch
         {
             AnswerKind.Succeeded => new JobResult.Done(detail) { Effects = w => ApplyUpdateAsync(w, t, pending, "Änderung übernommen") },
-            AnswerKind.OperationFailed => new JobResult.Failed(answer.Reason) { Effects = w => RevertUpdateAsync(w, t, pending, answer.Reason) },
-            _ when PollingExpired(t) => new JobResult.Failed("maximale Abfragedauer überschritten")
-            {
-                Effects = w => RevertUpdateAsync(w, t, pending, "maximale Abfragedauer überschritten"),
-            },
+            AnswerKind.OperationFailed => await AfterFailedUpdateAsync(t, pending, answer.Reason, detail,
+                revert => new JobResult.Failed(answer.Reason) { Effects = revert }, ct),
+            _ when PollingExpired(t) => await AfterFailedUpdateAsync(t, pending, "maximale Abfragedauer überschritten", detail,
+                revert => new JobResult.Failed("maximale Abfragedauer überschritten") { Effects = revert }, ct),
             _ => new JobResult.Continue(detail, Phases.Poll, t.Payload.ToJson(), NextPoll(answer.RetryAfter), HoldsSlot: true),
         };
     }
@@ -349,6 +361,74 @@ internal sealed class SubscriptionJobHandler(
             new JsonObject { ["plan"] = pending.PlanId, ["addOns"] = string.Join(",", pending.AddOnIds) });
     }
 
+    /// <summary>
+    /// A failed or timed-out update, where the broker's catalogue declares instances_retrievable: the instance is fetched.
+    /// If the broker holds the new configuration after all, it is adopted (the update is done); otherwise the platform
+    /// reverts, and the timeline records what the broker holds (the old configuration, something else, or nothing).
+    /// <paramref name="failed"/> builds the job's end from the revert's effects.
+    /// </summary>
+    private async Task<JobResult> AfterFailedUpdateAsync(Target t, PendingChange pending, string reason, string detail,
+        Func<JobEffects, JobResult> failed, CancellationToken ct)
+    {
+        var fetched = await fetcher.FetchIfRetrievableAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
+        if (fetched is null) return failed(w => RevertUpdateAsync(w, t, pending, reason));
+        var before = new ExpectedInstance(t.PlanId, Parameters(t, null));
+        var after = new ExpectedInstance(t.PlanOsbId(pending.PlanId), Parameters(t, pending.Configuration));
+        var seen = InstanceComparison.Describe(fetched);
+        if (fetched is { Outcome: FetchOutcome.Found, Instance: { } instance } && InstanceComparison.Matches(instance, after) && !InstanceComparison.Matches(instance, before))
+            return new JobResult.Done($"{detail}; {fetched.Detail}")
+            {
+                Effects = async w =>
+                {
+                    await writer.NoteAsync(w, t.Id, "broker-fetched", SystemActor, $"{seen} – die Änderung ist dort übernommen; der Marktplatz übernimmt sie auch ({reason})");
+                    if (Dashboard(instance.DashboardUrl) is { } dashboard && dashboard != t.Subscription.DashboardUrl)
+                        await writer.SetDashboardAsync(w, t.Id, dashboard, t.Subscription.Notes);
+                    await ApplyUpdateAsync(w, t, pending, "Änderung übernommen (vom Anbieter bestätigt)");
+                },
+            };
+        var keptOld = fetched is { Outcome: FetchOutcome.Found, Instance: { } old } && InstanceComparison.Matches(old, before);
+        var message = keptOld ? $"{seen} – der Anbieter hat weiterhin die bisherige Konfiguration" : seen;
+        return failed(async w =>
+        {
+            await writer.NoteAsync(w, t.Id, "broker-fetched", SystemActor, message);
+            await RevertUpdateAsync(w, t, pending, reason);
+            // Neither the old nor the new configuration (or no instance at all): a mismatch the vendor and the platform must see.
+            if (!keptOld)
+                await findings.RecordAsync(w, t.Subscription, InstanceComparison.Compare(fetched, before), fetched.Detail, FindingSources.AfterUpdate, complete: false);
+        });
+    }
+
+    /// <summary>
+    /// An unclear provision (timeout, broker error, malformed answer), where the broker's catalogue declares
+    /// instances_retrievable: the instance is fetched and what the broker holds goes on the timeline. An instance that is
+    /// there exactly as requested is adopted; anything else is cleaned up by orphan mitigation as before.
+    /// </summary>
+    private async Task<JobResult> AfterUnclearProvisionAsync(Target t, ProvisionRequest request, string reason, string detail, CancellationToken ct)
+    {
+        var mitigate = Mitigate(t, reason, OperationPayload.RetryAfterMitigation, detail);
+        var fetched = await fetcher.FetchIfRetrievableAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
+        if (fetched is null) return mitigate;
+        var seen = InstanceComparison.Describe(fetched);
+        if (fetched is { Outcome: FetchOutcome.Found, Instance: { } instance } && (instance.ServiceId is null || instance.ServiceId == t.ServiceId)
+            && InstanceComparison.Matches(instance, new ExpectedInstance(request.PlanId, request.Parameters)))
+            return new JobResult.Done($"{detail}; {fetched.Detail}")
+            {
+                Effects = async w =>
+                {
+                    await writer.NoteAsync(w, t.Id, "broker-fetched", SystemActor, $"{seen} – die Instanz ist wie bestellt eingerichtet ({reason})");
+                    await ActivateAsync(w, t, Dashboard(instance.DashboardUrl), "eingerichtet (vom Anbieter bestätigt)");
+                },
+            };
+        return mitigate with
+        {
+            Effects = async w =>
+            {
+                await writer.NoteAsync(w, t.Id, "broker-fetched", SystemActor, seen);
+                await mitigate.Effects!(w);
+            },
+        };
+    }
+
     /// <summary>An update the broker refused leaves the instance as it was: back to the state before, the reason on the timeline.</summary>
     private async Task RevertUpdateAsync(Work w, Target t, PendingChange pending, string reason)
     {
@@ -363,6 +443,8 @@ internal sealed class SubscriptionJobHandler(
     {
         if (t.Subscription.State != SubscriptionStates.Deprovisioning)
             return new JobResult.Done($"nothing to deprovision: subscription is {t.Subscription.State}");
+        // The specification: a platform deletes all bindings of an instance before it deprovisions the instance.
+        if (await UnbindBeforeDeprovisionAsync(t, claimed, ct) is { } unbinding) return unbinding;
         var response = await osb.DeprovisionAsync(t.Broker, t.Subscription.InstanceId, t.ServiceId, t.PlanId, t.Identity, ct);
         var answer = OsbSpec.Deprovision(response);
         var detail = $"DELETE {response} [{response.RequestIdentity}]";
@@ -424,9 +506,7 @@ internal sealed class SubscriptionJobHandler(
     private JsonObject Parameters(Target t, JsonObject? replacement)
     {
         var own = replacement ?? (JsonObject)JsonNode.Parse(t.Subscription.ConfigJson)!;
-        var effective = EffectiveConfiguration.Merge(TenantSchema.For(t.Offering.Descriptor.TenantConfigSchema),
-            LandDefaults.Layers(t.LandDefaults).Append(new ConfigLayer(ConfigSource.Own, own)));
-        return secrets.Reveal(effective.Values);
+        return ReconciliationJob.ExpectedParameters(secrets, t.Offering, t.LandDefaults, own);
     }
 
     private JsonObject Context(Target t, bool suspended)

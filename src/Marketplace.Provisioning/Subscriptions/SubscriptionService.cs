@@ -35,7 +35,7 @@ public sealed record ChangeRequest(string? PlanId, IReadOnlyList<string>? AddOnI
 /// as provisioning. Another municipality's subscription is not found.
 /// </summary>
 public sealed class SubscriptionService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
-    SubscriptionWriter writer, JobStore jobs)
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock)
 {
     public async Task<SubscriptionView> GetAsync(string actingAgs, string id, CancellationToken ct = default)
     {
@@ -154,6 +154,8 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Active, SubscriptionStates.Suspended, SubscriptionStates.Failed],
             SubscriptionStates.Deprovisioning, actingUserId, actingAgs, "cancel-requested", "Kündigung angefordert");
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Deprovision, actingUserId);
+        // The deprovisioning job deletes the subscription's bindings at the broker first, then the instance.
+        await work.Exec(Bindings.BindingSql.DeletingAllOf, new { subscriptionId = s.Id, now = Iso.Of(clock.GetUtcNow()) });
         await work.CommitAsync(ct);
         return await GetAsync(actingAgs, id, ct);
     }

@@ -161,6 +161,30 @@ public class StripeTests(DatabaseEngine engine)
         Assert.That(creditNote.StripeCreditNoteId, Is.Not.Null);
     }
 
+    [Test]
+    public async Task Replacing_a_pushed_invoice_credits_it_in_Stripe_and_pushes_the_new_invoice_once_each()
+    {
+        await _sync.PushAsync(_invoice.Id);
+        var creditNotes = new CreditNoteService(_world.Database, _world.Audit, BillingCalendar.Berlin, _world.Clock, Options.Create(_world.Options));
+        var fee = (await _world.Invoices.GetAsync(_invoice.Id))!.Lines.Single(l => l.Kind == ExtraKind.SetupFee);
+        var replacement = await creditNotes.ReplaceAsync(_invoice.Id, [new LineCorrection(fee.LineNo, 2)], "Einrichtung an zwei Standorten", Admin);
+
+        Assert.That(await _sync.PushPendingCreditNotesAsync(_invoice.Id), Is.EqualTo(1));
+        Assert.That(await _sync.PushPendingAsync(), Is.EqualTo(1), "the new invoice is a finalized Stripe invoice not pushed yet");
+        var sent = _stripe.Requests.Count;
+        Assert.That(await _sync.PushPendingCreditNotesAsync(_invoice.Id), Is.EqualTo(0));
+        Assert.That(await _sync.PushPendingAsync(), Is.EqualTo(0), "the voided original is not pushed again, the new invoice not twice");
+        Assert.That(_stripe.Requests, Has.Count.EqualTo(sent));
+
+        var note = _stripe.Requests.Single(r => r.Path == "/v1/credit_notes");
+        Assert.That((note.IdempotencyKey, note.Form["invoice"]), Is.EqualTo(($"mp-credit-note-{replacement.CreditNote.CreditNote.Id}", StripeInvoiceId())));
+        var newId = replacement.Invoice.Invoice.Id;
+        var items = _stripe.Requests.Where(r => r.Path == "/v1/invoiceitems" && r.IdempotencyKey!.StartsWith($"mp-invoice-{newId}-", StringComparison.Ordinal)).ToList();
+        Assert.That(items.Sum(i => long.Parse(i.Form["amount"])), Is.EqualTo(replacement.Invoice.Invoice.NetCents));
+        Assert.That(replacement.Invoice.Invoice.NetCents, Is.EqualTo(_invoice.NetCents + fee.AmountCents));
+        Assert.That((await _world.Invoices.GetAsync(newId))!.Invoice.StripePushedAt, Is.Not.Null);
+    }
+
     // ---- webhook -------------------------------------------------------------------------------------------------
 
     private async Task<(WebApplication App, HttpClient Client)> HostAsync()

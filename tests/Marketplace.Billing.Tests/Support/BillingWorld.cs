@@ -184,6 +184,27 @@ public sealed class BillingWorld : IAsyncDisposable
                 """, row);
     }
 
+    /// <summary>
+    /// November issued on the XRechnung channel to München (an add-on, usage over the included 100), Nürnberg (60 requests,
+    /// 10 included) and Flensburg (an add-on); the clock then stands on 10 December.
+    /// </summary>
+    public async Task IssueNovemberAsync()
+    {
+        await SubscribeAsync("sub-m1", Muenchen, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        await SubscribeAsync("sub-n1", Nuernberg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde"));
+        await SubscribeAsync("sub-f1", Flensburg, Bauantrag, new Period("2026-10-01T00:00:00+02:00", null, "gemeinde", "support-plus"));
+        Clock.Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z");
+        await Ingestion.IngestAsync(VendorA, [Event("m-1", "sub-m1", "antraege", 150, "2026-11-20T10:00:00Z"), Event("n-1", "sub-n1", "antraege", 60, "2026-11-20T10:00:00Z")]);
+        Clock.Now = DateTimeOffset.Parse("2026-12-01T06:00:00Z");
+        var november = new BillingMonth(2026, 11);
+        await Runs.RunAsync(november, Admin);
+        await AccountAsync(Muenchen, leitweg: "09162000-0001-54");
+        await AccountAsync(Nuernberg, leitweg: "09564000-12345-88");
+        await AccountAsync(Flensburg, leitweg: "01001000-24");
+        await Invoices.FinalizePeriodAsync(november, Admin);
+        Clock.Now = DateTimeOffset.Parse("2026-12-10T09:00:00Z");
+    }
+
     /// <summary>Instants in tests are written in UTC ("2026-11-01T00:00:00Z") or local Berlin time with offset.</summary>
     public static string Iso(string instant) => AuditTrail.Timestamp(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
 

@@ -19,7 +19,7 @@ namespace Marketplace.Billing.Tests.XRechnung;
 /// The invoices a billing run writes, finalised and downloaded as a municipality downloads them, checked with the official
 /// XRechnung artefacts as a receiver checks them: every price model, proration, a plan change, setup fees, usage over
 /// several tiers, 19 % and 7 % VAT, several VAT categories in one invoice, an invoice not subject to VAT, a municipality
-/// without Leitweg-ID, credit notes for voided and corrected invoices, and the largest invoice a big city would get.
+/// without Leitweg-ID, credit notes for voided, corrected and replaced invoices, the invoices replacing them, and the largest invoice a big city would get.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
 public class OfficialValidationTests(DatabaseEngine engine)
@@ -94,7 +94,7 @@ public class OfficialValidationTests(DatabaseEngine engine)
         foreach (var (ags, leitweg) in new[] { (Muenchen, "09162000-0001-54"), (Nuernberg, "09564000-12345-88"), (Flensburg, "01001000-24"), (Berlin, "11-RECHNUNG-05") })
             await world.AccountAsync(ags, leitweg: leitweg);
         if (beforeFinalising is not null) await beforeFinalising();
-        var (finalized, problems) = await world.Invoices.FinalizePeriodAsync(November, Admin);
+        var (finalized, problems, _) = await world.Invoices.FinalizePeriodAsync(November, Admin);
         Assert.That(problems, Is.Empty, "the platform's own check refused an invoice");
 
         var documents = new Dictionary<string, XDocument>();
@@ -160,10 +160,24 @@ public class OfficialValidationTests(DatabaseEngine engine)
         await world.Invoices.VoidAsync(issued[Flensburg].Invoice.Id, Admin);
         var usage = issued[Nuernberg].Lines.First(l => l.Kind == ExtraKind.Metered);
         await world.CreditNotes.CorrectAsync(issued[Nuernberg].Invoice.Id, [new LineCorrection(usage.LineNo, usage.Quantity - 7)], "Anbieter hat 7 Anträge doppelt gemeldet", Admin);
-        foreach (var ags in issued.Keys)
+        // Upward corrections: Nürnberg (no Leitweg-ID, corrected downwards before) and Berlin's large invoice get usage reported
+        // too low; each is cancelled by a credit note and replaced by a new invoice naming it (BT-25/BT-26).
+        usage = (await world.Invoices.GetAsync(issued[Nuernberg].Invoice.Id))!.Lines.First(l => l.Kind == ExtraKind.Metered);
+        var replacements = new List<InvoiceReplacement>
+        {
+            await world.CreditNotes.ReplaceAsync(issued[Nuernberg].Invoice.Id, [new LineCorrection(usage.LineNo, usage.Quantity + 25)], "Anbieter hat 25 Anträge zu wenig gemeldet", Admin),
+        };
+        var berlin = (await world.Invoices.GetAsync((await world.Invoices.ListIssuedForMunicipalityAsync(Berlin)).Single().Id))!;
+        var berlinUsage = berlin.Lines.Where(l => l.Kind == ExtraKind.Metered).Take(2).ToList();
+        replacements.Add(await world.CreditNotes.ReplaceAsync(berlin.Invoice.Id,
+            [new LineCorrection(berlinUsage[0].LineNo, berlinUsage[0].Quantity + 40), new LineCorrection(berlinUsage[1].LineNo, 0)], "Fälle nachgemeldet", Admin));
+        foreach (var r in replacements)
+            documents[$"{r.Invoice.Invoice.Number} (replacement)"] = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile((await world.Invoices.GetAsync(r.Invoice.Invoice.Id))!)));
+        foreach (var ags in issued.Keys.Append(Berlin))
             foreach (var note in await world.CreditNotes.ListForMunicipalityAsync(ags))
                 documents[$"{note.Number} ({note.Kind})"] = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile((await world.CreditNotes.GetAsync(note.Id))!)));
-        Assert.That(documents, Has.Count.EqualTo(7), "four invoices, two voided, one corrected");
+        Assert.That(documents, Has.Count.EqualTo(11), "four invoices, two voided, one corrected, two replaced by two new invoices");
+        Assert.That(documents.Keys.Count(k => k.EndsWith("(replacement)", StringComparison.Ordinal)), Is.EqualTo(4), "two credit notes and two new invoices");
 
         var findings = OfficialXRechnungValidator.Validate(documents);
         TestContext.Out.WriteLine($"Official XRechnung validation ({engine}), VAT categories and credit notes: {documents.Count} documents, " +

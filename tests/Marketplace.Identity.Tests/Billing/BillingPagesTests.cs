@@ -84,6 +84,69 @@ public partial class BillingApiTests
     }
 
     [Test]
+    public async Task Usage_reported_too_low_replaces_the_invoice_and_the_municipality_sees_credit_note_and_new_invoice()
+    {
+        // August, billed and replaced here alone: the September invoice the other tests read stays as it is.
+        const string august = "2026-08";
+        var reported = await ReportAsync(Event("aug-" + Unique(), BibliothekSubscription, "neuanmeldungen", 300, DateTimeOffset.Parse("2026-08-15T10:00:00Z")));
+        Assert.That(Statuses(reported), Is.EqualTo(new[] { "accepted" }));
+        var platform = await _host.SignedInAsync(PlatformAdmin);
+        Assert.That((await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = august })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{august}/finalize", null);
+        var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
+            .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);
+        var (invoiceId, invoiceNumber) = (invoice.GetProperty("id").GetString()!, invoice.GetProperty("number").GetString()!);
+        var lines = (await platform.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Muenchen}/invoices/{invoiceId}")).GetProperty("lines").EnumerateArray().ToList();
+        var usage = lines.First(l => l.GetProperty("kind").GetString() == "metered");
+        var (lineNo, quantity) = (usage.GetProperty("lineNo").GetInt64(), usage.GetProperty("quantity").GetInt64());
+
+        var url = $"/api/v1/billing/invoices/{invoiceId}/replacement";
+        Assert.That((await (await _host.SignedInAsync(MuenchenAdmin)).PostAsJsonAsync(url, new { reason = "mehr", lines = new[] { new { lineNo, quantity = quantity + 1 } } })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Forbidden), "only the platform corrects invoices");
+        var lower = await platform.PostAsJsonAsync(url, new { reason = "weniger", lines = new[] { new { lineNo, quantity = quantity - 1 } } });
+        Assert.That(lower.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a pure reduction is a credit note for the difference, no replacement");
+        Assert.That((await lower.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("lines", out _), Is.True);
+        var replaced = await platform.PostAsJsonAsync(url, new { reason = "Anbieter hat 40 Neuanmeldungen zu wenig gemeldet", lines = new[] { new { lineNo, quantity = quantity + 40 } } });
+        Assert.That(replaced.StatusCode, Is.EqualTo(HttpStatusCode.Created), await replaced.Content.ReadAsStringAsync());
+        var body = await replaced.Content.ReadFromJsonAsync<JsonElement>();
+        var newInvoice = body.GetProperty("invoice").GetProperty("invoice");
+        var (newId, newNumber) = (newInvoice.GetProperty("id").GetString()!, newInvoice.GetProperty("number").GetString()!);
+        var noteNumber = body.GetProperty("creditNote").GetProperty("creditNote").GetProperty("number").GetString()!;
+        Assert.That(replaced.Headers.Location?.ToString(), Is.EqualTo($"/api/v1/municipalities/{Muenchen}/invoices/{newId}"));
+
+        var (_, list, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen");
+        Assert.That(list, Does.Contain(newNumber).And.Contain($"ersetzt {invoiceNumber}").And.Contain($"ersetzt durch {newNumber}"));
+        Assert.That(list, Does.Contain(noteNumber).And.Contain("Storno wegen Neuausstellung"), "the credit note is listed");
+        var (_, old, _) = await PageAsync(MuenchenViewer, $"/abrechnung/rechnungen/{invoiceId}?ags={Muenchen}");
+        Assert.That(old, Does.Contain("Bitte zahlen Sie nur die neue Rechnung").And.Contain($"/abrechnung/rechnungen/{newId}").And.Contain(noteNumber));
+        var (_, fresh, _) = await PageAsync(MuenchenViewer, $"/abrechnung/rechnungen/{newId}?ags={Muenchen}");
+        Assert.That(fresh, Does.Contain("ersetzt die stornierte Rechnung").And.Contain($"/abrechnung/rechnungen/{invoiceId}"));
+        Assert.That(fresh, Does.Contain($"/api/v1/municipalities/{Muenchen}/invoices/{newId}/xrechnung"));
+        var (_, english, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen?culture=en-GB");
+        Assert.That(english, Does.Contain($"replaced by {newNumber}").And.Contain("Cancelled and reissued"));
+
+        var xml = System.Xml.Linq.XDocument.Parse(await (await _host.SignedInAsync(MuenchenViewer)).GetStringAsync($"/api/v1/municipalities/{Muenchen}/invoices/{newId}/xrechnung"));
+        System.Xml.Linq.XNamespace cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+        System.Xml.Linq.XNamespace cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+        Assert.That(xml.Root!.Element(cac + "BillingReference")?.Descendants(cbc + "ID").Single().Value, Is.EqualTo(invoiceNumber), "BT-25 names the replaced invoice");
+        Assert.That((await PageAsync(KoelnAdmin, "/abrechnung/rechnungen")).Body, Does.Not.Contain(newNumber));
+        Assert.That((await PageAsync(KoelnAdmin, $"/abrechnung/rechnungen/{newId}?ags={Muenchen}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Invoice_lines_name_offering_plan_and_item_in_the_pages_language_instead_of_the_subscription()
+    {
+        var detail = $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}";
+        var (_, german, _) = await PageAsync(MuenchenViewer, detail);
+        Assert.That(german, Does.Contain("Stadtbibliothek online").And.Contain("Tarif Standardpaket").And.Contain("Neuanmeldungen"));
+        var (_, english, _) = await PageAsync(MuenchenViewer, detail + "&culture=en-GB");
+        Assert.That(english, Does.Contain("Public library online").And.Contain("Plan Standard package").And.Contain("New registrations"));
+        Assert.That(english, Does.Not.Contain("Stadtbibliothek online"));
+        foreach (var page in new[] { german, english })
+            Assert.That(page, Does.Not.Contain(BibliothekSubscription), "the line names what was bought, not the subscription's id");
+    }
+
+    [Test]
     public async Task English_billing_pages_show_euros_in_English_number_format_and_never_pounds()
     {
         foreach (var url in new[] { $"/abrechnung/rechnungen/{_invoiceId}?ags={Muenchen}&culture=en-GB", "/abrechnung/rechnungen?culture=en-GB" })
@@ -187,19 +250,75 @@ public partial class BillingApiTests
     }
 
     [Test]
-    public async Task A_buyer_admin_chooses_the_payment_channel_and_a_viewer_cannot()
+    public async Task A_buyer_admin_keeps_the_billing_account_on_its_page_and_a_viewer_only_sees_it()
     {
         var admin = await _host.SignedInAsync(MuenchenAdmin);
-        var invalid = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "keine-adresse" }, "Channel");
+        const string page = "/abrechnung/konto";
+        var invalid = await IdentityHost.PostFormAsync(admin, page, new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "" }, "Channel");
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email"));
-        var saved = await IdentityHost.PostFormAsync(admin, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
+        Assert.That(await invalid.Content.ReadAsStringAsync(), Does.Contain("error-summary").And.Contain("#field-Email").And.Contain("Geben Sie eine E-Mail-Adresse für Rechnungen an."));
+        var saved = await IdentityHost.PostFormAsync(admin, page, new() { ["PaymentChannel"] = "xrechnung", ["Email"] = "rechnung@muenchen.example" }, "Channel");
         Assert.That(await saved.Content.ReadAsStringAsync(), Does.Contain("Der Zahlungsweg ist gespeichert").And.Contain("09162000-0001-54"));
+
+        // The address and the Leitweg-ID are edited here too; a wrong check digit is refused in the page's language and changes nothing.
+        var address = new Dictionary<string, string>
+        {
+            ["Recipient"] = "Landeshauptstadt München, IT-Referat", ["Street"] = "Agnes-Pockels-Bogen 21", ["PostalCode"] = "80992", ["City"] = "München",
+            ["LeitwegId"] = "09162000-0001-55",
+        };
+        var wrong = await (await IdentityHost.PostFormAsync(admin, page, address, "Address")).Content.ReadAsStringAsync();
+        Assert.That(wrong, Does.Contain("#field-LeitwegId").And.Contain("die Prüfziffer muss stimmen"));
+        var wrongEn = await (await IdentityHost.PostFormAsync(admin, page + "?culture=en-GB", address, "Address")).Content.ReadAsStringAsync();
+        Assert.That(wrongEn, Does.Contain("the check digits must match"));
+        address["LeitwegId"] = "09162000-0001-54";
+        Assert.That(await (await IdentityHost.PostFormAsync(admin, page, address, "Address")).Content.ReadAsStringAsync(),
+            Does.Contain("Rechnungsanschrift und Leitweg-ID sind gespeichert"));
+
         var viewer = await _host.SignedInAsync(MuenchenViewer);
-        Assert.That(await viewer.GetStringAsync("/abrechnung/rechnungen"), Does.Not.Contain("handler=Channel"));
-        var refused = await IdentityHost.PostFormAsync(viewer, "/abrechnung/rechnungen", new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");
+        var seen = await viewer.GetStringAsync(page);
+        Assert.That(seen, Does.Not.Contain("handler=Channel").And.Not.Contain("handler=Address").And.Contain("09162000-0001-54").And.Contain("rechnung@muenchen.example"));
+        var refused = await IdentityHost.PostFormAsync(viewer, page, new() { ["PaymentChannel"] = "stripe", ["Email"] = "x@muenchen.example" }, "Channel");
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That((await (await _host.SignedInAsync(Auditor)).GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/municipalities/{Muenchen}/billing-account"))
             .GetProperty("account").GetProperty("paymentChannel").GetString(), Is.EqualTo("xrechnung"));
+        Assert.That((await PageAsync(KoelnAdmin, $"{page}?ags={Muenchen}")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task The_invoices_page_shows_the_account_checklist_as_the_organisation_page_shows_the_data_and_links_to_the_one_place_to_edit_it()
+    {
+        var (_, german, _) = await PageAsync(MuenchenAdmin, "/abrechnung/rechnungen");
+        Assert.That(german, Does.Contain("Leitweg-ID mit gültiger Prüfziffer</strong>: vorhanden").And.Contain("Zahlungsweg</strong>: vorhanden"));
+        Assert.That(german, Does.Not.Contain("noch nicht angegeben"), "the Leitweg-ID the organisation has is not reported missing");
+        Assert.That(german, Does.Contain("/abrechnung/konto?ags=" + Muenchen).And.Contain("Rechnungskonto bearbeiten"));
+        Assert.That(german, Does.Not.Contain("handler=Channel"), "the account is edited on its own page only");
+        var (_, english, _) = await PageAsync(MuenchenAdmin, "/abrechnung/rechnungen?culture=en-GB");
+        Assert.That(english, Does.Contain("Leitweg-ID with valid check digits</strong>: done").And.Contain("The billing account is complete"));
+        var (_, organisation, _) = await PageAsync(MuenchenAdmin, "/organisation");
+        Assert.That(organisation, Does.Contain("09162000-0001-54").And.Contain("/abrechnung/konto?ags=" + Muenchen));
+    }
+
+    [Test]
+    public async Task Issuing_a_month_names_in_the_pages_language_what_a_municipalitys_billing_account_lacks()
+    {
+        // Köln has a Leitweg-ID and an address with its organisation, but never chose a payment channel or an invoice e-mail.
+        const string koeln = "05315000", november = "2026-11";
+        // Not the library service: the host is shared, and the bundle page test orders that one for Köln.
+        await SubscribeAsync(_host, "billing-web-meldeportal-koeln", koeln, "meldeportal-komuna", "komuna-digital", "standard");
+        Assert.That(Statuses(await ReportAsync(Event("nov-" + Unique(), "billing-web-meldeportal-koeln", "antraege", 900, DateTimeOffset.Parse("2026-11-12T10:00:00Z")))),
+            Is.EqualTo(new[] { "accepted" }));
+        var platform = await _host.SignedInAsync(PlatformAdmin);
+        var started = await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["Period"] = november }, "Start");
+        Assert.That(await started.Content.ReadAsStringAsync(), Does.Match("November 2026 abgerechnet: 1 neuer Rechnungsentwurf\\.|November 2026 abgerechnet: \\d+ neue Rechnungsentwürfe\\."));
+
+        var (_, checklist, _) = await PageAsync(KoelnAdmin, "/abrechnung/rechnungen");
+        Assert.That(checklist, Does.Contain("Zahlungsweg</strong>: fehlt").And.Contain("Solange ein Punkt der Checkliste fehlt"));
+
+        var german = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
+        Assert.That(german, Does.Match("Rechnung MP-202611-\\d+ an Köln, Stadt bleibt ein Entwurf\\. Im Rechnungskonto fehlt: Zahlungsweg, E-Mail-Adresse für Rechnungen\\."));
+        Assert.That(german, Does.Not.Contain("incomplete"), "no English engine text on the German page");
+        var english = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe?culture=en-GB", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
+        Assert.That(english, Does.Match("Invoice MP-202611-\\d+ to Köln, Stadt stays a draft\\. The billing account lacks: payment channel, invoice e-mail address\\."));
+        Assert.That(english, Does.Match("November 2026: 0 invoices issued\\."));
     }
 }

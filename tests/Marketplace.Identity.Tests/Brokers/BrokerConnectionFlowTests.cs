@@ -41,7 +41,7 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
     private IdentityHost _parent = null!;
     private WebApplicationFactory<Program> _host = null!;
     private SampleBrokerServer _basicBroker = null!, _oauthBroker = null!;
-    private readonly Dictionary<string, HttpClient> _clients = [];
+    private SignedInClients _signedIn = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -73,13 +73,14 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
             ["Logging:LogLevel:Default"] = "Debug",
         });
         _host = _parent.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
+        _signedIn = new SignedInClients(_host);
         _ = _host.Server;
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        foreach (var c in _clients.Values) c.Dispose();
+        _signedIn.Dispose();
         await _host.DisposeAsync();
         await _parent.DisposeAsync();
         await _basicBroker.DisposeAsync();
@@ -338,55 +339,11 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
 
     // ---- Helpers ----
 
-    private async Task<HttpClient> As(string email)
-    {
-        if (_clients.TryGetValue(email, out var cached)) return cached;
-        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = IdentityHost.BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
-        var response = await IdentityHost.PostFormAsync(client, "/konto/anmelden", new() { ["Email"] = email, ["Password"] = DemoSeeder.Password });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), $"login of {email}");
-        return _clients[email] = client;
-    }
+    private Task<HttpClient> As(string email) => _signedIn.As(email);
 
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(expected), $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {body}");
-        return JsonNode.Parse(body)!;
-    }
+    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected) =>
+        JsonNode.Parse(await SignedInClients.BodyAsync(response, expected))!;
 
     /// <summary>Every string value of every row of every table of the host's database.</summary>
-    private async Task<List<string>> AllStoredTextAsync()
-    {
-        var database = _host.Services.GetRequiredService<Database>();
-        await using var c = await database.OpenAsync();
-        var tables = (await c.QueryAsync<string>(engine == DatabaseEngine.Sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).ToList();
-        Assert.That(tables, Does.Contain("broker_connections"));
-        var texts = new List<string>();
-        foreach (var table in tables)
-            foreach (IDictionary<string, object?> row in await c.QueryAsync($"SELECT * FROM \"{table}\""))
-                texts.AddRange(row.Values.Select(v => v switch { string s => s, byte[] b => Encoding.UTF8.GetString(b), _ => null }).OfType<string>());
-        return texts;
-    }
-
-    /// <summary>Keeps every log line the host writes, message and exception, so the test can search them.</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-        public void Dispose() { }
-
-        private sealed class Logger(LogCapture capture, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                capture.Lines.Enqueue($"{category}: {formatter(state, exception)} {values} {exception}");
-            }
-        }
-    }
+    private Task<List<string>> AllStoredTextAsync() => StoredText.AllAsync(_host.Services.GetRequiredService<Database>(), engine, "broker_connections");
 }

@@ -123,7 +123,8 @@ public class CommunityTests(DatabaseEngine engine)
 
         var page = await _host.Browser().GetStringAsync("/angebote?sort=rating&orderable=true&orderable=false");
         Assert.That(page, Does.Contain("<option value=\"rating\" selected=\"selected\">").Or.Contain("value=\"rating\" selected"));
-        Assert.That(page, Does.Contain("4,5 von 5 (2 Bewertungen)"));
+        // Stars for the eye, the same in words for screen readers.
+        Assert.That(page, Does.Contain("★★★★★").And.Contain("<span class=\"visually-hidden\">4,5 von 5 Sternen</span>").And.Contain("(2 Bewertungen)"));
     }
 
     [Test]

@@ -157,7 +157,7 @@ public class OrderPagesTests(DatabaseEngine engine)
         Assert.That(await done.Content.ReadAsStringAsync(), Does.Contain("Die Aufgabe ist erledigt").And.Not.Contain($"field-dashboardUrl-{id}"));
         var seen = await havelsoft.GetFromJsonAsync<JsonElement>($"/api/v1/vendors/havelsoft/subscriptions/{id}");
         Assert.That(seen.GetProperty("subscription").GetProperty("state").GetString(), Is.EqualTo("active"));
-        Assert.That(await havelsoft.GetStringAsync("/anbieter/bestellungen"), Does.Contain("gutachterausschuss-havelsoft"));
+        Assert.That(await havelsoft.GetStringAsync("/anbieter/bestellungen"), Does.Contain("<td>Gutachterausschuss online</td>").And.Not.Contain("<td>gutachterausschuss-havelsoft</td>"), "offerings by name");
     }
 
     [Test]

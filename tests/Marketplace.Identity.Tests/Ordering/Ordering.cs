@@ -1,5 +1,11 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Import;
+using Marketplace.Storage;
+using Marketplace.Testing;
 using NUnit.Framework;
 
 namespace Marketplace.Identity.Tests.Ordering;
@@ -31,4 +37,40 @@ internal static class Ordering
     }
 
     public static string Key() => "test-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Polls a JSON resource until the condition holds; the worker runs in the host, so the test waits for it.</summary>
+    public static async Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await client.GetFromJsonAsync<JsonElement>(url);
+            if (condition(last)) return last;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{url} did not reach the expected state: {last}");
+        return last;
+    }
+
+    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning tests do).</summary>
+    public static async Task PointBrokerOfferingsAtAsync(Database database, Uri brokerUrl)
+    {
+        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
+        var snapshot = loaded.Snapshot!;
+        var pointed = snapshot with
+        {
+            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
+                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
+                : l).ToList(),
+        };
+        await new CatalogImporter(database).ImportAsync(pointed);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

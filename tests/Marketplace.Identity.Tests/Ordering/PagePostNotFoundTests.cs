@@ -44,7 +44,7 @@ public class PagePostNotFoundTests(DatabaseEngine engine)
     public async Task Subscription_actions_with_a_foreign_or_unknown_id_answer_404()
     {
         foreach (var id in Ids(_foreignSubscription))
-        foreach (var handler in new[] { "Suspend", "Resume", "Cancel", "Retry", "Change" })
+        foreach (var handler in new[] { "Suspend", "Resume", "Cancel", "Retry", "Change", "Bind", "Reveal&bindingId=x", "Rotate&bindingId=x", "Unbind&bindingId=x" })
         {
             var response = await PostAsync(DenialMatrix.MuenchenAdmin, $"/gemeinden/{Muenchen}/abonnements/{id}?handler={handler}");
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"{handler} {id}");

@@ -40,6 +40,9 @@ public class ProvisioningHostTests(DatabaseEngine engine)
             ["Provisioning:MaxBackoff"] = "00:00:00.100",
             ["Provisioning:MaxFailures"] = "2",
             ["Provisioning:BrokerRequestTimeout"] = "00:00:05",
+            ["SampleBroker:InstancesRetrievable"] = "true",
+            // The test runs the day's reconciliation itself.
+            ["Provisioning:ReconciliationEnabled"] = "false",
         });
         _broker = _host.Services.GetRequiredService<EmbeddedSampleBroker>().Server!;
         Assert.That(_broker.BaseAddress.ToString(), Is.EqualTo(url + "/"));
@@ -93,6 +96,51 @@ public class ProvisioningHostTests(DatabaseEngine engine)
         Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no longer dead");
         await UntilAsync(koeln, $"/api/v1/municipalities/{Koeln}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "active");
+    }
+
+    [Test]
+    public async Task Buyers_read_findings_and_action_answers_in_their_language_while_vendor_and_platform_read_the_brokers_answer()
+    {
+        var buyer = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var id = (await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), Order("briefwahl-havelsoft", "gemeinde", "Wahlamt München")), HttpStatusCode.Created))
+            .GetProperty("subscriptionIds")[0].GetString();
+        var other = (await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), Order("halteverbotszone-deichgraf", "standard", "KVR München")), HttpStatusCode.Created))
+            .GetProperty("subscriptionIds")[0].GetString();
+        foreach (var s in new[] { id, other })
+            await UntilAsync(buyer, $"/api/v1/municipalities/{Muenchen}/subscriptions/{s}", v => v.GetProperty("state").GetString() == "active");
+        // The vendor's broker changes the plan out of band; the day's reconciliation finds it.
+        var instance = _broker.State.Instances.Values.Single(i => i.Ags == Muenchen && Parameter(i, "behoerde") == "Wahlamt München");
+        instance.PlanId = "another-plan";
+        Assert.That(await _host.Services.GetRequiredService<Marketplace.Provisioning.Reconciliation.ReconciliationJob>().RunIfDueAsync(), Is.Not.Null);
+
+        var german = await JsonAsync(await buyer.GetAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/{id}/findings"), HttpStatusCode.OK);
+        var finding = german.EnumerateArray().Single();
+        Assert.That(finding.GetProperty("message").GetString(), Does.StartWith("Beim Anbieter ist ein anderer Tarif eingerichtet"));
+        Assert.That(finding.ToString(), Does.Not.Contain("another-plan"), "the broker's answer is not the buyer's");
+        var english = await JsonAsync(await buyer.GetAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/{id}/findings?culture=en-GB"), HttpStatusCode.OK);
+        Assert.That(english[0].GetProperty("message").GetString(), Does.StartWith("The vendor has set up a different plan"));
+        var page = await buyer.GetStringAsync($"/gemeinden/{Muenchen}/abonnements/{id}");
+        Assert.That(page, Does.Contain("Beim Anbieter ist ein anderer Tarif eingerichtet").And.Not.Contain("another-plan"));
+
+        var vendor = await _host.SignedInAsync(DenialMatrix.HavelsoftAdmin);
+        var own = await JsonAsync(await vendor.GetAsync("/api/v1/vendors/havelsoft/reconciliation-findings"), HttpStatusCode.OK);
+        Assert.That(own.EnumerateArray().Single(f => f.GetProperty("subscriptionId").GetString() == id).GetProperty("brokerValue").GetString(), Is.EqualTo("another-plan"));
+        Assert.That(await vendor.GetStringAsync("/anbieter/abgleich"), Does.Contain("another-plan").And.Contain("Anderer Tarif"));
+        Assert.That((await (await _host.SignedInAsync(DenialMatrix.KomunaAdmin)).GetAsync("/api/v1/vendors/havelsoft/reconciliation-findings")).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound));
+        var admin = await _host.SignedInAsync(DenialMatrix.Auditor);
+        Assert.That(await admin.GetStringAsync("/betrieb/abgleich"), Does.Contain("another-plan"));
+
+        // Cancelling while the broker refuses to delete: the action's own answer says, in the request's language, what is under way.
+        _broker.State.AddFault(new FaultRule { Operation = "deprovision", Kind = "500", Times = -1, Ags = Muenchen });
+        var cancelled = await JsonAsync(await buyer.DeleteAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/{id}"), HttpStatusCode.OK);
+        Assert.That(cancelled.GetProperty("conditionMessage").GetString(), Is.EqualTo("wird beim Anbieter entfernt"));
+        var cancelledEn = await JsonAsync(await buyer.DeleteAsync($"/api/v1/municipalities/{Muenchen}/subscriptions/{other}?culture=en-GB"), HttpStatusCode.OK);
+        Assert.That(cancelledEn.GetProperty("conditionMessage").GetString(), Is.EqualTo("being removed at the vendor"));
+        Assert.That(cancelledEn.GetProperty("failureReason").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        _broker.State.ClearFaults();
+        foreach (var s in new[] { id, other })
+            await UntilAsync(buyer, $"/api/v1/municipalities/{Muenchen}/subscriptions/{s}", v => v.GetProperty("state").GetString() == "cancelled");
     }
 
     [Test]
@@ -166,40 +214,4 @@ public class ProvisioningHostTests(DatabaseEngine engine)
 
     private static string? Parameter(SampleInstance instance, string name) =>
         JsonDocument.Parse(instance.ParametersJson).RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
-
-    /// <summary>Polls a JSON resource until the condition holds; the worker runs in the host, so the test waits for it.</summary>
-    private static async Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await client.GetFromJsonAsync<JsonElement>(url);
-            if (condition(last)) return last;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"{url} did not reach the expected state: {last}");
-        return last;
-    }
-
-    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning tests do).</summary>
-    private static async Task PointBrokerOfferingsAtAsync(Database database, Uri brokerUrl)
-    {
-        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
-        var snapshot = loaded.Snapshot!;
-        var pointed = snapshot with
-        {
-            Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
-                ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
-                : l).ToList(),
-        };
-        await new CatalogImporter(database).ImportAsync(pointed);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

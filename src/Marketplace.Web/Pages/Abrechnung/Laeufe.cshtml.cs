@@ -35,7 +35,8 @@ public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices,
             try
             {
                 var result = await runs.RunAsync(month, BillingApi.ActorOf(User), ct);
-                Notice = texts["Billing.Runs.Started", Format.Month(month.Period), result.Run.InvoiceCount, result.InvoicesAlreadyPresent];
+                Notice = texts.Count("Billing.Runs.StartedCount", result.Run.InvoiceCount, Format.Month(month.Period))
+                         + (result.InvoicesAlreadyPresent > 0 ? " " + texts.Count("Billing.Runs.AlreadyThere", result.InvoicesAlreadyPresent) : "");
                 Problems = result.Problems;
             }
             catch (BillingValidationException e)
@@ -52,8 +53,15 @@ public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices,
         if (!IsAdmin) return Forbid();
         if (!BillingMonth.TryParse(period, out var month)) return NotFound();
         var result = await BillingApi.FinalizePeriodAsync(invoices, stripe, month, BillingApi.ActorOf(User), ct);
-        Notice = texts["Billing.Runs.Finalized", Format.Month(month.Period), result.Finalized.Count];
-        Problems = result.Problems;
+        Notice = texts.Count("Billing.Runs.FinalizedCount", result.Finalized.Count, Format.Month(month.Period));
+        // A draft of an incomplete billing account is named with what its account lacks, in the page's language; other
+        // reasons (an e-invoice the rules refuse) are the engine's own words.
+        Problems =
+        [
+            .. result.Incomplete.Select(i => texts["Billing.Runs.Incomplete", i.InvoiceNumber, i.MunicipalityName,
+                string.Join(", ", i.Open.Select(item => texts["BillingAccount.Missing." + item].Value))].Value),
+            .. result.Problems.Where(p => !result.Incomplete.Any(i => p.Contains(i.InvoiceNumber, StringComparison.Ordinal))),
+        ];
         await OnGetAsync(ct);
         return Page();
     }

@@ -15,6 +15,13 @@ public abstract class MunicipalityBillingPage(TenantAccess access) : PageModel
     /// <summary>Every municipality whose invoices the user may see; more than one for a bundler.</summary>
     public IReadOnlyList<string> Municipalities { get; private set; } = [];
 
+    /// <summary>
+    /// True for the municipality's own buyer-admins: its billing account (address, Leitweg-ID, payment channel) is its own
+    /// business, changed by them and not by a delegate (as in the API).
+    /// </summary>
+    public bool ManagesAccount =>
+        User.OrganisationKindOf() == OrganisationKinds.Municipality && User.AgsOf() == Ags && User.HasRole(Roles.BuyerAdmin);
+
     /// <summary>Settles <see cref="Ags"/>; false when the user may not see that municipality's invoices (answer 404).</summary>
     protected async Task<bool> ResolveAsync(CancellationToken ct)
     {

@@ -12,12 +12,14 @@ public sealed class RechnungModel(TenantAccess access, InvoiceService invoices, 
 {
     public InvoiceDocument Document { get; private set; } = null!;
     public IReadOnlyList<CreditNote> CreditNotes { get; private set; } = [];
+    public InvoiceLineNames Names { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
         if (!await ResolveAsync(ct) || await BillingApi.IssuedInvoiceAsync(invoices, Ags!, id, ct) is not { } document) return NotFound();
         Document = document;
         CreditNotes = await creditNotes.ListForInvoiceAsync(id, ct);
+        Names = await invoices.NamesAsync(document.Lines, ct);
         return Page();
     }
 }

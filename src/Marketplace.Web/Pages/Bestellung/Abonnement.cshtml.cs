@@ -1,5 +1,6 @@
 using Marketplace.Identity.Access;
 using Marketplace.Provisioning;
+using Marketplace.Provisioning.Bindings;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
@@ -9,16 +10,64 @@ namespace Marketplace.Web.Pages.Bestellung;
 
 /// <summary>
 /// One subscription: state, timeline, the effective configuration with the source of each value (secrets only as
-/// "set"), and the actions its state allows: change the configuration, suspend, resume, cancel, retry a failure.
+/// "set"), and the actions its state allows: change the configuration, suspend, resume, cancel, retry a failure; for a
+/// bindable plan its access credentials (service bindings), which the municipality's own buyer-admins create, see once,
+/// rotate and delete.
 /// </summary>
 [Authorize(Policy = Policies.Authenticated)]
-public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings)
-    : MunicipalityPage(access)
+public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
+    MunicipalityNames municipalities, Marketplace.Provisioning.Reconciliation.ReconciliationFindings findings,
+    BindingService bindings) : MunicipalityPage(access)
 {
+    public IReadOnlyList<BindingView> Bindings { get; private set; } = [];
+    /// <summary>Whether the plan may be bound (null: the broker's catalogue cannot be read now).</summary>
+    public bool? Bindable { get; private set; }
+    /// <summary>The credentials just revealed: rendered in this answer only.</summary>
+    public BindingCredentials? Revealed { get; private set; }
+    [BindProperty] public string? BindingName { get; set; }
+
+    public bool ManagesBindings => OwnBuyerAdmin(User, Ags);
+
+    public Task<IActionResult> OnPostBindAsync(string id, CancellationToken ct) =>
+        BindingAct(id, () => bindings.CreateAsync(Ags, User.SubjectOf()!, id, new BindingRequest(BindingName), ct), ct);
+
+    public Task<IActionResult> OnPostRotateAsync(string id, string bindingId, CancellationToken ct) =>
+        BindingAct(id, () => bindings.RotateAsync(Ags, User.SubjectOf()!, id, bindingId, ct), ct);
+
+    public Task<IActionResult> OnPostUnbindAsync(string id, string bindingId, CancellationToken ct) =>
+        BindingAct(id, async () => { await bindings.DeleteAsync(Ags, User.SubjectOf()!, id, bindingId, ct); return true; }, ct);
+
+    /// <summary>The one answer that shows the credentials: not cached, not redirected (a reload shows them no more).</summary>
+    public Task<IActionResult> OnPostRevealAsync(string id, string bindingId, CancellationToken ct) =>
+        ChangeAsync(MunicipalityPermission.Order, async () =>
+        {
+            if (!ManagesBindings) return Forbid();
+            Revealed = await bindings.RevealAsync(Ags, User.SubjectOf()!, id, bindingId, ct);
+            Response.Headers.CacheControl = "no-store";
+            return await ShowAsync(id, null, ct);
+        }, () => ShowAsync(id, null, ct), ct);
+
+    private Task<IActionResult> BindingAct<T>(string id, Func<Task<T>> action, CancellationToken ct) =>
+        ChangeAsync(MunicipalityPermission.Order, async () =>
+        {
+            // Credentials belong to the municipality: its own buyer-admins act on them, not its delegates.
+            if (!ManagesBindings) return Forbid();
+            await action();
+            return RedirectToPage(null, null, new { ags = Ags, id }, "zugangsdaten");
+        }, () => ShowAsync(id, null, ct), ct);
+
     public SubscriptionView Subscription { get; private set; } = null!;
     public ConfigView Configuration { get; private set; } = null!;
     public ConfigFormModel EditForm { get; private set; } = null!;
     public string OfferingName { get; private set; } = "";
+
+    /// <summary>Kinds of the unresolved mismatches with the vendor's broker, shown to the buyer in words only.</summary>
+    public IReadOnlyList<string> OpenFindings { get; private set; } = [];
+
+    /// <summary>The plan and its add-ons by name, in the page's language ("Standard + E-Payment"); ids where the offering no longer names them.</summary>
+    public string PlanLabel { get; private set; } = "";
+
+    public string MunicipalityName { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) =>
         await RefusedAsync(MunicipalityPermission.View, ct) ?? await ShowAsync(id, null, ct);
@@ -76,13 +125,20 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         {
             Subscription = await subscriptions.GetAsync(Ags, id, ct);
             Configuration = await configuration.ViewAsync(Ags, id, ct);
+            OpenFindings = (await findings.OfSubscriptionAsync(id, ct)).Where(f => f.ResolvedAt is null).Select(f => f.Kind).Distinct().ToList();
         }
         catch (NotFoundException)
         {
             return null;
         }
+        Bindings = await bindings.ListAsync(Ags, id, ct);
+        if (Subscription is { Fulfilment: Fulfilments.Broker, State: SubscriptionStates.Active }) Bindable = await bindings.BindableAsync(Ags, id, ct);
         var offering = await offerings.GetAsync(Subscription.OfferingId, ct);
         OfferingName = offering is null ? Subscription.OfferingId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn);
+        var plan = offering?.Descriptor.Plans.FirstOrDefault(p => p.Id == Subscription.PlanId);
+        var addOns = Subscription.AddOnIds.Select(a => plan?.AddOns?.FirstOrDefault(x => x.Id == a) is { } x ? Format.Name(x.Name, x.NameEn) : a);
+        PlanLabel = string.Join(" + ", new[] { plan is null ? Subscription.PlanId : Format.Name(plan.Name, plan.NameEn) }.Concat(addOns));
+        MunicipalityName = (await municipalities.NamesAsync([Subscription.MunicipalityAgs], ct)).GetValueOrDefault(Subscription.MunicipalityAgs) ?? Subscription.MunicipalityAgs;
         return offering;
     }
 

@@ -6,9 +6,17 @@
     if (!nav || !button) return;
     nav.classList.add('nav-js');
     button.hidden = false;
-    function set(open) { button.setAttribute('aria-expanded', open ? 'true' : 'false'); }
+    function set(open) { button.setAttribute('aria-expanded', open ? 'true' : 'false'); nav.classList.toggle('nav-open', open); }
     button.addEventListener('click', function () { set(button.getAttribute('aria-expanded') !== 'true'); });
-    nav.addEventListener('keydown', function (e) {
+    // Escape from the links or from the button itself.
+    [nav, button].forEach(function (el) { el.addEventListener('keydown', function (e) {
         if (e.key === 'Escape' && button.getAttribute('aria-expanded') === 'true') { set(false); button.focus(); }
-    });
+    }); });
+})();
+
+// Search filters: open beside the results on wide screens; on a phone folded into one "Filter" disclosure above the
+// results, so the results come first to the eye and the filters first to the keyboard. Without script they stay open.
+(function () {
+    if (window.matchMedia('(min-width: 48rem)').matches) return;
+    document.querySelectorAll('details.filter-panel').forEach(function (panel) { panel.open = false; });
 })();

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marketplace.Provisioning.Bindings;
+
+/// <summary>
+/// /api/v1/municipalities/{ags}/subscriptions/{id}/bindings: the municipality's access credentials for a subscription.
+/// Its users read the list (metadata only); its own buyer-admins create, rotate, delete and reveal (once); everyone else
+/// gets 404. The vendor reads the metadata of its own offerings' bindings, never credentials.
+/// </summary>
+public static class BindingsApi
+{
+    public static RouteGroupBuilder MapBindings(this RouteGroupBuilder api)
+    {
+        var bindings = api.MapGroup("/municipalities/{ags}/subscriptions/{id}/bindings");
+        api.MapGet("/municipalities/{ags}/subscriptions/{id}/bindings", List).RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The subscription's access credentials (service bindings): name, state, dates; never the credentials themselves")
+            .Produces<IReadOnlyList<BindingView>>();
+        api.MapPost("/municipalities/{ags}/subscriptions/{id}/bindings", Create).RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("Creates access credentials for a bindable plan; the broker is asked in the background, the credentials are revealed once when active")
+            .Produces<BindingView>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        bindings.MapPost("/{bindingId}/credentials", Reveal).RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("Shows the credentials of an active binding exactly once; every later call answers 409")
+            .Produces<BindingCredentials>().ProducesProblem(StatusCodes.Status409Conflict);
+        bindings.MapPost("/{bindingId}/rotation", Rotate).RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("Rotates: new credentials under the same name; the old ones are deleted once the new ones are active")
+            .Produces<BindingView>(StatusCodes.Status202Accepted).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        bindings.MapDelete("/{bindingId}", Delete).RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("Deletes the credentials at the broker (retried until it confirms)")
+            .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/vendors/{vendorId}/subscriptions/{id}/bindings", VendorList).RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The bindings of a subscription of the vendor's offering: metadata only").Produces<IReadOnlyList<BindingView>>();
+        return api;
+    }
+
+    private static async Task<IResult> List(string ags, string id, ClaimsPrincipal user, TenantAccess access, BindingService bindings, CancellationToken ct) =>
+        await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) ?? Results.Ok(await bindings.ListAsync(ags, id, ct));
+
+    private static async Task<IResult> Create(string ags, string id, BindingRequest? request, ClaimsPrincipal user, BindingService bindings, CancellationToken ct)
+    {
+        // Credentials belong to the municipality: its own buyer-admins, not its delegates, create them.
+        if (!ProvisioningApi.OwnMunicipality(user, ags)) return NotFound();
+        var created = await bindings.CreateAsync(ags, user.SubjectOf()!, id, request ?? new BindingRequest(null), ct);
+        return Results.Accepted($"/api/v1/municipalities/{ags}/subscriptions/{id}/bindings/{created.Id}", created);
+    }
+
+    private static async Task<IResult> Reveal(string ags, string id, string bindingId, ClaimsPrincipal user, BindingService bindings, CancellationToken ct) =>
+        ProvisioningApi.OwnMunicipality(user, ags) ? Results.Ok(await bindings.RevealAsync(ags, user.SubjectOf()!, id, bindingId, ct)) : NotFound();
+
+    private static async Task<IResult> Rotate(string ags, string id, string bindingId, ClaimsPrincipal user, BindingService bindings, CancellationToken ct)
+    {
+        if (!ProvisioningApi.OwnMunicipality(user, ags)) return NotFound();
+        var created = await bindings.RotateAsync(ags, user.SubjectOf()!, id, bindingId, ct);
+        return Results.Accepted($"/api/v1/municipalities/{ags}/subscriptions/{id}/bindings/{created.Id}", created);
+    }
+
+    private static async Task<IResult> Delete(string ags, string id, string bindingId, ClaimsPrincipal user, BindingService bindings, CancellationToken ct)
+    {
+        if (!ProvisioningApi.OwnMunicipality(user, ags)) return NotFound();
+        await bindings.DeleteAsync(ags, user.SubjectOf()!, id, bindingId, ct);
+        return Results.Accepted();
+    }
+
+    private static async Task<IResult> VendorList(string vendorId, string id, ClaimsPrincipal user, BindingService bindings, CancellationToken ct) =>
+        TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user) ? Results.Ok(await bindings.ListForVendorAsync(vendorId, id, ct)) : NotFound();
+
+    private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden");
+}
