@@ -176,4 +176,28 @@ public class BasketTests(DatabaseEngine engine)
         Assert.That(refused.Headers.Location?.ToString() ?? refused.StatusCode.ToString(), Does.Contain("kein-zugriff"), "a viewer has no Merkliste");
         Assert.That((await buyer.GetAsync($"/gemeinden/{Muenchen}/merkliste")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another municipality's");
     }
+
+    [Test]
+    public async Task Ordering_the_merkliste_with_an_offering_subscribed_meanwhile_shows_the_error_at_that_offering_in_the_page_language()
+    {
+        // A host of its own: the list of Köln's buyer is left with the offering on it.
+        await using var host = await IdentityHost.StartAsync(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        var merkliste = $"/gemeinden/{Koeln}/merkliste";
+        const string offering = "kfz-online-zkd";
+        var added = await IdentityHost.PostFormAsync(buyer, "/angebote/" + offering, new() { ["offeringId"] = offering }, null, merkliste + "?handler=Add");
+        Assert.That(added.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await added.Content.ReadAsStringAsync());
+        // Meanwhile it is ordered on its own.
+        await JsonAsync(await PlaceAsync(buyer, Koeln, Key(), new
+        {
+            offeringId = offering, planId = "mitglied", addOnIds = Array.Empty<string>(),
+            configuration = new { behoerde = "Straßenverkehrsamt Köln", ags = Koeln, kontaktEmail = "kfz@koeln.example" },
+        }), HttpStatusCode.Created);
+
+        Dictionary<string, string> Fields() => new()
+        {
+            ["IdempotencyKey"] = Guid.NewGuid().ToString(), ["o0.behoerde"] = "Straßenverkehrsamt Köln", ["o0.ags"] = Koeln, ["o0.kontaktEmail"] = "kfz@koeln.example",
+        };
+        await AssertAlreadySubscribedAtFirstOfferingAsync(buyer, merkliste, () => Fields());
+    }
 }

@@ -20,7 +20,7 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BuendelModel(TenantAccess access, CatalogSearchService search, OfferingDirectory offerings, TenantConfiguration configuration,
-    BundleOrders bundles, OrderQuotes quotes, TimeProvider clock) : MunicipalityPage(access)
+    BundleOrders bundles, OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
 {
     public BundleDescriptor Bundle { get; private set; } = null!;
     /// <summary>Per Leistung of the bundle: its name and the orderable offerings for it in the municipality's Land.</summary>
@@ -64,6 +64,13 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             catch (RequestValidationException e)
             {
                 foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections"))) ModelState.AddModelError(key, message);
+            }
+            catch (IdempotencyKeyReusedException)
+            {
+                // The form was sent before with other details (back after ordering, then changed): a new key makes it a new
+                // order, which then meets what the first one subscribed.
+                IdempotencyKey = Guid.NewGuid().ToString();
+                ModelState.AddModelError("offering0", text["Ordering.KeyReused"]);
             }
         }
         else if (Request.Query["handler"] == "Quote") ModelState.Clear();

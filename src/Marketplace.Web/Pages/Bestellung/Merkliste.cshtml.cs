@@ -55,7 +55,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             catch (RequestValidationException e)
             {
                 // Not an input on this page: the reason is shown as a notice.
-                Problem = string.Join(" ", e.Errors.Select(x => x.Message));
+                Problem = string.Join(" ", e.Errors.Select(x => text.Localize(x.Message)));
                 IdempotencyKey = Guid.NewGuid().ToString();
                 await ShowAsync(null, ct);
                 return Page();
