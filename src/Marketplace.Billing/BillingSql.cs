@@ -20,6 +20,12 @@ internal static class BillingSql
         """;
 
     /// <summary>The municipality's population from the municipality directory, for usage estimates.</summary>
+    /// <summary>The billable history of some subscriptions: what was booked from when.</summary>
+    public static string BookedPeriods(ISqlDialect d) => $"""
+        SELECT subscription_id AS SubscriptionId, seq AS Seq, plan_id AS PlanId, addon_ids AS AddonIds, valid_from AS ValidFrom
+        FROM subscription_billing_periods WHERE subscription_id {d.InList("ids")}
+        """;
+
     public const string Population = "SELECT population FROM municipalities WHERE ags = @ags";
 
     public const string Tiers = """

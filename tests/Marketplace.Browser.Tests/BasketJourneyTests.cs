@@ -27,6 +27,16 @@ public class BasketJourneyTests : JourneyTests
         await Expect(page.Locator(".cost-summary .estimate").First).ToContainTextAsync(new Regex(cio.T("Schätzung für [0-9.]+ Einwohner", "Estimate for [0-9,]+ inhabitants")));
         await Expect(page.Locator(".cost-summary tfoot")).ToContainTextAsync("€");
 
+        // Live as choices change (no "Kosten berechnen" click): an add-on joins the summary; another plan offers only its own
+        // add-ons and brings its own setup fee.
+        await page.Locator("input[name=AddOnIds][value=mehrsprachigkeit]").CheckAsync();
+        await Expect(page.Locator(".cost-summary tbody")).ToContainTextAsync(cio.T("Mehrsprachige Oberfläche", "Multilingual interface"));
+        await page.Locator("input[name=PlanId][value=grossstadt]").CheckAsync();
+        await Expect(page.Locator("input[name=AddOnIds][value=mehrsprachigkeit]")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".cost-summary tbody")).ToContainTextAsync(cio.T("3.500,00", "3,500.00"));
+        await Expect(page.Locator(".cost-summary tbody")).Not.ToContainTextAsync(cio.T("Mehrsprachige Oberfläche", "Multilingual interface"));
+        await cio.CheckAsync();
+
         // From another order form, the chosen plan goes on the Merkliste instead of being ordered.
         await cio.GoAsync("/angebote/gaststaettenerlaubnis-alpenstadt/bestellen");
         await page.GetByRole(AriaRole.Button, new() { Name = cio.T("Auf die Merkliste", "Add to shortlist"), Exact = true }).ClickAsync();

@@ -1,3 +1,5 @@
+using Dapper;
+using Marketplace.Audit;
 namespace Marketplace.Identity.Tests;
 
 public static partial class DenialMatrix
@@ -33,6 +35,9 @@ public static partial class DenialMatrix
         new("POST", "/api/v1/municipalities/{ags}/basket/orders", $"{M}/09162000/basket/orders", () => new { }, Forbidden,
             Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
         new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}", $"{M}/09162000/orders/no-such-order", null, NotFound, []),
+        // The cost of a placed order is read like the order: who may read München's orders; anyone else finds nothing.
+        new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}/quote", $"{M}/09162000/orders/{{order}}/quote", null, NotFound, Map((MuenchenReaders, Ok)),
+            Prepare: async (host, url) => url.Replace("{order}", await MuenchenOrderAsync(host))),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/approval", $"{M}/09162000/orders/no-such-order/approval", null,
             Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/rejection", $"{M}/09162000/orders/no-such-order/rejection",
@@ -89,4 +94,25 @@ public static partial class DenialMatrix
         new("GET", "/api/v1/admin/jobs/dead", "/api/v1/admin/jobs/dead", null, Forbidden, Map((Platform, Ok))),
         new("POST", "/api/v1/admin/jobs/{jobId}/retry", "/api/v1/admin/jobs/no-such-job/retry", null, Forbidden, Map(([PlatformAdmin], NotFound))),
     ];
+
+    private const string MatrixOrder = "matrix-order-muenchen";
+
+    /// <summary>An order of München with nothing in it, written once per host: enough to be found or not.</summary>
+    private static async Task<string> MuenchenOrderAsync(IdentityHost host)
+    {
+        await using var c = await host.Database.Database.OpenAsync();
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders WHERE id = @id", new { id = MatrixOrder }) > 0) return MatrixOrder;
+        try
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at)
+                VALUES (@id, '09162000', @id, @id, 'offering', NULL, 'placed', 0, 'matrix', @now)
+                """, new { id = MatrixOrder, now = AuditTrail.Timestamp(DateTimeOffset.UtcNow) });
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Another row of the matrix wrote it first.
+        }
+        return MatrixOrder;
+    }
 }

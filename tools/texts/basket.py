@@ -24,4 +24,9 @@ T = {
 "Basket.OrderAll": ("Alle bestellen", "Order all"),
 "Ordering.Cost.Estimate": ("Schätzung für {0} Einwohner: {1} je Monat, davon {2} über der Inklusivmenge.", "Estimate for {0} inhabitants: {1} a month, {2} of them above the included quantity."),
 "Ordering.Cost.NoEstimate": ("Es gelten die Nutzungspreise. Der Anbieter nennt keine typische Nutzung, daher keine Schätzung: Tragen Sie Ihre erwartete Menge ein.", "Usage prices apply. The vendor states no typical usage, so there is no estimate: enter the units you expect."),
+"Ordering.For": ("Für", "For"),
+"Ordering.Ordered": ("Bestellte Angebote", "Ordered offerings"),
+"Engine.BasketEmpty": ("Die Merkliste ist leer.", "The shortlist is empty."),
+"Engine.NotInBasket": ("Angebot steht nicht auf der Merkliste", "offering is not on the shortlist"),
+"Engine.Required": ("erforderlich", "required"),
 }

@@ -43,14 +43,14 @@ public static class QuoteApi
             q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents) { }
     }
 
-    /// <summary>The quote with its totals spelled out, as JSON.</summary>
+    /// <summary>The quote with its totals spelled out, as JSON; Start is the first billable instant it was calculated for.</summary>
     public sealed record QuoteResponse(
         string Currency, string OfferingId, string PlanId, string Funder, long FundedValuePerMonthCents, string FirstPeriod,
         IReadOnlyList<QuoteLine> OneTime, IReadOnlyList<QuoteLine> AddOns, IReadOnlyList<QuoteUsage> Usage,
-        long FirstInvoiceNetCents, long RecurringPerMonthNetCents, long TwelveMonthsNetCents)
+        long FirstInvoiceNetCents, long RecurringPerMonthNetCents, long TwelveMonthsNetCents, DateTimeOffset Start)
     {
         public QuoteResponse(OrderQuote q) : this(Money.Currency, q.OfferingId, q.PlanId, q.Funder, q.FundedValuePerMonthCents, q.FirstMonth.Period,
-            q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents) { }
+            q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents, q.Start) { }
     }
 
     private static async Task<IResult> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,

@@ -38,6 +38,9 @@ public sealed record OrderQuote(
     string OfferingId, string PlanId, string Funder, long FundedValuePerMonthCents, BillingMonth FirstMonth,
     IReadOnlyList<QuoteLine> OneTime, IReadOnlyList<QuoteLine> AddOns, IReadOnlyList<QuoteUsage> Usage)
 {
+    /// <summary>The start the quote was calculated for: the first billable instant.</summary>
+    public DateTimeOffset Start { get; init; }
+
     /// <summary>The net amount of the invoice for the month the service starts in.</summary>
     public long FirstInvoiceCents => OneTime.Sum(l => l.FirstInvoiceCents) + AddOns.Sum(l => l.FirstInvoiceCents) + Usage.Sum(u => u.FirstInvoiceCents);
 
@@ -92,7 +95,8 @@ public sealed record OrderQuote(
             metered.OrderBy(m => m.ExtraId, StringComparer.Ordinal)
                 .Select(m => new QuoteUsage(m.ExtraId, m.Name, m.Unit, m.IncludedPerMonth, m.Tiers, Expected(m),
                     FirstUsage(m.ExtraId), m.Charge(Expected(m)).Sum(c => c.AmountCents),
-                    First(ExtraKind.Metered, m.ExtraId), Twelve(ExtraKind.Metered, m.ExtraId), m.EstimateFor(request.Population), request.Population)).ToList());
+                    First(ExtraKind.Metered, m.ExtraId), Twelve(ExtraKind.Metered, m.ExtraId), m.EstimateFor(request.Population), request.Population)).ToList())
+        { Start = request.Start };
     }
 }
 
@@ -107,9 +111,46 @@ public sealed record CombinedQuote(IReadOnlyList<OrderQuote> Items)
     public long TwelveMonthsCents => Items.Sum(q => q.TwelveMonthsCents);
 }
 
+/// <summary>A subscription an order created: what was ordered and when.</summary>
+public sealed record OrderedSubscription(string SubscriptionId, string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, DateTimeOffset OrderedAt);
+
 /// <summary>Quotes orders from the catalogue's current prices; what the order form, the order page and the quote API show.</summary>
 public sealed class OrderQuotes(Database database, BillingCalendar calendar)
 {
+    private sealed class BookedRow
+    {
+        public string SubscriptionId { get; init; } = "";
+        public int Seq { get; init; }
+        public string PlanId { get; init; } = "";
+        public string AddonIds { get; init; } = "";
+        public string ValidFrom { get; init; } = "";
+    }
+
+    /// <summary>
+    /// What a placed order costs, as its order form quoted it: each subscription from the day it became billable with the
+    /// plan and add-ons booked then, which is what the billing run charges; one not billable yet as if it started at
+    /// <paramref name="now"/>. Usage is estimated from the municipality's population. Null when a plan left the catalogue.
+    /// </summary>
+    public async Task<CombinedQuote?> QuoteOrderedAsync(string ags, IReadOnlyList<OrderedSubscription> ordered, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (ordered.Count == 0) return new CombinedQuote([]);
+        List<BookedRow> booked;
+        await using (var c = await database.OpenAsync(ct))
+            booked = (await c.QueryAsync<BookedRow>(new CommandDefinition(BillingSql.BookedPeriods(database.Dialect),
+                new { ids = ordered.Select(o => o.SubscriptionId).ToArray() }, cancellationToken: ct))).ToList();
+        var requests = ordered.Select(o =>
+        {
+            // A renewed subscription has periods from before; the order's is the first that began after it was placed.
+            var first = booked.Where(b => b.SubscriptionId == o.SubscriptionId && BillingStore.ParseTimestamp(b.ValidFrom) >= o.OrderedAt)
+                .OrderBy(b => b.Seq).FirstOrDefault();
+            return first is null
+                ? new QuoteRequest(o.OfferingId, o.PlanId, o.AddOnIds, now, new Dictionary<string, long>())
+                : new QuoteRequest(o.OfferingId, first.PlanId, first.AddonIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    BillingStore.ParseTimestamp(first.ValidFrom), new Dictionary<string, long>());
+        }).ToList();
+        return await QuoteAllAsync(requests, ags, ct);
+    }
+
     /// <summary>
     /// The quote, or null when the offering has no such plan. With <paramref name="ags"/>, usage the request gives no
     /// figure for is estimated from that municipality's population where the vendor states a typical usage.
