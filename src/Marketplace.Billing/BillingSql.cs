@@ -15,9 +15,18 @@ internal static class BillingSql
         SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
                billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth,
                vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints, vat_exemption_reason AS VatExemptionReason,
-               vat_exemption_code AS VatExemptionCode
+               vat_exemption_code AS VatExemptionCode, typical_milli_per_1000 AS TypicalMilliPer1000
         FROM plan_extras
         """;
+
+    /// <summary>The municipality's population from the municipality directory, for usage estimates.</summary>
+    /// <summary>The billable history of some subscriptions: what was booked from when.</summary>
+    public static string BookedPeriods(ISqlDialect d) => $"""
+        SELECT subscription_id AS SubscriptionId, seq AS Seq, plan_id AS PlanId, addon_ids AS AddonIds, valid_from AS ValidFrom
+        FROM subscription_billing_periods WHERE subscription_id {d.InList("ids")}
+        """;
+
+    public const string Population = "SELECT population FROM municipalities WHERE ags = @ags";
 
     public const string Tiers = """
         SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, tier_no AS TierNo, up_to AS UpTo, unit_price_cents AS UnitPriceCents

@@ -19,9 +19,9 @@ internal static class CatalogSql
 
     public const string InsertExtra = """
         INSERT INTO plan_extras (offering_id, plan_id, extra_id, kind, name, name_en, billing_interval, price_cents, unit, included_per_month,
-                                 vat_category, vat_rate_basis_points, vat_exemption_reason, vat_exemption_code)
+                                 vat_category, vat_rate_basis_points, vat_exemption_reason, vat_exemption_code, typical_milli_per_1000)
         VALUES (@offering_id, @plan_id, @extra_id, @kind, @name, @name_en, @billing_interval, @price_cents, @unit, @included_per_month,
-                @vat_category, @vat_rate_basis_points, @vat_exemption_reason, @vat_exemption_code)
+                @vat_category, @vat_rate_basis_points, @vat_exemption_reason, @vat_exemption_code, @typical_milli_per_1000)
         """;
 
     public const string InsertTier = """

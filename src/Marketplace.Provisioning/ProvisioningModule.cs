@@ -76,6 +76,7 @@ public static class ProvisioningModule
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();
         services.AddSingleton<BundleOrders>();
+        services.AddSingleton<Baskets.BasketService>();
         if (InstanceRoles.RunsBackgroundWork(configuration))
         {
             services.AddHostedService<ProvisioningWorker>();

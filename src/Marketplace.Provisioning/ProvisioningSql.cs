@@ -25,6 +25,21 @@ internal static class ProvisioningSql
     public const string BundleLeistungen = "SELECT ozg_id FROM bundle_leistungen WHERE bundle_id = @bundleId ORDER BY position";
     public const string OfferingLeistungen = "SELECT ozg_id FROM offering_leistungen WHERE offering_id = @offeringId";
 
+    // The Merkliste.
+    public const string BasketItems = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, add_on_ids AS AddOnIds, added_at AS AddedAt
+        FROM basket_items WHERE municipality_ags = @ags AND user_id = @userId ORDER BY added_at, offering_id
+        """;
+    public const string InsertBasketItem = """
+        INSERT INTO basket_items (municipality_ags, user_id, offering_id, plan_id, add_on_ids, added_at)
+        VALUES (@ags, @userId, @offeringId, @planId, @addOnIds, @addedAt)
+        """;
+    public const string UpdateBasketItem = """
+        UPDATE basket_items SET plan_id = @planId, add_on_ids = @addOnIds
+        WHERE municipality_ags = @ags AND user_id = @userId AND offering_id = @offeringId
+        """;
+    public const string DeleteBasketItem = "DELETE FROM basket_items WHERE municipality_ags = @ags AND user_id = @userId AND offering_id = @offeringId";
+
     // Land defaults.
     public const string LandDefaultsOf = """
         SELECT offering_id, land_code, source_kind, source_org_id, values_json, updated_by, updated_at

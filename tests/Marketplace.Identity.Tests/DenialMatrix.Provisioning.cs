@@ -1,3 +1,5 @@
+using Dapper;
+using Marketplace.Audit;
 namespace Marketplace.Identity.Tests;
 
 public static partial class DenialMatrix
@@ -22,7 +24,20 @@ public static partial class DenialMatrix
         // A quote is for who may order: the viewer, other municipalities, vendors and the platform see no such thing.
         new("GET", "/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", $"{M}/09162000/offerings/meldeportal-komuna/quote?planId=standard",
             null, NotFound, Map((MuenchenOrderers, Ok))),
+        new("POST", "/api/v1/municipalities/{ags}/quotes", $"{M}/09162000/quotes", () => new { items = Array.Empty<object>() },
+            NotFound, Map((MuenchenOrderers, BadRequest))),
+        // The Merkliste is the buyer's own: who may order for München reaches it, Köln is told nothing, the rest (viewer, vendors, platform) 403.
+        new("GET", "/api/v1/municipalities/{ags}/basket", $"{M}/09162000/basket", null, Forbidden, Map((MuenchenOrderers, Ok), ([KoelnAdmin], NotFound))),
+        new("PUT", "/api/v1/municipalities/{ags}/basket/items/{offeringId}", $"{M}/09162000/basket/items/meldeportal-komuna",
+            () => new { planId = "no-such-plan" }, Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
+        new("DELETE", "/api/v1/municipalities/{ags}/basket/items/{offeringId}", $"{M}/09162000/basket/items/no-such-offering", null,
+            Forbidden, Map((MuenchenOrderers, NotFound), ([KoelnAdmin], NotFound))),
+        new("POST", "/api/v1/municipalities/{ags}/basket/orders", $"{M}/09162000/basket/orders", () => new { }, Forbidden,
+            Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
         new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}", $"{M}/09162000/orders/no-such-order", null, NotFound, []),
+        // The cost of a placed order is read like the order: who may read München's orders; anyone else finds nothing.
+        new("GET", "/api/v1/municipalities/{ags}/orders/{orderId}/quote", $"{M}/09162000/orders/{{order}}/quote", null, NotFound, Map((MuenchenReaders, Ok)),
+            Prepare: async (host, url) => url.Replace("{order}", await MuenchenOrderAsync(host))),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/approval", $"{M}/09162000/orders/no-such-order/approval", null,
             Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),
         new("POST", "/api/v1/municipalities/{ags}/orders/{orderId}/rejection", $"{M}/09162000/orders/no-such-order/rejection",
@@ -79,4 +94,25 @@ public static partial class DenialMatrix
         new("GET", "/api/v1/admin/jobs/dead", "/api/v1/admin/jobs/dead", null, Forbidden, Map((Platform, Ok))),
         new("POST", "/api/v1/admin/jobs/{jobId}/retry", "/api/v1/admin/jobs/no-such-job/retry", null, Forbidden, Map(([PlatformAdmin], NotFound))),
     ];
+
+    private const string MatrixOrder = "matrix-order-muenchen";
+
+    /// <summary>An order of München with nothing in it, written once per host: enough to be found or not.</summary>
+    private static async Task<string> MuenchenOrderAsync(IdentityHost host)
+    {
+        await using var c = await host.Database.Database.OpenAsync();
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM orders WHERE id = @id", new { id = MatrixOrder }) > 0) return MatrixOrder;
+        try
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at)
+                VALUES (@id, '09162000', @id, @id, 'offering', NULL, 'placed', 0, 'matrix', @now)
+                """, new { id = MatrixOrder, now = AuditTrail.Timestamp(DateTimeOffset.UtcNow) });
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Another row of the matrix wrote it first.
+        }
+        return MatrixOrder;
+    }
 }

@@ -70,11 +70,13 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     }
 
     /// <summary>GETs the form page, takes its antiforgery token and posts the fields, as a browser would.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, Dictionary<string, string> fields, string? handler = null)
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, Dictionary<string, string> fields, string? handler = null,
+        string? action = null)
     {
         var html = await (await client.GetAsync(page)).Content.ReadAsStringAsync();
         fields["__RequestVerificationToken"] = AntiforgeryToken(html);
-        var url = handler is null ? page : page + (page.Contains('?') ? "&" : "?") + "handler=" + handler;
+        // A form may post to another page (action), as "Auf die Merkliste" on an offering's page does.
+        var url = action ?? (handler is null ? page : page + (page.Contains('?') ? "&" : "?") + "handler=" + handler);
         return await client.PostAsync(url, new FormUrlEncodedContent(fields));
     }
 

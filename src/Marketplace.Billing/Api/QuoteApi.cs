@@ -22,17 +22,35 @@ public static class QuoteApi
             .WithSummary("Cost of an order before it is placed: one-time fees, prorated add-ons, usage above the included quantities (usage=dimension:units per month), the funded standard package and a twelve-month total, net of VAT")
             .Produces<QuoteResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/api/v1/municipalities/{ags}/quotes", QuoteMany).RequireAuthorization(Policies.Authenticated)
+            .WithTags("Billing").WithName("QuoteCombinedOrder")
+            .WithSummary("Cost of several offerings ordered together (a bundle, the Merkliste): each offering's quote and the combined totals, net of VAT")
+            .Produces<CombinedQuoteResponse>().ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    /// <summary>The quote with its totals spelled out, as JSON.</summary>
+    /// <summary>One offering of a combined quote: plan, add-ons and expected units a month per dimension (absent: estimated).</summary>
+    public sealed record QuoteItemRequest(string? OfferingId, string? PlanId, IReadOnlyList<string>? AddOnIds, IReadOnlyDictionary<string, long>? Usage);
+
+    public sealed record CombinedQuoteRequest(IReadOnlyList<QuoteItemRequest>? Items);
+
+    /// <summary>Each offering's quote and the sums of their totals.</summary>
+    public sealed record CombinedQuoteResponse(string Currency, IReadOnlyList<QuoteResponse> Items, long FirstInvoiceNetCents,
+        long RecurringPerMonthNetCents, long TwelveMonthsNetCents)
+    {
+        public CombinedQuoteResponse(CombinedQuote q) : this(Money.Currency, q.Items.Select(i => new QuoteResponse(i)).ToList(),
+            q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents) { }
+    }
+
+    /// <summary>The quote with its totals spelled out, as JSON; Start is the first billable instant it was calculated for.</summary>
     public sealed record QuoteResponse(
         string Currency, string OfferingId, string PlanId, string Funder, long FundedValuePerMonthCents, string FirstPeriod,
         IReadOnlyList<QuoteLine> OneTime, IReadOnlyList<QuoteLine> AddOns, IReadOnlyList<QuoteUsage> Usage,
-        long FirstInvoiceNetCents, long RecurringPerMonthNetCents, long TwelveMonthsNetCents)
+        long FirstInvoiceNetCents, long RecurringPerMonthNetCents, long TwelveMonthsNetCents, DateTimeOffset Start)
     {
         public QuoteResponse(OrderQuote q) : this(Money.Currency, q.OfferingId, q.PlanId, q.Funder, q.FundedValuePerMonthCents, q.FirstMonth.Period,
-            q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents) { }
+            q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents, q.Start) { }
     }
 
     private static async Task<IResult> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,
@@ -42,13 +60,43 @@ public static class QuoteApi
         if (string.IsNullOrWhiteSpace(planId)) return Invalid("planId", "Required: the plan to quote.");
         if (ParseUsage(usage ?? []) is not { } perMonth) return Invalid("usage", "Each value is dimension:units per month, units a whole number from 0.");
         var chosen = addOnIds ?? [];
-        var quote = await quotes.QuoteAsync(new QuoteRequest(offeringId, planId, chosen, clock.GetUtcNow(), perMonth), ct);
+        var quote = await quotes.QuoteAsync(new QuoteRequest(offeringId, planId, chosen, clock.GetUtcNow(), perMonth), ags, ct);
         if (quote is null) return Results.NotFound();
         if (chosen.FirstOrDefault(a => quote.AddOns.All(q => q.ExtraId != a)) is { } unknown)
             return Invalid("addOnIds", $"'{unknown}' is not an add-on of plan {planId}.");
         if (perMonth.Keys.FirstOrDefault(d => quote.Usage.All(u => u.ExtraId != d)) is { } dimension)
             return Invalid("usage", $"'{dimension}' is not metered in plan {planId}.");
         return Results.Ok(new QuoteResponse(quote));
+    }
+
+    private static async Task<IResult> QuoteMany(string ags, CombinedQuoteRequest? request, ClaimsPrincipal user, [FromServices] TenantAccess access,
+        OrderQuotes quotes, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return Results.NotFound();
+        var items = request?.Items ?? [];
+        if (items.Count is 0 or > 50) return Invalid("items", "Between 1 and 50 offerings.");
+        var start = clock.GetUtcNow();
+        var requests = new List<QuoteRequest>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (string.IsNullOrWhiteSpace(item?.OfferingId)) return Invalid($"items/{i}/offeringId", "Required.");
+            if (string.IsNullOrWhiteSpace(item.PlanId)) return Invalid($"items/{i}/planId", "Required: the plan to quote.");
+            if (item.Usage?.FirstOrDefault(u => u.Value is < 0 or > 100_000_000) is { Key: not null } bad)
+                return Invalid($"items/{i}/usage/{bad.Key}", "Units per month, a whole number from 0.");
+            requests.Add(new QuoteRequest(item.OfferingId, item.PlanId, item.AddOnIds ?? [], start,
+                item.Usage ?? new Dictionary<string, long>()));
+        }
+        var quote = await quotes.QuoteAllAsync(requests, ags, ct);
+        if (quote is null) return Results.NotFound();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].AddOnIds.FirstOrDefault(a => quote.Items[i].AddOns.All(q => q.ExtraId != a)) is { } unknown)
+                return Invalid($"items/{i}/addOnIds", $"'{unknown}' is not an add-on of plan {requests[i].PlanId}.");
+            if (requests[i].UsagePerMonth.Keys.FirstOrDefault(d => quote.Items[i].Usage.All(u => u.ExtraId != d)) is { } dimension)
+                return Invalid($"items/{i}/usage", $"'{dimension}' is not metered in plan {requests[i].PlanId}.");
+        }
+        return Results.Ok(new CombinedQuoteResponse(quote));
     }
 
     /// <summary>"antraege:300" pairs; null when one is malformed.</summary>

@@ -1,12 +1,16 @@
+using Dapper;
 using Marketplace.Billing.Runs;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Pricing;
 
-/// <summary>What a municipality would order: plan, add-ons, from when, and how many units a month it expects per metered dimension.</summary>
+/// <summary>
+/// What a municipality would order: plan, add-ons, from when, and how many units a month it expects per metered dimension.
+/// A dimension it gives no figure for is estimated from its <paramref name="Population"/> where the vendor states a typical usage.
+/// </summary>
 public sealed record QuoteRequest(
     string OfferingId, string PlanId, IReadOnlyCollection<string> AddOnIds, DateTimeOffset Start,
-    IReadOnlyDictionary<string, long> UsagePerMonth);
+    IReadOnlyDictionary<string, long> UsagePerMonth, long Population = 0);
 
 /// <summary>One extra in a quote: its price as listed and what it adds to the first invoice and to the first twelve months.</summary>
 public sealed record QuoteLine(
@@ -14,11 +18,16 @@ public sealed record QuoteLine(
 
 /// <summary>
 /// A metered dimension in a quote: its tiers above the included quantity, the expected usage (a full month, and the
-/// part of it in the first, shorter month) and what that usage costs.
+/// part of it in the first, shorter month) and what that usage costs. <see cref="EstimatePerMonth"/> is the estimate
+/// for the municipality's <see cref="Population"/> from the vendor's typical usage; null when the vendor states none.
 /// </summary>
 public sealed record QuoteUsage(
     string ExtraId, string Name, string Unit, long IncludedPerMonth, IReadOnlyList<PriceTier> Tiers, long ExpectedPerMonth,
-    long ExpectedInFirstMonth, long PerFullMonthCents, long FirstInvoiceCents, long TwelveMonthsCents);
+    long ExpectedInFirstMonth, long PerFullMonthCents, long FirstInvoiceCents, long TwelveMonthsCents, long? EstimatePerMonth, long Population)
+{
+    /// <summary>Units a month above the included quantity at the expected usage.</summary>
+    public long AboveIncludedPerMonth => Math.Max(0, ExpectedPerMonth - IncludedPerMonth);
+}
 
 /// <summary>
 /// What an order costs before it is placed, computed by the billing run's own <see cref="InvoiceCalculator"/> on the
@@ -29,6 +38,9 @@ public sealed record OrderQuote(
     string OfferingId, string PlanId, string Funder, long FundedValuePerMonthCents, BillingMonth FirstMonth,
     IReadOnlyList<QuoteLine> OneTime, IReadOnlyList<QuoteLine> AddOns, IReadOnlyList<QuoteUsage> Usage)
 {
+    /// <summary>The start the quote was calculated for: the first billable instant.</summary>
+    public DateTimeOffset Start { get; init; }
+
     /// <summary>The net amount of the invoice for the month the service starts in.</summary>
     public long FirstInvoiceCents => OneTime.Sum(l => l.FirstInvoiceCents) + AddOns.Sum(l => l.FirstInvoiceCents) + Usage.Sum(u => u.FirstInvoiceCents);
 
@@ -48,6 +60,8 @@ public sealed record OrderQuote(
         var addOns = price.Extras.Values.OfType<AddOnPrice>().Where(a => request.AddOnIds.Contains(a.ExtraId)).ToList();
         var fees = price.Extras.Values.OfType<SetupFeePrice>().ToList();
         var metered = price.Extras.Values.OfType<MeteredPrice>().ToList();
+        // What the municipality said it expects, else the estimate for its population, else nothing: usage prices apply as listed.
+        long Expected(MeteredPrice m) => Math.Max(0, request.UsagePerMonth.TryGetValue(m.ExtraId, out var given) ? given : m.EstimateFor(request.Population) ?? 0);
         var end = calendar.StartOf(calendar.LocalDate(request.Start).AddMonths(12));
         var period = new SubscriptionPeriod(QuoteSubscription, "", price.OfferingId, "", 1, price.PlanId,
             string.Join(',', addOns.Select(a => a.ExtraId)), request.Start, end);
@@ -62,7 +76,7 @@ public sealed record OrderQuote(
             var days = calendar.ChargedDays(month, request.Start, end);
             // Usage is expected evenly over the days of service: a start on the 16th of a 30-day month uses half a month.
             var usage = metered.Select(m => new UsageTotal(QuoteSubscription, m.ExtraId,
-                Money.DivideRounded((Int128)Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId)) * days, month.Days)))
+                Money.DivideRounded((Int128)Expected(m) * days, month.Days)))
                 .Where(u => u.Quantity > 0).ToList();
             var charges = calculator.Calculate(month, [period], usage, due);
             months.Add((month, usage, charges.Invoices.SelectMany(i => i.Lines).ToList()));
@@ -79,20 +93,84 @@ public sealed record OrderQuote(
             addOns.OrderBy(a => a.ExtraId, StringComparer.Ordinal)
                 .Select(a => new QuoteLine(ExtraKind.AddOn, a.ExtraId, a.Name, a.Interval, a.PriceCents, First(ExtraKind.AddOn, a.ExtraId), Twelve(ExtraKind.AddOn, a.ExtraId))).ToList(),
             metered.OrderBy(m => m.ExtraId, StringComparer.Ordinal)
-                .Select(m => new QuoteUsage(m.ExtraId, m.Name, m.Unit, m.IncludedPerMonth, m.Tiers, Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId)),
-                    FirstUsage(m.ExtraId), m.Charge(Math.Max(0, request.UsagePerMonth.GetValueOrDefault(m.ExtraId))).Sum(c => c.AmountCents),
-                    First(ExtraKind.Metered, m.ExtraId), Twelve(ExtraKind.Metered, m.ExtraId))).ToList());
+                .Select(m => new QuoteUsage(m.ExtraId, m.Name, m.Unit, m.IncludedPerMonth, m.Tiers, Expected(m),
+                    FirstUsage(m.ExtraId), m.Charge(Expected(m)).Sum(c => c.AmountCents),
+                    First(ExtraKind.Metered, m.ExtraId), Twelve(ExtraKind.Metered, m.ExtraId), m.EstimateFor(request.Population), request.Population)).ToList())
+        { Start = request.Start };
     }
 }
+
+/// <summary>
+/// Several offerings ordered together (a bundle, the Merkliste): each one's quote and the sums, so the combined summary
+/// is the per-offering figures added up, never computed another way.
+/// </summary>
+public sealed record CombinedQuote(IReadOnlyList<OrderQuote> Items)
+{
+    public long FirstInvoiceCents => Items.Sum(q => q.FirstInvoiceCents);
+    public long RecurringPerMonthCents => Items.Sum(q => q.RecurringPerMonthCents);
+    public long TwelveMonthsCents => Items.Sum(q => q.TwelveMonthsCents);
+}
+
+/// <summary>A subscription an order created: what was ordered and when.</summary>
+public sealed record OrderedSubscription(string SubscriptionId, string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, DateTimeOffset OrderedAt);
 
 /// <summary>Quotes orders from the catalogue's current prices; what the order form, the order page and the quote API show.</summary>
 public sealed class OrderQuotes(Database database, BillingCalendar calendar)
 {
-    /// <summary>The quote, or null when the offering has no such plan.</summary>
-    public async Task<OrderQuote?> QuoteAsync(QuoteRequest request, CancellationToken ct = default)
+    private sealed class BookedRow
+    {
+        public string SubscriptionId { get; init; } = "";
+        public int Seq { get; init; }
+        public string PlanId { get; init; } = "";
+        public string AddonIds { get; init; } = "";
+        public string ValidFrom { get; init; } = "";
+    }
+
+    /// <summary>
+    /// What a placed order costs, as its order form quoted it: each subscription from the day it became billable with the
+    /// plan and add-ons booked then, which is what the billing run charges; one not billable yet as if it started at
+    /// <paramref name="now"/>. Usage is estimated from the municipality's population. Null when a plan left the catalogue.
+    /// </summary>
+    public async Task<CombinedQuote?> QuoteOrderedAsync(string ags, IReadOnlyList<OrderedSubscription> ordered, DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (ordered.Count == 0) return new CombinedQuote([]);
+        List<BookedRow> booked;
+        await using (var c = await database.OpenAsync(ct))
+            booked = (await c.QueryAsync<BookedRow>(new CommandDefinition(BillingSql.BookedPeriods(database.Dialect),
+                new { ids = ordered.Select(o => o.SubscriptionId).ToArray() }, cancellationToken: ct))).ToList();
+        var requests = ordered.Select(o =>
+        {
+            // A renewed subscription has periods from before; the order's is the first that began after it was placed.
+            var first = booked.Where(b => b.SubscriptionId == o.SubscriptionId && BillingStore.ParseTimestamp(b.ValidFrom) >= o.OrderedAt)
+                .OrderBy(b => b.Seq).FirstOrDefault();
+            return first is null
+                ? new QuoteRequest(o.OfferingId, o.PlanId, o.AddOnIds, now, new Dictionary<string, long>())
+                : new QuoteRequest(o.OfferingId, first.PlanId, first.AddonIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    BillingStore.ParseTimestamp(first.ValidFrom), new Dictionary<string, long>());
+        }).ToList();
+        return await QuoteAllAsync(requests, ags, ct);
+    }
+
+    /// <summary>
+    /// The quote, or null when the offering has no such plan. With <paramref name="ags"/>, usage the request gives no
+    /// figure for is estimated from that municipality's population where the vendor states a typical usage.
+    /// </summary>
+    public async Task<OrderQuote?> QuoteAsync(QuoteRequest request, string? ags = null, CancellationToken ct = default) =>
+        (await QuoteAllAsync([request], ags, ct))?.Items[0];
+
+    /// <summary>The quotes of several offerings ordered together, or null when one of them has no such plan.</summary>
+    public async Task<CombinedQuote?> QuoteAllAsync(IReadOnlyList<QuoteRequest> requests, string? ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         var prices = await PriceCatalog.LoadAsync(c, null, ct);
-        return prices.TryGetValue((request.OfferingId, request.PlanId), out var price) ? OrderQuote.Compute(price, request, calendar) : null;
+        var population = ags is null ? 0
+            : await c.ExecuteScalarAsync<long?>(new CommandDefinition(BillingSql.Population, new { ags }, cancellationToken: ct)) ?? 0;
+        var items = new List<OrderQuote>();
+        foreach (var request in requests)
+        {
+            if (!prices.TryGetValue((request.OfferingId, request.PlanId), out var price)) return null;
+            items.Add(OrderQuote.Compute(price, request.Population > 0 ? request : request with { Population = population }, calendar));
+        }
+        return new CombinedQuote(items);
     }
 }

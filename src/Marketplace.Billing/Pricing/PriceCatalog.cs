@@ -26,6 +26,7 @@ public static class PriceCatalog
         public long? VatRateBasisPoints { get; init; }
         public string? VatExemptionReason { get; init; }
         public string? VatExemptionCode { get; init; }
+        public long? TypicalMilliPer1000 { get; init; }
 
         public VatTreatment? Vat => VatCategory is null ? null : new VatTreatment(VatCategory, VatRateBasisPoints ?? 0, VatExemptionReason, VatExemptionCode);
     }
@@ -54,7 +55,8 @@ public static class PriceCatalog
                 ExtraKind.AddOn => new AddOnPrice(e.ExtraId, e.Name, e.BillingInterval ?? AddOnPrice.Monthly, e.PriceCents ?? 0) { Vat = e.Vat },
                 ExtraKind.SetupFee => new SetupFeePrice(e.ExtraId, e.Name, e.PriceCents ?? 0) { Vat = e.Vat },
                 _ => new MeteredPrice(e.ExtraId, e.Name, e.Unit ?? "", e.IncludedPerMonth ?? 0,
-                    tiers[(p.OfferingId, p.PlanId, e.ExtraId)].OrderBy(t => t.TierNo).Select(t => new PriceTier(t.TierNo, t.UpTo, t.UnitPriceCents)).ToList()) { Vat = e.Vat },
+                    tiers[(p.OfferingId, p.PlanId, e.ExtraId)].OrderBy(t => t.TierNo).Select(t => new PriceTier(t.TierNo, t.UpTo, t.UnitPriceCents)).ToList())
+                    { Vat = e.Vat, TypicalMilliPer1000 = e.TypicalMilliPer1000 },
             })));
     }
 }

@@ -48,6 +48,13 @@ public sealed record SetupFeePrice(string ExtraId, string Name, long PriceCents)
 public sealed record MeteredPrice(string ExtraId, string Name, string Unit, long IncludedPerMonth, IReadOnlyList<PriceTier> Tiers)
     : ExtraPrice(ExtraId, Name)
 {
+    /// <summary>The vendor's typical usage per 1,000 inhabitants and month in thousandths of a unit; null when the vendor states none.</summary>
+    public long? TypicalMilliPer1000 { get; init; }
+
+    /// <summary>Expected units a month in a municipality of <paramref name="population"/>; null without a stated typical usage or population.</summary>
+    public long? EstimateFor(long population) =>
+        TypicalMilliPer1000 is { } typical && population > 0 ? Money.DivideRounded((Int128)population * typical, 1_000_000) : null;
+
     /// <summary>
     /// Splits a month's usage over the tiers: graduated, so each tier prices only the units that fall into it
     /// (with 10 included and a tier "up to 100 at 25.00, then 18.00", 150 units are 100 × 25.00 + 40 × 18.00).

@@ -67,7 +67,17 @@ public sealed record StandardPackageDescriptor(string Funder, long ListValueCent
 public sealed record AddOnDescriptor(string Id, string Name, string NameEn, string Interval, long PriceCents, VatDescriptor? Vat = null);
 
 public sealed record MeteredDescriptor(
-    string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers, VatDescriptor? Vat = null);
+    string Id, string Name, string NameEn, string Unit, long IncludedPerMonth, IReadOnlyList<TierDescriptor> Tiers, VatDescriptor? Vat = null)
+{
+    /// <summary>
+    /// The vendor's typical usage per 1,000 inhabitants and month (optional, up to three decimals): the cost summary
+    /// estimates a municipality's usage from its population with it.
+    /// </summary>
+    public decimal? TypicalPer1000Inhabitants { get; init; }
+
+    /// <summary>The typical usage in thousandths of a unit, as the catalogue stores it.</summary>
+    public long? TypicalMilliPer1000() => TypicalPer1000Inhabitants is { } t ? (long)decimal.Round(t * 1000m) : null;
+}
 
 // upTo: null is how the last, open-ended tier is written; a writer that drops nulls must still write this one,
 // or the document no longer has the one unbounded tier the schema demands.

@@ -56,9 +56,9 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
                 offering_id = o.Id, plan_id = plan.Id, position = p, name = plan.Name, name_en = plan.NameEn,
                 funder = plan.StandardPackage.Funder, list_value_cents_per_month = plan.StandardPackage.ListValueCentsPerMonth,
             }, tx);
-            var extras = plan.AddOnList.Select(a => Extra(o, plan, a.Id, "addon", a.Name, a.NameEn, a.Interval, a.PriceCents, null, null, a.Vat))
-                .Concat(plan.MeteredList.Select(m => Extra(o, plan, m.Id, "metered", m.Name, m.NameEn, null, null, m.Unit, m.IncludedPerMonth, m.Vat)))
-                .Concat(plan.SetupFeeList.Select(f => Extra(o, plan, f.Id, "setup", f.Name, f.NameEn, null, f.PriceCents, null, null, f.Vat)));
+            var extras = plan.AddOnList.Select(a => Extra(o, plan, a.Id, "addon", a.Name, a.NameEn, a.Interval, a.PriceCents, null, null, a.Vat, null))
+                .Concat(plan.MeteredList.Select(m => Extra(o, plan, m.Id, "metered", m.Name, m.NameEn, null, null, m.Unit, m.IncludedPerMonth, m.Vat, m.TypicalMilliPer1000())))
+                .Concat(plan.SetupFeeList.Select(f => Extra(o, plan, f.Id, "setup", f.Name, f.NameEn, null, f.PriceCents, null, null, f.Vat, null)));
             await c.ExecuteAsync(CatalogSql.InsertExtra, extras, tx);
             await c.ExecuteAsync(CatalogSql.InsertTier, plan.MeteredList.SelectMany(m => m.Tiers.Select((t, i) => new
             {
@@ -68,14 +68,14 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
     }
 
     private static object Extra(OfferingDescriptor o, PlanDescriptor plan, string id, string kind, string name, string nameEn,
-        string? interval, long? price, string? unit, long? included, VatDescriptor? vat)
+        string? interval, long? price, string? unit, long? included, VatDescriptor? vat, long? typical)
     {
         var t = vat?.ToTreatment();
         return new
         {
             offering_id = o.Id, plan_id = plan.Id, extra_id = id, kind, name, name_en = nameEn, billing_interval = interval,
             price_cents = price, unit, included_per_month = included, vat_category = t?.Category, vat_rate_basis_points = t?.RateBasisPoints,
-            vat_exemption_reason = t?.ExemptionReason, vat_exemption_code = t?.ExemptionCode,
+            vat_exemption_reason = t?.ExemptionReason, vat_exemption_code = t?.ExemptionCode, typical_milli_per_1000 = typical,
         };
     }
 

@@ -409,7 +409,7 @@ public static class ProvisioningApi
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     /// <summary>The module's refusals as RFC 9457 problem details; validation problems name the field at fault.</summary>
-    private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    public static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         try
         {

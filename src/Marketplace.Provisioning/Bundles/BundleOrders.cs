@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
 using Marketplace.Storage;
 
@@ -66,33 +68,46 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         var hash = RequestHash.Of(new { kind = "bundle", request });
         return await orders.PlaceLinesAsync(actingAgs, actingUserId, idempotencyKey, "bundle", request.BundleId, hash, async (c, m) =>
         {
-            var picked = new List<OfferingInfo>();
-            foreach (var s in request.Selections)
-                picked.Add(await offerings.GetAsync(c, null, s.OfferingId)
-                    ?? throw new RequestValidationException([new FieldError("selections", $"unbekanntes Angebot {s.OfferingId}")]));
-            var lineErrors = new List<FieldError>();
-            var lines = new List<OrderService.ValidLine>();
+            var leistungErrors = new List<FieldError>();
             for (var i = 0; i < request.Selections.Count; i++)
             {
                 var s = request.Selections[i];
                 var leistungenOfOffering = (await c.QueryAsync<string>(ProvisioningSql.OfferingLeistungen, new { offeringId = s.OfferingId })).ToHashSet();
                 if (!leistungenOfOffering.Contains(s.OzgId))
-                    lineErrors.Add(new FieldError($"selections/{i}/offeringId", $"Angebot erbringt die Leistung {s.OzgId} nicht"));
-                var own = SharedFor(TenantSchema.For(picked[i].Descriptor.TenantConfigSchema), request.SharedConfiguration);
-                if (s.Configuration is not null) foreach (var (k, v) in s.Configuration) own[k] = v?.DeepClone();
-                try
-                {
-                    lines.Add(await orders.ValidateLineAsync(c, m, new OrderRequest(s.OfferingId, s.PlanId, s.AddOnIds, own), $"selections/{i}/", []));
-                }
-                catch (RequestValidationException e)
-                {
-                    // A shared field's error belongs to the shared input, where the buyer entered it once.
-                    lineErrors.AddRange(e.Errors.Select(x => SharedError(x, i, request.SharedConfiguration, s.Configuration)));
-                }
+                    leistungErrors.Add(new FieldError($"selections/{i}/offeringId", $"Angebot erbringt die Leistung {s.OzgId} nicht"));
             }
-            if (lineErrors.Count > 0) throw new RequestValidationException(lineErrors.Distinct().ToList());
-            return lines;
+            return await ValidateSelectionsAsync(c, m, "selections", request.Selections, request.SharedConfiguration, leistungErrors);
         }, ct);
+    }
+
+    /// <summary>
+    /// Validates offerings ordered together: each line with the shared values its schema has a field for, overlaid by its
+    /// own; a shared field's error is reported at the shared input. Errors name "<paramref name="list"/>/i/..." or
+    /// "sharedConfiguration/...", after <paramref name="errors"/> found before.
+    /// </summary>
+    internal async Task<List<OrderService.ValidLine>> ValidateSelectionsAsync(DbConnection c, MunicipalityInfo m, string list,
+        IReadOnlyList<BundleSelection> selections, JsonObject? shared, List<FieldError> errors)
+    {
+        var lines = new List<OrderService.ValidLine>();
+        for (var i = 0; i < selections.Count; i++)
+        {
+            var s = selections[i];
+            var offering = await offerings.GetAsync(c, null, s.OfferingId)
+                ?? throw new RequestValidationException([new FieldError($"{list}/{i}/offeringId", $"unbekanntes Angebot {s.OfferingId}")]);
+            var own = SharedFor(TenantSchema.For(offering.Descriptor.TenantConfigSchema), shared);
+            if (s.Configuration is not null) foreach (var (k, v) in s.Configuration) own[k] = v?.DeepClone();
+            try
+            {
+                lines.Add(await orders.ValidateLineAsync(c, m, new OrderRequest(s.OfferingId, s.PlanId, s.AddOnIds, own), $"{list}/{i}/", []));
+            }
+            catch (RequestValidationException e)
+            {
+                // A shared field's error belongs to the shared input, where the buyer entered it once.
+                errors.AddRange(e.Errors.Select(x => SharedError(x, $"{list}/{i}/configuration/", shared, s.Configuration)));
+            }
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors.Distinct().ToList());
+        return lines;
     }
 
     /// <summary>Top-level fields that at least two of the schemas have, with the same type and format.</summary>
@@ -118,9 +133,8 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         return own;
     }
 
-    private static FieldError SharedError(FieldError e, int index, JsonObject? shared, JsonObject? own)
+    private static FieldError SharedError(FieldError e, string prefix, JsonObject? shared, JsonObject? own)
     {
-        var prefix = $"selections/{index}/configuration/";
         if (!e.Field.StartsWith(prefix, StringComparison.Ordinal)) return e;
         var top = e.Field[prefix.Length..].Split('/')[0];
         return shared?.ContainsKey(top) == true && own?.ContainsKey(top) != true ? new FieldError("sharedConfiguration/" + e.Field[prefix.Length..], e.Message) : e;

@@ -30,7 +30,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
             async (c, m) => [await ValidateLineAsync(c, m, request, "", [])], ct);
 
     internal async Task<OrderResult> PlaceLinesAsync(string actingAgs, string actingUserId, string idempotencyKey, string kind, string? bundleId,
-        string hash, Func<DbConnection, MunicipalityInfo, Task<List<ValidLine>>> validate, CancellationToken ct)
+        string hash, Func<DbConnection, MunicipalityInfo, Task<List<ValidLine>>> validate, CancellationToken ct, Func<Work, Task>? alongside = null)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
             throw new RequestValidationException([new FieldError("Idempotency-Key", "required, at most 100 characters")]);
@@ -87,6 +87,8 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
                 ["kind"] = kind, ["bundle"] = bundleId, ["monthlyCostCents"] = cost, ["threshold"] = threshold,
                 ["offerings"] = new JsonArray(lines.Select(l => (JsonNode)JsonValue.Create(l.Offering.Id)!).ToArray()),
             }));
+            // What else the order settles, in the same transaction (the Merkliste emptied of what was ordered).
+            if (alongside is not null) await alongside(work);
             await work.CommitAsync(ct);
         }
         catch (DbException)

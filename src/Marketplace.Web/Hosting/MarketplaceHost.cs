@@ -77,6 +77,7 @@ public static class MarketplaceHost
             .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddScoped<RelyingPartyFormTarget>();
+        services.AddSingleton<OrderCosts>();
         // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -182,6 +183,8 @@ public static class MarketplaceHost
         app.MapQuoteApi();
         app.MapIdentityApi();
         app.MapProvisioningApi();
+        app.MapBasketApi();
+        app.MapOrderQuoteApi();
         app.MapConformanceApi();
         app.MapNotificationsApi();
         app.MapCommunityApi();

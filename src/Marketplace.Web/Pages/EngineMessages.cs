@@ -29,6 +29,9 @@ public static partial class EngineMessages
         (new("^in (.+) nicht bestellbar$"), "Engine.NotOrderableIn"),
         (new("^bereits abonniert \\(Zustand (.+)\\)$"), "Engine.AlreadySubscribed"),
         (new("^mindestens ein Angebot wählen$"), "Engine.ChooseOne"),
+        (new("^Die Merkliste ist leer\\.$"), "Engine.BasketEmpty"),
+        (new("^Angebot steht nicht auf der Merkliste$"), "Engine.NotInBasket"),
+        (new("^erforderlich$"), "Engine.Required"),
         (new("^Leistung gehört nicht zum Bündel$"), "Engine.NotInBundle"),
         (new("^Leistung doppelt gewählt$"), "Engine.LeistungTwice"),
         (new("^Angebot doppelt gewählt$"), "Engine.OfferingTwice"),
@@ -62,9 +65,13 @@ public static partial class EngineMessages
     {
         foreach (var (pattern, key) in Known)
             if (pattern.Match(message) is { Success: true } m)
-                return texts[key, m.Groups.Values.Skip(1).Select(g => (object)g.Value).ToArray()];
+                return texts[key, m.Groups.Values.Skip(1).Select(g => (object)Word(texts, key, g.Value)).ToArray()];
         return message;
     }
+
+    /// <summary>A subscription state the engine names by its code ("active") is worded in the page's language.</summary>
+    private static string Word(IStringLocalizer texts, string key, string value) =>
+        key == "Engine.AlreadySubscribed" && texts["State." + value] is { ResourceNotFound: false } state ? state.Value : value;
 
     [GeneratedRegex("^Pflichtangabe fehlt: (.+)$")]
     private static partial Regex RequiredMissing();

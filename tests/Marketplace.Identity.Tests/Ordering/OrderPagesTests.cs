@@ -77,6 +77,8 @@ public class OrderPagesTests(DatabaseEngine engine)
         Assert.That(form, Does.Contain("von Ihrer Kommune selbst finanziert").And.Not.Contain("für Ihre Kommune kostenfrei"),
             "a self-funded standard package is not called free");
         Assert.That(form, Does.Contain("Mehrsprachige Oberfläche").And.Contain("name=\"Usage[antraege]\"").And.Contain("handler=Quote"));
+        Assert.That(form, Does.Match("Schätzung für [0-9.]+ Einwohner: [0-9.]+ Antrag je Monat"), "usage estimated from München's population, labelled as such");
+        Assert.That(form, Does.Contain("Auf die Merkliste"), "the chosen plan and add-ons can go on the Merkliste instead");
 
         // The large-city plan has no multilingual add-on: choosing it and recalculating drops it, and nothing is ordered.
         var recalculated = await IdentityHost.PostFormAsync(buyer, page, new()
@@ -239,6 +241,7 @@ public class BundlePageTests(DatabaseEngine engine)
         var html = await koeln.GetStringAsync(page);
         Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "name=\"shared.behoerde\"").Count, Is.EqualTo(1), "a shared field once");
         Assert.That(html, Does.Contain("name=\"o1.ags\"").And.Not.Contain("name=\"o0.behoerde\""));
+        Assert.That(html, Does.Contain("Kosten von").And.Contain("Gesamtkosten").And.Contain("handler=Quote"), "a cost summary per offering and combined");
 
         Dictionary<string, string> Fields(string email) => new()
         {
@@ -255,4 +258,76 @@ public class BundlePageTests(DatabaseEngine engine)
         Assert.That(order.GetProperty("bundleId").GetString(), Is.EqualTo("umzug"));
         Assert.That(order.GetProperty("subscriptionIds").GetArrayLength(), Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task A_bundle_with_an_offering_the_municipality_already_has_shows_the_error_at_that_offering_in_the_page_language()
+    {
+        var host = await SharedHosts.For(engine);
+        var koeln = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        const string offering = "sperrmuell-online-zkd"; // no other test orders it for Köln
+        var firstKey = Guid.NewGuid().ToString();
+        await JsonAsync(await PlaceAsync(koeln, Koeln, firstKey, new
+        {
+            offeringId = offering, planId = "mitglied", addOnIds = Array.Empty<string>(),
+            configuration = new { behoerde = "Abfallwirtschaft Köln", ags = Koeln, entsorger = "AWB Köln" },
+        }), HttpStatusCode.Created);
+
+        var page = $"/gemeinden/{Koeln}/buendel/umzug?sel.10110={offering}";
+        Dictionary<string, string> Fields(string? key = null) => new()
+        {
+            ["IdempotencyKey"] = key ?? Guid.NewGuid().ToString(), ["sel.10110"] = offering, ["plan0"] = "mitglied",
+            ["o0.behoerde"] = "Abfallwirtschaft Köln", ["o0.ags"] = Koeln, ["o0.entsorger"] = "AWB Köln",
+        };
+        await AssertAlreadySubscribedAtFirstOfferingAsync(koeln, page, () => Fields());
+
+        // Sent again with the key of the order that subscribed it (back after ordering, details changed): said at the offering too.
+        var again = await IdentityHost.PostFormAsync(koeln, page, Fields(firstKey));
+        var reused = await again.Content.ReadAsStringAsync();
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), reused);
+        Assert.That(reused, Does.Contain("id=\"field-offering0\"").And.Contain("schon mit anderen Angaben abgeschickt"));
+        Assert.That(reused, Does.Not.Contain($"value=\"{firstKey}\""), "a new key for the next attempt");
+    }
+
+    [Test]
+    public async Task The_order_page_names_offering_and_municipality_and_shows_the_cost_summary_that_the_quote_api_gives()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        const string offering = "bodenrichtwerte-nordlicht"; // no other test orders it for München
+        var placed = await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), new
+        {
+            offeringId = offering, planId = "gutachterausschuss", addOnIds = new[] { "epayment" },
+            configuration = new
+            {
+                behoerde = "Gutachterausschuss München", kontaktEmail = "gutachter@muenchen.example", wmsUrl = "https://geo.muenchen.example/wms",
+                stichtag = "2026-01-01", epayment = new { bezahldienst = "epaybl", mandantennummer = "M-4711", haushaltsstelle = "1.2.3" },
+            },
+        }), HttpStatusCode.Created);
+        var orderId = placed.GetProperty("id").GetString()!;
+        var subscriptionId = placed.GetProperty("subscriptionIds")[0].GetString()!;
+
+        var quote = await JsonAsync(await buyer.GetAsync($"/api/v1/municipalities/{Muenchen}/orders/{orderId}/quote"), HttpStatusCode.OK);
+        var item = quote.GetProperty("items").EnumerateArray().Single();
+        Assert.That(item.GetProperty("offeringId").GetString(), Is.EqualTo(offering));
+        Assert.That(item.GetProperty("addOns")[0].GetProperty("extraId").GetString(), Is.EqualTo("epayment"), "the add-on ordered is quoted");
+        Assert.That(item.GetProperty("fundedValuePerMonthCents").GetInt64(), Is.EqualTo(9900), "the standard package shown with its value, not charged");
+        var twelve = quote.GetProperty("twelveMonthsNetCents").GetInt64();
+        Assert.That(twelve, Is.EqualTo(item.GetProperty("twelveMonthsNetCents").GetInt64()).And.GreaterThan(0));
+
+        var html = await buyer.GetStringAsync($"/gemeinden/{Muenchen}/bestellungen/{orderId}?neu=true");
+        Assert.That(html, Does.Contain("Bodenrichtwert-Viewer").And.Contain("München, Landeshauptstadt").And.Contain("Kostenübersicht"));
+        Assert.That(html, Does.Not.Contain($">{subscriptionId}<").And.Not.Contain($">{Muenchen}<"), "names, not ids");
+        Assert.That(html, Does.Contain(Money(twelve, "de-DE")), "the quote's twelve-month total");
+        Assert.That(html, Does.Contain(Money(quote.GetProperty("firstInvoiceNetCents").GetInt64(), "de-DE")));
+
+        var english = await buyer.GetStringAsync($"/gemeinden/{Muenchen}/bestellungen/{orderId}?culture=en-GB");
+        Assert.That(english, Does.Contain("Standard land value viewer").And.Contain("Cost summary").And.Contain(Money(twelve, "en-GB")).And.Not.Contain("Kostenübersicht"));
+
+        var koeln = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        Assert.That((await koeln.GetAsync($"/api/v1/municipalities/{Muenchen}/orders/{orderId}/quote")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    /// <summary>An amount as the pages write it into the HTML (the no-break space encoded).</summary>
+    private static string Money(long cents, string culture) =>
+        Marketplace.Billing.Pricing.Money.Display(cents, System.Globalization.CultureInfo.GetCultureInfo(culture)).Replace("\u00a0", "&#xA0;");
 }

@@ -38,6 +38,24 @@ internal static class Ordering
 
     public static string Key() => "test-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Posts a combined order form (bundle, Merkliste) whose first offering the municipality already has, in German and in
+    /// English: the page answers, and says so at that offering (where the error summary links to) in its language.
+    /// </summary>
+    public static async Task AssertAlreadySubscribedAtFirstOfferingAsync(HttpClient client, string page, Func<Dictionary<string, string>> fields)
+    {
+        var german = await IdentityHost.PostFormAsync(client, page, fields());
+        var html = await german.Content.ReadAsStringAsync();
+        Assert.That(german.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        Assert.That(html, Does.Contain("href=\"#field-offering0\"").And.Contain("id=\"field-offering0\""), "the error links to the offering it is about");
+        Assert.That(html, Does.Contain("bereits abonniert (Zustand beantragt)"));
+
+        var english = await IdentityHost.PostFormAsync(client, page + (page.Contains('?') ? "&" : "?") + "culture=en-GB", fields());
+        var text = await english.Content.ReadAsStringAsync();
+        Assert.That(english.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        Assert.That(text, Does.Contain("already subscribed (state requested)").And.Not.Contain("bereits abonniert"));
+    }
+
     /// <summary>Polls a JSON resource until the condition holds; the worker runs in the host, so the test waits for it.</summary>
     public static async Task<JsonElement> UntilAsync(HttpClient client, string url, Func<JsonElement, bool> condition)
     {

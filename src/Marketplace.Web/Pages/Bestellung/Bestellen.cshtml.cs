@@ -72,7 +72,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         // Add-ons of another plan are not kept when the plan changes: the form offers only the chosen plan's.
         AddOnIds = AddOnIds.Where(a => plan.AddOnList.Any(x => x.Id == a)).ToList();
         QuotedStart = clock.GetUtcNow();
-        Quote = await quotes.QuoteAsync(new QuoteRequest(Offering.Id, plan.Id, AddOnIds, QuotedStart, Usage), ct);
+        Quote = await quotes.QuoteAsync(new QuoteRequest(Offering.Id, plan.Id, AddOnIds, QuotedStart, Usage), Ags, ct);
     }
 
     public async Task<IActionResult> OnPostAsync(string id, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Marketplace.Billing.Pricing;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
@@ -8,6 +9,7 @@ using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Marketplace.Web.Pages.Shared;
 
 namespace Marketplace.Web.Pages.Bestellung;
 
@@ -18,23 +20,26 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BuendelModel(TenantAccess access, CatalogSearchService search, OfferingDirectory offerings, TenantConfiguration configuration,
-    BundleOrders bundles) : MunicipalityPage(access)
+    BundleOrders bundles, OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
 {
-    public const string SharedPrefix = "shared";
-
     public BundleDescriptor Bundle { get; private set; } = null!;
     /// <summary>Per Leistung of the bundle: its name and the orderable offerings for it in the municipality's Land.</summary>
     public IReadOnlyList<(string OzgId, string Name, IReadOnlyList<CatalogOffering> Offerings)> Choices { get; private set; } = [];
     /// <summary>The chosen offerings in order, with their form (own fields only).</summary>
     public IReadOnlyList<(string OzgId, OfferingInfo Offering, ConfigFormModel Form)> Selected { get; private set; } = [];
     public IReadOnlyList<FormField> SharedFields { get; private set; } = [];
+    /// <summary>Per selected offering: the chosen plan and add-ons, as the cost summaries quote them.</summary>
+    public IReadOnlyList<string> Plans { get; private set; } = [];
+    public IReadOnlyList<List<string>> AddOns { get; private set; } = [];
+    public CombinedQuote? Quote { get; private set; }
+    public DateTimeOffset QuotedStart { get; private set; }
     [BindProperty] public string IdempotencyKey { get; set; } = "";
 
     public async Task<IActionResult> OnGetAsync(string bundleId, CancellationToken ct)
     {
         if ((await RefusedAsync(MunicipalityPermission.Order, ct) ?? Load(bundleId)) is { } refused) return refused;
         IdempotencyKey = Guid.NewGuid().ToString();
-        await SelectAsync(Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), null, null, ct);
+        await SelectAsync(Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()), null, ct);
         return Page();
     }
 
@@ -43,23 +48,13 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         if ((await RefusedAsync(MunicipalityPermission.Order, ct) ?? Load(bundleId)) is { } refused) return refused;
         var form = Request.Form.ToDictionary(f => f.Key, f => f.Value.ToString());
         var picks = Picks(form);
-        var inputs = OrderingPages.ConfigInputs(Request.Form, SharedPrefix);
-        var schemas = new List<TenantSchema>();
-        var selections = new List<BundleSelection>();
-        var shared = new JsonObject();
-        for (var i = 0; i < picks.Count; i++)
-        {
-            if (await offerings.GetAsync(picks[i].OfferingId, ct) is not { } offering) return NotFound();
-            var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
-            schemas.Add(schema);
-            var own = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form, $"o{i}"), out var ownErrors, $"o{i}");
-            foreach (var (k, v) in ConfigForm.Read(schema, inputs, out _, SharedPrefix)) shared[k] ??= v?.DeepClone();
-            OrderingPages.AddErrors(ModelState, ownErrors, $"o{i}");
-            selections.Add(new BundleSelection(picks[i].OzgId, offering.Id, form.GetValueOrDefault($"plan{i}") ?? "", [], own));
-        }
-        var sharedNames = BundleOrders.SharedFields(schemas);
-        foreach (var key in shared.Select(kv => kv.Key).Where(k => !sharedNames.Contains(k)).ToList()) shared.Remove(key);
-        if (ModelState.IsValid)
+        var chosen = new List<OfferingInfo>();
+        foreach (var pick in picks)
+            if (await offerings.GetAsync(pick.OfferingId, ct) is { } offering) chosen.Add(offering);
+            else return NotFound();
+        var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, ModelState);
+        var selections = picks.Select((p, i) => new BundleSelection(p.OzgId, p.OfferingId, PlanOf(form, i, chosen[i]), AddOnsOf(i, chosen[i], form), own[i])).ToList();
+        if (ModelState.IsValid && Request.Query["handler"] != "Quote")
         {
             try
             {
@@ -68,13 +63,23 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             }
             catch (RequestValidationException e)
             {
-                foreach (var (key, message) in e.Errors.Select(Relocate)) ModelState.AddModelError(key, message);
+                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections"))) ModelState.AddModelError(key, message);
+            }
+            catch (IdempotencyKeyReusedException)
+            {
+                // The form was sent before with other details (back after ordering, then changed): a new key makes it a new
+                // order, which then meets what the first one subscribed.
+                IdempotencyKey = Guid.NewGuid().ToString();
+                ModelState.AddModelError("offering0", text["Ordering.KeyReused"]);
             }
         }
-        var placed = ModelState.SelectMany(kv => kv.Value!.Errors.Select(x => (kv.Key, x.ErrorMessage))).ToList();
-        await SelectAsync(form, (selections, shared), placed, ct);
+        else if (Request.Query["handler"] == "Quote") ModelState.Clear();
+        await SelectAsync(form, (selections, shared, own), ct);
         return Page();
     }
+
+    /// <summary>Recalculates the cost summaries for the chosen plans, add-ons and expected usage; nothing is ordered.</summary>
+    public Task<IActionResult> OnPostQuoteAsync(string bundleId, CancellationToken ct) => OnPostAsync(bundleId, ct);
 
     private IActionResult? Load(string bundleId)
     {
@@ -93,53 +98,35 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         values.Where(v => v.Key.StartsWith("sel.", StringComparison.Ordinal) && v.Value.Length > 0)
             .Select(v => (v.Key[4..], v.Value)).OrderBy(v => v.Item1, StringComparer.Ordinal).ToList();
 
-    /// <summary>Builds the second step's forms: own fields per offering, shared fields once, with posted values and errors placed.</summary>
-    private async Task SelectAsync(IReadOnlyDictionary<string, string> values, (List<BundleSelection> Selections, JsonObject Shared)? posted,
-        IReadOnlyList<(string Key, string Message)>? errors, CancellationToken ct)
+    /// <summary>Builds the second step's forms and cost summaries: own fields per offering, shared fields once, with posted values and errors placed.</summary>
+    private async Task SelectAsync(IReadOnlyDictionary<string, string> values, (List<BundleSelection> Selections, JsonObject Shared, List<JsonObject> Own)? posted,
+        CancellationToken ct)
     {
         var picks = Picks(values);
         if (picks.Count == 0) return;
-        var chosen = new List<(string, OfferingInfo)>();
+        var chosen = new List<(string OzgId, OfferingInfo Offering)>();
         foreach (var (ozg, offeringId) in picks)
             if (await offerings.GetAsync(offeringId, ct) is { } o) chosen.Add((ozg, o));
-        var sharedNames = BundleOrders.SharedFields(chosen.Select(c => TenantSchema.For(c.Item2.Descriptor.TenantConfigSchema)).ToList());
-        var selected = new List<(string, OfferingInfo, ConfigFormModel)>();
-        var sharedFields = new List<FormField>();
-        for (var i = 0; i < chosen.Count; i++)
-        {
-            var (ozg, offering) = chosen[i];
-            var own = posted?.Selections.ElementAtOrDefault(i)?.Configuration;
-            var form = await configuration.OrderFormAsync(Ags, offering.Id, own, ConfigErrorsFor(errors, $"o{i}"), ct, $"o{i}");
-            var sharedForm = await configuration.OrderFormAsync(Ags, offering.Id, posted?.Shared, ConfigErrorsFor(errors, SharedPrefix), ct, SharedPrefix);
-            sharedFields.AddRange(sharedForm.Fields.Where(f => sharedNames.Contains(Top(f)) && sharedFields.All(s => s.Name != f.Name)));
-            selected.Add((ozg, offering, form with { Fields = form.Fields.Where(f => !sharedNames.Contains(Top(f))).ToList() }));
-        }
-        Selected = selected;
-        SharedFields = sharedFields;
+        var (forms, shared) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen.Select(c => c.Offering).ToList(), posted?.Own, posted?.Shared,
+            posted is null ? null : ModelState, ct);
+        Selected = chosen.Select((c, i) => (c.OzgId, c.Offering, forms[i])).ToList();
+        SharedFields = shared;
+        Plans = chosen.Select((c, i) => PlanOf(values, i, c.Offering)).ToList();
+        AddOns = chosen.Select((c, i) => AddOnsOf(i, c.Offering, values)).ToList();
+        QuotedStart = clock.GetUtcNow();
+        Quote = await quotes.QuoteAllAsync(chosen.Select((c, i) => new QuoteRequest(c.Offering.Id, Plans[i], AddOns[i], QuotedStart,
+            Request.HasFormContentType ? CostSummaryView.ReadUsage(Request.Form, $"u{i}.") : [])).ToList(), Ags, ct);
     }
 
-    private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();
+    /// <summary>The plan chosen for the i-th offering ("plan&lt;i&gt;"), else its first.</summary>
+    private static string PlanOf(IReadOnlyDictionary<string, string> values, int i, OfferingInfo offering) =>
+        values.GetValueOrDefault($"plan{i}") is { } p && offering.Plan(p) is not null ? p : offering.Descriptor.Plans.FirstOrDefault()?.Id ?? "";
 
-    /// <summary>The configuration errors whose input key starts with the prefix, as pointers for that form.</summary>
-    private static List<ConfigError> ConfigErrorsFor(IReadOnlyList<(string Key, string Message)>? errors, string prefix) =>
-        (errors ?? []).Where(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) || e.Key.StartsWith(prefix + "[", StringComparison.Ordinal))
-            .Select(e => new ConfigError(KeyToPointer(e.Key[prefix.Length..]), e.Message)).ToList();
-
-    private static string KeyToPointer(string rest) =>
-        string.Concat(System.Text.RegularExpressions.Regex.Matches(rest, @"\.([^.\[]+)|\[(\d+)\]").Select(m => "/" + (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)));
-
-    /// <summary>A service error at the input it belongs to: "selections/1/configuration/x" → "o1.x", "sharedConfiguration/x" → "shared.x".</summary>
-    private static (string Key, string Message) Relocate(FieldError e)
+    /// <summary>The add-ons ticked for the i-th offering ("addon&lt;i&gt;") that its chosen plan has: another plan's are not kept.</summary>
+    private List<string> AddOnsOf(int i, OfferingInfo offering, IReadOnlyDictionary<string, string> values)
     {
-        var parts = e.Field.Split('/');
-        if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), e.Message);
-        if (parts[0] == "selections" && parts.Length >= 3 && int.TryParse(parts[1], out var i))
-            return parts[2] switch
-            {
-                "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), $"o{i}"), e.Message),
-                "planId" => ($"plan{i}", e.Message),
-                _ => ($"offering{i}", e.Message),
-            };
-        return ("selections", e.Message);
+        var plan = offering.Plan(PlanOf(values, i, offering));
+        var ticked = Request.HasFormContentType ? Request.Form[$"addon{i}"].Select(a => a ?? "") : [];
+        return ticked.Where(a => plan?.AddOnList.Any(x => x.Id == a) == true).Distinct().ToList();
     }
 }

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Security.Claims;
+using Marketplace.Billing.Api;
+using Marketplace.Billing.Pricing;
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning.Api;
+using Marketplace.Provisioning.Orders;
+using Marketplace.Provisioning.Subscriptions;
+
+namespace Marketplace.Web.Hosting;
+
+/// <summary>
+/// GET /api/v1/municipalities/{ags}/orders/{orderId}/quote: the cost summary of a placed order, the figures the order
+/// page shows. Composed here because the order belongs to provisioning and the figures to billing. Authorised like the
+/// order itself: who may read the municipality's orders; anyone else gets 404.
+/// </summary>
+public static class OrderQuoteApi
+{
+    public static IEndpointRouteBuilder MapOrderQuoteApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/municipalities/{ags}/orders/{orderId}/quote", Get).RequireAuthorization(Policies.Authenticated)
+            .AddEndpointFilter(ProvisioningApi.Problems).WithTags("Billing").WithName("QuotePlacedOrder")
+            .WithSummary("Cost of a placed order, per offering and combined: one-time fees, add-ons prorated from the day each subscription became billable (not yet billable: from today), usage estimated from the population, the funded standard package and a twelve-month total, net of VAT; the first invoice says the same")
+            .Produces<QuoteApi.CombinedQuoteResponse>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> Get(string ags, string orderId, ClaimsPrincipal user, TenantAccess access, OrderCosts costs, CancellationToken ct)
+    {
+        if (await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) is { } refused) return refused;
+        var (_, quote) = await costs.QuoteAsync(ags, orderId, ct);
+        return quote is null ? Results.NotFound() : Results.Ok(new QuoteApi.CombinedQuoteResponse(quote));
+    }
+}
+
+/// <summary>
+/// An order with its cost summary: each subscription it created, quoted as billing will charge it (see
+/// <see cref="OrderQuotes.QuoteOrderedAsync"/>). The order page and the quote API use this one source.
+/// </summary>
+public sealed class OrderCosts(OrderService orders, SubscriptionService subscriptions, OrderQuotes quotes, TimeProvider clock)
+{
+    /// <summary>The order's subscriptions (in the order of the quote's items) and the quote; null when a plan left the catalogue.</summary>
+    public async Task<(IReadOnlyList<SubscriptionView> Subscriptions, CombinedQuote? Quote)> QuoteAsync(string ags, string orderId, CancellationToken ct)
+    {
+        var order = await orders.GetAsync(ags, orderId, ct);
+        return await QuoteAsync(order, ct);
+    }
+
+    public async Task<(IReadOnlyList<SubscriptionView> Subscriptions, CombinedQuote? Quote)> QuoteAsync(OrderView order, CancellationToken ct)
+    {
+        var views = new List<SubscriptionView>();
+        foreach (var id in order.SubscriptionIds) views.Add(await subscriptions.GetAsync(order.MunicipalityAgs, id, ct));
+        var orderedAt = DateTimeOffset.Parse(order.OrderedAt, CultureInfo.InvariantCulture);
+        var quote = await quotes.QuoteOrderedAsync(order.MunicipalityAgs,
+            views.Select(s => new OrderedSubscription(s.Id, s.OfferingId, s.PlanId, s.AddOnIds, orderedAt)).ToList(), clock.GetUtcNow(), ct);
+        return (views, quote);
+    }
+}

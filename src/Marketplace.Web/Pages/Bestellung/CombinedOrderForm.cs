@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Marketplace.Provisioning;
+using Marketplace.Provisioning.Bundles;
+using Marketplace.Provisioning.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Marketplace.Web.Pages.Bestellung;
+
+/// <summary>
+/// The form of several offerings ordered together (a bundle, the Merkliste): the fields they share (same name and type)
+/// entered once under "shared.*", each offering's own fields under "o&lt;i&gt;.*", errors placed at the input they belong to.
+/// </summary>
+public static partial class CombinedOrderForm
+{
+    public const string SharedPrefix = "shared";
+
+    public static string OwnPrefix(int i) => $"o{i}";
+
+    /// <summary>Reads the posted shared and own values; unreadable inputs become model errors at their fields.</summary>
+    public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, ModelStateDictionary modelState)
+    {
+        var inputs = OrderingPages.ConfigInputs(form, SharedPrefix);
+        var shared = new JsonObject();
+        var own = new List<JsonObject>();
+        var schemas = new List<TenantSchema>();
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            var schema = TenantSchema.For(chosen[i].Descriptor.TenantConfigSchema);
+            schemas.Add(schema);
+            own.Add(ConfigForm.Read(schema, OrderingPages.ConfigInputs(form, OwnPrefix(i)), out var ownErrors, OwnPrefix(i)));
+            foreach (var (k, v) in ConfigForm.Read(schema, inputs, out _, SharedPrefix)) shared[k] ??= v?.DeepClone();
+            OrderingPages.AddErrors(modelState, ownErrors, OwnPrefix(i));
+        }
+        var sharedNames = BundleOrders.SharedFields(schemas);
+        foreach (var key in shared.Select(kv => kv.Key).Where(k => !sharedNames.Contains(k)).ToList()) shared.Remove(key);
+        return (shared, own);
+    }
+
+    /// <summary>Each offering's form with its own fields only, and the shared fields once, with posted values and errors placed.</summary>
+    public static async Task<(IReadOnlyList<ConfigFormModel> Forms, IReadOnlyList<FormField> Shared)> BuildAsync(TenantConfiguration configuration,
+        string ags, IReadOnlyList<OfferingInfo> chosen, IReadOnlyList<JsonObject>? own, JsonObject? shared, ModelStateDictionary? modelState, CancellationToken ct)
+    {
+        var errors = modelState?.SelectMany(kv => kv.Value!.Errors.Select(x => (kv.Key, x.ErrorMessage))).ToList() ?? [];
+        var sharedNames = BundleOrders.SharedFields(chosen.Select(c => TenantSchema.For(c.Descriptor.TenantConfigSchema)).ToList());
+        var forms = new List<ConfigFormModel>();
+        var sharedFields = new List<FormField>();
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            var form = await configuration.OrderFormAsync(ags, chosen[i].Id, own?.ElementAtOrDefault(i), ErrorsFor(errors, OwnPrefix(i)), ct, OwnPrefix(i));
+            var sharedForm = await configuration.OrderFormAsync(ags, chosen[i].Id, shared, ErrorsFor(errors, SharedPrefix), ct, SharedPrefix);
+            sharedFields.AddRange(sharedForm.Fields.Where(f => sharedNames.Contains(Top(f)) && sharedFields.All(s => s.Name != f.Name)));
+            forms.Add(form with { Fields = form.Fields.Where(f => !sharedNames.Contains(Top(f))).ToList() });
+        }
+        return (forms, sharedFields);
+    }
+
+    /// <summary>
+    /// A service error at the input it belongs to: "&lt;list&gt;/1/configuration/x" → "o1.x", "sharedConfiguration/x" →
+    /// "shared.x", "&lt;list&gt;/1/planId" → "plan1"; anything else of a line at "offering&lt;i&gt;".
+    /// </summary>
+    public static (string Key, string Message) Relocate(FieldError e, string list)
+    {
+        var parts = e.Field.Split('/');
+        if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), e.Message);
+        if (parts[0] == list && parts.Length >= 3 && int.TryParse(parts[1], out var i))
+            return parts[2] switch
+            {
+                "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)), e.Message),
+                "planId" => ($"plan{i}", e.Message),
+                _ => ($"offering{i}", e.Message),
+            };
+        return (list, e.Message);
+    }
+
+    private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();
+
+    /// <summary>The configuration errors whose input key starts with the prefix, as pointers for that form.</summary>
+    private static List<ConfigError> ErrorsFor(IReadOnlyList<(string Key, string Message)> errors, string prefix) =>
+        errors.Where(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) || e.Key.StartsWith(prefix + "[", StringComparison.Ordinal))
+            .Select(e => new ConfigError(KeyToPointer(e.Key[prefix.Length..]), e.Message)).ToList();
+
+    private static string KeyToPointer(string rest) =>
+        string.Concat(KeySegments().Matches(rest).Select(m => "/" + (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)));
+
+    [GeneratedRegex(@"\.([^.\[]+)|\[(\d+)\]")]
+    private static partial Regex KeySegments();
+}

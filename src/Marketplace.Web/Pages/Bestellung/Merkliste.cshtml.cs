@@ -1,0 +1,151 @@
+using Marketplace.Billing.Pricing;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Identity.Access;
+using Marketplace.Provisioning;
+using Marketplace.Provisioning.Baskets;
+using Marketplace.Provisioning.Configuration;
+using Marketplace.Web.Pages.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Pages.Bestellung;
+
+/// <summary>
+/// The Merkliste of the signed-in buyer for a municipality: offerings of several Leistungen and vendors with their plan
+/// and add-ons, a cost summary per offering and combined, removal, and "Alle bestellen": one order with the fields the
+/// offerings share entered once ("shared.*") and each one's own fields ("o&lt;i&gt;.*"); expected usage "u&lt;i&gt;.Usage[x]".
+/// "Kosten berechnen" recalculates without JavaScript.
+/// </summary>
+[Authorize(Policy = Policies.ActsForMunicipality)]
+public sealed class MerklisteModel(TenantAccess access, BasketService baskets, OfferingDirectory offerings, TenantConfiguration configuration,
+    OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
+{
+    /// <summary>An offering on the list with what the page shows of it; Plan is null when the catalogue no longer has the chosen plan.</summary>
+    public sealed record Entry(BasketItem Item, OfferingInfo Offering, PlanDescriptor? Plan, string Name);
+
+    public IReadOnlyList<Entry> Entries { get; private set; } = [];
+    /// <summary>Items whose offering left the catalogue: listed for removal only.</summary>
+    public IReadOnlyList<BasketItem> Gone { get; private set; } = [];
+    public IReadOnlyList<ConfigFormModel> Forms { get; private set; } = [];
+    public IReadOnlyList<FormField> SharedFields { get; private set; } = [];
+    public CombinedQuote? Quote { get; private set; }
+    public DateTimeOffset QuotedStart { get; private set; }
+    [TempData] public string? Status { get; set; }
+    [BindProperty] public string IdempotencyKey { get; set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
+        IdempotencyKey = Guid.NewGuid().ToString();
+        await ShowAsync(null, ct);
+        return Page();
+    }
+
+    /// <summary>Puts an offering on the list ("Auf die Merkliste" on an offering, a search result or the order form).</summary>
+    public Task<IActionResult> OnPostAddAsync(string offeringId, string? planId, List<string>? addOnIds, CancellationToken ct) =>
+        ChangeAsync(MunicipalityPermission.Order, async () =>
+        {
+            var offering = await offerings.GetAsync(offeringId, ct);
+            BasketItem item;
+            try
+            {
+                item = await baskets.PutAsync(Ags, User.SubjectOf()!, offeringId,
+                    new BasketItemRequest(planId ?? offering?.Descriptor.Plans.FirstOrDefault()?.Id, addOnIds ?? []), ct);
+            }
+            catch (RequestValidationException e)
+            {
+                // Not an input on this page: the reason is shown as a notice.
+                Problem = string.Join(" ", e.Errors.Select(x => text.Localize(x.Message)));
+                IdempotencyKey = Guid.NewGuid().ToString();
+                await ShowAsync(null, ct);
+                return Page();
+            }
+            Status = text["Basket.Added", offering is null ? item.OfferingId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn)].Value;
+            return RedirectToPage(new { ags = Ags });
+        }, async () => { IdempotencyKey = Guid.NewGuid().ToString(); await ShowAsync(null, ct); return Page(); }, ct);
+
+    public Task<IActionResult> OnPostRemoveAsync(string offeringId, CancellationToken ct) =>
+        ChangeAsync(MunicipalityPermission.Order, async () =>
+        {
+            var offering = await offerings.GetAsync(offeringId, ct);
+            if (await baskets.RemoveAsync(Ags, User.SubjectOf()!, offeringId, ct))
+                Status = text["Basket.Removed", offering is null ? offeringId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn)].Value;
+            return RedirectToPage(new { ags = Ags });
+        }, () => Task.FromResult<IActionResult>(RedirectToPage(new { ags = Ags })), ct);
+
+    /// <summary>Recalculates the cost summaries for the entered usage; the entries stay, nothing is ordered.</summary>
+    public async Task<IActionResult> OnPostQuoteAsync(CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
+        var (shared, own) = await ReadAsync(ct);
+        ModelState.Clear();
+        await ShowAsync((shared, own), ct);
+        return Page();
+    }
+
+    /// <summary>"Alle bestellen": one order for everything on the list.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
+        var (shared, own) = await ReadAsync(ct);
+        if (ModelState.IsValid)
+        {
+            try
+            {
+                var configurations = Entries.Select((e, i) => (e.Item.OfferingId, own[i])).ToDictionary(x => x.OfferingId, x => (System.Text.Json.Nodes.JsonObject?)x.Item2);
+                var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations), ct);
+                return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
+            }
+            catch (RequestValidationException e)
+            {
+                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items"))) ModelState.AddModelError(key, message);
+            }
+            catch (IdempotencyKeyReusedException)
+            {
+                // The list changed after an earlier submit went through: a new key makes it a new order.
+                IdempotencyKey = Guid.NewGuid().ToString();
+                ModelState.AddModelError("items", text["Ordering.KeyReused"]);
+            }
+        }
+        await ShowAsync((shared, own), ct);
+        return Page();
+    }
+
+    private async Task<(System.Text.Json.Nodes.JsonObject Shared, List<System.Text.Json.Nodes.JsonObject> Own)> ReadAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        return CombinedOrderForm.Read(Request.Form, Entries.Select(e => e.Offering).ToList(), ModelState);
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var entries = new List<Entry>();
+        var gone = new List<BasketItem>();
+        foreach (var item in await baskets.ListAsync(Ags, User.SubjectOf()!, ct))
+        {
+            if (await offerings.GetAsync(item.OfferingId, ct) is not { } o) { gone.Add(item); continue; }
+            entries.Add(new Entry(item, o, o.Plan(item.PlanId), Format.Name(o.Descriptor.Name, o.Descriptor.NameEn)));
+        }
+        Entries = entries;
+        Gone = gone;
+    }
+
+    private async Task ShowAsync((System.Text.Json.Nodes.JsonObject Shared, List<System.Text.Json.Nodes.JsonObject> Own)? posted, CancellationToken ct)
+    {
+        if (posted is null) await LoadAsync(ct);
+        var chosen = Entries.Select(e => e.Offering).ToList();
+        (Forms, SharedFields) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen, posted?.Own, posted?.Shared, posted is null ? null : ModelState, ct);
+        QuotedStart = clock.GetUtcNow();
+        var quotable = Entries.Where(e => e.Plan is not null).ToList();
+        Quote = quotable.Count == 0 ? null : await quotes.QuoteAllAsync(Entries.Select((e, i) => (e, i)).Where(x => x.e.Plan is not null)
+            .Select(x => new QuoteRequest(x.e.Offering.Id, x.e.Item.PlanId, x.e.Item.AddOnIds, QuotedStart,
+                Request.HasFormContentType ? CostSummaryView.ReadUsage(Request.Form, $"u{x.i}.") : [])).ToList(), Ags, ct);
+    }
+
+    /// <summary>The quote of the i-th entry, when it has one.</summary>
+    public OrderQuote? QuoteOf(int i)
+    {
+        if (Quote is null || Entries[i].Plan is null) return null;
+        return Quote.Items[Entries.Take(i).Count(e => e.Plan is not null)];
+    }
+}
