@@ -7,6 +7,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Anbieterportal;
 
@@ -15,7 +16,8 @@ namespace Marketplace.Web.Pages.Anbieterportal;
 /// newest version, evidence upload, and the lifecycle actions, each confirmed on a second step before it runs.
 /// </summary>
 [Authorize(Policy = Policies.VendorUser)]
-public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards) : PageModel
+public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards, IStringLocalizer<SharedResource> texts)
+    : PageModel
 {
     /// <summary>The actions a vendor confirms; version-bound ones name the version.</summary>
     public static readonly string[] VersionActions = ["submit", "withdraw", "publish"];
@@ -42,7 +44,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     }
 
     public Task<IActionResult> OnPostFieldsAsync(string id) => ChangeAsync(id, async (actor, vendor) =>
-        await lifecycle.EditFieldsAsync(actor, vendor, id, Fields.ToFields()), "saved", field => DraftInput.InputOf(field));
+        await lifecycle.EditFieldsAsync(actor, vendor, id, Fields.ToFields()), "saved", field => DraftInput.InputOf(field), withLines: false);
 
     public Task<IActionResult> OnPostDescriptorAsync(string id) => ChangeAsync(id, async (actor, vendor) =>
     {
@@ -68,7 +70,8 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     }, action, _ => "actions");
 
     /// <summary>Runs a change for the signed-in vendor: on success back to the page with a notice, else the page with the errors at their fields.</summary>
-    private async Task<IActionResult> ChangeAsync(string id, Func<Actor, string, Task> change, string notice, Func<string, string?> inputOf)
+    private async Task<IActionResult> ChangeAsync(string id, Func<Actor, string, Task> change, string notice, Func<string, string?> inputOf,
+        bool withLines = true)
     {
         if (!await LoadAsync(id)) return NotFound();
         if (!CanEdit) return Forbid();
@@ -79,7 +82,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)
         {
-            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", inputOf);
+            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", inputOf, texts, withLines);
         }
         catch (ConformanceException)
         {
