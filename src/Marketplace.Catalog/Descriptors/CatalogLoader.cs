@@ -186,7 +186,7 @@ public sealed class CatalogLoader
 
     /// <summary>
     /// Reports the errors of failing nodes only: a oneOf/anyOf that passed also carries its failed branches,
-    /// which are no fault of the file.
+    /// which are no fault of the file; nor are the items a failing "contains" tried.
     /// </summary>
     private void ReportFailures(EvaluationResults node, string path, YamlDocument doc)
     {
@@ -211,7 +211,10 @@ public sealed class CatalogLoader
             }
             _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), reason) { Keyword = keyword.Length > 0 ? keyword : null, Args = ArgsOf(value) });
         }
-        foreach (var child in node.Details ?? []) ReportFailures(child, path, doc);
+        // The items a "contains" tried and did not match are no fault of theirs: the list lacks a matching item.
+        var tried = node.EvaluationPath.ToString() + "/contains";
+        foreach (var child in node.Details ?? [])
+            if (!child.EvaluationPath.ToString().StartsWith(tried, StringComparison.Ordinal)) ReportFailures(child, path, doc);
     }
 
     /// <summary>The keyword's value in the schema that failed ("200" for maxLength, the allowed values of an enum).</summary>

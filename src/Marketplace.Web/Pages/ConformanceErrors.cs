@@ -20,8 +20,10 @@ public static class ConformanceErrors
             state.AddModelError(fallback, e.Message);
             return;
         }
-        foreach (var worded in e.Errors.Where(x => x.Keyword is not null && texts is not null))
-            state.AddModelError(inputOf?.Invoke(worded.Field) ?? fallback, DescriptorErrors.Word(texts!, worded, withLines));
+        // One rule can fail under two keywords (contains and minContains) with the same wording: say it once.
+        foreach (var (key, message) in e.Errors.Where(x => x.Keyword is not null && texts is not null)
+                     .Select(x => (inputOf?.Invoke(x.Field) ?? fallback, DescriptorErrors.Word(texts!, x, withLines))).Distinct())
+            state.AddModelError(key, message);
         foreach (var (field, messages) in ConformanceApi.ErrorsByField(e.Errors.Where(x => x.Keyword is null || texts is null)))
             foreach (var message in messages)
                 state.AddModelError(inputOf?.Invoke(field) ?? fallback, field == "descriptor" ? message : $"{field}: {message}");

@@ -97,6 +97,7 @@ public partial class DraftEditorPagesTests(DatabaseEngine engine)
         var errors = ErrorSummary(html);
         Assert.That(errors.Select(e => Regex.Replace(e, "^(Zeile|Line) [0-9]+, ", "")), Does.Contain(tiers).And.Contain(reifegrad), string.Join(" | ", errors));
         Assert.That(errors, Has.All.StartWith(line), "a file the vendor wrote: the line helps");
+        Assert.That(errors, Has.Count.EqualTo(2), "the tiers once, not each tier the rule tried");
         Assert.That(errors, Has.None.Contains("(contains)").And.None.Contains("matching items"));
     }
 
