@@ -27,6 +27,9 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     public bool CanEdit { get; private set; }
     /// <summary>The attested criteria of the standards the newest version claims: what evidence can be for.</summary>
     public IReadOnlyList<(string Key, string Label)> AttestedCriteria { get; private set; } = [];
+    /// <summary>Checks and evidence name their criterion by these names.</summary>
+    public CriterionNames Criteria { get; private set; } = new(new Dictionary<(string, string, string), string>());
+
     [FromQuery] public string? Confirm { get; set; }
     [FromQuery(Name = "version")] public int? ConfirmVersion { get; set; }
     [FromQuery] public string? Notice { get; set; }
@@ -105,7 +108,9 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         }
         CanEdit = TenantAccess.EditsForVendor(User, vendor);
         var claimed = View.Versions[0].Version.Descriptor.Standards.Select(s => (s.Standard, s.Version)).ToHashSet();
-        AttestedCriteria = (await standards.ListAsync())
+        var all = await standards.ListAsync();
+        Criteria = CriterionNames.From(all);
+        AttestedCriteria = all
             .SelectMany(s => s.Versions.Where(v => claimed.Contains((s.Id, v.Version)))
                 .SelectMany(v => v.Criteria.Where(c => !c.IsAutomated).Select(c => ($"{s.Id}|{v.Version}|{c.Id}", $"{s.Name} {v.Version}: {c.Title}"))))
             .ToList();
