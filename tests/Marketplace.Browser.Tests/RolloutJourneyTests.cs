@@ -37,7 +37,7 @@ public class RolloutJourneyTests : JourneyTests
         await bundler.NavigateAsync("Rollouts", "Rollouts", "rollouts");
         await page.GetByRole(AriaRole.Link, new() { Name = bundler.T("Rollout starten", "Start a rollout") }).ClickAsync();
         await bundler.CheckAsync();
-        await page.Locator("#field-OfferingId").FillAsync("stadtmelder-deichgraf");
+        await page.Locator("#field-OfferingId").SelectOptionAsync("stadtmelder-deichgraf");
         await page.GetByRole(AriaRole.Button, new() { Name = bundler.T("Weiter", "Continue") }).ClickAsync();
         await page.Locator("#field-LandCode").SelectOptionAsync("09");
         await page.Locator("input[name$='behoerde']").First.FillAsync("Bürgerservice");

@@ -127,4 +127,36 @@ public class CatalogLoaderTests
         var errors = CatalogLoader.Load(folder.Path).Errors;
         Assert.That(errors.Select(e => (e.Path, e.Field)), Does.Contain(("catalog/" + offering, "/tenantConfigSchema")));
     }
+
+    [Test]
+    public void A_schema_violation_names_its_keyword_and_the_schemas_values_so_pages_can_word_it()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Catalog, CatalogFolder.FirstOffering));
+        text = Regex.Replace(text, @"(?m)^summary: .*$", "summary: \"" + new string('x', 201) + "\"");
+        text = Regex.Replace(text, @"(?m)^nameEn: .*\n", "");
+        text = Regex.Replace(text, @"(?m)^reifegrad: .*$", "reifegrad: hoch");
+
+        var (value, errors) = CatalogLoader.ParseOne<OfferingDescriptor>(RepoPaths.Catalog, "offering", "angebot.yaml", text);
+
+        Assert.That(value, Is.Null);
+        var worded = errors.Select(e => (e.Field, e.Keyword, string.Join("|", e.Args))).ToList();
+        Assert.That(worded, Does.Contain(("/summary", "maxLength", "200")));
+        Assert.That(worded, Does.Contain(("/reifegrad", "type", "integer")));
+        Assert.That(worded, Does.Contain(("/nameEn", "required", "")), "a missing field is reported at itself, not at its parent");
+        Assert.That(errors.Single(e => e.Field == "/summary").Reason, Does.EndWith("(maxLength)"), "the command line keeps the library's reason");
+    }
+
+    [Test]
+    public void A_metered_price_without_its_open_tier_is_reported_at_the_tiers_as_contains()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Catalog, "offerings", Directory.EnumerateFiles(Path.Combine(RepoPaths.Catalog, "offerings"))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).First(f => File.ReadAllText(Path.Combine(RepoPaths.Catalog, "offerings", f!)).Contains("upTo: null"))!));
+        text = text.Replace("upTo: null", "upTo: 1000000");
+
+        var (_, errors) = CatalogLoader.ParseOne<OfferingDescriptor>(RepoPaths.Catalog, "offering", "angebot.yaml", text);
+
+        Assert.That(errors, Is.Not.Empty);
+        Assert.That(errors.All(e => e.Field.EndsWith("/tiers", StringComparison.Ordinal) && e.Keyword is "contains" or "minContains"), Is.True,
+            string.Join(" | ", errors.Select(e => $"{e.Field} {e.Keyword} {e.Reason}")));
+    }
 }

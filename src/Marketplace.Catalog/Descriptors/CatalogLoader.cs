@@ -6,9 +6,17 @@ using Json.Schema;
 
 namespace Marketplace.Catalog.Descriptors;
 
-/// <summary>One problem found in catalog/: which file, which field (JSON Pointer), which line, and why.</summary>
+/// <summary>
+/// One problem found in catalog/: which file, which field (JSON Pointer), which line, and why. A JSON Schema violation
+/// also names its <see cref="Keyword"/> and the keyword's values from the schema (<see cref="Args"/>: the limit, the
+/// allowed values, the expected type), so a page can word it in its own language; <see cref="Reason"/> stays the
+/// library's English for the command line.
+/// </summary>
 public sealed record CatalogError(string Path, string Field, int Line, string Reason)
 {
+    public string? Keyword { get; init; }
+    public IReadOnlyList<string> Args { get; init; } = [];
+
     public override string ToString() => $"{Path}:{Line}: {(Field.Length == 0 ? "(file)" : Field)}: {Reason}";
 }
 
@@ -53,6 +61,8 @@ public sealed class CatalogLoader
 
     private readonly string _root;
     private readonly Dictionary<string, JsonSchema> _schemas = new();
+    // The schemas as JSON by their $id, to read a failing keyword's value (a limit, the allowed values) for its message.
+    private readonly Dictionary<string, JsonNode> _schemaDocuments = new(StringComparer.Ordinal);
     private readonly List<CatalogError> _errors = [];
 
     private CatalogLoader(string root) => _root = root;
@@ -96,7 +106,9 @@ public sealed class CatalogLoader
             var path = Path.Combine(_root, "schemas", schema + ".schema.json");
             try
             {
-                _schemas[schema] = JsonSchema.FromText(File.ReadAllText(path), new BuildOptions { SchemaRegistry = registry });
+                var text = File.ReadAllText(path);
+                _schemas[schema] = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = registry });
+                if (JsonNode.Parse(text) is JsonObject raw && raw["$id"]?.GetValue<string>() is { } id) _schemaDocuments[id] = raw;
             }
             catch (Exception e) when (e is IOException or JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
             {
@@ -174,7 +186,7 @@ public sealed class CatalogLoader
 
     /// <summary>
     /// Reports the errors of failing nodes only: a oneOf/anyOf that passed also carries its failed branches,
-    /// which are no fault of the file.
+    /// which are no fault of the file; nor are the items a failing "contains" tried.
     /// </summary>
     private void ReportFailures(EvaluationResults node, string path, YamlDocument doc)
     {
@@ -183,13 +195,58 @@ public sealed class CatalogLoader
         foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
         {
             // additionalProperties: false reports the extra field as failing the "false" schema.
-            var reason = message.Contains("false schema", StringComparison.Ordinal)
-                ? "unknown field: the schema does not allow it here"
-                : keyword.Length > 0 ? $"{message} ({keyword})" : message;
-            _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), reason));
+            if (message.Contains("false schema", StringComparison.Ordinal))
+            {
+                _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), "unknown field: the schema does not allow it here") { Keyword = "additionalProperties" });
+                continue;
+            }
+            var reason = keyword.Length > 0 ? $"{message} ({keyword})" : message;
+            var value = KeywordValue(node.SchemaLocation, keyword);
+            if (keyword == "required" && value is JsonArray required && Navigate(doc.Root, pointer) is JsonObject present)
+            {
+                // Each missing field at itself, so a form can mark the field rather than its parent.
+                foreach (var name in required.Select(n => n?.GetValue<string>()).OfType<string>().Where(n => !present.ContainsKey(n)))
+                    _errors.Add(new CatalogError(path, pointer + "/" + name.Replace("~", "~0").Replace("/", "~1"), doc.LineOf(pointer), reason) { Keyword = keyword });
+                continue;
+            }
+            _errors.Add(new CatalogError(path, pointer, doc.LineOf(pointer), reason) { Keyword = keyword.Length > 0 ? keyword : null, Args = ArgsOf(value) });
         }
-        foreach (var child in node.Details ?? []) ReportFailures(child, path, doc);
+        // The items a "contains" tried and did not match are no fault of theirs: the list lacks a matching item.
+        var tried = node.EvaluationPath.ToString() + "/contains";
+        foreach (var child in node.Details ?? [])
+            if (!child.EvaluationPath.ToString().StartsWith(tried, StringComparison.Ordinal)) ReportFailures(child, path, doc);
     }
+
+    /// <summary>The keyword's value in the schema that failed ("200" for maxLength, the allowed values of an enum).</summary>
+    private JsonNode? KeywordValue(Uri? schemaLocation, string keyword)
+    {
+        if (schemaLocation is null || keyword.Length == 0) return null;
+        var text = schemaLocation.OriginalString;
+        var hash = text.IndexOf('#');
+        var (document, fragment) = hash < 0 ? (text, "") : (text[..hash], Uri.UnescapeDataString(text[(hash + 1)..]));
+        return _schemaDocuments.TryGetValue(document, out var root) && Navigate(root, fragment) is JsonObject schema ? schema[keyword] : null;
+    }
+
+    private static JsonNode? Navigate(JsonNode? node, string pointer)
+    {
+        if (pointer.Length == 0) return node;
+        foreach (var segment in pointer.TrimStart('/').Split('/').Select(s => s.Replace("~1", "/").Replace("~0", "~")))
+            node = node switch
+            {
+                JsonObject o => o[segment],
+                JsonArray a when int.TryParse(segment, out var i) && i >= 0 && i < a.Count => a[i],
+                _ => null,
+            };
+        return node;
+    }
+
+    private static IReadOnlyList<string> ArgsOf(JsonNode? value) => value switch
+    {
+        null or JsonObject => [],
+        JsonArray a => a.Select(v => v is JsonValue s && s.TryGetValue<string>(out var t) ? t : v?.ToJsonString() ?? "null").ToList(),
+        JsonValue v when v.TryGetValue<string>(out var t) => [t],
+        _ => [value.ToJsonString()],
+    };
 
     /// <summary>SHA-256 over the canonical JSON of the descriptor (YAML comments and layout do not count).</summary>
     private static string Hash(JsonNode node) =>

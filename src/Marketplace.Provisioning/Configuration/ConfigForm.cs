@@ -32,7 +32,18 @@ public sealed record FieldConstraints(int? MinLength, int? MaxLength, string? Pa
 public sealed record FormField(
     string Name, string Pointer, string Label, string? Hint, FieldKind Kind, bool Required, IReadOnlyList<string> Options,
     string? Value, string? Default, FieldConstraints Constraints, IReadOnlyList<FormField> Children, FormField? ItemTemplate,
-    ConfigSource? Source, IReadOnlyList<string> Errors, bool SecretIsSet);
+    ConfigSource? Source, IReadOnlyList<string> Errors, bool SecretIsSet)
+{
+    /// <summary>What people read for each of <see cref="Options"/>: the schema's <c>x-enumNames</c> or <c>oneOf</c> titles, else the value itself.</summary>
+    public IReadOnlyList<string> OptionLabels { get; init; } = [];
+
+    /// <summary>The label of an allowed value ("ewo-a" → "Einwohnerverfahren A"); a value without one is shown as it is.</summary>
+    public string LabelOf(string value)
+    {
+        var i = Options.ToList().IndexOf(value);
+        return i >= 0 && i < OptionLabels.Count ? OptionLabels[i] : value;
+    }
+}
 
 /// <summary>A whole form: its fields in schema order, and errors that belong to no single field.</summary>
 public sealed record ConfigFormModel(string Title, string? Description, IReadOnlyList<FormField> Fields, IReadOnlyList<string> FormErrors);
@@ -96,18 +107,39 @@ public static class ConfigForm
         }
         var constraints = new FieldConstraints(Int(s, "minLength"), Int(s, "maxLength"), Str(s, "pattern"), Dec(s, "minimum"), Dec(s, "maximum"),
             Int(s, "minItems"), Int(s, "maxItems"));
-        return new FormField(name, pointer, Str(s, "title") ?? name, Str(s, "description"), kind, required,
-            (s["enum"] as JsonArray)?.Select(Text).OfType<string>().ToList() ?? [],
+        var (options, labels) = Choices(s);
+        return new FormField(name, pointer, Str(s, "title") ?? name, Str(s, "description"), kind, required, options,
             kind is FieldKind.Object or FieldKind.Array or FieldKind.Secret ? null : Text(value),
             Text(s["default"]), constraints, kind == FieldKind.Array ? items : children, template,
             provenance?.GetValueOrDefault(pointer), errors.Where(e => e.Pointer == pointer).Select(e => e.Message).ToList(),
-            kind == FieldKind.Secret && secretsSet.Contains(pointer));
+            kind == FieldKind.Secret && secretsSet.Contains(pointer)) { OptionLabels = labels };
+    }
+
+    /// <summary>
+    /// The allowed values and their labels: <c>enum</c> with <c>x-enumNames</c> (one name per value), or <c>oneOf</c>
+    /// of <c>const</c> values with a <c>title</c> each, the two ways JSON Schema forms name choices.
+    /// </summary>
+    private static (List<string> Values, List<string> Labels) Choices(JsonObject s)
+    {
+        if (s["enum"] is JsonArray values)
+        {
+            var options = values.Select(Text).OfType<string>().ToList();
+            var names = (s["x-enumNames"] as JsonArray)?.Select(Text).ToList();
+            return (options, names?.Count == options.Count && names.All(n => n is not null) ? names! : options);
+        }
+        if (s["oneOf"] is JsonArray branches && branches.Count > 0 && branches.All(b => b is JsonObject o && o.ContainsKey("const")))
+        {
+            var options = branches.Select(b => Text(b!["const"])).OfType<string>().ToList();
+            return (options, branches.Select(b => Str((JsonObject)b!, "title") ?? Text(b!["const"]) ?? "").ToList());
+        }
+        return ([], []);
     }
 
     private static FieldKind KindOf(JsonObject s)
     {
         if (TenantSchema.IsSecretSchema(s)) return FieldKind.Secret;
-        if (s["enum"] is JsonArray) return FieldKind.Enum;
+        if (s["enum"] is JsonArray || (s["oneOf"] is JsonArray { Count: > 0 } branches && branches.All(b => b is JsonObject o && o.ContainsKey("const"))))
+            return FieldKind.Enum;
         return Str(s, "type") switch
         {
             "object" => FieldKind.Object,

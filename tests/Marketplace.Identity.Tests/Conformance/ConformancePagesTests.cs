@@ -96,7 +96,7 @@ public class ConformancePagesTests(DatabaseEngine engine)
         var html = await Html(await IdentityHost.PostFormAsync(vendor, "/anbieterportal",
             new() { ["Descriptor"] = DraftYaml("fehlerhaft-" + Unique()).Replace("reifegrad: 3", "reifegrad: drei") }, "Create"));
         Assert.That(html, Does.Contain("href=\"#field-Descriptor\""));
-        Assert.That(html, Does.Match("/reifegrad: Zeile [0-9]+:"));
+        Assert.That(html, Does.Match("Zeile [0-9]+, OZG-Reifegrad: muss eine ganze Zahl sein"));
     }
 
     [Test]

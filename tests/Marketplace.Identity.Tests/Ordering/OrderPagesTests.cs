@@ -165,8 +165,13 @@ public class OrderPagesTests(DatabaseEngine engine)
     {
         var host = await SharedHosts.For(engine);
         var bundler = await host.SignedInAsync(DenialMatrix.BundlerAdmin);
+        var choose = await bundler.GetStringAsync("/rollouts/neu");
+        Assert.That(choose, Does.Contain("<select id=\"field-OfferingId\"").And.Contain(">Hundesteuer online – "), "the offering is chosen by its name, not typed as an id");
         var page = "/rollouts/neu?offeringId=hundesteuer-online-amtsfuchs";
-        Assert.That(await bundler.GetStringAsync(page), Does.Contain("name=\"cfg.steuerverfahren\""));
+        var form = await bundler.GetStringAsync(page);
+        Assert.That(form, Does.Contain("name=\"cfg.steuerverfahren\""));
+        Assert.That(form, Does.Contain($"value=\"{Muenchen}\"").And.Contain("München, Landeshauptstadt"), "delegating municipalities are ticked by name");
+        Assert.That(form, Does.Contain(">Verfahren A</option>"), "a choice by its label");
 
         var missing = await IdentityHost.PostFormAsync(bundler, page, new() { ["OfferingId"] = "hundesteuer-online-amtsfuchs", ["PlanId"] = "standard", ["LandCode"] = "09" });
         var html = await missing.Content.ReadAsStringAsync();

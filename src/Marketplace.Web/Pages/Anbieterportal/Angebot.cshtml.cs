@@ -7,6 +7,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Anbieterportal;
 
@@ -15,7 +16,8 @@ namespace Marketplace.Web.Pages.Anbieterportal;
 /// newest version, evidence upload, and the lifecycle actions, each confirmed on a second step before it runs.
 /// </summary>
 [Authorize(Policy = Policies.VendorUser)]
-public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards) : PageModel
+public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards, IStringLocalizer<SharedResource> texts)
+    : PageModel
 {
     /// <summary>The actions a vendor confirms; version-bound ones name the version.</summary>
     public static readonly string[] VersionActions = ["submit", "withdraw", "publish"];
@@ -25,6 +27,9 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     public bool CanEdit { get; private set; }
     /// <summary>The attested criteria of the standards the newest version claims: what evidence can be for.</summary>
     public IReadOnlyList<(string Key, string Label)> AttestedCriteria { get; private set; } = [];
+    /// <summary>Checks and evidence name their criterion by these names.</summary>
+    public CriterionNames Criteria { get; private set; } = new(new Dictionary<(string, string, string), string>());
+
     [FromQuery] public string? Confirm { get; set; }
     [FromQuery(Name = "version")] public int? ConfirmVersion { get; set; }
     [FromQuery] public string? Notice { get; set; }
@@ -42,7 +47,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     }
 
     public Task<IActionResult> OnPostFieldsAsync(string id) => ChangeAsync(id, async (actor, vendor) =>
-        await lifecycle.EditFieldsAsync(actor, vendor, id, Fields.ToFields()), "saved", field => DraftInput.InputOf(field));
+        await lifecycle.EditFieldsAsync(actor, vendor, id, Fields.ToFields()), "saved", field => DraftInput.InputOf(field), withLines: false);
 
     public Task<IActionResult> OnPostDescriptorAsync(string id) => ChangeAsync(id, async (actor, vendor) =>
     {
@@ -68,7 +73,8 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     }, action, _ => "actions");
 
     /// <summary>Runs a change for the signed-in vendor: on success back to the page with a notice, else the page with the errors at their fields.</summary>
-    private async Task<IActionResult> ChangeAsync(string id, Func<Actor, string, Task> change, string notice, Func<string, string?> inputOf)
+    private async Task<IActionResult> ChangeAsync(string id, Func<Actor, string, Task> change, string notice, Func<string, string?> inputOf,
+        bool withLines = true)
     {
         if (!await LoadAsync(id)) return NotFound();
         if (!CanEdit) return Forbid();
@@ -79,7 +85,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)
         {
-            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", inputOf);
+            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", inputOf, texts, withLines);
         }
         catch (ConformanceException)
         {
@@ -102,7 +108,9 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         }
         CanEdit = TenantAccess.EditsForVendor(User, vendor);
         var claimed = View.Versions[0].Version.Descriptor.Standards.Select(s => (s.Standard, s.Version)).ToHashSet();
-        AttestedCriteria = (await standards.ListAsync())
+        var all = await standards.ListAsync();
+        Criteria = CriterionNames.From(all);
+        AttestedCriteria = all
             .SelectMany(s => s.Versions.Where(v => claimed.Contains((s.Id, v.Version)))
                 .SelectMany(v => v.Criteria.Where(c => !c.IsAutomated).Select(c => ($"{s.Id}|{v.Version}|{c.Id}", $"{s.Name} {v.Version}: {c.Title}"))))
             .ToList();

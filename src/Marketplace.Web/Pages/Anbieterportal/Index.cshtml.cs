@@ -5,12 +5,13 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Anbieterportal;
 
 /// <summary>The vendor portal's start: the vendor's offerings with lifecycle, newest version and conformance, and a new offering from a descriptor.</summary>
 [Authorize(Policy = Policies.VendorUser)]
-public sealed class IndexModel(OfferingLifecycle lifecycle) : PageModel
+public sealed class IndexModel(OfferingLifecycle lifecycle, IStringLocalizer<SharedResource> texts) : PageModel
 {
     public IReadOnlyList<OfferingSummary> Offerings { get; private set; } = [];
     public bool CanEdit { get; private set; }
@@ -33,7 +34,7 @@ public sealed class IndexModel(OfferingLifecycle lifecycle) : PageModel
         }
         catch (ConformanceException e)
         {
-            ConformanceErrors.Add(ModelState, e, nameof(Descriptor));
+            ConformanceErrors.Add(ModelState, e, nameof(Descriptor), texts: texts);
         }
         return Page();
     }

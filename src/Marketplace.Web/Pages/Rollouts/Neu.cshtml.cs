@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Search;
 using Marketplace.Identity.Access;
 using Marketplace.Provisioning;
 using Marketplace.Provisioning.Api;
@@ -17,17 +18,23 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// fields) overrides them per municipality, Land defaults lie underneath.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access, IStringLocalizer<SharedResource> texts) : PageModel
+public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access, IStringLocalizer<SharedResource> texts,
+    CatalogSearchService catalog, MunicipalityNames municipalityNames) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? OfferingId { get; set; }
     [BindProperty] public string? PlanId { get; set; }
     [BindProperty] public string? LandCode { get; set; }
-    [BindProperty] public string? MunicipalityAgs { get; set; }
+    /// <summary>The municipalities ticked in the list (a posted list of AGS separated by commas or spaces is read too).</summary>
+    [BindProperty] public string[]? MunicipalityAgs { get; set; }
     [BindProperty] public IFormFile? Csv { get; set; }
 
     public OfferingInfo? Offering { get; private set; }
     public ConfigFormModel? Form { get; private set; }
     public IReadOnlyList<string> Delegating { get; private set; } = [];
+    /// <summary>The names of the delegating municipalities, for the list to tick.</summary>
+    public IReadOnlyDictionary<string, string> MunicipalityNames { get; private set; } = new Dictionary<string, string>();
+    /// <summary>The catalogue's active offerings to choose from, by name and vendor.</summary>
+    public IReadOnlyList<(string Id, string Name, string Vendor)> Choices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(null, null, ct);
 
@@ -42,7 +49,8 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var common = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
         OrderingPages.AddErrors(ModelState, readErrors);
-        var listed = MunicipalityAgs?.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var listed = MunicipalityAgs?.SelectMany(a => a.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
+        if (listed is { Length: 0 }) listed = null;
         var (targets, targetErrors) = await ProvisioningApi.RolloutTargetsAsync(User, LandCode, listed, access, ct);
         foreach (var (field, messages) in targetErrors)
             foreach (var m in messages) ModelState.AddModelError(field.StartsWith("municipalityAgs", StringComparison.Ordinal) ? nameof(MunicipalityAgs) : nameof(LandCode), m);
@@ -93,6 +101,10 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
     private async Task LoadAsync(System.Text.Json.Nodes.JsonObject? values, IReadOnlyList<ConfigError>? errors, CancellationToken ct)
     {
         Delegating = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
+        MunicipalityNames = await municipalityNames.NamesAsync(Delegating, ct);
+        Choices = catalog.Current.Catalog.Offerings.Where(o => o.Listing.Lifecycle == Marketplace.Catalog.Queries.OfferingLifecycles.Active)
+            .Select(o => (o.Descriptor.Id, Format.Name(o.Descriptor.Name, o.Descriptor.NameEn), o.VendorName))
+            .OrderBy(o => o.Item2, StringComparer.CurrentCulture).ToList();
         if (string.IsNullOrWhiteSpace(OfferingId)) return;
         Offering = await offerings.GetAsync(OfferingId.Trim(), ct);
         if (Offering is null) return;
