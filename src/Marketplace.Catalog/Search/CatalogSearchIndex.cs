@@ -86,6 +86,13 @@ public sealed class CatalogSearchIndex : IDisposable
                 SetFacet(Facets.PriceModel, i, _cards[i].PriceModels.Select(p => (p, p)));
                 SetFacet(Facets.Conformance, i, _cards[i].Conformance.Where(b => b.Status == ConformanceStatuses.Conformant).Select(b => (b.Id, b.Name)));
                 SetFacet(Facets.Orderable, i, [(_cards[i].Orderable ? "true" : "false", _cards[i].Orderable ? "bestellbar" : "nicht bestellbar")]);
+                var h = o.Hosting;
+                SetFacet(Facets.OperatorKind, i, h.Operator is { } op ? [(op.Kind, op.Kind)] : []);
+                var storage = new[] { h.PrimaryStorage, h.BackupStorage }.OfType<Descriptors.DataPlace>().ToList();
+                SetFacet(Facets.DataCountry, i, storage.Select(p => (p.Country, p.Country)));
+                SetFacet(Facets.DataLand, i, storage.Where(p => p.Land is not null)
+                    .Select(p => (p.Land!, catalog.Laender.FirstOrDefault(l => l.Abbreviation == p.Land)?.Name ?? p.Land!)));
+                SetFacet(Facets.ThirdCountryAccess, i, h.ThirdCountryAccess is { } tca ? [(tca.Level, tca.Level)] : []);
 
                 var doc = new Document
                 {
@@ -279,7 +286,7 @@ public sealed class CatalogSearchIndex : IDisposable
             if (counts[v] > 0 || isSelected)
                 list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], isSelected));
         }
-        var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land;
+        var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land or Facets.DataLand;
         list.Sort((a, b) => byKey ? string.CompareOrdinal(a.Value, b.Value)
             : b.Count != a.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Label, b.Label));
         if (list.Count <= MaxFacetValues) return list;
