@@ -86,3 +86,9 @@ T.update({
 "Ordering.PolicyException.Required": ("Geben Sie eine Begründung für die Ausnahme an (höchstens 1000 Zeichen).", "Give a reason for the exception (at most 1000 characters)."),
 "Ordering.PolicyException.BuyerAdminOnly": ("Bestellen können Sie dieses Angebot nur mit einer Ausnahme, die die Einkaufsverantwortlichen der Kommune begründen.", "This offering can be ordered only with an exception justified by the municipality's buyer-admins."),
 })
+T.update({
+"Residency.History": ("Änderungen der Unterauftragsverarbeiter", "Changes of sub-processors"),
+"Residency.HistoryEntry": ("Version {0}, veröffentlicht am {1}, wirksam ab {2} (Einspruchsfrist {3} Tage):", "Version {0}, published on {1}, effective from {2} (objection period {3} days):"),
+"Residency.Added": ("neu: {0} ({1}), {2}", "added: {0} ({1}), {2}"),
+"Residency.Removed": ("entfällt: {0} ({1})", "removed: {0} ({1})"),
+})

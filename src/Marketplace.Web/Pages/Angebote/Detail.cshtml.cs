@@ -10,7 +10,8 @@ namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
-    TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies) : PageModel
+    TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies,
+    Marketplace.Conformance.Lifecycle.SubProcessorHistory history) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
@@ -36,7 +37,7 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
         var actingFor = User.Identity?.IsAuthenticated == true ? await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct) : [];
         Community = await community.ForOfferingAsync(id, actingFor, ct);
         Residency = new ResidencySection(offering.Hosting, offering.Conformance, search.Current.Catalog,
-            await policies.FitForViewerAsync(User, offering.Hosting, ct));
+            await policies.FitForViewerAsync(User, offering.Hosting, ct), await history.ForOfferingAsync(id, ct));
         return Page();
     }
 }
