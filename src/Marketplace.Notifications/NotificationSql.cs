@@ -36,6 +36,7 @@ internal static class NotificationSql
         """;
     public const string SubscribedMunicipalities = "SELECT DISTINCT municipality_ags FROM subscriptions WHERE offering_id = @id AND state <> 'cancelled' ORDER BY municipality_ags";
     public const string OfferingName = "SELECT name FROM offerings WHERE id = @id";
+    public const string VersionDocument = "SELECT document_json FROM offering_versions WHERE offering_id = @id AND version = @version";
     public const string SubscriptionsInLand = """
         SELECT s.id AS Id, s.municipality_ags AS Ags FROM subscriptions s JOIN municipalities m ON m.ags = s.municipality_ags
         WHERE s.offering_id = @offeringId AND m.land_code = @landCode AND s.state <> 'cancelled' ORDER BY s.municipality_ags, s.id

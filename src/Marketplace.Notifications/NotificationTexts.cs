@@ -26,6 +26,7 @@ public static class NotificationTexts
         public const string SavedSearchMatch = "saved-search.match";
         public const string ApprovalThresholdChanged = "order-settings.threshold";
         public const string LandDefaultChanged = "land-default.changed";
+        public const string SubProcessorsChanged = "offering.subprocessors-changed";
     }
 
     private static readonly Dictionary<string, (string De, string En)> Titles = new()
@@ -44,6 +45,7 @@ public static class NotificationTexts
         [Kinds.SavedSearchMatch] = ("Neues Angebot für „{searchName}“: {offeringName}", "New offering for “{searchName}”: {offeringName}"),
         [Kinds.ApprovalThresholdChanged] = ("Freigabegrenze geändert", "Approval threshold changed"),
         [Kinds.LandDefaultChanged] = ("{offeringName}: Landesvorgabe geändert", "{offeringName}: Land default changed"),
+        [Kinds.SubProcessorsChanged] = ("{offeringName}: Unterauftragsverarbeiter ändern sich", "{offeringName}: sub-processors change"),
     };
 
     private static readonly Dictionary<string, (string De, string En)> Bodies = new()
@@ -70,6 +72,8 @@ public static class NotificationTexts
             "A new offering matches your saved search “{searchName}”: {offeringName}."),
         [Kinds.ApprovalThresholdChanged] = ("{by} hat die Freigabegrenze (Vier-Augen-Prinzip, Monatskosten in Cent) von „{before}“ auf „{after}“ geändert; leer heißt: keine Freigabe nötig.",
             "{by} changed the approval threshold (four eyes, monthly cost in cents) from “{before}” to “{after}”; empty means no approval needed."),
+        [Kinds.SubProcessorsChanged] = ("Der Anbieter von „{offeringName}“ ändert mit Version {version} seine Unterauftragsverarbeiter (Art. 28 Abs. 2 DSGVO). Neu: {added}. Entfällt: {removed}. Sie können binnen {objectionDays} Tagen widersprechen; wirksam wird die Änderung erst ab {effectiveFrom}.",
+            "The vendor of “{offeringName}” changes its sub-processors with version {version} (Art. 28(2) GDPR). Added: {added}. Removed: {removed}. You may object within {objectionDays} days; the change takes effect only from {effectiveFrom}."),
         [Kinds.LandDefaultChanged] = ("Die Landesvorgabe ({source}) für „{offeringName}“ wurde geändert; sie gilt für Ihr Abonnement, soweit Sie keinen eigenen Wert gesetzt haben. Auf der Seite des Abonnements sehen Sie, woher jeder Wert stammt, und können ihn überschreiben.",
             "The Land default ({source}) for “{offeringName}” has changed; it applies to your subscription wherever you have not set a value of your own. The subscription page shows where each value comes from and lets you override it."),
     };

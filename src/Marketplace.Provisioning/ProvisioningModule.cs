@@ -54,6 +54,7 @@ public static class ProvisioningModule
         services.AddSingleton<Marketplace.Catalog.Brokers.IBrokerCatalogSource, Broker.Connections.ConnectionCatalogSource>();
         services.AddSingleton<OfferingDirectory>();
         services.AddSingleton<MunicipalityNames>();
+        services.AddSingleton<Residency.DataPolicies>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
         services.AddSingleton<LandDesignations>();

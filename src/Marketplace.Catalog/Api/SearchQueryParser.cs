@@ -51,6 +51,9 @@ public static class SearchQueryParser
                 Facets.Land => values.Where(v => v.Length != 2 || !v.All(char.IsAsciiLetterUpper)).ToList(),
                 Facets.PriceModel => values.Where(v => !OfferingPricing.Models.Contains(v)).ToList(),
                 Facets.Orderable => values.Where(v => v is not ("true" or "false")).ToList(),
+                Facets.OperatorKind => values.Where(v => !Residency.OperatorKinds.All.Contains(v)).ToList(),
+                Facets.ThirdCountryAccess => values.Where(v => !Residency.ThirdCountryAccessLevels.All.Contains(v)).ToList(),
+                Facets.DataCountry or Facets.DataLand => values.Where(v => v.Length != 2 || !v.All(char.IsAsciiLetterUpper)).ToList(),
                 _ => values.Where(v => v.Length > 100).ToList(),
             };
             if (bad.Count > 0) errors[facet] = [$"Ungültige Werte: {string.Join(", ", bad)}."];

@@ -47,7 +47,36 @@ public sealed record OfferingDescriptor(
 
 public sealed record ClaimedStandard(string Standard, string Version);
 
-public sealed record HostingDescriptor(string Location, string Provider, string? Region);
+/// <summary>
+/// Where and by whom the offering runs. The residency fields (operator to objection period) are optional so that a descriptor
+/// written before they existed stays valid; the catalogue shows such an offering's data location as "not stated".
+/// </summary>
+public sealed record HostingDescriptor(string Location, string Provider, string? Region)
+{
+    public OperatorDescriptor? Operator { get; init; }
+    public DataPlace? PrimaryStorage { get; init; }
+    public DataPlace? BackupStorage { get; init; }
+    public ThirdCountryAccessDescriptor? ThirdCountryAccess { get; init; }
+    public IReadOnlyList<string>? Certifications { get; init; }
+    public IReadOnlyList<SubProcessorDescriptor>? SubProcessors { get; init; }
+    /// <summary>Days the processing agreement gives a municipality to object to a change of sub-processors.</summary>
+    public int? ObjectionPeriodDays { get; init; }
+
+    public IReadOnlyList<SubProcessorDescriptor> SubProcessorList => SubProcessors ?? [];
+    public IReadOnlyList<string> CertificationList => Certifications ?? [];
+}
+
+/// <summary>The operator (processor) of an offering; kind is kommunal, land, privat or hyperscaler.</summary>
+public sealed record OperatorDescriptor(string Name, string Kind);
+
+/// <summary>A place data is kept: a country and, in Germany, the Land (abbreviation).</summary>
+public sealed record DataPlace(string Country, string? Land = null);
+
+/// <summary>Access from third countries: none (Germany only), eu (EU/EEA) or possible (with the reason, e.g. a parent under foreign law).</summary>
+public sealed record ThirdCountryAccessDescriptor(string Level, string? Reason = null);
+
+/// <summary>A sub-processor under Art. 28(2) and (4) GDPR: who, for what, where.</summary>
+public sealed record SubProcessorDescriptor(string Name, string Purpose, string Country, string? Land = null);
 
 public sealed record SupportDescriptor(string Hours, IReadOnlyList<string> Channels, IReadOnlyList<string> Languages);
 

@@ -90,6 +90,13 @@ public sealed class CatalogSearchIndex : IDisposable
                 SetFacet(Facets.PriceModel, i, _cards[i].PriceModels.Select(p => (p, p)));
                 SetFacet(Facets.Conformance, i, _cards[i].Conformance.Where(b => b.Status == ConformanceStatuses.Conformant).Select(b => (b.Id, b.Name)));
                 SetFacet(Facets.Orderable, i, [(_cards[i].Orderable ? "true" : "false", _cards[i].Orderable ? "bestellbar" : "nicht bestellbar")]);
+                var h = o.Hosting;
+                SetFacet(Facets.OperatorKind, i, h.Operator is { } op ? [(op.Kind, op.Kind)] : []);
+                var storage = new[] { h.PrimaryStorage, h.BackupStorage }.OfType<Descriptors.DataPlace>().ToList();
+                SetFacet(Facets.DataCountry, i, storage.Select(p => (p.Country, p.Country)));
+                SetFacet(Facets.DataLand, i, storage.Where(p => p.Land is not null)
+                    .Select(p => (p.Land!, catalog.Laender.FirstOrDefault(l => l.Abbreviation == p.Land)?.Name ?? p.Land!)));
+                SetFacet(Facets.ThirdCountryAccess, i, h.ThirdCountryAccess is { } tca ? [(tca.Level, tca.Level)] : []);
 
                 var doc = new Document
                 {
@@ -342,7 +349,7 @@ public sealed class CatalogSearchIndex : IDisposable
     private List<FacetValue> FacetList(int f, int[] counts, bool[]? selected)
     {
         // One long per value orders them without comparing strings: by key rank, or by count (descending) then label rank.
-        var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land;
+        var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land or Facets.DataLand;
         var rank = byKey ? _keyRank[f] : _labelRank[f];
         var order = new long[counts.Length];
         var m = 0;

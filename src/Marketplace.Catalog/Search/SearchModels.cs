@@ -17,8 +17,17 @@ public static class Facets
     public const string Conformance = "conformance";
     /// <summary>"true" or "false"; the catalogue shows orderable offerings unless asked otherwise.</summary>
     public const string Orderable = "orderable";
+    /// <summary>The kind of operator: kommunal, land, privat, hyperscaler.</summary>
+    public const string OperatorKind = "operatorKind";
+    /// <summary>The countries of primary and backup storage (ISO 3166-1 alpha-2).</summary>
+    public const string DataCountry = "dataCountry";
+    /// <summary>The Länder of primary and backup storage in Germany (abbreviation).</summary>
+    public const string DataLand = "dataLand";
+    /// <summary>Access from third countries: none, eu, possible.</summary>
+    public const string ThirdCountryAccess = "thirdCountryAccess";
 
-    public static readonly IReadOnlyList<string> All = [Orderable, Themenfeld, Lebenslage, Leistung, Vendor, Standard, Conformance, Reifegrad, Land, PriceModel];
+    public static readonly IReadOnlyList<string> All =
+        [Orderable, Themenfeld, Lebenslage, Leistung, Vendor, Standard, Conformance, Reifegrad, Land, PriceModel, OperatorKind, DataCountry, DataLand, ThirdCountryAccess];
 
     /// <summary>The filter a search applies to a facet the request leaves open: only orderable offerings.</summary>
     public static IReadOnlyList<string> Default(string facet) => facet == Orderable ? ["true"] : [];

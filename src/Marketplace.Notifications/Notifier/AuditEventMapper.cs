@@ -70,9 +70,14 @@ internal static class AuditEventMapper
                 return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingDeprecated, []);
             case "offering.retired":
                 return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRetired, []);
-            case "offering.published" when Prop(before, "publishedVersion") is JsonValue:
+            case "offering.published" when Prop(before, "publishedVersion") is JsonValue previous:
+            {
                 // A new version of an offering that was already published; a first publication reaches saved searches instead.
-                return await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRepublished, new JsonObject { ["version"] = Text(after, "version") });
+                var events = (await SubscribersAsync(c, tx, r.ObjectId, Kinds.OfferingRepublished, new JsonObject { ["version"] = Text(after, "version") })).ToList();
+                if (await SubProcessorChangeAsync(c, tx, r, previous.ToString(), Text(after, "version")) is { } change)
+                    events.AddRange(await SubscribersAsync(c, tx, r.ObjectId, Kinds.SubProcessorsChanged, change));
+                return events;
+            }
             case "billing.invoice.finalize":
             case "billing.invoice.replace":
             {
@@ -129,6 +134,33 @@ internal static class AuditEventMapper
             parameters["offeringName"] = name;
             return new MunicipalityEvent(ags, NotificationCategories.Conformance, kind, "offering", offeringId, parameters);
         }).ToList();
+    }
+
+    /// <summary>
+    /// What changed in the sub-processors between the previous and the new published version (Art. 28(2) GDPR: the
+    /// municipality may object within the period the descriptor states; the change takes effect after it); null when nothing did.
+    /// </summary>
+    private static async Task<JsonObject?> SubProcessorChangeAsync(DbConnection c, DbTransaction tx, AuditRecord r, string previousVersion, string? version)
+    {
+        if (version is null || !int.TryParse(previousVersion, out var prev) || !int.TryParse(version, out var next)) return null;
+        static async Task<JsonObject?> HostingAsync(DbConnection c, DbTransaction tx, string id, int v) =>
+            await c.ExecuteScalarAsync<string?>(NotificationSql.VersionDocument, new { id, version = v }, tx) is { } json
+                ? JsonNode.Parse(json)?["hosting"] as JsonObject : null;
+        var oldHosting = await HostingAsync(c, tx, r.ObjectId, prev);
+        var newHosting = await HostingAsync(c, tx, r.ObjectId, next);
+        static List<string> Names(JsonObject? h) => (h?["subProcessors"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(s => $"{Text(s, "name")} ({Text(s, "country")}): {Text(s, "purpose")}").ToList();
+        var (before, after) = (Names(oldHosting), Names(newHosting));
+        var added = after.Except(before).ToList();
+        var removed = before.Except(after).ToList();
+        if (added.Count == 0 && removed.Count == 0) return null;
+        var days = (int?)(newHosting?["objectionPeriodDays"] as JsonValue) ?? 0;
+        var effective = DateTimeOffset.Parse(r.OccurredAt, System.Globalization.CultureInfo.InvariantCulture).AddDays(days);
+        return new JsonObject
+        {
+            ["version"] = version, ["added"] = added.Count == 0 ? "–" : string.Join("; ", added), ["removed"] = removed.Count == 0 ? "–" : string.Join("; ", removed),
+            ["objectionDays"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture), ["effectiveFrom"] = effective.ToString("yyyy-MM-dd"),
+        };
     }
 
     private sealed record SubscriptionFacts(string MunicipalityAgs, string OfferingId, string OfferingName);

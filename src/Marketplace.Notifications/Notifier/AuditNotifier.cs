@@ -71,7 +71,8 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
         var writer = new Writer(c, tx, now);
         foreach (var record in records)
             foreach (var e in await AuditEventMapper.MapAsync(c, tx, record))
-                await writer.ToMunicipalityAsync(e, $"audit:{record.Seq}");
+                // One entry may mean two things to a municipality (a new version that also changes sub-processors): the second kind gets its own key.
+                await writer.ToMunicipalityAsync(e, e.Kind == NotificationTexts.Kinds.SubProcessorsChanged ? $"audit:{record.Seq}:{e.Kind}" : $"audit:{record.Seq}");
         await c.ExecuteAsync(NotificationSql.AdvanceAudit, new { seq = records[^1].Seq }, tx);
         await tx.CommitAsync(ct);
         return (records.Count, writer.Notifications, writer.Mails);

@@ -86,6 +86,7 @@ public static class ProvisioningApi
         api.MapPut("/offerings/{offeringId}/land-defaults/{landCode}/bundler", SetBundlerLandDefaults).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("The bundling organisation the Land designates sets its defaults (they win over the vendor's)").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         LandDesignationApi.MapLandDesignations(api);
+        Residency.DataPolicyApi.MapDataPolicies(api);
 
         api.MapPost("/rollouts", StartRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Orders one offering for every delegating municipality of a Land or for a list of AGS, with CSV overrides")
@@ -128,6 +129,8 @@ public static class ProvisioningApi
         ClaimsPrincipal user, TenantAccess access, OrderService orders, CancellationToken ct)
     {
         if (await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) is { } refused) return refused;
+        // An exception to the data policy is a buyer-admin's decision for their own municipality, not a delegate's.
+        if (request.DataPolicyException is not null) await Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct);
         return Placed(ags, await orders.PlaceAsync(ags, user.SubjectOf()!, idempotencyKey ?? "", request, ct));
     }
 

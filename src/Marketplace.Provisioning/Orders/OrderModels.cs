@@ -6,7 +6,17 @@ using System.Text.Json.Nodes;
 namespace Marketplace.Provisioning.Orders;
 
 /// <summary>An order of one plan of an offering, with add-ons and the municipality's configuration.</summary>
-public sealed record OrderRequest(string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration);
+public sealed record OrderRequest(string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration)
+{
+    /// <summary>
+    /// Needed when the offering does not fit the municipality's data policy: a buyer-admin's reason for ordering it anyway,
+    /// kept in the audit trail.
+    /// </summary>
+    public DataPolicyExceptionRequest? DataPolicyException { get; init; }
+}
+
+/// <summary>Why a buyer-admin orders an offering that does not fit the municipality's data policy.</summary>
+public sealed record DataPolicyExceptionRequest(string? Reason);
 
 /// <summary>The states of an order.</summary>
 public static class OrderStates

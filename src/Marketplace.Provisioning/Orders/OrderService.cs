@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Residency;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -18,12 +19,16 @@ namespace Marketplace.Provisioning.Orders;
 /// The acting municipality and user are parameters: the endpoints pass them after authorisation.
 /// </summary>
 public sealed class OrderService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
-    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients)
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients, Residency.DataPolicies policies)
 {
     private const string PeopleOnly = "Vier-Augen-Prinzip: Freigaben und die Freigabegrenze nur durch Personen, nicht durch API-Clients";
 
     /// <summary>One line of an order as validated: offering, plan, add-ons and the prepared configuration.</summary>
-    internal sealed record ValidLine(OfferingInfo Offering, string PlanId, IReadOnlyList<string> AddOnIds, PreparedConfig Config, string? ExistingCancelledId);
+    internal sealed record ValidLine(OfferingInfo Offering, string PlanId, IReadOnlyList<string> AddOnIds, PreparedConfig Config, string? ExistingCancelledId)
+    {
+        /// <summary>The exception a buyer-admin made to the data policy for this line, for the audit trail; null when the offering fits.</summary>
+        public JsonObject? PolicyException { get; init; }
+    }
 
     public Task<OrderResult> PlaceAsync(string actingAgs, string actingUserId, string idempotencyKey, OrderRequest request, CancellationToken ct = default) =>
         PlaceLinesAsync(actingAgs, actingUserId, idempotencyKey, "offering", null, RequestHash.Of(new { kind = "offering", request }),
@@ -82,6 +87,8 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
                 if (!needsApproval)
                     await starter.StartAsync(work, subscription.Id, subscription.VendorId, subscription.Fulfilment, JobKinds.Provision, actingUserId);
             }
+            foreach (var line in lines.Where(l => l.PolicyException is not null))
+                work.Audit(new AuditEntry(actingUserId, actingAgs, "order.data-policy-exception", "order", orderId, null, line.PolicyException));
             work.Audit(new AuditEntry(actingUserId, actingAgs, needsApproval ? "order.awaiting-approval" : "order.placed", "order", orderId, null, new JsonObject
             {
                 ["kind"] = kind, ["bundle"] = bundleId, ["monthlyCostCents"] = cost, ["threshold"] = threshold,
@@ -121,8 +128,29 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
             errors.Add(new FieldError(prefix + "offeringId", $"bereits abonniert (Zustand {existing.State})"));
         var prepared = await configuration.PrepareAsync(c, null, offering, m.LandCode, request.Configuration ?? new JsonObject(), null, extraLayers);
         errors.AddRange(prepared.Errors.Select(e => new FieldError(prefix + "configuration" + e.Pointer, e.Message)));
+        var policy = await policies.RulesAsync(c, m.Ags);
+        JsonObject? policyException = null;
+        if (!policy.IsEmpty && DataPolicyFit.Evaluate(offering.Descriptor.Hosting, policy, m.LandAbbreviation) is { Fits: false } fit)
+        {
+            var reason = request.DataPolicyException?.Reason?.Trim();
+            if (string.IsNullOrEmpty(reason))
+                errors.Add(new FieldError(prefix + "dataPolicyException/reason",
+                    "Das Angebot passt nicht zur Datenrichtlinie der Kommune (" + string.Join(", ", fit.Violations.Select(v => v.Code).Distinct()) +
+                    "); bestellbar nur mit einer begründeten Ausnahme."));
+            else if (reason.Length > 1000)
+                errors.Add(new FieldError(prefix + "dataPolicyException/reason", "höchstens 1000 Zeichen"));
+            else
+                policyException = new JsonObject
+                {
+                    ["offering"] = offering.Id, ["reason"] = reason, ["policy"] = Residency.DataPolicies.Json(policy),
+                    ["violations"] = new JsonArray(fit.Violations.Select(v => (JsonNode)new JsonObject
+                    {
+                        ["rule"] = v.Rule, ["code"] = v.Code, ["args"] = new JsonArray(v.Args.Select(a => (JsonNode)JsonValue.Create(a)!).ToArray()),
+                    }).ToArray()),
+                };
+        }
         if (errors.Count > 0) throw new RequestValidationException(errors);
-        return new ValidLine(offering, request.PlanId, addOns, prepared, existing?.Id);
+        return new ValidLine(offering, request.PlanId, addOns, prepared, existing?.Id) { PolicyException = policyException };
     }
 
     public async Task<OrderView> GetAsync(string actingAgs, string orderId, CancellationToken ct = default)

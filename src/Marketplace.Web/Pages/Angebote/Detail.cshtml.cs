@@ -10,12 +10,15 @@ namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
-    TenantAccess access) : PageModel
+    TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies,
+    Marketplace.Conformance.Lifecycle.SubProcessorHistory history) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
     public OfferingCommunityView Community { get; private set; } = null!;
     public IReadOnlyList<ConfigField> ConfigFields { get; private set; } = [];
+    /// <summary>Where the data lives, who processes it, and how it stands against the viewer's data policy.</summary>
+    public ResidencySection Residency { get; private set; } = null!;
 
     public sealed record ConfigField(string Title, string? Description, bool Required, bool Secret);
 
@@ -33,6 +36,8 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
             .ToList();
         var actingFor = User.Identity?.IsAuthenticated == true ? await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct) : [];
         Community = await community.ForOfferingAsync(id, actingFor, ct);
+        Residency = new ResidencySection(offering.Hosting, offering.Conformance, search.Current.Catalog,
+            await policies.FitForViewerAsync(User, offering.Hosting, ct), await history.ForOfferingAsync(id, ct));
         return Page();
     }
 }

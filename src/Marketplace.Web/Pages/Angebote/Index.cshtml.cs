@@ -6,12 +6,15 @@ using Microsoft.Extensions.Localization;
 namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>Search results with facet filters; a plain GET form, so it works without JavaScript and can be bookmarked.</summary>
-public sealed class IndexModel(CatalogSearchService search, IOfferingRatings ratings, IStringLocalizer<SharedResource> l) : PageModel
+public sealed class IndexModel(CatalogSearchService search, IOfferingRatings ratings, IStringLocalizer<SharedResource> l,
+    Marketplace.Provisioning.Residency.DataPolicies policies) : PageModel
 {
     public string? Q { get; private set; }
     public SearchResult? Result { get; private set; }
     public Dictionary<string, string[]> Errors { get; private set; } = [];
     public int PageCount => Result is null ? 0 : Math.Max(1, (Result.Total + Result.PageSize - 1) / Result.PageSize);
+    /// <summary>Offerings on this page that do not fit the signed-in municipality's data policy, with the reasons.</summary>
+    public Dictionary<string, List<string>> Misfits { get; } = [];
     public string ApiUrl => "/api/v1/offerings" + Request.QueryString;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -20,6 +23,11 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
         var parsed = SearchQueryParser.Parse(Request.Query);
         Errors = parsed.Errors;
         if (parsed.Request is not null) Result = search.Current.Search(parsed.Request, await ratings.CurrentAsync(ct));
+        if (Result is not null && await policies.ViewerPolicyAsync(User, ct) is { } policy)
+            foreach (var card in Result.Items)
+                if (search.Current.Catalog.Offering(card.Id) is { } o
+                    && Marketplace.Catalog.Residency.DataPolicyFit.Evaluate(o.Descriptor.Hosting, policy.Rules, policy.Land) is { Fits: false } fit)
+                    Misfits[card.Id] = fit.Violations.Select(v => ResidencyText.Violation(l, search.Current.Catalog, v)).ToList();
         if (Errors.Count > 0) Response.StatusCode = StatusCodes.Status400BadRequest;
     }
 
@@ -36,6 +44,10 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
         Facets.PriceModel => l["PriceModel." + value.Value],
         Facets.Reifegrad => l["Offering.ReifegradValue", value.Value],
         Facets.Orderable => l["Orderable." + value.Value],
+        Facets.OperatorKind => l["OperatorKind." + value.Value],
+        Facets.ThirdCountryAccess => l["ThirdCountryAccess." + value.Value],
+        Facets.DataCountry => ResidencyText.Country(l, value.Value),
+        Facets.DataLand => ResidencyText.Land(search.Current.Catalog, value.Value),
         _ => value.Label,
     };
 }

@@ -20,7 +20,8 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, TenantAccess access,
-    Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text, OrderQuotes quotes, TimeProvider clock) : PageModel
+    Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text, OrderQuotes quotes, TimeProvider clock,
+    Marketplace.Provisioning.Residency.DataPolicies policies) : PageModel
 {
     public OrderQuote? Quote { get; private set; }
     public DateTimeOffset QuotedStart { get; private set; }
@@ -39,6 +40,9 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     [BindProperty] public string? PlanId { get; set; }
     [BindProperty] public List<string> AddOnIds { get; set; } = [];
     [BindProperty] public string IdempotencyKey { get; set; } = "";
+    /// <summary>How the offering stands against the municipality's data policy (null: no policy); see _DataPolicyException.</summary>
+    public Marketplace.Provisioning.Residency.MunicipalityFit? PolicyFit { get; private set; }
+    [BindProperty] public string? DataPolicyExceptionReason { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -86,12 +90,14 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         {
             try
             {
-                var result = await orders.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new OrderRequest(id, PlanId ?? "", AddOnIds, values), ct);
+                var result = await orders.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new OrderRequest(id, PlanId ?? "", AddOnIds, values)
+                    { DataPolicyException = string.IsNullOrWhiteSpace(DataPolicyExceptionReason) ? null : new(DataPolicyExceptionReason) }, ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e)
             {
-                configErrors = OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string> { ["planId"] = nameof(PlanId), ["addOnIds"] = nameof(AddOnIds) });
+                configErrors = OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string>
+                    { ["planId"] = nameof(PlanId), ["addOnIds"] = nameof(AddOnIds), ["dataPolicyException/reason"] = nameof(DataPolicyExceptionReason) });
             }
             catch (IdempotencyKeyReusedException)
             {
@@ -115,6 +121,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (Ags is null) return null; // a bundler picks the municipality first
         var refused = await ProvisioningApi.RefusedAsync(User, Ags, MunicipalityPermission.Order, access, ct);
         if (refused is null) NotOrderable = await offerings.WhyNotOrderableAsync(offering, Ags, ct);
+        if (refused is null) PolicyFit = await policies.FitAsync(Ags, offering.Descriptor.Hosting, ct);
         return refused switch
         {
             null => null,

@@ -9,6 +9,7 @@ namespace Marketplace.Web.Pages.Leistungen;
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views) : PageModel
 {
     public LeistungComparison Comparison { get; private set; } = null!;
+    public CatalogReadModel Catalog => search.Current.Catalog;
 
     public IActionResult OnGet(string key)
     {
