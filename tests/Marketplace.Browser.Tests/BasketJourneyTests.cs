@@ -31,6 +31,8 @@ public class BasketJourneyTests : JourneyTests
         // add-ons and brings its own setup fee.
         await page.Locator("input[name=AddOnIds][value=mehrsprachigkeit]").CheckAsync();
         await Expect(page.Locator(".cost-summary tbody")).ToContainTextAsync(cio.T("Mehrsprachige Oberfläche", "Multilingual interface"));
+        // Screen readers hear the new total through a status region that outlives the swapped summary.
+        await Expect(page.Locator("form[data-live-quote] [role=status]")).ToContainTextAsync(cio.T("12 Monate", "12 months"));
         await page.Locator("input[name=PlanId][value=grossstadt]").CheckAsync();
         await Expect(page.Locator("input[name=AddOnIds][value=mehrsprachigkeit]")).ToHaveCountAsync(0);
         await Expect(page.Locator(".cost-summary tbody")).ToContainTextAsync(cio.T("3.500,00", "3,500.00"));

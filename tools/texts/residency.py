@@ -46,7 +46,7 @@ T = {
 "ThirdCountryAccess.possible": ("Zugriff aus Drittländern möglich", "access from third countries possible"),
 "Certification.bsi-c5": ("BSI C5", "BSI C5"),
 "Certification.iso27001-grundschutz": ("ISO 27001 auf Basis von IT-Grundschutz", "ISO 27001 based on IT-Grundschutz"),
-"Certification.iso27001": ("ISO 27001 (nativ)", "ISO 27001 (native)"),
+"Certification.iso27001": ("ISO 27001 (ohne IT-Grundschutz)", "ISO 27001 (without IT-Grundschutz)"),
 "Facet.operatorKind": ("Betreiber", "Operator"),
 "Facet.dataCountry": ("Speicherort (Staat)", "Data location (country)"),
 "Facet.dataLand": ("Speicherort (Bundesland)", "Data location (federal state)"),

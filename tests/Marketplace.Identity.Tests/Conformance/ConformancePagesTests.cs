@@ -47,6 +47,9 @@ public class ConformancePagesTests(DatabaseEngine engine)
         var auditor = await _host.SignedInAsync(Auditor);
         Assert.That(await Html(await auditor.GetAsync("/pruefung")), Does.Contain($"/pruefung/angebote/{id}/1"));
         var review = $"/pruefung/angebote/{id}/1";
+        // The vendor by name, in the queue and on the review page.
+        Assert.That(await Html(await auditor.GetAsync("/pruefung")), Does.Contain("<td>Komuna Digital GmbH</td>"));
+        Assert.That(await Html(await auditor.GetAsync(review)), Does.Contain("Komuna Digital GmbH –").And.Not.Contain("komuna-digital –"));
         var withoutReason = await Html(await IdentityHost.PostFormAsync(auditor, review, new() { ["Outcome"] = "pass", ["Reason"] = "" }, "Decide"));
         Assert.That(withoutReason, Does.Contain("href=\"#field-Reason\""));
         var decided = await IdentityHost.PostFormAsync(auditor, review, new() { ["Outcome"] = "pass", ["Reason"] = "Alle Angaben belegt." }, "Decide");

@@ -94,6 +94,11 @@ public class LandDesignationTests(DatabaseEngine engine)
         Assert.That(config["values"]![Field]!.GetValue<int>(), Is.EqualTo(120));
         Assert.That(config["sources"]!["/" + Field]!["kind"]!.GetValue<string>(), Is.EqualTo(ConfigSource.BundlerLandDefault));
         Assert.That(config["sources"]!["/" + Field]!["organisationId"]!.GetValue<string>(), Is.EqualTo(DemoSeeder.Bundler));
+
+        // The subscription page names the bundler whose default it is, not its id.
+        var page = await (await _host.SignedInAsync(DenialMatrix.MuenchenAdmin)).GetStringAsync($"/gemeinden/{Muenchen}/abonnements/{_subscription}");
+        Assert.That(page, Does.Contain("(Kommunale IT Bayern (Demo))"));
+        Assert.That(page, Does.Not.Contain($"({DemoSeeder.Bundler})"));
     }
 
     [Test]

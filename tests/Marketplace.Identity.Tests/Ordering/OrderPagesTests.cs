@@ -172,10 +172,11 @@ public class OrderPagesTests(DatabaseEngine engine)
         Assert.That(form, Does.Contain("name=\"cfg.steuerverfahren\""));
         Assert.That(form, Does.Contain($"value=\"{Muenchen}\"").And.Contain("München, Landeshauptstadt"), "delegating municipalities are ticked by name");
         Assert.That(form, Does.Contain(">Verfahren A</option>"), "a choice by its label");
+        Assert.That(form, Does.Contain(">Bayern ("), "the Land by its name");
 
         var missing = await IdentityHost.PostFormAsync(bundler, page, new() { ["OfferingId"] = "hundesteuer-online-amtsfuchs", ["PlanId"] = "standard", ["LandCode"] = "09" });
         var html = await missing.Content.ReadAsStringAsync();
-        Assert.That(html, Does.Contain("href=\"#field-cfg.behoerde\"").And.Contain("09162000"), "the municipality's missing values, at the common field");
+        Assert.That(html, Does.Contain("href=\"#field-cfg.behoerde\"").And.Contain("München, Landeshauptstadt: "), "the municipality's missing values, by its name, at the common field");
 
         var started = await IdentityHost.PostFormAsync(bundler, page, new()
         {

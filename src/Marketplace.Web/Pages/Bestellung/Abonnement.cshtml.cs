@@ -17,8 +17,11 @@ namespace Marketplace.Web.Pages.Bestellung;
 [Authorize(Policy = Policies.Authenticated)]
 public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
     MunicipalityNames municipalities, Marketplace.Provisioning.Reconciliation.ReconciliationFindings findings,
-    BindingService bindings) : MunicipalityPage(access)
+    BindingService bindings, Marketplace.Identity.Organisations.OrganisationStore organisations) : MunicipalityPage(access)
 {
+    /// <summary>Names of the organisations (bundlers) whose defaults the configuration uses, for the source column.</summary>
+    public IReadOnlyDictionary<string, string> SourceNames { get; private set; } = new Dictionary<string, string>();
+
     public IReadOnlyList<BindingView> Bindings { get; private set; } = [];
     /// <summary>Whether the plan may be bound (null: the broker's catalogue cannot be read now).</summary>
     public bool? Bindable { get; private set; }
@@ -139,6 +142,10 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         var addOns = Subscription.AddOnIds.Select(a => plan?.AddOns?.FirstOrDefault(x => x.Id == a) is { } x ? Format.Name(x.Name, x.NameEn) : a);
         PlanLabel = string.Join(" + ", new[] { plan is null ? Subscription.PlanId : Format.Name(plan.Name, plan.NameEn) }.Concat(addOns));
         MunicipalityName = (await municipalities.NamesAsync([Subscription.MunicipalityAgs], ct)).GetValueOrDefault(Subscription.MunicipalityAgs) ?? Subscription.MunicipalityAgs;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var org in Configuration.Provenance.Values.Select(p => p.OrganisationId).OfType<string>().Distinct())
+            if (await organisations.GetAsync(org, ct) is { } o) names[org] = o.Name;
+        SourceNames = names;
         return offering;
     }
 

@@ -36,6 +36,12 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
     /// <summary>The catalogue's active offerings to choose from, by name and vendor.</summary>
     public IReadOnlyList<(string Id, string Name, string Vendor)> Choices { get; private set; } = [];
 
+    /// <summary>A Land by its name in the page's language (the select's value stays the code).</summary>
+    public string LandName(string code) =>
+        catalog.Current.Catalog.Laender.FirstOrDefault(l => l.Code == code) is { } land ? Format.Name(land.Name, land.NameEn) : code;
+
+    private string MunicipalityName(string ags) => MunicipalityNames.GetValueOrDefault(ags) ?? ags;
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(null, null, ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -91,7 +97,8 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
                     "planId" => nameof(PlanId),
                     _ => nameof(OfferingId),
                 };
-                ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal) ? $"{error.Field.Split('/')[1]}: {texts.Localize(error.Message)}" : error.Message);
+                ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal)
+                    ? $"{MunicipalityName(error.Field.Split('/')[1])}: {texts.Localize(error.Message)}" : error.Message);
             }
         }
         await LoadAsync(common, null, ct);
