@@ -47,7 +47,7 @@ public class BasketJourneyTests : JourneyTests
 
         // A second vendor's offering from its page.
         await cio.GoAsync("/angebote/veranstaltung-versammlung-paragraf");
-        await page.Locator("main form[action*='merkliste'] button").ClickAsync();
+        await page.Locator("main button[form^='basket-add-']").ClickAsync();
         await Expect(page.Locator("main .notice[role=status]")).ToContainTextAsync(cio.T("steht auf Ihrer Merkliste", "is on your shortlist"));
         await cio.CheckAsync("basket");
         await Expect(page.Locator("main section.task h2")).ToHaveCountAsync(2);

@@ -127,7 +127,13 @@ public class BasketTests(DatabaseEngine engine)
 
         var detail = await buyer.GetStringAsync("/angebote/wasserportal-tonnenwerk");
         Assert.That(detail, Does.Contain("Auf die Merkliste").And.Contain($"action=\"{merkliste}?handler=Add\""));
-        Assert.That(await buyer.GetStringAsync("/angebote?q=Wasser"), Does.Contain("Auf die Merkliste"), "also on the search results");
+        var results = await buyer.GetStringAsync("/angebote?q=Wasser");
+        Assert.That(results, Does.Contain("Auf die Merkliste"), "also on the search results");
+        // The search page is one GET form: the add buttons name forms that stand outside it, as forms cannot nest.
+        var search = results[results.IndexOf("<form method=\"get\" action=\"/angebote\"", StringComparison.Ordinal)..];
+        search = search[..search.IndexOf("</form>", StringComparison.Ordinal)];
+        Assert.That(search[1..], Does.Not.Contain("<form").And.Contain("form=\"basket-add-wasserportal-tonnenwerk\""));
+        Assert.That(results, Does.Contain("<form id=\"basket-add-wasserportal-tonnenwerk\" method=\"post\""));
         foreach (var offering in new[] { "wasserportal-tonnenwerk", "veranstaltung-versammlung-paragraf", "jugendamt-beurkundung-paragraf" })
         {
             var added = await IdentityHost.PostFormAsync(buyer, "/angebote/" + offering, new() { ["offeringId"] = offering }, null, merkliste + "?handler=Add");
