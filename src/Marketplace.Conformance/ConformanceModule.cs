@@ -35,7 +35,7 @@ public static class ConformanceModule
         services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Catalog.Brokers.IBrokerCatalogSource>()));
         services.AddSingleton<OfferingDescriptorValidator>();
-        services.AddSingleton<Lifecycle.SubProcessorHistory>();
+        services.AddSingleton<Catalog.Residency.ISubProcessorHistory, Lifecycle.SubProcessorHistory>();
         services.AddSingleton(sp => new OfferingLifecycle(sp.GetRequiredService<ConformanceUnitOfWork>(),
             sp.GetRequiredService<OfferingDescriptorValidator>(), sp.GetRequiredService<AutomatedChecks>()));
         services.AddSingleton(sp => new EvidenceService(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<ConformanceOptions>>()));

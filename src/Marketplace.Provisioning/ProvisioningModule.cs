@@ -55,6 +55,7 @@ public static class ProvisioningModule
         services.AddSingleton<OfferingDirectory>();
         services.AddSingleton<MunicipalityNames>();
         services.AddSingleton<Residency.DataPolicies>();
+        services.AddSingleton<Residency.SubProcessorObjections>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
         services.AddSingleton<LandDesignations>();

@@ -298,6 +298,10 @@ internal static class ProvisioningSql
         INSERT INTO rollouts (id, offering_id, plan_id, addon_ids, organisation_id, created_by, created_at, total)
         VALUES (@id, @offering, @plan, @addOns, @org, @user, @now, @total)
         """;
+    public const string InsertRolloutSkip = """
+        INSERT INTO rollout_skips (rollout_id, municipality_ags, code, reason, violations_json) VALUES (@rolloutId, @ags, @code, @reason, @violations)
+        """;
+    public const string RolloutSkips = "SELECT municipality_ags, code, reason, violations_json FROM rollout_skips WHERE rollout_id = @id ORDER BY municipality_ags";
     public const string RolloutById = "SELECT offering_id, created_at, total FROM rollouts WHERE id = @id";
     public const string RolloutOrganisation = "SELECT organisation_id FROM rollouts WHERE id = @id";
     public static string RolloutsOfOrganisation(ISqlDialect d) => $"""

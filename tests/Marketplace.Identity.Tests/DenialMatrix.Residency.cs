@@ -26,5 +26,16 @@ public static partial class DenialMatrix
             }),
         new("PUT", "/api/v1/bundlers/{organisationId}/data-policy-recommendation", BundlerRecommendation,
             () => new { onlyGermany = false }, Forbidden, Map(([BundlerAdmin], Ok))),
+        // Sub-processors of a subscription: only who reads München's subscriptions finds one; no such subscription is 404 for all.
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}/sub-processors",
+            "/api/v1/municipalities/09162000/subscriptions/no-such-subscription/sub-processors", null, NotFound, []),
+        // Objecting is München's own buyer-admin's decision: it gets through to validation (no subscription: 400), Köln is told
+        // nothing, the viewer, the delegate, vendors and the platform may not.
+        new("POST", "/api/v1/municipalities/{ags}/sub-processor-objections", "/api/v1/municipalities/09162000/sub-processor-objections",
+            () => new { offeringId = "no-such-offering", version = 2, reason = "Matrix" }, Forbidden, Map(([MuenchenAdmin], BadRequest), ([KoelnAdmin], NotFound))),
+        // Objections to an offering are its vendor's (and the platform's) to read.
+        new("GET", "/api/v1/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections",
+            "/api/v1/vendors/havelsoft/offerings/gutachterausschuss-havelsoft/sub-processor-objections", null, NotFound,
+            Map(([HavelsoftAdmin, Auditor, PlatformAdmin], Ok))),
     ];
 }

@@ -2,19 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Residency;
 using Marketplace.Storage;
 
 namespace Marketplace.Conformance.Lifecycle;
 
-/// <summary>
-/// One change of an offering's sub-processors: the published version that made it, when, what was added and removed, and
-/// from when it applies (publication plus the objection period the descriptor states).
-/// </summary>
-public sealed record SubProcessorChange(int Version, string PublishedAt, IReadOnlyList<SubProcessorDescriptor> Added,
-    IReadOnlyList<SubProcessorDescriptor> Removed, int ObjectionPeriodDays, string EffectiveFrom);
-
-/// <summary>The history of an offering's sub-processors, read from its published versions (newest change first).</summary>
-public sealed class SubProcessorHistory(Database database)
+/// <summary>The history of an offering's sub-processors, read from its published versions, measured against the clock.</summary>
+public sealed class SubProcessorHistory(Database database, TimeProvider clock) : ISubProcessorHistory
 {
     private const string PublishedVersions = """
         SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
@@ -29,30 +23,39 @@ public sealed class SubProcessorHistory(Database database)
         public string DocumentJson { get; init; } = "";
     }
 
-    public async Task<IReadOnlyList<SubProcessorChange>> ForOfferingAsync(string offeringId, CancellationToken ct = default)
+    public async Task<SubProcessorStatus> ForOfferingAsync(string offeringId, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         var rows = await c.QueryAsync<Row>(new CommandDefinition(PublishedVersions, new { id = offeringId }, cancellationToken: ct));
+        var now = clock.GetUtcNow();
         var changes = new List<SubProcessorChange>();
-        IReadOnlyList<SubProcessorDescriptor>? previous = null;
+        HostingDescriptor? previous = null;
+        IReadOnlyList<SubProcessorDescriptor> inForce = [];
         foreach (var row in rows)
         {
             var hosting = JsonSerializer.Deserialize<OfferingDescriptor>(row.DocumentJson, DescriptorJson.Options)!.Hosting;
             var current = hosting.SubProcessorList;
-            if (previous is not null)
+            if (previous is null)
             {
-                var added = current.Except(previous).ToList();
-                var removed = previous.Except(current).ToList();
+                // The first publication is what the municipality agreed to when it ordered: in force at once.
+                inForce = current;
+            }
+            else
+            {
+                var added = current.Except(previous.SubProcessorList).ToList();
+                var removed = previous.SubProcessorList.Except(current).ToList();
                 if (added.Count + removed.Count > 0)
                 {
-                    var days = hosting.ObjectionPeriodDays ?? 0;
-                    var effective = DateTimeOffset.Parse(row.PublishedAt, CultureInfo.InvariantCulture).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                    changes.Add(new SubProcessorChange(row.Version, row.PublishedAt, added, removed, days, effective));
+                    var days = ISubProcessorHistory.ObjectionPeriod(previous.ObjectionPeriodDays, hosting.ObjectionPeriodDays);
+                    var effective = DateTimeOffset.Parse(row.PublishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddDays(days);
+                    var pending = effective > now;
+                    changes.Add(new SubProcessorChange(row.Version, row.PublishedAt, added, removed, days, effective, pending));
+                    if (!pending) inForce = current;
                 }
             }
-            previous = current;
+            previous = hosting;
         }
         changes.Reverse();
-        return changes;
+        return new SubProcessorStatus(inForce, changes.Where(ch => ch.Pending).ToList(), changes);
     }
 }

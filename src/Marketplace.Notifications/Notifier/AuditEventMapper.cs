@@ -154,7 +154,8 @@ internal static class AuditEventMapper
         var added = after.Except(before).ToList();
         var removed = before.Except(after).ToList();
         if (added.Count == 0 && removed.Count == 0) return null;
-        var days = (int?)(newHosting?["objectionPeriodDays"] as JsonValue) ?? 0;
+        var days = Marketplace.Catalog.Residency.ISubProcessorHistory.ObjectionPeriod((int?)(oldHosting?["objectionPeriodDays"] as JsonValue),
+            (int?)(newHosting?["objectionPeriodDays"] as JsonValue));
         var effective = DateTimeOffset.Parse(r.OccurredAt, System.Globalization.CultureInfo.InvariantCulture).AddDays(days);
         return new JsonObject
         {

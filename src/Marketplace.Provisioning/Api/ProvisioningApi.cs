@@ -87,6 +87,7 @@ public static class ProvisioningApi
             .WithSummary("The bundling organisation the Land designates sets its defaults (they win over the vendor's)").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         LandDesignationApi.MapLandDesignations(api);
         Residency.DataPolicyApi.MapDataPolicies(api);
+        Residency.SubProcessorApi.MapSubProcessors(api);
 
         api.MapPost("/rollouts", StartRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Orders one offering for every delegating municipality of a Land or for a list of AGS, with CSV overrides")
@@ -118,7 +119,11 @@ public static class ProvisioningApi
         IReadOnlyList<string>? MunicipalityAgs, JsonObject? CommonConfiguration, string? OverridesCsv);
     public sealed record RolloutProgressResponse(string RolloutId, string OfferingId, int Total, IReadOnlyDictionary<string, int> CountsByState,
         IReadOnlyList<RolloutFailure> Failures, bool Finished, DateTimeOffset StartedAt, double ElapsedSeconds, double CompletedPerSecond,
-        double? EstimatedRemainingSeconds);
+        double? EstimatedRemainingSeconds)
+    {
+        /// <summary>The municipalities the rollout left out, with the reason (already subscribed, or excluded by their data policy).</summary>
+        public IReadOnlyList<RolloutSkip> Skipped { get; init; } = [];
+    }
     public sealed record RetriedResponse(int Retried);
     public sealed record DeadJobResponse(string Id, string Kind, string SubscriptionId, string BrokerKey, string Phase, long Failures, string? LastError,
         string CreatedAt, string? FinishedAt);
@@ -138,6 +143,7 @@ public static class ProvisioningApi
         ClaimsPrincipal user, TenantAccess access, BundleOrders bundles, CancellationToken ct)
     {
         if (await RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) is { } refused) return refused;
+        if (request.Selections?.Any(s => s?.DataPolicyException is not null) == true) await Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct);
         return Placed(ags, await bundles.PlaceAsync(ags, user.SubjectOf()!, idempotencyKey ?? "", request, ct));
     }
 
@@ -372,7 +378,7 @@ public static class ProvisioningApi
     }
 
     public static RolloutProgressResponse ToResponse(RolloutProgress p) => new(p.RolloutId, p.OfferingId, p.Total, p.CountsByState, p.Failures, p.Finished,
-        p.StartedAt, Math.Round(p.Elapsed.TotalSeconds, 1), Math.Round(p.CompletedPerSecond, 2), p.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds) : null);
+        p.StartedAt, Math.Round(p.Elapsed.TotalSeconds, 1), Math.Round(p.CompletedPerSecond, 2), p.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds) : null) { Skipped = p.Skipped };
 
     // ---- Dead letter ----
 

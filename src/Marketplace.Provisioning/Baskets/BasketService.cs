@@ -18,7 +18,12 @@ public sealed record BasketItemRequest(string? PlanId, IReadOnlyList<string>? Ad
 /// Ordering the Merkliste: the configuration fields several of its offerings share (same name and type) entered once,
 /// and each offering's own fields by offering id.
 /// </summary>
-public sealed record BasketOrderRequest(JsonObject? SharedConfiguration, IReadOnlyDictionary<string, JsonObject?>? Configurations);
+/// <summary>
+/// Ordering the Merkliste: values shared by several offerings, each offering's own values, and per offering that does not
+/// fit the municipality's data policy its own exception with a reason (keyed by offering id, like the configurations).
+/// </summary>
+public sealed record BasketOrderRequest(JsonObject? SharedConfiguration, IReadOnlyDictionary<string, JsonObject?>? Configurations,
+    IReadOnlyDictionary<string, DataPolicyExceptionRequest?>? DataPolicyExceptions = null);
 
 /// <summary>
 /// The Merkliste: offerings of several Leistungen, from any vendors, that a buyer collects for a municipality and
@@ -102,8 +107,11 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
             var errors = (request.Configurations ?? new Dictionary<string, JsonObject?>()).Keys
                 .Where(k => items.All(i => i.OfferingId != k))
                 .Select(k => new FieldError($"configurations/{k}", "Angebot steht nicht auf der Merkliste")).ToList();
+            errors.AddRange((request.DataPolicyExceptions ?? new Dictionary<string, DataPolicyExceptionRequest?>()).Keys
+                .Where(k => items.All(i => i.OfferingId != k))
+                .Select(k => new FieldError($"dataPolicyExceptions/{k}", "Angebot steht nicht auf der Merkliste")));
             var selections = items.Select(i => new BundleSelection("", i.OfferingId, i.PlanId, i.AddOnIds,
-                request.Configurations?.GetValueOrDefault(i.OfferingId))).ToList();
+                request.Configurations?.GetValueOrDefault(i.OfferingId), request.DataPolicyExceptions?.GetValueOrDefault(i.OfferingId))).ToList();
             return await bundles.ValidateSelectionsAsync(c, m, "items", selections, request.SharedConfiguration, errors);
         }, ct, async work =>
         {

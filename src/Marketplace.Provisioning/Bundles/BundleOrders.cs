@@ -9,7 +9,9 @@ using Marketplace.Storage;
 namespace Marketplace.Provisioning.Bundles;
 
 /// <summary>The offering a buyer picked for one Leistung of a bundle (competing vendors allowed), with its own values.</summary>
-public sealed record BundleSelection(string OzgId, string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration);
+/// <remarks>An offering that does not fit the municipality's data policy needs its own exception with a reason, as in a single order.</remarks>
+public sealed record BundleSelection(string OzgId, string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, JsonObject? Configuration,
+    DataPolicyExceptionRequest? DataPolicyException = null);
 
 /// <summary>One order for a life-event bundle: a selection per Leistung and the configuration fields they share, entered once.</summary>
 public sealed record BundleOrderRequest(string BundleId, IReadOnlyList<BundleSelection> Selections, JsonObject? SharedConfiguration);
@@ -98,7 +100,8 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
             if (s.Configuration is not null) foreach (var (k, v) in s.Configuration) own[k] = v?.DeepClone();
             try
             {
-                lines.Add(await orders.ValidateLineAsync(c, m, new OrderRequest(s.OfferingId, s.PlanId, s.AddOnIds, own), $"{list}/{i}/", []));
+                lines.Add(await orders.ValidateLineAsync(c, m, new OrderRequest(s.OfferingId, s.PlanId, s.AddOnIds, own) { DataPolicyException = s.DataPolicyException },
+                    $"{list}/{i}/", []));
             }
             catch (RequestValidationException e)
             {

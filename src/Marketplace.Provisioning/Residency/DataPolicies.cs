@@ -51,6 +51,10 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
     internal async Task<DataPolicy> RulesAsync(System.Data.Common.DbConnection c, string ags) =>
         (await c.QuerySingleOrDefaultAsync<Row>(ResidencySql.Policy, new { ags }))?.Rules ?? DataPolicy.None;
 
+    /// <summary>Every municipality's rules that has set any, by AGS (a rollout checks many municipalities at once).</summary>
+    internal static async Task<IReadOnlyDictionary<string, DataPolicy>> AllRulesAsync(System.Data.Common.DbConnection c) =>
+        (await c.QueryAsync<Row>(ResidencySql.AllPolicies)).ToDictionary(r => r.Id, r => r.Rules, StringComparer.Ordinal);
+
     public async Task<DataPolicyView> SetAsync(string ags, DataPolicy rules, string userId, string? organisationId, CancellationToken ct = default)
     {
         await using (var work = await Work.BeginAsync(database, audit, ct))
@@ -134,11 +138,14 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
 
 internal static class ResidencySql
 {
-    public const string Policy = """
+
+    public const string AllPolicies = """
         SELECT municipality_ags AS Id, only_germany AS OnlyGermany, only_own_land AS OnlyOwnLand, public_operators_only AS PublicOperatorsOnly,
                no_third_country_access AS NoThirdCountryAccess, updated_at AS UpdatedAt, updated_by AS UpdatedBy
-        FROM municipality_data_policies WHERE municipality_ags = @ags
+        FROM municipality_data_policies
         """;
+
+    public const string Policy = AllPolicies + " WHERE municipality_ags = @ags";
 
     public const string Recommendation = """
         SELECT r.organisation_id AS Id, o.name AS Name, r.only_germany AS OnlyGermany, r.only_own_land AS OnlyOwnLand,

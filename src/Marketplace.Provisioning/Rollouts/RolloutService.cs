@@ -21,8 +21,18 @@ public sealed record RolloutRequest(
     string OfferingId, string PlanId, IReadOnlyList<string>? AddOnIds, IReadOnlyList<string>? MunicipalityAgs, string? LandCode,
     JsonObject? CommonConfiguration, string? OverridesCsv);
 
-/// <summary>A municipality the rollout left out, and why (already subscribed).</summary>
-public sealed record RolloutSkip(string Ags, string Reason);
+/// <summary>
+/// A municipality the rollout left out, and why: code "already-subscribed", or "data-policy" when the municipality's own
+/// data policy excludes the offering (Violations names the rules). A bundling organisation cannot make an exception to a
+/// municipality's policy: only the municipality's buyer-admin can, by ordering the offering itself with a reason.
+/// </summary>
+public sealed record RolloutSkip(string Ags, string Reason)
+{
+    public const string AlreadySubscribed = "already-subscribed";
+    public const string DataPolicy = "data-policy";
+    public string Code { get; init; } = AlreadySubscribed;
+    public IReadOnlyList<Marketplace.Catalog.Residency.PolicyViolation> Violations { get; init; } = [];
+}
 
 public sealed record RolloutResult(string RolloutId, int Created, IReadOnlyList<RolloutSkip> Skipped);
 
@@ -34,6 +44,9 @@ public sealed record RolloutProgress(
     string RolloutId, string OfferingId, int Total, IReadOnlyDictionary<string, int> CountsByState, IReadOnlyList<RolloutFailure> Failures,
     DateTimeOffset StartedAt, TimeSpan Elapsed, double CompletedPerSecond, TimeSpan? EstimatedRemaining)
 {
+    /// <summary>The municipalities the rollout left out, with the reason.</summary>
+    public IReadOnlyList<RolloutSkip> Skipped { get; init; } = [];
+
     public int Count(string state) => CountsByState.GetValueOrDefault(state);
     public bool Finished => Count(SubscriptionStates.Active) + Count(SubscriptionStates.Failed) + Count(SubscriptionStates.Cancelled) == Total;
 }
@@ -54,6 +67,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
     SubscriptionWriter writer, SubscriptionService subscriptions, JobStore jobs, TimeProvider clock)
 {
     private const int MaxReportedErrors = 200;
+    private static readonly System.Text.Json.JsonSerializerOptions SkipJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public async Task<RolloutResult> CreateAsync(string actingUserId, string? actingOrgId, RolloutRequest request, CancellationToken ct = default)
     {
@@ -71,6 +85,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         List<MunicipalityInfo> targets;
         Dictionary<string, SubscriptionRecord> existing;
         Dictionary<string, IReadOnlyList<LandDefault>> defaultsByLand = new();
+        IReadOnlyDictionary<string, Marketplace.Catalog.Residency.DataPolicy> policies;
         await using (var c = await database.OpenAsync(ct))
         {
             // The same rule as a single order: a deprecated, retired or non-conformant offering is rolled out nowhere.
@@ -92,6 +107,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
                 .ToDictionary(s => s.MunicipalityAgs, StringComparer.Ordinal);
             foreach (var landCode in targets.Select(t => t.LandCode).Distinct())
                 defaultsByLand[landCode] = await LandDefaults.ForAsync(c, null, offering.Id, landCode);
+            policies = await Residency.DataPolicies.AllRulesAsync(c);
         }
         foreach (var ags in overrides.Keys.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
             errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde gehört nicht zum Rollout"));
@@ -105,6 +121,14 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             if (existing.TryGetValue(m.Ags, out var s) && s.State != SubscriptionStates.Cancelled)
             {
                 skipped.Add(new RolloutSkip(m.Ags, $"bereits abonniert (Zustand {s.State})"));
+                continue;
+            }
+            // A municipality's data policy is its own decision: a rollout never orders what it excludes.
+            if (policies.TryGetValue(m.Ags, out var policy) && !policy.IsEmpty
+                && Marketplace.Catalog.Residency.DataPolicyFit.Evaluate(offering.Descriptor.Hosting, policy, m.LandAbbreviation) is { Fits: false } misfit)
+            {
+                skipped.Add(new RolloutSkip(m.Ags, "passt nicht zur Datenrichtlinie der Kommune (" + string.Join(", ", misfit.Violations.Select(v => v.Code).Distinct())
+                    + "); bestellen kann sie nur die Kommune selbst mit einer begründeten Ausnahme") { Code = RolloutSkip.DataPolicy, Violations = misfit.Violations });
                 continue;
             }
             // The rollout's own values are the municipality's own values from now on; CSV cells win over common values.
@@ -130,6 +154,11 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             offering.VendorId, plan.Id, addOns, fees, fulfilment, own, null, rolloutId, actingUserId, actingOrgId);
         var fresh = prepared.Where(p => p.RenewId is null).Select(p => New(p.Municipality, p.ProtectedOwn, null)).ToList();
         await writer.InsertManyAsync(work, fresh);
+        await work.Exec(ProvisioningSql.InsertRolloutSkip, skipped.Select(skip => new
+        {
+            rolloutId, ags = skip.Ags, code = skip.Code, reason = skip.Reason,
+            violations = skip.Violations.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(skip.Violations, SkipJson),
+        }).ToList());
         var starter = new OperationStarter(jobs);
         foreach (var (m, own, renewId) in prepared.Where(p => p.RenewId is not null))
         {
@@ -146,6 +175,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         work.Audit(new AuditEntry(actingUserId, actingOrgId, "rollout.created", "rollout", rolloutId, null, new JsonObject
         {
             ["offering"] = offering.Id, ["plan"] = plan.Id, ["land"] = request.LandCode, ["municipalities"] = prepared.Count, ["skipped"] = skipped.Count,
+            ["skippedForDataPolicy"] = new JsonArray(skipped.Where(x => x.Code == RolloutSkip.DataPolicy).Select(x => (JsonNode)JsonValue.Create(x.Ags)!).ToArray()),
         }));
         await work.CommitAsync(ct);
         return new RolloutResult(rolloutId, prepared.Count, skipped);
@@ -184,7 +214,14 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
         var remaining = (int)rollout.Total - done - counts.GetValueOrDefault(SubscriptionStates.Cancelled);
         TimeSpan? eta = remaining <= 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(remaining / rate) : null;
-        return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta);
+        var skips = (await c.QueryAsync<(string Ags, string Code, string Reason, string? Violations)>(ProvisioningSql.RolloutSkips, new { id = rolloutId }))
+            .Where(x => visibleAgs is null || visibleAgs.Contains(x.Ags))
+            .Select(x => new RolloutSkip(x.Ags, x.Reason)
+            {
+                Code = x.Code,
+                Violations = x.Violations is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<Marketplace.Catalog.Residency.PolicyViolation>>(x.Violations, SkipJson) ?? [],
+            }).ToList();
+        return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta) { Skipped = skips };
     }
 
     /// <summary>The organisation that started the rollout (null when started without one); <see cref="NotFoundException"/> when unknown.</summary>

@@ -67,6 +67,9 @@ public static class BasketApi
         ClaimsPrincipal user, TenantAccess access, BasketService baskets, CancellationToken ct)
     {
         if (await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) is { } refused) return refused;
+        // An exception to the data policy is a buyer-admin's decision for their own municipality, not a delegate's.
+        if (request?.DataPolicyExceptions?.Values.Any(e => e is not null) == true)
+            await Marketplace.Provisioning.Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct);
         var result = await baskets.OrderAsync(ags, user.SubjectOf()!, idempotencyKey ?? "", request ?? new BasketOrderRequest(null, null), ct);
         return result.Created ? Results.Created($"/api/v1/municipalities/{ags}/orders/{result.Order.Id}", result.Order) : Results.Ok(result.Order);
     }

@@ -20,8 +20,8 @@ namespace Marketplace.Identity.Tests.Notifications;
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
 public class SubProcessorChangeTests(DatabaseEngine engine)
 {
-    private const string Offering = "gutachterausschuss-havelsoft";
-    private const string Vendor = "havelsoft";
+    internal const string Offering = "gutachterausschuss-havelsoft";
+    internal const string Vendor = "havelsoft";
     private IdentityHost _host = null!;
     private AuditNotifier Notifier => _host.Services.GetRequiredService<AuditNotifier>();
 
@@ -35,19 +35,21 @@ public class SubProcessorChangeTests(DatabaseEngine engine)
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
 
-    private static string SeedYaml => File.ReadAllText(Path.Combine(RepoPaths.Catalog, "offerings", Offering + ".yaml"));
+    internal static string SeedYaml => File.ReadAllText(Path.Combine(RepoPaths.Catalog, "offerings", Offering + ".yaml"));
+
+    private Task<int> PublishAsync(string yaml) => PublishAsync(_host, yaml);
 
     /// <summary>Uploads the descriptor as the next draft, has it reviewed and publishes it; returns the version.</summary>
-    private async Task<int> PublishAsync(string yaml)
+    internal static async Task<int> PublishAsync(IdentityHost host, string yaml)
     {
-        var vendor = await _host.SignedInAsync(HavelsoftAdmin);
+        var vendor = await host.SignedInAsync(HavelsoftAdmin);
         var url = $"/api/v1/vendors/{Vendor}/offerings/{Offering}";
         var draft = await vendor.PutAsync(url + "/draft", Yaml(yaml));
         var body = await draft.Content.ReadAsStringAsync();
         Assert.That(draft.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         var version = JsonDocument.Parse(body).RootElement.GetProperty("version").GetInt32();
         await Ok(vendor.PostAsync($"{url}/versions/{version}/submit", null));
-        await Ok((await _host.SignedInAsync(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{Offering}/versions/{version}/decision",
+        await Ok((await host.SignedInAsync(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{Offering}/versions/{version}/decision",
             new { outcome = "pass", reason = "Unterauftragsverarbeiter geprüft" }));
         await Ok(vendor.PostAsync($"{url}/versions/{version}/publish", null));
         return version;

@@ -16,7 +16,8 @@ namespace Marketplace.Web.Pages.Anbieterportal;
 /// newest version, evidence upload, and the lifecycle actions, each confirmed on a second step before it runs.
 /// </summary>
 [Authorize(Policy = Policies.VendorUser)]
-public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards, IStringLocalizer<SharedResource> texts)
+public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService evidence, StandardsRegistry standards, IStringLocalizer<SharedResource> texts,
+    Marketplace.Provisioning.Residency.SubProcessorObjections objections)
     : PageModel
 {
     /// <summary>The actions a vendor confirms; version-bound ones name the version.</summary>
@@ -24,6 +25,8 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
     public static readonly string[] OfferingActions = ["deprecate", "retire"];
 
     public OfferingStatusView View { get; private set; } = null!;
+    /// <summary>Objections of subscribed municipalities to this offering's sub-processor changes.</summary>
+    public IReadOnlyList<Marketplace.Provisioning.Residency.SubProcessorObjection> Objections { get; private set; } = [];
     public bool CanEdit { get; private set; }
     /// <summary>The attested criteria of the standards the newest version claims: what evidence can be for.</summary>
     public IReadOnlyList<(string Key, string Label)> AttestedCriteria { get; private set; } = [];
@@ -107,6 +110,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
             return false;
         }
         CanEdit = TenantAccess.EditsForVendor(User, vendor);
+        Objections = await objections.ForOfferingAsync(id);
         var claimed = View.Versions[0].Version.Descriptor.Standards.Select(s => (s.Standard, s.Version)).ToHashSet();
         var all = await standards.ListAsync();
         Criteria = CriterionNames.From(all);

@@ -11,7 +11,7 @@ namespace Marketplace.Web.Pages.Angebote;
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
     TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies,
-    Marketplace.Conformance.Lifecycle.SubProcessorHistory history) : PageModel
+    Marketplace.Catalog.Residency.ISubProcessorHistory history) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>

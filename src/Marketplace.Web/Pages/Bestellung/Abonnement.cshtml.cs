@@ -17,8 +17,40 @@ namespace Marketplace.Web.Pages.Bestellung;
 [Authorize(Policy = Policies.Authenticated)]
 public sealed class AbonnementModel(TenantAccess access, SubscriptionService subscriptions, TenantConfiguration configuration, OfferingDirectory offerings,
     MunicipalityNames municipalities, Marketplace.Provisioning.Reconciliation.ReconciliationFindings findings,
-    BindingService bindings, Marketplace.Identity.Organisations.OrganisationStore organisations) : MunicipalityPage(access)
+    BindingService bindings, Marketplace.Identity.Organisations.OrganisationStore organisations,
+    Marketplace.Provisioning.Residency.SubProcessorObjections objections, Marketplace.Catalog.Search.CatalogSearchService search) : MunicipalityPage(access)
 {
+    /// <summary>The offering's sub-processors in force, announced changes, history and the municipality's own objections.</summary>
+    public Marketplace.Provisioning.Residency.SubProcessorsOfSubscription? SubProcessors { get; private set; }
+    public Marketplace.Catalog.Queries.CatalogReadModel Catalog => search.Current.Catalog;
+    [BindProperty] public int? ObjectionVersion { get; set; }
+    [BindProperty] public string? ObjectionReason { get; set; }
+
+    /// <summary>Announced changes the municipality may still object to (pending, not yet objected to).</summary>
+    public IReadOnlyList<Marketplace.Catalog.Residency.SubProcessorChange> Objectable => SubProcessors is { } sp
+        ? sp.Pending.Where(c => sp.Objections.All(o => o.Version != c.Version)).ToList() : [];
+
+    /// <summary>Objecting is the municipality's own decision: its buyer-admins, not its delegates.</summary>
+    public bool MayObject => OwnBuyerAdmin(User, Ags) && Subscription.State is not (SubscriptionStates.Cancelled or SubscriptionStates.Failed);
+
+    public async Task<IActionResult> OnPostObjectAsync(string id, CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
+        if (await LoadAsync(id, ct) is null) return NotFound();
+        if (!MayObject) return Forbid();
+        try
+        {
+            await objections.ObjectAsync(Ags, User.SubjectOf()!, new Marketplace.Provisioning.Residency.ObjectionRequest(Subscription.OfferingId, ObjectionVersion, ObjectionReason), ct);
+            return RedirectToPage(null, null, new { ags = Ags, id }, "unterauftragsverarbeiter");
+        }
+        catch (RequestValidationException e)
+        {
+            OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string>
+                { ["reason"] = nameof(ObjectionReason), ["version"] = nameof(ObjectionVersion), ["offeringId"] = nameof(ObjectionVersion) });
+        }
+        return await ShowAsync(id, null, ct);
+    }
+
     /// <summary>Names of the organisations (bundlers) whose defaults the configuration uses, for the source column.</summary>
     public IReadOnlyDictionary<string, string> SourceNames { get; private set; } = new Dictionary<string, string>();
 
@@ -135,6 +167,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
             return null;
         }
         Bindings = await bindings.ListAsync(Ags, id, ct);
+        SubProcessors = await objections.ForSubscriptionAsync(Ags, id, ct);
         if (Subscription is { Fulfilment: Fulfilments.Broker, State: SubscriptionStates.Active }) Bindable = await bindings.BindableAsync(Ags, id, ct);
         var offering = await offerings.GetAsync(Subscription.OfferingId, ct);
         OfferingName = offering is null ? Subscription.OfferingId : Format.Name(offering.Descriptor.Name, offering.Descriptor.NameEn);

@@ -20,8 +20,12 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BuendelModel(TenantAccess access, CatalogSearchService search, OfferingDirectory offerings, TenantConfiguration configuration,
-    BundleOrders bundles, OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
+    BundleOrders bundles, OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text,
+    Marketplace.Provisioning.Residency.DataPolicies policies) : MunicipalityPage(access)
 {
+    /// <summary>Per selected offering: how it misses the municipality's data policy (null where it fits); each misfit needs its own exception.</summary>
+    public IReadOnlyList<Marketplace.Provisioning.Residency.MunicipalityFit?> Misfits { get; private set; } = [];
+
     public BundleDescriptor Bundle { get; private set; } = null!;
     /// <summary>Per Leistung of the bundle: its name and the orderable offerings for it in the municipality's Land.</summary>
     public IReadOnlyList<(string OzgId, string Name, IReadOnlyList<CatalogOffering> Offerings)> Choices { get; private set; } = [];
@@ -53,17 +57,24 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             if (await offerings.GetAsync(pick.OfferingId, ct) is { } offering) chosen.Add(offering);
             else return NotFound();
         var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, ModelState);
-        var selections = picks.Select((p, i) => new BundleSelection(p.OzgId, p.OfferingId, PlanOf(form, i, chosen[i]), AddOnsOf(i, chosen[i], form), own[i])).ToList();
+        var selections = picks.Select((p, i) => new BundleSelection(p.OzgId, p.OfferingId, PlanOf(form, i, chosen[i]), AddOnsOf(i, chosen[i], form), own[i],
+            CombinedOrderForm.PolicyException(Request.Form, i))).ToList();
         if (ModelState.IsValid && Request.Query["handler"] != "Quote")
         {
             try
             {
+                if (selections.Any(x => x.DataPolicyException is not null) && !OwnBuyerAdmin(User, Ags))
+                    throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
                 var result = await bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e)
             {
                 foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections"))) ModelState.AddModelError(key, message);
+            }
+            catch (ForbiddenException e)
+            {
+                Problem = e.Message;
             }
             catch (IdempotencyKeyReusedException)
             {
@@ -110,6 +121,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         var (forms, shared) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen.Select(c => c.Offering).ToList(), posted?.Own, posted?.Shared,
             posted is null ? null : ModelState, ct);
         Selected = chosen.Select((c, i) => (c.OzgId, c.Offering, forms[i])).ToList();
+        Misfits = await CombinedOrderForm.MisfitsAsync(policies, Ags, chosen.Select(c => c.Offering), ct);
         SharedFields = shared;
         Plans = chosen.Select((c, i) => PlanOf(values, i, c.Offering)).ToList();
         AddOns = chosen.Select((c, i) => AddOnsOf(i, c.Offering, values)).ToList();

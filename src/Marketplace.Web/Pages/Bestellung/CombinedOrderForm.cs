@@ -18,6 +18,26 @@ public static partial class CombinedOrderForm
 
     public static string OwnPrefix(int i) => $"o{i}";
 
+    /// <summary>The input of the i-th offering's exception to the data policy (its reason).</summary>
+    public static string PolicyReasonKey(int i) => $"policyReason{i}";
+
+    /// <summary>The posted reason for the i-th offering's exception to the data policy; null when none was entered.</summary>
+    public static Marketplace.Provisioning.Orders.DataPolicyExceptionRequest? PolicyException(IFormCollection form, int i) =>
+        form[PolicyReasonKey(i)].ToString() is { Length: > 0 } reason && !string.IsNullOrWhiteSpace(reason) ? new(reason) : null;
+
+    /// <summary>The reason as posted, to show it again with the errors; null on a first visit.</summary>
+    public static string? PostedReason(HttpRequest request, int i) => request.HasFormContentType ? request.Form[PolicyReasonKey(i)].ToString() : null;
+
+    /// <summary>How each offering stands against the municipality's data policy (null where it fits or no rule is set).</summary>
+    public static async Task<IReadOnlyList<Marketplace.Provisioning.Residency.MunicipalityFit?>> MisfitsAsync(
+        Marketplace.Provisioning.Residency.DataPolicies policies, string ags, IEnumerable<OfferingInfo> chosen, CancellationToken ct)
+    {
+        var fits = new List<Marketplace.Provisioning.Residency.MunicipalityFit?>();
+        foreach (var o in chosen)
+            fits.Add(await policies.FitAsync(ags, o.Descriptor.Hosting, ct) is { Fit.Fits: false } misfit ? misfit : null);
+        return fits;
+    }
+
     /// <summary>Reads the posted shared and own values; unreadable inputs become model errors at their fields.</summary>
     public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, ModelStateDictionary modelState)
     {
@@ -69,6 +89,7 @@ public static partial class CombinedOrderForm
             {
                 "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)), e.Message),
                 "planId" => ($"plan{i}", e.Message),
+                "dataPolicyException" => (PolicyReasonKey(i), e.Message),
                 _ => ($"offering{i}", e.Message),
             };
         return (list, e.Message);

@@ -18,8 +18,12 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class MerklisteModel(TenantAccess access, BasketService baskets, OfferingDirectory offerings, TenantConfiguration configuration,
-    OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
+    OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text,
+    Marketplace.Provisioning.Residency.DataPolicies policies) : MunicipalityPage(access)
 {
+    /// <summary>Per entry: how it misses the municipality's data policy (null where it fits); each misfit needs its own exception.</summary>
+    public IReadOnlyList<Marketplace.Provisioning.Residency.MunicipalityFit?> Misfits { get; private set; } = [];
+
     /// <summary>An offering on the list with what the page shows of it; Plan is null when the catalogue no longer has the chosen plan.</summary>
     public sealed record Entry(BasketItem Item, OfferingInfo Offering, PlanDescriptor? Plan, string Name);
 
@@ -93,12 +97,19 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             try
             {
                 var configurations = Entries.Select((e, i) => (e.Item.OfferingId, own[i])).ToDictionary(x => x.OfferingId, x => (System.Text.Json.Nodes.JsonObject?)x.Item2);
-                var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations), ct);
+                var exceptions = Entries.Select((e, i) => (e.Item.OfferingId, CombinedOrderForm.PolicyException(Request.Form, i)))
+                    .Where(x => x.Item2 is not null).ToDictionary(x => x.OfferingId, x => x.Item2);
+                if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
+                var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e)
             {
                 foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items"))) ModelState.AddModelError(key, message);
+            }
+            catch (ForbiddenException e)
+            {
+                Problem = e.Message;
             }
             catch (IdempotencyKeyReusedException)
             {
@@ -134,6 +145,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
     {
         if (posted is null) await LoadAsync(ct);
         var chosen = Entries.Select(e => e.Offering).ToList();
+        Misfits = await CombinedOrderForm.MisfitsAsync(policies, Ags, chosen, ct);
         (Forms, SharedFields) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen, posted?.Own, posted?.Shared, posted is null ? null : ModelState, ct);
         QuotedStart = clock.GetUtcNow();
         var quotable = Entries.Where(e => e.Plan is not null).ToList();

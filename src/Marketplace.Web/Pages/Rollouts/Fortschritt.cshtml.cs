@@ -15,8 +15,13 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// refreshes the figures from GET /api/v1/rollouts/{id} while the rollout runs; without script the page is current when loaded.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access, OfferingDirectory offerings) : PageModel
+public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access, OfferingDirectory offerings, MunicipalityNames municipalityNames,
+    Marketplace.Catalog.Search.CatalogSearchService search) : PageModel
 {
+    /// <summary>Names of the municipalities the rollout left out.</summary>
+    public IReadOnlyDictionary<string, string> SkippedNames { get; private set; } = new Dictionary<string, string>();
+    public Marketplace.Catalog.Queries.CatalogReadModel Catalog => search.Current.Catalog;
+
     public string OfferingName { get; private set; } = "";
 
     public ProvisioningApi.RolloutProgressResponse Progress { get; private set; } = null!;
@@ -33,6 +38,7 @@ public sealed class FortschrittModel(RolloutService rollouts, TenantAccess acces
             visibleAgs: await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.View, access, ct), ct: ct));
         var offering = (await offerings.GetAsync(Progress.OfferingId, ct))?.Descriptor;
         OfferingName = offering is null ? Progress.OfferingId : Format.Name(offering.Name, offering.NameEn);
+        SkippedNames = await municipalityNames.NamesAsync(Progress.Skipped.Select(x => x.Ags).ToList(), ct);
         return Page();
     }
 

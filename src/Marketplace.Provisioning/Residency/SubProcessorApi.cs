@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Marketplace.Catalog.Residency;
+using Marketplace.Identity.Access;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marketplace.Provisioning.Residency;
+
+/// <summary>
+/// Sub-processors as they stand (public), a subscribed municipality's view with its objections (its members), objecting
+/// (its own buyer-admin, within the period) and the objections to a vendor's offering (that vendor only).
+/// </summary>
+public static class SubProcessorApi
+{
+    internal static void MapSubProcessors(RouteGroupBuilder api)
+    {
+        api.MapGet("/offerings/{offeringId}/sub-processors", async (string offeringId, [FromServices] ISubProcessorHistory history,
+                OfferingDirectory offerings, CancellationToken ct) =>
+                await offerings.GetAsync(offeringId, ct) is null ? throw new NotFoundException("offering", offeringId) : Results.Ok(await history.ForOfferingAsync(offeringId, ct)))
+            .AllowAnonymous()
+            .WithSummary("The offering's sub-processors in force, the announced changes with the day each takes effect, and the history")
+            .Produces<SubProcessorStatus>();
+
+        api.MapGet("/municipalities/{ags}/subscriptions/{id}/sub-processors", async (string ags, string id, ClaimsPrincipal user, TenantAccess access,
+                SubProcessorObjections objections, CancellationToken ct) =>
+            {
+                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
+                return await objections.ForSubscriptionAsync(ags, id, ct) is { } view ? Results.Ok(view) : throw new NotFoundException("subscription", id);
+            })
+            .RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The sub-processors of a subscribed offering: in force, pending changes with their effective day, history, the municipality's objections")
+            .Produces<SubProcessorsOfSubscription>();
+
+        api.MapPost("/municipalities/{ags}/sub-processor-objections", async (string ags, ObjectionRequest? body, ClaimsPrincipal user, TenantAccess access,
+                SubProcessorObjections objections, CancellationToken ct) =>
+            {
+                await DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct,
+                    "Nur die Einkaufsverantwortlichen der Kommune widersprechen einer Änderung der Unterauftragsverarbeiter.");
+                var objection = await objections.ObjectAsync(ags, user.SubjectOf()!, body ?? new ObjectionRequest(null, null, null), ct);
+                return Results.Created($"/api/v1/municipalities/{ags}/subscriptions/{objection.SubscriptionId}/sub-processors", objection);
+            })
+            .RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("The municipality's buyer-admin objects, with a reason, to an announced change of sub-processors within the objection period (audited)")
+            .Produces<SubProcessorObjection>(StatusCodes.Status201Created).ProducesValidationProblem();
+
+        api.MapGet("/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections", async (string vendorId, string offeringId, ClaimsPrincipal user,
+                OfferingDirectory offerings, SubProcessorObjections objections, CancellationToken ct) =>
+            {
+                if (!TenantAccess.ActsForVendor(user, vendorId) && !TenantAccess.ReadsAll(user)) throw new NotFoundException("vendor", vendorId);
+                if (await offerings.GetAsync(offeringId, ct) is not { } offering || offering.VendorId != vendorId) throw new NotFoundException("offering", offeringId);
+                return Results.Ok(await objections.ForOfferingAsync(offeringId, ct));
+            })
+            .RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The objections of subscribed municipalities to the sub-processor changes of the vendor's own offering")
+            .Produces<IReadOnlyList<SubProcessorObjection>>();
+    }
+}

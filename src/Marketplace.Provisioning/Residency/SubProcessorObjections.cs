@@ -1,0 +1,163 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Catalog.Residency;
+using Marketplace.Provisioning.Jobs;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Residency;
+
+/// <summary>A municipality objects to the sub-processor change an offering version announces; the reason is required.</summary>
+public sealed record ObjectionRequest(string? OfferingId, int? Version, string? Reason);
+
+/// <summary>An objection as recorded: who objected to which change, why, and when the change takes effect.</summary>
+public sealed class SubProcessorObjection
+{
+    public string Id { get; init; } = "";
+    public string OfferingId { get; init; } = "";
+    public int Version { get; init; }
+    public string MunicipalityAgs { get; init; } = "";
+    public string? MunicipalityName { get; init; }
+    public string SubscriptionId { get; init; } = "";
+    public string Reason { get; init; } = "";
+    public string EffectiveAt { get; init; } = "";
+    public string ObjectedBy { get; init; } = "";
+    public string ObjectedAt { get; init; } = "";
+}
+
+/// <summary>What a subscribed municipality sees of its offering's sub-processors: the status and its own objections.</summary>
+public sealed record SubProcessorsOfSubscription(string SubscriptionId, string OfferingId, IReadOnlyList<Catalog.Descriptors.SubProcessorDescriptor> InForce,
+    IReadOnlyList<SubProcessorChange> Pending, IReadOnlyList<SubProcessorChange> History, IReadOnlyList<SubProcessorObjection> Objections);
+
+/// <summary>
+/// Objections to announced sub-processor changes (Art. 28(2) GDPR). Only a municipality with a live subscription objects,
+/// only within the objection period and once per change; the vendor reads the objections to its own offering. Every
+/// objection is audited.
+/// </summary>
+public sealed class SubProcessorObjections(Database database, AuditTrail audit, ISubProcessorHistory history, TimeProvider clock)
+{
+    public const int MaxReasonLength = 2000;
+
+    public async Task<SubProcessorObjection> ObjectAsync(string ags, string userId, ObjectionRequest request, CancellationToken ct = default)
+    {
+        var reason = request.Reason?.Trim();
+        var errors = new List<FieldError>();
+        if (string.IsNullOrEmpty(reason)) errors.Add(new FieldError("reason", Say("Begründung fehlt", "reason missing")));
+        else if (reason.Length > MaxReasonLength) errors.Add(new FieldError("reason", $"höchstens {MaxReasonLength} Zeichen"));
+        if (string.IsNullOrWhiteSpace(request.OfferingId)) errors.Add(new FieldError("offeringId", Say("Angebot angeben", "name the offering")));
+        if (request.Version is null) errors.Add(new FieldError("version", Say("Version angeben, der Sie widersprechen", "name the version you object to")));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        var offeringId = request.OfferingId!;
+        var version = request.Version!.Value;
+
+        var subscription = await LiveSubscriptionAsync(ags, offeringId, ct) ?? throw new RequestValidationException([new FieldError("offeringId",
+            Say("Ihre Kommune hat dieses Angebot nicht abonniert; widersprechen können nur Kommunen mit einem laufenden Abonnement.",
+                "Your municipality has no subscription to this offering; only municipalities with a live subscription may object."))]);
+        var status = await history.ForOfferingAsync(offeringId, ct);
+        var change = status.History.FirstOrDefault(c => c.Version == version) ?? throw new RequestValidationException([new FieldError("version",
+            Say($"Version {version} ändert die Unterauftragsverarbeiter nicht.", $"Version {version} does not change the sub-processors."))]);
+        if (!change.Pending)
+            throw new RequestValidationException([new FieldError("version", Say(
+                $"Die Widerspruchsfrist für Version {version} endete am {Day(change.EffectiveAt)}; die Änderung ist wirksam.",
+                $"The objection period for version {version} ended on {Day(change.EffectiveAt)}; the change is in effect."))]);
+
+        var objection = new SubProcessorObjection
+        {
+            Id = Guid.NewGuid().ToString(), OfferingId = offeringId, Version = version, MunicipalityAgs = ags, SubscriptionId = subscription.Id,
+            Reason = reason!, EffectiveAt = Iso.Of(change.EffectiveAt), ObjectedBy = userId, ObjectedAt = Iso.Of(clock.GetUtcNow()),
+        };
+        try
+        {
+            await using var work = await Work.BeginAsync(database, audit, ct);
+            if (await work.Connection.ExecuteScalarAsync<string?>(ObjectionSql.Existing, new { offeringId, version, ags }, work.Transaction) is not null)
+                throw AlreadyObjected(version);
+            await work.Exec(ObjectionSql.Insert, objection);
+            work.Audit(new AuditEntry(userId, ags, "subprocessor.objection", "offering", offeringId, null, new JsonObject
+            {
+                ["version"] = version, ["municipality"] = ags, ["subscription"] = subscription.Id, ["reason"] = reason,
+                ["effectiveFrom"] = change.EffectiveFrom,
+            }));
+            await work.CommitAsync(ct);
+        }
+        catch (DbException)
+        {
+            // A second buyer-admin of the same municipality may have won the insert.
+            if (await ExistsAsync(offeringId, version, ags, ct)) throw AlreadyObjected(version);
+            throw;
+        }
+        return objection;
+    }
+
+    /// <summary>The sub-processors of the offering a municipality subscribes to, with its own objections; null when the subscription is not its own.</summary>
+    public async Task<SubProcessorsOfSubscription?> ForSubscriptionAsync(string ags, string subscriptionId, CancellationToken ct = default)
+    {
+        string? offeringId;
+        IReadOnlyList<SubProcessorObjection> objections;
+        await using (var c = await database.OpenAsync(ct))
+        {
+            offeringId = await c.ExecuteScalarAsync<string?>(new CommandDefinition(ObjectionSql.OfferingOfSubscription, new { id = subscriptionId, ags }, cancellationToken: ct));
+            if (offeringId is null) return null;
+            objections = (await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfMunicipality, new { ags, offeringId }, cancellationToken: ct))).ToList();
+        }
+        var status = await history.ForOfferingAsync(offeringId, ct);
+        return new SubProcessorsOfSubscription(subscriptionId, offeringId, status.InForce, status.Pending, status.History, objections);
+    }
+
+    /// <summary>Every objection to the offering's changes, newest first: for its vendor.</summary>
+    public async Task<IReadOnlyList<SubProcessorObjection>> ForOfferingAsync(string offeringId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfOffering, new { offeringId }, cancellationToken: ct))).ToList();
+    }
+
+    private async Task<SubscriptionRecord?> LiveSubscriptionAsync(string ags, string offeringId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var s = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(new CommandDefinition(ProvisioningSql.SubscriptionOfMunicipality,
+            new { ags, offeringId }, cancellationToken: ct));
+        return s is null || s.State is SubscriptionStates.Cancelled or SubscriptionStates.Failed ? null : s;
+    }
+
+    private async Task<bool> ExistsAsync(string offeringId, int version, string ags, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.ExecuteScalarAsync<string?>(new CommandDefinition(ObjectionSql.Existing, new { offeringId, version, ags }, cancellationToken: ct)) is not null;
+    }
+
+    private static RequestValidationException AlreadyObjected(int version) => new([new FieldError("version",
+        Say($"Ihre Kommune hat der Änderung mit Version {version} bereits widersprochen.", $"Your municipality has already objected to the change of version {version}."))]);
+
+    private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "yyyy-MM-dd" : "dd.MM.yyyy", CultureInfo.InvariantCulture);
+
+    private static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
+}
+
+internal static class ObjectionSql
+{
+    private const string Columns = """
+        o.id AS Id, o.offering_id AS OfferingId, o.version AS Version, o.municipality_ags AS MunicipalityAgs, m.name AS MunicipalityName,
+        o.subscription_id AS SubscriptionId, o.reason AS Reason, o.effective_at AS EffectiveAt, o.objected_by AS ObjectedBy, o.objected_at AS ObjectedAt
+        """;
+
+    public const string Existing = "SELECT id FROM subprocessor_objections WHERE offering_id = @offeringId AND version = @version AND municipality_ags = @ags";
+
+    public const string Insert = """
+        INSERT INTO subprocessor_objections (id, offering_id, version, municipality_ags, subscription_id, reason, effective_at, objected_by, objected_at)
+        VALUES (@Id, @OfferingId, @Version, @MunicipalityAgs, @SubscriptionId, @Reason, @EffectiveAt, @ObjectedBy, @ObjectedAt)
+        """;
+
+    public const string OfferingOfSubscription = "SELECT offering_id FROM subscriptions WHERE id = @id AND municipality_ags = @ags";
+
+    public const string OfMunicipality = $"""
+        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
+        WHERE o.municipality_ags = @ags AND o.offering_id = @offeringId ORDER BY o.version DESC
+        """;
+
+    public const string OfOffering = $"""
+        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
+        WHERE o.offering_id = @offeringId ORDER BY o.version DESC, o.objected_at
+        """;
+}

@@ -1,0 +1,31 @@
+# Sub-processor changes that take effect only after the objection period, and a municipality's objection (Art. 28(2) GDPR).
+T = {
+"Residency.Pending": ("Angekündigte Änderungen (noch nicht wirksam)", "Announced changes (not yet in effect)"),
+"Residency.PendingEntry": ("Version {0}, angekündigt am {1}, wirksam ab {2} (Widerspruchsfrist {3} Tage); bis dahin gilt die obige Liste:", "Version {0}, announced on {1}, in effect from {2} (objection period {3} days); until then the list above applies:"),
+"Residency.HistoryEntryPending": ("Version {0}, angekündigt am {1}, wird wirksam am {2} (Widerspruchsfrist {3} Tage):", "Version {0}, announced on {1}, takes effect on {2} (objection period {3} days):"),
+"Objection.Heading": ("Unterauftragsverarbeiter und Widerspruch", "Sub-processors and objection"),
+"Objection.Recorded": ("Ihre Widersprüche", "Your objections"),
+"Objection.Entry": ("Widerspruch gegen Version {0}, eingelegt am {1} (Änderung wirksam ab {2}):", "Objection to version {0}, lodged on {1} (change in effect from {2}):"),
+"Objection.Consequence": ("Ein Widerspruch wird im Prüfprotokoll festgehalten und dem Anbieter angezeigt; er muss darauf eingehen. Bis zum Wirksamkeitstermin gilt die bisherige Liste. Hält der Anbieter an der Änderung fest, können Sie das Abonnement auf dieser Seite vor dem Wirksamkeitstermin kündigen, sodass die neuen Unterauftragsverarbeiter Ihre Daten nie erhalten.", "An objection is kept in the audit trail and shown to the vendor, who has to respond to it. Until the effective day the previous list applies. If the vendor keeps the change, you can cancel the subscription on this page before the effective day, so that the new sub-processors never receive your data."),
+"Objection.OnlyAdmins": ("Widersprechen können nur die Einkaufsverantwortlichen der Kommune.", "Only the municipality's buyer administrators can object."),
+"Objection.FormHeading": ("Einer Änderung widersprechen", "Object to a change"),
+"Objection.Lead": ("Nach Art. 28 Abs. 2 DSGVO können Sie einer angekündigten Änderung der Unterauftragsverarbeiter innerhalb der Widerspruchsfrist widersprechen.", "Under Art. 28(2) GDPR you can object to an announced change of sub-processors within the objection period."),
+"Objection.Version": ("Änderung", "Change"),
+"Objection.VersionOption": ("Version {0}, wirksam ab {1}", "Version {0}, in effect from {1}"),
+"Objection.Reason": ("Begründung", "Reason"),
+"Objection.ReasonHint": ("Zum Beispiel: Der neue Dienstleister sitzt außerhalb der EU; unsere Datenschutzbeauftragte hat nicht zugestimmt. Höchstens 2000 Zeichen.", "For example: the new provider is based outside the EU; our data-protection officer has not agreed. At most 2000 characters."),
+"Objection.Submit": ("Widerspruch einlegen", "Lodge objection"),
+"Objection.VendorHeading": ("Widersprüche gegen Änderungen der Unterauftragsverarbeiter", "Objections to changes of sub-processors"),
+"Objection.VendorNone": ("Keine Kommune hat widersprochen.", "No municipality has objected."),
+"Objection.VendorMunicipality": ("Kommune", "Municipality"),
+"Objection.VendorVersion": ("Version", "Version no."),
+"Objection.VendorDate": ("Eingelegt am", "Lodged on"),
+"Objection.VendorEffective": ("Wirksam ab", "In effect from"),
+"Objection.VendorReason": ("Begründung der Kommune", "The municipality's reason"),
+}
+T.update({
+"Rollout.Skipped": ("Ausgelassene Kommunen", "Municipalities left out"),
+"Rollout.SkippedHint": ("Für diese Kommunen hat der Rollout nichts bestellt. Eine Ausnahme von der Datenrichtlinie einer Kommune kann nur die Kommune selbst begründen, indem sie das Angebot selbst bestellt.", "The rollout ordered nothing for these municipalities. Only the municipality itself can make an exception to its data policy, by ordering the offering itself."),
+"Rollout.SkipReason": ("Grund", "Why"),
+"Rollout.SkippedPolicy": ("Das Angebot passt nicht zur Datenrichtlinie der Kommune:", "The offering does not fit the municipality's data policy:"),
+})
