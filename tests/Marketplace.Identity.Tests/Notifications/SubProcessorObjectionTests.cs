@@ -13,6 +13,7 @@ using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
+using static Marketplace.Identity.Tests.Conformance.ConformanceData;
 using static Marketplace.Identity.Tests.DenialMatrix;
 using static Marketplace.Identity.Tests.Notifications.SubProcessorChangeTests;
 
@@ -166,6 +167,17 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
         Assert.That(refused, Is.Not.Null, "an objection after the period is refused");
         Assert.That(refused!.Errors.Single().Field, Is.EqualTo("version"));
         Assert.That(refused.Errors.Single().Message, Does.Contain("Widerspruchsfrist"));
+    }
+
+    [Test]
+    public async Task A_bad_sub_processor_in_an_upload_is_a_problem_naming_its_path()
+    {
+        var yaml = SeedYaml.Replace("      land: BE\n  objectionPeriodDays: 30", "      land: BE\n    - name: \"Mailjet SAS\"\n      purpose: \"E-Mail\"\n      country: Frankreich\n  objectionPeriodDays: 400");
+        Assert.That(yaml, Is.Not.EqualTo(SeedYaml));
+        var response = await (await _host.SignedInAsync(HavelsoftAdmin)).PutAsync($"/api/v1/vendors/{Vendor}/offerings/{Offering}/draft", Yaml(yaml));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(Errors(body).Keys, Is.EquivalentTo(new[] { "/hosting/subProcessors/2/country", "/hosting/objectionPeriodDays" }), body);
     }
 
     private static Dictionary<string, string> Errors(string problem) =>
