@@ -13,7 +13,7 @@ public class EndpointAuthorizationTests
     public static readonly string[] AnonymousAllowList =
     [
         // Public catalogue reads
-        "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/leistungen", "/api/v1/leistungen/{key}", "/api/v1/vendors/{vendorId}/logo",
+        "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/offerings/{offeringId}/sub-processors", "/api/v1/leistungen", "/api/v1/leistungen/{key}", "/api/v1/vendors/{vendorId}/logo",
         // The public search as CSV (notifications module)
         "/api/v1/offerings/export.csv",
         // Public community reads of published offerings: ratings, requests, recommendations, reliability facts
