@@ -14,6 +14,7 @@ namespace Marketplace.Billing.Tests;
 /// transaction is lost whole, the run again bills every municipality exactly once, and a third run changes nothing.
 /// </summary>
 [NonParallelizable]
+[Category("Slow")]
 public class BillingFaultTests
 {
     private const int Municipalities = 400;

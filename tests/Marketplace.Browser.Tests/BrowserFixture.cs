@@ -17,6 +17,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NUnit.Framework;
 
+// Every browser test starts a host on Kestrel and drives Chromium: developers leave them out with --filter "TestCategory!=Slow".
+[assembly: Category("Slow")]
+
 namespace Marketplace.Browser.Tests;
 
 /// <summary>

@@ -45,20 +45,33 @@ public sealed class Harness : IAsyncDisposable
     public Notifications Notifications => Services.GetRequiredService<Notifications>();
     public AuditTrail Audit => Services.GetRequiredService<AuditTrail>();
 
+    /// <param name="seed">With the repo's catalogue imported (into a copy of a database seeded once per engine and test run).</param>
     public static async Task<Harness> CreateAsync(DatabaseEngine engine, bool seed = true)
     {
-        var db = await TestDatabase.CreateAsync(engine);
+        var db = seed
+            ? await TestDatabase.FromTemplateAsync(engine, "Conformance.Harness seeded", async template =>
+            {
+                Migrator.Run(template.Database);
+                await using var seeding = Build(template, new FakeTimeProvider(TestClock.CatalogueDate));
+                await seeding.GetRequiredService<CatalogSeeder>().SeedAsync();
+            })
+            : await TestDatabase.CreateAsync(engine);
+        var clock = new FakeTimeProvider(TestClock.CatalogueDate);
+        return new Harness(db, Build(db, clock), clock);
+    }
+
+    private static ServiceProvider Build(TestDatabase db, FakeTimeProvider clock)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Database:Engine"] = engine.ToString(),
+            ["Database:Engine"] = db.Engine.ToString(),
             ["Database:ConnectionString"] = db.Database.ConnectionString,
             ["Catalog:Path"] = RepoPaths.Catalog,
             ["Audit:ChainKey"] = "conformance-test-key",
             ["Conformance:CheckTimeout"] = "00:00:05",
             ["OutboundHttp:AllowPrivateNetworks"] = "true", // the test broker listens on loopback
         }).Build();
-        var clock = new FakeTimeProvider(TestClock.CatalogueDate);
-        var services = new ServiceCollection()
+        return new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(clock)
             .AddMarketplaceStorage(configuration)
@@ -66,9 +79,6 @@ public sealed class Harness : IAsyncDisposable
             .AddCatalog(configuration)
             .AddConformance(configuration)
             .BuildServiceProvider();
-        var harness = new Harness(db, services, clock);
-        if (seed) await services.GetRequiredService<CatalogSeeder>().SeedAsync();
-        return harness;
     }
 
     /// <summary>The catalogue as search sees it now (what the next index build would read).</summary>

@@ -21,8 +21,17 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     public TestDatabase Database { get; } = database;
     public string MailFolder { get; } = Directory.CreateTempSubdirectory("marketplace-mail-").FullName;
 
-    public static async Task<IdentityHost> StartAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null) =>
-        Start(await TestDatabase.CreateAsync(engine, migrate: false), settings);
+    /// <summary>A host on a copy of a database this host type migrated and seeded once per engine (and seed-relevant settings).</summary>
+    public static async Task<IdentityHost> StartAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.FromTemplateAsync(engine, TestDatabase.TemplateKey(nameof(IdentityHost), settings), async template =>
+        {
+            var seeding = Start(template, settings);
+            await seeding.StopAsync();
+            seeding.DeleteMailFolder();
+        });
+        return await TestTiming.TimeAsync($"{engine} start {nameof(IdentityHost)}", () => Task.FromResult(Start(database, settings)));
+    }
 
     /// <summary>A host on an existing database, as after a restart.</summary>
     public static IdentityHost Start(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
@@ -101,6 +110,11 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     {
         await StopAsync();
         await Database.DisposeAsync();
+        DeleteMailFolder();
+    }
+
+    private void DeleteMailFolder()
+    {
         try { Directory.Delete(MailFolder, true); } catch (IOException) { }
     }
 }

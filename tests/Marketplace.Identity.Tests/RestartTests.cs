@@ -8,6 +8,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>Signing and encryption keys (and the Data Protection key ring under them) live in the database, not in the process.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[Category("Slow")]
 public class RestartTests(DatabaseEngine engine)
 {
     [Test]

@@ -17,6 +17,7 @@ namespace Marketplace.Provisioning.Tests;
 /// and once without. Each ends with exactly one broker instance and one active subscription per municipality.
 /// </summary>
 [NonParallelizable]
+[Category("Slow")]
 public class FaultTests
 {
     private ProvisioningWorld _world = null!;

@@ -15,6 +15,7 @@ namespace Marketplace.Provisioning.Tests;
 /// and two sharing one rollout. The rollout is created through the service layer in this process.
 /// </summary>
 [NonParallelizable]
+[Category("Slow")]
 public class HostProcessTests
 {
     private ProvisioningWorld _world = null!;

@@ -16,6 +16,7 @@ namespace Marketplace.Provisioning.Tests;
 /// buyer's retries with the same Idempotency-Keys end with exactly one subscription per ordered offering.
 /// </summary>
 [NonParallelizable]
+[Category("Slow")]
 public class OrderCrashTests
 {
     private const string Muenchen = "09162000";

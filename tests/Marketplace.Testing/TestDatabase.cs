@@ -1,4 +1,5 @@
 using Marketplace.Storage;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Marketplace.Testing;
@@ -52,46 +53,155 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>A fresh database of <paramref name="engine"/>; PostgreSQL ones on the shared test server unless
-    /// <paramref name="postgresAdmin"/> names another (a <see cref="PostgresCluster"/> of a fault test).</summary>
+    /// <paramref name="postgresAdmin"/> names another (a <see cref="PostgresCluster"/> of a fault test). A migrated one on
+    /// the shared server is a copy of a database migrated once per test process (see <see cref="FromTemplateAsync"/>).</summary>
     public static async Task<TestDatabase> CreateAsync(DatabaseEngine engine, bool migrate = true, string? postgresAdmin = null)
     {
-        TestDatabase db;
+        if (migrate && postgresAdmin is null)
+            return await FromTemplateAsync(engine, "migrated", db => { Migrator.Run(db.Database); return Task.CompletedTask; });
+        var db = await CreateEmptyAsync(engine, postgresAdmin);
+        if (migrate) Migrator.Run(db.Database);
+        return db;
+    }
+
+    /// <summary>
+    /// A database of <paramref name="engine"/> copied from a template that <paramref name="prepare"/> builds once per test
+    /// process and <paramref name="key"/>: migrating and seeding cost 10–25 s, a copy a fraction of a second (SQLite by the
+    /// backup API, PostgreSQL by <c>CREATE DATABASE … TEMPLATE</c>). The key must name everything the preparation depends
+    /// on (host type, settings), so differently prepared databases never share a template. With
+    /// MARKETPLACE_TEST_TEMPLATES=off every call prepares a fresh database instead, as a check that copies change nothing.
+    /// </summary>
+    public static async Task<TestDatabase> FromTemplateAsync(DatabaseEngine engine, string key, Func<TestDatabase, Task> prepare)
+    {
+        if (!TemplatesEnabled)
+        {
+            var fresh = await CreateEmptyAsync(engine, null);
+            await TestTiming.TimeAsync($"{engine} prepare {key}", () => prepare(fresh));
+            return fresh;
+        }
+        Lazy<Task<TestDatabase>> template;
+        lock (Templates)
+        {
+            if (!Templates.TryGetValue((engine, key), out template!))
+                Templates[(engine, key)] = template = new(() => BuildTemplateAsync(engine, key, prepare));
+        }
+        var source = await template.Value;
+        return await TestTiming.TimeAsync($"{engine} copy {key}", () => CopyAsync(source));
+    }
+
+    /// <summary>
+    /// The template key of a host of <paramref name="kind"/> started with <paramref name="settings"/>: every setting except
+    /// those that only steer the running host (roles, limits, timings, issuer, logging). A host on a copy prepares its
+    /// database again with all its settings (migrations find nothing to do, the seeders are idempotent), so settings
+    /// left out here still take effect; the ones kept could change what a seeder leaves behind.
+    /// </summary>
+    public static string TemplateKey(string kind, IEnumerable<KeyValuePair<string, string?>>? settings) =>
+        string.Join("|", new[] { kind }.Concat((settings ?? [])
+            .Where(s => !RunningHostOnly.Any(prefix => s.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase).Select(s => $"{s.Key}={s.Value}")));
+
+    private static readonly string[] RunningHostOnly =
+    [
+        "Instance:Role", "Limits:", "Notifications:", "Provisioning:", "Logging:", "Hosting:", "Identity:Server:Issuer",
+        "Identity:LoginAttemptsPerMinute", "Identity:TokenRequestsPerMinute", "Conformance:RunDailyJob",
+    ];
+
+    private static bool TemplatesEnabled =>
+        !string.Equals(Environment.GetEnvironmentVariable("MARKETPLACE_TEST_TEMPLATES"), "off", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly Dictionary<(DatabaseEngine, string), Lazy<Task<TestDatabase>>> Templates = [];
+
+    private static async Task<TestDatabase> BuildTemplateAsync(DatabaseEngine engine, string key, Func<TestDatabase, Task> prepare)
+    {
+        var template = await CreateEmptyAsync(engine, null, "mp_tmpl_");
+        await TestTiming.TimeAsync($"{engine} template {key}", () => prepare(template));
+        if (engine == DatabaseEngine.Postgres)
+        {
+            // CREATE DATABASE … TEMPLATE refuses a source with sessions: close ours and let no new one in.
+            var name = new NpgsqlConnectionStringBuilder(template.Database.ConnectionString).Database!;
+            await using (var c = new NpgsqlConnection(template.Database.ConnectionString)) NpgsqlConnection.ClearPool(c);
+            await AdminAsync(PostgresConnectionString!, $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; "
+                + $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+        }
+        else
+        {
+            await using var c = new SqliteConnection(template.Database.ConnectionString);
+            SqliteConnection.ClearPool(c);
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => template.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return template;
+    }
+
+    private static async Task<TestDatabase> CopyAsync(TestDatabase template)
+    {
+        if (template.Engine == DatabaseEngine.Sqlite)
+        {
+            var folder = Directory.CreateTempSubdirectory("marketplace-test-").FullName;
+            var file = Path.Combine(folder, "test.db");
+            // The backup API copies a consistent image whatever the template's WAL holds; no pooling, so no handle stays open.
+            await using (var from = new SqliteConnection(new SqliteConnectionStringBuilder(template.Database.ConnectionString) { Pooling = false }.ToString()))
+            await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString()))
+            {
+                await from.OpenAsync();
+                await to.OpenAsync();
+                from.BackupDatabase(to);
+            }
+            return Sqlite(folder);
+        }
+        var admin = PostgresConnectionString!;
+        var name = NewName("mp_test_");
+        var source = new NpgsqlConnectionStringBuilder(template.Database.ConnectionString).Database!;
+        await AdminAsync(admin, $"CREATE DATABASE {name} TEMPLATE {source}");
+        return Postgres(admin, name);
+    }
+
+    private static async Task<TestDatabase> CreateEmptyAsync(DatabaseEngine engine, string? postgresAdmin, string prefix = "mp_test_")
+    {
         switch (engine)
         {
             case DatabaseEngine.Sqlite:
-                var folder = Directory.CreateTempSubdirectory("marketplace-test-").FullName;
-                db = new TestDatabase(new Database(DatabaseEngine.Sqlite, $"Data Source={Path.Combine(folder, "test.db")}"), folder, () =>
-                {
-                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                    try { Directory.Delete(folder, true); } catch (IOException) { }
-                    return Task.CompletedTask;
-                });
-                break;
+                return Sqlite(Directory.CreateTempSubdirectory("marketplace-test-").FullName);
             case DatabaseEngine.Postgres:
                 var admin = postgresAdmin ?? PostgresConnectionString
                     ?? throw new InvalidOperationException($"CI=true but {PostgresVariable} is not set: the PostgreSQL tests must run in CI.");
-                var name = "mp_test_" + Guid.NewGuid().ToString("N")[..12];
-                await using (var c = new NpgsqlConnection(admin))
-                {
-                    await c.OpenAsync();
-                    await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", c);
-                    await cmd.ExecuteNonQueryAsync();
-                }
-                var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-                db = new TestDatabase(new Database(DatabaseEngine.Postgres, builder.ConnectionString), null, async () =>
-                {
-                    NpgsqlConnection.ClearAllPools();
-                    await using var c = new NpgsqlConnection(admin);
-                    await c.OpenAsync();
-                    await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", c);
-                    await cmd.ExecuteNonQueryAsync();
-                });
-                break;
+                var name = NewName(prefix);
+                await AdminAsync(admin, $"CREATE DATABASE {name}");
+                return Postgres(admin, name);
             default:
                 throw new NotSupportedException($"{engine} is not run by the tests; its scripts are parsed instead.");
         }
-        if (migrate) Migrator.Run(db.Database);
-        return db;
+    }
+
+    private static string NewName(string prefix) => prefix + Guid.NewGuid().ToString("N")[..12];
+
+    private static TestDatabase Sqlite(string folder)
+    {
+        var database = new Database(DatabaseEngine.Sqlite, $"Data Source={Path.Combine(folder, "test.db")}");
+        return new TestDatabase(database, folder, () =>
+        {
+            // Only this database's pool: clearing all would close the connections of fixtures running beside this one.
+            using (var c = new SqliteConnection(database.ConnectionString)) SqliteConnection.ClearPool(c);
+            try { Directory.Delete(folder, true); } catch (IOException) { }
+            return Task.CompletedTask;
+        });
+    }
+
+    private static TestDatabase Postgres(string admin, string name)
+    {
+        var database = new Database(DatabaseEngine.Postgres, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
+        return new TestDatabase(database, null, async () =>
+        {
+            await using (var c = new NpgsqlConnection(database.ConnectionString)) NpgsqlConnection.ClearPool(c);
+            await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        });
+    }
+
+    private static async Task AdminAsync(string admin, string sql)
+    {
+        await using var c = new NpgsqlConnection(admin);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     /// <summary>The host settings that put the in-memory app on this database with the repo's catalogue seeded at start.</summary>

@@ -17,6 +17,7 @@ namespace Marketplace.Web.Tests;
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
 [NonParallelizable]
+[Category("Slow")]
 public partial class HostileDescriptorProcessTests(DatabaseEngine engine)
 {
     private const string Offerings = "/api/v1/vendors/komuna-digital/offerings";

@@ -13,6 +13,7 @@ namespace Marketplace.Web.Tests;
 /// bench/Marketplace.Bench load).
 /// </summary>
 [NonParallelizable]
+[Category("Slow")]
 public class LoadTests
 {
     [Test]

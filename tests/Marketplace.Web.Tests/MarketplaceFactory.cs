@@ -21,8 +21,15 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
 
     public static async Task<MarketplaceFactory> CreateAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var factory = new MarketplaceFactory(await TestDatabase.CreateAsync(engine, migrate: false), settings);
-        _ = factory.Server; // start now: migrations, seeding and the index build happen here, not inside a test's timing
+        var database = await TestDatabase.FromTemplateAsync(engine, TestDatabase.TemplateKey(nameof(MarketplaceFactory), settings), async template =>
+        {
+            var seeding = new MarketplaceFactory(template, settings);
+            _ = seeding.Server;
+            await seeding.StopAsync();
+        });
+        var factory = new MarketplaceFactory(database, settings);
+        // Start now: migrations (none left on a copy), seeding and the index build happen here, not inside a test's timing.
+        await TestTiming.TimeAsync($"{engine} start {nameof(MarketplaceFactory)}", () => Task.FromResult(factory.Server));
         return factory;
     }
 
@@ -44,9 +51,12 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
+    /// <summary>Stops the host but keeps the database.</summary>
+    private ValueTask StopAsync() => base.DisposeAsync();
+
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        await StopAsync();
         await Database.DisposeAsync();
     }
 }

@@ -14,6 +14,7 @@ namespace Marketplace.Identity.Tests.Notifications;
 
 /// <summary>The notifier stopped part-way (host shut down after one batch) and started again: every event notified exactly once.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[Category("Slow")]
 public class NotifierRestartTests(DatabaseEngine engine)
 {
     [Test]
