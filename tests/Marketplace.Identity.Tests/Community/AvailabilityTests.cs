@@ -9,6 +9,7 @@ using Marketplace.Community;
 using Marketplace.Community.Availability;
 using Marketplace.Identity.Tests.Notifications;
 using Marketplace.Notifications.Notifier;
+using Marketplace.SampleBroker;
 using Microsoft.AspNetCore.Hosting;
 using Marketplace.Storage;
 using Marketplace.Storage.Outbound;
@@ -294,6 +295,51 @@ public class AvailabilityTests(DatabaseEngine engine)
 
         var accepted = await vendor.PostAsync(url, Yaml(http.Replace("http://status", "https://status")));
         Assert.That(accepted.IsSuccessStatusCode, Is.True, await accepted.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task The_demo_catalogue_starts_with_ninety_days_of_history_that_differ_between_offerings()
+    {
+        string[] changedHere = [Offering, Competitor, "einwohnerportal-zkd", "umzugsassistent-amtsfuchs"];
+        await using var c = await _host.Database.Database.OpenAsync();
+        var seeded = (await c.QueryAsync<(string OfferingId, long Days, long Probes, long Up)>(
+                "SELECT offering_id, COUNT(*), SUM(probes), SUM(up_probes) FROM availability_days WHERE day < '2031-01-01' GROUP BY offering_id ORDER BY offering_id"))
+            .Where(r => !changedHere.Contains(r.OfferingId)).ToList();
+        Assert.That(seeded, Has.Count.GreaterThan(60), "every demo offering declares a status URL and has a history");
+        Assert.That(seeded.Select(r => r.Days).Distinct(), Is.EqualTo(new[] { 90L }));
+        Assert.That(seeded.Select(r => r.Up * 1000 / r.Probes).Distinct().Count(), Is.GreaterThanOrEqualTo(3), "the figures differ between offerings");
+
+        // The history is what the sample broker's status page answered in each five-minute slot.
+        var (offeringId, day) = await c.QueryFirstAsync<(string, string)>("SELECT offering_id, MIN(day) FROM availability_days WHERE offering_id = @id GROUP BY offering_id",
+            new { id = seeded[0].OfferingId });
+        var start = DateTimeOffset.Parse(day + "T00:00:00Z", CultureInfo.InvariantCulture);
+        var expected = Enumerable.Range(0, 288).Count(i => SampleStatus.IsUp(offeringId, start + SampleStatus.Slot * i));
+        Assert.That(await c.ExecuteScalarAsync<long>("SELECT up_probes FROM availability_days WHERE offering_id = @offeringId AND day = @day", new { offeringId, day }),
+            Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task The_sample_brokers_status_pages_are_deterministic_and_some_are_flaky()
+    {
+        var ids = Directory.GetFiles(Path.Combine(RepoPaths.Catalog, "offerings"), "*.yaml").Select(Path.GetFileNameWithoutExtension).ToList();
+        var flaky = ids.First(id => SampleStatus.DownPer10000(id!) >= 100)!;
+        var steady = ids.First(id => SampleStatus.DownPer10000(id!) <= 10)!;
+        var day = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        int Down(string id) => Enumerable.Range(0, 288 * 30).Count(i => !SampleStatus.IsUp(id, day + SampleStatus.Slot * i));
+        Assert.That(Down(flaky), Is.GreaterThan(Down(steady)));
+
+        await using var broker = await SampleBrokerApp.StartAsync();
+        using var client = new HttpClient { BaseAddress = broker.BaseAddress };
+        foreach (var id in new[] { flaky, steady })
+        {
+            var before = SampleStatus.IsUp(id, DateTimeOffset.UtcNow);
+            var answer = await client.GetAsync($"/status/{id}");
+            // Unless the five-minute slot turned while asking, the page answers as the profile says.
+            if (before == SampleStatus.IsUp(id, DateTimeOffset.UtcNow))
+                Assert.That(answer.StatusCode, Is.EqualTo(before ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable), id);
+        }
+        var response = await client.GetAsync($"/status/{steady}");
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(steady), "a public status page, no authentication");
     }
 
     /// <summary>Clients under the outbound policy with the given options, as AddOutboundHttpClient builds them.</summary>
