@@ -19,7 +19,7 @@ public sealed class CatalogOptions
 
     /// <summary>
     /// Accept status URLs (sla.statusUrl) over plain http: development and tests, where the sample broker answers on
-    /// loopback. Null means: the host decides (everywhere but Production).
+    /// loopback. The web host sets it where unset: false in Production, true elsewhere; only false refuses http.
     /// </summary>
     public bool? AllowHttpStatusUrls { get; set; }
 

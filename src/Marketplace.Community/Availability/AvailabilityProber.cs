@@ -77,7 +77,7 @@ public sealed class AvailabilityProber(Database database, IHttpClientFactory htt
     private async Task<IReadOnlyList<StatusTarget>> TargetsAsync(CancellationToken ct)
     {
         if (!catalogue.IsReady) await catalogue.RefreshAsync(ct);
-        var allowHttp = catalog.Value.AllowHttpStatusUrls == true;
+        var allowHttp = catalog.Value.AllowHttpStatusUrls != false;
         var list = new List<StatusTarget>();
         foreach (var offering in catalogue.Current.Catalog.Offerings)
         {
