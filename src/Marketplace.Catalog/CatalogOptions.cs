@@ -17,5 +17,11 @@ public sealed class CatalogOptions
     /// <summary>How many serialised search answers an instance keeps (0: none; every search then runs).</summary>
     public int SearchCacheEntries { get; set; } = 10_000;
 
+    /// <summary>
+    /// Accept status URLs (sla.statusUrl) over plain http: development and tests, where the sample broker answers on
+    /// loopback. The web host sets it where unset: false in Production, true elsewhere; only false refuses http.
+    /// </summary>
+    public bool? AllowHttpStatusUrls { get; set; }
+
     public string SampleMunicipalitiesPath => System.IO.Path.Combine(Path, "municipalities", "gv-sample.csv");
 }

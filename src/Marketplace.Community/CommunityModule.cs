@@ -1,8 +1,11 @@
 using Marketplace.Catalog.Search;
+using Marketplace.Community.Availability;
 using Marketplace.Community.Ratings;
 using Marketplace.Community.Recommendations;
 using Marketplace.Community.Reliability;
 using Marketplace.Community.Requests;
+using Marketplace.Storage;
+using Marketplace.Storage.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +15,7 @@ namespace Marketplace.Community;
 public static class CommunityModule
 {
     /// <summary>
-    /// Registers ratings, feature requests, recommendations and reliability facts, and gives catalogue search the
+    /// Registers ratings, feature requests, recommendations, reliability facts and measured availability (with its prober), and gives catalogue search the
     /// ratings (cards, sort=rating). Needs AddMarketplaceStorage, AddAudit and AddCatalog.
     /// </summary>
     public static IServiceCollection AddCommunity(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +30,16 @@ public static class CommunityModule
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<ReliabilityService>();
         services.AddSingleton<OfferingCommunity>();
+
+        // Measured availability: status URLs are vendor-controlled, so they are called under the one outbound policy.
+        services.Configure<AvailabilityOptions>(configuration.GetSection(AvailabilityOptions.Section));
+        services.AddOutboundHttpClient(AvailabilityProber.HttpClientName, configuration);
+        services.AddSingleton<AvailabilityProber>();
+        services.AddSingleton<AvailabilityFigures>();
+        services.AddSingleton<SlaBreachEvaluation>();
+        if (InstanceRoles.RunsBackgroundWork(configuration)
+            && configuration.GetSection(AvailabilityOptions.Section).GetValue(nameof(AvailabilityOptions.ProbeEnabled), true))
+            services.AddHostedService<AvailabilityService>();
         return services;
     }
 }

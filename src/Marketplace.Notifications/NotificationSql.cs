@@ -34,6 +34,15 @@ internal static class NotificationSql
         SELECT s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, COALESCE(o.name, s.offering_id) AS OfferingName
         FROM subscriptions s LEFT JOIN offerings o ON o.id = s.offering_id WHERE s.id = @id
         """;
+    /// <summary>The platform's auditors, who hear of SLA breaches of every offering.</summary>
+    public const string Auditors = """
+        SELECT DISTINCT u."Id" FROM "AspNetUsers" u
+        JOIN organisations o ON o.id = u."OrganisationId"
+        JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
+        JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+        WHERE o.kind = 'platform' AND r."Name" = 'auditor'
+        ORDER BY u."Id"
+        """;
     public const string SubscribedMunicipalities = "SELECT DISTINCT municipality_ags FROM subscriptions WHERE offering_id = @id AND state <> 'cancelled' ORDER BY municipality_ags";
     public const string OfferingName = "SELECT name FROM offerings WHERE id = @id";
     public const string VersionDocument = "SELECT document_json FROM offering_versions WHERE offering_id = @id AND version = @version";

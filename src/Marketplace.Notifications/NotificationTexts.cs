@@ -27,6 +27,8 @@ public static class NotificationTexts
         public const string ApprovalThresholdChanged = "order-settings.threshold";
         public const string LandDefaultChanged = "land-default.changed";
         public const string SubProcessorsChanged = "offering.subprocessors-changed";
+        public const string SlaBreach = "offering.sla-breach";
+        public const string SlaBreachFinding = "offering.sla-breach-finding";
     }
 
     private static readonly Dictionary<string, (string De, string En)> Titles = new()
@@ -46,6 +48,9 @@ public static class NotificationTexts
         [Kinds.ApprovalThresholdChanged] = ("Freigabegrenze geändert", "Approval threshold changed"),
         [Kinds.LandDefaultChanged] = ("{offeringName}: Landesvorgabe geändert", "{offeringName}: Land default changed"),
         [Kinds.SubProcessorsChanged] = ("{offeringName}: Unterauftragsverarbeiter ändern sich", "{offeringName}: sub-processors change"),
+        [Kinds.SlaBreach] = ("{offeringName}: zugesicherte Verfügbarkeit im {period} verfehlt", "{offeringName}: promised availability missed in {period}"),
+        [Kinds.SlaBreachFinding] = ("{offeringName}: zugesicherte Verfügbarkeit im {period} verfehlt (Konformitätsbefund)",
+            "{offeringName}: promised availability missed in {period} (conformance finding)"),
     };
 
     private static readonly Dictionary<string, (string De, string En)> Bodies = new()
@@ -74,6 +79,10 @@ public static class NotificationTexts
             "{by} changed the approval threshold (four eyes, monthly cost in cents) from “{before}” to “{after}”; empty means no approval needed."),
         [Kinds.SubProcessorsChanged] = ("Der Anbieter von „{offeringName}“ ändert mit Version {version} seine Unterauftragsverarbeiter (Art. 28 Abs. 2 DSGVO). Neu: {added}. Entfällt: {removed}. Sie können binnen {objectionDays} Tagen widersprechen; wirksam wird die Änderung erst ab {effectiveFrom}. Widersprechen können Einkaufsverantwortliche auf der Seite Ihres Abonnements.",
             "The vendor of “{offeringName}” changes its sub-processors with version {version} (Art. 28(2) GDPR). Added: {added}. Removed: {removed}. You may object within {objectionDays} days; the change takes effect only from {effectiveFrom}. Buyer administrators can object on your subscription's page."),
+        [Kinds.SlaBreach] = ("Die Plattform hat die Statusseite von „{offeringName}“ im {period} {probes}-mal abgefragt: Verfügbar war das Angebot zu {measuredPercent} %, zugesichert sind {promisedPercent} %. Die gemessene Verfügbarkeit steht auf der Seite des Angebots.",
+            "The platform probed the status page of “{offeringName}” {probes} times in {period}: the offering was available {measuredPercent} % of the time; {promisedPercent} % is promised. The measured availability is shown on the offering's page."),
+        [Kinds.SlaBreachFinding] = ("Die Plattform hat die Statusseite von „{offeringName}“ im {period} {probes}-mal abgefragt: Verfügbar war das Angebot zu {measuredPercent} %, zugesichert sind {promisedPercent} %. Nach der Konformitätsrichtlinie des Marktplatzes ist das ein Konformitätsbefund.",
+            "The platform probed the status page of “{offeringName}” {probes} times in {period}: the offering was available {measuredPercent} % of the time; {promisedPercent} % is promised. Under the marketplace's conformance policy this is a conformance finding."),
         [Kinds.LandDefaultChanged] = ("Die Landesvorgabe ({source}) für „{offeringName}“ wurde geändert; sie gilt für Ihr Abonnement, soweit Sie keinen eigenen Wert gesetzt haben. Auf der Seite des Abonnements sehen Sie, woher jeder Wert stammt, und können ihn überschreiben.",
             "The Land default ({source}) for “{offeringName}” has changed; it applies to your subscription wherever you have not set a value of your own. The subscription page shows where each value comes from and lets you override it."),
     };
@@ -126,6 +135,8 @@ public static class NotificationTexts
                     month.ToString("MMMM yyyy", culture),
                 "dueDate" when DateOnly.TryParseExact(value?.ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) =>
                     day.ToString(english ? "d MMMM yyyy" : "d. MMMM yyyy", culture),
+                "measuredPercent" or "promisedPercent" when decimal.TryParse(value?.ToString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var percent) =>
+                    percent.ToString("0.00", culture),
                 "statuses" when value is JsonArray a => string.Join(", ", a.OfType<JsonObject>()
                     .Select(s => $"{s["standard"]?.GetValue<string>()}: {State(s["status"]?.GetValue<string>(), english)}")),
                 _ => value?.ToString() ?? "",

@@ -94,6 +94,9 @@ public static class SampleBrokerApp
             return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = 600 });
         });
 
+        // Public status pages, one per catalogue offering, some deliberately flaky (see SampleStatus); no authentication, as a status page has none.
+        app.MapGet("/status/{offeringId}", (string offeringId) => SampleStatus.Answer(offeringId, TimeProvider.System));
+
         var admin = app.MapGroup("/admin");
         admin.MapGet("/stats", (BrokerState state) => Results.Json(state.Stats()));
         admin.MapGet("/instances", (BrokerState state) => Results.Json(state.Instances.Values.Select(i => new

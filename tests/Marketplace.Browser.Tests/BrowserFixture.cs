@@ -70,6 +70,8 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Catalog:SeedOnStart", "true");
         // The seed's evidence is valid at the catalogue's reference date; on the real clock it expires as time passes.
         builder.UseSetting("Conformance:RunDailyJob", "false");
+        // The prober would ask the demo catalogue's status URLs (nobody listens there) and its monthly evaluation notify; tests run them on demand.
+        builder.UseSetting("Availability:ProbeEnabled", "false");
         // Plain HTTP on loopback by design: no redirect to an HTTPS port that does not exist.
         builder.UseSetting("Hosting:HttpsRedirect", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));

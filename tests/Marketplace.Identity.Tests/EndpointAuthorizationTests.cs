@@ -16,9 +16,9 @@ public class EndpointAuthorizationTests
         "/api/v1/offerings", "/api/v1/offerings/{id}", "/api/v1/offerings/{offeringId}/sub-processors", "/api/v1/leistungen", "/api/v1/leistungen/{key}", "/api/v1/vendors/{vendorId}/logo",
         // The public search as CSV (notifications module)
         "/api/v1/offerings/export.csv",
-        // Public community reads of published offerings: ratings, requests, recommendations, reliability facts
+        // Public community reads of published offerings: ratings, requests, recommendations, reliability facts, measured availability
         "/api/v1/offerings/{id}/ratings", "/api/v1/offerings/{id}/requests", "/api/v1/requests/{requestId}",
-        "/api/v1/offerings/{id}/recommendations", "/api/v1/offerings/{id}/reliability",
+        "/api/v1/offerings/{id}/recommendations", "/api/v1/offerings/{id}/reliability", "/api/v1/offerings/{id}/availability",
         // Operations (the benchmark endpoint, mapped only when configured, is anonymous too; /metrics needs a platform admin
         // outside Development unless Hosting:Metrics says Anonymous)
         "/health/live", "/health/ready",

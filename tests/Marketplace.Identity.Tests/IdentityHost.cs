@@ -47,6 +47,8 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
         // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
         builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
+        // The prober would ask the demo catalogue's status URLs (nobody listens there) and its monthly evaluation notify; tests run them on demand.
+        builder.UseSetting("Availability:ProbeEnabled", "false");
         builder.UseSetting("Identity:SeedDemoData", "true");
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");

@@ -44,6 +44,7 @@ public partial class HostileDescriptorProcessTests(DatabaseEngine engine)
         info.Environment["Identity__SeedDemoData"] = "true";
         info.Environment["Identity__RequireHttps"] = "false";
         info.Environment["Conformance__RunDailyJob"] = "false";
+        info.Environment["Availability__ProbeEnabled"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -45,6 +45,8 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
         builder.UseSetting("Catalog:SeedOnStart", "true");
         // Tests run the conformance job themselves when they need it, not at a moment of the host's choosing.
         builder.UseSetting("Conformance:RunDailyJob", "false");
+        // The prober would ask the demo catalogue's status URLs (nobody listens there) and its monthly evaluation notify; tests run them on demand.
+        builder.UseSetting("Availability:ProbeEnabled", "false");
         // The operations tests read /metrics as the in-cluster scraper would; outside Development it needs a platform token.
         builder.UseSetting("Hosting:Metrics", "Anonymous");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);

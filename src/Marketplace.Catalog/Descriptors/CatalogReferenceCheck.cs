@@ -130,6 +130,13 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
             }
         }
 
+        if (v.Sla.StatusUrl is { } statusUrl)
+        {
+            var absolute = Uri.TryCreate(statusUrl, UriKind.Absolute, out var status) && status.Scheme is "https" or "http";
+            Require(absolute, o.Path, "/sla/statusUrl", "an absolute http(s) URL is required");
+            Require(status is null || status.UserInfo.Length == 0, o.Path, "/sla/statusUrl", "must not contain credentials: a status URL is public");
+        }
+
         if (v.Provisioning.Type == "osb")
         {
             if (v.Provisioning.BrokerConnection is null)

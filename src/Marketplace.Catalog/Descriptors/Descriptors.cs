@@ -80,7 +80,14 @@ public sealed record SubProcessorDescriptor(string Name, string Purpose, string 
 
 public sealed record SupportDescriptor(string Hours, IReadOnlyList<string> Channels, IReadOnlyList<string> Languages);
 
-public sealed record SlaDescriptor(decimal AvailabilityPercent, int ResponseTimeHours);
+/// <summary>
+/// The promised service level. StatusUrl (optional) is the offering's public status page or health endpoint the platform
+/// probes to measure its availability against the promise.
+/// </summary>
+public sealed record SlaDescriptor(decimal AvailabilityPercent, int ResponseTimeHours)
+{
+    public string? StatusUrl { get; init; }
+}
 
 public sealed record PlanDescriptor(
     string Id, string Name, string NameEn, string? Description, StandardPackageDescriptor StandardPackage,

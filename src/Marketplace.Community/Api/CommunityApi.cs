@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marketplace.Community.Ratings;
 using Marketplace.Community.Recommendations;
+using Marketplace.Community.Availability;
 using Marketplace.Community.Reliability;
 using Marketplace.Community.Requests;
 using Marketplace.Identity.Access;
@@ -59,7 +60,13 @@ public static class CommunityApi
         api.MapGet("/offerings/{id}/reliability", Reliability).AllowAnonymous()
             .WithSummary("Provisioning success rate and median time from request to active, from the platform's subscription timelines")
             .Produces<ReliabilityFacts>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/offerings/{id}/availability", Availability).AllowAnonymous()
+            .WithSummary("Promised SLA, availability measured from the offering's status URL over 30 and 90 days, the last probe, months below the promise, and the provisioning reliability")
+            .Produces<AvailabilityView>().ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    /// <summary>The availability API's answer: measured availability next to the promise and the provisioning reliability.</summary>
+    public sealed record AvailabilityView(AvailabilityFacts Availability, ReliabilityFacts Reliability);
 
     public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
 
@@ -134,6 +141,9 @@ public static class CommunityApi
 
     private static async Task<IResult> Reliability(string id, ReliabilityService reliability, CancellationToken ct) =>
         Results.Ok(await reliability.ForOfferingAsync(id, ct));
+
+    private static async Task<IResult> Availability(string id, AvailabilityFigures availability, ReliabilityService reliability, CancellationToken ct) =>
+        Results.Ok(new AvailabilityView(await availability.ForOfferingAsync(id, ct), await reliability.ForOfferingAsync(id, ct)));
 
     /// <summary>Module refusals as RFC 9457 problem details: 404, 403, or a validation problem naming the field.</summary>
     private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)

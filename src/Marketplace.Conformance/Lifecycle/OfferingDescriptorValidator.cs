@@ -30,6 +30,10 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
             problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'"));
         if (expectedId is not null && descriptor.Id != expectedId)
             problems.Add(new CatalogError(displayPath, "/id", document.LineOf("/id"), $"must stay '{expectedId}': the id of an offering does not change"));
+        // A status page is public and probed from the platform: in production only over https (the schema also accepts http for development).
+        if (descriptor.Sla.StatusUrl is { } statusUrl && catalog.Value.AllowHttpStatusUrls == false
+            && !statusUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            problems.Add(new CatalogError(displayPath, "/sla/statusUrl", document.LineOf("/sla/statusUrl"), "must be an https URL"));
         if (problems.Count > 0)
             throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", problems);
         return descriptor;

@@ -12,6 +12,9 @@ public sealed record MunicipalityEvent(
     string Ags, string Category, string Kind, string ObjectType, string ObjectId, JsonObject Parameters, bool BuyerAdminsOnly = false,
     string? ExceptUserId = null);
 
+/// <summary>Something the platform's auditors should hear of.</summary>
+public sealed record AuditorEvent(string Category, string Kind, string ObjectType, string ObjectId, JsonObject Parameters);
+
 /// <summary>
 /// Reads an audit entry as notifications: which municipalities hear of it and with what words. The audit actions are the
 /// ones provisioning, conformance, billing and the feature requests write; entries of other actions map to nothing.
@@ -110,6 +113,8 @@ internal static class AuditEventMapper
                         ["source"] = r.ActorOrganisationId ?? sourceKind,
                     })).ToList();
             }
+            case "availability.sla-breach":
+                return await SubscribersAsync(c, tx, r.ObjectId, SlaBreachKind(after), SlaBreachParameters(after));
             case "feature-request.answered" when Text(after, "ags") is { } ags:
             {
                 var offeringId = Text(after, "offeringId") ?? "";
@@ -121,6 +126,29 @@ internal static class AuditEventMapper
                 return [];
         }
     }
+
+    /// <summary>
+    /// What the platform's auditors hear of an entry: an SLA breach (with the offering's name); null for everything else.
+    /// Auditors belong to no municipality, so these go to each auditor directly.
+    /// </summary>
+    public static async Task<AuditorEvent?> ForAuditorsAsync(DbConnection c, DbTransaction tx, AuditRecord r)
+    {
+        if (r.Action != "availability.sla-breach") return null;
+        var after = Parse(r.AfterJson);
+        var parameters = SlaBreachParameters(after);
+        parameters["offeringId"] = r.ObjectId;
+        parameters["offeringName"] = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = r.ObjectId }, tx) ?? r.ObjectId;
+        return new AuditorEvent(NotificationCategories.Conformance, SlaBreachKind(after), "offering", r.ObjectId, parameters);
+    }
+
+    private static string SlaBreachKind(JsonObject? after) =>
+        Prop(after, "conformanceFinding") is JsonValue v && v.TryGetValue<bool>(out var finding) && finding ? Kinds.SlaBreachFinding : Kinds.SlaBreach;
+
+    private static JsonObject SlaBreachParameters(JsonObject? after) => new()
+    {
+        ["period"] = Text(after, "month"), ["measuredPercent"] = Text(after, "measuredPercent"), ["promisedPercent"] = Text(after, "promisedPercent"),
+        ["probes"] = Text(after, "probes"),
+    };
 
     /// <summary>One event per municipality with a live subscription to the offering.</summary>
     private static async Task<IReadOnlyList<MunicipalityEvent>> SubscribersAsync(DbConnection c, DbTransaction tx, string offeringId, string kind, JsonObject extra)

@@ -70,9 +70,14 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
         if (records.Count == 0) return (0, 0, 0);
         var writer = new Writer(c, tx, now);
         foreach (var record in records)
+        {
             foreach (var e in await AuditEventMapper.MapAsync(c, tx, record))
                 // One entry may mean two things to a municipality (a new version that also changes sub-processors): the second kind gets its own key.
                 await writer.ToMunicipalityAsync(e, e.Kind == NotificationTexts.Kinds.SubProcessorsChanged ? $"audit:{record.Seq}:{e.Kind}" : $"audit:{record.Seq}");
+            if (await AuditEventMapper.ForAuditorsAsync(c, tx, record) is { } a)
+                foreach (var auditor in await c.QueryAsync<string>(NotificationSql.Auditors, transaction: tx))
+                    await writer.ToUserAsync(auditor, a.Category, a.Kind, null, a.ObjectType, a.ObjectId, a.Parameters, $"audit:{record.Seq}:auditor");
+        }
         await c.ExecuteAsync(NotificationSql.AdvanceAudit, new { seq = records[^1].Seq }, tx);
         await tx.CommitAsync(ct);
         return (records.Count, writer.Notifications, writer.Mails);

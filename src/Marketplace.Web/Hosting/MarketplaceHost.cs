@@ -62,8 +62,13 @@ public static class MarketplaceHost
         EmbeddedSampleBroker.AddIfConfigured(services, builder.Configuration);
         services.AddProvisioning(builder.Configuration);
         services.AddNotifications(builder.Configuration);
+        services.AddSingleton<Marketplace.Identity.IDemoDataSeeder, AvailabilityDemoSeeder>();
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
-        services.PostConfigure<CatalogOptions>(o => o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath));
+        services.PostConfigure<CatalogOptions>(o =>
+        {
+            o.Path = Path.GetFullPath(o.Path, builder.Environment.ContentRootPath);
+            o.AllowHttpStatusUrls ??= !builder.Environment.IsProduction();
+        });
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);

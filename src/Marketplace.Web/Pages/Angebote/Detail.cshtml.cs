@@ -11,11 +11,13 @@ namespace Marketplace.Web.Pages.Angebote;
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
     TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies,
-    Marketplace.Catalog.Residency.ISubProcessorHistory history) : PageModel
+    Marketplace.Catalog.Residency.ISubProcessorHistory history, Marketplace.Community.Availability.AvailabilityFigures availability) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
     public OfferingCommunityView Community { get; private set; } = null!;
+    /// <summary>The promised SLA and the availability measured from the offering's status URL.</summary>
+    public Marketplace.Community.Availability.AvailabilityFacts Availability { get; private set; } = null!;
     public IReadOnlyList<ConfigField> ConfigFields { get; private set; } = [];
     /// <summary>Where the data lives, who processes it, and how it stands against the viewer's data policy.</summary>
     public ResidencySection Residency { get; private set; } = null!;
@@ -36,6 +38,7 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
             .ToList();
         var actingFor = User.Identity?.IsAuthenticated == true ? await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct) : [];
         Community = await community.ForOfferingAsync(id, actingFor, ct);
+        Availability = await availability.ForOfferingAsync(id, ct);
         Residency = new ResidencySection(offering.Hosting, offering.Conformance, search.Current.Catalog,
             await policies.FitForViewerAsync(User, offering.Hosting, ct), await history.ForOfferingAsync(id, ct));
         return Page();

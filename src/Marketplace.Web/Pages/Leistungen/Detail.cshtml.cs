@@ -1,20 +1,36 @@
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
+using Marketplace.Community.Availability;
+using Marketplace.Community.Reliability;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Marketplace.Web.Pages.Leistungen;
 
-/// <summary>The competing offerings for one Leistung side by side (by OZG id or LeiKa key).</summary>
-public sealed class DetailModel(CatalogSearchService search, CatalogViews views) : PageModel
+/// <summary>
+/// The competing offerings for one Leistung side by side (by OZG id or LeiKa key), with each one's promised SLA next to
+/// its measured availability and its provisioning reliability.
+/// </summary>
+public sealed class DetailModel(CatalogSearchService search, CatalogViews views, AvailabilityFigures availability, ReliabilityService reliability) : PageModel
 {
     public LeistungComparison Comparison { get; private set; } = null!;
     public CatalogReadModel Catalog => search.Current.Catalog;
+    public IReadOnlyDictionary<string, AvailabilityFacts> Availability { get; private set; } = new Dictionary<string, AvailabilityFacts>();
+    public IReadOnlyDictionary<string, ReliabilityFacts> Reliability { get; private set; } = new Dictionary<string, ReliabilityFacts>();
 
-    public IActionResult OnGet(string key)
+    public async Task<IActionResult> OnGetAsync(string key, CancellationToken ct)
     {
         if (views.Compare(search.Current, key) is not { } comparison) return NotFound();
         Comparison = comparison;
+        var measured = new Dictionary<string, AvailabilityFacts>();
+        var reliable = new Dictionary<string, ReliabilityFacts>();
+        foreach (var row in comparison.Offerings)
+        {
+            measured[row.Offering.Id] = await availability.ForOfferingAsync(row.Offering.Id, ct);
+            reliable[row.Offering.Id] = await reliability.ForOfferingAsync(row.Offering.Id, ct);
+        }
+        Availability = measured;
+        Reliability = reliable;
         return Page();
     }
 }

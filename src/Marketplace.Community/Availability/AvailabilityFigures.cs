@@ -1,0 +1,84 @@
+using System.Globalization;
+using Dapper;
+using Marketplace.Storage;
+
+namespace Marketplace.Community.Availability;
+
+/// <summary>Measured availability over a window of whole UTC days ending today: probes, those up, and the share up (null without probes).</summary>
+public sealed record MeasuredWindow(int Days, string From, string To, long Probes, long Up)
+{
+    /// <summary>Percent up, to two decimals (rounded down, so a figure never looks better than it was); null when nothing was measured.</summary>
+    public decimal? Percent => Probes == 0 ? null : Math.Floor(Up * 10000m / Probes) / 100m;
+}
+
+/// <summary>A calendar month below the promised SLA, as flagged once.</summary>
+public sealed record SlaBreach(string OfferingId, string Month, long PromisedBasisPoints, long MeasuredBasisPoints, long Probes, bool Finding, string FlaggedAt)
+{
+    public decimal PromisedPercent => PromisedBasisPoints / 100m;
+    public decimal MeasuredPercent => MeasuredBasisPoints / 100m;
+}
+
+/// <summary>The last probe of an offering's status URL.</summary>
+public sealed record LastProbe(string ProbedAt, bool Up, long? LatencyMs, int? StatusCode, string? Error);
+
+/// <summary>
+/// What the offering page, the comparison and the API show: the promised SLA, measured availability over 30 and 90 days,
+/// whether a status URL is declared, the last probe, and the months flagged as below the promise.
+/// </summary>
+public sealed record AvailabilityFacts(
+    string OfferingId, decimal PromisedPercent, bool StatusUrlDeclared, MeasuredWindow Last30Days, MeasuredWindow Last90Days,
+    LastProbe? LastProbe, IReadOnlyList<SlaBreach> Breaches)
+{
+    /// <summary>True when the 30-day figure is below the promise (a hint on the page, not yet a monthly breach).</summary>
+    public bool Below30 => Last30Days.Percent is { } p && p < PromisedPercent;
+}
+
+/// <summary>Reads <see cref="AvailabilityFacts"/> from the per-day counts; windows are whole UTC days, today included.</summary>
+public sealed class AvailabilityFigures(CommunityStore store, TimeProvider clock)
+{
+    public async Task<AvailabilityFacts> ForOfferingAsync(string offeringId, CancellationToken ct = default)
+    {
+        var offering = store.Published(offeringId);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using var c = await store.Database.OpenAsync(ct);
+        async Task<MeasuredWindow> WindowAsync(int days)
+        {
+            var from = Day(today.AddDays(1 - days));
+            var to = Day(today);
+            var t = await c.QuerySingleAsync<(long Probes, long Up)>(new CommandDefinition(AvailabilitySql.Totals, new { offering = offeringId, from, to }, cancellationToken: ct));
+            return new MeasuredWindow(days, from, to, t.Probes, t.Up);
+        }
+        var last30 = await WindowAsync(30);
+        var last90 = await WindowAsync(90);
+        var last = await c.QuerySingleOrDefaultAsync<ProbeRow>(new CommandDefinition(AvailabilitySql.LastProbe(store.Database.Dialect),
+            new { offering = offeringId, limit = 1, offset = 0 }, cancellationToken: ct));
+        var breaches = (await c.QueryAsync<BreachRow>(new CommandDefinition(AvailabilitySql.Breaches, new { offering = offeringId }, cancellationToken: ct)))
+            .Select(b => b.ToBreach()).ToList();
+        return new AvailabilityFacts(offeringId, offering.Descriptor.Sla.AvailabilityPercent, offering.Descriptor.Sla.StatusUrl is not null, last30, last90,
+            last is null ? null : new LastProbe(last.ProbedAt, last.Up != 0, last.LatencyMs, (int?)last.StatusCode, last.Error), breaches);
+    }
+
+    internal static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    internal sealed class ProbeRow
+    {
+        public string OfferingId { get; init; } = "";
+        public string ProbedAt { get; init; } = "";
+        public long Up { get; init; }
+        public long? LatencyMs { get; init; }
+        public long? StatusCode { get; init; }
+        public string? Error { get; init; }
+    }
+
+    internal sealed class BreachRow
+    {
+        public string OfferingId { get; init; } = "";
+        public string Month { get; init; } = "";
+        public long PromisedBasisPoints { get; init; }
+        public long MeasuredBasisPoints { get; init; }
+        public long Probes { get; init; }
+        public long Finding { get; init; }
+        public string FlaggedAt { get; init; } = "";
+        public SlaBreach ToBreach() => new(OfferingId, Month, PromisedBasisPoints, MeasuredBasisPoints, Probes, Finding != 0, FlaggedAt);
+    }
+}
