@@ -87,6 +87,7 @@ public static class ProvisioningApi
             .WithSummary("The bundling organisation the Land designates sets its defaults (they win over the vendor's)").Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         LandDesignationApi.MapLandDesignations(api);
         Residency.DataPolicyApi.MapDataPolicies(api);
+        BackOffice.FachverfahrenApi.MapFachverfahren(api);
 
         api.MapPost("/rollouts", StartRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Orders one offering for every delegating municipality of a Land or for a list of AGS, with CSV overrides")

@@ -62,10 +62,11 @@ public static class DataPolicyApi
     }
 
     /// <summary>Only the municipality's own buyer-admin writes its policy: another tenant gets 404, a delegate or reader 403.</summary>
-    internal static async Task RequireOwnBuyerAdminAsync(ClaimsPrincipal user, TenantAccess access, string ags, CancellationToken ct)
+    internal static async Task RequireOwnBuyerAdminAsync(ClaimsPrincipal user, TenantAccess access, string ags, CancellationToken ct,
+        string refusal = "Nur die Einkaufsverantwortlichen der Kommune legen ihre Datenrichtlinie fest.")
     {
         if (await access.PermissionsForMunicipalityAsync(user, ags, ct) == MunicipalityPermission.None) throw new NotFoundException("municipality", ags);
         if (user.OrganisationKindOf() != OrganisationKinds.Municipality || !user.HasRole(Roles.BuyerAdmin))
-            throw new ForbiddenException("Nur die Einkaufsverantwortlichen der Kommune legen ihre Datenrichtlinie fest.");
+            throw new ForbiddenException(refusal);
     }
 }
