@@ -18,7 +18,8 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class MerklisteModel(TenantAccess access, BasketService baskets, OfferingDirectory offerings, TenantConfiguration configuration,
-    OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : MunicipalityPage(access)
+    OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text,
+    Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : MunicipalityPage(access)
 {
     /// <summary>An offering on the list with what the page shows of it; Plan is null when the catalogue no longer has the chosen plan.</summary>
     public sealed record Entry(BasketItem Item, OfferingInfo Offering, PlanDescriptor? Plan, string Name);
@@ -46,11 +47,17 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
         ChangeAsync(MunicipalityPermission.Order, async () =>
         {
             var offering = await offerings.GetAsync(offeringId, ct);
+            planId ??= offering?.Descriptor.Plans.FirstOrDefault()?.Id;
+            // From a search result or the offering page (not the order form, where the buyer chose): the adapter the
+            // municipality's Fachverfahren needs goes on the list with the offering, so the cost summary includes it.
+            if (offering is not null && !Request.Form.ContainsKey(nameof(IdempotencyKey))
+                && await fachverfahren.FitAsync(Ags, offering.Descriptor, planId, ct) is { } fit)
+                addOnIds = (addOnIds ?? []).Union(fit.AdapterAddOns.Where(a => offering.Plan(planId ?? "")?.AddOnList.Any(x => x.Id == a) == true)).ToList();
             BasketItem item;
             try
             {
                 item = await baskets.PutAsync(Ags, User.SubjectOf()!, offeringId,
-                    new BasketItemRequest(planId ?? offering?.Descriptor.Plans.FirstOrDefault()?.Id, addOnIds ?? []), ct);
+                    new BasketItemRequest(planId, addOnIds ?? []), ct);
             }
             catch (RequestValidationException e)
             {
