@@ -71,10 +71,10 @@ public static class FachverfahrenApi
 }
 
 /// <summary>Development: the demo municipalities run Fachverfahren, so the catalogue shows the fit at once.</summary>
-internal sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfahren, Marketplace.Storage.Database database) : Marketplace.Identity.IDemoDataSeeder
+public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfahren, Marketplace.Storage.Database database) : Marketplace.Identity.IDemoDataSeeder
 {
     /// <summary>München runs an OK.EWO without FIT-Connect (the Wohnsitz EfA service needs its adapter); Köln and two more run others.</summary>
-    internal static readonly (string Ags, RecordedProductRequest[] Products)[] Demo =
+    public static readonly (string Ags, RecordedProductRequest[] Products)[] Demo =
     [
         ("09162000", [new("meldewesen", "ok-ewo", "2023.2"), new("kfz-zulassung", "ok-vorfahrt", "2024.1"), new("personenstandswesen", "autista", "15.0"),
             new("gewerbe", "ok-gewerbe", "2024.2"), new("bauaufsicht", "probaug", "2025"), new("finanzwesen", "ok-fis", "2025.1"), new("wahlen", "ok-vote", "2025.1")]),
