@@ -56,6 +56,9 @@ public static class ProvisioningModule
         services.AddSingleton<MunicipalityNames>();
         services.AddSingleton<Residency.DataPolicies>();
         services.AddSingleton<Residency.SubProcessorObjections>();
+        services.AddSingleton<BackOffice.MunicipalityFachverfahren>();
+        services.AddSingleton<Marketplace.Catalog.BackOffice.IViewerBackOffice>(sp => sp.GetRequiredService<BackOffice.MunicipalityFachverfahren>());
+        services.AddSingleton<Marketplace.Identity.IDemoDataSeeder, BackOffice.FachverfahrenDemoSeeder>();
         services.AddSingleton<ConfigSecrets>();
         services.AddSingleton<LandDefaults>();
         services.AddSingleton<LandDesignations>();

@@ -59,7 +59,7 @@ public static partial class DenialMatrix
     internal static string Unique() => Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>Every row: identity's here, each module's in its own DenialMatrix.&lt;Module&gt;.cs file.</summary>
-    public static readonly Row[] Rows = [.. IdentityRows, .. ProvisioningRows, .. ConformanceRows, .. BillingRows, .. NotificationsRows, .. CommunityRows, .. BrokerConnectionRows, .. ReconciliationRows, .. BindingRows, .. ResidencyRows];
+    public static readonly Row[] Rows = [.. IdentityRows, .. ProvisioningRows, .. ConformanceRows, .. BillingRows, .. NotificationsRows, .. CommunityRows, .. BrokerConnectionRows, .. ReconciliationRows, .. BindingRows, .. ResidencyRows, .. BackOfficeRows];
 
     // Properties, not fields: static fields in partial files initialise in no defined order.
     private static Row[] IdentityRows =>

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Catalog.BackOffice;
 using Marketplace.Catalog.Descriptors;
+using Microsoft.Extensions.DependencyInjection;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +25,18 @@ public static class CatalogApi
                     return Results.ValidationProblem(parsed.Errors, title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
                 var index = search.Current;
                 var snapshot = await ratings.CurrentAsync(http.RequestAborted);
+                if (parsed.FitFilter.Count > 0)
+                {
+                    // Whether an offering fits depends on the viewer's municipality: searched for it alone, never cached or shared.
+                    var viewer = http.RequestServices.GetService<IViewerBackOffice>();
+                    if ((viewer is null ? null : await viewer.RecordedAsync(http.User, http.RequestAborted)) is not { } recorded)
+                        return Results.ValidationProblem(new Dictionary<string, string[]> { [BackOfficeSearch.Parameter] =
+                            ["Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune."] },
+                            title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+                    http.Response.Headers.CacheControl = "private, no-store";
+                    return SearchResponseCache.AnswerForViewer(index, snapshot,
+                        parsed.Request! with { OnlyOfferings = BackOfficeSearch.Matching(index.Catalog, recorded, parsed.FitFilter) }, parsed.View);
+                }
                 if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
                 return cache.Answer(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View);
             })

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace Marketplace.Catalog.Api;
 
 /// <summary>The search request read from a query string, or the errors per parameter.</summary>
-public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey, string View = SearchViews.Card);
+public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey, string View = SearchViews.Card)
+{
+    /// <summary>The back-office fit statuses asked for ("fachverfahren=fits,adapter"); empty: no such filter. Depends on the viewer.</summary>
+    public IReadOnlyList<string> FitFilter { get; init; } = [];
+}
 
 /// <summary>
 /// Reads and checks the query string of a catalogue search. Unknown parameters are errors too, so a typo
@@ -12,7 +16,7 @@ public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string
 /// </summary>
 public static class SearchQueryParser
 {
-    private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", "view", .. Facets.All];
+    private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", "view", BackOffice.BackOfficeSearch.Parameter, .. Facets.All];
 
     public static ParsedSearchQuery Parse(IQueryCollection query)
     {
@@ -60,11 +64,16 @@ public static class SearchQueryParser
             else if (values.Count > 0) filters[facet] = values;
         }
 
+        var fit = query[BackOffice.BackOfficeSearch.Parameter].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        if (fit.Where(v => !BackOffice.FitStatuses.All.Contains(v)).ToList() is { Count: > 0 } badFit)
+            errors[BackOffice.BackOfficeSearch.Parameter] = [$"Ungültige Werte: {string.Join(", ", badFit)}. Erlaubt: {string.Join(", ", BackOffice.FitStatuses.All)}."];
+
         var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}", $"view={view}" }
             .Concat(filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={string.Join(",", f.Value)}")));
         return errors.Count > 0
-            ? new ParsedSearchQuery(null, errors, canonical, view)
-            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical, view);
+            ? new ParsedSearchQuery(null, errors, canonical, view) { FitFilter = fit }
+            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical, view) { FitFilter = fit };
     }
 
     private static int Int(IQueryCollection query, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)

@@ -32,7 +32,9 @@ public sealed record CatalogSnapshot(
     IReadOnlyList<Loaded<StandardDescriptor>> Standards,
     IReadOnlyList<Loaded<VendorDescriptor>> Vendors,
     IReadOnlyList<Loaded<OfferingDescriptor>> Offerings,
-    IReadOnlyList<Loaded<BundleDescriptor>> Bundles);
+    IReadOnlyList<Loaded<BundleDescriptor>> Bundles,
+    IReadOnlyList<Loaded<SchnittstelleDescriptor>> Schnittstellen,
+    IReadOnlyList<Loaded<FachverfahrenAreaDescriptor>> Fachverfahren);
 
 /// <summary>The result of reading catalog/: a snapshot when every file is valid, otherwise every error found.</summary>
 public sealed record CatalogLoadResult(CatalogSnapshot? Snapshot, IReadOnlyList<CatalogError> Errors)
@@ -57,6 +59,8 @@ public sealed class CatalogLoader
         ("vendors", "vendor", "id"),
         ("offerings", "offering", "id"),
         ("bundles", "bundle", "id"),
+        ("schnittstellen", "schnittstelle", "id"),
+        ("fachverfahren", "fachverfahren", "id"),
     ];
 
     private readonly string _root;
@@ -90,7 +94,8 @@ public sealed class CatalogLoader
         var snapshot = new CatalogSnapshot(
             LoadKind<LandDescriptor>(0), LoadKind<ThemenfeldDescriptor>(1), LoadKind<LebenslageDescriptor>(2),
             LoadKind<LeistungDescriptor>(3), LoadKind<StandardDescriptor>(4), LoadKind<VendorDescriptor>(5),
-            LoadKind<OfferingDescriptor>(6), LoadKind<BundleDescriptor>(7));
+            LoadKind<OfferingDescriptor>(6), LoadKind<BundleDescriptor>(7), LoadKind<SchnittstelleDescriptor>(8),
+            LoadKind<FachverfahrenAreaDescriptor>(9));
         if (_errors.Count == 0) new CatalogReferenceCheck(snapshot, _errors, _root).Run();
         return _errors.Count == 0 ? new CatalogLoadResult(snapshot, []) : new CatalogLoadResult(null, _errors);
     }

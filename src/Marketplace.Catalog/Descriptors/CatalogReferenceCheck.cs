@@ -1,3 +1,4 @@
+using Marketplace.Catalog.BackOffice;
 using Json.Schema;
 using System.Text.Json;
 
@@ -5,7 +6,11 @@ namespace Marketplace.Catalog.Descriptors;
 
 /// <summary>What an offering descriptor may refer to: the ids that exist.</summary>
 public sealed record OfferingReferences(
-    IReadOnlySet<string> Vendors, IReadOnlySet<string> Leistungen, IReadOnlySet<string> Laender, IReadOnlySet<(string Standard, string Version)> StandardVersions);
+    IReadOnlySet<string> Vendors, IReadOnlySet<string> Leistungen, IReadOnlySet<string> Laender, IReadOnlySet<(string Standard, string Version)> StandardVersions)
+{
+    /// <summary>The Fachverfahren reference data a back-office declaration refers to.</summary>
+    public BackOfficeReference BackOffice { get; init; } = BackOfficeReference.Empty;
+}
 
 /// <summary>The import's reference check for one offering descriptor given as text (a vendor's upload or edit).</summary>
 public static class OfferingReferenceCheck
@@ -25,7 +30,7 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
     {
         var errors = new List<CatalogError>();
         new CatalogReferenceCheck(null, errors, "", document.LineOf).CheckOffering(new Loaded<OfferingDescriptor>(offering, displayPath, ""),
-            references.Vendors, references.Leistungen, references.Laender, references.StandardVersions);
+            references.Vendors, references.Leistungen, references.Laender, references.StandardVersions, references.BackOffice);
         return errors;
     }
 
@@ -75,7 +80,33 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
             }
         }
 
-        foreach (var o in s.Offerings) CheckOffering(o, vendors, leistungen, laender, standardVersions);
+        var backOffice = new BackOfficeReference(s.Schnittstellen.Select(i => i.Value), s.Fachverfahren.Select(a => a.Value));
+        var productsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in s.Fachverfahren)
+            for (var p = 0; p < a.Value.Products.Count; p++)
+            {
+                var product = a.Value.Products[p];
+                if (productsSeen.TryGetValue(product.Id, out var other))
+                    Require(false, a.Path, $"/products/{p}/id", $"product '{product.Id}' is already listed in {other}");
+                else productsSeen[product.Id] = a.Path;
+                var versions = new HashSet<string>(StringComparer.Ordinal);
+                for (var v = 0; v < product.Versions.Count; v++)
+                {
+                    Require(versions.Add(product.Versions[v].Version), a.Path, $"/products/{p}/versions/{v}/version", $"version '{product.Versions[v].Version}' appears twice");
+                    for (var i = 0; i < product.Versions[v].Interfaces.Count; i++)
+                    {
+                        var receives = product.Versions[v].Interfaces[i];
+                        var field = $"/products/{p}/versions/{v}/interfaces/{i}";
+                        if (backOffice.Interface(receives.Interface) is not { } known)
+                            Require(false, a.Path, field + "/interface", $"unknown interface standard '{receives.Interface}'");
+                        else
+                            foreach (var version in receives.Versions.Where(x => !known.Versions.Contains(x)))
+                                Require(false, a.Path, field + "/versions", $"'{version}' is no version of {known.Name}");
+                    }
+                }
+            }
+
+        foreach (var o in s.Offerings) CheckOffering(o, vendors, leistungen, laender, standardVersions, backOffice);
 
         foreach (var b in s.Bundles)
         {
@@ -86,9 +117,10 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
     }
 
     private void CheckOffering(Loaded<OfferingDescriptor> o, IReadOnlySet<string> vendors, IReadOnlySet<string> leistungen,
-        IReadOnlySet<string> laender, IReadOnlySet<(string, string)> standardVersions)
+        IReadOnlySet<string> laender, IReadOnlySet<(string, string)> standardVersions, BackOfficeReference backOffice)
     {
         var v = o.Value;
+        foreach (var (field, reason) in backOffice.Check(v)) Require(false, o.Path, field, reason);
         Require(vendors.Contains(v.Vendor), o.Path, "/vendor", $"unknown vendor '{v.Vendor}'");
         for (var i = 0; i < v.Leistungen.Count; i++)
             Require(leistungen.Contains(v.Leistungen[i]), o.Path, $"/leistungen/{i}", $"unknown Leistung '{v.Leistungen[i]}'");

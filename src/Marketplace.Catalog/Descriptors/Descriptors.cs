@@ -43,7 +43,55 @@ public sealed record OfferingDescriptor(
 {
     /// <summary>"*" in laender: orderable in every Land.</summary>
     public bool AllLaender => Laender.Contains("*");
+
+    /// <summary>How the offering delivers to a municipality's Fachverfahren, per area (optional: a descriptor written before it existed stays valid).</summary>
+    public IReadOnlyList<BackOfficeDelivery>? BackOffice { get; init; }
+
+    public IReadOnlyList<BackOfficeDelivery> BackOfficeList => BackOffice ?? [];
 }
+
+/// <summary>
+/// How an offering delivers to the Fachverfahren of one area (catalog/fachverfahren): the standards it sends (a version
+/// "3.2" or a series "3.x"), whether it delivers through FIT-Connect, adapters to single products (each charged by one
+/// of the plans' add-ons) and the manual export a clerk imports by hand (a format such as csv, pdf or xml).
+/// </summary>
+public sealed record BackOfficeDelivery(string Area)
+{
+    public IReadOnlyList<StandardDelivery>? Standards { get; init; }
+    public bool? FitConnect { get; init; }
+    public IReadOnlyList<AdapterDelivery>? Adapters { get; init; }
+    public string? ManualExport { get; init; }
+
+    public IReadOnlyList<StandardDelivery> StandardList => Standards ?? [];
+    public IReadOnlyList<AdapterDelivery> AdapterList => Adapters ?? [];
+}
+
+/// <summary>A standard (catalog/schnittstellen) the offering sends, in a version or a series ("3.x").</summary>
+public sealed record StandardDelivery(string Standard, string Version);
+
+/// <summary>An adapter to one Fachverfahren product, charged by the plan add-on <paramref name="AddOn"/>.</summary>
+public sealed record AdapterDelivery(string Product, string AddOn);
+
+/// <summary>A standard Fachverfahren receive (XMeld, XKfz …) or a way of delivery (FIT-Connect), with its versions.</summary>
+public sealed record SchnittstelleDescriptor(string Id, string Name, string NameEn, string Kind, string Publisher, IReadOnlyList<string> Versions)
+{
+    public string? Url { get; init; }
+}
+
+/// <summary>An area of municipal administration (Meldewesen, Kfz-Zulassung …) with the Fachverfahren products run for it.</summary>
+public sealed record FachverfahrenAreaDescriptor(string Id, string Name, string NameEn, IReadOnlyList<FachverfahrenProductDescriptor> Products);
+
+/// <summary>A Fachverfahren product, its manufacturer and the versions in use.</summary>
+public sealed record FachverfahrenProductDescriptor(string Id, string Name, string Manufacturer, IReadOnlyList<ProductVersionDescriptor> Versions);
+
+/// <summary>One version of a product: the standards (with their versions) it receives and its own APIs.</summary>
+public sealed record ProductVersionDescriptor(string Version, IReadOnlyList<ProductInterfaceDescriptor> Interfaces)
+{
+    public IReadOnlyList<string>? Apis { get; init; }
+    public IReadOnlyList<string> ApiList => Apis ?? [];
+}
+
+public sealed record ProductInterfaceDescriptor(string Interface, IReadOnlyList<string> Versions);
 
 public sealed record ClaimedStandard(string Standard, string Version);
 

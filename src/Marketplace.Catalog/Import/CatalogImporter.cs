@@ -39,6 +39,10 @@ public sealed class CatalogImporter(Database database)
             ["leistungen"] = await w.Sync("leistungen", "ozg_id", snapshot.Leistungen, l => l.OzgId, w.WriteLeistung),
             ["standards"] = await w.Sync("standards", "id", snapshot.Standards, s => s.Id, w.WriteStandard),
             ["vendors"] = await w.Sync("vendors", "id", snapshot.Vendors, v => v.Id, w.WriteVendor),
+            ["schnittstellen"] = await w.Sync("backoffice_interfaces", "id", snapshot.Schnittstellen, i => i.Id,
+                (i, hash, _) => w.WriteDocument("backoffice_interfaces", i.Id, i.Name, i.NameEn, i, hash)),
+            ["fachverfahren"] = await w.Sync("fachverfahren_areas", "id", snapshot.Fachverfahren, a => a.Id,
+                (a, hash, _) => w.WriteDocument("fachverfahren_areas", a.Id, a.Name, a.NameEn, a, hash)),
         };
         if (!offeringsElsewhere) report["offerings"] = await w.Sync("offerings", "id", snapshot.Offerings, o => o.Id, w.WriteOffering);
         report["bundles"] = await w.Sync("bundles", "id", snapshot.Bundles, b => b.Id, w.WriteBundle);
@@ -139,6 +143,11 @@ public sealed class CatalogImporter(Database database)
                     id = v.Id, name = v.Name, short_name = v.ShortName, vat_id = v.VatId, website = v.Website, description = v.Description,
                     document_json = JsonSerializer.Serialize(v, DescriptorJson.Options), content_hash = hash,
                 });
+
+        /// <summary>Reference data kept as its descriptor (the Fachverfahren areas, the interface standards).</summary>
+        public Task WriteDocument<T>(string table, string id, string name, string nameEn, T document, string hash) =>
+            Upsert(table, ["id"], ["name", "name_en", "document_json", "content_hash"],
+                new { id, name, name_en = nameEn, document_json = JsonSerializer.Serialize(document, DescriptorJson.Options), content_hash = hash });
 
         public Task WriteOffering(OfferingDescriptor o, string hash, bool update) => _offerings.WriteAsync(o, hash, update);
 

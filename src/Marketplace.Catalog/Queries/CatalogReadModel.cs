@@ -61,6 +61,8 @@ public sealed class CatalogReadModel
     public required IReadOnlyDictionary<string, NamedItem> Standards { get; init; }
     public required IReadOnlyList<LandInfo> Laender { get; init; }
     public required IReadOnlyList<BundleDescriptor> Bundles { get; init; }
+    /// <summary>The Fachverfahren areas, products and interface standards offerings declare their back-office delivery against.</summary>
+    public Marketplace.Catalog.BackOffice.BackOfficeReference BackOffice { get; init; } = Marketplace.Catalog.BackOffice.BackOfficeReference.Empty;
 
     private Dictionary<string, CatalogOffering>? _byId;
 
@@ -96,6 +98,7 @@ public static class SnapshotReadModel
             Standards = snapshot.Standards.ToDictionary(s => s.Value.Id, s => new NamedItem(s.Value.Id, s.Value.Name, s.Value.NameEn)),
             Laender = snapshot.Laender.Select(l => new LandInfo(l.Value.Code, l.Value.Abbreviation, l.Value.Name, l.Value.NameEn)).ToList(),
             Bundles = [],
+            BackOffice = new Marketplace.Catalog.BackOffice.BackOfficeReference(snapshot.Schnittstellen.Select(i => i.Value), snapshot.Fachverfahren.Select(a => a.Value)),
         };
     }
 

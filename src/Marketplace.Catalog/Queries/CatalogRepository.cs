@@ -76,13 +76,14 @@ public sealed class CatalogRepository(Database database)
                 "SELECT id, name, name_en, lebenslage_id, description FROM bundles ORDER BY id", transaction: tx))
             .Select(b => new BundleDescriptor(b.Id, b.Name, b.NameEn, b.LebenslageId, b.Description, bundleLeistungen[b.Id].ToList()))
             .ToList();
+        var backOffice = await BackOffice.BackOfficeReference.LoadAsync(c, tx);
         await tx.CommitAsync(ct);
         return new CatalogReadModel
         {
             Revision = revision, Offerings = offerings, Leistungen = leistungen,
             LeikaToOzg = leika.ToDictionary(r => r.LeikaKey, r => r.OzgId),
             Themenfelder = themenfelder, Lebenslagen = lebenslagen, Vendors = vendors, Standards = standards,
-            Laender = laender, Bundles = bundles,
+            Laender = laender, Bundles = bundles, BackOffice = backOffice,
         };
     }
 }

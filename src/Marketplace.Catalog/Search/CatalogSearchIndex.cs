@@ -216,6 +216,9 @@ public sealed class CatalogSearchIndex : IDisposable
                 _searcher.Search(strict, new AllHitsCollector(_docToOrdinal, matched, scores));
                 if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores);
             }
+            if (request.OnlyOfferings is { } only)
+                for (var i = 0; i < n; i++)
+                    if (Bits.Get(matched, i) && !only.Contains(_cards[i].Id)) matched[i >> 6] &= ~(1UL << (i & 63));
             timings?.Add(ref timings.Scoring, ref t0);
             var (hits, facets) = FilterAndCount(request, matched);
             timings?.Add(ref timings.Facets, ref t0);

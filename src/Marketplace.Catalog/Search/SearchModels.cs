@@ -54,6 +54,12 @@ public sealed record SearchRequest(
     public const int MaxPageSize = 100;
     public const int MaxQueryLength = 200;
 
+    /// <summary>
+    /// Only these offerings (by id) may match: a restriction that depends on the viewer (e.g. its Fachverfahren fit), so it
+    /// is never part of a cached answer's key; null restricts nothing.
+    /// </summary>
+    public IReadOnlySet<string>? OnlyOfferings { get; init; }
+
     public string EffectiveSort => Sort ?? (string.IsNullOrWhiteSpace(Q) ? SortOrders.Name : SortOrders.Relevance);
 
     public IReadOnlyList<string> Values(string facet) => Filters.TryGetValue(facet, out var v) && v.Count > 0 ? v : Facets.Default(facet);

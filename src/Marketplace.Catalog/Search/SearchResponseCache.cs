@@ -41,6 +41,10 @@ public sealed class SearchResponseCache : IDisposable
         return new WrittenAnswer(index.Search(request, ratings), view);
     }
 
+    /// <summary>An answer that depends on the viewer (see <see cref="SearchRequest.OnlyOfferings"/>): searched, never cached.</summary>
+    public static IResult AnswerForViewer(CatalogSearchIndex index, RatingSnapshot ratings, SearchRequest request, string view) =>
+        new WrittenAnswer(index.Search(request, ratings), view);
+
     public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request, string view = SearchViews.Card) =>
         GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request, view);
 

@@ -24,7 +24,10 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
             (await c.QueryAsync<string>("SELECT id FROM vendors", transaction: tx)).ToHashSet(),
             (await c.QueryAsync<string>("SELECT ozg_id FROM leistungen", transaction: tx)).ToHashSet(),
             (await c.QueryAsync<string>("SELECT abbreviation FROM laender", transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<(string, string)>("SELECT standard_id, version FROM standard_versions", transaction: tx)).ToHashSet());
+            (await c.QueryAsync<(string, string)>("SELECT standard_id, version FROM standard_versions", transaction: tx)).ToHashSet())
+        {
+            BackOffice = await Marketplace.Catalog.BackOffice.BackOfficeReference.LoadAsync(c, tx),
+        };
         var problems = OfferingReferenceCheck.Check(descriptor, displayPath, document, references).ToList();
         if (descriptor.Vendor != vendorId)
             problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'"));

@@ -88,6 +88,7 @@ public static class ProvisioningApi
         LandDesignationApi.MapLandDesignations(api);
         Residency.DataPolicyApi.MapDataPolicies(api);
         Residency.SubProcessorApi.MapSubProcessors(api);
+        BackOffice.FachverfahrenApi.MapFachverfahren(api);
 
         api.MapPost("/rollouts", StartRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Orders one offering for every delegating municipality of a Land or for a list of AGS, with CSV overrides")

@@ -41,6 +41,10 @@ public static partial class EngineMessages
         (new("^Gemeinde steht mehrfach in der Datei$"), "Engine.CsvTwice"),
         (new("^darf nicht negativ sein$"), "Engine.NotNegative"),
         (new("^Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei$"), "Engine.FourEyes"),
+        (new("^unbekanntes Aufgabengebiet$"), "Engine.UnknownArea"),
+        (new("^Aufgabengebiet doppelt: je Gebiet ein Fachverfahren$"), "Engine.AreaTwice"),
+        (new("^unbekanntes Fachverfahren in diesem Aufgabengebiet$"), "Engine.UnknownProduct"),
+        (new("^unbekannte Version des Fachverfahrens$"), "Engine.UnknownProductVersion"),
         // JSON Schema keywords, worded by TenantSchema from the field's schema.
         (new("^mindestens (.+) Zeichen$"), "Engine.MinLength"),
         (new("^höchstens (.+) Zeichen$"), "Engine.MaxLength"),

@@ -11,7 +11,8 @@ namespace Marketplace.Web.Pages.Angebote;
 /// <summary>One offering: description, Leistungen, plans with their extras, the configuration a municipality will enter, facts.</summary>
 public sealed class DetailModel(CatalogSearchService search, CatalogViews views, CatalogRepository repository, OfferingCommunity community,
     TenantAccess access, Marketplace.Provisioning.Residency.DataPolicies policies,
-    Marketplace.Catalog.Residency.ISubProcessorHistory history, Marketplace.Community.Availability.AvailabilityFigures availability) : PageModel
+    Marketplace.Catalog.Residency.ISubProcessorHistory history, Marketplace.Community.Availability.AvailabilityFigures availability,
+    Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     /// <summary>Ratings, requests, recommendations and reliability facts, for the municipalities the viewer may order for.</summary>
@@ -21,6 +22,8 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
     public IReadOnlyList<ConfigField> ConfigFields { get; private set; } = [];
     /// <summary>Where the data lives, who processes it, and how it stands against the viewer's data policy.</summary>
     public ResidencySection Residency { get; private set; } = null!;
+    /// <summary>How the offering delivers to Fachverfahren, and its fit to the viewer's municipality.</summary>
+    public BackOfficeSection? BackOffice { get; private set; }
 
     public sealed record ConfigField(string Title, string? Description, bool Required, bool Secret);
 
@@ -41,6 +44,12 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
         Availability = await availability.ForOfferingAsync(id, ct);
         Residency = new ResidencySection(offering.Hosting, offering.Conformance, search.Current.Catalog,
             await policies.FitForViewerAsync(User, offering.Hosting, ct), await history.ForOfferingAsync(id, ct));
+        if (search.Current.Catalog.Offering(id)?.Descriptor is { } descriptor)
+        {
+            var ags = Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren.ViewerAgs(User);
+            BackOffice = new BackOfficeSection(descriptor, search.Current.Catalog.BackOffice,
+                ags is null ? null : await fachverfahren.FitAsync(ags, descriptor, null, ct), ags is not null);
+        }
         return Page();
     }
 }

@@ -7,7 +7,7 @@ namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>Search results with facet filters; a plain GET form, so it works without JavaScript and can be bookmarked.</summary>
 public sealed class IndexModel(CatalogSearchService search, IOfferingRatings ratings, IStringLocalizer<SharedResource> l,
-    Marketplace.Provisioning.Residency.DataPolicies policies) : PageModel
+    Marketplace.Provisioning.Residency.DataPolicies policies, Marketplace.Catalog.BackOffice.IViewerBackOffice backOffice) : PageModel
 {
     public string? Q { get; private set; }
     public SearchResult? Result { get; private set; }
@@ -15,6 +15,11 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
     public int PageCount => Result is null ? 0 : Math.Max(1, (Result.Total + Result.PageSize - 1) / Result.PageSize);
     /// <summary>Offerings on this page that do not fit the signed-in municipality's data policy, with the reasons.</summary>
     public Dictionary<string, List<string>> Misfits { get; } = [];
+    /// <summary>The fit of the offerings on this page to the signed-in municipality's Fachverfahren (where it has something to say).</summary>
+    public Dictionary<string, Marketplace.Catalog.BackOffice.BackOfficeFitResult> Fits { get; } = [];
+    /// <summary>The signed-in viewer's municipality has recorded Fachverfahren: the filter by fit applies.</summary>
+    public bool CanFilterByFit { get; private set; }
+    public IReadOnlyList<string> FitFilter { get; private set; } = [];
     public string ApiUrl => "/api/v1/offerings" + Request.QueryString;
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -22,7 +27,20 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
         Q = Request.Query["q"].ToString();
         var parsed = SearchQueryParser.Parse(Request.Query);
         Errors = parsed.Errors;
-        if (parsed.Request is not null) Result = search.Current.Search(parsed.Request, await ratings.CurrentAsync(ct));
+        FitFilter = parsed.FitFilter;
+        var catalog = search.Current.Catalog;
+        var recorded = await backOffice.RecordedAsync(User, ct);
+        CanFilterByFit = recorded is { Count: > 0 };
+        if (FitFilter.Count > 0 && recorded is null)
+            Errors[Marketplace.Catalog.BackOffice.BackOfficeSearch.Parameter] = [l["BackOffice.FilterOnlyMunicipalities"]];
+        else if (parsed.Request is not null)
+            Result = search.Current.Search(FitFilter.Count == 0 ? parsed.Request
+                : parsed.Request with { OnlyOfferings = Marketplace.Catalog.BackOffice.BackOfficeSearch.Matching(catalog, recorded!, FitFilter) },
+                await ratings.CurrentAsync(ct));
+        if (Result is not null && recorded is { Count: > 0 })
+            foreach (var card in Result.Items)
+                if (catalog.Offering(card.Id) is { } o && Marketplace.Catalog.BackOffice.BackOfficeFit.Evaluate(o.Descriptor, catalog.BackOffice, recorded) is { } fit)
+                    Fits[card.Id] = fit;
         if (Result is not null && await policies.ViewerPolicyAsync(User, ct) is { } policy)
             foreach (var card in Result.Items)
                 if (search.Current.Catalog.Offering(card.Id) is { } o

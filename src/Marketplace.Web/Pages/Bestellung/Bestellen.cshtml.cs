@@ -21,7 +21,7 @@ namespace Marketplace.Web.Pages.Bestellung;
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, TenantAccess access,
     Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text, OrderQuotes quotes, TimeProvider clock,
-    Marketplace.Provisioning.Residency.DataPolicies policies) : PageModel
+    Marketplace.Provisioning.Residency.DataPolicies policies, Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : PageModel
 {
     public OrderQuote? Quote { get; private set; }
     public DateTimeOffset QuotedStart { get; private set; }
@@ -43,6 +43,9 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     /// <summary>How the offering stands against the municipality's data policy (null: no policy); see _DataPolicyException.</summary>
     public Marketplace.Provisioning.Residency.MunicipalityFit? PolicyFit { get; private set; }
     [BindProperty] public string? DataPolicyExceptionReason { get; set; }
+    /// <summary>How the offering delivers to the municipality's Fachverfahren; an adapter it needs is preselected on the form.</summary>
+    public Marketplace.Catalog.BackOffice.BackOfficeFitResult? BackOfficeFit { get; private set; }
+    public Marketplace.Catalog.BackOffice.BackOfficeReference BackOfficeReference { get; private set; } = Marketplace.Catalog.BackOffice.BackOfficeReference.Empty;
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -51,6 +54,9 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         PlanId ??= Offering.Descriptor.Plans.FirstOrDefault()?.Id;
         if (Ags is not null && NotOrderable is null)
         {
+            await FitAsync(ct);
+            // The adapter the municipality's Fachverfahren needs is part of what it orders: preselected, and so in the cost summary.
+            if (BackOfficeFit is { } fit) AddOnIds = AddOnIds.Union(fit.AdapterAddOns).ToList();
             Form = await configuration.OrderFormAsync(Ags, id, null, null, ct, OrderingPages.ConfigPrefix);
             await QuoteAsync(ct);
         }
@@ -70,8 +76,15 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         return Page();
     }
 
+    private async Task FitAsync(CancellationToken ct)
+    {
+        BackOfficeFit = await fachverfahren.FitAsync(Ags!, Offering.Descriptor, PlanId, ct);
+        if (BackOfficeFit is not null) BackOfficeReference = await fachverfahren.ReferenceAsync(ct);
+    }
+
     private async Task QuoteAsync(CancellationToken ct)
     {
+        if (BackOfficeFit is null && Ags is not null) await FitAsync(ct);
         if (ChosenPlan is not { } plan) return;
         // Add-ons of another plan are not kept when the plan changes: the form offers only the chosen plan's.
         AddOnIds = AddOnIds.Where(a => plan.AddOnList.Any(x => x.Id == a)).ToList();

@@ -19,7 +19,7 @@ namespace Marketplace.Web.Pages.Bestellung;
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class MerklisteModel(TenantAccess access, BasketService baskets, OfferingDirectory offerings, TenantConfiguration configuration,
     OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text,
-    Marketplace.Provisioning.Residency.DataPolicies policies) : MunicipalityPage(access)
+    Marketplace.Provisioning.Residency.DataPolicies policies, Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : MunicipalityPage(access)
 {
     /// <summary>Per entry: how it misses the municipality's data policy (null where it fits); each misfit needs its own exception.</summary>
     public IReadOnlyList<Marketplace.Provisioning.Residency.MunicipalityFit?> Misfits { get; private set; } = [];
@@ -50,11 +50,17 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
         ChangeAsync(MunicipalityPermission.Order, async () =>
         {
             var offering = await offerings.GetAsync(offeringId, ct);
+            planId ??= offering?.Descriptor.Plans.FirstOrDefault()?.Id;
+            // From a search result or the offering page (not the order form, where the buyer chose): the adapter the
+            // municipality's Fachverfahren needs goes on the list with the offering, so the cost summary includes it.
+            if (offering is not null && !Request.Form.ContainsKey(nameof(IdempotencyKey))
+                && await fachverfahren.FitAsync(Ags, offering.Descriptor, planId, ct) is { } fit)
+                addOnIds = (addOnIds ?? []).Union(fit.AdapterAddOns.Where(a => offering.Plan(planId ?? "")?.AddOnList.Any(x => x.Id == a) == true)).ToList();
             BasketItem item;
             try
             {
                 item = await baskets.PutAsync(Ags, User.SubjectOf()!, offeringId,
-                    new BasketItemRequest(planId ?? offering?.Descriptor.Plans.FirstOrDefault()?.Id, addOnIds ?? []), ct);
+                    new BasketItemRequest(planId, addOnIds ?? []), ct);
             }
             catch (RequestValidationException e)
             {

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Marketplace.Catalog.BackOffice;
+using Marketplace.Catalog.Descriptors;
+using Marketplace.Identity.Access;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Marketplace.Provisioning.BackOffice;
+
+/// <summary>
+/// The Fachverfahren reference data (signed-in users), a municipality's recorded Fachverfahren (its members, delegates and
+/// auditors read; its own buyer-admin writes; anyone else, vendors included: not found) and an offering's fit to them.
+/// </summary>
+public static class FachverfahrenApi
+{
+    /// <summary>The products to record; the list replaces the municipality's whole list.</summary>
+    public sealed record FachverfahrenRequest(IReadOnlyList<RecordedProductRequest>? Products);
+
+    /// <summary>The reference data: interface standards with versions, areas with products, manufacturers and product versions.</summary>
+    public sealed record ReferenceResponse(IReadOnlyList<SchnittstelleDescriptor> Interfaces, IReadOnlyList<FachverfahrenAreaDescriptor> Areas);
+
+    /// <summary>An offering's fit for the municipality: fits, adapter or none; null status when the municipality recorded nothing the offering delivers to.</summary>
+    public sealed record FitResponse(string OfferingId, string? Status, IReadOnlyList<AreaFit> Areas, IReadOnlyList<string> AdapterAddOnIds);
+
+    internal static void MapFachverfahren(RouteGroupBuilder api)
+    {
+        api.MapGet("/fachverfahren", async (MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
+            {
+                var r = await fachverfahren.ReferenceAsync(ct);
+                return Results.Ok(new ReferenceResponse(r.Interfaces, r.Areas));
+            })
+            .RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The Fachverfahren reference data: interface standards (XMeld, XKfz … FIT-Connect) with versions, and per area the products, manufacturers and product versions with the standards each receives")
+            .Produces<ReferenceResponse>();
+
+        api.MapGet("/municipalities/{ags}/fachverfahren", async (string ags, ClaimsPrincipal user, TenantAccess access, MunicipalityFachverfahren fachverfahren,
+                CancellationToken ct) =>
+            {
+                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
+                return Results.Ok(await fachverfahren.GetAsync(ags, ct));
+            })
+            .RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The Fachverfahren (product and version per area) the municipality runs (its members, delegates, auditors)")
+            .Produces<FachverfahrenView>();
+
+        api.MapPut("/municipalities/{ags}/fachverfahren", async (string ags, FachverfahrenRequest? body, ClaimsPrincipal user, TenantAccess access,
+                MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
+            {
+                await Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct,
+                    "Nur die Einkaufsverantwortlichen der Kommune erfassen ihre Fachverfahren.");
+                if (body?.Products is not { } products) throw new RequestValidationException([new FieldError("products", "erforderlich")]);
+                return Results.Ok(await fachverfahren.SetAsync(ags, products, user.SubjectOf()!, user.OrganisationOf(), ct));
+            })
+            .RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("The municipality's buyer-admin records the Fachverfahren it runs (replaces the list; one transaction; audited)")
+            .Produces<FachverfahrenView>().ProducesValidationProblem();
+
+        api.MapGet("/municipalities/{ags}/offerings/{offeringId}/back-office-fit", async (string ags, string offeringId, string? planId, ClaimsPrincipal user,
+                TenantAccess access, OfferingDirectory offerings, MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
+            {
+                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
+                if (await offerings.GetAsync(offeringId, ct) is not { } offering) throw new NotFoundException("offering", offeringId);
+                var fit = await fachverfahren.FitAsync(ags, offering.Descriptor, planId, ct);
+                return Results.Ok(new FitResponse(offeringId, fit?.Status, fit?.Areas ?? [], fit?.AdapterAddOns ?? []));
+            })
+            .RequireAuthorization(Policies.Authenticated)
+            .WithSummary("How the offering delivers to the municipality's Fachverfahren: fits, adapter (with the add-on and its price to include in the order) or none")
+            .Produces<FitResponse>();
+    }
+}
+
+/// <summary>Development: the demo municipalities run Fachverfahren, so the catalogue shows the fit at once.</summary>
+public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfahren, Marketplace.Storage.Database database) : Marketplace.Identity.IDemoDataSeeder
+{
+    /// <summary>München runs an OK.EWO without FIT-Connect (the Wohnsitz EfA service needs its adapter); Köln and two more run others.</summary>
+    public static readonly (string Ags, RecordedProductRequest[] Products)[] Demo =
+    [
+        ("09162000", [new("meldewesen", "ok-ewo", "2023.2"), new("kfz-zulassung", "ok-vorfahrt", "2024.1"), new("personenstandswesen", "autista", "15.0"),
+            new("gewerbe", "ok-gewerbe", "2024.2"), new("bauaufsicht", "probaug", "2025"), new("finanzwesen", "ok-fis", "2025.1"), new("wahlen", "ok-vote", "2025.1")]),
+        ("05315000", [new("meldewesen", "vois-meso", "6.2"), new("kfz-zulassung", "kiss-kfz", "8.0"), new("personenstandswesen", "vois-sta", "4.1"),
+            new("gewerbe", "migewa", "9.4"), new("bauaufsicht", "bauportal-nrw-backend", "6.1"), new("finanzwesen", "prodoppik", "9.3"),
+            new("bibliothek", "koha", "24.05")]),
+        ("11000000", [new("meldewesen", "vois-meso", "5.8"), new("kfz-zulassung", "zulassung-kommunal", "3.5"), new("kita", "kitaplus", "8.1")]),
+        ("06412000", [new("meldewesen", "ewo-komm-one", "24.10"), new("kfz-zulassung", "zulassung-kommunal", "3.5"), new("finanzwesen", "newsystem", "2024")]),
+    ];
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        foreach (var (ags, products) in Demo)
+            if ((await fachverfahren.RecordedAsync(ags, ct)).Count == 0 && await ExistsAsync(ags, ct))
+                await fachverfahren.SetAsync(ags, products, Marketplace.Identity.Organisations.Actor.System.UserId, null, ct);
+    }
+
+    private async Task<bool> ExistsAsync(string ags, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<int>(c, "SELECT COUNT(*) FROM municipalities WHERE ags = @ags", new { ags }) > 0;
+    }
+}
