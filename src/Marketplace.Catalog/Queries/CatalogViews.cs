@@ -11,7 +11,10 @@ public sealed record LeistungView(string OzgId, string Name, string NameEn, Ref 
 
 public sealed record StandardClaim(string Id, string Name, string Version);
 
-/// <summary>Everything the catalogue shows about one offering. The broker URL stays internal.</summary>
+/// <summary>
+/// Everything the catalogue shows about one offering. The broker URL and the status URL the platform probes stay internal
+/// (in the demo both point at the sample broker); the measured availability is what the catalogue publishes.
+/// </summary>
 public sealed record OfferingDetail(
     string Id, string Name, string NameEn, string Summary, string DescriptionHtml, Ref Vendor, IReadOnlyList<LeistungView> Leistungen,
     IReadOnlyList<string> Laender, int Reifegrad, IReadOnlyList<StandardClaim> Standards, HostingDescriptor Hosting,
@@ -59,11 +62,13 @@ public sealed class CatalogViews(MarkdownRenderer markdown)
         return new OfferingDetail(o.Id, o.Name, o.NameEn, o.Summary, markdown.ToSafeHtml(o.Description), new Ref(o.Vendor, offering.VendorName),
             o.Leistungen.Select(l => Leistung(c, c.Leistungen[l])).ToList(), c.LandAbbreviations(o), o.Reifegrad,
             o.Standards.Select(s => new StandardClaim(s.Standard, c.Standards.TryGetValue(s.Standard, out var st) ? st.Name : s.Standard, s.Version)).ToList(),
-            o.Hosting, o.AccessibilityStatementUrl, o.Support, o.Sla, o.Plans, o.TenantConfigSchema, o.Provisioning.Type,
+            o.Hosting, o.AccessibilityStatementUrl, o.Support, PublicSla(o.Sla), o.Plans, o.TenantConfigSchema, o.Provisioning.Type,
             OfferingPricing.PriceFromCents(o), OfferingPricing.PriceModels(o),
             offering.Listing.Version, offering.Listing.Lifecycle, offering.Listing.Orderable, offering.Listing.LastCheckedAt,
             CatalogSearchIndex.Badges(c, offering.Listing));
     }
+
+    private static SlaDescriptor PublicSla(SlaDescriptor sla) => sla with { StatusUrl = null };
 
     /// <summary>All offerings for one Leistung side by side, best Reifegrad first.</summary>
     public LeistungComparison? Compare(CatalogSearchIndex index, string key)
@@ -75,7 +80,7 @@ public sealed class CatalogViews(MarkdownRenderer markdown)
         var rows = result.Items.Select(card =>
         {
             var o = c.Offering(card.Id)!.Descriptor;
-            return new ComparisonRow(card, o.Sla, o.Hosting, o.Plans.Count,
+            return new ComparisonRow(card, PublicSla(o.Sla), o.Hosting, o.Plans.Count,
                 o.Plans.Max(p => p.AddOnList.Count), o.Plans.Max(p => p.MeteredList.Count),
                 o.Plans.Min(p => p.SetupFeeList.Sum(f => f.PriceCents)), o.AccessibilityStatementUrl is not null);
         }).OrderByDescending(r => r.Offering.Reifegrad).ThenBy(r => r.Offering.Name, StringComparer.CurrentCulture).ToList();
