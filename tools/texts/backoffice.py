@@ -1,6 +1,6 @@
 # Fit to the back office: the Fachverfahren a municipality runs and how each offering delivers to them.
 T = {
-"BackOffice.Nav": ("Fachverfahren der Kommune", "Back-office systems"),
+"BackOffice.Nav": ("Eingesetzte Fachverfahren", "Back-office systems in use"),
 "BackOffice.Title": ("Fachverfahren Ihrer Kommune", "Your municipality's back-office systems"),
 "BackOffice.Lead": ("Erfassen Sie, welches Fachverfahren (Produkt und Version) Ihre Kommune je Aufgabengebiet betreibt. Der Katalog zeigt dann bei jedem Angebot, ob es direkt an Ihr Fachverfahren liefert, einen kostenpflichtigen Adapter braucht oder keine Anbindung hat. Anbieter sehen diese Angaben nicht.",
     "Record which back-office system (product and version) your municipality runs in each area. The catalogue then shows for every offering whether it delivers to your system directly, needs a paid adapter or has no connection. Vendors do not see what you record."),
