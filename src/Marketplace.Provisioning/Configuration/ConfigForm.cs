@@ -162,11 +162,18 @@ public static class ConfigForm
     {
         if (s["properties"] is not JsonObject props) return null;
         var result = new JsonObject();
+        var required = s["required"] is JsonArray r ? r.Select(x => x?.ToString()).ToHashSet() : [];
         foreach (var (key, sub) in props)
-            if (sub is JsonObject ps && ReadValue(ps, form, Join(name, key), TenantSchema.Append(pointer, key), errors) is { } v)
+            if (sub is JsonObject ps && ReadValue(ps, form, Join(name, key), TenantSchema.Append(pointer, key), errors) is { } v
+                && !(v is JsonObject section && !required.Contains(key) && OnlyDefaults(ps, section)))
                 result[key] = v;
         return result.Count == 0 ? null : result;
     }
+
+    // An optional section whose selects still show their preset defaults was left untouched: it is not part of the order
+    // (else an untouched "Bezahlung" section with its preselected service would demand its required fields).
+    private static bool OnlyDefaults(JsonObject s, JsonObject section) =>
+        s["properties"] is JsonObject props && section.All(kv => props[kv.Key] is JsonObject p && p["default"] is { } d && JsonNode.DeepEquals(d, kv.Value));
 
     private static JsonNode? ReadValue(JsonObject s, IReadOnlyDictionary<string, string?> form, string name, string pointer, List<ConfigError> errors)
     {

@@ -67,6 +67,41 @@ public class OrderPagesTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task An_offering_without_metered_prices_is_ordered_as_the_browser_posts_it_and_an_untouched_optional_section_is_left_out()
+    {
+        // The EfA service has no metered prices (no usage fields) and an optional payment section whose service select
+        // is preset: the browser posts that preset even when nobody opened the section.
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        const string page = "/angebote/wohnsitz-efa-ldvt/bestellen";
+        Assert.That(await buyer.GetStringAsync(page), Does.Contain("name=\"cfg.epayment.bezahldienst\"").And.Not.Contain("name=\"Usage["));
+        var key = Guid.NewGuid().ToString();
+        Dictionary<string, string> Fields(string behoerde) => new()
+        {
+            ["Ags"] = Koeln, ["IdempotencyKey"] = key, ["PlanId"] = "efa-nachnutzung", ["AddOnIds"] = "fachverfahrensadapter",
+            ["cfg.behoerde"] = behoerde, ["cfg.ags"] = Koeln, ["cfg.kontaktEmail"] = "meldewesen@koeln.example",
+            ["cfg.fitConnect.zustellpunktId"] = "5d4a3c2b-1f0e-4d9c-8b7a-6f5e4d3c2b1a", ["cfg.fitConnect.umgebung"] = "produktiv",
+            ["cfg.epayment.bezahldienst"] = "epaybl", ["cfg.beitrittErklaert"] = "true", ["cfg.beitrittErklaert.present"] = "1",
+        };
+
+        var invalid = await IdentityHost.PostFormAsync(buyer, page, Fields("K"));
+        var html = await invalid.Content.ReadAsStringAsync();
+        Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        Assert.That(html, Does.Contain("href=\"#field-cfg.behoerde\""));
+        Assert.That(html, Does.Not.Contain("is not valid").And.Not.Contain("Mandantennummer\"").And.Not.Contain("Pflichtangabe fehlt: Mandantennummer"),
+            "no binder message about plan or add-on ids, and the untouched payment section demands nothing");
+
+        var placed = await IdentityHost.PostFormAsync(buyer, page, Fields("Bürgeramt Köln"));
+        Assert.That(placed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await placed.Content.ReadAsStringAsync());
+        var confirmed = await buyer.GetStringAsync(placed.Headers.Location!.ToString());
+        var subscription = System.Text.RegularExpressions.Regex.Match(confirmed, $"href=\"/gemeinden/{Koeln}/abonnements/([^\"]+)\"").Groups[1].Value;
+        var config = await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Koeln}/subscriptions/{subscription}/configuration");
+        Assert.That(config.GetProperty("values").TryGetProperty("epayment", out _), Is.False, "the untouched optional section is not configured");
+        Assert.That(config.GetProperty("values").GetProperty("fitConnect").GetProperty("umgebung").GetString(), Is.EqualTo("produktiv"),
+            "a required section keeps its preset");
+    }
+
+    [Test]
     public async Task The_order_form_shows_the_cost_summary_and_recalculates_it_without_javascript()
     {
         var host = await SharedHosts.For(engine);

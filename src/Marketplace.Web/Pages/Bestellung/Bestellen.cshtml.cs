@@ -28,7 +28,9 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
     /// <summary>The plan the form is about: the chosen one, else the first.</summary>
     public PlanDescriptor? ChosenPlan => Offering.Plan(PlanId ?? "") ?? Offering.Descriptor.Plans.FirstOrDefault();
     /// <summary>Expected units a month per metered dimension, as the municipality estimates them.</summary>
-    [BindProperty] public Dictionary<string, long> Usage { get; set; } = new(StringComparer.Ordinal);
+    // Named explicitly: without a "Usage[...]" field (an offering without metered prices) the binder would otherwise fall back
+    // to the whole form and report every plan and add-on id as "not valid" for a number.
+    [BindProperty(Name = nameof(Usage))] public Dictionary<string, long> Usage { get; set; } = new(StringComparer.Ordinal);
 
     public OfferingInfo Offering { get; private set; } = null!;
     public ConfigFormModel Form { get; private set; } = null!;
