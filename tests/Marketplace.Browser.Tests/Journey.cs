@@ -82,12 +82,19 @@ public sealed class Journey : IAsyncDisposable
     public Task CheckAsync(string? screenshot = null) => PageChecks.AssertAsync(Page, Width, screenshot);
 
     /// <summary>Reloads the page until the locator's text is exactly this (the host's workers move things along meanwhile).</summary>
-    public async Task ReloadUntilAsync(ILocator locator, string text, int seconds = 60)
+    public Task ReloadUntilAsync(ILocator locator, string text, int seconds = 60) =>
+        ReloadUntilAsync(locator, t => t.Trim() == text, $"\"{text}\"", seconds);
+
+    /// <summary>Reloads the page until the locator's text contains this (a notice the host's notifier writes meanwhile).</summary>
+    public Task ReloadUntilContainsAsync(ILocator locator, string text, int seconds = 60) =>
+        ReloadUntilAsync(locator, t => t.Contains(text, StringComparison.Ordinal), $"text containing \"{text}\"", seconds);
+
+    private async Task ReloadUntilAsync(ILocator locator, Func<string, bool> shows, string what, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!(await locator.AllInnerTextsAsync()).Any(t => t.Trim() == text))
+        while (!(await locator.AllInnerTextsAsync()).Any(shows))
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{Page.Url} did not show \"{text}\" within {seconds} s: {string.Join(" | ", await locator.AllInnerTextsAsync())}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{Page.Url} did not show {what} within {seconds} s: {string.Join(" | ", await locator.AllInnerTextsAsync())}");
             await Task.Delay(500);
             await Page.ReloadAsync();
         }
