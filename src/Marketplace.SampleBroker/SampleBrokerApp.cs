@@ -423,10 +423,10 @@ public sealed class BrokerCatalog
         _options = options.Value;
         foreach (var s in _options.Services) _services[s.Id] = s;
         var bindable = _options.BindableOfferings.ToHashSet(StringComparer.Ordinal);
-        if (_options.CatalogPath is { } path)
+        if (_options.Catalog is not null || _options.CatalogPath is not null)
         {
-            var loaded = CatalogLoader.Load(Path.GetFullPath(path, environment.ContentRootPath));
-            foreach (var o in loaded.Snapshot?.Offerings.Select(l => l.Value) ?? [])
+            var snapshot = _options.Catalog ?? CatalogLoader.Load(Path.GetFullPath(_options.CatalogPath!, environment.ContentRootPath)).Snapshot;
+            foreach (var o in snapshot?.Offerings.Select(l => l.Value) ?? [])
                 if (o.Provisioning is { Type: "osb", ServiceId: { } sid } p)
                     _services[sid] = new ServiceDefinition { Id = sid, Name = o.Id, Description = o.Summary, Plans = new Dictionary<string, string>(p.PlanIds ?? new Dictionary<string, string>()),
                         Bindable = bindable.Contains(o.Id) };

@@ -29,6 +29,13 @@ public sealed class SampleBrokerOptions
     /// <summary>catalog/ folder whose osb offerings (serviceId, planIds) make up /v2/catalog; relative to the content root.</summary>
     public string? CatalogPath { get; set; }
 
+    /// <summary>
+    /// The catalogue of <see cref="CatalogPath"/> already loaded, for a process that starts many brokers (the test worlds):
+    /// loading and validating the folder costs seconds on a busy machine. Not bound from configuration.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Marketplace.Catalog.Descriptors.CatalogSnapshot? Catalog { get; set; }
+
     /// <summary>Offerings of the catalogue folder whose service is bindable (credentials for the municipality's Fachverfahren).</summary>
     public List<string> BindableOfferings { get; set; } = ["fundbuero-amtsfuchs"];
 

@@ -38,9 +38,10 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     private readonly string _brokerUrl = $"http://127.0.0.1:{FreePort()}";
 
     private readonly IReadOnlyDictionary<string, string> _extra;
+    private readonly bool _ownsDatabase;
 
-    private BrowserHost(TestDatabase database, bool withAccounts, IReadOnlyDictionary<string, string>? extra) =>
-        (_database, _withAccounts, _extra) = (database, withAccounts, extra ?? new Dictionary<string, string>());
+    private BrowserHost(TestDatabase database, bool withAccounts, IReadOnlyDictionary<string, string>? extra, bool ownsDatabase = true) =>
+        (_database, _withAccounts, _extra, _ownsDatabase) = (database, withAccounts, extra ?? new Dictionary<string, string>(), ownsDatabase);
 
     public string BaseUrl { get; private set; } = "";
 
@@ -53,9 +54,18 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     /// <param name="settings">More configuration (e.g. a relying party's redirect URI), applied last.</param>
     public static async Task<BrowserHost> StartAsync(bool withAccounts = false, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new BrowserHost(await TestDatabase.CreateAsync(DatabaseEngine.Sqlite, migrate: false), withAccounts, settings);
+        // Migrating and seeding a fresh database was most of a host's start: every host copies one seeded once per kind and
+        // settings, by a host started on the template (the host on the copy seeds again and finds nothing left to do).
+        var key = TestDatabase.TemplateKey($"{nameof(BrowserHost)} accounts={withAccounts}",
+            settings?.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        var database = await TestDatabase.FromTemplateAsync(DatabaseEngine.Sqlite, key, async template =>
+        {
+            await using var seeding = new BrowserHost(template, withAccounts, settings, ownsDatabase: false);
+            seeding.StartServer();
+        });
+        var host = new BrowserHost(database, withAccounts, settings);
         host.UseKestrel(0);
-        host.StartServer();
+        await TestTiming.TimeAsync($"Sqlite start {nameof(BrowserHost)}", () => { host.StartServer(); return Task.CompletedTask; });
         host.BaseUrl = host.ClientOptions.BaseAddress.ToString().TrimEnd('/');
         if (withAccounts) await host.PointBrokerOfferingsAtBrokerAsync();
         return host;
@@ -139,7 +149,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase) await _database.DisposeAsync();
     }
 
     public static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Marketplace.Provisioning.Broker;
@@ -6,6 +7,7 @@ using Marketplace.Provisioning.Subscriptions;
 using Marketplace.SampleBroker;
 using Marketplace.Storage;
 using Marketplace.Testing;
+using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
 namespace Marketplace.Provisioning.Tests;
@@ -28,6 +30,37 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
         var id = await _world.OrderFundbueroAsync();
         await _world.DrainAsync();
         return (id, await _world.InstanceIdAsync(id));
+    }
+
+    /// <summary>The request timeout of a world on a fake clock: long, so that only a test moving the clock on purpose reaches it.</summary>
+    private static readonly TimeSpan FakeClockRequestTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>Replaces the world by one whose jobs, backoffs and broker request deadlines run on a fake clock.</summary>
+    private async Task<FakeTimeProvider> OnFakeClockAsync()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await _world.DisposeAsync();
+        _world = await ProvisioningWorld.CreateAsync(engine, clock: clock,
+            settings: new() { ["Provisioning:BrokerRequestTimeout"] = FakeClockRequestTimeout.ToString("c", CultureInfo.InvariantCulture) });
+        return clock;
+    }
+
+    /// <summary>
+    /// Runs the one due job; once the broker holds its provision request (the instance exists, no answer yet) the clock
+    /// moves on by <paramref name="advance"/>, then the run is awaited.
+    /// </summary>
+    private async Task RunFirstJobWhileTheBrokerHoldsItAsync(FakeTimeProvider clock, TimeSpan advance)
+    {
+        var job = (await _world.Jobs.ClaimAsync("test-worker", 1)).Single();
+        var run = _world.Get<JobRunner>().RunAsync(job, CancellationToken.None);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Broker.Instances.IsEmpty && !run.IsCompleted)
+        {
+            Assert.That(waited.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "the provision request never reached the broker");
+            await Task.Delay(10);
+        }
+        clock.Advance(advance);
+        await run;
     }
 
     [Test]
@@ -148,8 +181,22 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
     [TestCase("malformed")]
     public async Task A_failed_provisioning_that_may_have_created_an_instance_is_mitigated_and_retried(string fault)
     {
-        Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1, DelayMs = 9_000 }); // beyond the request timeout
-        var (id, instance) = await OrderAndDrainAsync();
+        string id, instance;
+        if (fault == "timeout")
+        {
+            // The broker creates the instance and never answers; the request timeout runs on the fake clock.
+            var clock = await OnFakeClockAsync();
+            Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1, DelayMs = Timeout.Infinite });
+            id = await _world.OrderFundbueroAsync();
+            await RunFirstJobWhileTheBrokerHoldsItAsync(clock, FakeClockRequestTimeout);
+            await _world.DrainOnClockAsync(clock);
+            instance = await _world.InstanceIdAsync(id);
+        }
+        else
+        {
+            Broker.AddFault(new FaultRule { Operation = "provision", Kind = fault, Times = 1 });
+            (id, instance) = await OrderAndDrainAsync();
+        }
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
         // A slow machine may deliver the timed-out PUT after the mitigating DELETE: then the retry finds that instance and
@@ -253,10 +300,15 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
     [Test]
     public async Task A_slow_answer_within_the_request_timeout_is_taken_as_it_is()
     {
+        var clock = await OnFakeClockAsync();
         _world.Broker.Options.Mode = BrokerMode.Sync;
-        // The "timeout" fault answers 201 after its delay: 1.5 s is slow, but inside the 4 s request timeout.
-        Broker.AddFault(new FaultRule { Operation = "provision", Kind = "timeout", DelayMs = 1_500, Times = 1 });
-        var (id, instance) = await OrderAndDrainAsync();
+        // The "timeout" fault answers 201 after its delay; while the broker holds the request the clock moves on to just
+        // before the request timeout: slow, but inside it.
+        Broker.AddFault(new FaultRule { Operation = "provision", Kind = "timeout", DelayMs = 1_000, Times = 1 });
+        var id = await _world.OrderFundbueroAsync();
+        await RunFirstJobWhileTheBrokerHoldsItAsync(clock, FakeClockRequestTimeout - TimeSpan.FromSeconds(1));
+        await _world.DrainOnClockAsync(clock);
+        var instance = await _world.InstanceIdAsync(id);
 
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Active));
         var attempts = await _world.Jobs.AttemptsAsync((await _world.Jobs.JobsOfSubscriptionAsync(id)).Single().Id);

@@ -56,18 +56,59 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public static async Task<ProvisioningWorld> CreateAsync(DatabaseEngine engine, Action<SampleBrokerOptions>? broker = null,
         Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? postgresAdmin = null)
     {
-        var world = new ProvisioningWorld { Db = await TestDatabase.CreateAsync(engine, postgresAdmin: postgresAdmin) };
+        var world = new ProvisioningWorld();
         world._configureBroker = o =>
         {
             o.CatalogPath = RepoPaths.Catalog;
+            o.Catalog = Catalogue.Value;
             o.LatencyMs = 50;
             o.RetryAfterSeconds = 0;
             broker?.Invoke(o);
         };
-        world.Broker = await SampleBrokerApp.StartAsync(world._configureBroker);
+        world.Broker = await TestTiming.TimeAsync("sample broker started", () => SampleBrokerApp.StartAsync(world._configureBroker));
+        if (postgresAdmin is null)
+        {
+            // The imported catalogue is the same for every world but its broker URLs: a copy of a template imported once
+            // per engine, its placeholder broker address rewritten to this world's broker.
+            world.Db = await TestDatabase.FromTemplateAsync(engine, "provisioning-world", async db =>
+            {
+                Migrator.Run(db.Database);
+                await ImportCatalogueAsync(db.Database, new Uri(BrokerPlaceholder));
+                BrokerUrlColumns[engine] = await ColumnsHoldingAsync(db.Database, BrokerPlaceholder);
+            });
+            await PointAtBrokerAsync(world.Database, BrokerUrlColumns[engine], world.Broker.BaseAddress);
+        }
+        else
+        {
+            world.Db = await TestDatabase.CreateAsync(engine, postgresAdmin: postgresAdmin);
+            await ImportCatalogueAsync(world.Database, world.Broker.BaseAddress);
+        }
         world._services = BuildServices(world.Database, settings, clock);
-        await world.ImportCatalogueAsync(world.Broker.BaseAddress);
         return world;
+    }
+
+    /// <summary>The broker address of a template's offerings; no world ever calls it (.invalid never resolves).</summary>
+    private const string BrokerPlaceholder = "http://sample-broker.invalid/";
+
+    /// <summary>Where a template of each engine holds <see cref="BrokerPlaceholder"/>, found when it was imported.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DatabaseEngine, IReadOnlyList<(string Table, string Column)>> BrokerUrlColumns = new();
+
+    private static readonly Lazy<CatalogSnapshot> Catalogue = new(() =>
+    {
+        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
+        Assert.That(loaded.IsValid, Is.True, string.Join("\n", loaded.Errors));
+        return loaded.Snapshot!;
+    });
+
+    private static async Task PointAtBrokerAsync(Database database, IReadOnlyList<(string Table, string Column)> columns, Uri brokerUrl)
+    {
+        Assert.That(columns, Is.Not.Empty, "the template's offerings name the placeholder broker");
+        await using var c = await database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        foreach (var (table, column) in columns)
+            await c.ExecuteAsync($"UPDATE \"{table}\" SET \"{column}\" = REPLACE(\"{column}\", @from, @to) WHERE \"{column}\" LIKE @like",
+                new { from = BrokerPlaceholder, to = brokerUrl.ToString(), like = "%" + BrokerPlaceholder + "%" }, tx);
+        await tx.CommitAsync();
     }
 
     public static ServiceProvider BuildServices(Database database, Dictionary<string, string?>? settings, TimeProvider? clock)
@@ -94,39 +135,35 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         return services.BuildServiceProvider();
     }
 
-    /// <summary>Imports catalog/ with every broker URL pointed at the sample broker, and the sample municipalities.</summary>
-    private async Task ImportCatalogueAsync(Uri brokerUrl)
+    /// <summary>Imports catalog/ with every broker URL pointed at <paramref name="brokerUrl"/>, and the sample municipalities.</summary>
+    private static async Task ImportCatalogueAsync(Database database, Uri brokerUrl)
     {
-        var loaded = CatalogLoader.Load(RepoPaths.Catalog);
-        Assert.That(loaded.IsValid, Is.True, string.Join("\n", loaded.Errors));
-        var snapshot = loaded.Snapshot!;
+        var snapshot = Catalogue.Value;
         var pointed = snapshot with
         {
             Offerings = snapshot.Offerings.Select(l => l.Value.Provisioning.Type == "osb"
                 ? l with { Value = l.Value with { Provisioning = l.Value.Provisioning with { BrokerUrl = brokerUrl.ToString() } }, ContentHash = l.ContentHash + "-test" }
                 : l).ToList(),
         };
-        await new CatalogImporter(Database).ImportAsync(pointed);
-        await CheckedAsync(pointed.Offerings.Select(o => o.Value.Id));
-        var result = await new MunicipalityImporter(Database).ImportAsync(GvIsysReader.ReadFile(Path.Combine(RepoPaths.Catalog, "municipalities", "gv-sample.csv")));
+        await new CatalogImporter(database).ImportAsync(pointed);
+        await WriteListingsAsync(database, pointed.Offerings.Select(o => o.Value.Id), OfferingLifecycles.Active, ConformanceStatuses.Conformant);
+        var result = await new MunicipalityImporter(database).ImportAsync(GvIsysReader.ReadFile(Path.Combine(RepoPaths.Catalog, "municipalities", "gv-sample.csv")));
         Assert.That(result.Succeeded, Is.True, result.ToString());
     }
 
-    /// <summary>
-    /// Records in the catalogue what the conformance module records once an auditor found an offering conformant:
-    /// published version 1, active, conformant to the required DSGVO standard. Orders refuse offerings nobody checked.
-    /// </summary>
-    private Task CheckedAsync(IEnumerable<string> offeringIds) => WriteListingsAsync(offeringIds, OfferingLifecycles.Active, ConformanceStatuses.Conformant);
-
     /// <summary>Sets an offering's lifecycle and its required standard's status in the catalogue, as deprecation, retirement or a failed check do.</summary>
     public Task SetListingAsync(string offeringId, string lifecycle, string dsgvoStatus = ConformanceStatuses.Conformant) =>
-        WriteListingsAsync([offeringId], lifecycle, dsgvoStatus);
+        WriteListingsAsync(Database, [offeringId], lifecycle, dsgvoStatus);
 
-    private async Task WriteListingsAsync(IEnumerable<string> offeringIds, string lifecycle, string dsgvoStatus)
+    /// <summary>
+    /// Writes offerings' lifecycle and required-standard status. The import records what the conformance module records once
+    /// an auditor found an offering conformant (published version 1, active, DSGVO conformant): orders refuse offerings nobody checked.
+    /// </summary>
+    private static async Task WriteListingsAsync(Database database, IEnumerable<string> offeringIds, string lifecycle, string dsgvoStatus)
     {
-        await using var c = await Database.OpenAsync();
+        await using var c = await database.OpenAsync();
         await using var tx = await c.BeginTransactionAsync();
-        var projection = new OfferingProjection(c, tx, Database.Dialect);
+        var projection = new OfferingProjection(c, tx, database.Dialect);
         var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var id in offeringIds)
         {
@@ -214,18 +251,24 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     }
 
     /// <summary>Every string value of every row of every table, for tests that search the database for what must not be stored.</summary>
-    public async Task<List<string>> AllStoredTextAsync()
+    public async Task<List<string>> AllStoredTextAsync() =>
+        (await StoredTextAsync(Database)).Select(t => t.Text).ToList();
+
+    private static async Task<List<(string Table, string Column, string Text)>> StoredTextAsync(Database database)
     {
-        await using var c = await Database.OpenAsync();
-        var tables = (await c.QueryAsync<string>(Db.Engine == DatabaseEngine.Sqlite
+        await using var c = await database.OpenAsync();
+        var tables = (await c.QueryAsync<string>(database.Engine == DatabaseEngine.Sqlite
             ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).ToList();
-        var texts = new List<string>();
+        var texts = new List<(string, string, string)>();
         foreach (var table in tables)
             foreach (IDictionary<string, object?> row in await c.QueryAsync($"SELECT * FROM \"{table}\""))
-                texts.AddRange(row.Values.OfType<string>());
+                texts.AddRange(row.Where(v => v.Value is string).Select(v => (table, v.Key, (string)v.Value!)));
         return texts;
     }
+
+    private static async Task<IReadOnlyList<(string Table, string Column)>> ColumnsHoldingAsync(Database database, string text) =>
+        (await StoredTextAsync(database)).Where(t => t.Text.Contains(text, StringComparison.Ordinal)).Select(t => (t.Table, t.Column)).Distinct().ToList();
 
     /// <summary>Stops the broker: its port refuses connections until <see cref="StartBrokerAgainAsync"/>.</summary>
     public async Task StopBrokerAsync()
