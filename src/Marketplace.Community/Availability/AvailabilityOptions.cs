@@ -30,8 +30,8 @@ public sealed class AvailabilityOptions
     public int MinimumProbesPerMonth { get; set; } = 100;
 
     /// <summary>
-    /// Conformance policy: a month below the promised SLA is also a conformance finding (shown to auditors and on the
-    /// offering page as such), not only a notice to the subscribed municipalities and auditors.
+    /// Override of the published conformance policy (catalog/policies/conformance.yaml, "availability.slaBreachIsFinding"),
+    /// which decides whether a month below the promised SLA is also a conformance finding. Unset (the default): the policy decides.
     /// </summary>
-    public bool BreachIsConformanceFinding { get; set; }
+    public bool? BreachIsConformanceFinding { get; set; }
 }
