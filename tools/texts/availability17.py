@@ -4,6 +4,7 @@ T = {
 "Availability.NoStatus": ("Anbieter veröffentlicht keinen Status", "Vendor publishes no status"),
 "Availability.ViaBroker": ("Gemessen an der öffentlichen Statusseite, die der Anbieter für seinen Service Broker angibt (das Angebot nennt keine eigene).", "Measured on the public status page the vendor declares for its service broker (the offering names none of its own)."),
 "Availability.BreachVersion": ("{0}: {1} gemessen, {2} zugesagt (Version {3})", "{0}: {1} measured, {2} promised (version {3})"),
+"Availability.PolicyFinding": ("Nach der Konformitätsrichtlinie des Marktplatzes ist ein solcher Monat außerdem ein Konformitätsbefund, den die Prüfstelle mit dem Anbieter klärt.", "Under the marketplace's conformance policy such a month is also a conformance finding, which the auditors settle with the vendor."),
 "Compare.NoStatus": ("Anbieter veröffentlicht keinen Status", "vendor publishes no status"),
 "Broker.Field.StatusUrl": ("Statusseite (optional)", "Status page (optional)"),
 "Broker.Hint.StatusUrl": ("Öffentliche Status- oder Health-Adresse mit https://, ohne Anmeldung erreichbar. Die Plattform misst daran die Verfügbarkeit der Angebote dieser Verbindung, die keine eigene Statusseite (sla.statusUrl) nennen; die Zugangsdaten des Brokers werden dafür nie verwendet.", "Public status or health address with https://, reachable without signing in. The platform measures the availability of this connection's offerings that name no status page of their own (sla.statusUrl) with it; the broker's credentials are never used for it."),

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Dapper;
+using Marketplace.Catalog.Availability;
+using Microsoft.Extensions.Options;
 using Marketplace.Storage;
 
 namespace Marketplace.Community.Availability;
@@ -26,11 +28,12 @@ public sealed record LastProbe(string ProbedAt, bool Up, long? LatencyMs, int? S
 /// <summary>
 /// What the offering page, the comparison and the API show: the promised SLA, measured availability over 30 and 90 days,
 /// where the status is read (the offering's own status URL, its broker connection's status page, or null: the vendor
-/// publishes no status), the last probe, and the months flagged as below the promise.
+/// publishes no status), the last probe, the months flagged as below the promise, and whether the conformance policy
+/// makes such a month a conformance finding.
 /// </summary>
 public sealed record AvailabilityFacts(
     string OfferingId, decimal PromisedPercent, string? StatusSource, MeasuredWindow Last30Days, MeasuredWindow Last90Days,
-    LastProbe? LastProbe, IReadOnlyList<SlaBreach> Breaches)
+    LastProbe? LastProbe, IReadOnlyList<SlaBreach> Breaches, bool BreachIsFinding)
 {
     /// <summary>True when the platform has a status page to probe.</summary>
     public bool StatusUrlDeclared => StatusSource is not null;
@@ -41,7 +44,8 @@ public sealed record AvailabilityFacts(
 }
 
 /// <summary>Reads <see cref="AvailabilityFacts"/> from the per-day counts; windows are whole UTC days, today included.</summary>
-public sealed class AvailabilityFigures(CommunityStore store, StatusPages statusPages, TimeProvider clock)
+public sealed class AvailabilityFigures(CommunityStore store, StatusPages statusPages, IAvailabilityPolicy policy, IOptions<AvailabilityOptions> options,
+    TimeProvider clock)
 {
     /// <summary>The newest flagged months of all offerings, for the auditors.</summary>
     public async Task<IReadOnlyList<SlaBreach>> RecentBreachesAsync(int limit, CancellationToken ct = default)
@@ -71,7 +75,8 @@ public sealed class AvailabilityFigures(CommunityStore store, StatusPages status
         var breaches = (await c.QueryAsync<BreachRow>(new CommandDefinition(AvailabilitySql.Breaches, new { offering = offeringId }, cancellationToken: ct)))
             .Select(b => b.ToBreach()).ToList();
         return new AvailabilityFacts(offeringId, offering.Descriptor.Sla.AvailabilityPercent, source?.Kind, last30, last90,
-            last is null ? null : new LastProbe(last.ProbedAt, last.Up != 0, last.LatencyMs, (int?)last.StatusCode, last.Error), breaches);
+            last is null ? null : new LastProbe(last.ProbedAt, last.Up != 0, last.LatencyMs, (int?)last.StatusCode, last.Error), breaches,
+            (await options.Value.EffectivePolicyAsync(policy, ct)).BreachIsFinding);
     }
 
     internal static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -34,4 +34,11 @@ public sealed class AvailabilityOptions
     /// which decides whether a month below the promised SLA is also a conformance finding. Unset (the default): the policy decides.
     /// </summary>
     public bool? BreachIsConformanceFinding { get; set; }
+
+    /// <summary>The policy in effect: the published one, with <see cref="BreachIsConformanceFinding"/> applied where set.</summary>
+    public async Task<Catalog.Availability.AvailabilityPolicy> EffectivePolicyAsync(Catalog.Availability.IAvailabilityPolicy published, CancellationToken ct = default)
+    {
+        var policy = await published.CurrentAsync(ct);
+        return BreachIsConformanceFinding is { } overridden ? policy with { BreachIsFinding = overridden } : policy;
+    }
 }

@@ -65,7 +65,7 @@ public sealed class SlaBreachEvaluation(Database database, AuditTrail audit, Cat
         if (!catalogue.IsReady) await catalogue.RefreshAsync(ct);
         var offerings = catalogue.Current.Catalog.Offerings.Where(o => o.Listing.Lifecycle != OfferingLifecycles.Retired)
             .ToDictionary(o => o.Descriptor.Id, StringComparer.Ordinal);
-        var finding = options.Value.BreachIsConformanceFinding ?? (await policy.CurrentAsync(ct)).BreachIsFinding;
+        var finding = (await options.Value.EffectivePolicyAsync(policy, ct)).BreachIsFinding;
         List<MonthTotal> totals;
         await using (var read = await database.OpenAsync(ct))
             totals = (await read.QueryAsync<MonthTotal>(new CommandDefinition(AvailabilitySql.MonthTotals, range, cancellationToken: ct))).ToList();

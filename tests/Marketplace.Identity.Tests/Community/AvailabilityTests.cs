@@ -83,7 +83,8 @@ public class AvailabilityTests(DatabaseEngine engine)
         NullLogger<SlaBreachEvaluation>.Instance);
 
     private AvailabilityFigures Figures(TimeProvider clock) =>
-        new(_host.Services.GetRequiredService<CommunityStore>(), _host.Services.GetRequiredService<StatusPages>(), clock);
+        new(_host.Services.GetRequiredService<CommunityStore>(), _host.Services.GetRequiredService<StatusPages>(),
+            _host.Services.GetRequiredService<IAvailabilityPolicy>(), Options(), clock);
 
     private async Task<IReadOnlyList<(string OfferingId, string ProbedAt, long Up, long? StatusCode, string? Error)>> ProbesAsync(string slotFrom)
     {
@@ -265,6 +266,8 @@ public class AvailabilityTests(DatabaseEngine engine)
         row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
         Assert.That(row, Does.Contain("<td>August 2031</td>").And.Contain("<td>99 % (Version 1)</td>").And.Contain("<td>95 %</td>")
             .And.Contain("<td>6.200</td>").And.Contain("<td>Konformitätsbefund</td>"), row);
+        Assert.That(WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{Competitor}")),
+            Does.Contain("Nach der Konformitätsrichtlinie des Marktplatzes ist ein solcher Monat außerdem ein Konformitätsbefund"), "the policy is public");
         var english = WebUtility.HtmlDecode(await auditor.GetStringAsync("/pruefung?culture=en-GB"));
         Assert.That(english, Does.Contain("Missed availability (SLA)").And.Contain("Conformance finding"));
 

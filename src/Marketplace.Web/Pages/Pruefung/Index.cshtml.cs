@@ -25,8 +25,7 @@ public sealed class IndexModel(AuditorReview review, AvailabilityFigures availab
     {
         Queue = await review.QueueAsync();
         Breaches = await availability.RecentBreachesAsync(50, ct);
-        var published = await policy.CurrentAsync(ct);
-        Policy = options.Value.BreachIsConformanceFinding is { } overridden ? published with { BreachIsFinding = overridden } : published;
+        Policy = await options.Value.EffectivePolicyAsync(policy, ct);
     }
 
     public static string TrailUrl(SlaBreach b) =>
