@@ -34,6 +34,7 @@ public static class CommunityModule
         // Measured availability: status URLs are vendor-controlled, so they are called under the one outbound policy.
         services.Configure<AvailabilityOptions>(configuration.GetSection(AvailabilityOptions.Section));
         services.AddOutboundHttpClient(AvailabilityProber.HttpClientName, configuration);
+        services.AddSingleton<StatusPages>();
         services.AddSingleton<AvailabilityProber>();
         services.AddSingleton<AvailabilityFigures>();
         services.AddSingleton<SlaBreachEvaluation>();

@@ -36,6 +36,8 @@ public static class ConformanceModule
             sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Catalog.Brokers.IBrokerCatalogSource>()));
         services.AddSingleton<OfferingDescriptorValidator>();
         services.AddSingleton<Catalog.Residency.ISubProcessorHistory, Lifecycle.SubProcessorHistory>();
+        services.AddSingleton<Catalog.Availability.ISlaHistory, Lifecycle.SlaHistory>();
+        services.AddSingleton<Catalog.Availability.IAvailabilityPolicy, Lifecycle.AvailabilityPolicyStore>();
         services.AddSingleton(sp => new OfferingLifecycle(sp.GetRequiredService<ConformanceUnitOfWork>(),
             sp.GetRequiredService<OfferingDescriptorValidator>(), sp.GetRequiredService<AutomatedChecks>()));
         services.AddSingleton(sp => new EvidenceService(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<ConformanceOptions>>()));

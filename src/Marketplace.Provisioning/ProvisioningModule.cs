@@ -51,6 +51,7 @@ public static class ProvisioningModule
         services.AddSingleton<Reconciliation.ReconciliationJob>();
         services.AddSingleton<BrokerRegistry>();
         services.AddSingleton<Broker.Connections.BrokerConnections>();
+        services.AddSingleton<Catalog.Availability.IBrokerStatusPages>(sp => sp.GetRequiredService<Broker.Connections.BrokerConnections>());
         services.AddSingleton<Marketplace.Catalog.Brokers.IBrokerCatalogSource, Broker.Connections.ConnectionCatalogSource>();
         services.AddSingleton<OfferingDirectory>();
         services.AddSingleton<MunicipalityNames>();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Dapper;
+using Marketplace.Catalog.Availability;
+using Microsoft.Extensions.Options;
 using Marketplace.Storage;
 
 namespace Marketplace.Community.Availability;
@@ -12,7 +14,9 @@ public sealed record MeasuredWindow(int Days, string From, string To, long Probe
 }
 
 /// <summary>A calendar month below the promised SLA, as flagged once.</summary>
-public sealed record SlaBreach(string OfferingId, string Month, long PromisedBasisPoints, long MeasuredBasisPoints, long Probes, bool Finding, string FlaggedAt)
+/// <summary>PromisedVersion is the published version whose promise the month was judged against (null: flagged before versions were recorded).</summary>
+public sealed record SlaBreach(string OfferingId, string Month, long PromisedBasisPoints, long MeasuredBasisPoints, long Probes, bool Finding, string FlaggedAt,
+    int? PromisedVersion)
 {
     public decimal PromisedPercent => PromisedBasisPoints / 100m;
     public decimal MeasuredPercent => MeasuredBasisPoints / 100m;
@@ -23,22 +27,38 @@ public sealed record LastProbe(string ProbedAt, bool Up, long? LatencyMs, int? S
 
 /// <summary>
 /// What the offering page, the comparison and the API show: the promised SLA, measured availability over 30 and 90 days,
-/// whether a status URL is declared, the last probe, and the months flagged as below the promise.
+/// where the status is read (the offering's own status URL, its broker connection's status page, or null: the vendor
+/// publishes no status), the last probe, the months flagged as below the promise, and whether the conformance policy
+/// makes such a month a conformance finding.
 /// </summary>
 public sealed record AvailabilityFacts(
-    string OfferingId, decimal PromisedPercent, bool StatusUrlDeclared, MeasuredWindow Last30Days, MeasuredWindow Last90Days,
-    LastProbe? LastProbe, IReadOnlyList<SlaBreach> Breaches)
+    string OfferingId, decimal PromisedPercent, string? StatusSource, MeasuredWindow Last30Days, MeasuredWindow Last90Days,
+    LastProbe? LastProbe, IReadOnlyList<SlaBreach> Breaches, bool BreachIsFinding)
 {
+    /// <summary>True when the platform has a status page to probe.</summary>
+    public bool StatusUrlDeclared => StatusSource is not null;
+
+
     /// <summary>True when the 30-day figure is below the promise (a hint on the page, not yet a monthly breach).</summary>
     public bool Below30 => Last30Days.Percent is { } p && p < PromisedPercent;
 }
 
 /// <summary>Reads <see cref="AvailabilityFacts"/> from the per-day counts; windows are whole UTC days, today included.</summary>
-public sealed class AvailabilityFigures(CommunityStore store, TimeProvider clock)
+public sealed class AvailabilityFigures(CommunityStore store, StatusPages statusPages, IAvailabilityPolicy policy, IOptions<AvailabilityOptions> options,
+    TimeProvider clock)
 {
+    /// <summary>The newest flagged months of all offerings, for the auditors.</summary>
+    public async Task<IReadOnlyList<SlaBreach>> RecentBreachesAsync(int limit, CancellationToken ct = default)
+    {
+        await using var c = await store.Database.OpenAsync(ct);
+        return (await c.QueryAsync<BreachRow>(new CommandDefinition(AvailabilitySql.RecentBreaches(store.Database.Dialect), new { limit, offset = 0 },
+            cancellationToken: ct))).Select(b => b.ToBreach()).ToList();
+    }
+
     public async Task<AvailabilityFacts> ForOfferingAsync(string offeringId, CancellationToken ct = default)
     {
         var offering = store.Published(offeringId);
+        var source = await statusPages.ForAsync(offering.Descriptor, ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         await using var c = await store.Database.OpenAsync(ct);
         async Task<MeasuredWindow> WindowAsync(int days)
@@ -54,8 +74,9 @@ public sealed class AvailabilityFigures(CommunityStore store, TimeProvider clock
             new { offering = offeringId, limit = 1, offset = 0 }, cancellationToken: ct));
         var breaches = (await c.QueryAsync<BreachRow>(new CommandDefinition(AvailabilitySql.Breaches, new { offering = offeringId }, cancellationToken: ct)))
             .Select(b => b.ToBreach()).ToList();
-        return new AvailabilityFacts(offeringId, offering.Descriptor.Sla.AvailabilityPercent, offering.Descriptor.Sla.StatusUrl is not null, last30, last90,
-            last is null ? null : new LastProbe(last.ProbedAt, last.Up != 0, last.LatencyMs, (int?)last.StatusCode, last.Error), breaches);
+        return new AvailabilityFacts(offeringId, offering.Descriptor.Sla.AvailabilityPercent, source?.Kind, last30, last90,
+            last is null ? null : new LastProbe(last.ProbedAt, last.Up != 0, last.LatencyMs, (int?)last.StatusCode, last.Error), breaches,
+            (await options.Value.EffectivePolicyAsync(policy, ct)).BreachIsFinding);
     }
 
     internal static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -79,6 +100,7 @@ public sealed class AvailabilityFigures(CommunityStore store, TimeProvider clock
         public long Probes { get; init; }
         public long Finding { get; init; }
         public string FlaggedAt { get; init; } = "";
-        public SlaBreach ToBreach() => new(OfferingId, Month, PromisedBasisPoints, MeasuredBasisPoints, Probes, Finding != 0, FlaggedAt);
+        public long? PromisedVersion { get; init; }
+        public SlaBreach ToBreach() => new(OfferingId, Month, PromisedBasisPoints, MeasuredBasisPoints, Probes, Finding != 0, FlaggedAt, (int?)PromisedVersion);
     }
 }

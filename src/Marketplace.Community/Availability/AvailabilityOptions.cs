@@ -30,8 +30,15 @@ public sealed class AvailabilityOptions
     public int MinimumProbesPerMonth { get; set; } = 100;
 
     /// <summary>
-    /// Conformance policy: a month below the promised SLA is also a conformance finding (shown to auditors and on the
-    /// offering page as such), not only a notice to the subscribed municipalities and auditors.
+    /// Override of the published conformance policy (catalog/policies/conformance.yaml, "availability.slaBreachIsFinding"),
+    /// which decides whether a month below the promised SLA is also a conformance finding. Unset (the default): the policy decides.
     /// </summary>
-    public bool BreachIsConformanceFinding { get; set; }
+    public bool? BreachIsConformanceFinding { get; set; }
+
+    /// <summary>The policy in effect: the published one, with <see cref="BreachIsConformanceFinding"/> applied where set.</summary>
+    public async Task<Catalog.Availability.AvailabilityPolicy> EffectivePolicyAsync(Catalog.Availability.IAvailabilityPolicy published, CancellationToken ct = default)
+    {
+        var policy = await published.CurrentAsync(ct);
+        return BreachIsConformanceFinding is { } overridden ? policy with { BreachIsFinding = overridden } : policy;
+    }
 }

@@ -28,14 +28,15 @@ public sealed record ProbeRound(string Slot, int Probed, int Up)
 }
 
 /// <summary>
-/// Probes every published offering's status URL (sla.statusUrl) once per <see cref="AvailabilityOptions.ProbeInterval"/>
+/// Probes every published offering's status page (its sla.statusUrl, else the one declared on its broker connection: see
+/// <see cref="StatusPages"/>) once per <see cref="AvailabilityOptions.ProbeInterval"/>
 /// across all instances: the interval's row in availability_rounds is claimed first, and its primary key lets exactly
 /// one instance through. Calls go through the outbound policy (public addresses only, checked at connect time, no
 /// redirects followed: a 3xx counts as down and names where it pointed), at most <see cref="AvailabilityOptions.MaxConcurrentProbes"/>
 /// at once, each after a random jitter and under a timeout. A probe is up when the URL answers 2xx within the timeout.
 /// The round's results and the per-day counts are written in one transaction.
 /// </summary>
-public sealed class AvailabilityProber(Database database, IHttpClientFactory http, CatalogSearchService catalogue, TimeProvider clock,
+public sealed class AvailabilityProber(Database database, IHttpClientFactory http, CatalogSearchService catalogue, StatusPages statusPages, TimeProvider clock,
     IOptions<AvailabilityOptions> options, IOptions<CatalogOptions> catalog, ILogger<AvailabilityProber> logger)
 {
     public const string HttpClientName = "availability";
@@ -73,21 +74,22 @@ public sealed class AvailabilityProber(Database database, IHttpClientFactory htt
         return round;
     }
 
-    /// <summary>The published offerings that declare a status URL the platform may call.</summary>
-    private async Task<IReadOnlyList<StatusTarget>> TargetsAsync(CancellationToken ct)
+    /// <summary>The published offerings with a status page the platform may call (their own or their broker connection's).</summary>
+    public async Task<IReadOnlyList<StatusTarget>> TargetsAsync(CancellationToken ct = default)
     {
         if (!catalogue.IsReady) await catalogue.RefreshAsync(ct);
         var allowHttp = catalog.Value.AllowHttpStatusUrls != false;
+        var sources = await statusPages.ResolveAsync(catalogue.Current.Catalog.Offerings.Where(o => o.Listing.Lifecycle != OfferingLifecycles.Retired)
+            .Select(o => o.Descriptor), ct);
         var list = new List<StatusTarget>();
-        foreach (var offering in catalogue.Current.Catalog.Offerings)
+        foreach (var (offeringId, source) in sources.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            if (offering.Listing.Lifecycle == OfferingLifecycles.Retired || offering.Descriptor.Sla.StatusUrl is not { } text) continue;
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttps || (allowHttp && url.Scheme == Uri.UriSchemeHttp)))
+            if (!Uri.TryCreate(source.Url, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttps || (allowHttp && url.Scheme == Uri.UriSchemeHttp)))
             {
-                logger.LogWarning("Offering {Offering}: status URL {Url} is not probed (https only)", offering.Descriptor.Id, text);
+                logger.LogWarning("Offering {Offering}: status URL {Url} ({Source}) is not probed (https only)", offeringId, source.Url, source.Kind);
                 continue;
             }
-            list.Add(new StatusTarget(offering.Descriptor.Id, url));
+            list.Add(new StatusTarget(offeringId, url));
         }
         return list;
     }

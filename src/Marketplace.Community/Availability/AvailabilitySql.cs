@@ -36,12 +36,14 @@ internal static class AvailabilitySql
     public const string FinishEvaluation = "UPDATE availability_evaluations SET breaches = @breaches WHERE month = @month";
     public const string BreachExists = "SELECT COUNT(*) FROM availability_breaches WHERE offering_id = @OfferingId AND month = @Month";
     public const string InsertBreach = """
-        INSERT INTO availability_breaches (offering_id, month, promised_basis_points, measured_basis_points, probes, finding, flagged_at)
-        VALUES (@OfferingId, @Month, @PromisedBasisPoints, @MeasuredBasisPoints, @Probes, @Finding, @FlaggedAt)
+        INSERT INTO availability_breaches (offering_id, month, promised_basis_points, measured_basis_points, probes, finding, flagged_at, promised_version)
+        VALUES (@OfferingId, @Month, @PromisedBasisPoints, @MeasuredBasisPoints, @Probes, @Finding, @FlaggedAt, @PromisedVersion)
         """;
-    public const string Breaches = """
-        SELECT offering_id AS OfferingId, month AS Month, promised_basis_points AS PromisedBasisPoints, measured_basis_points AS MeasuredBasisPoints,
-               probes AS Probes, finding AS Finding, flagged_at AS FlaggedAt
-        FROM availability_breaches WHERE offering_id = @offering ORDER BY month DESC
+    private const string BreachColumns = """
+        offering_id AS OfferingId, month AS Month, promised_basis_points AS PromisedBasisPoints, measured_basis_points AS MeasuredBasisPoints,
+               probes AS Probes, finding AS Finding, flagged_at AS FlaggedAt, promised_version AS PromisedVersion
         """;
+    public const string Breaches = "SELECT " + BreachColumns + " FROM availability_breaches WHERE offering_id = @offering ORDER BY month DESC";
+    public static string RecentBreaches(Storage.ISqlDialect d) =>
+        $"SELECT {BreachColumns} FROM availability_breaches ORDER BY month DESC, offering_id {d.Page("limit", "offset")}";
 }

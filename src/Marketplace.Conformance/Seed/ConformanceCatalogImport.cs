@@ -42,20 +42,20 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     public CatalogImportStep Prepare(string catalogFolder, CatalogSnapshot snapshot)
     {
         var errors = new List<CatalogError>();
-        var policy = LoadPolicy(catalogFolder, snapshot, errors);
+        var (policy, availability) = LoadPolicy(catalogFolder, snapshot, errors);
         var evidence = LoadAttestations(catalogFolder, snapshot, errors);
-        return new CatalogImportStep(errors, WritesOfferings: true, (context, ct) => WriteAsync(context, snapshot, policy, evidence, ct));
+        return new CatalogImportStep(errors, WritesOfferings: true, (context, ct) => WriteAsync(context, snapshot, policy, availability, evidence, ct));
     }
 
-    private static List<RequiredStandard> LoadPolicy(string folder, CatalogSnapshot snapshot, List<CatalogError> errors)
+    private static (List<RequiredStandard> Rules, AvailabilityPolicyDescriptor? Availability) LoadPolicy(string folder, CatalogSnapshot snapshot, List<CatalogError> errors)
     {
         var path = Path.Combine(folder, PolicyFile);
         var display = "catalog/" + PolicyFile;
-        if (!File.Exists(path)) return [];
+        if (!File.Exists(path)) return ([], null);
         var text = File.ReadAllText(path);
         var (policy, problems) = CatalogLoader.ParseOne<ConformancePolicyDescriptor>(folder, "conformance-policy", display, text);
         errors.AddRange(problems);
-        if (policy is null) return [];
+        if (policy is null) return ([], null);
         var doc = YamlDocument.Parse(text);
         var standards = snapshot.Standards.Select(s => s.Value.Id).ToHashSet();
         var themenfelder = snapshot.Themenfelder.Select(t => t.Value.Id).ToHashSet();
@@ -72,7 +72,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
                     errors.Add(new CatalogError(display, $"/rules/{i}/ids/{k}", doc.LineOf($"/rules/{i}/ids/{k}"), $"unknown {r.Scope} '{ids[k]}'"));
             rules.AddRange(ids.Select(id => new RequiredStandard(r.Scope, id, r.Standard, r.Reason)));
         }
-        return rules;
+        return (rules, policy.Availability);
     }
 
     /// <summary>Reads catalog/attestations and expands each attestation to one evidence row per offering it covers.</summary>
@@ -145,7 +145,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task<IReadOnlyDictionary<string, ImportCounts>> WriteAsync(CatalogImportContext context, CatalogSnapshot snapshot,
-        List<RequiredStandard> policy, List<(Evidence Evidence, string Hash)> evidence, CancellationToken ct)
+        List<RequiredStandard> policy, AvailabilityPolicyDescriptor? availability, List<(Evidence Evidence, string Hash)> evidence, CancellationToken ct)
     {
         var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, AuditTrail.Timestamp(_clock.GetUtcNow()));
         var actor = Actor.CatalogImport;
@@ -185,6 +185,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
         }
 
         var policyCounts = await WritePolicyAsync(s, policy, actor);
+        var availabilityCounts = await WriteAvailabilityPolicyAsync(s, availability, actor);
         var evidenceCounts = await WriteEvidenceAsync(s, evidence, actor);
 
         if (inserted + updated + policyCounts.Inserted + policyCounts.Updated + evidenceCounts.Inserted + evidenceCounts.Updated > 0)
@@ -197,6 +198,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
         {
             ["offerings"] = new(inserted, updated, unchanged),
             ["conformance-policy"] = policyCounts,
+            ["availability-policy"] = availabilityCounts,
             ["attestations"] = evidenceCounts,
         };
     }
@@ -222,6 +224,19 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
         await s.Connection.ExecuteAsync(ConformanceSql.InsertPolicyRule, policy, s.Transaction);
         await s.AuditAsync(actor, "policy.imported", "conformance-policy", "conformance", current.OrderBy(r => r.ToString()), policy);
         return new ImportCounts(policy.Count(p => !current.Contains(p)), 0, policy.Count(current.Contains));
+    }
+
+    /// <summary>The policy's availability section (absent: a missed SLA is a notice, not a finding); a change is audited.</summary>
+    private static async Task<ImportCounts> WriteAvailabilityPolicyAsync(ConformanceStore s, AvailabilityPolicyDescriptor? availability, Actor actor)
+    {
+        var current = (await s.Connection.QuerySingleOrDefaultAsync<Lifecycle.AvailabilityPolicyStore.Row>(Lifecycle.AvailabilityPolicyStore.Select, transaction: s.Transaction))?.ToPolicy();
+        var next = availability is null ? null : new Catalog.Availability.AvailabilityPolicy(availability.SlaBreachIsFinding, availability.Reason);
+        if (current == next) return new ImportCounts(0, 0, next is null ? 0 : 1);
+        await s.Connection.ExecuteAsync(Lifecycle.AvailabilityPolicyStore.Delete, transaction: s.Transaction);
+        if (next is not null)
+            await s.Connection.ExecuteAsync(Lifecycle.AvailabilityPolicyStore.Insert, new { BreachIsFinding = next.BreachIsFinding ? 1 : 0, next.Reason, ImportedAt = s.Now }, s.Transaction);
+        await s.AuditAsync(actor, "policy.imported", "conformance-policy", "conformance/availability", current, next);
+        return current is null ? new ImportCounts(1, 0, 0) : new ImportCounts(0, 1, 0);
     }
 
     private static async Task<ImportCounts> WriteEvidenceAsync(ConformanceStore s, List<(Evidence Evidence, string Hash)> evidence, Actor actor)

@@ -3,7 +3,14 @@ namespace Marketplace.Conformance.Seed;
 // The conformance descriptors in catalog/, bound like the catalogue's own (schemas in catalog/schemas).
 
 /// <summary>catalog/policies/conformance.yaml: which standards the platform requires before an offering may be ordered.</summary>
-public sealed record ConformancePolicyDescriptor(string Id, string Description, IReadOnlyList<PolicyRuleDescriptor> Rules);
+public sealed record ConformancePolicyDescriptor(string Id, string Description, IReadOnlyList<PolicyRuleDescriptor> Rules)
+{
+    /// <summary>How the platform treats an offering that misses its promised availability in a month (optional: a notice only).</summary>
+    public AvailabilityPolicyDescriptor? Availability { get; init; }
+}
+
+/// <summary>The policy's "availability" section: whether a month below the promised SLA is a conformance finding, and why.</summary>
+public sealed record AvailabilityPolicyDescriptor(bool SlaBreachIsFinding, string Reason);
 
 /// <summary>One rule: a standard required of all offerings, of those covering a Themenfeld, or of those covering a Leistung.</summary>
 public sealed record PolicyRuleDescriptor(string Standard, string Scope, IReadOnlyList<string>? Ids, string Reason);

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Catalog;
+using Marketplace.Catalog.Availability;
+using System.Net.Http.Json;
 using Marketplace.Catalog.Search;
 using Marketplace.Community;
 using Marketplace.Community.Availability;
@@ -64,20 +66,25 @@ public class AvailabilityTests(DatabaseEngine engine)
 
     private static FakeTimeProvider ClockAt(string iso) => new(DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture));
 
-    private static IOptions<AvailabilityOptions> Options(bool finding = false) => Microsoft.Extensions.Options.Options.Create(new AvailabilityOptions
+    /// <summary>The options the tests run with; <paramref name="finding"/> overrides the published conformance policy (null: the policy decides).</summary>
+    private static IOptions<AvailabilityOptions> Options(bool? finding = null) => Microsoft.Extensions.Options.Options.Create(new AvailabilityOptions
     {
         MaxJitter = TimeSpan.Zero, ProbeTimeout = TimeSpan.FromSeconds(10), MinimumProbesPerMonth = 100, BreachIsConformanceFinding = finding,
     });
 
     private AvailabilityProber Prober(TimeProvider clock, IHttpClientFactory? http = null) => new(_host.Database.Database,
-        http ?? _host.Services.GetRequiredService<IHttpClientFactory>(), _host.Services.GetRequiredService<CatalogSearchService>(), clock, Options(),
+        http ?? _host.Services.GetRequiredService<IHttpClientFactory>(), _host.Services.GetRequiredService<CatalogSearchService>(),
+        _host.Services.GetRequiredService<StatusPages>(), clock, Options(),
         _host.Services.GetRequiredService<IOptions<CatalogOptions>>(), NullLogger<AvailabilityProber>.Instance);
 
-    private SlaBreachEvaluation Evaluation(TimeProvider clock, bool finding = false) => new(_host.Database.Database,
-        _host.Services.GetRequiredService<AuditTrail>(), _host.Services.GetRequiredService<CatalogSearchService>(), clock, Options(finding),
+    private SlaBreachEvaluation Evaluation(TimeProvider clock, bool? finding = null) => new(_host.Database.Database,
+        _host.Services.GetRequiredService<AuditTrail>(), _host.Services.GetRequiredService<CatalogSearchService>(),
+        _host.Services.GetRequiredService<ISlaHistory>(), _host.Services.GetRequiredService<IAvailabilityPolicy>(), clock, Options(finding),
         NullLogger<SlaBreachEvaluation>.Instance);
 
-    private AvailabilityFigures Figures(TimeProvider clock) => new(_host.Services.GetRequiredService<CommunityStore>(), clock);
+    private AvailabilityFigures Figures(TimeProvider clock) =>
+        new(_host.Services.GetRequiredService<CommunityStore>(), _host.Services.GetRequiredService<StatusPages>(),
+            _host.Services.GetRequiredService<IAvailabilityPolicy>(), Options(), clock);
 
     private async Task<IReadOnlyList<(string OfferingId, string ProbedAt, long Up, long? StatusCode, string? Error)>> ProbesAsync(string slotFrom)
     {
@@ -208,10 +215,11 @@ public class AvailabilityTests(DatabaseEngine engine)
         await ActiveAsync(_host, NotificationTests.Muenchen, Competitor);
         var clock = ClockAt("2031-02-01T00:30:00Z");
 
-        var runs = await Task.WhenAll(Evaluation(clock).RunIfDueAsync(), Evaluation(clock).RunIfDueAsync());
+        // The configuration overrides the published policy here: a notice, not a finding.
+        var runs = await Task.WhenAll(Evaluation(clock, finding: false).RunIfDueAsync(), Evaluation(clock, finding: false).RunIfDueAsync());
         Assert.That(runs.Count(r => r is not null), Is.EqualTo(1), "one instance evaluates the month");
         Assert.That(runs.Single(r => r is not null)!.Month, Is.EqualTo(month));
-        Assert.That((await Evaluation(clock).EvaluateAsync(month)).NewBreaches, Is.Zero, "evaluating the month again flags nothing new");
+        Assert.That((await Evaluation(clock, finding: false).EvaluateAsync(month)).NewBreaches, Is.Zero, "evaluating the month again flags nothing new");
         await _host.Services.GetRequiredService<AuditNotifier>().RunOnceAsync();
 
         var breaches = (await Figures(clock).ForOfferingAsync(Offering)).Breaches;
@@ -233,17 +241,224 @@ public class AvailabilityTests(DatabaseEngine engine)
     }
 
     [Test]
-    public async Task Where_the_conformance_policy_says_so_a_breach_is_a_conformance_finding()
+    public async Task Where_the_published_conformance_policy_says_so_a_breach_is_a_finding_the_auditors_see_with_month_promise_and_measurement()
     {
+        // catalog/policies/conformance.yaml says so; the configuration does not override it.
+        var policy = await _host.Services.GetRequiredService<IAvailabilityPolicy>().CurrentAsync();
+        Assert.That(policy.BreachIsFinding, Is.True);
+        Assert.That(policy.Reason, Does.Contain("zugesicherte Verfügbarkeit"));
+
         await DaysAsync(Competitor, Range(new DateOnly(2031, 8, 1), 31, 200, 190)); // 95 % against 99 %
         var clock = ClockAt("2031-09-02T00:00:00Z");
-        var result = await Evaluation(clock, finding: true).EvaluateAsync("2031-08");
+        var result = await Evaluation(clock).EvaluateAsync("2031-08");
         Assert.That(result.NewBreaches, Is.EqualTo(1));
         var breach = (await Figures(clock).ForOfferingAsync(Competitor)).Breaches.Single(b => b.Month == "2031-08");
-        Assert.That((breach.Finding, breach.MeasuredPercent), Is.EqualTo((true, 95.00m)));
+        Assert.That((breach.Finding, breach.MeasuredPercent, breach.PromisedPercent, breach.PromisedVersion), Is.EqualTo((true, 95.00m, 99.00m, (int?)1)));
         await _host.Services.GetRequiredService<AuditNotifier>().RunOnceAsync();
         Assert.That(NotificationTests.About(await NotificationTests.NotificationsOfAsync(_host, Auditor), "offering.sla-breach-finding", Competitor).Count(),
             Is.EqualTo(1));
+
+        var auditor = await _host.SignedInAsync(Auditor);
+        var review = WebUtility.HtmlDecode(await auditor.GetStringAsync("/pruefung"));
+        Assert.That(review, Does.Contain("Verfehlte Verfügbarkeit (SLA)"));
+        Assert.That(review, Does.Contain("Nach der Konformitätsrichtlinie ist ein solcher Monat ein Konformitätsbefund: " + policy.Reason));
+        var row = review[review.IndexOf($"data-breach=\"{Competitor}/2031-08\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.That(row, Does.Contain("<td>August 2031</td>").And.Contain("<td>99 % (Version 1)</td>").And.Contain("<td>95 %</td>")
+            .And.Contain("<td>6.200</td>").And.Contain("<td>Konformitätsbefund</td>"), row);
+        Assert.That(WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{Competitor}")),
+            Does.Contain("Nach der Konformitätsrichtlinie des Marktplatzes ist ein solcher Monat außerdem ein Konformitätsbefund"), "the policy is public");
+        var english = WebUtility.HtmlDecode(await auditor.GetStringAsync("/pruefung?culture=en-GB"));
+        Assert.That(english, Does.Contain("Missed availability (SLA)").And.Contain("Conformance finding"));
+
+        // The audit trail the row links to holds the same figures.
+        var trail = WebUtility.HtmlDecode(await auditor.GetStringAsync($"/pruefung/protokoll?action={SlaBreachEvaluation.Action}&objectId={Competitor}"));
+        Assert.That(trail, Does.Contain("\"month\":\"2031-08\"").And.Contain("\"promisedPercent\":\"99.00\"").And.Contain("\"measuredPercent\":\"95.00\"")
+            .And.Contain("\"promisedVersion\":1").And.Contain("\"conformanceFinding\":true"));
+    }
+
+    [Test]
+    public async Task A_month_is_judged_against_the_promise_of_the_version_published_then_not_the_newest()
+    {
+        // Version 1 promises 99.0 % from January 2031; version 2 raises it to 99.9 % on 15 March.
+        var id = await PublishManualAsync("sla-history-" + Unique(), "99.0");
+        await PublishNextAsync(id, 2, "99.9");
+        await using (var c = await _host.Database.Database.OpenAsync())
+        {
+            await c.ExecuteAsync("UPDATE offering_versions SET published_at = '2031-01-01T00:00:00.0000000Z' WHERE offering_id = @id AND version = 1", new { id });
+            await c.ExecuteAsync("UPDATE offering_versions SET published_at = '2031-03-15T12:00:00.0000000Z' WHERE offering_id = @id AND version = 2", new { id });
+        }
+        // 99.5 % measured in February, March and April.
+        await DaysAsync(id, Range(new DateOnly(2031, 2, 1), 28, 200, 199).Concat(Range(new DateOnly(2031, 3, 1), 31, 200, 199))
+            .Concat(Range(new DateOnly(2031, 4, 1), 30, 200, 199)));
+        var clock = ClockAt("2031-05-02T00:00:00Z");
+        foreach (var month in new[] { "2031-02", "2031-03", "2031-04" }) await Evaluation(clock).EvaluateAsync(month);
+
+        var breaches = (await Figures(clock).ForOfferingAsync(id)).Breaches;
+        Assert.That(breaches.Select(b => (b.Month, b.PromisedPercent, b.MeasuredPercent, b.PromisedVersion)),
+            Is.EqualTo(new[] { ("2031-04", 99.90m, 99.50m, (int?)2) }),
+            "February kept version 1's 99.0 %; in March both promises were in force, and 99.5 % kept the lower one");
+
+        var page = WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{id}"));
+        Assert.That(page, Does.Contain("April 2031: 99,5 % gemessen, 99,9 % zugesagt (Version 2)"));
+    }
+
+    [Test]
+    public void The_promise_in_force_is_the_lowest_of_the_versions_published_during_the_period()
+    {
+        static PublishedSla V(int version, string at, decimal percent) => new(version, at, new Marketplace.Catalog.Descriptors.SlaDescriptor(percent, 8));
+        var history = new[] { V(1, "2031-01-10T00:00:00Z", 99.9m), V(2, "2031-03-15T00:00:00Z", 99.0m), V(3, "2031-05-01T00:00:00Z", 99.5m) };
+        DateTimeOffset Month(int m) => new(2031, m, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.That(ISlaHistory.InForce(history, Month(2), Month(3))!.Version, Is.EqualTo(1));
+        Assert.That(ISlaHistory.InForce(history, Month(3), Month(4))!.Version, Is.EqualTo(2), "lowered mid-month: the lower promise");
+        Assert.That(ISlaHistory.InForce(history, Month(5), Month(6))!.Version, Is.EqualTo(3), "published at the month's first instant: only it");
+        Assert.That(ISlaHistory.InForce(history, Month(4), Month(5))!.Version, Is.EqualTo(2));
+        Assert.That(ISlaHistory.InForce(history, new DateTimeOffset(2030, 12, 1, 0, 0, 0, TimeSpan.Zero), Month(1))!.Version, Is.EqualTo(1),
+            "measured before the first recorded publication: the first version");
+        Assert.That(ISlaHistory.InForce([], Month(1), Month(2)), Is.Null);
+    }
+
+    [Test]
+    public async Task Without_its_own_status_url_an_offering_is_measured_on_its_broker_connections_declared_status_page()
+    {
+        var vendor = await _host.SignedInAsync(KomunaAdmin);
+        var connections = $"/api/v1/vendors/{KomunaVendor}/broker-connections";
+        var name = "status-" + Unique();
+        var withCredentials = await vendor.PostAsJsonAsync(connections, new
+        {
+            name, brokerUrl = "https://broker.komuna.example/osb", authKind = "basic", username = "platform", secret = "geheim-" + Unique(),
+            statusUrl = "https://platform:geheim@status.komuna.example/health",
+        });
+        var problem = await withCredentials.Content.ReadAsStringAsync();
+        Assert.That(withCredentials.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem);
+        Assert.That(JsonNode.Parse(problem)!["errors"]!.AsObject().Select(e => e.Key), Has.Some.EqualTo("statusUrl"), problem);
+
+        var created = await vendor.PostAsJsonAsync(connections, new
+        {
+            name, brokerUrl = "https://broker.komuna.example/osb", authKind = "basic", username = "platform", secret = "geheim-" + Unique(),
+            statusUrl = _status.Url("ok").ToString(),
+        });
+        var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
+        Assert.That(body["statusUrl"]!.GetValue<string>(), Is.EqualTo(_status.Url("ok").ToString()));
+
+        var published = _host.Services.GetRequiredService<CommunityStore>().Published(Offering).Descriptor;
+        var viaBroker = published with
+        {
+            Id = "via-broker", Vendor = KomunaVendor, Sla = published.Sla with { StatusUrl = null },
+            Provisioning = published.Provisioning with { BrokerUrl = null, BrokerConnection = name },
+        };
+        var otherConnection = viaBroker with { Id = "other-connection", Provisioning = viaBroker.Provisioning with { BrokerConnection = "gibt-es-nicht" } };
+        var nothing = viaBroker with { Id = "no-status", Provisioning = viaBroker.Provisioning with { BrokerConnection = null, BrokerUrl = "https://broker.example" } };
+        var sources = await _host.Services.GetRequiredService<StatusPages>().ResolveAsync([published, viaBroker, otherConnection, nothing]);
+        Assert.That(sources[Offering].Kind, Is.EqualTo(StatusSource.Offering), "an offering's own status URL comes first");
+        Assert.That(sources["via-broker"], Is.EqualTo(new StatusSource(StatusSource.Broker, _status.Url("ok").ToString())));
+        Assert.That(sources.Keys, Has.No.Member("other-connection").And.No.Member("no-status"), "nothing declared: nothing probed");
+
+        // The broker's status page is probed as any status page: through the outbound policy, without the connection's credentials.
+        var clock = ClockAt("2031-10-07T09:00:00Z");
+        var before = _status.Hits("ok");
+        var round = await Prober(clock).RunIfDueAsync([new StatusTarget("via-broker", new Uri(sources["via-broker"].Url))]);
+        Assert.That((round!.Probed, round.Up, _status.Hits("ok") - before), Is.EqualTo((1, 1, 1)));
+        Assert.That(_status.LastAuthorization, Is.Null, "a status page is public: no credentials are sent");
+    }
+
+    [Test]
+    public async Task An_offering_whose_vendor_publishes_no_status_says_so_instead_of_no_measurement_yet()
+    {
+        var id = await PublishManualAsync("no-status-" + Unique(), "99.5", orderable: true); // neither sla.statusUrl nor a broker connection
+        var page = WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{id}"));
+        Assert.That(page, Does.Contain("data-window=\"30\">Anbieter veröffentlicht keinen Status"));
+        Assert.That(page, Does.Contain("data-window=\"90\">Anbieter veröffentlicht keinen Status"));
+        Assert.That(page, Does.Not.Contain("Noch keine Messung"));
+        var english = WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{id}?culture=en-GB"));
+        Assert.That(english, Does.Contain("data-window=\"30\">Vendor publishes no status"));
+
+        var compare = WebUtility.HtmlDecode(await _host.Browser().GetStringAsync("/leistungen/10124"));
+        Assert.That(compare, Does.Contain("<td data-window=\"30\">Anbieter veröffentlicht keinen Status</td>"),
+            string.Join("\n", compare.Split('\n').Where(l => l.Contains("data-window") || l.Contains(id))));
+        var api = JsonNode.Parse(await _host.Browser().GetStringAsync($"/api/v1/offerings/{id}/availability"))!;
+        Assert.That(api["availability"]!["statusSource"], Is.Null);
+        Assert.That(api["availability"]!["statusUrlDeclared"]!.GetValue<bool>(), Is.False);
+    }
+
+    [Test]
+    public async Task The_breach_notice_reaches_the_notification_pages_in_German_and_English_once_across_two_instances()
+    {
+        const string month = "2031-10";
+        await DaysAsync(Offering, Range(new DateOnly(2031, 10, 1), 31, 100, 97)); // 97 % against 99.5 %
+        await ActiveAsync(_host, NotificationTests.Muenchen, Offering);
+        var clock = ClockAt("2031-11-01T00:05:00Z");
+
+        // Two instances evaluate and notify at the same moment.
+        var runs = await Task.WhenAll(Evaluation(clock).RunIfDueAsync(), Evaluation(clock).RunIfDueAsync());
+        Assert.That(runs.Count(r => r is not null), Is.EqualTo(1));
+        var second = ActivatorUtilities.CreateInstance<AuditNotifier>(_host.Services);
+        await Task.WhenAll(_host.Services.GetRequiredService<AuditNotifier>().RunOnceAsync(), second.RunOnceAsync());
+        await second.RunOnceAsync();
+        Assert.That(await AuditAsync(_host, SlaBreachEvaluation.Action, Offering), Has.Count.EqualTo(
+            (await Figures(clock).ForOfferingAsync(Offering)).Breaches.Count), "one audit entry per flagged month");
+
+        foreach (var (who, kind) in new[] { (MuenchenAdmin, "offering.sla-breach-finding"), (Auditor, "offering.sla-breach-finding") })
+        {
+            var about = NotificationTests.About(await NotificationTests.NotificationsOfAsync(_host, who), kind, Offering)
+                .Where(n => n["title"]!.GetValue<string>().Contains("Oktober 2031")).ToList();
+            Assert.That(about, Has.Count.EqualTo(1), $"{who} is told once of {month}");
+            var client = await _host.SignedInAsync(who);
+            var german = WebUtility.HtmlDecode(await client.GetStringAsync("/benachrichtigungen"));
+            Assert.That(german, Does.Contain("zugesicherte Verfügbarkeit im Oktober 2031 verfehlt (Konformitätsbefund)"), who);
+            Assert.That(Occurrences(german, "im Oktober 2031 3100-mal abgefragt: Verfügbar war das Angebot zu 97,00 %, zugesichert sind 99,50 %"), Is.EqualTo(1), who);
+            var english = WebUtility.HtmlDecode(await client.GetStringAsync("/benachrichtigungen?culture=en-GB"));
+            Assert.That(english, Does.Contain("promised availability missed in October 2031 (conformance finding)"), who);
+            Assert.That(Occurrences(english, "3100 times in October 2031: the offering was available 97.00 % of the time; 99.50 % is promised"), Is.EqualTo(1),
+                who + "\n" + string.Join("\n", english.Split('\n').Where(l => l.Contains("2031"))));
+        }
+    }
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
+    /// <summary>Drafts, submits, approves and publishes a manually provisioned offering with the given promise; returns its id.</summary>
+    private async Task<string> PublishManualAsync(string id, string availabilityPercent, bool orderable = false)
+    {
+        var yaml = DraftYaml(id).Replace("availabilityPercent: 99.5", "availabilityPercent: " + availabilityPercent);
+        var editor = await _host.SignedInAsync(KomunaEditor);
+        var created = await editor.PostAsync($"/api/v1/vendors/{KomunaVendor}/offerings", Yaml(yaml));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        // Accepted DSGVO evidence makes it orderable, so the comparison (orderable offerings only) lists it.
+        foreach (var criterion in orderable ? new[] { "avv-muster", "tom", "unterauftragsverarbeiter" } : [])
+        {
+            var evidence = await editor.PostAsync($"/api/v1/vendors/{KomunaVendor}/offerings/{id}/evidence", EvidenceForm(criterion));
+            var evidenceId = JsonNode.Parse(await evidence.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            var decided = await (await _host.SignedInAsync(Auditor)).PostAsync($"/api/v1/reviews/evidence/{evidenceId}/decision",
+                JsonContent.Create(new { outcome = "pass", reason = "Unterschrieben und aktuell." }));
+            Assert.That(decided.StatusCode, Is.EqualTo(HttpStatusCode.OK), await decided.Content.ReadAsStringAsync());
+        }
+        await DecideAndPublishAsync(id, 1);
+        return id;
+    }
+
+    private async Task PublishNextAsync(string id, int version, string availabilityPercent)
+    {
+        var yaml = DraftYaml(id).Replace("availabilityPercent: 99.5", "availabilityPercent: " + availabilityPercent);
+        var uploaded = await (await _host.SignedInAsync(KomunaEditor)).PutAsync($"/api/v1/vendors/{KomunaVendor}/offerings/{id}/draft", Yaml(yaml));
+        Assert.That(uploaded.IsSuccessStatusCode, Is.True, await uploaded.Content.ReadAsStringAsync());
+        await DecideAndPublishAsync(id, version);
+    }
+
+    private async Task DecideAndPublishAsync(string id, int version)
+    {
+        var offering = $"/api/v1/vendors/{KomunaVendor}/offerings/{id}/versions/{version}";
+        foreach (var (who, url, body) in new (string, string, object?)[]
+                 {
+                     (KomunaEditor, offering + "/submit", null),
+                     (Auditor, $"/api/v1/reviews/offerings/{id}/versions/{version}/decision", new { outcome = "pass", reason = "Zusage geprüft." }),
+                     (KomunaAdmin, offering + "/publish", null),
+                 })
+        {
+            var response = await (await _host.SignedInAsync(who)).PostAsync(url, body is null ? null : JsonContent.Create(body));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{url}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await _host.Services.GetRequiredService<CatalogSearchService>().RefreshAsync();
     }
 
     [Test]
@@ -352,6 +567,8 @@ public class AvailabilityTests(DatabaseEngine engine)
     private sealed class StatusServer(WebApplication app, Uri baseAddress) : IAsyncDisposable
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new();
+        /// <summary>The Authorization header of the last request (null: none was sent).</summary>
+        public string? LastAuthorization { get; private set; }
         public TaskCompletionSource SlowRequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Uri Url(string path) => new(baseAddress, path);
@@ -364,7 +581,12 @@ public class AvailabilityTests(DatabaseEngine engine)
             builder.Logging.ClearProviders();
             var app = builder.Build();
             StatusServer? server = null;
-            app.Use(async (ctx, next) => { server!._counts.AddOrUpdate(ctx.Request.Path.Value!.Trim('/'), 1, (_, n) => n + 1); await next(ctx); });
+            app.Use(async (ctx, next) =>
+            {
+                server!._counts.AddOrUpdate(ctx.Request.Path.Value!.Trim('/'), 1, (_, n) => n + 1);
+                server.LastAuthorization = ctx.Request.Headers.Authorization.Count > 0 ? ctx.Request.Headers.Authorization.ToString() : null;
+                await next(ctx);
+            });
             app.MapGet("/ok", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
             app.MapGet("/down", () => Results.StatusCode(503));
             app.MapGet("/redirect", () => Results.Redirect("/elsewhere"));

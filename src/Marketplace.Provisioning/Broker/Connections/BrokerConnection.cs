@@ -4,16 +4,18 @@ namespace Marketplace.Provisioning.Broker.Connections;
 public sealed record BrokerConnectionView(
     string Id, string VendorId, string Name, string BrokerUrl, string AuthKind, string? Username, bool SecretSet, bool NextSecretSet,
     string? TokenUrl, string? Scope, string? LastCheckedAt, bool? LastCheckPassed, IReadOnlyList<ConnectionFinding> LastFindings,
-    string CreatedAt, string UpdatedAt);
+    string CreatedAt, string UpdatedAt, string? StatusUrl);
 
 /// <summary>
 /// What a vendor sends to create or change a connection. Secrets are write-only: <see cref="Secret"/> replaces the current
 /// secret at once, <see cref="NextSecret"/> is kept beside it until a check with it succeeds (rotation without downtime);
 /// omitted, both stay as they are. <see cref="DiscardNextSecret"/> drops a next secret that turned out wrong.
+/// <see cref="StatusUrl"/> (optional) is the broker's public status page or health endpoint: the platform measures the
+/// availability of the connection's offerings that declare no sla.statusUrl with it (without credentials).
 /// </summary>
 public sealed record BrokerConnectionInput(
     string? Name, string? BrokerUrl, string? AuthKind, string? Username, string? Secret, string? NextSecret, string? TokenUrl, string? Scope,
-    bool DiscardNextSecret = false);
+    bool DiscardNextSecret = false, string? StatusUrl = null);
 
 /// <summary>
 /// One finding of a connection check: a stable code (texts come from resources by it), whether it is good news, and the

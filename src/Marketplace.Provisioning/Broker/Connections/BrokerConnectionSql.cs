@@ -7,7 +7,7 @@ internal static class BrokerConnectionSql
         id AS Id, vendor_id AS VendorId, name AS Name, broker_url AS BrokerUrl, auth_kind AS AuthKind, username AS Username,
         secret_protected AS SecretProtected, next_secret_protected AS NextSecretProtected, token_url AS TokenUrl, scope AS Scope,
         last_checked_at AS LastCheckedAt, last_check_passed AS LastCheckPassed, last_check_findings AS LastCheckFindings,
-        created_at AS CreatedAt, updated_at AS UpdatedAt
+        created_at AS CreatedAt, updated_at AS UpdatedAt, status_url AS StatusUrl
         """;
 
     public const string OfVendor = "SELECT " + Columns + " FROM broker_connections WHERE vendor_id = @vendorId ORDER BY name";
@@ -17,14 +17,14 @@ internal static class BrokerConnectionSql
 
     public const string Insert = """
         INSERT INTO broker_connections (id, vendor_id, name, broker_url, auth_kind, username, secret_protected, next_secret_protected,
-            token_url, scope, created_at, updated_at)
-        VALUES (@Id, @VendorId, @Name, @BrokerUrl, @AuthKind, @Username, @SecretProtected, @NextSecretProtected, @TokenUrl, @Scope, @CreatedAt, @UpdatedAt)
+            token_url, scope, created_at, updated_at, status_url)
+        VALUES (@Id, @VendorId, @Name, @BrokerUrl, @AuthKind, @Username, @SecretProtected, @NextSecretProtected, @TokenUrl, @Scope, @CreatedAt, @UpdatedAt, @StatusUrl)
         """;
 
     public const string Update = """
         UPDATE broker_connections SET name = @Name, broker_url = @BrokerUrl, auth_kind = @AuthKind, username = @Username,
             secret_protected = @SecretProtected, next_secret_protected = @NextSecretProtected, token_url = @TokenUrl, scope = @Scope,
-            updated_at = @UpdatedAt
+            updated_at = @UpdatedAt, status_url = @StatusUrl
         WHERE vendor_id = @VendorId AND id = @Id
         """;
 
@@ -38,6 +38,9 @@ internal static class BrokerConnectionSql
         UPDATE broker_connections SET secret_protected = next_secret_protected, next_secret_protected = NULL, updated_at = @at
         WHERE vendor_id = @vendorId AND id = @id AND next_secret_protected = @next
         """;
+
+    /// <summary>The declared status pages: public addresses, read without any secret.</summary>
+    public const string StatusPages = "SELECT vendor_id AS VendorId, name AS Name, status_url AS StatusUrl FROM broker_connections WHERE status_url IS NOT NULL";
 
     public const string Delete = "DELETE FROM broker_connections WHERE vendor_id = @vendorId AND id = @id";
 }

@@ -15,7 +15,7 @@ namespace Marketplace.Provisioning.Broker.Connections;
 /// The conformance check, "Verbindung prüfen" and every provisioning call resolve an offering's broker here.
 /// </summary>
 public sealed class BrokerConnections(Database database, AuditTrail audit, ConfigSecrets secrets, OsbClient osb, IOptions<ProvisioningOptions> options,
-    TimeProvider clock)
+    TimeProvider clock) : Catalog.Availability.IBrokerStatusPages
 {
     private sealed class Row
     {
@@ -34,6 +34,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         public string? LastCheckFindings { get; init; }
         public string CreatedAt { get; init; } = "";
         public string UpdatedAt { get; init; } = "";
+        public string? StatusUrl { get; init; }
     }
 
     public const string ObjectType = "broker-connection";
@@ -57,6 +58,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             Username = input.Username!.Trim(), SecretProtected = secrets.ProtectText(input.Secret!),
             NextSecretProtected = input.NextSecret is { Length: > 0 } next ? secrets.ProtectText(next) : null,
             TokenUrl = OAuth(input) ? input.TokenUrl!.Trim() : null, Scope = OAuth(input) ? Blank(input.Scope) : null, CreatedAt = now, UpdatedAt = now,
+            StatusUrl = Blank(input.StatusUrl),
         };
         await using var work = await Work.BeginAsync(database, audit, ct);
         await RefuseTakenNameAsync(work, row);
@@ -82,7 +84,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             NextSecretProtected = protectedNext ?? (input.DiscardNextSecret ? null : before.NextSecretProtected),
             TokenUrl = OAuth(input) ? input.TokenUrl!.Trim() : null, Scope = OAuth(input) ? Blank(input.Scope) : null,
             LastCheckedAt = before.LastCheckedAt, LastCheckPassed = before.LastCheckPassed, LastCheckFindings = before.LastCheckFindings,
-            CreatedAt = before.CreatedAt, UpdatedAt = Iso.Of(clock.GetUtcNow()),
+            CreatedAt = before.CreatedAt, UpdatedAt = Iso.Of(clock.GetUtcNow()), StatusUrl = Blank(input.StatusUrl),
         };
         await RefuseTakenNameAsync(work, after);
         await work.Connection.ExecuteAsync(BrokerConnectionSql.Update, after, work.Transaction);
@@ -94,6 +96,14 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         await work.CommitAsync(ct);
         Forget(vendorId);
         return View(after);
+    }
+
+    /// <summary>The status pages vendors declared on their connections (public addresses; no secret is read).</summary>
+    public async Task<IReadOnlyDictionary<(string VendorId, string Connection), string>> DeclaredAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<Row>(new CommandDefinition(BrokerConnectionSql.StatusPages, cancellationToken: ct)))
+            .ToDictionary(r => (r.VendorId, r.Name), r => r.StatusUrl!);
     }
 
     public async Task DeleteAsync(string vendorId, string id, string actorUserId, CancellationToken ct = default)
@@ -249,6 +259,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         foreach (var (field, value) in new[] { ("secret", input.Secret), ("nextSecret", input.NextSecret) })
             if (value is { Length: > 1000 }) errors.Add(new FieldError(field, Say("Höchstens 1000 Zeichen.", "At most 1000 characters.")));
         if (OAuth(input)) UrlErrors("tokenUrl", input.TokenUrl, required: true, errors);
+        UrlErrors("statusUrl", input.StatusUrl, required: false, errors);
         if (input.Scope is { Length: > 500 }) errors.Add(new FieldError("scope", Say("Höchstens 500 Zeichen.", "At most 500 characters.")));
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
@@ -282,12 +293,13 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
 
     private static BrokerConnectionView View(Row r) => new(r.Id, r.VendorId, r.Name, r.BrokerUrl, r.AuthKind, r.Username, r.SecretProtected is not null,
         r.NextSecretProtected is not null, r.TokenUrl, r.Scope, r.LastCheckedAt, r.LastCheckPassed is null ? null : r.LastCheckPassed == 1,
-        r.LastCheckFindings is null ? [] : JsonSerializer.Deserialize<List<ConnectionFinding>>(r.LastCheckFindings, Json) ?? [], r.CreatedAt, r.UpdatedAt);
+        r.LastCheckFindings is null ? [] : JsonSerializer.Deserialize<List<ConnectionFinding>>(r.LastCheckFindings, Json) ?? [], r.CreatedAt, r.UpdatedAt, r.StatusUrl);
 
     /// <summary>What the audit trail records of a connection: everything but the secrets, of which only whether they are set.</summary>
     private static JsonObject AuditView(Row r) => new()
     {
         ["name"] = r.Name, ["brokerUrl"] = r.BrokerUrl, ["authKind"] = r.AuthKind, ["username"] = r.Username, ["tokenUrl"] = r.TokenUrl, ["scope"] = r.Scope,
+        ["statusUrl"] = r.StatusUrl,
         ["secretSet"] = r.SecretProtected is not null, ["nextSecretSet"] = r.NextSecretProtected is not null,
     };
 }

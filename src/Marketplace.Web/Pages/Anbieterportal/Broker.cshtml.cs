@@ -95,13 +95,14 @@ public sealed class BrokerInput
     public string? TokenUrl { get; set; }
     public string? Scope { get; set; }
     public bool DiscardNextSecret { get; set; }
+    public string? StatusUrl { get; set; }
 
     public static BrokerInput Of(BrokerConnectionView c) => new()
     {
-        Name = c.Name, BrokerUrl = c.BrokerUrl, AuthKind = c.AuthKind, Username = c.Username, TokenUrl = c.TokenUrl, Scope = c.Scope,
+        Name = c.Name, BrokerUrl = c.BrokerUrl, AuthKind = c.AuthKind, Username = c.Username, TokenUrl = c.TokenUrl, Scope = c.Scope, StatusUrl = c.StatusUrl,
     };
 
-    public BrokerConnectionInput ToInput() => new(Name, BrokerUrl, AuthKind, Username, Empty(Secret), Empty(NextSecret), TokenUrl, Scope, DiscardNextSecret);
+    public BrokerConnectionInput ToInput() => new(Name, BrokerUrl, AuthKind, Username, Empty(Secret), Empty(NextSecret), TokenUrl, Scope, DiscardNextSecret, StatusUrl);
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

@@ -1,0 +1,26 @@
+# Measured availability, part 3: where the status comes from (offering or broker connection), the promise of the version
+# in force, and the SLA breaches on the auditors' page.
+T = {
+"Availability.NoStatus": ("Anbieter veröffentlicht keinen Status", "Vendor publishes no status"),
+"Availability.ViaBroker": ("Gemessen an der öffentlichen Statusseite, die der Anbieter für seinen Service Broker angibt (das Angebot nennt keine eigene).", "Measured on the public status page the vendor declares for its service broker (the offering names none of its own)."),
+"Availability.BreachVersion": ("{0}: {1} gemessen, {2} zugesagt (Version {3})", "{0}: {1} measured, {2} promised (version {3})"),
+"Availability.PolicyFinding": ("Nach der Konformitätsrichtlinie des Marktplatzes ist ein solcher Monat außerdem ein Konformitätsbefund, den die Prüfstelle mit dem Anbieter klärt.", "Under the marketplace's conformance policy such a month is also a conformance finding, which the auditors settle with the vendor."),
+"Compare.NoStatus": ("Anbieter veröffentlicht keinen Status", "vendor publishes no status"),
+"Broker.Field.StatusUrl": ("Statusseite (optional)", "Status page (optional)"),
+"Broker.Hint.StatusUrl": ("Öffentliche Status- oder Health-Adresse mit https://, ohne Anmeldung erreichbar. Die Plattform misst daran die Verfügbarkeit der Angebote dieser Verbindung, die keine eigene Statusseite (sla.statusUrl) nennen; die Zugangsdaten des Brokers werden dafür nie verwendet.", "Public status or health address with https://, reachable without signing in. The platform measures the availability of this connection's offerings that name no status page of their own (sla.statusUrl) with it; the broker's credentials are never used for it."),
+"Review.Breaches": ("Verfehlte Verfügbarkeit (SLA)", "Missed availability (SLA)"),
+"Review.Breaches.Lead": ("Monate, in denen ein Angebot die zugesicherte Verfügbarkeit verfehlt hat, gemessen an der Zusage der damals veröffentlichten Version.", "Months in which an offering missed its promised availability, judged against the promise of the version published then."),
+"Review.Breaches.Policy": ("Nach der Konformitätsrichtlinie ist ein solcher Monat ein Konformitätsbefund: {0}", "Under the conformance policy such a month is a conformance finding: {0}"),
+"Review.Breaches.NoPolicy": ("Nach der Konformitätsrichtlinie ist ein solcher Monat kein Konformitätsbefund; Kommunen und Prüfstelle werden benachrichtigt.", "Under the conformance policy such a month is not a conformance finding; municipalities and auditors are notified."),
+"Review.Breaches.Empty": ("Kein Angebot hat seine zugesicherte Verfügbarkeit verfehlt.", "No offering has missed its promised availability."),
+"Review.Breaches.Month": ("Monat", "Month"),
+"Review.Breaches.Offering": ("Angebot", "Offering"),
+"Review.Breaches.Promised": ("Zugesagt", "Promised"),
+"Review.Breaches.Measured": ("Gemessen", "Measured"),
+"Review.Breaches.Probes": ("Abfragen", "Probes"),
+"Review.Breaches.Kind": ("Einstufung", "Classification"),
+"Review.Breaches.Finding": ("Konformitätsbefund", "Conformance finding"),
+"Review.Breaches.Notice": ("Mitteilung", "Notice"),
+"Review.Breaches.Trail": ("Protokoll", "Audit trail"),
+"Review.Breaches.PromisedValue": ("{0} (Version {1})", "{0} (version {1})"),
+}
