@@ -174,4 +174,40 @@ public class ProblemLanguageTests(DatabaseEngine engine)
         Expect(unknownPlan, "planId", "order.unknown-plan", lang, "unbekannter Tarif", "unknown plan");
         Expect(unknownPlan, "dataPolicyException/reason", "max-length", lang, "höchstens 1000 Zeichen", "at most 1000 characters");
     }
+
+    [TestCase("de-DE")]
+    [TestCase("en-GB")]
+    public async Task The_vendor_upload_Fachverfahren_and_order_pages_show_these_refusals_in_the_page_language(string language)
+    {
+        // The signed-in clients are the host's, shared across tests: each case sets its own language.
+        var de = language.StartsWith("de");
+
+        var vendor = await _host.SignedInAsync(KomunaEditor);
+        vendor.DefaultRequestHeaders.AcceptLanguage.Clear();
+        vendor.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        var yaml = Conformance.ConformanceData.DraftYaml("sprache-" + Guid.NewGuid().ToString("N")[..8])
+            .Replace("  responseTimeHours: 8\n", "  responseTimeHours: 8\n  statusUrl: https://nutzer:geheim@status.komuna.example/\n")
+            + "\nbackOffice:\n  - area: meldewezen\n    fitConnect: true\n";
+        Assert.That(yaml, Does.Contain("nutzer:geheim"));
+        var upload = await (await IdentityHost.PostFormAsync(vendor, "/anbieterportal", new() { ["Descriptor"] = yaml }, "Create")).Content.ReadAsStringAsync();
+        Assert.That(upload, Does.Contain(de ? "darf keine Zugangsdaten enthalten" : "must not contain credentials"));
+        Assert.That(upload, Does.Contain(de ? "unbekanntes Aufgabengebiet „meldewezen“" : "unknown Fachverfahren area &#x27;meldewezen&#x27;"));
+        Assert.That(upload, Does.Contain(de ? "Zeile " : "Line "));
+
+        var admin = await _host.SignedInAsync(MuenchenAdmin);
+        admin.DefaultRequestHeaders.AcceptLanguage.Clear();
+        admin.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        var fachverfahren = await (await IdentityHost.PostFormAsync(admin, "/organisation/fachverfahren",
+            new() { ["Selection[meldewesen]"] = "vois-meso|0.1" })).Content.ReadAsStringAsync();
+        Assert.That(fachverfahren, Does.Contain("href=\"#field-Selection-meldewesen\"")
+            .And.Contain(de ? "unbekannte Version des Fachverfahrens" : "unknown version of the back-office system"));
+
+        var order = await (await IdentityHost.PostFormAsync(admin, "/angebote/fundbuero-amtsfuchs/bestellen", new()
+        {
+            ["Ags"] = Muenchen, ["IdempotencyKey"] = Guid.NewGuid().ToString(), ["PlanId"] = "standard",
+            ["cfg.behoerde"] = "Fundbüro", ["cfg.kontaktEmail"] = "fundbuero@muenchen.example",
+        })).Content.ReadAsStringAsync();
+        Assert.That(order, Does.Contain(de ? "(operator-not-public); bestellbar nur mit einer begründeten Ausnahme."
+            : "(operator-not-public); it can be ordered only with a justified exception."));
+    }
 }
