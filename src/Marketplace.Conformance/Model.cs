@@ -97,6 +97,9 @@ public sealed class ConformanceException(ConformanceErrorKind kind, string messa
 {
     public ConformanceErrorKind Kind { get; } = kind;
 
+    /// <summary>The stable code of the refusal as a whole ("descriptor.invalid"); the API words it in the request's language.</summary>
+    public string? Code { get; init; }
+
     /// <summary>For Invalid: each problem with its field (JSON Pointer) and, for uploaded files, its line.</summary>
     public IReadOnlyList<CatalogError> Errors { get; } = errors ?? [];
 

@@ -46,35 +46,39 @@ public sealed class BackOfficeReference
         spec.EndsWith(".x", StringComparison.Ordinal) ? version.StartsWith(spec[..^1], StringComparison.Ordinal) : spec == version;
 
     /// <summary>
-    /// Problems of an offering's back-office declaration as (field, reason): unknown area, standard, version series,
-    /// product (or a product of another area), and adapters whose add-on is missing from a plan.
+    /// Problems of an offering's back-office declaration as (field, reason, code, args): unknown area, standard, version
+    /// series, product (or a product of another area), and adapters whose add-on is missing from a plan.
     /// </summary>
-    public IEnumerable<(string Field, string Reason)> Check(OfferingDescriptor o)
+    public IEnumerable<(string Field, string Reason, string Code, string[] Args)> Check(OfferingDescriptor o)
     {
         var seenAreas = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < o.BackOfficeList.Count; i++)
         {
             var d = o.BackOfficeList[i];
             var at = $"/backOffice/{i}";
-            if (!seenAreas.Add(d.Area)) yield return ($"{at}/area", $"area '{d.Area}' appears twice");
-            if (Area(d.Area) is null) yield return ($"{at}/area", $"unknown Fachverfahren area '{d.Area}'");
+            if (!seenAreas.Add(d.Area)) yield return ($"{at}/area", $"area '{d.Area}' appears twice", "descriptor.area-twice", [d.Area]);
+            if (Area(d.Area) is null) yield return ($"{at}/area", $"unknown Fachverfahren area '{d.Area}'", "descriptor.unknown-area", [d.Area]);
             for (var s = 0; s < d.StandardList.Count; s++)
             {
                 var std = d.StandardList[s];
-                if (Interface(std.Standard) is not { } known) yield return ($"{at}/standards/{s}/standard", $"unknown interface standard '{std.Standard}'");
+                if (Interface(std.Standard) is not { } known) yield return ($"{at}/standards/{s}/standard", $"unknown interface standard '{std.Standard}'", "descriptor.unknown-interface", [std.Standard]);
                 else if (!known.Versions.Any(v => VersionMatches(std.Version, v)))
-                    yield return ($"{at}/standards/{s}/version", $"'{std.Version}' is no version of {known.Name} ({string.Join(", ", known.Versions)})");
+                    yield return ($"{at}/standards/{s}/version", $"'{std.Version}' is no version of {known.Name} ({string.Join(", ", known.Versions)})",
+                        "descriptor.unknown-interface-version", [std.Version, known.Name, string.Join(", ", known.Versions)]);
             }
             for (var a = 0; a < d.AdapterList.Count; a++)
             {
                 var adapter = d.AdapterList[a];
-                if (Product(adapter.Product) is not { } p) yield return ($"{at}/adapters/{a}/product", $"unknown Fachverfahren product '{adapter.Product}'");
-                else if (p.Area.Id != d.Area) yield return ($"{at}/adapters/{a}/product", $"'{adapter.Product}' is a product of the area '{p.Area.Id}', not '{d.Area}'");
+                if (Product(adapter.Product) is not { } p) yield return ($"{at}/adapters/{a}/product", $"unknown Fachverfahren product '{adapter.Product}'", "descriptor.unknown-product", [adapter.Product]);
+                else if (p.Area.Id != d.Area)
+                    yield return ($"{at}/adapters/{a}/product", $"'{adapter.Product}' is a product of the area '{p.Area.Id}', not '{d.Area}'",
+                        "descriptor.product-of-other-area", [adapter.Product, p.Area.Id, d.Area]);
                 foreach (var plan in o.Plans.Where(plan => plan.AddOnList.All(x => x.Id != adapter.AddOn)))
-                    yield return ($"{at}/adapters/{a}/addOn", $"unknown add-on '{adapter.AddOn}': plan '{plan.Id}' has no such add-on");
+                    yield return ($"{at}/adapters/{a}/addOn", $"unknown add-on '{adapter.AddOn}': plan '{plan.Id}' has no such add-on",
+                        "descriptor.unknown-adapter-add-on", [adapter.AddOn, plan.Id]);
             }
             if (d.StandardList.Count == 0 && d.FitConnect != true && d.AdapterList.Count == 0 && string.IsNullOrEmpty(d.ManualExport))
-                yield return (at, "declares no way of delivery (standards, fitConnect, adapters or manualExport)");
+                yield return (at, "declares no way of delivery (standards, fitConnect, adapters or manualExport)", "descriptor.no-delivery", []);
         }
     }
 }

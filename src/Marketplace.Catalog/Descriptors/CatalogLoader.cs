@@ -10,12 +10,21 @@ namespace Marketplace.Catalog.Descriptors;
 /// One problem found in catalog/: which file, which field (JSON Pointer), which line, and why. A JSON Schema violation
 /// also names its <see cref="Keyword"/> and the keyword's values from the schema (<see cref="Args"/>: the limit, the
 /// allowed values, the expected type), so a page can word it in its own language; <see cref="Reason"/> stays the
-/// library's English for the command line.
+/// library's English for the command line. A check beyond the schema names its stable <see cref="Code"/> instead (a
+/// schema violation's code is "schema.&lt;keyword&gt;"), worded from the resource "Problem.&lt;code&gt;" with <see cref="Args"/>.
 /// </summary>
 public sealed record CatalogError(string Path, string Field, int Line, string Reason)
 {
+    private readonly string? _code;
+
     public string? Keyword { get; init; }
     public IReadOnlyList<string> Args { get; init; } = [];
+
+    public string? Code
+    {
+        get => _code ?? (Keyword is null ? null : "schema." + Keyword);
+        init => _code = value;
+    }
 
     public override string ToString() => $"{Path}:{Line}: {(Field.Length == 0 ? "(file)" : Field)}: {Reason}";
 }

@@ -120,7 +120,7 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
         IReadOnlySet<string> laender, IReadOnlySet<(string, string)> standardVersions, BackOfficeReference backOffice)
     {
         var v = o.Value;
-        foreach (var (field, reason) in backOffice.Check(v)) Require(false, o.Path, field, reason);
+        foreach (var (field, reason, code, args) in backOffice.Check(v)) Require(false, o.Path, field, reason, code, args);
         Require(vendors.Contains(v.Vendor), o.Path, "/vendor", $"unknown vendor '{v.Vendor}'");
         for (var i = 0; i < v.Leistungen.Count; i++)
             Require(leistungen.Contains(v.Leistungen[i]), o.Path, $"/leistungen/{i}", $"unknown Leistung '{v.Leistungen[i]}'");
@@ -165,8 +165,9 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
         if (v.Sla.StatusUrl is { } statusUrl)
         {
             var absolute = Uri.TryCreate(statusUrl, UriKind.Absolute, out var status) && status.Scheme is "https" or "http";
-            Require(absolute, o.Path, "/sla/statusUrl", "an absolute http(s) URL is required");
-            Require(status is null || status.UserInfo.Length == 0, o.Path, "/sla/statusUrl", "must not contain credentials: a status URL is public");
+            Require(absolute, o.Path, "/sla/statusUrl", "an absolute http(s) URL is required", "descriptor.status-url-absolute");
+            Require(status is null || status.UserInfo.Length == 0, o.Path, "/sla/statusUrl", "must not contain credentials: a status URL is public",
+                "descriptor.status-url-credentials");
         }
 
         if (v.Provisioning.Type == "osb")
@@ -197,12 +198,12 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
         }
     }
 
-    private void Require(bool ok, string path, string field, string reason)
+    private void Require(bool ok, string path, string field, string reason, string? code = null, params string[] args)
     {
         if (ok) return;
         if (lineOf is not null)
         {
-            errors.Add(new CatalogError(path, field, lineOf(field), reason));
+            errors.Add(new CatalogError(path, field, lineOf(field), reason) { Code = code, Args = args });
             return;
         }
         // Line numbers come from re-reading the file only when there is an error to report.
@@ -213,6 +214,6 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
             line = YamlDocument.Parse(File.ReadAllText(full)).LineOf(field);
         }
         catch (Exception e) when (e is IOException or DescriptorException) { }
-        errors.Add(new CatalogError(path, field, line, reason));
+        errors.Add(new CatalogError(path, field, line, reason) { Code = code, Args = args });
     }
 }

@@ -7,10 +7,12 @@ using Marketplace.Conformance.Lifecycle;
 using Marketplace.Conformance.Review;
 using Marketplace.Conformance.Standards;
 using Marketplace.Identity.Access;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Conformance.Api;
@@ -236,17 +238,31 @@ public static class ConformanceApi
         }
         catch (ConformanceException e)
         {
-            return ToProblem(e);
+            return ToProblem(e, CodedProblems.Texts(ctx.HttpContext));
         }
     }
 
-    public static IResult ToProblem(ConformanceException e) => e.Kind switch
+    /// <summary>
+    /// A validation problem words each coded error (schema keyword or check) in the request's language, with its line in
+    /// the file; "problems" keeps each error's code, line and the check's own reason.
+    /// </summary>
+    public static IResult ToProblem(ConformanceException e, IStringLocalizer texts) => e.Kind switch
     {
         ConformanceErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: e.Message),
         ConformanceErrorKind.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nicht möglich in diesem Zustand", detail: e.Message),
-        _ => Results.ValidationProblem(ErrorsByField(e.Errors), detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["problems"] = e.Errors.Select(x => new { field = Field(x), line = x.Line > 0 ? x.Line : (int?)null, reason = x.Reason }) }),
+        _ => CodedProblems.Validation(texts, e.Errors.Select(x => new CodedError(Field(x), x.Code, Worded(texts, x))),
+            detail: CodedProblems.Word(texts, e.Code, [], e.Message),
+            extensions: new Dictionary<string, object?>
+            {
+                ["problems"] = e.Errors.Select(x => new { field = Field(x), line = x.Line > 0 ? x.Line : (int?)null, code = x.Code, reason = x.Reason }),
+            }),
     };
+
+    private static string Worded(IStringLocalizer texts, CatalogError x)
+    {
+        var message = DescriptorErrors.Message(texts, x);
+        return x.Line > 0 ? texts["Problem.descriptor.at-line", x.Line, message] : message;
+    }
 
     /// <summary>Each problem under its field; a line in the file is part of the message, so a reader finds it without the extension.</summary>
     public static Dictionary<string, string[]> ErrorsByField(IEnumerable<CatalogError> errors) =>

@@ -17,7 +17,7 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
     {
         var (descriptor, errors) = CatalogLoader.ParseOne<OfferingDescriptor>(catalog.Value.Path, "offering", displayPath, text);
         if (descriptor is null || errors.Count > 0)
-            throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", errors);
+            throw Invalid(errors);
 
         var document = YamlDocument.Parse(text);
         var references = new OfferingReferences(
@@ -30,15 +30,19 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
         };
         var problems = OfferingReferenceCheck.Check(descriptor, displayPath, document, references).ToList();
         if (descriptor.Vendor != vendorId)
-            problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'"));
+            problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'")
+                { Code = "descriptor.own-vendor", Args = [vendorId] });
         if (expectedId is not null && descriptor.Id != expectedId)
-            problems.Add(new CatalogError(displayPath, "/id", document.LineOf("/id"), $"must stay '{expectedId}': the id of an offering does not change"));
+            problems.Add(new CatalogError(displayPath, "/id", document.LineOf("/id"), $"must stay '{expectedId}': the id of an offering does not change")
+                { Code = "descriptor.id-fixed", Args = [expectedId] });
         // A status page is public and probed from the platform: in production only over https (the schema also accepts http for development).
         if (descriptor.Sla.StatusUrl is { } statusUrl && catalog.Value.AllowHttpStatusUrls == false
             && !statusUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            problems.Add(new CatalogError(displayPath, "/sla/statusUrl", document.LineOf("/sla/statusUrl"), "must be an https URL"));
-        if (problems.Count > 0)
-            throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", problems);
+            problems.Add(new CatalogError(displayPath, "/sla/statusUrl", document.LineOf("/sla/statusUrl"), "must be an https URL") { Code = "descriptor.status-url-https" });
+        if (problems.Count > 0) throw Invalid(problems);
         return descriptor;
     }
+
+    private static ConformanceException Invalid(IReadOnlyList<CatalogError> errors) =>
+        new(ConformanceErrorKind.Invalid, "Die Angebotsbeschreibung ist ungültig.", errors) { Code = "descriptor.invalid" };
 }

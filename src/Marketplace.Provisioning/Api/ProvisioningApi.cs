@@ -11,6 +11,7 @@ using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
 using Marketplace.Provisioning.Rollouts;
 using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
 using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -427,7 +428,8 @@ public static class ProvisioningApi
         }
         catch (RequestValidationException e)
         {
-            return Results.ValidationProblem(e.ToDictionary());
+            var texts = CodedProblems.Texts(ctx.HttpContext);
+            return CodedProblems.Validation(texts, e.Worded(texts));
         }
         catch (ConfigValidationException e)
         {

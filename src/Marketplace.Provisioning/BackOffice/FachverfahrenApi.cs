@@ -49,7 +49,7 @@ public static class FachverfahrenApi
             {
                 await Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct,
                     "Nur die Einkaufsverantwortlichen der Kommune erfassen ihre Fachverfahren.");
-                if (body?.Products is not { } products) throw new RequestValidationException([new FieldError("products", "erforderlich")]);
+                if (body?.Products is not { } products) throw new RequestValidationException([FieldError.Required("products")]);
                 return Results.Ok(await fachverfahren.SetAsync(ags, products, user.SubjectOf()!, user.OrganisationOf(), ct));
             })
             .RequireAuthorization(Policies.BuyerAdmin)

@@ -97,24 +97,24 @@ public sealed class MunicipalityFachverfahren(Database database, AuditTrail audi
     private static void Validate(BackOfficeReference reference, IReadOnlyList<RecordedProductRequest> products)
     {
         var errors = new List<FieldError>();
-        if (products.Count > 50) errors.Add(new FieldError("products", "höchstens 50 Einträge"));
+        if (products.Count > 50) errors.Add(FieldError.TooMany("products", 50));
         var areas = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < products.Count && i < 50; i++)
         {
             var p = products[i];
-            if (string.IsNullOrWhiteSpace(p.Area)) errors.Add(new FieldError($"products/{i}/area", "erforderlich"));
-            else if (reference.Area(p.Area) is null) errors.Add(new FieldError($"products/{i}/area", "unbekanntes Aufgabengebiet"));
-            else if (!areas.Add(p.Area)) errors.Add(new FieldError($"products/{i}/area", "Aufgabengebiet doppelt: je Gebiet ein Fachverfahren"));
-            if (string.IsNullOrWhiteSpace(p.Product)) { errors.Add(new FieldError($"products/{i}/product", "erforderlich")); continue; }
+            if (string.IsNullOrWhiteSpace(p.Area)) errors.Add(FieldError.Required($"products/{i}/area"));
+            else if (reference.Area(p.Area) is null) errors.Add(FieldError.Coded($"products/{i}/area", "fachverfahren.unknown-area", "unbekanntes Aufgabengebiet"));
+            else if (!areas.Add(p.Area)) errors.Add(FieldError.Coded($"products/{i}/area", "fachverfahren.area-twice", "Aufgabengebiet doppelt: je Gebiet ein Fachverfahren"));
+            if (string.IsNullOrWhiteSpace(p.Product)) { errors.Add(FieldError.Required($"products/{i}/product")); continue; }
             var known = reference.Product(p.Product);
             if (known is null || (p.Area is not null && reference.Area(p.Area) is not null && known.Value.Area.Id != p.Area))
             {
-                errors.Add(new FieldError($"products/{i}/product", "unbekanntes Fachverfahren in diesem Aufgabengebiet"));
+                errors.Add(FieldError.Coded($"products/{i}/product", "fachverfahren.unknown-product", "unbekanntes Fachverfahren in diesem Aufgabengebiet"));
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(p.Version)) errors.Add(new FieldError($"products/{i}/version", "erforderlich"));
+            if (string.IsNullOrWhiteSpace(p.Version)) errors.Add(FieldError.Required($"products/{i}/version"));
             else if (known.Value.Product.Versions.All(v => v.Version != p.Version))
-                errors.Add(new FieldError($"products/{i}/version", "unbekannte Version des Fachverfahrens"));
+                errors.Add(FieldError.Coded($"products/{i}/version", "fachverfahren.unknown-version", "unbekannte Version des Fachverfahrens"));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }

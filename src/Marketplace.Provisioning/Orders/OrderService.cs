@@ -113,19 +113,19 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         IEnumerable<ConfigLayer> extraLayers)
     {
         var offering = await offerings.GetAsync(c, null, request.OfferingId)
-            ?? throw new RequestValidationException([new FieldError(prefix + "offeringId", "unbekanntes Angebot")]);
+            ?? throw new RequestValidationException([FieldError.Coded(prefix + "offeringId", "order.unknown-offering", "unbekanntes Angebot")]);
         var errors = new List<FieldError>();
         if (await OfferingDirectory.WhyNotOrderableAsync(c, null, offering, m.LandCode, m.LandName) is { } why)
-            errors.Add(new FieldError(prefix + "offeringId", why.Text(CultureInfo.CurrentUICulture)));
+            errors.Add(new FieldError(prefix + "offeringId", why.Text(CultureInfo.CurrentUICulture)) { Code = "order.not-orderable" });
         var plan = offering.Plan(request.PlanId);
-        if (plan is null) errors.Add(new FieldError(prefix + "planId", "unbekannter Tarif"));
+        if (plan is null) errors.Add(FieldError.Coded(prefix + "planId", "order.unknown-plan", "unbekannter Tarif"));
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var a in addOns.Where(a => plan is not null && plan.AddOnList.All(x => x.Id != a)))
-            errors.Add(new FieldError(prefix + "addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif"));
+            errors.Add(FieldError.Coded(prefix + "addOnIds", "order.add-on-not-in-plan", $"Zusatzleistung '{a}' gehört nicht zum Tarif", a));
         var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality,
             new { ags = m.Ags, offeringId = offering.Id });
         if (existing is not null && existing.State != SubscriptionStates.Cancelled)
-            errors.Add(new FieldError(prefix + "offeringId", $"bereits abonniert (Zustand {existing.State})"));
+            errors.Add(FieldError.Coded(prefix + "offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", existing.State));
         var prepared = await configuration.PrepareAsync(c, null, offering, m.LandCode, request.Configuration ?? new JsonObject(), null, extraLayers);
         errors.AddRange(prepared.Errors.Select(e => new FieldError(prefix + "configuration" + e.Pointer, e.Message)));
         var policy = await policies.RulesAsync(c, m.Ags);
@@ -134,11 +134,13 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         {
             var reason = request.DataPolicyException?.Reason?.Trim();
             if (string.IsNullOrEmpty(reason))
-                errors.Add(new FieldError(prefix + "dataPolicyException/reason",
-                    "Das Angebot passt nicht zur Datenrichtlinie der Kommune (" + string.Join(", ", fit.Violations.Select(v => v.Code).Distinct()) +
-                    "); bestellbar nur mit einer begründeten Ausnahme."));
+            {
+                var violated = string.Join(", ", fit.Violations.Select(v => v.Code).Distinct());
+                errors.Add(FieldError.Coded(prefix + "dataPolicyException/reason", "order.data-policy-exception-needed",
+                    $"Das Angebot passt nicht zur Datenrichtlinie der Kommune ({violated}); bestellbar nur mit einer begründeten Ausnahme.", violated));
+            }
             else if (reason.Length > 1000)
-                errors.Add(new FieldError(prefix + "dataPolicyException/reason", "höchstens 1000 Zeichen"));
+                errors.Add(FieldError.TooLong(prefix + "dataPolicyException/reason", 1000));
             else
                 policyException = new JsonObject
                 {

@@ -19,6 +19,8 @@ public static class DataPolicyApi
         public DataPolicy ToPolicy() => new(OnlyGermany == true, OnlyOwnLand == true, PublicOperatorsOnly == true, NoThirdCountryAccess == true);
     }
 
+    private static readonly FieldError RulesMissing = FieldError.Coded("onlyGermany", "data-policy.rules-missing", "Regeln angeben (true oder false).");
+
     internal static void MapDataPolicies(RouteGroupBuilder api)
     {
         api.MapGet("/municipalities/{ags}/data-policy", async (string ags, ClaimsPrincipal user, TenantAccess access, DataPolicies policies, CancellationToken ct) =>
@@ -33,7 +35,7 @@ public static class DataPolicyApi
                 DataPolicies policies, CancellationToken ct) =>
             {
                 await RequireOwnBuyerAdminAsync(user, access, ags, ct);
-                if (body is null) throw new RequestValidationException([new FieldError("onlyGermany", "Regeln angeben (true oder false).")]);
+                if (body is null) throw new RequestValidationException([RulesMissing]);
                 return Results.Ok(await policies.SetAsync(ags, body.ToPolicy(), user.SubjectOf()!, user.OrganisationOf(), ct));
             })
             .RequireAuthorization(Policies.BuyerAdmin)
@@ -53,7 +55,7 @@ public static class DataPolicyApi
             {
                 if (!TenantAccess.BelongsTo(user, organisationId) || user.OrganisationKindOf() != OrganisationKinds.Bundler)
                     throw new NotFoundException("organisation", organisationId);
-                if (body is null) throw new RequestValidationException([new FieldError("onlyGermany", "Regeln angeben (true oder false).")]);
+                if (body is null) throw new RequestValidationException([RulesMissing]);
                 return Results.Ok(await policies.RecommendAsync(organisationId, body.ToPolicy(), user.SubjectOf()!, ct));
             })
             .RequireAuthorization(Policies.BundlerAdmin)

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -45,24 +44,22 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
     {
         var reason = request.Reason?.Trim();
         var errors = new List<FieldError>();
-        if (string.IsNullOrEmpty(reason)) errors.Add(new FieldError("reason", Say("Begründung fehlt", "reason missing")));
-        else if (reason.Length > MaxReasonLength) errors.Add(new FieldError("reason", $"höchstens {MaxReasonLength} Zeichen"));
-        if (string.IsNullOrWhiteSpace(request.OfferingId)) errors.Add(new FieldError("offeringId", Say("Angebot angeben", "name the offering")));
-        if (request.Version is null) errors.Add(new FieldError("version", Say("Version angeben, der Sie widersprechen", "name the version you object to")));
+        if (string.IsNullOrEmpty(reason)) errors.Add(FieldError.Coded("reason", "objection.reason-missing", "Begründung fehlt"));
+        else if (reason.Length > MaxReasonLength) errors.Add(FieldError.TooLong("reason", MaxReasonLength));
+        if (string.IsNullOrWhiteSpace(request.OfferingId)) errors.Add(FieldError.Coded("offeringId", "objection.offering-missing", "Angebot angeben"));
+        if (request.Version is null) errors.Add(FieldError.Coded("version", "objection.version-missing", "Version angeben, der Sie widersprechen"));
         if (errors.Count > 0) throw new RequestValidationException(errors);
         var offeringId = request.OfferingId!;
         var version = request.Version!.Value;
 
-        var subscription = await LiveSubscriptionAsync(ags, offeringId, ct) ?? throw new RequestValidationException([new FieldError("offeringId",
-            Say("Ihre Kommune hat dieses Angebot nicht abonniert; widersprechen können nur Kommunen mit einem laufenden Abonnement.",
-                "Your municipality has no subscription to this offering; only municipalities with a live subscription may object."))]);
+        var subscription = await LiveSubscriptionAsync(ags, offeringId, ct) ?? throw new RequestValidationException([FieldError.Coded("offeringId", "objection.not-subscribed",
+            "Ihre Kommune hat dieses Angebot nicht abonniert; widersprechen können nur Kommunen mit einem laufenden Abonnement.")]);
         var status = await history.ForOfferingAsync(offeringId, ct);
-        var change = status.History.FirstOrDefault(c => c.Version == version) ?? throw new RequestValidationException([new FieldError("version",
-            Say($"Version {version} ändert die Unterauftragsverarbeiter nicht.", $"Version {version} does not change the sub-processors."))]);
+        var change = status.History.FirstOrDefault(c => c.Version == version) ?? throw new RequestValidationException([FieldError.Coded("version", "objection.no-change",
+            $"Version {version} ändert die Unterauftragsverarbeiter nicht.", version)]);
         if (!change.Pending)
-            throw new RequestValidationException([new FieldError("version", Say(
-                $"Die Widerspruchsfrist für Version {version} endete am {Day(change.EffectiveAt)}; die Änderung ist wirksam.",
-                $"The objection period for version {version} ended on {Day(change.EffectiveAt)}; the change is in effect."))]);
+            throw new RequestValidationException([FieldError.Coded("version", "objection.period-ended",
+                $"Die Widerspruchsfrist für Version {version} endete am {change.EffectiveAt.UtcDateTime:dd.MM.yyyy}; die Änderung ist wirksam.", version, change.EffectiveAt.UtcDateTime)]);
 
         var objection = new SubProcessorObjection
         {
@@ -127,12 +124,8 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         return await c.ExecuteScalarAsync<string?>(new CommandDefinition(ObjectionSql.Existing, new { offeringId, version, ags }, cancellationToken: ct)) is not null;
     }
 
-    private static RequestValidationException AlreadyObjected(int version) => new([new FieldError("version",
-        Say($"Ihre Kommune hat der Änderung mit Version {version} bereits widersprochen.", $"Your municipality has already objected to the change of version {version}."))]);
-
-    private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "yyyy-MM-dd" : "dd.MM.yyyy", CultureInfo.InvariantCulture);
-
-    private static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
+    private static RequestValidationException AlreadyObjected(int version) => new([FieldError.Coded("version", "objection.already-objected",
+        $"Ihre Kommune hat der Änderung mit Version {version} bereits widersprochen.", version)]);
 }
 
 internal static class ObjectionSql

@@ -45,7 +45,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         }
         catch (RequestValidationException e)
         {
-            OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string>
+            OrderingPages.AddErrors(ModelState, e.Errors, Texts, new Dictionary<string, string>
                 { ["reason"] = nameof(ObjectionReason), ["version"] = nameof(ObjectionVersion), ["offeringId"] = nameof(ObjectionVersion) });
         }
         return await ShowAsync(id, null, ct);
@@ -136,7 +136,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
             }
             catch (RequestValidationException e)
             {
-                errors = OrderingPages.AddErrors(ModelState, e.Errors);
+                errors = OrderingPages.AddErrors(ModelState, e.Errors, Texts);
             }
             catch (StateConflictException e)
             {

@@ -111,7 +111,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
             }
             catch (RequestValidationException e)
             {
-                configErrors = OrderingPages.AddErrors(ModelState, e.Errors, new Dictionary<string, string>
+                configErrors = OrderingPages.AddErrors(ModelState, e.Errors, text, new Dictionary<string, string>
                     { ["planId"] = nameof(PlanId), ["addOnIds"] = nameof(AddOnIds), ["dataPolicyException/reason"] = nameof(DataPolicyExceptionReason) });
             }
             catch (IdempotencyKeyReusedException)

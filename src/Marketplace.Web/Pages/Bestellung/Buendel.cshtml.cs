@@ -70,7 +70,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             }
             catch (RequestValidationException e)
             {
-                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections"))) ModelState.AddModelError(key, message);
+                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections", text))) ModelState.AddModelError(key, message);
             }
             catch (ForbiddenException e)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Marketplace.Provisioning;
@@ -80,19 +81,20 @@ public static partial class CombinedOrderForm
     /// A service error at the input it belongs to: "&lt;list&gt;/1/configuration/x" → "o1.x", "sharedConfiguration/x" →
     /// "shared.x", "&lt;list&gt;/1/planId" → "plan1"; anything else of a line at "offering&lt;i&gt;".
     /// </summary>
-    public static (string Key, string Message) Relocate(FieldError e, string list)
+    public static (string Key, string Message) Relocate(FieldError e, string list, IStringLocalizer texts)
     {
+        var message = e.Code is null ? e.Message : texts.Word(e);
         var parts = e.Field.Split('/');
-        if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), e.Message);
+        if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), message);
         if (parts[0] == list && parts.Length >= 3 && int.TryParse(parts[1], out var i))
             return parts[2] switch
             {
-                "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)), e.Message),
-                "planId" => ($"plan{i}", e.Message),
-                "dataPolicyException" => (PolicyReasonKey(i), e.Message),
-                _ => ($"offering{i}", e.Message),
+                "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)), message),
+                "planId" => ($"plan{i}", message),
+                "dataPolicyException" => (PolicyReasonKey(i), message),
+                _ => ($"offering{i}", message),
             };
-        return (list, e.Message);
+        return (list, message);
     }
 
     private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();

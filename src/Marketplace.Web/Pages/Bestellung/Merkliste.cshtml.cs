@@ -65,7 +65,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             catch (RequestValidationException e)
             {
                 // Not an input on this page: the reason is shown as a notice.
-                Problem = string.Join(" ", e.Errors.Select(x => text.Localize(x.Message)));
+                Problem = string.Join(" ", e.Errors.Select(x => text.Word(x)));
                 IdempotencyKey = Guid.NewGuid().ToString();
                 await ShowAsync(null, ct);
                 return Page();
@@ -111,7 +111,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             }
             catch (RequestValidationException e)
             {
-                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items"))) ModelState.AddModelError(key, message);
+                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items", text))) ModelState.AddModelError(key, message);
             }
             catch (ForbiddenException e)
             {

@@ -19,6 +19,10 @@ public abstract class MunicipalityPage(TenantAccess access) : PageModel
 
     public bool Can(MunicipalityPermission p) => (Permissions & p) == p;
 
+    /// <summary>The site's texts in the request's language.</summary>
+    protected Microsoft.Extensions.Localization.IStringLocalizer Texts =>
+        HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+
     /// <summary>Null when the user may do <paramref name="needed"/> here; else the answer (404 or 403).</summary>
     protected async Task<IActionResult?> RefusedAsync(MunicipalityPermission needed, CancellationToken ct)
     {
@@ -38,7 +42,7 @@ public abstract class MunicipalityPage(TenantAccess access) : PageModel
         }
         catch (RequestValidationException e)
         {
-            OrderingPages.AddErrors(ModelState, e.Errors);
+            OrderingPages.AddErrors(ModelState, e.Errors, Texts);
         }
         catch (StateConflictException e)
         {

@@ -4,6 +4,7 @@ using Marketplace.Provisioning;
 using Marketplace.Provisioning.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Bestellung;
 
@@ -29,20 +30,23 @@ public static class OrderingPages
 
     /// <summary>
     /// The service's field errors in the model state, keyed like the inputs they belong to ("configuration/x" becomes
-    /// the configuration input "cfg.x"); returns the configuration errors for the form model.
+    /// the configuration input "cfg.x"); returns the configuration errors for the form model. Coded errors are worded
+    /// in the page's language (<paramref name="texts"/>); the others stay the engine's, which the views translate.
     /// </summary>
-    public static List<ConfigError> AddErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IReadOnlyDictionary<string, string>? keys = null)
+    public static List<ConfigError> AddErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IStringLocalizer texts,
+        IReadOnlyDictionary<string, string>? keys = null)
     {
         var config = new List<ConfigError>();
         foreach (var e in errors)
         {
+            var message = e.Code is null ? e.Message : texts.Word(e);
             if (e.Field.StartsWith("configuration", StringComparison.Ordinal))
             {
                 var pointer = e.Field["configuration".Length..];
-                config.Add(new ConfigError(pointer, e.Message));
-                modelState.AddModelError(FieldName(pointer), e.Message);
+                config.Add(new ConfigError(pointer, message));
+                modelState.AddModelError(FieldName(pointer), message);
             }
-            else modelState.AddModelError(keys?.GetValueOrDefault(e.Field) ?? e.Field, e.Message);
+            else modelState.AddModelError(keys?.GetValueOrDefault(e.Field) ?? e.Field, message);
         }
         return config;
     }

@@ -52,7 +52,7 @@ public sealed class FachverfahrenModel(MunicipalityFachverfahren fachverfahren, 
                 // "products/2/version" → the select of the third area chosen.
                 var parts = error.Field.Split('/');
                 var key = parts.Length > 1 && int.TryParse(parts[1], out var i) && i < chosen.Count ? $"Selection-{chosen[i].Id}" : nameof(Selection);
-                ModelState.AddModelError(key, text.Localize(error.Message));
+                ModelState.AddModelError(key, text.Word(error));
             }
         }
         return Page();

@@ -98,7 +98,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
                     _ => nameof(OfferingId),
                 };
                 ModelState.AddModelError(key, error.Field.StartsWith("municipalities/", StringComparison.Ordinal)
-                    ? $"{MunicipalityName(error.Field.Split('/')[1])}: {texts.Localize(error.Message)}" : error.Message);
+                    ? $"{MunicipalityName(error.Field.Split('/')[1])}: {texts.Word(error)}" : texts.Word(error));
             }
         }
         await LoadAsync(common, null, ct);
