@@ -46,6 +46,29 @@ public class SearchRelevanceTests
         });
     }
 
+    [Test]
+    public void The_own_scorer_matches_and_scores_every_judged_query_as_Lucene_does()
+    {
+        RepoPaths.RequireSharedFile("leika_leistungen.csv");
+        var queries = SearchRelevance.JudgedSet(_model, RepoPaths.SharedData, Path.Combine(RepoPaths.Catalog, "search", "judged-queries.txt"))
+            .Select(j => j.Query).Concat(["Personalausweis beantragen online", "online", "meldung", "kfz zulassung köln", "Bauantrag XBau FIT-Connect"]);
+        var problems = new List<string>();
+        var compared = 0;
+        foreach (var q in queries)
+            foreach (var relaxed in new[] { false, true })
+            {
+                var (own, lucene) = _index.ScoresBothWays(q, relaxed);
+                if (!own.Keys.ToHashSet().SetEquals(lucene.Keys)) { problems.Add($"'{q}' (relaxed {relaxed}): {own.Count} matches, Lucene {lucene.Count}"); continue; }
+                if (own.Count == 0) continue;
+                compared++;
+                // Lucene multiplies every score of a query by one query norm; the ratio must be that constant for every match.
+                var ratios = own.Keys.Select(i => own[i] / lucene[i]).ToList();
+                if (ratios.Max() - ratios.Min() > 1e-4 * ratios.Max()) problems.Add($"'{q}' (relaxed {relaxed}): score ratios {ratios.Min()}..{ratios.Max()}");
+            }
+        Assert.That(compared, Is.GreaterThan(400));
+        Assert.That(problems, Is.Empty);
+    }
+
     [TestCase("Personalausweis beantragen", "10119")]
     [TestCase("Perso beantragen", "10119")]
     [TestCase("Ummeldung", "10124")]

@@ -59,6 +59,46 @@ public class EndpointAuthorizationTests
     }
 
     [Test]
+    public async Task The_OpenAPI_document_declares_the_token_schemes_and_every_protected_operation_requires_one()
+    {
+        var host = await SharedHosts.For(DatabaseEngine.Sqlite);
+        using var browser = host.Browser();
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schemes = document["components"]!["securitySchemes"]!;
+        Assert.That((string?)schemes["bearer"]!["type"], Is.EqualTo("http"));
+        Assert.That((string?)schemes["bearer"]!["scheme"], Is.EqualTo("bearer"));
+        Assert.That((string?)schemes["oidc"]!["type"], Is.EqualTo("openIdConnect"));
+        // The discovery URL is absolute (generated clients need it so) and is this host's real discovery document.
+        var discoveryUrl = new Uri((string)schemes["oidc"]!["openIdConnectUrl"]!, UriKind.Absolute);
+        var discovery = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync(discoveryUrl.PathAndQuery))!;
+        Assert.That((string?)discovery["token_endpoint"], Does.EndWith("/connect/token"));
+
+        // Which (method, route) the app lets anyone call, read from the endpoints themselves; route constraints dropped as in the document.
+        var anonymous = Endpoints(host).Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m =>
+                $"{m} {System.Text.RegularExpressions.Regex.Replace(Pattern(e), @"\{([^}:=?]+)[^}]*\}", "{$1}")}"))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Assert.That(anonymous, Does.Contain("GET /api/v1/offerings/{id}"));
+        var problems = new List<string>();
+        var protectedOperations = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var required = operation!["security"]?.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)).ToHashSet() ?? [];
+                if (anonymous.Contains($"{method} {path}"))
+                {
+                    if (required.Count > 0) problems.Add($"{method} {path} is public but requires {string.Join(", ", required)}");
+                    continue;
+                }
+                protectedOperations++;
+                if (!required.SetEquals(["oidc", "bearer"])) problems.Add($"{method} {path} requires [{string.Join(", ", required)}], not oidc or bearer");
+                if (operation["responses"]?["401"] is null) problems.Add($"{method} {path} documents no 401");
+            }
+        Assert.That(protectedOperations, Is.GreaterThan(50));
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
     public async Task Anonymous_access_fails_the_check_when_an_endpoint_is_not_on_the_list()
     {
         // The check itself can fail: the organisation page is protected and not allow-listed.

@@ -23,6 +23,7 @@ public sealed class CatalogSearchIndex : IDisposable
     private readonly RAMDirectory _directory;
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
+    private readonly TermPostings _postings;
     private readonly int[] _docToOrdinal;
     private readonly OfferingCard[] _cards;
     private readonly int[] _nameRank; // position of each offering in name order
@@ -127,6 +128,7 @@ public sealed class CatalogSearchIndex : IDisposable
         _searcher = new IndexSearcher(_reader);
         _docToOrdinal = new int[_reader.MaxDoc];
         for (var d = 0; d < _reader.MaxDoc; d++) _docToOrdinal[d] = _reader.Document(d).GetField("ord").GetInt32Value()!.Value;
+        _postings = new TermPostings(SlowCompositeReaderWrapper.Wrap(_reader), _docToOrdinal, Fields, (Lucene.Net.Search.Similarities.TFIDFSimilarity)_searcher.Similarity);
 
         _valueBits = new ulong[Facets.All.Count][][];
         for (var f = 0; f < Facets.All.Count; f++)
@@ -213,7 +215,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 timings?.Add(ref timings.Analysis, ref t0);
                 // Only the scores of matched offerings are ever read, and the collectors write each of them: a pooled buffer needs no clearing.
                 scores = ArrayPool<float>.Shared.Rent(n);
-                _searcher.Search(strict, new AllHitsCollector(_docToOrdinal, matched, scores));
+                _postings.Evaluate(strict, matched, scores);
                 if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores);
             }
             if (request.OnlyOfferings is { } only)
@@ -380,40 +382,29 @@ public sealed class CatalogSearchIndex : IDisposable
     /// them ranks higher, so a query with one word the catalogue does not know still finds what the others name. A word matches by itself, by its alternatives
     /// from the synonym list, or (a compound of two or more parts) by all of its parts; the word itself scores highest.
     /// </summary>
-    private (Query Strict, Query? Relaxed)? BuildQuery(string q)
+    private (QueryNode Strict, QueryNode? Relaxed)? BuildQuery(string q)
     {
         var groups = _analyzer.WordGroups(q);
         if (groups.Count == 0) return null;
-        var strict = new BooleanQuery();
-        var relaxed = new BooleanQuery();
+        var strict = new List<(QueryNode, bool)>();
+        var relaxed = new List<(QueryNode, bool)>();
         foreach (var group in groups)
         {
-            var word = new BooleanQuery { { AnyField(group[0], 2f), Occur.SHOULD } };
+            var word = new List<(QueryNode, bool)> { (new TermNode(group[0], 2f), false) };
             // Parts stand in for the word only when there are at least two: "ummeldung" must not
             // degrade to its one dictionary part "meldung" and find every An- and Abmeldung.
             if (group.Count > 2)
-            {
-                var parts = new BooleanQuery();
-                foreach (var part in group.Skip(1)) parts.Add(AnyField(part, 1f), Occur.MUST);
-                word.Add(parts, Occur.SHOULD);
-            }
+                word.Add((new BoolNode([.. group.Skip(1).Select(part => ((QueryNode)new TermNode(part, 1f), true))], 1f), false));
             foreach (var alternative in _analyzer.Alternatives(group[0]))
-            {
-                if (alternative is [var single])
-                {
-                    word.Add(AnyField(single, 1.5f), Occur.SHOULD);
-                    continue;
-                }
-                var all = new BooleanQuery();
-                foreach (var term in alternative) all.Add(AnyField(term, 1.5f), Occur.MUST);
-                word.Add(all, Occur.SHOULD);
-            }
+                word.Add(alternative is [var single]
+                    ? (new TermNode(single, 1.5f), false)
+                    : (new BoolNode([.. alternative.Select(term => ((QueryNode)new TermNode(term, 1.5f), true))], 1f), false));
             var lowWeight = _analyzer.IsLowWeight(group[0]);
-            if (lowWeight) word.Boost = LowWeight;
-            strict.Add(word, lowWeight ? Occur.SHOULD : Occur.MUST);
-            relaxed.Add(word, Occur.SHOULD);
+            var wordQuery = new BoolNode(word, lowWeight ? LowWeight : 1f);
+            strict.Add((wordQuery, !lowWeight));
+            relaxed.Add((wordQuery, false));
         }
-        return (strict, groups.Count > 1 ? relaxed : null);
+        return (new BoolNode(strict, 1f), groups.Count > 1 ? new BoolNode(relaxed, 1f) : null);
     }
 
     /// <summary>
@@ -423,10 +414,10 @@ public sealed class CatalogSearchIndex : IDisposable
     public const int FillUpBelow = 10;
 
     /// <summary>Adds the relaxed query's hits to <paramref name="matched"/>; the scores put every full match above every partial one.</summary>
-    private void FillUp(ulong[] matched, Query relaxed, float[] scores)
+    private void FillUp(ulong[] matched, QueryNode relaxed, float[] scores)
     {
         var partial = new ulong[matched.Length];
-        _searcher.Search(relaxed, new AllHitsCollector(_docToOrdinal, partial, scores));
+        _postings.Evaluate(relaxed, partial, scores);
         var offset = 0f;
         foreach (var i in Bits.Ones(partial)) offset = Math.Max(offset, scores[i]);
         foreach (var i in Bits.Ones(matched)) scores[i] += offset + 1;
@@ -436,11 +427,40 @@ public sealed class CatalogSearchIndex : IDisposable
     /// <summary>How much a low-weight word counts against a word that carries meaning.</summary>
     private const float LowWeight = 0.2f;
 
-    private static Query AnyField(string term, float boost)
+    /// <summary>
+    /// The reference the own scorer (<see cref="TermPostings"/>) is checked against: the same query run by Lucene's scorers.
+    /// Offering ordinal → score, for the strict query or the relaxed one; empty when the text has no word.
+    /// </summary>
+    internal (IReadOnlyDictionary<int, float> Own, IReadOnlyDictionary<int, float> Lucene) ScoresBothWays(string q, bool relaxed)
     {
-        var q = new DisjunctionMaxQuery(0.1f);
-        foreach (var (field, fieldBoost) in Fields) q.Add(new TermQuery(new Term(field, term)) { Boost = fieldBoost * boost });
-        return q;
+        var own = new Dictionary<int, float>();
+        var lucene = new Dictionary<int, float>();
+        if (BuildQuery(q) is not var (strictQuery, relaxedQuery) || (relaxed ? relaxedQuery : strictQuery) is not { } query) return (own, lucene);
+        var n = _cards.Length;
+        var (bits, scores) = (new ulong[(n + 63) >> 6], new float[n]);
+        _postings.Evaluate(query, bits, scores);
+        foreach (var i in Bits.Ones(bits)) own[i] = scores[i];
+        (bits, scores) = (new ulong[(n + 63) >> 6], new float[n]);
+        _searcher.Search(ToLucene(query), new AllHitsCollector(_docToOrdinal, bits, scores));
+        foreach (var i in Bits.Ones(bits)) lucene[i] = scores[i];
+        return (own, lucene);
+    }
+
+    private static Query ToLucene(QueryNode node)
+    {
+        switch (node)
+        {
+            case TermNode term:
+                var anyField = new DisjunctionMaxQuery(TermPostings.TieBreaker);
+                foreach (var (field, fieldBoost) in Fields) anyField.Add(new TermQuery(new Term(field, term.Term)) { Boost = fieldBoost * term.Boost });
+                return anyField;
+            case BoolNode all:
+                var query = new BooleanQuery { Boost = all.Boost };
+                foreach (var (clause, must) in all.Clauses) query.Add(ToLucene(clause), must ? Occur.MUST : Occur.SHOULD);
+                return query;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node));
+        }
     }
 
     public void Dispose()

@@ -121,8 +121,12 @@ public static class MarketplaceHost
         services.Configure<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
-            Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." }));
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
+                Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." });
+            o.AddSecuritySchemes();
+        });
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -178,7 +182,7 @@ public static class MarketplaceHost
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.UseSwagger();
+        app.UseSwagger(o => o.UseAbsoluteDiscoveryUrl());
         if (hosting.SwaggerUi == true) app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
         app.MapMetrics(hosting);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
