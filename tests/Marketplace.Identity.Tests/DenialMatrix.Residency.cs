@@ -33,6 +33,10 @@ public static partial class DenialMatrix
         // nothing, the viewer, the delegate, vendors and the platform may not.
         new("POST", "/api/v1/municipalities/{ags}/sub-processor-objections", "/api/v1/municipalities/09162000/sub-processor-objections",
             () => new { offeringId = "no-such-offering", version = 2, reason = "Matrix" }, Forbidden, Map(([MuenchenAdmin], BadRequest), ([KoelnAdmin], NotFound))),
+        // Withdrawing is München's own buyer-admin's too: it gets through to the lookup (no such objection of München: 404),
+        // Köln is told nothing, the viewer, the delegate, vendors and the platform may not.
+        new("DELETE", "/api/v1/municipalities/{ags}/sub-processor-objections/{objectionId}",
+            "/api/v1/municipalities/09162000/sub-processor-objections/no-such-objection", null, Forbidden, Map(([MuenchenAdmin, KoelnAdmin], NotFound))),
         // Objections to an offering are its vendor's (and the platform's) to read.
         new("GET", "/api/v1/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections",
             "/api/v1/vendors/havelsoft/offerings/gutachterausschuss-havelsoft/sub-processor-objections", null, NotFound,

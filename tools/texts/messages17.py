@@ -17,6 +17,7 @@ T = {
 "Problem.objection.not-subscribed": ("Ihre Kommune hat dieses Angebot nicht abonniert; widersprechen können nur Kommunen mit einem laufenden Abonnement.", "Your municipality has no subscription to this offering; only municipalities with a live subscription may object."),
 "Problem.objection.no-change": ("Version {0} ändert die Unterauftragsverarbeiter nicht.", "Version {0} does not change the sub-processors."),
 "Problem.objection.period-ended": ("Die Widerspruchsfrist für Version {0} endete am {1:dd.MM.yyyy}; die Änderung ist wirksam.", "The objection period for version {0} ended on {1:yyyy-MM-dd}; the change is in effect."),
+"Problem.objection.withdraw-too-late": ("Die Änderung mit Version {0} ist seit {1:dd.MM.yyyy} wirksam; der Widerspruch kann nicht mehr zurückgenommen werden.", "The change of version {0} has been in effect since {1:yyyy-MM-dd}; the objection can no longer be withdrawn."),
 "Problem.objection.already-objected": ("Ihre Kommune hat der Änderung mit Version {0} bereits widersprochen.", "Your municipality has already objected to the change of version {0}."),
 "Problem.order.unknown-offering": ("unbekanntes Angebot", "unknown offering"),
 "Problem.order.unknown-plan": ("unbekannter Tarif", "unknown plan"),

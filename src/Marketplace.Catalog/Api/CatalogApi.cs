@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Catalog.BackOffice;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Residency;
 using Microsoft.Extensions.DependencyInjection;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
@@ -58,11 +59,14 @@ public static class CatalogApi
                         extensions: new Dictionary<string, object?> { ["lifecycle"] = lifecycle, ["orderable"] = false });
                 if (views.Offering(index, id) is not { } detail)
                     return Results.Problem(statusCode: 404, title: "Angebot nicht gefunden", detail: $"Es gibt kein Angebot '{id}'.");
-                detail = CatalogViews.WithLifecycle(detail, lifecycle);
-                return NotModified(http, index.Revision, $"offering:{id}:{detail.Lifecycle}") ? Results.StatusCode(304) : Results.Ok(detail);
+                detail = await SubProcessorsInForce.ApplyAsync(http.RequestServices.GetService<ISubProcessorHistory>(),
+                    CatalogViews.WithLifecycle(detail, lifecycle), http.RequestAborted);
+                return NotModified(http, index.Revision, $"offering:{id}:{detail.Lifecycle}" + SubProcessorsInForce.Revision([detail.PendingSubProcessorChanges]))
+                    ? Results.StatusCode(304) : Results.Ok(detail);
             })
             .WithName("GetOffering")
             .WithSummary("One offering with its plans, extras, standards, support and tenant configuration schema; 410 once retired.")
+            .WithDescription("hosting.subProcessors names the sub-processors in force today; announced changes still within their objection period are in pendingSubProcessorChanges, each with the day it takes effect.")
             .Produces<OfferingDetail>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
@@ -76,13 +80,15 @@ public static class CatalogApi
             .WithSummary("The OZG-Leistungen of the catalogue with the number of offerings for each.")
             .Produces<IReadOnlyList<LeistungSummary>>();
 
-        group.MapGet("/leistungen/{key}", (HttpContext http, string key, CatalogSearchService search, CatalogViews views) =>
+        group.MapGet("/leistungen/{key}", async (HttpContext http, string key, CatalogSearchService search, CatalogViews views) =>
             {
                 var index = search.Current;
                 if (views.Compare(index, key) is not { } comparison)
                     return Results.Problem(statusCode: 404, title: "Leistung nicht gefunden",
                         detail: $"'{key}' ist weder eine OZG-ID noch ein LeiKa-Leistungsschlüssel im Katalog.");
-                return NotModified(http, index.Revision, "leistung:" + comparison.Leistung.OzgId) ? Results.StatusCode(304) : Results.Ok(comparison);
+                comparison = await SubProcessorsInForce.ApplyAsync(http.RequestServices.GetService<ISubProcessorHistory>(), comparison, http.RequestAborted);
+                return NotModified(http, index.Revision, "leistung:" + comparison.Leistung.OzgId
+                    + SubProcessorsInForce.Revision(comparison.Offerings.Select(o => o.PendingSubProcessorChanges))) ? Results.StatusCode(304) : Results.Ok(comparison);
             })
             .WithName("CompareLeistung")
             .WithSummary("One OZG-Leistung (by OZG id or LeiKa key) with all competing offerings side by side.")

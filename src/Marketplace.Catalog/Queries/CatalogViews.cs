@@ -20,11 +20,22 @@ public sealed record OfferingDetail(
     IReadOnlyList<string> Laender, int Reifegrad, IReadOnlyList<StandardClaim> Standards, HostingDescriptor Hosting,
     string? AccessibilityStatementUrl, SupportDescriptor Support, SlaDescriptor Sla, IReadOnlyList<PlanDescriptor> Plans,
     JsonObject TenantConfigSchema, string Provisioning, long PriceFromCents, IReadOnlyList<string> PriceModels,
-    int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt, IReadOnlyList<ConformanceBadge> Conformance);
+    int Version, string Lifecycle, bool Orderable, DateTimeOffset? LastCheckedAt, IReadOnlyList<ConformanceBadge> Conformance)
+{
+    /// <summary>
+    /// Announced changes of sub-processors not yet in force (within their objection period), each with the day it takes
+    /// effect; <see cref="Hosting"/> names the sub-processors in force.
+    /// </summary>
+    public IReadOnlyList<Residency.SubProcessorChange> PendingSubProcessorChanges { get; init; } = [];
+}
 
 /// <summary>One competing offering in the comparison of a Leistung.</summary>
 public sealed record ComparisonRow(OfferingCard Offering, SlaDescriptor Sla, HostingDescriptor Hosting, int PlanCount,
-    int AddOnCount, int MeteredCount, long SetupFeesFromCents, bool AccessibilityStatement);
+    int AddOnCount, int MeteredCount, long SetupFeesFromCents, bool AccessibilityStatement)
+{
+    /// <summary>Announced changes of sub-processors not yet in force; <see cref="Hosting"/> names those in force.</summary>
+    public IReadOnlyList<Residency.SubProcessorChange> PendingSubProcessorChanges { get; init; } = [];
+}
 
 public sealed record LeistungComparison(LeistungView Leistung, IReadOnlyList<ComparisonRow> Offerings);
 

@@ -94,6 +94,17 @@ public sealed class MunicipalityFachverfahren(Database database, AuditTrail audi
         return BackOfficeFit.Evaluate(offering, reference, recorded, planId);
     }
 
+    /// <summary>
+    /// The add-ons of plan <paramref name="planId"/> that the municipality's Fachverfahren need as adapters: what every order
+    /// form (single, Merkliste, bundle) preselects so that its cost summary includes them.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AdapterAddOnsAsync(string ags, OfferingDescriptor offering, string? planId, CancellationToken ct = default)
+    {
+        var plan = offering.Plans.FirstOrDefault(p => p.Id == planId);
+        if (plan is null || await FitAsync(ags, offering, planId, ct) is not { } fit) return [];
+        return fit.AdapterAddOns.Where(a => plan.AddOnList.Any(x => x.Id == a)).ToList();
+    }
+
     private static void Validate(BackOfficeReference reference, IReadOnlyList<RecordedProductRequest> products)
     {
         var errors = new List<FieldError>();

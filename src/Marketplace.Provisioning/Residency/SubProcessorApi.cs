@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Marketplace.Provisioning.Residency;
 
 /// <summary>
-/// Sub-processors as they stand (public), a subscribed municipality's view with its objections (its members), objecting
-/// (its own buyer-admin, within the period) and the objections to a vendor's offering (that vendor only).
+/// Sub-processors as they stand (public), a subscribed municipality's view with its objections (its members), objecting and
+/// withdrawing an objection (its own buyer-admin, within the period) and the objections to a vendor's offering (that vendor only).
 /// </summary>
 public static class SubProcessorApi
 {
@@ -43,7 +43,21 @@ public static class SubProcessorApi
             })
             .RequireAuthorization(Policies.BuyerAdmin)
             .WithSummary("The municipality's buyer-admin objects, with a reason, to an announced change of sub-processors within the objection period (audited)")
+            .WithDescription("The answer's exit names how the municipality leaves before the change takes effect: cancelling the subscription (DELETE on it) is immediate, without notice period or minimum term, and nothing is charged from the cancellation on.")
             .Produces<SubProcessorObjection>(StatusCodes.Status201Created).ProducesValidationProblem();
+
+        api.MapDelete("/municipalities/{ags}/sub-processor-objections/{objectionId}", async (string ags, string objectionId, ClaimsPrincipal user,
+                TenantAccess access, SubProcessorObjections objections, CancellationToken ct) =>
+            {
+                await DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct, SubProcessorObjections.Say(
+                    "Nur die Einkaufsverantwortlichen der Kommune nehmen einen Widerspruch zurück.",
+                    "Only the municipality's buyer administrators can withdraw an objection."));
+                await objections.WithdrawAsync(ags, user.SubjectOf()!, objectionId, ct);
+                return Results.NoContent();
+            })
+            .RequireAuthorization(Policies.BuyerAdmin)
+            .WithSummary("The municipality's buyer-admin withdraws its own objection while the change is still pending (audited)")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections", async (string vendorId, string offeringId, ClaimsPrincipal user,
                 OfferingDirectory offerings, SubProcessorObjections objections, CancellationToken ct) =>

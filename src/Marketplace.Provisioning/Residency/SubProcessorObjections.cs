@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -25,7 +26,20 @@ public sealed class SubProcessorObjection
     public string EffectiveAt { get; init; } = "";
     public string ObjectedBy { get; init; } = "";
     public string ObjectedAt { get; init; } = "";
+    /// <summary>
+    /// For the objecting municipality while the change is pending: how to leave before it takes effect (null in the
+    /// vendor's list and once the change is in effect).
+    /// </summary>
+    public ExitBeforeChange? Exit { get; init; }
 }
+
+/// <summary>
+/// What an objection means for the municipality (Art. 28(2) GDPR): it may leave before the change takes effect. Cancelling
+/// ends the subscription at once, with no notice period and no minimum term, and nothing is charged from the cancellation
+/// on (add-ons stop that day, usage after it is refused); cancelling by <see cref="CancelBy"/> means the new
+/// sub-processors never receive the municipality's data.
+/// </summary>
+public sealed record ExitBeforeChange(string Method, string Href, string CancelBy, int NoticePeriodDays, bool ChargesAfterCancellation, string Explanation);
 
 /// <summary>What a subscribed municipality sees of its offering's sub-processors: the status and its own objections.</summary>
 public sealed record SubProcessorsOfSubscription(string SubscriptionId, string OfferingId, IReadOnlyList<Catalog.Descriptors.SubProcessorDescriptor> InForce,
@@ -85,7 +99,30 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
             if (await ExistsAsync(offeringId, version, ags, ct)) throw AlreadyObjected(version);
             throw;
         }
-        return objection;
+        return WithExit(objection);
+    }
+
+    /// <summary>
+    /// The municipality's buyer-admin withdraws its own objection while the change is still pending (audited, one
+    /// transaction); afterwards it may object again within the period. Another municipality's objection is not found.
+    /// </summary>
+    public async Task WithdrawAsync(string ags, string userId, string objectionId, CancellationToken ct = default)
+    {
+        await using var work = await Work.BeginAsync(database, audit, ct);
+        var objection = await work.Connection.QuerySingleOrDefaultAsync<SubProcessorObjection>(ObjectionSql.OwnById, new { id = objectionId, ags }, work.Transaction)
+            ?? throw new NotFoundException("objection", objectionId);
+        var effective = Iso.Parse(objection.EffectiveAt);
+        if (effective <= clock.GetUtcNow())
+            throw new RequestValidationException([FieldError.Coded("version", "objection.withdraw-too-late",
+                $"Die Änderung mit Version {objection.Version} ist seit {Day(effective)} wirksam; der Widerspruch kann nicht mehr zurückgenommen werden.",
+                objection.Version, effective.UtcDateTime)]);
+        await work.Exec(ObjectionSql.Delete, new { id = objectionId, ags });
+        work.Audit(new AuditEntry(userId, ags, "subprocessor.objection-withdrawn", "offering", objection.OfferingId, new JsonObject
+        {
+            ["objection"] = objection.Id, ["version"] = objection.Version, ["municipality"] = ags, ["subscription"] = objection.SubscriptionId,
+            ["reason"] = objection.Reason, ["objectedAt"] = objection.ObjectedAt,
+        }, null));
+        await work.CommitAsync(ct);
     }
 
     /// <summary>The sub-processors of the offering a municipality subscribes to, with its own objections; null when the subscription is not its own.</summary>
@@ -100,7 +137,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
             objections = (await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfMunicipality, new { ags, offeringId }, cancellationToken: ct))).ToList();
         }
         var status = await history.ForOfferingAsync(offeringId, ct);
-        return new SubProcessorsOfSubscription(subscriptionId, offeringId, status.InForce, status.Pending, status.History, objections);
+        return new SubProcessorsOfSubscription(subscriptionId, offeringId, status.InForce, status.Pending, status.History, objections.Select(WithExit).ToList());
     }
 
     /// <summary>Every objection to the offering's changes, newest first: for its vendor.</summary>
@@ -124,8 +161,27 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         return await c.ExecuteScalarAsync<string?>(new CommandDefinition(ObjectionSql.Existing, new { offeringId, version, ags }, cancellationToken: ct)) is not null;
     }
 
+    /// <summary>The objection with the way out while its change is pending (the cancellation is the subscription's DELETE).</summary>
+    private SubProcessorObjection WithExit(SubProcessorObjection o)
+    {
+        var effective = Iso.Parse(o.EffectiveAt);
+        if (effective <= clock.GetUtcNow()) return o;
+        return new SubProcessorObjection
+        {
+            Id = o.Id, OfferingId = o.OfferingId, Version = o.Version, MunicipalityAgs = o.MunicipalityAgs, MunicipalityName = o.MunicipalityName,
+            SubscriptionId = o.SubscriptionId, Reason = o.Reason, EffectiveAt = o.EffectiveAt, ObjectedBy = o.ObjectedBy, ObjectedAt = o.ObjectedAt,
+            Exit = new ExitBeforeChange("DELETE", $"/api/v1/municipalities/{o.MunicipalityAgs}/subscriptions/{o.SubscriptionId}", o.EffectiveAt, 0, false, Say(
+                $"Sie können das Abonnement kündigen, bevor die Änderung am {Day(effective)} wirksam wird: Die Kündigung wirkt sofort, ohne Kündigungsfrist und Mindestlaufzeit, und ab der Kündigung wird nichts mehr berechnet.",
+                $"You can cancel the subscription before the change takes effect on {Day(effective)}: the cancellation takes effect at once, with no notice period and no minimum term, and nothing is charged from the cancellation on.")),
+        };
+    }
+
     private static RequestValidationException AlreadyObjected(int version) => new([FieldError.Coded("version", "objection.already-objected",
         $"Ihre Kommune hat der Änderung mit Version {version} bereits widersprochen.", version)]);
+
+    private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "yyyy-MM-dd" : "dd.MM.yyyy", CultureInfo.InvariantCulture);
+
+    internal static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
 }
 
 internal static class ObjectionSql
@@ -141,6 +197,13 @@ internal static class ObjectionSql
         INSERT INTO subprocessor_objections (id, offering_id, version, municipality_ags, subscription_id, reason, effective_at, objected_by, objected_at)
         VALUES (@Id, @OfferingId, @Version, @MunicipalityAgs, @SubscriptionId, @Reason, @EffectiveAt, @ObjectedBy, @ObjectedAt)
         """;
+
+    public const string OwnById = $"""
+        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
+        WHERE o.id = @id AND o.municipality_ags = @ags
+        """;
+
+    public const string Delete = "DELETE FROM subprocessor_objections WHERE id = @id AND municipality_ags = @ags";
 
     public const string OfferingOfSubscription = "SELECT offering_id FROM subscriptions WHERE id = @id AND municipality_ags = @ags";
 

@@ -135,7 +135,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
     }
 
     /// <summary>
-    /// Cancels: the broker deletes the instance (DELETE), billing ends when it is gone. A failed subscription whose broker
+    /// Cancels: billing ends at once, and the broker deletes the instance (DELETE). A failed subscription whose broker
     /// never created an instance (it refused, or confirmed the deletion) ends at once, without a DELETE.
     /// </summary>
     public async Task<SubscriptionView> CancelAsync(string actingAgs, string actingUserId, string id, CancellationToken ct = default)
@@ -153,6 +153,10 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         }
         await writer.TransitionAsync(work, s.Id, [SubscriptionStates.Active, SubscriptionStates.Suspended, SubscriptionStates.Failed],
             SubscriptionStates.Deprovisioning, actingUserId, actingAgs, "cancel-requested", "Kündigung angefordert");
+        // A cancellation takes effect at once (no notice period, no minimum term): nothing is charged from now on, however
+        // long the vendor takes to confirm the deletion. This is also how a municipality that objected to a change of
+        // sub-processors leaves before it takes effect (Art. 28(2) GDPR). Usage after now is refused as outside the booking.
+        await writer.CloseBillingAsync(work, s.Id);
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Deprovision, actingUserId);
         // The deprovisioning job deletes the subscription's bindings at the broker first, then the instance.
         await work.Exec(Bindings.BindingSql.DeletingAllOf, new { subscriptionId = s.Id, now = Iso.Of(clock.GetUtcNow()) });

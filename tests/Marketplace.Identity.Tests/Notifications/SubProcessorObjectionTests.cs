@@ -34,7 +34,7 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
     private string _subscription = "";
 
     /// <summary>The real clock moved by an offset: "the objection period is over" without waiting for it.</summary>
-    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    internal sealed class ShiftedClock(TimeSpan offset) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
     }
@@ -168,6 +168,117 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
         Assert.That(refused!.Errors.Single().Field, Is.EqualTo("version"));
         Assert.That(refused.Errors.Single().Message, Does.Contain("Widerspruchsfrist"));
     }
+
+    [Test]
+    public async Task The_public_offering_and_the_comparison_name_the_sub_processors_in_force_and_show_the_pending_change_apart()
+    {
+        var browser = _host.Browser();
+        var effectiveFrom = (string)JsonNode.Parse(await browser.GetStringAsync($"/api/v1/offerings/{Offering}/sub-processors"))!["pending"]![0]!["effectiveFrom"]!;
+
+        var offering = JsonNode.Parse(await browser.GetStringAsync($"/api/v1/offerings/{Offering}"))!;
+        Assert.That(Names(offering["hosting"]!["subProcessors"]), Does.Contain("Sendinblue GmbH (Brevo)").And.Not.Contain("Mailjet SAS"),
+            "the offering names the list in force, not the announced one");
+        var pending = offering["pendingSubProcessorChanges"]!.AsArray().Single()!;
+        Assert.That((int)pending["version"]!, Is.EqualTo(_version));
+        Assert.That(Names(pending["added"]), Is.EqualTo(new[] { "Mailjet SAS" }));
+        Assert.That(Names(pending["removed"]), Is.EqualTo(new[] { "Sendinblue GmbH (Brevo)" }));
+        Assert.That((string)pending["effectiveFrom"]!, Is.EqualTo(effectiveFrom));
+
+        var comparison = JsonNode.Parse(await browser.GetStringAsync("/api/v1/leistungen/10522"))!;
+        var row = comparison["offerings"]!.AsArray().Single(r => (string)r!["offering"]!["id"]! == Offering)!;
+        Assert.That(Names(row["hosting"]!["subProcessors"]), Does.Contain("Sendinblue GmbH (Brevo)").And.Not.Contain("Mailjet SAS"));
+        Assert.That(row["pendingSubProcessorChanges"]!.AsArray().Select(c => (int)c!["version"]!), Is.EqualTo(new[] { _version }));
+
+        var page = await browser.GetStringAsync("/leistungen/10522");
+        var start = page.IndexOf($"data-subprocessors=\"{Offering}\"", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThan(0), "the comparison shows the offering's sub-processors");
+        var cell = page[start..page.IndexOf("</td>", start, StringComparison.Ordinal)];
+        Assert.That(cell, Does.Contain("Sendinblue GmbH (Brevo)").And.Not.Contain("Mailjet SAS"));
+        Assert.That(cell, Does.Contain($"data-pending=\"{_version}\""), "the announced change is shown beside the list in force");
+    }
+
+    [Test]
+    public async Task A_buyer_admin_withdraws_the_municipalitys_own_objection_while_the_change_is_pending_and_no_one_else_may()
+    {
+        var admin = await _host.SignedInAsync(MuenchenAdmin);
+        var objections = $"/api/v1/municipalities/{Muenchen}/sub-processor-objections";
+        var view = $"/api/v1/municipalities/{Muenchen}/subscriptions/{_subscription}/sub-processors";
+        var pageUrl = $"/gemeinden/{Muenchen}/abonnements/{_subscription}";
+        // The other tests of this fixture may have objected already: that objection is withdrawn here and lodged again at the end.
+        var existing = await OwnObjectionAsync(admin, view);
+        var reason = existing?.Reason ?? "Mailjet SAS ist nicht geprüft.";
+        var id = existing?.Id ?? await ObjectAsync(admin, reason);
+
+        var koeln = await _host.SignedInAsync(KoelnAdmin);
+        Assert.That((await koeln.DeleteAsync($"{objections}/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "Köln learns nothing about München");
+        Assert.That((await koeln.DeleteAsync($"/api/v1/municipalities/{Koeln}/sub-processor-objections/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound),
+            "nor withdraws München's objection under its own name");
+        var english = new HttpRequestMessage(HttpMethod.Delete, $"{objections}/{id}");
+        english.Headers.AcceptLanguage.ParseAdd("en-GB");
+        var viewer = await (await _host.SignedInAsync(MuenchenViewer)).SendAsync(english);
+        Assert.That(viewer.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((int)JsonNode.Parse(await viewer.Content.ReadAsStringAsync())!["status"]!, Is.EqualTo(403), "a problem, not an empty refusal");
+        Assert.That((await (await _host.SignedInAsync(HavelsoftAdmin)).DeleteAsync($"{objections}/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden),
+            "the vendor cannot make an objection go away");
+
+        var shifted = new ShiftedClock(TimeSpan.FromDays(31));
+        var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted), shifted);
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => late.WithdrawAsync(Muenchen, "user-muenchen", id));
+        Assert.That(refused!.Errors.Single().Field, Is.EqualTo("version"));
+        Assert.That(refused.Errors.Single().Message, Does.Contain("wirksam").And.Contain("nicht mehr zurückgenommen"));
+        // The API words the refusal by its code in the request's language (ProblemLanguageTests covers the wording path).
+        Assert.That(refused.Errors.Single().Code, Is.EqualTo("objection.withdraw-too-late"));
+        var texts = _host.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizerFactory>().Create("SharedResource", "Marketplace.Web");
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+        try
+        {
+            Assert.That(CodedProblems.Word(texts, refused.Errors.Single().Code, refused.Errors.Single().Args, "-"), Does.Contain("can no longer be withdrawn"));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+        Assert.That((await OwnObjectionAsync(admin, view))?.Id, Is.EqualTo(id), "every refusal left the objection in place");
+
+        var page = await admin.GetStringAsync(pageUrl);
+        Assert.That(page, Does.Contain($"id=\"objection-{id}\"").And.Contain("handler=Withdraw"));
+        Assert.That(await (await _host.SignedInAsync(MuenchenViewer)).GetStringAsync(pageUrl), Does.Not.Contain("handler=Withdraw"), "a viewer cannot withdraw");
+
+        var withdrawn = await admin.DeleteAsync($"{objections}/{id}");
+        Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await withdrawn.Content.ReadAsStringAsync());
+        Assert.That(await OwnObjectionAsync(admin, view), Is.Null);
+        await using (var c = await _host.Database.Database.OpenAsync())
+        {
+            var audited = await c.QueryAsync<string>("SELECT before_json FROM audit_log WHERE action = 'subprocessor.objection-withdrawn' AND object_id = @offering",
+                new { offering = Offering });
+            Assert.That(string.Join("\n", audited), Does.Contain(id).And.Contain(Muenchen), "the withdrawal is audited with the objection it withdrew");
+        }
+
+        // Withdrawn, the municipality may object again within the period, and withdraw on the page.
+        var again = await ObjectAsync(admin, reason);
+        var posted = await IdentityHost.PostFormAsync(admin, $"{pageUrl}?objectionId={again}", new(), "Withdraw");
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await posted.Content.ReadAsStringAsync());
+        Assert.That(await OwnObjectionAsync(admin, view), Is.Null);
+
+        if (existing is not null) await ObjectAsync(admin, existing.Reason);
+    }
+
+    private sealed record OwnObjection(string Id, string Reason);
+
+    private async Task<OwnObjection?> OwnObjectionAsync(HttpClient client, string view) =>
+        JsonNode.Parse(await client.GetStringAsync(view))!["objections"]!.AsArray().Where(o => (int)o!["version"]! == _version)
+            .Select(o => new OwnObjection((string)o!["id"]!, (string)o["reason"]!)).SingleOrDefault();
+
+    private async Task<string> ObjectAsync(HttpClient admin, string reason)
+    {
+        var created = await admin.PostAsJsonAsync($"/api/v1/municipalities/{Muenchen}/sub-processor-objections", new { offeringId = Offering, version = _version, reason });
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), body);
+        return (string)JsonNode.Parse(body)!["id"]!;
+    }
+
+    private static List<string> Names(JsonNode? list) => list!.AsArray().Select(s => (string)s!["name"]!).ToList();
 
     [Test]
     public async Task A_bad_sub_processor_in_an_upload_is_a_problem_naming_its_path()

@@ -136,12 +136,39 @@ public class FachverfahrenTests(DatabaseEngine engine)
 
         var form = await buyer.GetStringAsync("/angebote/wohnsitz-efa-ldvt/bestellen");
         Assert.That(form, Does.Match("<input type=\"checkbox\" name=\"AddOnIds\" id=\"[^\"]+\" value=\"fachverfahrensadapter\" checked=\"checked\""));
+        await AssertCostSummaryIsTheQuoteWithTheAdapterAsync(buyer, form);
+    }
+
+    /// <summary>The page's cost summary names the adapter and shows the first invoice the quote with it gives.</summary>
+    private static async Task AssertCostSummaryIsTheQuoteWithTheAdapterAsync(HttpClient buyer, string page)
+    {
         var quote = await JsonAsync(await buyer.GetAsync(
             $"/api/v1/municipalities/{Muenchen}/offerings/wohnsitz-efa-ldvt/quote?planId=efa-nachnutzung&addOnIds=fachverfahrensadapter"), HttpStatusCode.OK);
         var adapterLine = quote.GetProperty("addOns").EnumerateArray().Single(a => a.GetProperty("extraId").GetString() == "fachverfahrensadapter");
-        Assert.That(WebUtility.HtmlDecode(form), Does.Contain(adapterLine.GetProperty("name").GetString()));
-        Assert.That(WebUtility.HtmlDecode(form), Does.Contain(Marketplace.Billing.Pricing.Money.Display(quote.GetProperty("firstInvoiceNetCents").GetInt64(), CultureInfo.GetCultureInfo("de-DE"))),
-            "the order form's cost summary is the quote with the adapter");
+        Assert.That(WebUtility.HtmlDecode(page), Does.Contain(adapterLine.GetProperty("name").GetString()));
+        Assert.That(WebUtility.HtmlDecode(page), Does.Contain(Marketplace.Billing.Pricing.Money.Display(quote.GetProperty("firstInvoiceNetCents").GetInt64(), CultureInfo.GetCultureInfo("de-DE"))),
+            "the cost summary is the quote with the adapter");
+    }
+
+    [Test]
+    public async Task The_bundle_order_page_preselects_each_offerings_adapter_into_the_cost_summary()
+    {
+        await RecordAsync(("meldewesen", "ok-ewo", "2023.2"));
+        var buyer = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var page = $"/gemeinden/{Muenchen}/buendel/umzug?sel.10124=wohnsitz-efa-ldvt";
+        var form = await buyer.GetStringAsync(page);
+        Assert.That(form, Does.Match("<input type=\"checkbox\" id=\"[^\"]+\" name=\"addon0\" value=\"fachverfahrensadapter\" checked=\"checked\""),
+            "the adapter München's Fachverfahren needs is ticked, as on the single order form");
+        await AssertCostSummaryIsTheQuoteWithTheAdapterAsync(buyer, form);
+
+        // What the buyer unticks stays unticked when the summary is recalculated.
+        var recalculated = await IdentityHost.PostFormAsync(buyer, page, new()
+            { ["IdempotencyKey"] = Guid.NewGuid().ToString(), ["sel.10124"] = "wohnsitz-efa-ldvt", ["plan0"] = "efa-nachnutzung" }, "Quote");
+        Assert.That(await recalculated.Content.ReadAsStringAsync(), Does.Not.Match("value=\"fachverfahrensadapter\" checked=\"checked\""));
+
+        await RecordAsync();
+        Assert.That(await buyer.GetStringAsync(page), Does.Not.Match("value=\"fachverfahrensadapter\" checked=\"checked\""),
+            "without a Fachverfahren that needs it, nothing is preselected");
     }
 
     [Test]

@@ -51,6 +51,32 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         return await ShowAsync(id, null, ct);
     }
 
+    /// <summary>Withdraws the municipality's own objection to a change still pending (its buyer-admins only, audited).</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(string id, string objectionId, CancellationToken ct)
+    {
+        if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
+        if (await LoadAsync(id, ct) is null || SubProcessors?.Objections.Any(o => o.Id == objectionId) != true) return NotFound();
+        if (!MayObject) return Forbid();
+        try
+        {
+            await objections.WithdrawAsync(Ags, User.SubjectOf()!, objectionId, ct);
+            return RedirectToPage(null, null, new { ags = Ags, id }, "unterauftragsverarbeiter");
+        }
+        catch (RequestValidationException e)
+        {
+            // Not an input on this page (the period ended meanwhile): the reason is shown as a notice.
+            Problem = string.Join(" ", e.Errors.Select(x => x.Message));
+        }
+        return await ShowAsync(id, null, ct);
+    }
+
+    /// <summary>
+    /// The earliest day a change the municipality objected to takes effect, while one is pending and the subscription can
+    /// still be cancelled: the page then offers leaving before it (Art. 28(2) GDPR).
+    /// </summary>
+    public string? ExitBy => Subscription.State is SubscriptionStates.Active or SubscriptionStates.Suspended or SubscriptionStates.Failed
+        ? SubProcessors?.Objections.Where(o => o.Exit is not null).Select(o => o.EffectiveAt).Order(StringComparer.Ordinal).FirstOrDefault() : null;
+
     /// <summary>Names of the organisations (bundlers) whose defaults the configuration uses, for the source column.</summary>
     public IReadOnlyDictionary<string, string> SourceNames { get; private set; } = new Dictionary<string, string>();
 

@@ -21,7 +21,7 @@ namespace Marketplace.Web.Pages.Bestellung;
 [Authorize(Policy = Policies.ActsForMunicipality)]
 public sealed class BuendelModel(TenantAccess access, CatalogSearchService search, OfferingDirectory offerings, TenantConfiguration configuration,
     BundleOrders bundles, OrderQuotes quotes, TimeProvider clock, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text,
-    Marketplace.Provisioning.Residency.DataPolicies policies) : MunicipalityPage(access)
+    Marketplace.Provisioning.Residency.DataPolicies policies, Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : MunicipalityPage(access)
 {
     /// <summary>Per selected offering: how it misses the municipality's data policy (null where it fits); each misfit needs its own exception.</summary>
     public IReadOnlyList<Marketplace.Provisioning.Residency.MunicipalityFit?> Misfits { get; private set; } = [];
@@ -124,7 +124,13 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         Misfits = await CombinedOrderForm.MisfitsAsync(policies, Ags, chosen.Select(c => c.Offering), ct);
         SharedFields = shared;
         Plans = chosen.Select((c, i) => PlanOf(values, i, c.Offering)).ToList();
-        AddOns = chosen.Select((c, i) => AddOnsOf(i, c.Offering, values)).ToList();
+        var addOns = chosen.Select((c, i) => AddOnsOf(i, c.Offering, values)).ToList();
+        // The offerings just chosen (not yet posted with the buyer's own ticks): the adapter each one's Fachverfahren needs is
+        // part of what the municipality orders, preselected and so in the cost summary, as on the single order form.
+        if (posted is null)
+            for (var i = 0; i < chosen.Count; i++)
+                addOns[i] = addOns[i].Union(await fachverfahren.AdapterAddOnsAsync(Ags, chosen[i].Offering.Descriptor, Plans[i], ct)).ToList();
+        AddOns = addOns;
         QuotedStart = clock.GetUtcNow();
         Quote = await quotes.QuoteAllAsync(chosen.Select((c, i) => new QuoteRequest(c.Offering.Id, Plans[i], AddOns[i], QuotedStart,
             Request.HasFormContentType ? CostSummaryView.ReadUsage(Request.Form, $"u{i}.") : [])).ToList(), Ags, ct);

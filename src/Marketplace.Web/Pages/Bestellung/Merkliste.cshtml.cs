@@ -53,9 +53,8 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             planId ??= offering?.Descriptor.Plans.FirstOrDefault()?.Id;
             // From a search result or the offering page (not the order form, where the buyer chose): the adapter the
             // municipality's Fachverfahren needs goes on the list with the offering, so the cost summary includes it.
-            if (offering is not null && !Request.Form.ContainsKey(nameof(IdempotencyKey))
-                && await fachverfahren.FitAsync(Ags, offering.Descriptor, planId, ct) is { } fit)
-                addOnIds = (addOnIds ?? []).Union(fit.AdapterAddOns.Where(a => offering.Plan(planId ?? "")?.AddOnList.Any(x => x.Id == a) == true)).ToList();
+            if (offering is not null && !Request.Form.ContainsKey(nameof(IdempotencyKey)))
+                addOnIds = (addOnIds ?? []).Union(await fachverfahren.AdapterAddOnsAsync(Ags, offering.Descriptor, planId, ct)).ToList();
             BasketItem item;
             try
             {

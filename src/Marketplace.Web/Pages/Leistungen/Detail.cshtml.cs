@@ -11,7 +11,8 @@ namespace Marketplace.Web.Pages.Leistungen;
 /// The competing offerings for one Leistung side by side (by OZG id or LeiKa key), with each one's promised SLA next to
 /// its measured availability and its provisioning reliability.
 /// </summary>
-public sealed class DetailModel(CatalogSearchService search, CatalogViews views, AvailabilityFigures availability, ReliabilityService reliability) : PageModel
+public sealed class DetailModel(CatalogSearchService search, CatalogViews views, AvailabilityFigures availability, ReliabilityService reliability,
+    Marketplace.Catalog.Residency.ISubProcessorHistory history) : PageModel
 {
     public LeistungComparison Comparison { get; private set; } = null!;
     public CatalogReadModel Catalog => search.Current.Catalog;
@@ -21,7 +22,8 @@ public sealed class DetailModel(CatalogSearchService search, CatalogViews views,
     public async Task<IActionResult> OnGetAsync(string key, CancellationToken ct)
     {
         if (views.Compare(search.Current, key) is not { } comparison) return NotFound();
-        Comparison = comparison;
+        // The sub-processors in force today, with announced changes beside them, as on the offering page.
+        Comparison = comparison = await Marketplace.Catalog.Residency.SubProcessorsInForce.ApplyAsync(history, comparison, ct);
         var measured = new Dictionary<string, AvailabilityFacts>();
         var reliable = new Dictionary<string, ReliabilityFacts>();
         foreach (var row in comparison.Offerings)
