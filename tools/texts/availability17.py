@@ -11,6 +11,7 @@ T = {
 "Review.Breaches": ("Verfehlte Verfügbarkeit (SLA)", "Missed availability (SLA)"),
 "Review.Breaches.Lead": ("Monate, in denen ein Angebot die zugesicherte Verfügbarkeit verfehlt hat, gemessen an der Zusage der damals veröffentlichten Version.", "Months in which an offering missed its promised availability, judged against the promise of the version published then."),
 "Review.Breaches.Policy": ("Nach der Konformitätsrichtlinie ist ein solcher Monat ein Konformitätsbefund: {0}", "Under the conformance policy such a month is a conformance finding: {0}"),
+"Review.Breaches.PolicyRuleOnly": ("Nach der Konformitätsrichtlinie ist ein solcher Monat ein Konformitätsbefund, den die Prüfstelle mit dem Anbieter klärt.", "Under the conformance policy such a month is a conformance finding, which the auditors settle with the vendor."),
 "Review.Breaches.NoPolicy": ("Nach der Konformitätsrichtlinie ist ein solcher Monat kein Konformitätsbefund; Kommunen und Prüfstelle werden benachrichtigt.", "Under the conformance policy such a month is not a conformance finding; municipalities and auditors are notified."),
 "Review.Breaches.Empty": ("Kein Angebot hat seine zugesicherte Verfügbarkeit verfehlt.", "No offering has missed its promised availability."),
 "Review.Breaches.Month": ("Monat", "Month"),

@@ -269,7 +269,9 @@ public class AvailabilityTests(DatabaseEngine engine)
         Assert.That(WebUtility.HtmlDecode(await _host.Browser().GetStringAsync($"/angebote/{Competitor}")),
             Does.Contain("Nach der Konformitätsrichtlinie des Marktplatzes ist ein solcher Monat außerdem ein Konformitätsbefund"), "the policy is public");
         var english = WebUtility.HtmlDecode(await auditor.GetStringAsync("/pruefung?culture=en-GB"));
-        Assert.That(english, Does.Contain("Missed availability (SLA)").And.Contain("Conformance finding"));
+        Assert.That(english, Does.Contain("Missed availability (SLA)").And.Contain("Conformance finding")
+            .And.Contain("Under the conformance policy such a month is a conformance finding, which the auditors settle with the vendor."));
+        Assert.That(english, Does.Not.Contain(policy.Reason!), "the policy's reason is German only and stays off the English page");
 
         // The audit trail the row links to holds the same figures.
         var trail = WebUtility.HtmlDecode(await auditor.GetStringAsync($"/pruefung/protokoll?action={SlaBreachEvaluation.Action}&objectId={Competitor}"));
