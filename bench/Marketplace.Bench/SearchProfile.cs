@@ -33,8 +33,7 @@ public static class SearchProfile
 
     private static void Profile(CatalogSearchIndex index, string name, List<string> paths, int rounds)
     {
-        static ParsedSearchQuery Parse(string path) => SearchQueryParser.Parse(new Microsoft.AspNetCore.Http.QueryCollection(QueryHelpers.ParseQuery(path[path.IndexOf('?')..])));
-        foreach (var p in paths) SearchResponseCache.Serialize(index.Search(Parse(p).Request!), SearchViews.Card); // warm up
+        foreach (var p in paths) Answer(index, p); // warm up
 
         var timings = new SearchTimings();
         long parse = 0, json = 0, bytes = 0;
@@ -46,10 +45,10 @@ public static class SearchProfile
                 var t = Stopwatch.GetTimestamp();
                 var parsed = Parse(p);
                 parse += Stopwatch.GetTimestamp() - t;
-                var result = index.Search(parsed.Request!, RatingSnapshot.Empty, timings);
+                var result = index.Search(parsed.Request!, RatingSnapshot.Empty, timings, SearchViews.Card);
                 t = Stopwatch.GetTimestamp();
                 buffer.ResetWrittenCount();
-                SearchResponseCache.Write(buffer, result, SearchViews.Card);
+                SearchResponseCache.Write(buffer, index, result, SearchViews.Card);
                 json += Stopwatch.GetTimestamp() - t;
                 bytes += buffer.WrittenCount;
             }
@@ -62,13 +61,19 @@ public static class SearchProfile
                      ("filters + facet counts", timings.Facets), ("sort + page", timings.Paging), ("cards", timings.Cards), ("lean answer as JSON", json) })
             Console.WriteLine($"  {part,-24} {Us(ticks),8:N1}  {100.0 * ticks / total,5:N1} %");
         Console.WriteLine($"  {"total",-24} {Us(total),8:N1}   allocated {perSearch:N0} bytes per search");
-        var answers = paths.Select(p => SearchResponseCache.Serialize(index.Search(Parse(p).Request!), SearchViews.Card)).ToList();
+        var answers = paths.Select(p => Answer(index, p)).ToList();
         var (raw, gzip, brotli) = Sizes(answers);
         // The digest of the parsed answers shows whether a change to the search path changed any answer of the mix.
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join("\n", answers.Select(a => Canonical(JsonDocument.Parse(a).RootElement))))))[..16];
         Console.WriteLine($"  answer: {raw:N0} bytes raw, {gzip:N0} gzip, {brotli:N0} Brotli (average); digest of the answers {digest}");
     }
+
+    private static byte[] Answer(CatalogSearchIndex index, string path) =>
+        SearchResponseCache.Serialize(index, index.Search(Parse(path).Request!, RatingSnapshot.Empty, view: SearchViews.Card), SearchViews.Card);
+
+    private static ParsedSearchQuery Parse(string path) =>
+        SearchQueryParser.Parse(new Microsoft.AspNetCore.Http.QueryCollection(QueryHelpers.ParseQuery(path[path.IndexOf('?')..])));
 
     /// <summary>A JSON value as text whatever the escaping of its strings.</summary>
     private static string Canonical(JsonElement e) => e.ValueKind switch

@@ -29,13 +29,20 @@ public sealed class CatalogSearchIndex : IDisposable
     private readonly int[] _nameRank; // position of each offering in name order
     private readonly int[] _byName; // ordinals in name order
     private readonly int[] _byPrice; // ordinals by price, then name
-    private readonly int[][][] _facetValues; // [facet][ordinal] → value ids
     private readonly ulong[][][] _valueBits; // [facet][value id] → bitset of the offerings that have it
+    private readonly int[][] _valueTotals; // [facet][value id] → how many offerings have it
+    private readonly int[] _facetMemberships; // [facet] → values summed over all offerings (the cost of walking them all)
     private readonly string[][] _facetValueKeys; // [facet][value id] → value
     private readonly string[][] _facetValueLabels;
     private readonly Dictionary<string, int>[] _facetValueIds;
     private readonly int[][] _keyRank, _labelRank; // [facet][value id] → position in key order, in label order
     private readonly int[][] _byKeyRank, _byLabelRank; // [facet][position] → value id
+    private readonly Lazy<CardViewJson> _cardJson;
+    // Each facet's values per offering in one array (offering i's from _memberStart[f][i] to _memberStart[f][i + 1]):
+    // counting walks memory in order instead of one small array per offering.
+    private readonly int[][] _memberStart;
+    private readonly int[][] _memberValues;
+    private readonly int _mostFacetValues; // the values of the facet with most: the size of a count array
 
     public CatalogReadModel Catalog { get; }
     public long Revision => Catalog.Revision;
@@ -47,7 +54,7 @@ public sealed class CatalogSearchIndex : IDisposable
         var n = catalog.Offerings.Count;
         _cards = new OfferingCard[n];
         var sortNames = new string[n];
-        _facetValues = new int[Facets.All.Count][][];
+        var facetValues = new int[Facets.All.Count][][]; // [facet][ordinal] → value ids
         _facetValueKeys = new string[Facets.All.Count][];
         _facetValueLabels = new string[Facets.All.Count][];
         _facetValueIds = new Dictionary<string, int>[Facets.All.Count];
@@ -55,7 +62,7 @@ public sealed class CatalogSearchIndex : IDisposable
         var labelLists = new List<string>[Facets.All.Count];
         for (var f = 0; f < Facets.All.Count; f++)
         {
-            _facetValues[f] = new int[n][];
+            facetValues[f] = new int[n][];
             _facetValueIds[f] = new Dictionary<string, int>(StringComparer.Ordinal);
             keyLists[f] = [];
             labelLists[f] = [];
@@ -131,14 +138,22 @@ public sealed class CatalogSearchIndex : IDisposable
         _postings = new TermPostings(SlowCompositeReaderWrapper.Wrap(_reader), _docToOrdinal, Fields, (Lucene.Net.Search.Similarities.TFIDFSimilarity)_searcher.Similarity);
 
         _valueBits = new ulong[Facets.All.Count][][];
+        _valueTotals = new int[Facets.All.Count][];
+        _facetMemberships = new int[Facets.All.Count];
         for (var f = 0; f < Facets.All.Count; f++)
         {
             _facetValueKeys[f] = keyLists[f].ToArray();
             _facetValueLabels[f] = labelLists[f].ToArray();
             _valueBits[f] = new ulong[_facetValueKeys[f].Length][];
+            _valueTotals[f] = new int[_facetValueKeys[f].Length];
             for (var v = 0; v < _valueBits[f].Length; v++) _valueBits[f][v] = new ulong[(n + 63) >> 6];
             for (var i = 0; i < n; i++)
-                foreach (var v in _facetValues[f][i]) Bits.Set(_valueBits[f][v], i);
+                foreach (var v in facetValues[f][i])
+                {
+                    Bits.Set(_valueBits[f][v], i);
+                    _valueTotals[f][v]++;
+                    _facetMemberships[f]++;
+                }
         }
         _keyRank = new int[Facets.All.Count][];
         _labelRank = new int[Facets.All.Count][];
@@ -153,6 +168,19 @@ public sealed class CatalogSearchIndex : IDisposable
             _keyRank[f] = Inverse(_byKeyRank[f]);
             _labelRank[f] = Inverse(_byLabelRank[f]);
         }
+        _mostFacetValues = _facetValueKeys.Max(keys => keys.Length);
+        _memberStart = new int[Facets.All.Count][];
+        _memberValues = new int[Facets.All.Count][];
+        for (var f = 0; f < Facets.All.Count; f++)
+        {
+            (_memberStart[f], _memberValues[f]) = (new int[n + 1], new int[_facetMemberships[f]]);
+            for (int i = 0, k = 0; i < n; i++)
+            {
+                foreach (var v in facetValues[f][i]) _memberValues[f][k++] = v;
+                _memberStart[f][i + 1] = k;
+            }
+        }
+        _cardJson = new Lazy<CardViewJson>(() => new CardViewJson(SearchResponseCache.Writing, _cards, _facetValueKeys, _facetValueLabels));
         static int[] Inverse(int[] order)
         {
             var inverse = new int[order.Length];
@@ -175,7 +203,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 }
                 if (!ids.Contains(id)) ids.Add(id);
             }
-            _facetValues[f][ordinal] = ids.ToArray();
+            facetValues[f][ordinal] = ids.ToArray();
         }
     }
 
@@ -194,15 +222,22 @@ public sealed class CatalogSearchIndex : IDisposable
 
     public int Count => _cards.Length;
 
+    /// <summary>The card view's JSON fragments of this revision, encoded on the first answer.</summary>
+    internal CardViewJson CardJson => _cardJson.Value;
+
     public SearchResult Search(SearchRequest request) => Search(request, RatingSnapshot.Empty);
 
-    /// <summary>A search whose cards carry the ratings of <paramref name="ratings"/>, which also order sort=rating.</summary>
-    public SearchResult Search(SearchRequest request, RatingSnapshot ratings, SearchTimings? timings = null)
+    /// <summary>
+    /// A search whose cards carry the ratings of <paramref name="ratings"/>, which also order sort=rating. The card view
+    /// (<see cref="SearchViews.Card"/>) keeps only the facet values its lean answer shows (<see cref="SearchListResult.Keeps"/>).
+    /// </summary>
+    public SearchResult Search(SearchRequest request, RatingSnapshot ratings, SearchTimings? timings = null, string view = SearchViews.Full)
     {
         var t0 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         var n = _cards.Length;
-        var words = (n + 63) >> 6;
-        var matched = new ulong[words];
+        var scratch = SearchScratch.For(n, _mostFacetValues);
+        var matched = scratch.Bits();
+        ulong[]? hits = null;
         float[]? scores = null;
         try
         {
@@ -214,7 +249,7 @@ public sealed class CatalogSearchIndex : IDisposable
             {
                 timings?.Add(ref timings.Analysis, ref t0);
                 // Only the scores of matched offerings are ever read, and the collectors write each of them: a pooled buffer needs no clearing.
-                scores = ArrayPool<float>.Shared.Rent(n);
+                scores = scratch.Scores();
                 _postings.Evaluate(strict, matched, scores);
                 if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores);
             }
@@ -222,7 +257,8 @@ public sealed class CatalogSearchIndex : IDisposable
                 for (var i = 0; i < n; i++)
                     if (Bits.Get(matched, i) && !only.Contains(_cards[i].Id)) matched[i >> 6] &= ~(1UL << (i & 63));
             timings?.Add(ref timings.Scoring, ref t0);
-            var (hits, facets) = FilterAndCount(request, matched);
+            hits = scratch.Bits();
+            var facets = FilterAndCount(request, matched, hits, view == SearchViews.Card, scratch);
             timings?.Add(ref timings.Facets, ref t0);
 
             var sort = request.EffectiveSort;
@@ -246,7 +282,9 @@ public sealed class CatalogSearchIndex : IDisposable
         }
         finally
         {
-            if (scores is not null) ArrayPool<float>.Shared.Return(scores);
+            if (scores is not null) scratch.Return(scores);
+            scratch.Return(matched);
+            if (hits is not null) scratch.Return(hits);
         }
     }
 
@@ -255,55 +293,98 @@ public sealed class CatalogSearchIndex : IDisposable
     /// A facet's counts use every filter but its own (drill sideways). Counting walks the few offerings of a small set, and
     /// intersects precomputed per-value bitsets with a large one.
     /// </summary>
-    private (ulong[] Hits, Dictionary<string, IReadOnlyList<FacetValue>> Facets) FilterAndCount(SearchRequest request, ulong[] matched)
+    private Dictionary<string, IReadOnlyList<FacetValue>> FilterAndCount(SearchRequest request, ulong[] matched, ulong[] hits, bool lean, SearchScratch scratch)
     {
         var facetCount = Facets.All.Count;
         var selected = new bool[facetCount][];
         var passes = new ulong[facetCount][];
-        for (var f = 0; f < facetCount; f++)
+        try
         {
-            var values = request.Values(Facets.All[f]);
-            if (values.Count == 0) continue;
-            selected[f] = new bool[_facetValueKeys[f].Length];
-            passes[f] = new ulong[matched.Length];
-            foreach (var v in values)
-                if (_facetValueIds[f].TryGetValue(v, out var id))
+            for (var f = 0; f < facetCount; f++)
+            {
+                var values = request.Values(Facets.All[f]);
+                if (values.Count == 0) continue;
+                selected[f] = new bool[_facetValueKeys[f].Length];
+                passes[f] = scratch.Bits();
+                foreach (var v in values)
+                    if (_facetValueIds[f].TryGetValue(v, out var id))
+                    {
+                        selected[f][id] = true;
+                        Bits.Or(passes[f], _valueBits[f][id]);
+                    }
+            }
+
+            Array.Copy(matched, hits, matched.Length);
+            for (var f = 0; f < facetCount; f++) if (passes[f] is { } pass) Bits.And(hits, pass);
+            var hitCount = Bits.Count(hits);
+            var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(facetCount);
+            for (var f = 0; f < facetCount; f++)
+            {
+                var (basis, basisCount) = (hits, hitCount);
+                if (passes[f] is not null)
                 {
-                    selected[f][id] = true;
-                    Bits.Or(passes[f], _valueBits[f][id]);
+                    basis = scratch.Bits();
+                    Array.Copy(matched, basis, matched.Length);
+                    for (var g = 0; g < facetCount; g++) if (g != f && passes[g] is { } pass) Bits.And(basis, pass);
+                    basisCount = Bits.Count(basis);
+                }
+                var counts = scratch.Counts(_facetValueKeys[f].Length);
+                CountValues(f, basis, basisCount, counts);
+                if (basis != hits) scratch.Return(basis);
+                var facet = Facets.All[f];
+                facets[facet] = FacetList(f, counts.AsSpan(0, _facetValueKeys[f].Length), selected[f], lean ? SearchListResult.Keeps(facet, MaxFacetValues) : MaxFacetValues);
+                scratch.Return(counts);
+            }
+            return facets;
+        }
+        finally
+        {
+            foreach (var pass in passes) if (pass is not null) scratch.Return(pass);
+        }
+    }
+
+    /// <summary>
+    /// The counts of facet <paramref name="f"/>'s values among the offerings of <paramref name="basis"/>, the cheapest of
+    /// three ways: walking its members (a step per value of each), walking the offerings outside it and subtracting from the
+    /// totals (a large set, as when most offerings match), or intersecting each value's bitset with it (a word per 64 offerings).
+    /// </summary>
+    private void CountValues(int f, ulong[] basis, int basisCount, int[] counts)
+    {
+        var n = _cards.Length;
+        var values = _facetValueKeys[f].Length;
+        // Measured: an increment per value of a member costs about four times a word of a bitset intersection.
+        var perMember = (double)_facetMemberships[f] / Math.Max(1, n);
+        var walk = 4 * basisCount * perMember;
+        var walkOutside = 4 * (n - basisCount) * perMember + values;
+        var intersect = (double)values * basis.Length;
+        var (start, valuesOf) = (_memberStart[f], _memberValues[f]);
+        if (walk <= walkOutside && walk <= intersect)
+        {
+            for (var w = 0; w < basis.Length; w++)
+                for (var word = basis[w]; word != 0; word &= word - 1)
+                {
+                    var i = (w << 6) + BitOperations.TrailingZeroCount(word);
+                    for (var k = start[i]; k < start[i + 1]; k++) counts[valuesOf[k]]++;
                 }
         }
-
-        var hits = (ulong[])matched.Clone();
-        for (var f = 0; f < facetCount; f++) if (passes[f] is { } pass) Bits.And(hits, pass);
-        var hitCount = Bits.Count(hits);
-        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(facetCount);
-        for (var f = 0; f < facetCount; f++)
+        else if (walkOutside <= intersect)
         {
-            var basis = hits;
-            var basisCount = hitCount;
-            if (passes[f] is not null)
+            Array.Copy(_valueTotals[f], counts, values);
+            for (var w = 0; w < basis.Length; w++)
             {
-                basis = (ulong[])matched.Clone();
-                for (var g = 0; g < facetCount; g++) if (g != f && passes[g] is { } pass) Bits.And(basis, pass);
-                basisCount = Bits.Count(basis);
+                var outside = ~basis[w];
+                if (w == basis.Length - 1 && (n & 63) != 0) outside &= (1UL << (n & 63)) - 1;
+                for (; outside != 0; outside &= outside - 1)
+                {
+                    var i = (w << 6) + BitOperations.TrailingZeroCount(outside);
+                    for (var k = start[i]; k < start[i + 1]; k++) counts[valuesOf[k]]--;
+                }
             }
-            var counts = new int[_facetValueKeys[f].Length];
-            // Walking the set costs about one step per value of each member; intersecting, one word per value and 64 offerings.
-            if ((long)basisCount * 4 < (long)counts.Length * basis.Length)
-            {
-                var valuesOf = _facetValues[f];
-                for (var w = 0; w < basis.Length; w++)
-                    for (var word = basis[w]; word != 0; word &= word - 1)
-                        foreach (var v in valuesOf[(w << 6) + BitOperations.TrailingZeroCount(word)]) counts[v]++;
-            }
-            else
-            {
-                for (var v = 0; v < counts.Length; v++) counts[v] = Bits.CountAnd(basis, _valueBits[f][v]);
-            }
-            facets[Facets.All[f]] = FacetList(f, counts, selected[f]);
         }
-        return (hits, facets);
+        else
+        {
+            for (var v = 0; v < values; v++) counts[v] = Bits.CountAnd(basis, _valueBits[f][v]);
+        }
     }
 
     /// <summary>The page of hits in a precomputed order (name, or price then name): no sorting per request.</summary>
@@ -348,30 +429,43 @@ public sealed class CatalogSearchIndex : IDisposable
     }
 
     /// <summary>
-    /// A facet's values with counts: ordered by count (Reifegrad and Land by their key), at most
-    /// <see cref="MaxFacetValues"/> of them, selected values always included.
+    /// A facet's values with counts: ordered by count (Reifegrad and Land by their key), at most <paramref name="limit"/> of
+    /// them, selected values always included (after the others when beyond the limit). Only the best <paramref name="limit"/>
+    /// are kept while walking the values: a facet of hundreds of Leistungen is not sorted to show twelve.
     /// </summary>
-    private List<FacetValue> FacetList(int f, int[] counts, bool[]? selected)
+    private List<FacetValue> FacetList(int f, ReadOnlySpan<int> counts, bool[]? selected, int limit)
     {
         // One long per value orders them without comparing strings: by key rank, or by count (descending) then label rank.
         var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land or Facets.DataLand;
         var rank = byKey ? _keyRank[f] : _labelRank[f];
-        var order = new long[counts.Length];
-        var m = 0;
-        for (var v = 0; v < counts.Length; v++)
-            if (counts[v] > 0 || selected?[v] == true)
-                order[m++] = byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v];
-        Array.Sort(order, 0, m);
-        var byRank = byKey ? _byKeyRank[f] : _byLabelRank[f];
-        var list = new List<FacetValue>(Math.Min(m, MaxFacetValues));
-        for (var r = 0; r < m; r++)
+        var values = _facetValueKeys[f].Length;
+        Span<long> best = stackalloc long[Math.Min(limit, values)];
+        var kept = 0;
+        for (var v = 0; v < values; v++)
         {
-            var v = byRank[(int)(order[r] & uint.MaxValue)];
-            var isSelected = selected?[v] == true;
-            if (r < MaxFacetValues || isSelected) list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], isSelected));
+            if (counts[v] == 0 && selected?[v] != true) continue;
+            var order = byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v];
+            if (kept < best.Length) best[kept++] = order;
+            else if (order < best[^1]) best[^1] = order;
+            else continue;
+            for (var j = kept - 1; j > 0 && best[j] < best[j - 1]; j--) (best[j], best[j - 1]) = (best[j - 1], best[j]);
         }
+        var byRank = byKey ? _byKeyRank[f] : _byLabelRank[f];
+        var list = new List<FacetValue>(kept);
+        foreach (var order in best[..kept]) list.Add(Value(f, byRank[(int)(order & uint.MaxValue)], counts, selected));
+        if (selected is null || kept < best.Length) return list;
+        // Selected values that did not make the best follow in their order.
+        var rest = new List<long>();
+        for (var v = 0; v < values; v++)
+            if (selected[v] && (byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v]) is var order && order > best[^1])
+                rest.Add(order);
+        rest.Sort();
+        foreach (var order in rest) list.Add(Value(f, byRank[(int)(order & uint.MaxValue)], counts, selected));
         return list;
     }
+
+    private FacetValue Value(int f, int v, ReadOnlySpan<int> counts, bool[]? selected) =>
+        new(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], selected?[v] == true);
 
     public const int MaxFacetValues = 50;
 

@@ -109,6 +109,12 @@ public sealed record SearchListResult(
 {
     public const int MaxFacetValues = 12;
 
+    /// <summary>How many values of a facet the lean answer shows (selected ones come on top): Land and Reifegrad keep all of theirs.</summary>
+    public static int Keeps(string facet, int all) => facet is Search.Facets.Land or Search.Facets.Reifegrad ? all : MaxFacetValues;
+
+    /// <summary>Whether the lean answer shows the facet's value at <paramref name="v"/> of the full list, which is already in its order.</summary>
+    public static bool Shows(string facet, IReadOnlyList<FacetValue> values, int v) => v < Keeps(facet, values.Count) || values[v].Selected;
+
     public static SearchListResult From(SearchResult r)
     {
         var items = new OfferingListItem[r.Items.Count];
@@ -116,11 +122,10 @@ public sealed record SearchListResult(
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(r.Facets.Count);
         foreach (var (facet, values) in r.Facets)
         {
-            if (values.Count <= MaxFacetValues || facet is Search.Facets.Land or Search.Facets.Reifegrad) { facets[facet] = values; continue; }
-            // The full list is already in its order (by count, or by key for Reifegrad and Land).
+            if (values.Count <= Keeps(facet, values.Count)) { facets[facet] = values; continue; }
             var top = new List<FacetValue>(MaxFacetValues);
             for (var v = 0; v < values.Count; v++)
-                if (v < MaxFacetValues || values[v].Selected) top.Add(values[v]);
+                if (Shows(facet, values, v)) top.Add(values[v]);
             facets[facet] = top;
         }
         return new SearchListResult(r.Revision, r.Total, r.Page, r.PageSize, r.Sort, items, facets);

@@ -38,12 +38,12 @@ public sealed class SearchResponseCache : IDisposable
     {
         if (_cache is not null) return Results.Bytes(GetOrSearch(index, ratings, canonicalQuery, request, view), ContentType);
         Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
-        return new WrittenAnswer(index.Search(request, ratings), view);
+        return new WrittenAnswer(index, index.Search(request, ratings, view: view), view);
     }
 
     /// <summary>An answer that depends on the viewer (see <see cref="SearchRequest.OnlyOfferings"/>): searched, never cached.</summary>
     public static IResult AnswerForViewer(CatalogSearchIndex index, RatingSnapshot ratings, SearchRequest request, string view) =>
-        new WrittenAnswer(index.Search(request, ratings), view);
+        new WrittenAnswer(index, index.Search(request, ratings, view: view), view);
 
     public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request, string view = SearchViews.Card) =>
         GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request, view);
@@ -57,7 +57,7 @@ public sealed class SearchResponseCache : IDisposable
         if (_cache is null)
         {
             Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
-            return Serialize(index.Search(request, ratings), view);
+            return Serialize(index, index.Search(request, ratings, view: view), view);
         }
         var key = (index.Revision, ratings.Version, canonicalQuery);
         if (_cache.TryGetValue(key, out byte[]? cached))
@@ -66,36 +66,48 @@ public sealed class SearchResponseCache : IDisposable
             return cached!;
         }
         Searches.Add(1, new KeyValuePair<string, object?>("cache", "miss"));
-        var bytes = Serialize(index.Search(request, ratings), view);
+        var bytes = Serialize(index, index.Search(request, ratings, view: view), view);
         _cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
         return bytes;
     }
 
     // Umlauts and ß as UTF-8, not as \u00fc: shorter answers, less to encode; characters that matter in HTML stay escaped.
-    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), SkipValidation = true };
+    internal static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), SkipValidation = true };
 
-    public static byte[] Serialize(SearchResult result, string view)
+    public static byte[] Serialize(CatalogSearchIndex index, SearchResult result, string view)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
-        Write(buffer, result, view);
+        Write(buffer, index, result, view);
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The answer's JSON in the view asked for: "full" the result itself, otherwise the lean list.</summary>
-    public static void Write(IBufferWriter<byte> target, SearchResult result, string view)
+    /// <summary>
+    /// The answer's JSON in the view asked for: "full" the result itself, otherwise the lean list from the index's encoded
+    /// fragments (<see cref="CardViewJson"/>, the same bytes as <see cref="WriteBySerializer"/>).
+    /// </summary>
+    public static void Write(IBufferWriter<byte> target, CatalogSearchIndex index, SearchResult result, string view)
+    {
+        if (view == SearchViews.Full) WriteBySerializer(target, result, view);
+        else index.CardJson.Write(target, result);
+    }
+
+    /// <summary>The answer's JSON as the source-generated serialiser writes it: "full" the result itself, otherwise the lean list.</summary>
+    internal static void WriteBySerializer(IBufferWriter<byte> target, SearchResult result, string view)
     {
         using var writer = new Utf8JsonWriter(target, Writing);
         if (view == SearchViews.Full) JsonSerializer.Serialize(writer, result, CatalogJsonContext.Default.SearchResult);
         else JsonSerializer.Serialize(writer, SearchListResult.From(result), CatalogJsonContext.Default.SearchListResult);
     }
 
-    private sealed class WrittenAnswer(SearchResult result, string view) : IResult
+    private sealed class WrittenAnswer(CatalogSearchIndex index, SearchResult result, string view) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
+            using var buffer = new PooledBufferWriter(32 * 1024);
+            Write(buffer, index, result, view);
             http.Response.ContentType = ContentType;
-            Write(http.Response.BodyWriter, result, view);
-            await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+            http.Response.ContentLength = buffer.WrittenMemory.Length;
+            await http.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -81,7 +80,8 @@ internal sealed class TermPostings
     /// <summary>Marks the offerings the query matches in <paramref name="matched"/> and writes their scores; other scores are left alone.</summary>
     public void Evaluate(QueryNode query, ulong[] matched, float[] scores)
     {
-        var result = Match(query);
+        var scratch = SearchScratch.For(_count, 0);
+        var result = Match(query, scratch);
         try
         {
             Array.Copy(result.Bits, matched, _words);
@@ -94,19 +94,23 @@ internal sealed class TermPostings
         }
         finally
         {
-            result.Return();
+            result.Return(scratch);
         }
     }
 
-    /// <summary>The offerings a node matches, as a bitset, with their scores (pooled, valid only where the bit is set).</summary>
+    /// <summary>The offerings a node matches, as a bitset, with their scores (the thread's scratch, valid only where the bit is set).</summary>
     private readonly record struct Matches(ulong[] Bits, float[] Scores)
     {
-        public void Return() => ArrayPool<float>.Shared.Return(Scores);
+        public void Return(SearchScratch scratch)
+        {
+            scratch.Return(Bits);
+            scratch.Return(Scores);
+        }
     }
 
-    private Matches Match(QueryNode node)
+    private Matches Match(QueryNode node, SearchScratch scratch)
     {
-        var result = new Matches(new ulong[_words], ArrayPool<float>.Shared.Rent(_count));
+        var result = new Matches(scratch.Bits(), scratch.Scores());
         switch (node)
         {
             case TermNode term when _postings.TryGetValue(term.Term, out var posting):
@@ -120,12 +124,12 @@ internal sealed class TermPostings
                 var clauses = new Matches[all.Clauses.Count];
                 try
                 {
-                    for (var c = 0; c < clauses.Length; c++) clauses[c] = Match(all.Clauses[c].Node);
+                    for (var c = 0; c < clauses.Length; c++) clauses[c] = Match(all.Clauses[c].Node, scratch);
                     Combine(all, clauses, result);
                 }
                 finally
                 {
-                    foreach (var clause in clauses) if (clause.Scores is not null) clause.Return();
+                    foreach (var clause in clauses) if (clause.Scores is not null) clause.Return(scratch);
                 }
                 break;
         }

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Marketplace.Catalog.Api;
+
+namespace Marketplace.Catalog.Search;
+
+/// <summary>
+/// The card view's JSON (<see cref="SearchListResult"/>) written from fragments encoded once per index: each offering's list
+/// item and each facet value up to its count are fixed for a revision, so a search copies bytes and writes a few numbers
+/// instead of serialising twenty items and a hundred facet values. The fragments come from the same serialiser and options
+/// as the answer, and <c>SearchAnswerJsonTests</c> checks the bytes equal the serialiser's for every search it runs.
+/// </summary>
+internal sealed class CardViewJson
+{
+    private readonly JsonWriterOptions _options;
+    private readonly Dictionary<OfferingCard, byte[]> _items = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _facetIndex = new(StringComparer.Ordinal);
+    private readonly byte[][] _facetNames; // "land":
+    private readonly Dictionary<string, byte[]>[] _valuePrefixes; // {"value":"BY","label":"Bayern","count":
+
+    public CardViewJson(JsonWriterOptions options, OfferingCard[] cards, string[][] facetValueKeys, string[][] facetValueLabels)
+    {
+        _options = options;
+        // Cards that carry a rating are copies (card with { Rating }); only the shared instances are looked up.
+        foreach (var card in cards) _items[card] = Encode(OfferingListItem.From(card), CatalogJsonContext.Default.OfferingListItem);
+        _facetNames = new byte[Facets.All.Count][];
+        _valuePrefixes = new Dictionary<string, byte[]>[Facets.All.Count];
+        for (var f = 0; f < Facets.All.Count; f++)
+        {
+            _facetIndex[Facets.All[f]] = f;
+            _facetNames[f] = [.. Encode(Facets.All[f], CatalogJsonContext.Default.String), (byte)':'];
+            _valuePrefixes[f] = new Dictionary<string, byte[]>(facetValueKeys[f].Length, StringComparer.Ordinal);
+            for (var v = 0; v < facetValueKeys[f].Length; v++)
+            {
+                var whole = Encode(new FacetValue(facetValueKeys[f][v], facetValueLabels[f][v], 0, false), CatalogJsonContext.Default.FacetValue);
+                if (!whole.AsSpan().EndsWith(":0}"u8)) throw new InvalidOperationException("A facet value's JSON must end with its count.");
+                _valuePrefixes[f][facetValueKeys[f][v]] = whole[..^2];
+            }
+        }
+    }
+
+    public void Write(IBufferWriter<byte> target, SearchResult result)
+    {
+        Put(target, "{\"revision\":"u8);
+        Number(target, result.Revision);
+        Put(target, ",\"total\":"u8);
+        Number(target, result.Total);
+        Put(target, ",\"page\":"u8);
+        Number(target, result.Page);
+        Put(target, ",\"pageSize\":"u8);
+        Number(target, result.PageSize);
+        Put(target, ",\"sort\":"u8);
+        Put(target, Encode(result.Sort, CatalogJsonContext.Default.String));
+        Put(target, ",\"items\":["u8);
+        for (var i = 0; i < result.Items.Count; i++)
+        {
+            if (i > 0) Put(target, ","u8);
+            var card = result.Items[i];
+            Put(target, _items.TryGetValue(card, out var item) ? item : Encode(OfferingListItem.From(card), CatalogJsonContext.Default.OfferingListItem));
+        }
+        Put(target, "],\"facets\":{"u8);
+        var first = true;
+        foreach (var (facet, values) in result.Facets)
+        {
+            if (!first) Put(target, ","u8);
+            first = false;
+            var f = _facetIndex.TryGetValue(facet, out var known) ? known : -1;
+            Put(target, f >= 0 ? _facetNames[f] : [.. Encode(facet, CatalogJsonContext.Default.String), (byte)':']);
+            Put(target, "["u8);
+            var written = 0;
+            for (var v = 0; v < values.Count; v++)
+            {
+                if (!SearchListResult.Shows(facet, values, v)) continue;
+                if (written++ > 0) Put(target, ","u8);
+                var value = values[v];
+                // The prefixes hold the index's own labels, and the result's facet values come from the same index.
+                if (f >= 0 && _valuePrefixes[f].TryGetValue(value.Value, out var prefix))
+                {
+                    Put(target, prefix);
+                    Number(target, value.Count);
+                    Put(target, value.Selected ? ",\"selected\":true}"u8 : "}"u8);
+                }
+                else
+                {
+                    Put(target, Encode(value, CatalogJsonContext.Default.FacetValue));
+                }
+            }
+            Put(target, "]"u8);
+        }
+        Put(target, "}}"u8);
+    }
+
+    private byte[] Encode<T>(T value, JsonTypeInfo<T> type)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, _options)) JsonSerializer.Serialize(writer, value, type);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Put(IBufferWriter<byte> target, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(target.GetSpan(bytes.Length));
+        target.Advance(bytes.Length);
+    }
+
+    private static void Number(IBufferWriter<byte> target, long value)
+    {
+        var span = target.GetSpan(20);
+        Utf8Formatter.TryFormat(value, span, out var written);
+        target.Advance(written);
+    }
+}
