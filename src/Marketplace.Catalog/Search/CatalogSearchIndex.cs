@@ -258,7 +258,8 @@ public sealed class CatalogSearchIndex : IDisposable
                     if (Bits.Get(matched, i) && !only.Contains(_cards[i].Id)) matched[i >> 6] &= ~(1UL << (i & 63));
             timings?.Add(ref timings.Scoring, ref t0);
             hits = scratch.Bits();
-            var facets = FilterAndCount(request, matched, hits, view == SearchViews.Card, scratch);
+            var valueIds = new int[Facets.All.Count][];
+            var facets = FilterAndCount(request, matched, hits, view == SearchViews.Card, scratch, valueIds);
             timings?.Add(ref timings.Facets, ref t0);
 
             var sort = request.EffectiveSort;
@@ -276,7 +277,8 @@ public sealed class CatalogSearchIndex : IDisposable
                 var card = _cards[page[k]];
                 items[k] = ratings.For(card.Id) is { } rating ? card with { Rating = rating } : card;
             }
-            var result = new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, items, facets);
+            var result = new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, items, facets)
+                { ItemOrdinals = [.. page], FacetValueIds = valueIds };
             timings?.Add(ref timings.Cards, ref t0);
             return result;
         }
@@ -293,7 +295,8 @@ public sealed class CatalogSearchIndex : IDisposable
     /// A facet's counts use every filter but its own (drill sideways). Counting walks the few offerings of a small set, and
     /// intersects precomputed per-value bitsets with a large one.
     /// </summary>
-    private Dictionary<string, IReadOnlyList<FacetValue>> FilterAndCount(SearchRequest request, ulong[] matched, ulong[] hits, bool lean, SearchScratch scratch)
+    private Dictionary<string, IReadOnlyList<FacetValue>> FilterAndCount(SearchRequest request, ulong[] matched, ulong[] hits, bool lean,
+        SearchScratch scratch, int[][] valueIds)
     {
         var facetCount = Facets.All.Count;
         var selected = new bool[facetCount][];
@@ -332,7 +335,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 CountValues(f, basis, basisCount, counts);
                 if (basis != hits) scratch.Return(basis);
                 var facet = Facets.All[f];
-                facets[facet] = FacetList(f, counts.AsSpan(0, _facetValueKeys[f].Length), selected[f], lean ? SearchListResult.Keeps(facet, MaxFacetValues) : MaxFacetValues);
+                (facets[facet], valueIds[f]) = FacetList(f, counts.AsSpan(0, _facetValueKeys[f].Length), selected[f], lean ? SearchListResult.Keeps(facet, MaxFacetValues) : MaxFacetValues);
                 scratch.Return(counts);
             }
             return facets;
@@ -433,7 +436,7 @@ public sealed class CatalogSearchIndex : IDisposable
     /// them, selected values always included (after the others when beyond the limit). Only the best <paramref name="limit"/>
     /// are kept while walking the values: a facet of hundreds of Leistungen is not sorted to show twelve.
     /// </summary>
-    private List<FacetValue> FacetList(int f, ReadOnlySpan<int> counts, bool[]? selected, int limit)
+    private (List<FacetValue> Values, int[] Ids) FacetList(int f, ReadOnlySpan<int> counts, bool[]? selected, int limit)
     {
         // One long per value orders them without comparing strings: by key rank, or by count (descending) then label rank.
         var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land or Facets.DataLand;
@@ -452,20 +455,24 @@ public sealed class CatalogSearchIndex : IDisposable
         }
         var byRank = byKey ? _byKeyRank[f] : _byLabelRank[f];
         var list = new List<FacetValue>(kept);
-        foreach (var order in best[..kept]) list.Add(Value(f, byRank[(int)(order & uint.MaxValue)], counts, selected));
-        if (selected is null || kept < best.Length) return list;
+        var ids = new List<int>(kept);
+        foreach (var order in best[..kept]) Add(byRank[(int)(order & uint.MaxValue)], counts);
+        if (selected is null || kept < best.Length) return (list, [.. ids]);
         // Selected values that did not make the best follow in their order.
         var rest = new List<long>();
         for (var v = 0; v < values; v++)
             if (selected[v] && (byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v]) is var order && order > best[^1])
                 rest.Add(order);
         rest.Sort();
-        foreach (var order in rest) list.Add(Value(f, byRank[(int)(order & uint.MaxValue)], counts, selected));
-        return list;
-    }
+        foreach (var order in rest) Add(byRank[(int)(order & uint.MaxValue)], counts);
+        return (list, [.. ids]);
 
-    private FacetValue Value(int f, int v, ReadOnlySpan<int> counts, bool[]? selected) =>
-        new(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], selected?[v] == true);
+        void Add(int v, ReadOnlySpan<int> counts)
+        {
+            list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], selected?[v] == true));
+            ids.Add(v);
+        }
+    }
 
     public const int MaxFacetValues = 50;
 

@@ -83,7 +83,14 @@ public sealed record FacetValue(string Value, string Label, int Count,
 
 public sealed record SearchResult(
     long Revision, int Total, int Page, int PageSize, string Sort, IReadOnlyList<OfferingCard> Items,
-    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets);
+    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets)
+{
+    /// <summary>The index's ordinals of <see cref="Items"/>, in order: the card view finds each item's encoded JSON by it.</summary>
+    internal int[]? ItemOrdinals { get; init; }
+
+    /// <summary>[facet in <see cref="Search.Facets.All"/> order] → the index's value ids of that facet's list, in order.</summary>
+    internal int[][]? FacetValueIds { get; init; }
+}
 
 /// <summary>How an offering stands in its checks, in short: how many of its standards are checked conformant, and when it was last checked.</summary>
 public sealed record ConformanceSummary(int Conformant, int Standards, DateTimeOffset? LastCheckedAt);
