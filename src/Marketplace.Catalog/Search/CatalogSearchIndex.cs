@@ -250,8 +250,9 @@ public sealed class CatalogSearchIndex : IDisposable
                 timings?.Add(ref timings.Analysis, ref t0);
                 // Only the scores of matched offerings are ever read, and the collectors write each of them: a pooled buffer needs no clearing.
                 scores = scratch.Scores();
-                _postings.Evaluate(strict, matched, scores);
-                if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores);
+                using var words = new TermPostings.WordMatches(scratch);
+                _postings.Evaluate(strict, matched, scores, words);
+                if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores, words);
             }
             if (request.OnlyOfferings is { } only)
                 for (var i = 0; i < n; i++)
@@ -515,10 +516,10 @@ public sealed class CatalogSearchIndex : IDisposable
     public const int FillUpBelow = 10;
 
     /// <summary>Adds the relaxed query's hits to <paramref name="matched"/>; the scores put every full match above every partial one.</summary>
-    private void FillUp(ulong[] matched, QueryNode relaxed, float[] scores)
+    private void FillUp(ulong[] matched, QueryNode relaxed, float[] scores, TermPostings.WordMatches words)
     {
         var partial = new ulong[matched.Length];
-        _postings.Evaluate(relaxed, partial, scores);
+        _postings.Evaluate(relaxed, partial, scores, words);
         var offset = 0f;
         foreach (var i in Bits.Ones(partial)) offset = Math.Max(offset, scores[i]);
         foreach (var i in Bits.Ones(matched)) scores[i] += offset + 1;

@@ -78,10 +78,14 @@ internal sealed class TermPostings
     }
 
     /// <summary>Marks the offerings the query matches in <paramref name="matched"/> and writes their scores; other scores are left alone.</summary>
-    public void Evaluate(QueryNode query, ulong[] matched, float[] scores)
+    /// <param name="words">
+    /// The matches of the query's clauses already computed in this search, and where to keep new ones: the relaxed query
+    /// has the strict query's words as its clauses, so filling up a search does not match its words twice.
+    /// </param>
+    public void Evaluate(QueryNode query, ulong[] matched, float[] scores, WordMatches? words = null)
     {
         var scratch = SearchScratch.For(_count, 0);
-        var result = Match(query, scratch);
+        var result = words is not null && query is BoolNode root ? MatchWords(root, scratch, words) : Match(query, scratch);
         try
         {
             Array.Copy(result.Bits, matched, _words);
@@ -98,8 +102,33 @@ internal sealed class TermPostings
         }
     }
 
+    /// <summary>The matches of one search's words, each computed once; given back to the thread's scratch when the search ends.</summary>
+    public sealed class WordMatches(SearchScratch scratch) : IDisposable
+    {
+        internal Dictionary<QueryNode, Matches> Known { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public void Dispose()
+        {
+            foreach (var matches in Known.Values) matches.Return(scratch);
+            Known.Clear();
+        }
+    }
+
+    private Matches MatchWords(BoolNode root, SearchScratch scratch, WordMatches words)
+    {
+        var result = new Matches(scratch.Bits(), scratch.Scores());
+        var clauses = new Matches[root.Clauses.Count];
+        for (var c = 0; c < clauses.Length; c++)
+        {
+            var node = root.Clauses[c].Node;
+            if (!words.Known.TryGetValue(node, out clauses[c])) words.Known[node] = clauses[c] = Match(node, scratch);
+        }
+        Combine(root, clauses, result);
+        return result;
+    }
+
     /// <summary>The offerings a node matches, as a bitset, with their scores (the thread's scratch, valid only where the bit is set).</summary>
-    private readonly record struct Matches(ulong[] Bits, float[] Scores)
+    internal readonly record struct Matches(ulong[] Bits, float[] Scores)
     {
         public void Return(SearchScratch scratch)
         {
