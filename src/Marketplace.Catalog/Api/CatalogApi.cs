@@ -122,8 +122,11 @@ public static class CatalogApi
     /// </summary>
     private static bool NotModified(HttpContext http, long revision, string key)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        var etag = $"\"r{revision}-{hash}\"";
+        // The first 8 bytes of the key's SHA-256 in hex, without the intermediate arrays (every search computes one).
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var bytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(key, bytes)], digest);
+        var etag = $"\"r{revision}-{Convert.ToHexStringLower(digest[..8])}\"";
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "public, max-age=0, must-revalidate";
         var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();

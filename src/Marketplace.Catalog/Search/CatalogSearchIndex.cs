@@ -415,21 +415,27 @@ public sealed class CatalogSearchIndex : IDisposable
     private List<int> TopByScore(ulong[] hits, float[] scores, int skip, int take)
     {
         var k = skip + take;
-        // Min-heap on (score, -nameRank): its root is the worst of the best k seen so far; a hit no better than it is passed over.
-        var heap = new PriorityQueue<int, (float Score, int NegRank)>(Math.Min(k, Bits.Count(hits)) + 1);
+        // Min-heap on (score, -nameRank) packed into one number: its root is the worst of the best k seen so far; a hit no
+        // better than it is passed over.
+        var heap = new PriorityQueue<int, ulong>(Math.Min(k, Bits.Count(hits)) + 1);
         for (var w = 0; w < hits.Length; w++)
             for (var word = hits[w]; word != 0; word &= word - 1)
             {
                 var i = (w << 6) + BitOperations.TrailingZeroCount(word);
-                var priority = (scores[i], -_nameRank[i]);
+                var priority = ((ulong)Ordered(scores[i]) << 32) | (uint)(int.MaxValue - _nameRank[i]);
                 if (heap.Count < k) heap.Enqueue(i, priority);
-                else if (heap.TryPeek(out _, out var worst)
-                         && (priority.Item1 > worst.Score || (priority.Item1 == worst.Score && priority.Item2 > worst.NegRank)))
-                    heap.EnqueueDequeue(i, priority);
+                else if (heap.TryPeek(out _, out var worst) && priority > worst) heap.EnqueueDequeue(i, priority);
             }
         var best = new int[heap.Count];
         for (var r = best.Length - 1; r >= 0; r--) best[r] = heap.Dequeue();
         return best.Length <= skip ? [] : best[skip..].ToList();
+    }
+
+    /// <summary>A float's bits turned so that unsigned order is the float's order (scores are never NaN).</summary>
+    private static uint Ordered(float score)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(score);
+        return (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
     }
 
     /// <summary>

@@ -20,9 +20,12 @@ public sealed class RatingSnapshots(Database database, TimeProvider clock) : IOf
 
     public void Invalidate() => _current = null;
 
-    public async ValueTask<RatingSnapshot> CurrentAsync(CancellationToken ct = default)
+    // Every catalogue search asks: a fresh snapshot is answered without an async state machine.
+    public ValueTask<RatingSnapshot> CurrentAsync(CancellationToken ct = default) =>
+        _current is { } fresh && clock.GetUtcNow() - fresh.At < MaxAge ? ValueTask.FromResult(fresh.Snapshot) : LoadAsync(ct);
+
+    private async ValueTask<RatingSnapshot> LoadAsync(CancellationToken ct)
     {
-        if (_current is { } fresh && clock.GetUtcNow() - fresh.At < MaxAge) return fresh.Snapshot;
         await _loading.WaitAsync(ct);
         try
         {
