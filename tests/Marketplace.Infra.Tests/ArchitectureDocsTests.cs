@@ -63,7 +63,7 @@ public partial class ArchitectureDocsTests
         Assert.Multiple(() =>
         {
             Assert.That(references.Except(arrows).Select(a => $"{a.Item1} --> {a.Item2}"), Is.Empty, "references the diagram misses");
-            Assert.That(arrows.Except(references).Select(a => $"{a.From} --> {a.To}"), Is.Empty, "arrows no project file declares");
+            Assert.That(arrows.Except(references).Select(a => $"{a.Item1} --> {a.Item2}"), Is.Empty, "arrows no project file declares");
             Assert.That(dotted, Is.EquivalentTo(builtAlongside), "projects built alongside are drawn with a dotted arrow");
         });
     }
