@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Marketplace.DevelopmentHosting;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Import;
 using Marketplace.SampleBroker;

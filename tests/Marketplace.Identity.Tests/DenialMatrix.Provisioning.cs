@@ -60,7 +60,7 @@ public static partial class DenialMatrix
             Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
         new("DELETE", "/api/v1/municipalities/{ags}/subscriptions/{id}", $"{M}/09162000/subscriptions/no-such-subscription", null,
             Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
-        new("POST", "/api/v1/municipalities/{ags}/subscriptions/{id}/retry", $"{M}/09162000/subscriptions/no-such-subscription/retry", null,
+        new("POST", "/api/v1/municipalities/{ags}/subscriptions/{id}/retries", $"{M}/09162000/subscriptions/no-such-subscription/retries", null,
             Forbidden, Map(([MuenchenAdmin, BundlerAdmin, KoelnAdmin], NotFound))),
 
         new("GET", "/api/v1/vendors/{vendorId}/orders", "/api/v1/vendors/komuna-digital/orders", null, NotFound, Map((Komuna, Ok), (Platform, Ok))),
@@ -89,10 +89,10 @@ public static partial class DenialMatrix
             () => new { offeringId = "no-such-offering", planId = "standard", municipalityAgs = new[] { "09162000" } }, Forbidden, Map(([BundlerAdmin], BadRequest))),
         new("GET", "/api/v1/rollouts", "/api/v1/rollouts", null, Forbidden, Map(([BundlerAdmin], Ok))),
         new("GET", "/api/v1/rollouts/{id}", "/api/v1/rollouts/no-such-rollout", null, Forbidden, Map(([BundlerAdmin], NotFound))),
-        new("POST", "/api/v1/rollouts/{id}/retry", "/api/v1/rollouts/no-such-rollout/retry", null, Forbidden, Map(([BundlerAdmin], NotFound))),
+        new("POST", "/api/v1/rollouts/{id}/retries", "/api/v1/rollouts/no-such-rollout/retries", null, Forbidden, Map(([BundlerAdmin], NotFound))),
 
         new("GET", "/api/v1/admin/jobs/dead", "/api/v1/admin/jobs/dead", null, Forbidden, Map((Platform, Ok))),
-        new("POST", "/api/v1/admin/jobs/{jobId}/retry", "/api/v1/admin/jobs/no-such-job/retry", null, Forbidden, Map(([PlatformAdmin], NotFound))),
+        new("POST", "/api/v1/admin/jobs/{jobId}/retries", "/api/v1/admin/jobs/no-such-job/retries", null, Forbidden, Map(([PlatformAdmin], NotFound))),
     ];
 
     private const string MatrixOrder = "matrix-order-muenchen";

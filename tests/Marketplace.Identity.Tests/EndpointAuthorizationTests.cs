@@ -26,6 +26,10 @@ public class EndpointAuthorizationTests
         "/connect/authorize", "/connect/token", "/connect/logout", "/connect/userinfo",
         // Stripe calls in without a user; the handler verifies the Stripe signature and refuses everything else
         "/api/v1/billing/stripe/webhook",
+        // Verb routes renamed to nouns, for one release: a 308 to the new route, which authorises (RenamedRoutesTests)
+        "/api/v1/vendors/{vendorId}/offerings/{offeringId}/versions/{version}/submit", "/api/v1/vendors/{vendorId}/offerings/{offeringId}/versions/{version}/publish",
+        "/api/v1/billing/periods/{period}/finalize", "/api/v1/billing/invoices/{invoiceId}/finalize", "/api/v1/billing/invoices/{invoiceId}/void",
+        "/api/v1/municipalities/{ags}/subscriptions/{id}/retry", "/api/v1/rollouts/{id}/retry", "/api/v1/admin/jobs/{jobId}/retry",
         // Public pages and the sign-in steps
         "", "Index", "Fehler", "Sprache", "angebote", "angebote/{id}", "leistungen", "leistungen/{key}",
         "konto/anmelden", "konto/zweiter-faktor", "konto/einladung", "konto/extern", "konto/kein-zugriff",

@@ -43,12 +43,12 @@ public static class BillingApi
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("StripeWebhook")
-            .WithTags("Billing")
+            .WithTags(ApiTags.Billing)
             .WithSummary("Stripe webhook: invoice.paid and invoice.payment_failed update the invoice (signature-verified).")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        var api = app.MapGroup("/api/v1").WithTags("Billing").AddEndpointFilter(Problems)
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Billing).AddEndpointFilter(Problems)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/usage", Ingest).RequireAuthorization(Policies.VendorUser)
@@ -94,13 +94,16 @@ public static class BillingApi
             .Produces<BillingRunResult>(StatusCodes.Status201Created).ProducesValidationProblem();
         api.MapGet("/billing/periods/{period}/invoices", PeriodInvoices).RequireAuthorization(Policies.PlatformReader)
             .WithName("ListPeriodInvoices").WithSummary("Every invoice of a month, drafts included").Produces<IReadOnlyList<Invoice>>().ProducesValidationProblem();
-        api.MapPost("/billing/periods/{period}/finalize", FinalizePeriod).RequireAuthorization(Policies.PlatformAdmin)
+        api.MapPost("/billing/periods/{period}/finalization", FinalizePeriod).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("FinalizePeriod").WithSummary("Finalizes every draft of a month; drafts that cannot be issued yet are reported").ProducesValidationProblem();
-        api.MapPost("/billing/invoices/{invoiceId}/finalize", FinalizeInvoice).RequireAuthorization(Policies.PlatformAdmin)
+        api.MapRenamedPost("/billing/periods/{period}/finalize", "finalization");
+        api.MapPost("/billing/invoices/{invoiceId}/finalization", FinalizeInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("FinalizeInvoice").WithSummary("Issues a draft invoice").Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/billing/invoices/{invoiceId}/void", VoidInvoice).RequireAuthorization(Policies.PlatformAdmin)
+        api.MapRenamedPost("/billing/invoices/{invoiceId}/finalize", "finalization");
+        api.MapPost("/billing/invoices/{invoiceId}/cancellation", VoidInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("VoidInvoice").WithSummary("Voids an invoice that is not paid; an issued one gets a credit note for its remaining amount")
             .Produces<Invoice>().ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapRenamedPost("/billing/invoices/{invoiceId}/void", "cancellation");
         api.MapPost("/billing/invoices/{invoiceId}/corrections", CorrectInvoice).RequireAuthorization(Policies.PlatformAdmin)
             .WithName("CorrectInvoice").WithSummary("Lowers quantities of an issued invoice's lines (e.g. corrected usage) and issues a credit note for the difference")
             .Produces<CreditNoteDocument>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Marketplace.Billing.Pricing;
 using Marketplace.Identity.Access;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,12 +19,12 @@ public static class QuoteApi
     public static IEndpointRouteBuilder MapQuoteApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", Quote).RequireAuthorization(Policies.Authenticated)
-            .WithTags("Billing").WithName("QuoteOrder")
+            .WithTags(ApiTags.Billing).WithName("QuoteOrder")
             .WithSummary("Cost of an order before it is placed: one-time fees, prorated add-ons, usage above the included quantities (usage=dimension:units per month), the funded standard package and a twelve-month total, net of VAT")
             .Produces<QuoteResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/v1/municipalities/{ags}/quotes", QuoteMany).RequireAuthorization(Policies.Authenticated)
-            .WithTags("Billing").WithName("QuoteCombinedOrder")
+            .WithTags(ApiTags.Billing).WithName("QuoteCombinedOrder")
             .WithSummary("Cost of several offerings ordered together (a bundle, the Merkliste): each offering's quote and the combined totals, net of VAT")
             .Produces<CombinedQuoteResponse>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);

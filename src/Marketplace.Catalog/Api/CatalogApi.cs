@@ -6,6 +6,7 @@ using Marketplace.Catalog.Residency;
 using Microsoft.Extensions.DependencyInjection;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,7 @@ public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Catalogue").AllowAnonymous();
+        var group = app.MapGroup("/api/v1").WithTags(ApiTags.Catalogue).AllowAnonymous();
 
         group.MapGet("/offerings", async (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
             {

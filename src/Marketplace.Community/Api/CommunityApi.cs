@@ -5,6 +5,7 @@ using Marketplace.Community.Availability;
 using Marketplace.Community.Reliability;
 using Marketplace.Community.Requests;
 using Marketplace.Identity.Access;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +25,7 @@ public static class CommunityApi
 
     public static void MapCommunityApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Community").AddEndpointFilter(Problems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Community).AddEndpointFilter(Problems);
 
         api.MapGet("/offerings/{id}/ratings", Ratings).AllowAnonymous()
             .WithSummary("Average, count and one page of the municipalities' ratings of a published offering, newest first")

@@ -26,7 +26,7 @@ public static class ConformanceApi
 {
     public static void MapConformanceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Konformität").AddEndpointFilter(Problems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Conformance).AddEndpointFilter(Problems);
 
         var vendor = api.MapGroup("/vendors/{vendorId}/offerings");
         api.MapGet("/vendors/{vendorId}/offerings", ListOfferings).RequireAuthorization(Policies.Authenticated)
@@ -42,12 +42,14 @@ public static class ConformanceApi
         vendor.MapPatch("/{offeringId}/draft", EditFields).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("Changes the core fields (name, summary, description, Reifegrad, hosting, accessibility statement) of the newest version")
             .ProducesValidationProblem();
-        vendor.MapPost("/{offeringId}/versions/{version}/submit", Submit).RequireAuthorization(Policies.VendorEditor)
+        vendor.MapPost("/{offeringId}/versions/{version}/submission", Submit).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("Submits a draft for review; the automated checks run first");
+        vendor.MapRenamedPost("/{offeringId}/versions/{version}/submit", "submission");
         vendor.MapPost("/{offeringId}/versions/{version}/withdraw", Withdraw).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("Takes a submitted or approved version back to draft");
-        vendor.MapPost("/{offeringId}/versions/{version}/publish", Publish).RequireAuthorization(Policies.VendorEditor)
+        vendor.MapPost("/{offeringId}/versions/{version}/publication", Publish).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("Publishes an approved version: the catalogue shows it from now on");
+        vendor.MapRenamedPost("/{offeringId}/versions/{version}/publish", "publication");
         vendor.MapPost("/{offeringId}/deprecate", Deprecate).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("No new orders; running subscriptions go on");
         vendor.MapPost("/{offeringId}/retire", Retire).RequireAuthorization(Policies.VendorEditor)
@@ -79,8 +81,9 @@ public static class ConformanceApi
         api.MapPost("/standards/{standardId}/versions", AddStandardVersion).RequireAuthorization(Policies.PlatformAdmin)
             .WithSummary("Adds a version of a standard (validated like catalog/standards); an existing version never changes").ProducesValidationProblem();
 
-        var audit = api.MapGroup("/audit").WithTags("Audit");
-        api.MapGet("/audit", QueryAudit).WithTags("Audit").RequireAuthorization(Policies.PlatformReader)
+        var auditApi = app.MapGroup("/api/v1").WithTags(ApiTags.Audit).AddEndpointFilter(Problems);
+        var audit = auditApi.MapGroup("/audit");
+        auditApi.MapGet("/audit", QueryAudit).RequireAuthorization(Policies.PlatformReader)
             .WithSummary("Audit entries, newest first, filtered by objectType, objectId, userId, organisationId, action, from, to").ProducesValidationProblem();
         audit.MapGet("/export", ExportAudit).RequireAuthorization(Policies.PlatformReader)
             .WithSummary("The filtered audit log, oldest first, as CSV (format=csv) or JSON (format=json)").ProducesValidationProblem();

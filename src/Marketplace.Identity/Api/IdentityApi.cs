@@ -4,6 +4,7 @@ using Marketplace.Identity.Clients;
 using Marketplace.Identity.Organisations;
 using Marketplace.Identity.Server;
 using Marketplace.Identity.Users;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +23,7 @@ public static class IdentityApi
     public static void MapIdentityApi(this IEndpointRouteBuilder app)
     {
         app.MapOidcEndpoints();
-        var api = app.MapGroup("/api/v1").WithTags("Identität").AddEndpointFilter(ValidationProblems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Identity).AddEndpointFilter(ValidationProblems);
 
         api.MapGet("/organisations/me", Me).RequireAuthorization(Policies.Authenticated)
             .WithName("GetMyOrganisation").WithSummary("Who the caller is and the organisation it acts for");

@@ -22,7 +22,7 @@ public static class NotificationsApi
 
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Benachrichtigungen und Exporte").AddEndpointFilter(Problems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Notifications).AddEndpointFilter(Problems);
         var me = api.MapGroup("/me");
         me.MapGet("/notifications", List).RequireAuthorization(Policies.Authenticated)
             .WithName("ListMyNotifications").WithSummary("The user's notifications, newest first (unread=true for unread only; limit, offset)")

@@ -32,7 +32,7 @@ public static class ProvisioningApi
 
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags("Bestellung und Bereitstellung").AddEndpointFilter(Problems)
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Provisioning).AddEndpointFilter(Problems)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         var municipality = api.MapGroup("/municipalities/{ags}");
@@ -64,8 +64,9 @@ public static class ProvisioningApi
         municipality.MapDelete("/subscriptions/{id}/suspension", Resume).RequireAuthorization(Policies.ActsForMunicipality).Produces<SubscriptionView>();
         municipality.MapDelete("/subscriptions/{id}", Cancel).RequireAuthorization(Policies.ActsForMunicipality)
             .WithSummary("Cancels: the broker deletes the instance").Produces<SubscriptionView>();
-        municipality.MapPost("/subscriptions/{id}/retry", Retry).RequireAuthorization(Policies.ActsForMunicipality)
+        municipality.MapPost("/subscriptions/{id}/retries", Retry).RequireAuthorization(Policies.ActsForMunicipality)
             .WithSummary("Retries a failed subscription from where it failed").Produces<SubscriptionView>().ProducesProblem(StatusCodes.Status409Conflict);
+        municipality.MapRenamedPost("/subscriptions/{id}/retry", "retries");
 
         var vendor = api.MapGroup("/vendors/{vendorId}");
         vendor.MapGet("/orders", VendorOrders).RequireAuthorization(Policies.Authenticated)
@@ -97,13 +98,15 @@ public static class ProvisioningApi
         api.MapGet("/rollouts", ListRollouts).RequireAuthorization(Policies.BundlerAdmin).Produces<IReadOnlyList<RolloutSummary>>();
         api.MapGet("/rollouts/{id}", RolloutProgressOf).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Live progress: counts per state, failures with reasons, ETA").Produces<RolloutProgressResponse>();
-        api.MapPost("/rollouts/{id}/retry", RetryRollout).RequireAuthorization(Policies.BundlerAdmin)
+        api.MapPost("/rollouts/{id}/retries", RetryRollout).RequireAuthorization(Policies.BundlerAdmin)
             .WithSummary("Retries every failed municipality of the rollout").Produces<RetriedResponse>();
+        api.MapRenamedPost("/rollouts/{id}/retry", "retries");
 
         api.MapGet("/admin/jobs/dead", DeadJobs).RequireAuthorization(Policies.PlatformReader)
             .WithSummary("The dead letter: broker jobs whose retries are exhausted").Produces<IReadOnlyList<DeadJobResponse>>();
-        api.MapPost("/admin/jobs/{jobId}/retry", RetryJob).RequireAuthorization(Policies.PlatformAdmin)
+        api.MapPost("/admin/jobs/{jobId}/retries", RetryJob).RequireAuthorization(Policies.PlatformAdmin)
             .WithSummary("Queues a dead job again with fresh retries").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapRenamedPost("/admin/jobs/{jobId}/retry", "retries");
         api.MapBrokerConnections();
         Reconciliation.ReconciliationApi.MapReconciliation(api);
         api.MapBindings();

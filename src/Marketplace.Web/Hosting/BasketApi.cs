@@ -6,6 +6,7 @@ using Marketplace.Provisioning;
 using Marketplace.Provisioning.Api;
 using Marketplace.Provisioning.Baskets;
 using Marketplace.Provisioning.Orders;
+using Marketplace.Storage;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Marketplace.Web.Hosting;
@@ -20,7 +21,7 @@ public static class BasketApi
 {
     public static IEndpointRouteBuilder MapBasketApi(this IEndpointRouteBuilder app)
     {
-        var basket = app.MapGroup("/api/v1/municipalities/{ags}").WithTags("Merkliste").AddEndpointFilter(ProvisioningApi.Problems)
+        var basket = app.MapGroup("/api/v1/municipalities/{ags}").WithTags(ApiTags.Provisioning).AddEndpointFilter(ProvisioningApi.Problems)
             .RequireAuthorization(Policies.ActsForMunicipality)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         basket.MapGet("/basket", Get).WithName("GetBasket")

@@ -58,11 +58,10 @@ public static class MarketplaceHost
         services.AddMarketplaceIdentity(builder.Configuration, builder.Environment);
         services.AddConformance(builder.Configuration);
         services.AddCommunity(builder.Configuration);
-        // Before the provisioning worker, so the first broker job of a development start finds the broker listening.
-        EmbeddedSampleBroker.AddIfConfigured(services, builder.Configuration);
+        // Before the provisioning worker, so the first broker job of a development start finds the embedded broker listening.
+        DevelopmentHostingLoader.Apply(builder);
         services.AddProvisioning(builder.Configuration);
         services.AddNotifications(builder.Configuration);
-        services.AddSingleton<Marketplace.Identity.IDemoDataSeeder, AvailabilityDemoSeeder>();
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.PostConfigure<CatalogOptions>(o =>
         {

@@ -51,7 +51,7 @@ public partial class BillingApiTests(DatabaseEngine engine)
         var platform = await _host.SignedInAsync(PlatformAdmin);
         var run = await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = BilledPeriod });
         Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.Created), await run.Content.ReadAsStringAsync());
-        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{BilledPeriod}/finalize", null);
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{BilledPeriod}/finalization", null);
         Assert.That(finalize.StatusCode, Is.EqualTo(HttpStatusCode.OK), await finalize.Content.ReadAsStringAsync());
         var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
             .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);

@@ -52,15 +52,15 @@ public partial class BillingApiTests
         Assert.That(Statuses(reported), Is.EqualTo(new[] { "accepted" }));
         var platform = await _host.SignedInAsync(PlatformAdmin);
         Assert.That((await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = october })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{october}/finalize", null);
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{october}/finalization", null);
         Assert.That(finalize.StatusCode, Is.EqualTo(HttpStatusCode.OK), await finalize.Content.ReadAsStringAsync());
         var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
             .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);
         var (invoiceId, invoiceNumber) = (invoice.GetProperty("id").GetString()!, invoice.GetProperty("number").GetString()!);
 
-        Assert.That((await (await _host.SignedInAsync(MuenchenAdmin)).PostAsync($"/api/v1/billing/invoices/{invoiceId}/void", null)).StatusCode,
+        Assert.That((await (await _host.SignedInAsync(MuenchenAdmin)).PostAsync($"/api/v1/billing/invoices/{invoiceId}/cancellation", null)).StatusCode,
             Is.EqualTo(HttpStatusCode.Forbidden), "only the platform voids");
-        var voided = await platform.PostAsync($"/api/v1/billing/invoices/{invoiceId}/void", null);
+        var voided = await platform.PostAsync($"/api/v1/billing/invoices/{invoiceId}/cancellation", null);
         Assert.That(voided.StatusCode, Is.EqualTo(HttpStatusCode.OK), await voided.Content.ReadAsStringAsync());
 
         var (_, list, _) = await PageAsync(MuenchenViewer, "/abrechnung/rechnungen");
@@ -92,7 +92,7 @@ public partial class BillingApiTests
         Assert.That(Statuses(reported), Is.EqualTo(new[] { "accepted" }));
         var platform = await _host.SignedInAsync(PlatformAdmin);
         Assert.That((await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = august })).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{august}/finalize", null);
+        var finalize = await platform.PostAsync($"/api/v1/billing/periods/{august}/finalization", null);
         var invoice = (await finalize.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("finalized").EnumerateArray()
             .Single(i => i.GetProperty("municipalityAgs").GetString() == Muenchen);
         var (invoiceId, invoiceNumber) = (invoice.GetProperty("id").GetString()!, invoice.GetProperty("number").GetString()!);

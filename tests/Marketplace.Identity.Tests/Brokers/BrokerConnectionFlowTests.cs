@@ -140,7 +140,7 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
         var approval = await (await As(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{id}/versions/1/decision", new { outcome = "pass", reason = "Sieht gut aus." });
         Assert.That(approval.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await approval.Content.ReadAsStringAsync(), Does.Contain("Anmeldung beim Broker abgelehnt (401)"));
-        var publish = await (await As(KomunaAdmin)).PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/publish", null);
+        var publish = await (await As(KomunaAdmin)).PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/publication", null);
         Assert.That(publish.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
 
         // The vendor sees the same reason on its own offering page.
@@ -253,7 +253,7 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
             await Json(await (await As(Auditor)).PostAsJsonAsync($"/api/v1/reviews/evidence/{evidence["id"]!.GetValue<string>()}/decision",
                 new { outcome = "pass", reason = "Unterschrieben und aktuell." }), HttpStatusCode.OK);
         }
-        await Json(await admin.PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/submit", null), HttpStatusCode.OK);
+        await Json(await admin.PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/submission", null), HttpStatusCode.OK);
         return id;
     }
 
@@ -262,7 +262,7 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
         var id = await SubmitAsync(connection, serviceId, planId);
         await Json(await (await As(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{id}/versions/1/decision",
             new { outcome = "pass", reason = "Broker geprüft." }), HttpStatusCode.OK);
-        await Json(await (await As(KomunaAdmin)).PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/publish", null), HttpStatusCode.OK);
+        await Json(await (await As(KomunaAdmin)).PostAsync($"/api/v1/vendors/{Vendor}/offerings/{id}/versions/1/publication", null), HttpStatusCode.OK);
         return id;
     }
 

@@ -452,9 +452,9 @@ public class AvailabilityTests(DatabaseEngine engine)
         var offering = $"/api/v1/vendors/{KomunaVendor}/offerings/{id}/versions/{version}";
         foreach (var (who, url, body) in new (string, string, object?)[]
                  {
-                     (KomunaEditor, offering + "/submit", null),
+                     (KomunaEditor, offering + "/submission", null),
                      (Auditor, $"/api/v1/reviews/offerings/{id}/versions/{version}/decision", new { outcome = "pass", reason = "Zusage geprüft." }),
-                     (KomunaAdmin, offering + "/publish", null),
+                     (KomunaAdmin, offering + "/publication", null),
                  })
         {
             var response = await (await _host.SignedInAsync(who)).PostAsync(url, body is null ? null : JsonContent.Create(body));

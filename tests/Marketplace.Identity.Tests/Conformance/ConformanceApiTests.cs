@@ -49,7 +49,7 @@ public class ConformanceApiTests(DatabaseEngine engine)
         var created = await Json(await editor.PostAsync(offerings, Yaml(DraftYaml(id))), HttpStatusCode.Created);
         Assert.That((created["version"]!.GetValue<int>(), created["state"]!.GetValue<string>()), Is.EqualTo((1, VersionStates.Draft)));
 
-        Assert.That((await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/1/submit"))["state"]!.GetValue<string>(), Is.EqualTo(VersionStates.Submitted));
+        Assert.That((await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/1/submission"))["state"]!.GetValue<string>(), Is.EqualTo(VersionStates.Submitted));
         var queue = await Json(await (await _host.SignedInAsync(Auditor)).GetAsync("/api/v1/reviews"), HttpStatusCode.OK);
         var submittedAt = queue.AsArray().Select(i => i!["submittedAt"]!.GetValue<string>()).ToList();
         Assert.That(queue.AsArray().Any(i => i!["offeringId"]!.GetValue<string>() == id), Is.True);
@@ -61,7 +61,7 @@ public class ConformanceApiTests(DatabaseEngine engine)
 
         Assert.That((await PostAsync(Auditor, $"/api/v1/reviews/offerings/{id}/versions/1/decision", new { outcome = "pass", reason = "Beschreibung vollständig." }))
             ["state"]!.GetValue<string>(), Is.EqualTo(VersionStates.Approved));
-        Assert.That((await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/1/publish"))["state"]!.GetValue<string>(), Is.EqualTo(VersionStates.Published));
+        Assert.That((await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/1/publication"))["state"]!.GetValue<string>(), Is.EqualTo(VersionStates.Published));
 
         // Published, but the attested DSGVO criteria have no accepted evidence yet: shown, not orderable.
         var listed = await CatalogueAsync(id);
@@ -79,13 +79,13 @@ public class ConformanceApiTests(DatabaseEngine engine)
             description = "Neu: Steuermarke per Post.", reifegrad = 3, hostingLocation = "DE", hostingProvider = "Kommunales Rechenzentrum" };
         var v2 = await Json(await editor.PatchAsync($"{offerings}/{id}/draft", JsonContent.Create(fields)), HttpStatusCode.OK);
         Assert.That((v2["version"]!.GetValue<int>(), v2["state"]!.GetValue<string>()), Is.EqualTo((2, VersionStates.Draft)));
-        await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/2/submit");
+        await PostAsync(KomunaEditor, $"{offerings}/{id}/versions/2/submission");
         var diff = await Json(await (await _host.SignedInAsync(Auditor)).GetAsync($"/api/v1/reviews/offerings/{id}/versions/2"), HttpStatusCode.OK);
         Assert.That(diff["lastApproved"]!["version"]!.GetValue<int>(), Is.EqualTo(1));
         Assert.That(diff["changes"]!.AsArray().Select(c => c!["path"]!.GetValue<string>()), Is.SupersetOf(new[] { "/name", "/summary", "/description" }));
         Assert.That((await CatalogueAsync(id))["name"]!.GetValue<string>(), Is.EqualTo("Hundesteuer online"));
         await PostAsync(Auditor, $"/api/v1/reviews/offerings/{id}/versions/2/decision", new { outcome = "pass", reason = "Nur Texte geändert." });
-        await PostAsync(KomunaAdmin, $"{offerings}/{id}/versions/2/publish");
+        await PostAsync(KomunaAdmin, $"{offerings}/{id}/versions/2/publication");
         var shown = await CatalogueAsync(id);
         Assert.That((shown["version"]!.GetValue<int>(), shown["name"]!.GetValue<string>()), Is.EqualTo((2, "Hundesteuer digital")));
 
@@ -100,7 +100,7 @@ public class ConformanceApiTests(DatabaseEngine engine)
         var id = "denial-" + Unique();
         var offerings = $"/api/v1/vendors/{KomunaVendor}/offerings";
         await Json(await (await _host.SignedInAsync(KomunaAdmin)).PostAsync(offerings, Yaml(DraftYaml(id))), HttpStatusCode.Created);
-        await PostAsync(KomunaAdmin, $"{offerings}/{id}/versions/1/submit");
+        await PostAsync(KomunaAdmin, $"{offerings}/{id}/versions/1/submission");
 
         var havelsoft = await _host.SignedInAsync(HavelsoftAdmin);
         // Through its own vendor route too: the offering is not Havelsoft's, and it cannot tell whether it exists.

@@ -195,7 +195,7 @@ public class NotificationTests(DatabaseEngine engine)
         var platform = await _host.SignedInAsync(PlatformAdmin);
         var run = await platform.PostAsJsonAsync("/api/v1/billing/runs", new { period = "2026-09" });
         Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.Created), await run.Content.ReadAsStringAsync());
-        var finalized = await platform.PostAsync("/api/v1/billing/periods/2026-09/finalize", null);
+        var finalized = await platform.PostAsync("/api/v1/billing/periods/2026-09/finalization", null);
         var invoice = JsonNode.Parse(await finalized.Content.ReadAsStringAsync())!["finalized"]!.AsArray().Single(i => i!["municipalityAgs"]!.GetValue<string>() == Muenchen)!;
         var (invoiceId, number) = (invoice["id"]!.GetValue<string>(), invoice["number"]!.GetValue<string>());
 
@@ -342,9 +342,9 @@ public class NotificationTests(DatabaseEngine engine)
         var offerings = $"/api/v1/vendors/{KomunaVendor}/offerings";
         var editor = await _host.SignedInAsync(KomunaEditor);
         Assert.That((await editor.PostAsync(offerings, Yaml(DraftYaml(id)))).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await Ok(editor.PostAsync($"{offerings}/{id}/versions/1/submit", null));
+        await Ok(editor.PostAsync($"{offerings}/{id}/versions/1/submission", null));
         await Ok((await _host.SignedInAsync(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{id}/versions/1/decision", new { outcome = "pass", reason = "vollständig" }));
-        await Ok(editor.PostAsync($"{offerings}/{id}/versions/1/publish", null));
+        await Ok(editor.PostAsync($"{offerings}/{id}/versions/1/publication", null));
 
         static async Task Ok(Task<HttpResponseMessage> call)
         {

@@ -48,10 +48,10 @@ public class SubProcessorChangeTests(DatabaseEngine engine)
         var body = await draft.Content.ReadAsStringAsync();
         Assert.That(draft.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
         var version = JsonDocument.Parse(body).RootElement.GetProperty("version").GetInt32();
-        await Ok(vendor.PostAsync($"{url}/versions/{version}/submit", null));
+        await Ok(vendor.PostAsync($"{url}/versions/{version}/submission", null));
         await Ok((await host.SignedInAsync(Auditor)).PostAsJsonAsync($"/api/v1/reviews/offerings/{Offering}/versions/{version}/decision",
             new { outcome = "pass", reason = "Unterauftragsverarbeiter geprüft" }));
-        await Ok(vendor.PostAsync($"{url}/versions/{version}/publish", null));
+        await Ok(vendor.PostAsync($"{url}/versions/{version}/publication", null));
         return version;
 
         static async Task Ok(Task<HttpResponseMessage> call)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Marketplace.DevelopmentHosting;
 using Marketplace.SampleBroker;
 using Marketplace.Storage;
 using Marketplace.Testing;

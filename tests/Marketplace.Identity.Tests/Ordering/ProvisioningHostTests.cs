@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Marketplace.DevelopmentHosting;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Import;
 using Marketplace.SampleBroker;
@@ -90,11 +91,11 @@ public class ProvisioningHostTests(DatabaseEngine engine)
         var jobId = deadJob.GetProperty("id").GetString();
 
         foreach (var refused in new[] { DenialMatrix.Auditor, DenialMatrix.KoelnAdmin })
-            Assert.That((await (await _host.SignedInAsync(refused)).PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode,
+            Assert.That((await (await _host.SignedInAsync(refused)).PostAsync($"/api/v1/admin/jobs/{jobId}/retries", null)).StatusCode,
                 Is.EqualTo(HttpStatusCode.Forbidden), refused);
         _broker.State.ClearFaults();
-        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retry", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no longer dead");
+        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retries", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await admin.PostAsync($"/api/v1/admin/jobs/{jobId}/retries", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no longer dead");
         await UntilAsync(koeln, $"/api/v1/municipalities/{Koeln}/subscriptions/{id}", s => s.GetProperty("state").GetString() == "active");
     }
 
@@ -202,7 +203,7 @@ public class ProvisioningHostTests(DatabaseEngine engine)
         Assert.That(after, Does.Not.Contain("Köln intern").And.Not.Contain(Koeln));
         Assert.That(JsonDocument.Parse(after).RootElement.GetProperty("total").GetInt32(), Is.Zero);
         Assert.That(await bundler.GetStringAsync($"/rollouts/{rolloutId}"), Does.Not.Contain("Köln intern"), "nor on the progress page");
-        var retried = await JsonAsync(await bundler.PostAsync($"/api/v1/rollouts/{rolloutId}/retry", null), HttpStatusCode.OK);
+        var retried = await JsonAsync(await bundler.PostAsync($"/api/v1/rollouts/{rolloutId}/retries", null), HttpStatusCode.OK);
         Assert.That(retried.GetProperty("retried").GetInt32(), Is.Zero);
         var subscriptions = await koeln.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Koeln}/subscriptions");
         Assert.That(subscriptions.EnumerateArray().Single(s => s.GetProperty("offeringId").GetString() == "stadtmelder-deichgraf").GetProperty("state").GetString(),

@@ -4,7 +4,7 @@ using Marketplace.Catalog.Search;
 using Marketplace.SampleBroker;
 using Marketplace.Storage;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.DevelopmentHosting;
 
 /// <summary>
 /// Demo data only (runs with the demo accounts, never in production): 90 days of probe history for every catalogue

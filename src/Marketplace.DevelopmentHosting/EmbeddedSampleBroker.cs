@@ -1,8 +1,12 @@
 using Marketplace.Catalog;
 using Marketplace.SampleBroker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.DevelopmentHosting;
 
 /// <summary>
 /// The sample Open Service Broker inside the marketplace process, when SampleBroker:EmbeddedUrl is set (development:
