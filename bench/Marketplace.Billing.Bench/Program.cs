@@ -10,6 +10,7 @@ using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
 using Marketplace.Billing.XRechnung;
+using Marketplace.Kernel;
 using Marketplace.Catalog.Municipalities;
 using Marketplace.Billing.Accounts;
 using LeitwegId = Marketplace.Identity.Organisations.LeitwegId;
@@ -119,7 +120,7 @@ try
     var audit = new AuditTrail(database, Options.Create(new AuditOptions()), clock);
     var runs = new BillingRunService(database, audit, BillingCalendar.Berlin, clock, options, NullLogger<BillingRunService>.Instance);
     sw.Restart();
-    var run = await runs.RunAsync(new BillingMonth(2026, 11), Actor.System("bench"));
+    var run = await runs.RunAsync(new BillingMonth(2026, 11), Actor.Named("bench"));
     sw.Stop();
     Console.WriteLine($"Billing run: {run.Run.InvoiceCount:N0} invoices, net {run.Run.NetCents / 100m:N2} EUR, in {sw.Elapsed.TotalSeconds:F2} s");
     Console.WriteLine($"Billing run / raw aggregate = {sw.Elapsed / aggregate:F2}x (target <= 3x)");

@@ -2,14 +2,6 @@ using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Conformance;
 
-/// <summary>Who acts: the user and the organisation they act for (identity supplies both once it is in place).</summary>
-public sealed record Actor(string UserId, string? OrganisationId)
-{
-    /// <summary>The catalogue import and the daily job act as the platform itself.</summary>
-    public static readonly Actor CatalogImport = new("system:catalog-import", null);
-    public static readonly Actor DailyJob = new("system:conformance-job", null);
-}
-
 /// <summary>
 /// States of one offering version: draft (editable) → submitted (in review) → approved or rejected; approved →
 /// published; a published version is superseded when a newer one is published. Withdraw takes submitted or approved back to draft.

@@ -42,8 +42,3 @@ public sealed record NotificationPreferences(string Language, IReadOnlyList<Cate
 /// <summary>A catalogue search a user saved: its name and query string (q and facets, as /angebote takes them).</summary>
 public sealed record SavedSearch(string Id, string UserId, string Name, string Query, string CreatedAt);
 
-/// <summary>A field the caller got wrong, named as the API calls it.</summary>
-public sealed class NotificationValidationException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}

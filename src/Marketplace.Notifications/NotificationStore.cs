@@ -60,10 +60,10 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
     public async Task<NotificationPreferences> SavePreferencesAsync(string userId, string? language, IReadOnlyList<CategoryPreference> categories, CancellationToken ct = default)
     {
         if (language is not null && !NotificationLanguages.All.Contains(language))
-            throw new NotificationValidationException("language", $"One of: {string.Join(", ", NotificationLanguages.All)}.");
+            throw RequestValidationException.For("language", $"One of: {string.Join(", ", NotificationLanguages.All)}.");
         for (var i = 0; i < categories.Count; i++)
             if (!NotificationCategories.All.Contains(categories[i].Category))
-                throw new NotificationValidationException($"categories/{i}/category", $"One of: {string.Join(", ", NotificationCategories.All)}.");
+                throw RequestValidationException.For($"categories/{i}/category", $"One of: {string.Join(", ", NotificationCategories.All)}.");
         var now = Now();
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

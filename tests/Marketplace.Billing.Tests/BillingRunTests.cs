@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Metering;
@@ -124,7 +125,7 @@ public class BillingRunTests(DatabaseEngine engine)
     public async Task A_month_that_has_not_ended_cannot_be_billed()
     {
         _world.Clock.Now = DateTimeOffset.Parse("2026-11-30T22:00:00Z");   // 23:00 on 30 November in Berlin
-        var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Runs.RunAsync(November, Admin));
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Runs.RunAsync(November, Admin));
         Assert.That(e!.Field, Is.EqualTo("period"));
     }
 

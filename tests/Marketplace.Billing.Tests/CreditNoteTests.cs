@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Xml.Linq;
 using Dapper;
 using Marketplace.Billing.Api;
@@ -85,9 +86,9 @@ public class CreditNoteTests(DatabaseEngine engine)
         Assert.That((correction.CreditNote.Kind, correction.CreditNote.NetCents, correction.CreditNote.VatCents), Is.EqualTo((CreditNoteKinds.Correction, 25_000L, 4_750L)));
         Assert.That(correction.Lines.Single().Quantity, Is.EqualTo(10));
 
-        BillingValidationException? tooMuch = null;
+        RequestValidationException? tooMuch = null;
         try { await _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 40)], "noch einmal", Admin); }
-        catch (BillingValidationException e) { tooMuch = e; }
+        catch (RequestValidationException e) { tooMuch = e; }
         Assert.That(tooMuch?.Field, Is.EqualTo("lines[0].quantity"), "the line stands at 40 now; raising or keeping it is no correction");
 
         await _world.Invoices.VoidAsync(invoice.Invoice.Id, Admin);
@@ -95,7 +96,7 @@ public class CreditNoteTests(DatabaseEngine engine)
         Assert.That(notes.Select(n => n.Number), Is.EqualTo(new[] { "MP-GS-2026-000001", "MP-GS-2026-000002" }));
         Assert.That(notes.Sum(n => n.NetCents), Is.EqualTo(invoice.Invoice.NetCents), "correction and void together credit exactly the invoice");
         await Assert.ThatAsync(() => _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 1)], "nach Storno", Admin),
-            Throws.TypeOf<BillingConflictException>());
+            Throws.TypeOf<ConflictException>());
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Billing.Funding;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Tests.Support;
@@ -61,7 +62,7 @@ public class FundingReportTests(DatabaseEngine engine)
     [Test]
     public async Task A_range_ending_before_it_starts_is_refused()
     {
-        var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Funding.GetAsync(new BillingMonth(2026, 11), new BillingMonth(2026, 10)));
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Funding.GetAsync(new BillingMonth(2026, 11), new BillingMonth(2026, 10)));
         Assert.That(e!.Field, Is.EqualTo("to"));
     }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Xml.Linq;
 using Dapper;
 using Marketplace.Billing.Api;
@@ -107,17 +108,17 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
         var original = await LiveInvoiceOfAsync(Nuernberg);
         var usage = original.Lines.Single(l => l.Kind == ExtraKind.Metered);
 
-        var lower = await Assert.ThrowsAsync<BillingValidationException>(() =>
+        var lower = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 40)], "weniger", Admin));
         Assert.That(lower!.Field, Is.EqualTo("lines"));
-        var raise = await Assert.ThrowsAsync<BillingValidationException>(() =>
+        var raise = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.CorrectAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], "mehr", Admin));
         Assert.That(raise!.Field, Is.EqualTo("lines[0].quantity"));
         Assert.That(raise.Message, Does.Contain("replacing the invoice"));
-        var negative = await Assert.ThrowsAsync<BillingValidationException>(() =>
+        var negative = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, -1)], "falsch", Admin));
         Assert.That(negative!.Field, Is.EqualTo("lines[0].quantity"));
-        var noReason = await Assert.ThrowsAsync<BillingValidationException>(() =>
+        var noReason = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], " ", Admin));
         Assert.That(noReason!.Field, Is.EqualTo("reason"));
 
@@ -151,7 +152,7 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
         var original = await LiveInvoiceOfAsync(Nuernberg);
         var usage = original.Lines.Single(l => l.Kind == ExtraKind.Metered);
         var first = await _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], "nachgemeldet", Admin);
-        await Assert.ThrowsAsync<BillingConflictException>(() =>
+        await Assert.ThrowsAsync<ConflictException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 80)], "noch einmal", Admin));
 
         var line = first.Invoice.Lines.Single(l => l.Kind == ExtraKind.Metered);

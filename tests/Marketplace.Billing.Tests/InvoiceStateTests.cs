@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Billing.Accounts;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Pricing;
@@ -79,7 +80,7 @@ public class InvoiceStateTests(DatabaseEngine engine)
     {
         await _world.AccountAsync(Muenchen);
         _world.Options.Seller.ContactPhone = "";
-        var e = await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        var e = await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
         Assert.That(e!.Message, Does.Contain("BR-DE-6"));
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Draft));
     }
@@ -96,27 +97,27 @@ public class InvoiceStateTests(DatabaseEngine engine)
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Paid));
         var actions = (await _world.Audit.QueryAsync(new Audit.AuditQuery(ObjectType: "invoice", ObjectId: _invoiceId))).Select(a => a.Action).Reverse();
         Assert.That(actions, Is.EqualTo(new[] { "billing.invoice.finalize", "billing.invoice.payment_failed", "billing.invoice.paid" }));
-        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.VoidAsync(_invoiceId, Admin));
+        await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.VoidAsync(_invoiceId, Admin));
     }
 
     [Test]
     public async Task A_draft_can_be_voided_but_not_paid()
     {
-        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.MarkPaidAsync(_invoiceId, Admin));
+        await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.MarkPaidAsync(_invoiceId, Admin));
         Assert.That(await _world.Invoices.VoidAsync(_invoiceId, Admin), Is.True);
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Void));
-        await Assert.ThrowsAsync<BillingConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
     }
 
     [Test]
     public async Task An_unknown_invoice_is_not_found() =>
-        await Assert.ThrowsAsync<BillingNotFoundException>(() => _world.Invoices.MarkPaidAsync("nope", Admin));
+        await Assert.ThrowsAsync<NotFoundException>(() => _world.Invoices.MarkPaidAsync("nope", Admin));
 
     [Test]
     public async Task A_billing_account_for_XRechnung_needs_a_Leitweg_ID()
     {
         await _world.OrganisationAsync(Muenchen, null, "Str. 1");
-        var e = await Assert.ThrowsAsync<BillingValidationException>(() => _world.Accounts.SaveAsync(
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Accounts.SaveAsync(
             new BillingAccountSettings(Muenchen, PaymentChannels.XRechnung, "a@b.de"), Admin));
         Assert.That(e!.Field, Is.EqualTo("leitwegId"));
     }

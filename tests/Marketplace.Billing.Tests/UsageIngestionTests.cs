@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
@@ -130,12 +131,12 @@ public class UsageIngestionTests(DatabaseEngine engine)
     public async Task A_malformed_batch_is_refused_whole_with_the_field_at_fault()
     {
         var tooMany = Enumerable.Range(0, 1_001).Select(i => Event($"e{i}", "sub-m", "antraege", 1, "2026-11-19T10:00:00Z")).ToArray();
-        var e1 = await Assert.ThrowsAsync<BillingValidationException>(() => Ingest(VendorA, tooMany));
+        var e1 = await Assert.ThrowsAsync<RequestValidationException>(() => Ingest(VendorA, tooMany));
         Assert.That(e1!.Field, Is.EqualTo("events"));
-        var e2 = await Assert.ThrowsAsync<BillingValidationException>(() => Ingest(VendorA,
+        var e2 = await Assert.ThrowsAsync<RequestValidationException>(() => Ingest(VendorA,
             Event("ok", "sub-m", "antraege", 1, "2026-11-19T10:00:00Z"), Event("", "sub-m", "antraege", 1, "2026-11-19T10:00:00Z")));
         Assert.That(e2!.Field, Is.EqualTo("events[1].eventId"));
-        await Assert.ThrowsAsync<BillingValidationException>(() => Ingest(VendorA));
+        await Assert.ThrowsAsync<RequestValidationException>(() => Ingest(VendorA));
         Assert.That(await StoredUnits(), Is.Zero);
     }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Conformance;
 using Marketplace.Conformance.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;

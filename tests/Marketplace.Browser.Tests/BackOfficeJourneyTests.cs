@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Conformance.Lifecycle;
 using Marketplace.Conformance.Review;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,11 +89,11 @@ public class BackOfficeJourneyTests : JourneyTests
         changed = changed.Replace("http://127.0.0.1:5081", Host.Broker.BaseAddress.ToString().TrimEnd('/'));
         using var scope = Host.Services.CreateScope();
         var lifecycle = scope.ServiceProvider.GetRequiredService<OfferingLifecycle>();
-        var vendor = new Marketplace.Conformance.Actor("user-ldvt-journey", Vendor);
+        var vendor = new Marketplace.Kernel.Actor("user-ldvt-journey", Vendor);
         var draft = await lifecycle.EditAsync(vendor, Vendor, Offering, changed);
         await lifecycle.SubmitAsync(vendor, Vendor, Offering, draft.Version);
         await scope.ServiceProvider.GetRequiredService<AuditorReview>()
-            .DecideVersionAsync(new Marketplace.Conformance.Actor("user-auditor-journey", "platform-betrieb"), Offering, draft.Version, true, "Unterauftragsverarbeiter geprüft");
+            .DecideVersionAsync(new Marketplace.Kernel.Actor("user-auditor-journey", "platform-betrieb"), Offering, draft.Version, true, "Unterauftragsverarbeiter geprüft");
         await lifecycle.PublishAsync(vendor, Vendor, Offering, draft.Version);
     }
 }

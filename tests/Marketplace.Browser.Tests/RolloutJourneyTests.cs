@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Identity;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Organisations;

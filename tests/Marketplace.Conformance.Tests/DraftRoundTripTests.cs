@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Conformance.Lifecycle;
 using Marketplace.Conformance.Review;

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Queries;
 using Marketplace.Conformance.Review;

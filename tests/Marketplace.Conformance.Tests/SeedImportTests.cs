@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Text.RegularExpressions;
 using Marketplace.Catalog;
 using Marketplace.Storage;

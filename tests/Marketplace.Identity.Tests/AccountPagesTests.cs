@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -136,7 +137,7 @@ public partial class AccountPagesTests(DatabaseEngine engine)
     {
         using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(_host.Services);
         var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Users.UserAdministration>(scope.ServiceProvider);
-        await users.CreateUserAsync(DemoSeeder.Koeln, email, "Testperson", "buyer-viewer", password, null, Organisations.Actor.System);
+        await users.CreateUserAsync(DemoSeeder.Koeln, email, "Testperson", "buyer-viewer", password, null, Marketplace.Kernel.Actor.System);
     }
 
     /// <summary>RFC 6238 with the authenticator defaults: HMAC-SHA1, 30-second steps, six digits.</summary>

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Identity.Access;
@@ -52,9 +53,9 @@ public class OrganisationStoreTests(DatabaseEngine engine)
         Assert.That(entries.Single().Action, Is.EqualTo("organisation.created"));
         Assert.That(entries.Single().ActorUserId, Is.EqualTo("user-1"));
 
-        var twice = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+        var twice = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality, MunicipalityAgs: "09162000"), Admin));
-        Assert.That(twice!.Errors.Keys, Does.Contain("municipalityAgs"));
+        Assert.That(twice!.ToDictionary().Keys, Does.Contain("municipalityAgs"));
     }
 
     [TestCase("99999999", "09162000-0001-54", "municipalityAgs")]
@@ -62,20 +63,20 @@ public class OrganisationStoreTests(DatabaseEngine engine)
     [TestCase("09184119", "09184119-0001-45", "leitwegId")]
     public async Task Invalid_municipality_data_names_the_field_at_fault(string ags, string leitwegId, string field)
     {
-        var e = await Assert.ThrowsAsync<ValidationFailedException>(() => _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality,
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Municipality,
             MunicipalityAgs: ags, Billing: new BillingDetails(leitwegId, "Gemeinde", "Rathausplatz 1", "85716", "Unterschleißheim")), Admin));
-        Assert.That(e!.Errors.Keys, Does.Contain(field));
+        Assert.That(e!.ToDictionary().Keys, Does.Contain(field));
     }
 
     [Test]
     public async Task A_vendor_must_exist_in_the_catalogue_and_a_bundler_must_say_what_it_is()
     {
-        var vendor = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+        var vendor = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Vendor, VendorId: "no-such-vendor"), Admin));
-        Assert.That(vendor!.Errors.Keys, Does.Contain("vendorId"));
-        var bundler = await Assert.ThrowsAsync<ValidationFailedException>(() =>
+        Assert.That(vendor!.ToDictionary().Keys, Does.Contain("vendorId"));
+        var bundler = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _organisations.CreateAsync(new NewOrganisation(OrganisationKinds.Bundler, "Zweckverband", BundlerType: "verein"), Admin));
-        Assert.That(bundler!.Errors.Keys, Does.Contain("bundlerType"));
+        Assert.That(bundler!.ToDictionary().Keys, Does.Contain("bundlerType"));
     }
 
     [Test]

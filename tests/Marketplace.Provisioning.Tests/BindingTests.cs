@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Text.Json.Nodes;
 using Marketplace.Provisioning.Bindings;
 using Marketplace.Provisioning.Broker;
@@ -74,7 +75,7 @@ public class BindingTests(DatabaseEngine engine)
         Assert.That(shown.Credentials["username"]!.GetValue<string>(), Is.EqualTo(atBroker.Credentials["username"]!.GetValue<string>()));
         Assert.That(shown.Endpoints, Has.Count.EqualTo(1));
 
-        var again = await Assert.ThrowsAsync<StateConflictException>(() => Bindings.RevealAsync(Kiel, Buyer, id, binding.Id));
+        var again = await Assert.ThrowsAsync<ConflictException>(() => Bindings.RevealAsync(Kiel, Buyer, id, binding.Id));
         Assert.That(again!.Message, Does.Contain("nicht noch einmal"));
         var listed = (await Bindings.ListAsync(Kiel, id)).Single();
         Assert.That((listed.CredentialsAvailable, listed.CredentialsRevealedAt), Is.EqualTo((false, shown.RevealedAt)));
@@ -146,7 +147,7 @@ public class BindingTests(DatabaseEngine engine)
         var binding = await BoundAsync(id, "Fachverfahren");
         await Bindings.DeleteAsync(Kiel, Buyer, id, binding.Id);
         Assert.That((await Bindings.ListAsync(Kiel, id)).Single().State, Is.EqualTo(BindingStates.Deleting));
-        await Assert.ThrowsAsync<StateConflictException>(() => Bindings.DeleteAsync(Kiel, Buyer, id, binding.Id), "one live operation per binding");
+        await Assert.ThrowsAsync<ConflictException>(() => Bindings.DeleteAsync(Kiel, Buyer, id, binding.Id), "one live operation per binding");
         await _world.DrainAsync();
 
         Assert.That(await Bindings.ListAsync(Kiel, id), Is.Empty);

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
@@ -208,7 +209,7 @@ public class JobStoreTests(DatabaseEngine engine)
     {
         var id = await EnqueueAsync();
         var claimed = (await Jobs.ClaimAsync("w1", 10)).Single();
-        var stored = await Jobs.FinishAsync(claimed, new JobResult.Done("ok") { Effects = _ => throw new StateConflictException("subscription is cancelled, not provisioning") })
+        var stored = await Jobs.FinishAsync(claimed, new JobResult.Done("ok") { Effects = _ => throw new ConflictException("subscription is cancelled, not provisioning") })
             .ContinueWith(t => t.Exception is null);
         Assert.That(stored, Is.False);
 

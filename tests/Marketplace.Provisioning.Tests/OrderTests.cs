@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Provisioning.Bundles;
@@ -121,7 +122,7 @@ public class OrderTests(DatabaseEngine engine)
             new JsonObject { ["kontaktEmail"] = "vendor@amtsfuchs.example", ["aufbewahrungMonate"] = 12 }, "vendor-user");
         // Hessen designates its IT provider ekom21; only a designated bundler (or the Land's own organisation) sets bundler defaults.
         await _world.Get<Marketplace.Identity.Organisations.OrganisationStore>().CreateAsync(new Marketplace.Identity.Organisations.NewOrganisation(
-            "bundler", "ekom21", LandCode: "06", BundlerType: "it-dienstleister", Id: "ekom21"), Marketplace.Identity.Organisations.Actor.System);
+            "bundler", "ekom21", LandCode: "06", BundlerType: "it-dienstleister", Id: "ekom21"), Marketplace.Kernel.Actor.System);
         await _world.Get<LandDesignations>().SetAsync("06", "ekom21", "platform-user", null);
         await _world.LandDefaults.SetAsync(ProvisioningWorld.Fundbuero, "06", LandDefaultSource.Bundler, "ekom21",
             new JsonObject { ["kontaktEmail"] = "fundsachen@hessen.example" }, "bundler-user");

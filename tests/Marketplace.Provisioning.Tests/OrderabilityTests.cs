@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Marketplace.Catalog.Queries;

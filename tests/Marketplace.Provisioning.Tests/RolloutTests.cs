@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Text.Json.Nodes;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Rollouts;

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.SampleBroker;
@@ -55,13 +56,13 @@ public class SupersededJobTests(DatabaseEngine engine)
         await _world.Subscriptions.CancelAsync(ProvisioningWorld.Kiel, ProvisioningWorld.Buyer, id);
         var newer = (await _world.Jobs.JobsOfSubscriptionAsync(id)).Single(j => j.Id != dead.Id);
 
-        var refused = await Assert.ThrowsAsync<StateConflictException>(() => _world.Subscriptions.RetryDeadJobAsync(dead.Id, "platform-admin", null));
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => _world.Subscriptions.RetryDeadJobAsync(dead.Id, "platform-admin", null));
         Assert.That(refused!.Message, Does.Contain("überholt").And.Contain(newer.Id).And.Contain(JobKinds.Deprovision));
         Assert.That((await _world.Jobs.GetAsync(dead.Id))!.State, Is.EqualTo(JobStates.Dead), "the old job stays where it was");
 
         await _world.DrainAsync();
         Assert.That(await _world.StateAsync(id), Is.EqualTo(SubscriptionStates.Cancelled));
-        await Assert.ThrowsAsync<StateConflictException>(() => _world.Subscriptions.RetryDeadJobAsync(dead.Id, "platform-admin", null),
+        await Assert.ThrowsAsync<ConflictException>(() => _world.Subscriptions.RetryDeadJobAsync(dead.Id, "platform-admin", null),
             "also once the newer job is done");
     }
 }

@@ -48,10 +48,10 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         if (await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.MunicipalityExists, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct)) == 0)
-            throw new BillingNotFoundException($"No municipality {settings.MunicipalityAgs}.");
+            throw new NotFoundException($"No municipality {settings.MunicipalityAgs}.");
         if (settings.PaymentChannel == PaymentChannels.XRechnung
             && string.IsNullOrWhiteSpace(await c.ExecuteScalarAsync<string?>(new CommandDefinition(BillingSql.LeitwegIdOfMunicipality, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct))))
-            throw new BillingValidationException("leitwegId",
+            throw RequestValidationException.For("leitwegId",
                 "XRechnung needs the municipality's Leitweg-ID; set it with the organisation's billing details first.");
         var before = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.UpsertAccount(database.Dialect), new
@@ -69,9 +69,9 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
     private static void Validate(BillingAccountSettings a)
     {
         if (a.PaymentChannel is not (PaymentChannels.XRechnung or PaymentChannels.Stripe))
-            throw new BillingValidationException("paymentChannel", "The payment channel is 'xrechnung' or 'stripe'.");
+            throw RequestValidationException.For("paymentChannel", "The payment channel is 'xrechnung' or 'stripe'.");
         if (string.IsNullOrWhiteSpace(a.Email) || !a.Email.Contains('@') || a.Email.Length > 320)
-            throw new BillingValidationException("email", "An e-mail address for invoices.");
-        if (a.CountryCode is not { Length: 2 }) throw new BillingValidationException("countryCode", "An ISO 3166-1 alpha-2 country code.");
+            throw RequestValidationException.For("email", "An e-mail address for invoices.");
+        if (a.CountryCode is not { Length: 2 }) throw RequestValidationException.For("countryCode", "An ISO 3166-1 alpha-2 country code.");
     }
 }

@@ -82,7 +82,7 @@ public sealed record BillingReadiness(string MunicipalityAgs, string Municipalit
 
 /// <summary>An invoice that stays a draft because its municipality's billing account is not complete.</summary>
 public sealed class BillingAccountIncompleteException(string invoiceNumber, BillingReadiness readiness)
-    : BillingConflictException($"The billing account of municipality {readiness.MunicipalityAgs} is incomplete ({string.Join(", ", readiness.Open)}); invoice {invoiceNumber} stays a draft.")
+    : ConflictException($"The billing account of municipality {readiness.MunicipalityAgs} is incomplete ({string.Join(", ", readiness.Open)}); invoice {invoiceNumber} stays a draft.")
 {
     public string InvoiceNumber { get; } = invoiceNumber;
     public BillingReadiness Readiness { get; } = readiness;

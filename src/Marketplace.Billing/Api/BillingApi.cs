@@ -48,7 +48,7 @@ public static class BillingApi
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Billing).AddEndpointFilter(Problems)
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Billing)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/usage", Ingest).RequireAuthorization(Policies.VendorUser)
@@ -130,9 +130,6 @@ public static class BillingApi
     /// <summary>The invoices issued, why others stay drafts, and which municipalities' billing accounts miss what.</summary>
     public sealed record FinalizePeriodResponse(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
 
-    /// <summary>The billing actor of a signed-in user or client, for the audit trail.</summary>
-    public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
-
     /// <summary>True when the principal may see the municipality's invoices: its users, delegates with that permission, the platform.</summary>
     public static Task<bool> SeesInvoicesAsync(TenantAccess access, ClaimsPrincipal user, string ags, CancellationToken ct) =>
         access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct);
@@ -144,14 +141,13 @@ public static class BillingApi
     public static BillingMonth MonthParameter(string field, string? value, BillingMonth fallback) =>
         value is null ? fallback
         : BillingMonth.TryParse(value, out var month) ? month
-        : throw new BillingValidationException(field, "A month as YYYY-MM, e.g. 2026-11.");
+        : throw RequestValidationException.Coded(field, "month.format", "ein Monat als JJJJ-MM, z. B. 2026-11");
 
     /// <summary>limit (1 to 200, default 50) and offset (default 0) of a list, refused naming the field when out of range.</summary>
     private static (int Limit, int Offset) Paging(int? limit, int? offset)
     {
-        if (limit is < 1 or > 200) throw new BillingValidationException("limit", "Between 1 and 200.");
-        if (offset is < 0) throw new BillingValidationException("offset", "Not negative.");
-        return (limit ?? 50, offset ?? 0);
+        var page = Page.Of(limit, offset, 200);
+        return (page.Limit, page.Offset);
     }
 
     private static async Task<IResult> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
@@ -256,7 +252,7 @@ public static class BillingApi
     {
         // How the municipality pays is its own buyer-admins' decision, not a delegate's (as the invoice address in identity).
         if (user.OrganisationKindOf() != OrganisationKinds.Municipality || user.AgsOf() != ags) return Results.NotFound();
-        return Results.Ok(await accounts.SaveAsync(new BillingAccountSettings(ags, request.PaymentChannel ?? "", request.Email ?? ""), ActorOf(user), ct));
+        return Results.Ok(await accounts.SaveAsync(new BillingAccountSettings(ags, request.PaymentChannel ?? "", request.Email ?? ""), Actor.Of(user), ct));
     }
 
     private static async Task<IResult> VendorUsage(string vendorId, string? period, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
@@ -281,8 +277,8 @@ public static class BillingApi
 
     private static async Task<IResult> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
     {
-        if (!BillingMonth.TryParse(request.Period, out var month)) throw new BillingValidationException("period", "A month as YYYY-MM, e.g. 2026-10.");
-        var result = await runs.RunAsync(month, ActorOf(user), ct);
+        if (!BillingMonth.TryParse(request.Period, out var month)) throw RequestValidationException.Coded("period", "month.format", "ein Monat als JJJJ-MM, z. B. 2026-11");
+        var result = await runs.RunAsync(month, Actor.Of(user), ct);
         return Results.Created($"/api/v1/billing/periods/{month.Period}/invoices", result);
     }
 
@@ -291,7 +287,7 @@ public static class BillingApi
 
     private static async Task<IResult> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
-        return Results.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), ActorOf(user), ct));
+        return Results.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), Actor.Of(user), ct));
     }
 
     /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
@@ -304,7 +300,7 @@ public static class BillingApi
 
     private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
-        var invoice = await invoices.FinalizeAsync(invoiceId, ActorOf(user), ct);
+        var invoice = await invoices.FinalizeAsync(invoiceId, Actor.Of(user), ct);
         await PushToStripeAsync(stripe, [invoice], ct);
         return Results.Ok(invoice);
     }
@@ -320,7 +316,7 @@ public static class BillingApi
 
     private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
-        await invoices.VoidAsync(invoiceId, ActorOf(user), ct);
+        await invoices.VoidAsync(invoiceId, Actor.Of(user), ct);
         var invoice = (await invoices.GetAsync(invoiceId, ct))!.Invoice;
         if (invoice.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
         return Results.Ok(invoice);
@@ -329,7 +325,7 @@ public static class BillingApi
     private static async Task<IResult> CorrectInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
         StripeInvoiceSync stripe, CancellationToken ct)
     {
-        var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
+        var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, Actor.Of(user), ct);
         if (note.CreditNote.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
         return Results.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
     }
@@ -337,7 +333,7 @@ public static class BillingApi
     private static async Task<IResult> ReplaceInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
         StripeInvoiceSync stripe, CancellationToken ct)
     {
-        var replacement = await creditNotes.ReplaceAsync(invoiceId, request?.Lines ?? [], request?.Reason, ActorOf(user), ct);
+        var replacement = await creditNotes.ReplaceAsync(invoiceId, request?.Lines ?? [], request?.Reason, Actor.Of(user), ct);
         var invoice = replacement.Invoice.Invoice;
         if (invoice.PaymentChannel == PaymentChannels.Stripe)
         {
@@ -366,26 +362,5 @@ public static class BillingApi
         var csv = FundingReportService.ToCsv(await funding.GetAsync(first, last, ct));
         return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), CsvExport.ContentType,
             $"foerderbericht-{first}-{last}.csv");
-    }
-
-    /// <summary>The module's exceptions as RFC 9457 problem details: the field at fault (400), not found (404), a state conflict (409).</summary>
-    private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(ctx);
-        }
-        catch (BillingValidationException e)
-        {
-            return Results.ValidationProblem(e.Errors);
-        }
-        catch (BillingNotFoundException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: e.Message);
-        }
-        catch (BillingConflictException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: e.Message);
-        }
     }
 }

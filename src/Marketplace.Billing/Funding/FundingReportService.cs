@@ -21,9 +21,9 @@ public sealed class FundingReportService(Database database, BillingCalendar cale
 
     public async Task<IReadOnlyList<FundingRow>> GetAsync(BillingMonth from, BillingMonth to, CancellationToken ct = default)
     {
-        if (to < from) throw new BillingValidationException("to", "The last month comes before the first.");
+        if (to < from) throw RequestValidationException.For("to", "The last month comes before the first.");
         if (to.CompareTo(from) > 0 && (to.Year - from.Year) * 12 + to.Month - from.Month >= 120)
-            throw new BillingValidationException("to", "At most ten years at once.");
+            throw RequestValidationException.For("to", "At most ten years at once.");
         await using var c = await database.OpenAsync(ct);
         var rows = (await c.QueryAsync<Row>(new CommandDefinition(BillingSql.FundingRows,
             new { from = BillingStore.Date(from.FirstDay.AddDays(-1)), to = BillingStore.Date(to.EndDay.AddDays(1)) }, cancellationToken: ct))).ToList();

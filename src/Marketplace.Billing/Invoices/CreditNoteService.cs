@@ -66,7 +66,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         foreach (var (i, line, current, corrected) in Resolve(document, credited, corrections))
         {
             if (corrected >= current.Quantity)
-                throw new BillingValidationException($"lines[{i}].quantity",
+                throw RequestValidationException.For($"lines[{i}].quantity",
                     $"Line {line.LineNo} stands at {current.Quantity.ToString(CultureInfo.InvariantCulture)}; a correction lowers it to between 0 and {(current.Quantity - 1).ToString(CultureInfo.InvariantCulture)}. More is billed by replacing the invoice (POST /api/v1/billing/invoices/{invoiceId}/replacement).");
             var difference = current.Quantity - corrected;
             var amount = corrected == 0 ? current.AmountCents : Math.Min(Money.LineAmount(difference, line.UnitPriceCents, line.PriceBase), current.AmountCents);
@@ -94,7 +94,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         foreach (var (i, line, current, quantity) in Resolve(document, credited, corrections))
         {
             if (line.Kind == ExtraKind.AddOn && quantity > line.PriceBase)
-                throw new BillingValidationException($"lines[{i}].quantity",
+                throw RequestValidationException.For($"lines[{i}].quantity",
                     $"Line {line.LineNo} bills days of an add-on; at most {line.PriceBase.ToString(CultureInfo.InvariantCulture)} days of the month.");
             corrected[line.LineNo] = quantity;
         }
@@ -109,9 +109,9 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
             if (quantity > 0 && amount > 0) newLines.Add(line with { LineNo = newLines.Count + 1, Quantity = quantity, AmountCents = amount });
         }
         if (!raised)
-            throw new BillingValidationException("lines",
+            throw RequestValidationException.For("lines",
                 $"The correction only lowers quantities; invoice {original.Number} stands and gets a credit note for the difference (POST /api/v1/billing/invoices/{invoiceId}/corrections).");
-        if (newLines.Count == 0) throw new BillingValidationException("lines", "The corrected invoice would bill nothing; void the invoice instead.");
+        if (newLines.Count == 0) throw RequestValidationException.For("lines", "The corrected invoice would bill nothing; void the invoice instead.");
 
         var now = clock.GetUtcNow();
         var today = calendar.LocalDate(now);
@@ -138,11 +138,11 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(invoice));
             if (problems.Count > 0)
-                throw new BillingConflictException($"The invoice replacing {original.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"The invoice replacing {original.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
         }
         var note = await IssueRemainingAsync(c, tx, document, credited, CreditNoteKinds.Replacement,
             $"{reason!.Trim()} Ersetzt durch Rechnung {replacement.Number}.", actor, ct)
-            ?? throw new BillingConflictException($"Nothing of invoice {original.Number} is left to replace.");
+            ?? throw new ConflictException($"Nothing of invoice {original.Number} is left to replace.");
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertReplacementInvoice, replacement, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertInvoiceLine, invoice.Lines, tx, cancellationToken: ct));
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.invoice.replace", "invoice", invoiceId,
@@ -180,9 +180,9 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
 
     private static void ValidateRequest(IReadOnlyList<LineCorrection> corrections, string? reason)
     {
-        if (corrections.Count == 0) throw new BillingValidationException("lines", "Name at least one line and its corrected quantity.");
-        if (string.IsNullOrWhiteSpace(reason)) throw new BillingValidationException("reason", "Say why the invoice is corrected; the credit note shows it.");
-        if (reason.Length > 500) throw new BillingValidationException("reason", "At most 500 characters.");
+        if (corrections.Count == 0) throw RequestValidationException.For("lines", "Name at least one line and its corrected quantity.");
+        if (string.IsNullOrWhiteSpace(reason)) throw RequestValidationException.For("reason", "Say why the invoice is corrected; the credit note shows it.");
+        if (reason.Length > 500) throw RequestValidationException.For("reason", "At most 500 characters.");
     }
 
     /// <summary>Locks an issued invoice that is not void and reads it with what earlier credit notes credited of each line.</summary>
@@ -190,9 +190,9 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         string what, CancellationToken ct)
     {
         var state = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id = invoiceId }, tx, cancellationToken: ct))
-            ?? throw new BillingNotFoundException($"No invoice {invoiceId}.");
+            ?? throw new NotFoundException($"No invoice {invoiceId}.");
         if (state is not (InvoiceStates.Finalized or InvoiceStates.Paid or InvoiceStates.PaymentFailed))
-            throw new BillingConflictException($"Invoice {invoiceId} is {state}; only an issued invoice that is not void can be {what}.");
+            throw new ConflictException($"Invoice {invoiceId} is {state}; only an issued invoice that is not void can be {what}.");
         return ((await InvoiceService.ReadAsync(c, tx, invoiceId, ct))!, await CreditedAsync(c, tx, invoiceId, ct));
     }
 
@@ -204,11 +204,11 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var correction = corrections[i];
             var line = document.Lines.FirstOrDefault(l => l.LineNo == correction.LineNo)
-                ?? throw new BillingValidationException($"lines[{i}].lineNo", $"Invoice {document.Invoice.Number} has no line {correction.LineNo}.");
+                ?? throw RequestValidationException.For($"lines[{i}].lineNo", $"Invoice {document.Invoice.Number} has no line {correction.LineNo}.");
             if (corrections.Take(i).Any(x => x.LineNo == correction.LineNo))
-                throw new BillingValidationException($"lines[{i}].lineNo", $"Line {correction.LineNo} is named twice.");
+                throw RequestValidationException.For($"lines[{i}].lineNo", $"Line {correction.LineNo} is named twice.");
             if (correction.Quantity < 0)
-                throw new BillingValidationException($"lines[{i}].quantity", $"Line {line.LineNo}: a quantity is 0 or more.");
+                throw RequestValidationException.For($"lines[{i}].quantity", $"Line {line.LineNo}: a quantity is 0 or more.");
             yield return (i, line, Current(line, credited), correction.Quantity);
         }
     }
@@ -222,7 +222,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
     private async Task<CreditNoteDocument> IssueAsync(DbConnection c, DbTransaction tx, InvoiceDocument invoice, string kind, string reason,
         List<InvoiceLine> lines, Actor actor, CancellationToken ct)
     {
-        if (lines.Count == 0) throw new BillingConflictException($"Nothing of invoice {invoice.Invoice.Number} is left to credit.");
+        if (lines.Count == 0) throw new ConflictException($"Nothing of invoice {invoice.Invoice.Number} is left to credit.");
         var now = clock.GetUtcNow();
         var today = calendar.LocalDate(now);
         var number = await NextNumberAsync(c, tx, today.Year, ct);
@@ -237,7 +237,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(document));
             if (problems.Count > 0)
-                throw new BillingConflictException($"The credit note for invoice {i.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"The credit note for invoice {i.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
         }
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertCreditNote, note, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertCreditNoteLine, lines.Select((l, n) => new

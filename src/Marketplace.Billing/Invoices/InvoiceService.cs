@@ -72,7 +72,7 @@ public sealed class InvoiceService(
         if (state != InvoiceStates.Draft)
         {
             if (state == InvoiceStates.Finalized) return (await ReadAsync(c, tx, id, ct))!.Invoice;
-            throw new BillingConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
+            throw new ConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
         }
         var document = (await ReadAsync(c, tx, id, ct))!;
         var readiness = await BillingReadiness.ReadAsync(c, tx, document.Invoice.MunicipalityAgs, ct);
@@ -90,7 +90,7 @@ public sealed class InvoiceService(
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(new InvoiceDocument(finalized, document.Lines)));
             if (problems.Count > 0)
-                throw new BillingConflictException($"Invoice {finalized.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"Invoice {finalized.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
         }
         await c.ExecuteAsync(new CommandDefinition(BillingSql.Finalize, new
         {
@@ -119,7 +119,7 @@ public sealed class InvoiceService(
         foreach (var id in ids)
         {
             try { finalized.Add(await FinalizeAsync(id, actor, ct)); }
-            catch (BillingConflictException e)
+            catch (ConflictException e)
             {
                 problems.Add(e.Message);
                 if (e is BillingAccountIncompleteException a) incomplete.Add(new IncompleteAccount(a.InvoiceNumber, a.Readiness.MunicipalityAgs, a.Readiness.MunicipalityName, a.Readiness.Open));
@@ -161,7 +161,7 @@ public sealed class InvoiceService(
             _ => false,
         };
         if (allowed is null) return false;
-        if (allowed == false) throw new BillingConflictException($"Invoice {id} is {state}; it cannot become {target}.");
+        if (allowed == false) throw new ConflictException($"Invoice {id} is {state}; it cannot become {target}.");
         await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = BillingStore.Timestamp(clock.GetUtcNow()) }, tx, cancellationToken: ct));
         var creditNote = target == InvoiceStates.Void && state != InvoiceStates.Draft ? await _creditNotes.IssueForVoidAsync(c, tx, id, actor, ct) : null;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, $"billing.invoice.{target}", "invoice", id,
@@ -171,7 +171,7 @@ public sealed class InvoiceService(
 
     private async Task<string> LockAsync(DbConnection c, DbTransaction tx, string id, CancellationToken ct) =>
         await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id }, tx, cancellationToken: ct))
-        ?? throw new BillingNotFoundException($"No invoice {id}.");
+        ?? throw new NotFoundException($"No invoice {id}.");
 
     internal static async Task<InvoiceDocument?> ReadAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
     {

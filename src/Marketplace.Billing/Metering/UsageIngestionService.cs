@@ -123,18 +123,18 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
 
     private static void Validate(IReadOnlyList<UsageEventInput> events)
     {
-        if (events.Count == 0) throw new BillingValidationException("events", "A batch needs at least one event.");
+        if (events.Count == 0) throw RequestValidationException.For("events", "A batch needs at least one event.");
         if (events.Count > BillingOptions.MaxBatchSize)
-            throw new BillingValidationException("events", $"A batch holds at most {BillingOptions.MaxBatchSize} events; this one has {events.Count}.");
+            throw RequestValidationException.For("events", $"A batch holds at most {BillingOptions.MaxBatchSize} events; this one has {events.Count}.");
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > MaxIdLength)
-                throw new BillingValidationException($"events[{i}].eventId", $"Every event needs an id of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.For($"events[{i}].eventId", $"Every event needs an id of 1 to {MaxIdLength} characters.");
             if (string.IsNullOrWhiteSpace(e.SubscriptionId) || e.SubscriptionId.Length > MaxIdLength)
-                throw new BillingValidationException($"events[{i}].subscriptionId", $"Every event needs a subscription id of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.For($"events[{i}].subscriptionId", $"Every event needs a subscription id of 1 to {MaxIdLength} characters.");
             if (string.IsNullOrWhiteSpace(e.Dimension) || e.Dimension.Length > MaxIdLength)
-                throw new BillingValidationException($"events[{i}].dimension", $"Every event needs a dimension of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.For($"events[{i}].dimension", $"Every event needs a dimension of 1 to {MaxIdLength} characters.");
         }
     }
 }

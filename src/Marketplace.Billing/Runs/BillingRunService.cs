@@ -56,7 +56,7 @@ public sealed class BillingRunService(
     {
         var started = clock.GetUtcNow();
         if (calendar.StartOf(month.EndDay) > started)
-            throw new BillingValidationException("period", $"{month} has not ended yet; it can be billed from {month.EndDay:yyyy-MM-dd} on.");
+            throw RequestValidationException.For("period", $"{month} has not ended yet; it can be billed from {month.EndDay:yyyy-MM-dd} on.");
 
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -18,7 +18,7 @@ namespace Marketplace.Billing.Runs;
 public sealed class BillingScheduler(IServiceProvider services, BillingCalendar calendar, TimeProvider clock,
     IOptions<BillingOptions> options, ILogger<BillingScheduler> logger) : BackgroundService
 {
-    private static readonly Actor SchedulerActor = Actor.System("billing-scheduler");
+    private static readonly Actor SchedulerActor = Actor.Named("billing-scheduler");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -39,10 +39,10 @@ public sealed class StripeInvoiceSync(
         BillingAccount account;
         await using (var c = await database.OpenAsync(ct))
         {
-            document = await InvoiceService.ReadAsync(c, null, invoiceId, ct) ?? throw new BillingNotFoundException($"No invoice {invoiceId}.");
+            document = await InvoiceService.ReadAsync(c, null, invoiceId, ct) ?? throw new NotFoundException($"No invoice {invoiceId}.");
             var invoice = document.Invoice;
             if (invoice.PaymentChannel != PaymentChannels.Stripe || invoice.State is InvoiceStates.Draft or InvoiceStates.Void)
-                throw new BillingConflictException($"Invoice {invoice.Number} is not a finalized Stripe invoice.");
+                throw new ConflictException($"Invoice {invoice.Number} is not a finalized Stripe invoice.");
             if (invoice.StripePushedAt is not null) return false;
             account = await c.QuerySingleAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = invoice.MunicipalityAgs }, cancellationToken: ct));
         }
@@ -169,7 +169,7 @@ public sealed class StripeInvoiceSync(
         await tx.CommitAsync(ct);
     }
 
-    internal static readonly Actor StripeActor = Actor.System("stripe");
+    internal static readonly Actor StripeActor = Actor.Named("stripe");
     private string Now() => BillingStore.Timestamp(clock.GetUtcNow());
     private DateTimeOffset Start(string day) => calendar.StartOf(BillingStore.ParseDate(day));
     private DateTimeOffset End(string day) => calendar.StartOf(BillingStore.ParseDate(day).AddDays(1));

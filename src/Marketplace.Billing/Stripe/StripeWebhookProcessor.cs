@@ -70,7 +70,7 @@ public sealed class StripeWebhookProcessor(
                         StripeInvoiceSync.StripeActor, ct))
                     outcome = WebhookOutcome.Applied;
             }
-            catch (BillingConflictException e)
+            catch (ConflictException e)
             {
                 // Acknowledged all the same: Stripe would redeliver forever, and a person has to look at it anyway.
                 logger.LogError("Stripe event {EventId} ({Type}) cannot be applied to invoice {Number}: {Reason}", evt.Id, evt.Type, invoice.Number, e.Message);

@@ -32,7 +32,7 @@ public static class DescriptorErrors
     public static string Message(IStringLocalizer texts, CatalogError error)
     {
         if (error.Keyword is not { } keyword)
-            return Marketplace.Storage.CodedProblems.Word(texts, error.Code, error.Args, error.Reason);
+            return Marketplace.Kernel.CodedProblems.Word(texts, error.Code, error.Args, error.Reason);
         var first = error.Args.FirstOrDefault() ?? "";
         // The one open-ended tier of a metered price is a rule people know by its meaning, not as "contains".
         if (keyword is "contains" or "minContains" or "maxContains" && error.Field.EndsWith("/tiers", StringComparison.Ordinal))

@@ -25,7 +25,7 @@ public static class CommunityApi
 
     public static void MapCommunityApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Community).AddEndpointFilter(Problems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Community);
 
         api.MapGet("/offerings/{id}/ratings", Ratings).AllowAnonymous()
             .WithSummary("Average, count and one page of the municipalities' ratings of a published offering, newest first")
@@ -69,19 +69,17 @@ public static class CommunityApi
     /// <summary>The availability API's answer: measured availability next to the promise and the provisioning reliability.</summary>
     public sealed record AvailabilityView(AvailabilityFacts Availability, ReliabilityFacts Reliability);
 
-    public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
-
     /// <summary>
     /// Null when the principal may order for the municipality, which is what rating and requesting need; otherwise the
     /// refusal: another tenant's municipality is not found, a reader of its own (buyer-viewer, a delegate without the
     /// order right) is forbidden.
     /// </summary>
-    public static async Task<CommunityException?> RefusalAsync(TenantAccess access, ClaimsPrincipal user, string ags, CancellationToken ct)
+    public static async Task<RefusalException?> RefusalAsync(TenantAccess access, ClaimsPrincipal user, string ags, CancellationToken ct)
     {
         var granted = await access.PermissionsForMunicipalityAsync(user, ags, ct);
-        if (granted == MunicipalityPermission.None) return CommunityException.NotFound($"Keine Kommune „{ags}“.");
+        if (granted == MunicipalityPermission.None) return new NotFoundException($"Keine Kommune „{ags}“.");
         return (granted & MunicipalityPermission.Order) == 0
-            ? CommunityException.Forbidden("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.") : null;
+            ? new ForbiddenException("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.") { Code = "community.order-permission" } : null;
     }
 
     private static async Task<IResult> Ratings(string id, int? page, int? pageSize, RatingService ratings, CancellationToken ct) =>
@@ -91,8 +89,8 @@ public static class CommunityApi
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        if (body.Stars is not { } stars) throw CommunityException.Invalid("stars", "Bewertung von 1 bis 5 Sternen.");
-        return Results.Ok(await ratings.RateAsync(ActorOf(user), ags, id, stars, body.Comment, ct));
+        if (body.Stars is not { } stars) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
+        return Results.Ok(await ratings.RateAsync(Actor.Of(user), ags, id, stars, body.Comment, ct));
     }
 
     private static async Task<IResult> RequestsOfOffering(string id, FeatureRequestService requests, CancellationToken ct) =>
@@ -102,9 +100,9 @@ public static class CommunityApi
         CancellationToken ct)
     {
         var ags = string.IsNullOrWhiteSpace(body.Ags) ? user.AgsOf() : body.Ags;
-        if (ags is null) throw CommunityException.Invalid("ags", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
+        if (ags is null) throw RequestValidationException.For("ags", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        var created = await requests.SubmitAsync(ActorOf(user), ags, id, body.Title, body.Text, ct);
+        var created = await requests.SubmitAsync(Actor.Of(user), ags, id, body.Title, body.Text, ct);
         return Results.Created($"/api/v1/requests/{created.Id}", created);
     }
 
@@ -115,27 +113,27 @@ public static class CommunityApi
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        return Results.Ok(await requests.SupportAsync(ActorOf(user), ags, requestId, ct));
+        return Results.Ok(await requests.SupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 
     private static async Task<IResult> Withdraw(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        return Results.Ok(await requests.WithdrawSupportAsync(ActorOf(user), ags, requestId, ct));
+        return Results.Ok(await requests.WithdrawSupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 
     private static async Task<IResult> Answer(string requestId, AnswerRequest body, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct)
     {
         if (TenantAccess.VendorOf(user) is not { } vendorId || !TenantAccess.EditsForVendor(user, vendorId))
-            throw CommunityException.NotFound($"Es gibt keinen Wunsch „{requestId}“.");
-        return Results.Ok(await requests.AnswerAsync(ActorOf(user), vendorId, requestId, body.Status, body.Answer, ct));
+            throw new NotFoundException($"Es gibt keinen Wunsch „{requestId}“.");
+        return Results.Ok(await requests.AnswerAsync(Actor.Of(user), vendorId, requestId, body.Status, body.Answer, ct));
     }
 
     private static async Task<IResult> RequestsOfVendor(string vendorId, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct) =>
         TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user)
             ? Results.Ok(await requests.ForVendorAsync(vendorId, 500, ct))
-            : throw CommunityException.NotFound($"Kein Anbieter „{vendorId}“.");
+            : throw new NotFoundException($"Kein Anbieter „{vendorId}“.");
 
     private static async Task<IResult> Recommendations(string id, RecommendationService recommendations, CancellationToken ct) =>
         Results.Ok(await recommendations.ForOfferingAsync(id, 5, ct));
@@ -145,24 +143,4 @@ public static class CommunityApi
 
     private static async Task<IResult> Availability(string id, AvailabilityFigures availability, ReliabilityService reliability, CancellationToken ct) =>
         Results.Ok(new AvailabilityView(await availability.ForOfferingAsync(id, ct), await reliability.ForOfferingAsync(id, ct)));
-
-    /// <summary>Module refusals as RFC 9457 problem details: 404, 403, or a validation problem naming the field.</summary>
-    private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(ctx);
-        }
-        catch (CommunityException e)
-        {
-            return ToProblem(e);
-        }
-    }
-
-    public static IResult ToProblem(CommunityException e) => e.Kind switch
-    {
-        CommunityErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: e.Message),
-        CommunityErrorKind.Forbidden => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Nicht erlaubt", detail: e.Message),
-        _ => Results.ValidationProblem(new Dictionary<string, string[]> { [e.Field ?? "body"] = [e.Message] }, detail: e.Message),
-    };
 }

@@ -29,8 +29,8 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
     public async Task<RatingsView> ListAsync(string offeringId, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
         store.Published(offeringId);
-        if (page < 1) throw CommunityException.Invalid("page", "Seite ab 1.");
-        if (pageSize is < 1 or > 100) throw CommunityException.Invalid("pageSize", "Seitengröße von 1 bis 100.");
+        if (page < 1) throw RequestValidationException.For("page", "Seite ab 1.");
+        if (pageSize is < 1 or > 100) throw RequestValidationException.For("pageSize", "Seitengröße von 1 bis 100.");
         await using var c = await store.Database.OpenAsync(ct);
         var summary = await c.QuerySingleAsync<SummaryRow>(new CommandDefinition(CommunitySql.RatingSummary, new { offering = offeringId }, cancellationToken: ct));
         var items = await c.QueryAsync<Rating>(new CommandDefinition(CommunitySql.Ratings(store.Database.Dialect),
@@ -59,13 +59,13 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
     public async Task<Rating> RateAsync(Actor actor, string ags, string offeringId, int stars, string? comment, CancellationToken ct = default)
     {
         store.Published(offeringId);
-        if (stars is < 1 or > 5) throw CommunityException.Invalid("stars", "Bewertung von 1 bis 5 Sternen.");
+        if (stars is < 1 or > 5) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
-        if (comment is { Length: > MaxComment }) throw CommunityException.Invalid("comment", $"Kommentar mit höchstens {MaxComment} Zeichen.");
+        if (comment is { Length: > MaxComment }) throw RequestValidationException.For("comment", $"Kommentar mit höchstens {MaxComment} Zeichen.");
         var saved = await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (await c.ExecuteScalarAsync<long>(CommunitySql.HadSubscription, new { offering = offeringId, ags }, tx) == 0)
-                throw CommunityException.Forbidden("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.");
+                throw new ForbiddenException("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.");
             var before = await c.QuerySingleOrDefaultAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
             await c.ExecuteAsync(CommunitySql.UpsertRating(store.Database.Dialect), new
             {

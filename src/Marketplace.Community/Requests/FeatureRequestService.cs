@@ -72,7 +72,7 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         var request = await c.QuerySingleOrDefaultAsync<FeatureRequest>(new CommandDefinition(CommunitySql.Request, new { id }, cancellationToken: ct));
         // Requests of an offering that left the catalogue are the vendor's history, not public any more.
         return request is not null && store.PublishedOrNull(request.OfferingId) is not null
-            ? request : throw CommunityException.NotFound($"Es gibt keinen Wunsch „{id}“.");
+            ? request : throw new NotFoundException($"Es gibt keinen Wunsch „{id}“.");
     }
 
     /// <summary>A new request from the municipality (the caller has checked the actor may act for it); the municipality supports it from the start.</summary>
@@ -81,10 +81,10 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         var offering = store.Published(offeringId);
         title = title?.Trim() ?? "";
         body = body?.Trim() ?? "";
-        if (title.Length == 0) throw CommunityException.Invalid("title", "Titel angeben.");
-        if (title.Length > MaxTitle) throw CommunityException.Invalid("title", $"Titel mit höchstens {MaxTitle} Zeichen.");
-        if (body.Length == 0) throw CommunityException.Invalid("text", "Beschreiben Sie den Wunsch.");
-        if (body.Length > MaxBody) throw CommunityException.Invalid("text", $"Beschreibung mit höchstens {MaxBody} Zeichen.");
+        if (title.Length == 0) throw RequestValidationException.For("title", "Titel angeben.");
+        if (title.Length > MaxTitle) throw RequestValidationException.For("title", $"Titel mit höchstens {MaxTitle} Zeichen.");
+        if (body.Length == 0) throw RequestValidationException.For("text", "Beschreiben Sie den Wunsch.");
+        if (body.Length > MaxBody) throw RequestValidationException.For("text", $"Beschreibung mit höchstens {MaxBody} Zeichen.");
         var id = "fr-" + Guid.NewGuid().ToString("N")[..16];
         return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
@@ -138,11 +138,11 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
     public async Task<FeatureRequest> AnswerAsync(Actor actor, string vendorId, string requestId, string? status, string? answer, CancellationToken ct = default)
     {
         var request = await GetAsync(requestId, ct);
-        if (request.VendorId != vendorId) throw CommunityException.NotFound($"Es gibt keinen Wunsch „{requestId}“.");
+        if (request.VendorId != vendorId) throw new NotFoundException($"Es gibt keinen Wunsch „{requestId}“.");
         if (status is null || !RequestStatuses.All.Contains(status))
-            throw CommunityException.Invalid("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
+            throw RequestValidationException.For("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
         answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
-        if (answer is { Length: > MaxBody }) throw CommunityException.Invalid("answer", $"Antwort mit höchstens {MaxBody} Zeichen.");
+        if (answer is { Length: > MaxBody }) throw RequestValidationException.For("answer", $"Antwort mit höchstens {MaxBody} Zeichen.");
         return Changed(await store.ChangeAsync(async (c, tx, audit) =>
         {
             await c.ExecuteAsync(CommunitySql.Answer, new { id = requestId, status, answer, actor = actor.UserId, now = store.Now() }, tx);

@@ -94,9 +94,6 @@ public static class ConformanceApi
     public sealed record DecisionRequest(string? Outcome, string? Reason);
     public sealed record AuditVerificationResponse(bool Intact, long Entries, long? FirstBadEntry, string? Problem);
 
-    /// <summary>Who acts, as the conformance module records it.</summary>
-    public static Actor ActorOf(ClaimsPrincipal user) => new(user.SubjectOf() ?? "unknown", user.OrganisationOf());
-
     /// <summary>Reads of a vendor's offerings: its own users, auditors and platform admins.</summary>
     private static bool Reads(ClaimsPrincipal user, string vendorId) => TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user);
 
@@ -107,7 +104,7 @@ public static class ConformanceApi
     {
         if (!TenantAccess.EditsForVendor(user, vendorId)) return NotFound();
         var (text, fileName) = await DescriptorAsync(request);
-        var created = await lifecycle.CreateAsync(ActorOf(user), vendorId, text, fileName);
+        var created = await lifecycle.CreateAsync(Actor.Of(user), vendorId, text, fileName);
         return Results.Created($"/api/v1/vendors/{vendorId}/offerings/{created.OfferingId}", created);
     }
 
@@ -118,26 +115,26 @@ public static class ConformanceApi
     {
         if (!TenantAccess.EditsForVendor(user, vendorId)) return NotFound();
         var (text, fileName) = await DescriptorAsync(request);
-        return Results.Ok(await lifecycle.EditAsync(ActorOf(user), vendorId, offeringId, text, fileName));
+        return Results.Ok(await lifecycle.EditAsync(Actor.Of(user), vendorId, offeringId, text, fileName));
     }
 
     private static async Task<IResult> EditFields(string vendorId, string offeringId, DraftFields fields, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.EditFieldsAsync(ActorOf(user), vendorId, offeringId, fields)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.EditFieldsAsync(Actor.Of(user), vendorId, offeringId, fields)) : NotFound();
 
     private static async Task<IResult> Submit(string vendorId, string offeringId, int version, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.SubmitAsync(ActorOf(user), vendorId, offeringId, version)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.SubmitAsync(Actor.Of(user), vendorId, offeringId, version)) : NotFound();
 
     private static async Task<IResult> Withdraw(string vendorId, string offeringId, int version, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.WithdrawAsync(ActorOf(user), vendorId, offeringId, version)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.WithdrawAsync(Actor.Of(user), vendorId, offeringId, version)) : NotFound();
 
     private static async Task<IResult> Publish(string vendorId, string offeringId, int version, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.PublishAsync(ActorOf(user), vendorId, offeringId, version)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.PublishAsync(Actor.Of(user), vendorId, offeringId, version)) : NotFound();
 
     private static async Task<IResult> Deprecate(string vendorId, string offeringId, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.DeprecateAsync(ActorOf(user), vendorId, offeringId)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.DeprecateAsync(Actor.Of(user), vendorId, offeringId)) : NotFound();
 
     private static async Task<IResult> Retire(string vendorId, string offeringId, ClaimsPrincipal user, OfferingLifecycle lifecycle) =>
-        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.RetireAsync(ActorOf(user), vendorId, offeringId)) : NotFound();
+        TenantAccess.EditsForVendor(user, vendorId) ? Results.Ok(await lifecycle.RetireAsync(Actor.Of(user), vendorId, offeringId)) : NotFound();
 
     private static async Task<IResult> ListEvidence(string vendorId, string offeringId, ClaimsPrincipal user, EvidenceService evidence) =>
         Reads(user, vendorId) ? Results.Ok(await evidence.ListAsync(vendorId, offeringId)) : NotFound();
@@ -151,7 +148,7 @@ public static class ConformanceApi
         // The form is read here rather than bound: the tenant check above comes first, and the cookie is SameSite=Lax, so a
         // cross-site form cannot post it (an IFormFile parameter would demand antiforgery middleware the API does not use).
         var upload = await EvidenceForm.ReadAsync(http.Request);
-        var created = await evidence.UploadAsync(ActorOf(user), vendorId, offeringId, upload);
+        var created = await evidence.UploadAsync(Actor.Of(user), vendorId, offeringId, upload);
         return Results.Created($"/api/v1/evidence/{created.Id}/file", created);
     }
 
@@ -172,13 +169,13 @@ public static class ConformanceApi
         Results.Ok(await review.ReviewAsync(offeringId, version));
 
     private static async Task<IResult> DecideVersion(string offeringId, int version, DecisionRequest request, ClaimsPrincipal user, AuditorReview review) =>
-        Results.Ok(await review.DecideVersionAsync(ActorOf(user), offeringId, version, Pass(request.Outcome), request.Reason ?? ""));
+        Results.Ok(await review.DecideVersionAsync(Actor.Of(user), offeringId, version, Pass(request.Outcome), request.Reason ?? ""));
 
     private static async Task<IResult> DecideEvidence(string evidenceId, DecisionRequest request, ClaimsPrincipal user, AuditorReview review) =>
-        Results.Ok(await review.DecideEvidenceAsync(ActorOf(user), evidenceId, Pass(request.Outcome), request.Reason ?? ""));
+        Results.Ok(await review.DecideEvidenceAsync(Actor.Of(user), evidenceId, Pass(request.Outcome), request.Reason ?? ""));
 
     private static async Task<IResult> Rerun(string offeringId, int version, ClaimsPrincipal user, AuditorReview review) =>
-        Results.Ok(await review.RerunChecksAsync(ActorOf(user), offeringId, version));
+        Results.Ok(await review.RerunChecksAsync(Actor.Of(user), offeringId, version));
 
     /// <summary>An auditor's outcome: "pass" or "fail", nothing implied.</summary>
     public static bool Pass(string? outcome) => outcome switch
@@ -194,7 +191,7 @@ public static class ConformanceApi
 
     private static async Task<IResult> AddStandardVersion(string standardId, StandardVersionDescriptor version, ClaimsPrincipal user, StandardsRegistry standards)
     {
-        var added = await standards.AddVersionAsync(ActorOf(user), standardId, version);
+        var added = await standards.AddVersionAsync(Actor.Of(user), standardId, version);
         return Results.Created($"/api/v1/standards/{standardId}", added);
     }
 
@@ -219,7 +216,7 @@ public static class ConformanceApi
         return Results.Ok(new AuditVerificationResponse(v.Intact, v.Entries, v.FirstBadSeq, v.Problem));
     }
 
-    private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden");
+    private static IResult NotFound() => CodedProblems.NotFound();
 
     /// <summary>The body of a descriptor upload: the text, and a file name that error messages name (from ?fileName=, else by type).</summary>
     private static async Task<(string Text, string FileName)> DescriptorAsync(HttpRequest request)

@@ -74,7 +74,7 @@ public sealed class ConformanceDailyJob
             {
                 await _uow.RunAsync(async s =>
                 {
-                    await s.RecomputeAsync(head.OfferingId, standards, Actor.DailyJob);
+                    await s.RecomputeAsync(head.OfferingId, standards, Actor.Named("conformance-job"));
                     await AnnounceNewVersionsAsync(s, head, standards, today);
                     await RemindExpiringEvidenceAsync(s, head, today);
                 }, ct);

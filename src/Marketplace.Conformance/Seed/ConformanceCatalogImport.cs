@@ -130,7 +130,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
                         ConformanceEvaluator.Day(EvidenceService.EffectiveExpiry(issued, expires, criterion.Evidence?["validityMonths"]?.GetValue<int>() ?? 12)),
                         a.Document, "application/pdf", a.Sha256, 0, VersionOrigins.Catalog,
                         a.Decision.Outcome == "accepted" ? EvidenceStates.Accepted : EvidenceStates.Rejected,
-                        a.IssuedOn + "T00:00:00.0000000Z", Actor.CatalogImport.UserId, a.Decision.DecidedOn + "T00:00:00.0000000Z", attestations.Auditor,
+                        a.IssuedOn + "T00:00:00.0000000Z", Actor.Named("catalog-import").UserId, a.Decision.DecidedOn + "T00:00:00.0000000Z", attestations.Auditor,
                         a.Decision.Reason);
                     result.Add((evidence, Hash(JsonSerializer.Serialize(evidence, DescriptorJson.Options))));
                 }
@@ -148,7 +148,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
         List<RequiredStandard> policy, AvailabilityPolicyDescriptor? availability, List<(Evidence Evidence, string Hash)> evidence, CancellationToken ct)
     {
         var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, AuditTrail.Timestamp(_clock.GetUtcNow()));
-        var actor = Actor.CatalogImport;
+        var actor = Actor.Named("catalog-import");
         var standards = await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction);
 
         int inserted = 0, updated = 0, unchanged = 0;

@@ -23,7 +23,7 @@ public static class IdentityApi
     public static void MapIdentityApi(this IEndpointRouteBuilder app)
     {
         app.MapOidcEndpoints();
-        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Identity).AddEndpointFilter(ValidationProblems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Identity);
 
         api.MapGet("/organisations/me", Me).RequireAuthorization(Policies.Authenticated)
             .WithName("GetMyOrganisation").WithSummary("Who the caller is and the organisation it acts for");
@@ -213,16 +213,4 @@ public static class IdentityApi
         ?? (http.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()
             ? $"{http.Scheme}://{http.Host}{http.PathBase}"
             : throw new InvalidOperationException("Identity:PublicBaseUrl is not configured."));
-
-    private static async ValueTask<object?> ValidationProblems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(ctx);
-        }
-        catch (ValidationFailedException e)
-        {
-            return Results.ValidationProblem(e.Errors);
-        }
-    }
 }

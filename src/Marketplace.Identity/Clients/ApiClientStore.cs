@@ -52,7 +52,7 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 200) errors["displayName"] = ["A name of up to 200 characters is required."];
         if (!Roles.FitsOrganisation(role, org.Kind)) errors["role"] = [$"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}."];
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (errors.Count > 0) throw RequestValidationException.From(errors);
 
         clientId ??= "client-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
         secret ??= Base64UrlSecret();

@@ -53,19 +53,3 @@ public sealed record NewOrganisation(
     string? BundlerType = null, string? LegalName = null, string? VatId = null, string? TaxNumber = null, BillingDetails? Billing = null,
     string? Id = null);
 
-/// <summary>Who performs a change, for the audit trail.</summary>
-public sealed record Actor(string UserId, string? OrganisationId)
-{
-    public static Actor System { get; } = new("system", null);
-
-    public static Actor Of(System.Security.Claims.ClaimsPrincipal user) => new(user.SubjectOf() ?? "anonymous", user.OrganisationOf());
-}
-
-/// <summary>The fields a failed validation complains about, as problem-details errors.</summary>
-public sealed class ValidationFailedException(IDictionary<string, string[]> errors)
-    : Exception("Validation failed: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))
-{
-    public IDictionary<string, string[]> Errors { get; } = errors;
-
-    public static ValidationFailedException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
-}

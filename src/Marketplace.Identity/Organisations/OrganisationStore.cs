@@ -98,7 +98,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         }
         if (org.Name.Length == 0 && !errors.ContainsKey("kind") && !errors.ContainsKey("municipalityAgs") && !errors.ContainsKey("vendorId"))
             errors["name"] = ["A name is required."];
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (errors.Count > 0) throw RequestValidationException.From(errors);
 
         await c.ExecuteAsync(IdentitySql.InsertOrganisation, org, tx);
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "organisation.created", "organisation", org.Id,
@@ -112,7 +112,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     {
         var errors = new Dictionary<string, string[]>();
         AddBillingErrors(billing, errors);
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (errors.Count > 0) throw RequestValidationException.From(errors);
         return await ChangeAsync(organisationId, "organisation.billing-changed", actor, async (c, tx, now) =>
             await c.ExecuteAsync(IdentitySql.UpdateBilling, new
             {
@@ -130,7 +130,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         for (var i = 0; i < details.Contacts.Count; i++)
             if (string.IsNullOrWhiteSpace(details.Contacts[i].Name) || !details.Contacts[i].Email.Contains('@'))
                 errors[$"contacts[{i}]"] = ["A contact needs a name and an e-mail address."];
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (errors.Count > 0) throw RequestValidationException.From(errors);
         return await ChangeAsync(organisationId, "organisation.vendor-details-changed", actor, async (c, tx, now) =>
         {
             await c.ExecuteAsync(IdentitySql.UpdateVendorDetails, new { id = organisationId, details.LegalName, details.VatId, details.TaxNumber, now }, tx);

@@ -72,7 +72,7 @@ public sealed class UserAdministration(
         if (!System.Net.Mail.MailAddress.TryCreate(email, out _)) errors["email"] = ["A valid e-mail address is required."];
         else if (await users.FindByEmailAsync(email) is not null) errors["email"] = ["A user with this e-mail address exists already."];
         if (!Roles.FitsOrganisation(role, org.Kind)) errors["role"] = [$"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}."];
-        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        if (errors.Count > 0) throw RequestValidationException.From(errors);
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
@@ -126,13 +126,13 @@ public sealed class UserAdministration(
     /// </summary>
     public async Task<MarketplaceUser> AcceptInvitationAsync(string token, string displayName, string? password, UserLoginInfo? externalLogin, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(displayName)) throw ValidationFailedException.For("displayName", "Your name is required.");
-        if (password is null && externalLogin is null) throw ValidationFailedException.For("password", "A password is required.");
+        if (string.IsNullOrWhiteSpace(displayName)) throw RequestValidationException.For("displayName", "Your name is required.");
+        if (password is null && externalLogin is null) throw RequestValidationException.For("password", "A password is required.");
         return await db.InTransactionAsync(async (c, tx) =>
         {
             var invitation = await c.QuerySingleOrDefaultAsync<Invitation>(IdentitySql.OpenInvitationByTokenHash,
                 new { tokenHash = HashToken(token), now = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx)
-                ?? throw ValidationFailedException.For("token", "This invitation is unknown, used or expired.");
+                ?? throw RequestValidationException.For("token", "This invitation is unknown, used or expired.");
             var user = new MarketplaceUser
             {
                 UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true, OrganisationId = invitation.OrganisationId,
@@ -152,8 +152,8 @@ public sealed class UserAdministration(
     public async Task<MarketplaceUser> CreateUserAsync(string organisationId, string email, string displayName, string role, string? password,
         UserLoginInfo? externalLogin, Actor actor, CancellationToken ct = default)
     {
-        var org = await organisations.GetAsync(organisationId, ct) ?? throw ValidationFailedException.For("organisationId", "Unknown organisation.");
-        if (!Roles.FitsOrganisation(role, org.Kind)) throw ValidationFailedException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
+        var org = await organisations.GetAsync(organisationId, ct) ?? throw RequestValidationException.For("organisationId", "Unknown organisation.");
+        if (!Roles.FitsOrganisation(role, org.Kind)) throw RequestValidationException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
         return await db.InTransactionAsync(async (c, tx) =>
         {
             var user = new MarketplaceUser { UserName = email, Email = email, EmailConfirmed = true, OrganisationId = org.Id, DisplayName = displayName };
@@ -170,13 +170,13 @@ public sealed class UserAdministration(
     public async Task<bool> ChangeRoleAsync(string organisationId, string userId, string role, Actor actor, CancellationToken ct = default)
     {
         var org = await organisations.GetAsync(organisationId, ct) ?? throw new KeyNotFoundException(organisationId);
-        if (!Roles.FitsOrganisation(role, org.Kind)) throw ValidationFailedException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
+        if (!Roles.FitsOrganisation(role, org.Kind)) throw RequestValidationException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
         var user = await users.FindByIdAsync(userId);
         if (user is null || user.OrganisationId != organisationId) return false;
         var current = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
         if (current == role) return true;
         if (Roles.OrganisationAdmins.Contains(current) && await AdminCountAsync(organisationId, ct) <= 1)
-            throw ValidationFailedException.For("role", "The organisation's last admin keeps the admin role.");
+            throw RequestValidationException.For("role", "The organisation's last admin keeps the admin role.");
         await db.InTransactionAsync(async (c, tx) =>
         {
             if (current.Length > 0) Check(await users.RemoveFromRoleAsync(user, current), "role");
@@ -198,10 +198,10 @@ public sealed class UserAdministration(
     {
         var user = await users.FindByIdAsync(userId);
         if (user is null || user.OrganisationId != organisationId) return false;
-        if (user.Id == actor.UserId) throw ValidationFailedException.For("userId", "You cannot remove yourself.");
+        if (user.Id == actor.UserId) throw RequestValidationException.For("userId", "You cannot remove yourself.");
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
         if (Roles.OrganisationAdmins.Contains(role) && await AdminCountAsync(organisationId, ct) <= 1)
-            throw ValidationFailedException.For("userId", "The organisation's last admin cannot be removed.");
+            throw RequestValidationException.For("userId", "The organisation's last admin cannot be removed.");
         await db.InTransactionAsync(async (c, tx) =>
         {
             await tokens.RevokeInTransactionAsync(user.Id, ct);
@@ -241,7 +241,7 @@ public sealed class UserAdministration(
     {
         if (result.Succeeded) return;
         // Identity names the problem by code: user name and e-mail errors belong to the e-mail field, not to the one asked about.
-        throw new ValidationFailedException(result.Errors
+        throw RequestValidationException.From(result.Errors
             .GroupBy(e => e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : field)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
     }

@@ -22,7 +22,7 @@ public static class NotificationsApi
 
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Notifications).AddEndpointFilter(Problems);
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Notifications);
         var me = api.MapGroup("/me");
         me.MapGet("/notifications", List).RequireAuthorization(Policies.Authenticated)
             .WithName("ListMyNotifications").WithSummary("The user's notifications, newest first (unread=true for unread only; limit, offset)")
@@ -62,9 +62,8 @@ public static class NotificationsApi
 
     private static async Task<IResult> List(bool? unread, int? limit, int? offset, ClaimsPrincipal user, NotificationStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > NotificationStore.MaxPageSize) throw new NotificationValidationException("limit", $"Between 1 and {NotificationStore.MaxPageSize}.");
-        if (offset is < 0) throw new NotificationValidationException("offset", "Not negative.");
-        return Results.Ok(await store.ListAsync(UserId(user), unread == true, limit ?? 50, offset ?? 0, CultureInfo.CurrentUICulture, ct));
+        var page = Page.Of(limit, offset, NotificationStore.MaxPageSize);
+        return Results.Ok(await store.ListAsync(UserId(user), unread == true, page.Limit, page.Offset, CultureInfo.CurrentUICulture, ct));
     }
 
     private static async Task<IResult> UnreadCount(ClaimsPrincipal user, NotificationStore store, CancellationToken ct) =>
@@ -110,18 +109,5 @@ public static class NotificationsApi
     {
         if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct)) return Results.NotFound();
         return Results.File(await exports.InvoicesAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
-    }
-
-    /// <summary>The module's validation errors as RFC 9457 problem details naming the field.</summary>
-    private static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(ctx);
-        }
-        catch (NotificationValidationException e)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] });
-        }
     }
 }

@@ -17,7 +17,7 @@ public sealed class ExportService(Database database, CatalogSearchService search
         if (parsed.Request is null)
         {
             var (field, messages) = parsed.Errors.First();
-            throw new NotificationValidationException(field, string.Join(" ", messages));
+            throw RequestValidationException.For(field, string.Join(" ", messages));
         }
         var rows = CatalogQuery.AllMatches(search.Current, parsed.Request).Select(o => (IReadOnlyList<string?>)
         [

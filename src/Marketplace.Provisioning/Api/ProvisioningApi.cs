@@ -32,7 +32,7 @@ public static class ProvisioningApi
 
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Provisioning).AddEndpointFilter(Problems)
+        var api = app.MapGroup("/api/v1").WithTags(ApiTags.Provisioning)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         var municipality = api.MapGroup("/municipalities/{ags}");
@@ -405,7 +405,7 @@ public static class ProvisioningApi
         var granted = await access.PermissionsForMunicipalityAsync(user, ags, ct);
         if (granted == MunicipalityPermission.None) return NotFound();
         return (granted & needed) == needed ? null
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Keine Berechtigung", detail: $"fehlende Berechtigung: {needed & ~granted}");
+            : CodedProblems.Refused(new ForbiddenException($"fehlende Berechtigung: {needed & ~granted}") { Code = "permission.missing", Args = [(needed & ~granted).ToString()] });
     }
 
     /// <summary>The municipality's own buyer-admins (not its delegates): approval and the approval threshold.</summary>
@@ -416,48 +416,9 @@ public static class ProvisioningApi
 
     public static ConfigurationResponse ToResponse(ConfigView view) => new(view.Values, view.SecretsSet, view.Provenance);
 
-    private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden");
+    private static IResult NotFound() => CodedProblems.NotFound();
 
     private static int Limit(int? limit) => Math.Clamp(limit ?? 100, 1, 500);
     private static int Offset(int? offset) => Math.Max(0, offset ?? 0);
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    /// <summary>The module's refusals as RFC 9457 problem details; validation problems name the field at fault.</summary>
-    public static async ValueTask<object?> Problems(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(ctx);
-        }
-        catch (RequestValidationException e)
-        {
-            var texts = CodedProblems.Texts(ctx.HttpContext);
-            return CodedProblems.Validation(texts, e.Worded(texts));
-        }
-        catch (ConfigValidationException e)
-        {
-            return Results.ValidationProblem(ConfigErrors(e.Errors));
-        }
-        catch (IdempotencyKeyReusedException e)
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [IdempotencyKeyHeader] = [e.Message] },
-                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key schon für eine andere Anfrage verwendet");
-        }
-        catch (NotFoundException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: e.Message);
-        }
-        catch (ForbiddenException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Nicht erlaubt", detail: e.Message);
-        }
-        catch (StateConflictException e)
-        {
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Im jetzigen Zustand nicht möglich", detail: e.Message);
-        }
-    }
-
-    /// <summary>Configuration errors keyed like order errors: "configuration/fitConnect/umgebung".</summary>
-    public static Dictionary<string, string[]> ConfigErrors(IEnumerable<ConfigError> errors) =>
-        errors.GroupBy(e => "configuration" + e.Pointer).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
 }

@@ -89,7 +89,7 @@ public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfah
     {
         foreach (var (ags, products) in Demo)
             if ((await fachverfahren.RecordedAsync(ags, ct)).Count == 0 && await ExistsAsync(ags, ct))
-                await fachverfahren.SetAsync(ags, products, Marketplace.Identity.Organisations.Actor.System.UserId, null, ct);
+                await fachverfahren.SetAsync(ags, products, Actor.System.UserId, null, ct);
     }
 
     private async Task<bool> ExistsAsync(string ags, CancellationToken ct)

@@ -61,17 +61,17 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
         var errors = new List<FieldError>();
         var plan = string.IsNullOrWhiteSpace(request.PlanId) ? null : offering.Plan(request.PlanId);
-        if (plan is null) errors.Add(new FieldError("planId", string.IsNullOrWhiteSpace(request.PlanId) ? "erforderlich" : "unbekannter Tarif"));
+        if (plan is null) errors.Add((string.IsNullOrWhiteSpace(request.PlanId) ? FieldError.Required("planId") : FieldError.Coded("planId", "order.unknown-plan", "unbekannter Tarif")));
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var a in addOns.Where(a => plan is not null && plan.AddOnList.All(x => x.Id != a)))
-            errors.Add(new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif"));
+            errors.Add(FieldError.Coded("addOnIds", "order.add-on-not-in-plan", $"Zusatzleistung '{a}' gehört nicht zum Tarif", a));
         if (await offerings.WhyNotOrderableAsync(offering, ags, ct) is { } why)
             errors.Add(new FieldError("offeringId", why.Text(System.Globalization.CultureInfo.CurrentUICulture)));
         await using var c = await database.OpenAsync(ct);
         // What the municipality already has could not be ordered from the list: say so now, not at "Alle bestellen".
         var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality, new { ags, offeringId = offering.Id });
         if (existing is not null && existing.State != SubscriptionStates.Cancelled)
-            errors.Add(new FieldError("offeringId", $"bereits abonniert (Zustand {existing.State})"));
+            errors.Add(FieldError.Coded("offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", existing.State));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var item = new BasketItem(offering.Id, plan!.Id, addOns, Iso.Of(clock.GetUtcNow()));
@@ -103,13 +103,13 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
         return await orders.PlaceLinesAsync(ags, userId, idempotencyKey, "basket", null, hash, async (c, m) =>
         {
             items = await ListAsync(c, null, ags, userId);
-            if (items.Count == 0) throw new RequestValidationException([new FieldError("items", "Die Merkliste ist leer.")]);
+            if (items.Count == 0) throw new RequestValidationException([FieldError.Coded("items", "basket.empty", "Die Merkliste ist leer.")]);
             var errors = (request.Configurations ?? new Dictionary<string, JsonObject?>()).Keys
                 .Where(k => items.All(i => i.OfferingId != k))
-                .Select(k => new FieldError($"configurations/{k}", "Angebot steht nicht auf der Merkliste")).ToList();
+                .Select(k => FieldError.Coded($"configurations/{k}", "basket.not-in-basket", "Angebot steht nicht auf der Merkliste")).ToList();
             errors.AddRange((request.DataPolicyExceptions ?? new Dictionary<string, DataPolicyExceptionRequest?>()).Keys
                 .Where(k => items.All(i => i.OfferingId != k))
-                .Select(k => new FieldError($"dataPolicyExceptions/{k}", "Angebot steht nicht auf der Merkliste")));
+                .Select(k => FieldError.Coded($"dataPolicyExceptions/{k}", "basket.not-in-basket", "Angebot steht nicht auf der Merkliste")));
             var selections = items.Select(i => new BundleSelection("", i.OfferingId, i.PlanId, i.AddOnIds,
                 request.Configurations?.GetValueOrDefault(i.OfferingId), request.DataPolicyExceptions?.GetValueOrDefault(i.OfferingId))).ToList();
             return await bundles.ValidateSelectionsAsync(c, m, "items", selections, request.SharedConfiguration, errors);

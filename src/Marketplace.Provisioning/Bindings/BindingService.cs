@@ -69,7 +69,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         var s = await OwnedAsync(actingAgs, subscriptionId, ct);
         var old = await BindingOfAsync(subscriptionId, bindingId, ct);
         if (old.State != BindingStates.Active)
-            throw new StateConflictException(Say($"Nur aktive Zugangsdaten lassen sich erneuern; diese sind {old.State}.", $"Only active credentials can be rotated; these are {old.State}."));
+            throw new ConflictException(Say($"Nur aktive Zugangsdaten lassen sich erneuern; diese sind {old.State}.", $"Only active credentials can be rotated; these are {old.State}."));
         await EnsureBindableAsync(s, actorUserId, ct);
         return await StartAsync(s, actorUserId, actingAgs, old.Name, old.Id, ct);
     }
@@ -93,7 +93,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
                 await work.Exec(BindingSql.MarkDeleted, new { id = b.Id, now });
                 break;
             default:
-                throw new StateConflictException(Say($"Die Zugangsdaten sind gerade {b.State}; bitte warten.", $"The credentials are {b.State} right now; please wait."));
+                throw new ConflictException(Say($"Die Zugangsdaten sind gerade {b.State}; bitte warten.", $"The credentials are {b.State} right now; please wait."));
         }
         work.Audit(new AuditEntry(actorUserId, actingAgs, "binding.delete-requested", "subscription-binding", b.Id, new JsonObject { ["state"] = b.State },
             new JsonObject { ["state"] = b.State == BindingStates.Active ? BindingStates.Deleting : BindingStates.Deleted, ["subscription"] = s.Id }));
@@ -113,7 +113,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         await using var work = await Work.BeginAsync(database, audit, ct);
         var now = Iso.Of(clock.GetUtcNow());
         if (kept is null || await work.Exec(BindingSql.Reveal, new { id = b.Id, now }) == 0)
-            throw new StateConflictException(b.CredentialsRevealedAt is not null
+            throw new ConflictException(b.CredentialsRevealedAt is not null
                 ? Say("Die Zugangsdaten wurden schon angezeigt und werden nicht noch einmal gezeigt. Wer sie braucht, erneuert sie.",
                     "The credentials were shown already and are not shown again. Rotate them to get new ones.")
                 : Say($"Die Zugangsdaten sind {b.State}, noch nicht abrufbar.", $"The credentials are {b.State}, not available."));
@@ -126,7 +126,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
     private async Task<BindingView> StartAsync(SubscriptionRecord s, string actorUserId, string actingAgs, string name, string? replaces, CancellationToken ct)
     {
         if (s.State != SubscriptionStates.Active)
-            throw new StateConflictException(Say($"Zugangsdaten gibt es nur für aktive Abonnements; dieses ist {s.State}.",
+            throw new ConflictException(Say($"Zugangsdaten gibt es nur für aktive Abonnements; dieses ist {s.State}.",
                 $"Credentials exist for active subscriptions only; this one is {s.State}."));
         var id = Guid.NewGuid().ToString();
         await using var work = await Work.BeginAsync(database, audit, ct);
@@ -148,7 +148,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
     {
         var facts = await PlanFactsAsync(s, actorUserId, ct);
         if (facts is null && s.Fulfilment == Fulfilments.Broker)
-            throw new StateConflictException(Say("Der Katalog des Brokers ist gerade nicht lesbar; bitte später erneut versuchen.",
+            throw new ConflictException(Say("Der Katalog des Brokers ist gerade nicht lesbar; bitte später erneut versuchen.",
                 "The broker's catalogue cannot be read right now; please try again later."));
         if (facts is not { Bindable: true })
             throw new RequestValidationException([new FieldError("planId", Say($"Der Tarif „{s.PlanId}“ sieht keine Zugangsdaten vor (nicht bindable).",

@@ -68,5 +68,5 @@ public static class BindingsApi
     private static async Task<IResult> VendorList(string vendorId, string id, ClaimsPrincipal user, BindingService bindings, CancellationToken ct) =>
         TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user) ? Results.Ok(await bindings.ListForVendorAsync(vendorId, id, ct)) : NotFound();
 
-    private static IResult NotFound() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden");
+    private static IResult NotFound() => CodedProblems.NotFound();
 }

@@ -36,7 +36,7 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         var picked = new List<OfferingInfo>();
         foreach (var (ozg, offeringId) in offeringPerLeistung)
         {
-            if (!leistungen.Contains(ozg)) throw new RequestValidationException([new FieldError($"selections/{ozg}", "Leistung gehört nicht zum Bündel")]);
+            if (!leistungen.Contains(ozg)) throw new RequestValidationException([FieldError.Coded($"selections/{ozg}", "bundle.not-in-bundle", "Leistung gehört nicht zum Bündel")]);
             picked.Add(await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId));
         }
         var shared = SharedFields(picked.Select(o => TenantSchema.For(o.Descriptor.TenantConfigSchema)).ToList());
@@ -58,12 +58,12 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         var errors = new List<FieldError>();
         if (request.Selections is null || request.Selections.Any(s => s is null))
             throw new RequestValidationException([new FieldError("selections", "Liste der gewählten Angebote fehlt oder enthält null")]);
-        if (request.Selections.Count == 0) errors.Add(new FieldError("selections", "mindestens ein Angebot wählen"));
+        if (request.Selections.Count == 0) errors.Add(FieldError.Coded("selections", "bundle.choose-one", "mindestens ein Angebot wählen"));
         foreach (var (s, i) in request.Selections.Select((s, i) => (s, i)))
         {
-            if (!leistungen.Contains(s.OzgId)) errors.Add(new FieldError($"selections/{i}/ozgId", "Leistung gehört nicht zum Bündel"));
-            if (request.Selections.Take(i).Any(p => p.OzgId == s.OzgId)) errors.Add(new FieldError($"selections/{i}/ozgId", "Leistung doppelt gewählt"));
-            if (request.Selections.Take(i).Any(p => p.OfferingId == s.OfferingId)) errors.Add(new FieldError($"selections/{i}/offeringId", "Angebot doppelt gewählt"));
+            if (!leistungen.Contains(s.OzgId)) errors.Add(FieldError.Coded($"selections/{i}/ozgId", "bundle.not-in-bundle", "Leistung gehört nicht zum Bündel"));
+            if (request.Selections.Take(i).Any(p => p.OzgId == s.OzgId)) errors.Add(FieldError.Coded($"selections/{i}/ozgId", "bundle.leistung-twice", "Leistung doppelt gewählt"));
+            if (request.Selections.Take(i).Any(p => p.OfferingId == s.OfferingId)) errors.Add(FieldError.Coded($"selections/{i}/offeringId", "bundle.offering-twice", "Angebot doppelt gewählt"));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
@@ -76,7 +76,7 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
                 var s = request.Selections[i];
                 var leistungenOfOffering = (await c.QueryAsync<string>(ProvisioningSql.OfferingLeistungen, new { offeringId = s.OfferingId })).ToHashSet();
                 if (!leistungenOfOffering.Contains(s.OzgId))
-                    leistungErrors.Add(new FieldError($"selections/{i}/offeringId", $"Angebot erbringt die Leistung {s.OzgId} nicht"));
+                    leistungErrors.Add(FieldError.Coded($"selections/{i}/offeringId", "bundle.does-not-provide", $"Angebot erbringt die Leistung {s.OzgId} nicht", s.OzgId));
             }
             return await ValidateSelectionsAsync(c, m, "selections", request.Selections, request.SharedConfiguration, leistungErrors);
         }, ct);
@@ -95,7 +95,7 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         {
             var s = selections[i];
             var offering = await offerings.GetAsync(c, null, s.OfferingId)
-                ?? throw new RequestValidationException([new FieldError($"{list}/{i}/offeringId", $"unbekanntes Angebot {s.OfferingId}")]);
+                ?? throw new RequestValidationException([FieldError.Coded($"{list}/{i}/offeringId", "order.unknown-offering-id", $"unbekanntes Angebot {s.OfferingId}", s.OfferingId)]);
             var own = SharedFor(TenantSchema.For(offering.Descriptor.TenantConfigSchema), shared);
             if (s.Configuration is not null) foreach (var (k, v) in s.Configuration) own[k] = v?.DeepClone();
             try

@@ -22,7 +22,7 @@ public sealed record LandDefault(string OfferingId, string LandCode, string Sour
 public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecrets secrets, OfferingDirectory offerings, LandDesignations designations,
     TimeProvider clock)
 {
-    /// <summary>Sets (replaces) one source's defaults; throws <see cref="ConfigValidationException"/> with the fields at fault.</summary>
+    /// <summary>Sets (replaces) one source's defaults; throws <see cref="RequestValidationException"/> with the fields at fault.</summary>
     public async Task SetAsync(string offeringId, string landCode, string sourceKind, string sourceOrgId, JsonObject values,
         string actorUserId, CancellationToken ct = default)
     {
@@ -35,7 +35,7 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
             throw new ForbiddenException($"only the bundling organisation designated for Land {landCode} sets its Land defaults");
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var errors = schema.Validate(values, requireComplete: false);
-        if (errors.Count > 0) throw new ConfigValidationException(errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors.Select(e => new FieldError("configuration" + e.Pointer, e.Message)).ToList());
 
         // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
         var protectedValues = secrets.Protect(schema, values);
@@ -70,11 +70,4 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
         .OrderBy(d => d.SourceKind == LandDefaultSource.Vendor ? 0 : 1)
         .Select(d => new ConfigLayer(new ConfigSource(
             d.SourceKind == LandDefaultSource.Vendor ? ConfigSource.VendorLandDefault : ConfigSource.BundlerLandDefault, d.SourceOrgId), d.Values));
-}
-
-/// <summary>The configuration does not satisfy the offering's schema; each error names its field.</summary>
-public sealed class ConfigValidationException(IReadOnlyList<ConfigError> errors)
-    : Exception("configuration invalid: " + string.Join("; ", errors))
-{
-    public IReadOnlyList<ConfigError> Errors { get; } = errors;
 }

@@ -62,6 +62,6 @@ internal sealed class LandDesignationDemoSeeder(LandDesignations designations) :
     public async Task SeedAsync(CancellationToken ct)
     {
         if (await designations.GetAsync("09", ct) is null)
-            await designations.SetAsync("09", Marketplace.Identity.DemoSeeder.Bundler, Marketplace.Identity.Organisations.Actor.System.UserId, null, ct);
+            await designations.SetAsync("09", Marketplace.Identity.DemoSeeder.Bundler, Actor.System.UserId, null, ct);
     }
 }

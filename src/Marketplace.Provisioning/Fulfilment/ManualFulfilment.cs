@@ -35,7 +35,7 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
     public async Task CompleteAsync(string vendorId, string actingUserId, string subscriptionId, string? dashboardUrl, string? notes, CancellationToken ct = default)
     {
         if (dashboardUrl is not null && !DashboardUrls.Accepts(dashboardUrl, options.Value.AllowHttpDashboardUrls))
-            throw new RequestValidationException([new FieldError("dashboardUrl", "keine gültige https-Adresse")]);
+            throw new RequestValidationException([FieldError.Coded("dashboardUrl", "https-url", "keine gültige https-Adresse")]);
         await using var work = await Work.BeginAsync(database, audit, ct);
         var s = await TaskAsync(work, vendorId, subscriptionId);
         await writer.SetDashboardAsync(work, s.Id, dashboardUrl, notes);
@@ -66,7 +66,7 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
     /// <summary>Rejects the task with a reason: a request fails (and can be retried), a change or cancellation is refused.</summary>
     public async Task RejectAsync(string vendorId, string actingUserId, string subscriptionId, string reason, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([new FieldError("reason", "Begründung fehlt")]);
+        if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([FieldError.Coded("reason", "reason-missing", "Begründung fehlt")]);
         await using var work = await Work.BeginAsync(database, audit, ct);
         var s = await TaskAsync(work, vendorId, subscriptionId);
         if (s.State == SubscriptionStates.Requested)
@@ -89,10 +89,10 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
         var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = subscriptionId }, work.Transaction);
         if (s is null || s.VendorId != vendorId || s.Fulfilment != Fulfilments.Manual) throw new NotFoundException("task", subscriptionId);
         if (s.State is not (SubscriptionStates.Requested or SubscriptionStates.Updating or SubscriptionStates.Deprovisioning))
-            throw new StateConflictException($"subscription {s.Id} is {s.State}: nothing to fulfil");
+            throw new ConflictException($"subscription {s.Id} is {s.State}: nothing to fulfil");
         if (s.OrderId is not null
             && await work.Connection.ExecuteScalarAsync<string>(ProvisioningSql.OrderStateOf, new { id = s.OrderId }, work.Transaction) != Orders.OrderStates.Placed)
-            throw new StateConflictException($"order {s.OrderId} awaits approval");
+            throw new ConflictException($"order {s.OrderId} awaits approval");
         return s;
     }
 }

@@ -190,7 +190,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     /// <summary>Sets (or clears, with null) the monthly cost above which an order needs a second buyer-admin.</summary>
     public async Task SetApprovalThresholdAsync(string actingAgs, string actingUserId, long? thresholdCents, CancellationToken ct = default)
     {
-        if (thresholdCents is < 0) throw new RequestValidationException([new FieldError("approvalThresholdCents", "darf nicht negativ sein")]);
+        if (thresholdCents is < 0) throw new RequestValidationException([FieldError.Coded("approvalThresholdCents", "not-negative", "darf nicht negativ sein")]);
         // The threshold decides when a second person is needed; a machine account must not move it. Every other
         // buyer-admin hears of the change (the notifier reads the audit entry).
         if (await clients.IsClientAsync(actingUserId, ct)) throw new ForbiddenException(PeopleOnly);
@@ -221,7 +221,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
 
     public async Task<OrderView> RejectAsync(string actingAgs, string userId, string orderId, string reason, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([new FieldError("reason", "Begründung fehlt")]);
+        if (string.IsNullOrWhiteSpace(reason)) throw new RequestValidationException([FieldError.Coded("reason", "reason-missing", "Begründung fehlt")]);
         var orderer = await PeopleBehindOrderAsync(userId, orderId, ct);
         await using var work = await Work.BeginAsync(database, audit, ct);
         await DecideAsync(work, actingAgs, userId, orderId, OrderStates.Rejected, reason, orderer);
@@ -254,7 +254,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         {
             id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,
         });
-        if (updated == 0) throw new StateConflictException($"order {orderId} is {order.State}, not awaiting approval");
+        if (updated == 0) throw new ConflictException($"order {orderId} is {order.State}, not awaiting approval");
         work.Audit(new AuditEntry(userId, actingAgs, state == OrderStates.Placed ? "order.approved" : "order.rejected", "order", orderId,
             new JsonObject { ["state"] = order.State }, new JsonObject { ["state"] = state, ["reason"] = reason }));
         return order;

@@ -35,7 +35,7 @@ public static class ReconciliationApi
         CancellationToken ct) =>
         TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user)
             ? Results.Ok(await findings.ListAsync(vendorId, open ?? false, Math.Clamp(limit ?? 100, 1, 500), Math.Max(0, offset ?? 0), ct))
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden");
+            : CodedProblems.NotFound();
 
     private static async Task<IResult> OfSubscription(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
         ReconciliationFindings findings, IStringLocalizerFactory factory, CancellationToken ct)

@@ -72,12 +72,12 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
     public async Task<RolloutResult> CreateAsync(string actingUserId, string? actingOrgId, RolloutRequest request, CancellationToken ct = default)
     {
         var offering = await offerings.GetAsync(request.OfferingId, ct)
-            ?? throw new RequestValidationException([new FieldError("offeringId", "unbekanntes Angebot")]);
-        var plan = offering.Plan(request.PlanId) ?? throw new RequestValidationException([new FieldError("planId", "unbekannter Tarif")]);
+            ?? throw new RequestValidationException([FieldError.Coded("offeringId", "order.unknown-offering", "unbekanntes Angebot")]);
+        var plan = offering.Plan(request.PlanId) ?? throw new RequestValidationException([FieldError.Coded("planId", "order.unknown-plan", "unbekannter Tarif")]);
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
-        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif")).ToList();
+        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => FieldError.Coded("addOnIds", "order.add-on-not-in-plan", $"Zusatzleistung '{a}' gehört nicht zum Tarif", a)).ToList();
         if ((request.MunicipalityAgs is null) == (request.LandCode is null))
-            errors.Add(new FieldError("municipalityAgs", "entweder eine Liste von AGS oder ein Land angeben"));
+            errors.Add(FieldError.Coded("municipalityAgs", "rollout.ags-or-land", "entweder eine Liste von AGS oder ein Land angeben"));
         if (errors.Count > 0) throw new RequestValidationException(errors);
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var overrides = ReadOverrides(schema, request.OverridesCsv, errors);
@@ -101,7 +101,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
                 var wanted = request.MunicipalityAgs!.ToHashSet(StringComparer.Ordinal);
                 targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.AllMunicipalities)).Where(m => wanted.Contains(m.Ags)).ToList();
                 foreach (var missing in wanted.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
-                    errors.Add(new FieldError($"municipalityAgs/{missing}", "unbekannte Gemeinde"));
+                    errors.Add(FieldError.Coded($"municipalityAgs/{missing}", "rollout.unknown-municipality", "unbekannte Gemeinde"));
             }
             existing = (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOffering, new { offeringId = offering.Id }))
                 .ToDictionary(s => s.MunicipalityAgs, StringComparer.Ordinal);
@@ -110,7 +110,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             policies = await Residency.DataPolicies.AllRulesAsync(c);
         }
         foreach (var ags in overrides.Keys.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
-            errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde gehört nicht zum Rollout"));
+            errors.Add(FieldError.Coded($"overridesCsv/{ags}", "rollout.not-in-rollout", "Gemeinde gehört nicht zum Rollout"));
         foreach (var t in targets.Where(t => !offering.LandCodes.Contains(t.LandCode)).Take(MaxReportedErrors))
             errors.Add(new FieldError($"municipalityAgs/{t.Ags}", OrderabilityRule.Text(NotOrderableReasons.Land, CultureInfo.CurrentUICulture, t.LandName)));
 
@@ -284,7 +284,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         using var csv = new CsvReader(new StringReader(csvText), new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = delimiter, TrimOptions = TrimOptions.Trim });
         if (!csv.Read() || !csv.ReadHeader() || !csv.HeaderRecord!.Contains("ags"))
         {
-            errors.Add(new FieldError("overridesCsv", "die erste Zeile muss die Spalte 'ags' enthalten"));
+            errors.Add(FieldError.Coded("overridesCsv", "rollout.csv-needs-ags", "die erste Zeile muss die Spalte 'ags' enthalten"));
             return;
         }
         var columns = csv.HeaderRecord!.Where(h => h != "ags").ToList();
@@ -307,11 +307,11 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
                 errors.Add(new FieldError($"overridesCsv/line {line}", $"ein Feld ist länger als {CsvUploadLimits.MaxFieldLength} Zeichen"));
                 continue;
             }
-            if (ags.Length != 8 || !ags.All(char.IsAsciiDigit)) { errors.Add(new FieldError($"overridesCsv/line {line}", $"'{ags}' ist kein AGS")); continue; }
+            if (ags.Length != 8 || !ags.All(char.IsAsciiDigit)) { errors.Add(FieldError.Coded($"overridesCsv/line {line}", "rollout.not-an-ags", $"'{ags}' ist kein AGS", ags)); continue; }
             var form = columns.ToDictionary(h => h, h => (string?)csv.GetField(h));
             var values = ConfigForm.Read(schema, form, out var cellErrors);
             foreach (var e in cellErrors) errors.Add(new FieldError($"overridesCsv/{ags}{e.Pointer}", e.Message));
-            if (!result.TryAdd(ags, values)) errors.Add(new FieldError($"overridesCsv/{ags}", "Gemeinde steht mehrfach in der Datei"));
+            if (!result.TryAdd(ags, values)) errors.Add(FieldError.Coded($"overridesCsv/{ags}", "rollout.csv-twice", "Gemeinde steht mehrfach in der Datei"));
         }
     }
 }

@@ -79,11 +79,11 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         await using var work = await Work.BeginAsync(database, audit, ct);
         var job = await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId }, work.Transaction)
             ?? throw new NotFoundException("job", jobId);
-        if (job.State != JobStates.Dead) throw new StateConflictException($"job {jobId} is {job.State}, not dead");
+        if (job.State != JobStates.Dead) throw new ConflictException($"job {jobId} is {job.State}, not dead");
         // The subscription has moved on since (cancelled, changed, ordered again): running the old operation again would
         // act against the newer one at the broker. The dead entry is closed; there is nothing to retry.
         if (await JobStore.NewerJobAsync(work, job) is { } newer)
-            throw new StateConflictException($"Auftrag {jobId} ({job.Kind}) ist überholt: das Abonnement {job.SubscriptionId} hat seither den neueren " +
+            throw new ConflictException($"Auftrag {jobId} ({job.Kind}) ist überholt: das Abonnement {job.SubscriptionId} hat seither den neueren " +
                 $"Auftrag {newer.Id} ({newer.Kind}, {newer.State}). Ein erneuter Versuch des alten Auftrags würde gegen den neueren arbeiten; " +
                 "wenn der neuere gescheitert ist, wiederholen Sie diesen.");
         var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId }, work.Transaction);
@@ -103,9 +103,9 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         var s = await OwnedAsync(actingAgs, id, ct);
         var offering = await offerings.GetAsync(s.OfferingId, ct) ?? throw new NotFoundException("offering", s.OfferingId);
         var planId = change.PlanId ?? s.PlanId;
-        var plan = offering.Plan(planId) ?? throw new RequestValidationException([new FieldError("planId", "unbekannter Tarif")]);
+        var plan = offering.Plan(planId) ?? throw new RequestValidationException([FieldError.Coded("planId", "order.unknown-plan", "unbekannter Tarif")]);
         var addOns = (change.AddOnIds ?? await CurrentAddOnsAsync(s.Id, ct)).Distinct().Order(StringComparer.Ordinal).ToList();
-        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => new FieldError("addOnIds", $"Zusatzleistung '{a}' gehört nicht zum Tarif")).ToList();
+        var errors = addOns.Where(a => plan.AddOnList.All(x => x.Id != a)).Select(a => FieldError.Coded("addOnIds", "order.add-on-not-in-plan", $"Zusatzleistung '{a}' gehört nicht zum Tarif", a)).ToList();
         JsonObject? config = null;
         if (change.Configuration is not null)
         {
@@ -176,7 +176,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
 
     internal async Task RetryInAsync(Work work, SubscriptionRecord s, string actorUserId, string? actorOrgId)
     {
-        if (s.State != SubscriptionStates.Failed) throw new StateConflictException($"subscription {s.Id} is {s.State}, not failed");
+        if (s.State != SubscriptionStates.Failed) throw new ConflictException($"subscription {s.Id} is {s.State}, not failed");
         JobRecord? job = s.FailedJobId is null ? null
             : await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = s.FailedJobId }, work.Transaction);
         var back = job?.Kind switch

@@ -75,7 +75,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
         var now = Iso.Of(clock.GetUtcNow());
         var updated = await work.Connection.ExecuteAsync(ProvisioningSql.RenewSubscription,
             new { id = existingId, plan = s.PlanId, now, requested = SubscriptionStates.Requested, cancelled = SubscriptionStates.Cancelled }, work.Transaction);
-        if (updated == 0) throw new StateConflictException($"subscription {existingId} is not cancelled");
+        if (updated == 0) throw new ConflictException($"subscription {existingId} is not cancelled");
         await work.Connection.ExecuteAsync(ProvisioningSql.RenewProvisioning, new
         {
             id = existingId, s.OrderId, s.RolloutId, s.Fulfilment, instance = Guid.NewGuid().ToString(), config = s.ProtectedConfig.ToJsonString(),
@@ -89,7 +89,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
 
     /// <summary>
     /// Moves a subscription from one of <paramref name="from"/> to <paramref name="to"/>; throws
-    /// <see cref="StateConflictException"/> when it is in another state (someone else moved it first).
+    /// <see cref="ConflictException"/> when it is in another state (someone else moved it first).
     /// </summary>
     internal async Task TransitionAsync(Work work, string id, IReadOnlyCollection<string> from, string to, string actorUserId, string? actorOrgId,
         string kind, string? message, JsonObject? details = null)
@@ -107,7 +107,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
         if (previous is null)
         {
             var actual = await work.Connection.ExecuteScalarAsync<string?>(ProvisioningSql.StateOf, new { id }, work.Transaction);
-            throw new StateConflictException($"subscription {id} is {actual ?? "missing"}, expected {string.Join(" or ", from)}");
+            throw new ConflictException($"subscription {id} is {actual ?? "missing"}, expected {string.Join(" or ", from)}");
         }
         await AppendEventAsync(work, id, kind, previous, to, actorUserId, message, now);
         var after = details?.DeepClone().AsObject() ?? new JsonObject();

@@ -21,7 +21,7 @@ public static class BasketApi
 {
     public static IEndpointRouteBuilder MapBasketApi(this IEndpointRouteBuilder app)
     {
-        var basket = app.MapGroup("/api/v1/municipalities/{ags}").WithTags(ApiTags.Provisioning).AddEndpointFilter(ProvisioningApi.Problems)
+        var basket = app.MapGroup("/api/v1/municipalities/{ags}").WithTags(ApiTags.Provisioning)
             .RequireAuthorization(Policies.ActsForMunicipality)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         basket.MapGet("/basket", Get).WithName("GetBasket")
@@ -61,7 +61,7 @@ public static class BasketApi
         if (await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.Order, access, ct) is { } refused) return refused;
         return await baskets.RemoveAsync(ags, user.SubjectOf()!, offeringId, ct)
             ? Results.NoContent()
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: $"{offeringId} steht nicht auf der Merkliste");
+            : CodedProblems.Refused(new NotFoundException($"{offeringId} steht nicht auf der Merkliste") { Code = "basket.not-listed", Args = [offeringId] });
     }
 
     private static async Task<IResult> Order(string ags, BasketOrderRequest? request, [FromHeader(Name = ProvisioningApi.IdempotencyKeyHeader)] string? idempotencyKey,

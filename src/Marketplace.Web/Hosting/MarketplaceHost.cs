@@ -74,6 +74,8 @@ public static class MarketplaceHost
         // Binding refusals of the API become problems naming the field (BadRequestProblems), not a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
+        // The modules' refusals (not found, forbidden, conflict, invalid field) become problems in one place.
+        services.AddExceptionHandler<RefusalProblems>();
         // JSON nulls where the request types allow none are refused at binding, naming the field.
         services.ConfigureHttpJsonOptions(o => JsonNullRules.Apply(o.SerializerOptions));
         services.AddHealthChecks()

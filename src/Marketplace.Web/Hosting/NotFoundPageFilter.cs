@@ -14,7 +14,7 @@ public sealed class NotFoundPageFilter : IAsyncPageFilter
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var executed = await next();
-        if (executed.Exception is Provisioning.NotFoundException or Billing.BillingNotFoundException && !executed.ExceptionHandled)
+        if (executed.Exception is NotFoundException && !executed.ExceptionHandled)
         {
             executed.Result = new NotFoundResult();
             executed.ExceptionHandled = true;

@@ -20,7 +20,7 @@ public static class OrderQuoteApi
     public static IEndpointRouteBuilder MapOrderQuoteApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/municipalities/{ags}/orders/{orderId}/quote", Get).RequireAuthorization(Policies.Authenticated)
-            .AddEndpointFilter(ProvisioningApi.Problems).WithTags(ApiTags.Billing).WithName("QuotePlacedOrder")
+            .WithTags(ApiTags.Billing).WithName("QuotePlacedOrder")
             .WithSummary("Cost of a placed order, per offering and combined: one-time fees, add-ons prorated from the day each subscription became billable (not yet billable: from today), usage estimated from the population, the funded standard package and a twelve-month total, net of VAT; the first invoice says the same")
             .Produces<QuoteApi.CombinedQuoteResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Billing.Accounts;

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -108,7 +109,7 @@ public class CommunityTests(DatabaseEngine engine)
         {
             await ActiveAsync(_host, ags, offering);
             await _host.Services.GetRequiredService<Marketplace.Community.Ratings.RatingService>()
-                .RateAsync(new Marketplace.Community.Actor("test", null), ags, offering, stars, null);
+                .RateAsync(new Marketplace.Kernel.Actor("test", null), ags, offering, stars, null);
         }
         var summary = await JsonAsync(await _host.Browser().GetAsync($"/api/v1/offerings/{best}/ratings"));
         Assert.That((summary["average"]!.GetValue<double>(), summary["count"]!.GetValue<int>()), Is.EqualTo((4.5, 2)));

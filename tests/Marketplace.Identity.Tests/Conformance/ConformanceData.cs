@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net.Http.Headers;
 using System.Text;
 using Marketplace.Conformance;

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using Marketplace.Conformance;
 using Marketplace.Conformance.Lifecycle;
@@ -64,7 +65,7 @@ public class ConformancePagesTests(DatabaseEngine engine)
     {
         var id = "editor-" + Unique();
         var lifecycle = _host.Services.GetRequiredService<OfferingLifecycle>();
-        var actor = new Marketplace.Conformance.Actor("test", null);
+        var actor = new Marketplace.Kernel.Actor("test", null);
         await lifecycle.CreateAsync(actor, KomunaVendor, DraftYaml(id));
         await lifecycle.SubmitAsync(actor, KomunaVendor, id, 1);
         await _host.Services.GetRequiredService<Marketplace.Conformance.Review.AuditorReview>().DecideVersionAsync(actor, id, 1, true, "Gut.");

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -68,7 +69,7 @@ public partial class DraftEditorPagesTests(DatabaseEngine engine)
         string culture, string summary, string location, string name)
     {
         var id = "editor-fehler-" + DenialMatrix.Unique();
-        await _host.Services.GetRequiredService<OfferingLifecycle>().CreateAsync(new Marketplace.Conformance.Actor("test", null), KomunaVendor, DraftYaml(id));
+        await _host.Services.GetRequiredService<OfferingLifecycle>().CreateAsync(new Marketplace.Kernel.Actor("test", null), KomunaVendor, DraftYaml(id));
         var vendor = await _host.SignedInAsync(DenialMatrix.KomunaAdmin);
         var page = $"/anbieterportal/angebote/{id}?culture={culture}";
         var fields = EditorFields(await (await vendor.GetAsync(page)).Content.ReadAsStringAsync());

@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -104,7 +105,7 @@ public class SubProcessorExitTests(DatabaseEngine engine)
         var later = new SubProcessorObjectionTests.ShiftedClock(TimeSpan.FromDays(40));
         var runs = new BillingRunService(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), calendar, later,
             _host.Services.GetRequiredService<IOptions<BillingOptions>>(), NullLogger<BillingRunService>.Instance);
-        await runs.RunAsync(calendar.MonthOf(cancelledAt), Actor.System("test"));
+        await runs.RunAsync(calendar.MonthOf(cancelledAt), Actor.Named("test"));
         var lines = (await c.QueryAsync<(string Kind, string ExtraId, string ServiceTo)>(
             "SELECT kind, extra_id, service_to FROM invoice_lines WHERE subscription_id = @id", new { id = _subscription })).ToList();
         Assert.That(lines.Select(l => l.ExtraId), Does.Contain("gutachten"), "the usage before the cancellation is invoiced");

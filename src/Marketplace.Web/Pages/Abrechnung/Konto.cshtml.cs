@@ -44,12 +44,12 @@ public sealed class KontoModel(TenantAccess access, BillingAccountService accoun
         try
         {
             await organisations.UpdateBillingAsync(org.Id, new BillingDetails(LeitwegId?.Trim() ?? "", Recipient?.Trim() ?? "", Street?.Trim() ?? "",
-                PostalCode?.Trim() ?? "", City?.Trim() ?? ""), Identity.Organisations.Actor.Of(User), ct);
+                PostalCode?.Trim() ?? "", City?.Trim() ?? ""), Actor.Of(User), ct);
             Notice = "BillingAccount.AddressSaved";
         }
-        catch (ValidationFailedException e)
+        catch (RequestValidationException e)
         {
-            foreach (var field in e.Errors.Keys) ModelState.AddModelError(Input(field), texts["BillingAccount.Error." + field]);
+            foreach (var field in e.ToDictionary().Keys) ModelState.AddModelError(Input(field), texts["BillingAccount.Error." + field]);
         }
         await LoadAsync(fill: false, ct);
         return Page();
@@ -61,10 +61,10 @@ public sealed class KontoModel(TenantAccess access, BillingAccountService accoun
         if (!ManagesAccount) return Forbid();
         try
         {
-            await accounts.SaveAsync(new BillingAccountSettings(Ags!, PaymentChannel ?? "", Email?.Trim() ?? ""), BillingApi.ActorOf(User), ct);
+            await accounts.SaveAsync(new BillingAccountSettings(Ags!, PaymentChannel ?? "", Email?.Trim() ?? ""), Actor.Of(User), ct);
             Notice = "Billing.Account.Saved";
         }
-        catch (BillingValidationException e)
+        catch (RequestValidationException e)
         {
             ModelState.AddModelError(Input(e.Field), texts["BillingAccount.Error." + e.Field]);
         }

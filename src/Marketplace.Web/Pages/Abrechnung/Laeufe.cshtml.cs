@@ -34,12 +34,12 @@ public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices,
         {
             try
             {
-                var result = await runs.RunAsync(month, BillingApi.ActorOf(User), ct);
+                var result = await runs.RunAsync(month, Actor.Of(User), ct);
                 Notice = texts.Count("Billing.Runs.StartedCount", result.Run.InvoiceCount, Format.Month(month.Period))
                          + (result.InvoicesAlreadyPresent > 0 ? " " + texts.Count("Billing.Runs.AlreadyThere", result.InvoicesAlreadyPresent) : "");
                 Problems = result.Problems;
             }
-            catch (BillingValidationException e)
+            catch (RequestValidationException e)
             {
                 ModelState.AddModelError(nameof(Period), e.Field == "period" ? texts["Billing.Runs.NotEnded", Format.Month(month.Period)] : e.Message);
             }
@@ -52,7 +52,7 @@ public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices,
     {
         if (!IsAdmin) return Forbid();
         if (!BillingMonth.TryParse(period, out var month)) return NotFound();
-        var result = await BillingApi.FinalizePeriodAsync(invoices, stripe, month, BillingApi.ActorOf(User), ct);
+        var result = await BillingApi.FinalizePeriodAsync(invoices, stripe, month, Actor.Of(User), ct);
         Notice = texts.Count("Billing.Runs.FinalizedCount", result.Finalized.Count, Format.Month(month.Period));
         // A draft of an incomplete billing account is named with what its account lacks, in the page's language; other
         // reasons (an e-invoice the rules refuse) are the engine's own words.

@@ -50,7 +50,7 @@ public sealed class AufgabenModel(ManualFulfilment manual) : PageModel
             // Inputs of a task are named "<field>-<subscription id>", so the summary links the right form's field.
             foreach (var error in e.Errors) ModelState.AddModelError($"{error.Field}-{subscriptionId}", error.Message);
         }
-        catch (StateConflictException e)
+        catch (ConflictException e)
         {
             Problem = e.Message;
         }

@@ -83,7 +83,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         if (!CanEdit) return Forbid();
         try
         {
-            await change(ConformanceApi.ActorOf(User), TenantAccess.VendorOf(User)!);
+            await change(Actor.Of(User), TenantAccess.VendorOf(User)!);
             return RedirectToPage(new { id, notice });
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)

@@ -29,7 +29,7 @@ public sealed class IndexModel(OfferingLifecycle lifecycle, IStringLocalizer<Sha
         var (text, fileName) = await DescriptorInput.ReadAsync(Descriptor, DescriptorFile);
         try
         {
-            var created = await lifecycle.CreateAsync(ConformanceApi.ActorOf(User), TenantAccess.VendorOf(User)!, text, fileName);
+            var created = await lifecycle.CreateAsync(Actor.Of(User), TenantAccess.VendorOf(User)!, text, fileName);
             return RedirectToPage("Angebot", new { id = created.OfferingId, notice = "created" });
         }
         catch (ConformanceException e)

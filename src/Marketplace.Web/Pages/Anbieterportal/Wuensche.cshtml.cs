@@ -32,14 +32,14 @@ public sealed class WuenscheModel(FeatureRequestService requests, CatalogSearchS
         if (!TenantAccess.EditsForVendor(User, vendorId)) return Forbid();
         try
         {
-            await requests.AnswerAsync(CommunityApi.ActorOf(User), vendorId, requestId, Status, Answer, ct);
+            await requests.AnswerAsync(Actor.Of(User), vendorId, requestId, Status, Answer, ct);
             return Redirect($"/anbieterportal/wuensche#request-{Uri.EscapeDataString(requestId)}");
         }
-        catch (CommunityException e) when (e.Kind == CommunityErrorKind.NotFound)
+        catch (NotFoundException)
         {
             return NotFound();
         }
-        catch (CommunityException e)
+        catch (RequestValidationException e)
         {
             Mitwirkung.CommunityPage.AddError(ModelState, e);
             FailedRequestId = requestId;

@@ -164,7 +164,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
             {
                 errors = OrderingPages.AddErrors(ModelState, e.Errors, Texts);
             }
-            catch (StateConflictException e)
+            catch (ConflictException e)
             {
                 Problem = e.Message;
             }

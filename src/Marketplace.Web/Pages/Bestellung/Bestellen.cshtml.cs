@@ -109,7 +109,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
                     { DataPolicyException = string.IsNullOrWhiteSpace(DataPolicyExceptionReason) ? null : new(DataPolicyExceptionReason) }, ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
-            catch (RequestValidationException e)
+            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {
                 configErrors = OrderingPages.AddErrors(ModelState, e.Errors, text, new Dictionary<string, string>
                     { ["planId"] = nameof(PlanId), ["addOnIds"] = nameof(AddOnIds), ["dataPolicyException/reason"] = nameof(DataPolicyExceptionReason) });

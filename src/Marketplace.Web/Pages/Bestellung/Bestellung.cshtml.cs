@@ -56,7 +56,7 @@ public sealed class BestellungModel(TenantAccess access, OrderService orders, Re
         {
             Order = await orders.GetAsync(Ags, orderId, ct);
         }
-        catch (Provisioning.NotFoundException)
+        catch (NotFoundException)
         {
             return NotFound();
         }

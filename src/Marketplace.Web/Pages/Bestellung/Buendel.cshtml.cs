@@ -68,7 +68,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
                 var result = await bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
-            catch (RequestValidationException e)
+            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {
                 foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections", text))) ModelState.AddModelError(key, message);
             }

@@ -61,7 +61,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
                 item = await baskets.PutAsync(Ags, User.SubjectOf()!, offeringId,
                     new BasketItemRequest(planId, addOnIds ?? []), ct);
             }
-            catch (RequestValidationException e)
+            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {
                 // Not an input on this page: the reason is shown as a notice.
                 Problem = string.Join(" ", e.Errors.Select(x => text.Word(x)));
@@ -108,7 +108,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
                 var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
                 return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
-            catch (RequestValidationException e)
+            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {
                 foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items", text))) ModelState.AddModelError(key, message);
             }

@@ -44,7 +44,7 @@ public abstract class MunicipalityPage(TenantAccess access) : PageModel
         {
             OrderingPages.AddErrors(ModelState, e.Errors, Texts);
         }
-        catch (StateConflictException e)
+        catch (ConflictException e)
         {
             Problem = e.Message;
         }

@@ -36,7 +36,7 @@ public sealed class JobsModel(JobStore jobs, SubscriptionService subscriptions) 
         {
             return NotFound();
         }
-        catch (StateConflictException e)
+        catch (ConflictException e)
         {
             Problem = e.Message;
         }

@@ -27,7 +27,7 @@ public sealed class BenachrichtigungenModel(NotificationStore store, SavedSearch
         {
             await store.SavePreferencesAsync(User.SubjectOf()!, Language, categories, ct);
         }
-        catch (NotificationValidationException e)
+        catch (RequestValidationException e)
         {
             ModelState.AddModelError(nameof(Language), e.Message);
             await LoadAsync(ct);

@@ -36,9 +36,9 @@ public sealed class EinladungModel(UserAdministration users, OrganisationStore o
             await signIn.SignInAsync(user, isPersistent: false);
             return LocalRedirect("/organisation");
         }
-        catch (ValidationFailedException e)
+        catch (RequestValidationException e)
         {
-            foreach (var (field, messages) in e.Errors)
+            foreach (var (field, messages) in e.ToDictionary())
                 foreach (var m in messages) ModelState.AddModelError(field == "displayName" ? nameof(DisplayName) : nameof(Password), m);
             return Page();
         }

@@ -43,7 +43,7 @@ public sealed class ExternModel(SignInManager<MarketplaceUser> signIn, UserAdmin
                 user = await users.CreateUserAsync(rule.Organisation, email, name, rule.Role, null, info, Actor.System);
             }
         }
-        catch (ValidationFailedException e)
+        catch (RequestValidationException e)
         {
             logger.LogWarning("External login {Provider} could not be linked: {Problem}", info.LoginProvider, e.Message);
         }

@@ -22,7 +22,7 @@ public sealed class SucheSpeichernModel(SavedSearchService searches) : PageModel
         {
             await searches.SaveAsync(User.SubjectOf()!, Name, Query, ct);
         }
-        catch (NotificationValidationException e)
+        catch (RequestValidationException e)
         {
             ModelState.AddModelError(e.Field == "name" ? nameof(Name) : nameof(Query), e.Message);
             return Page();

@@ -34,8 +34,8 @@ public sealed class BewertenModel(TenantAccess access, CatalogSearchService sear
         if (MissingOffering(id) is { } missing) return missing;
         return await ChangeAsync(async ags =>
         {
-            if (Stars is not { } stars) throw Community.CommunityException.Invalid("stars", "Wählen Sie 1 bis 5 Sterne.");
-            await ratings.RateAsync(CommunityApi.ActorOf(User), ags, id, stars, Comment, ct);
+            if (Stars is not { } stars) throw RequestValidationException.For("stars", "Wählen Sie 1 bis 5 Sterne.");
+            await ratings.RateAsync(Actor.Of(User), ags, id, stars, Comment, ct);
             return Redirect($"/angebote/{Uri.EscapeDataString(id)}#bewertungen");
         }, Page, ct);
     }

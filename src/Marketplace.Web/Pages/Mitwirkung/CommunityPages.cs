@@ -60,15 +60,15 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
             if (await Community.Api.CommunityApi.RefusalAsync(access, User, Ags, ct) is { } refused) throw refused;
             return await change(Ags);
         }
-        catch (CommunityException e) when (e.Kind == CommunityErrorKind.NotFound)
+        catch (NotFoundException)
         {
             return NotFound();
         }
-        catch (CommunityException e) when (e.Kind == CommunityErrorKind.Forbidden)
+        catch (ForbiddenException e)
         {
             Problem = e.Message;
         }
-        catch (CommunityException e)
+        catch (RequestValidationException e)
         {
             AddError(ModelState, e);
         }
@@ -76,6 +76,6 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
     }
 
     /// <summary>The module names fields in camel case (API); the forms' fields are the page's properties.</summary>
-    public static void AddError(ModelStateDictionary modelState, CommunityException e) =>
+    public static void AddError(ModelStateDictionary modelState, RequestValidationException e) =>
         modelState.AddModelError(e.Field is { Length: > 0 } f ? char.ToUpperInvariant(f[0]) + f[1..] : "", e.Message);
 }

@@ -22,19 +22,19 @@ public sealed class WuenscheModel(TenantAccess access, CatalogSearchService sear
 
     public Task<IActionResult> OnPostAsync(string id, CancellationToken ct) => WithOfferingAsync(id, () => ChangeAsync(async ags =>
     {
-        await requests.SubmitAsync(CommunityApi.ActorOf(User), ags, id, Title, Text, ct);
+        await requests.SubmitAsync(Actor.Of(User), ags, id, Title, Text, ct);
         return BackTo(id);
     }, Page, ct));
 
     public Task<IActionResult> OnPostSupportAsync(string id, string requestId, CancellationToken ct) => WithOfferingAsync(id, () => ChangeAsync(async ags =>
     {
-        await requests.SupportAsync(CommunityApi.ActorOf(User), ags, OwnRequest(await requests.GetAsync(requestId, ct), id), ct);
+        await requests.SupportAsync(Actor.Of(User), ags, OwnRequest(await requests.GetAsync(requestId, ct), id), ct);
         return BackTo(id);
     }, Page, ct));
 
     public Task<IActionResult> OnPostWithdrawAsync(string id, string requestId, CancellationToken ct) => WithOfferingAsync(id, () => ChangeAsync(async ags =>
     {
-        await requests.WithdrawSupportAsync(CommunityApi.ActorOf(User), ags, OwnRequest(await requests.GetAsync(requestId, ct), id), ct);
+        await requests.WithdrawSupportAsync(Actor.Of(User), ags, OwnRequest(await requests.GetAsync(requestId, ct), id), ct);
         return BackTo(id);
     }, Page, ct));
 
@@ -42,7 +42,7 @@ public sealed class WuenscheModel(TenantAccess access, CatalogSearchService sear
 
     /// <summary>The request must belong to the offering of the page, or the page would act on something it does not show.</summary>
     private static string OwnRequest(FeatureRequest request, string offeringId) =>
-        request.OfferingId == offeringId ? request.Id : throw Community.CommunityException.NotFound($"Kein Wunsch „{request.Id}“ zu diesem Angebot.");
+        request.OfferingId == offeringId ? request.Id : throw new NotFoundException($"Kein Wunsch „{request.Id}“ zu diesem Angebot.");
 
     private RedirectResult BackTo(string id) => Redirect($"/angebote/{Uri.EscapeDataString(id)}#wuensche");
 }

@@ -96,9 +96,9 @@ public sealed class IndexModel(OrganisationStore organisations, DelegationStore 
         {
             await change(Actor.Of(User));
         }
-        catch (ValidationFailedException e)
+        catch (RequestValidationException e)
         {
-            foreach (var (field, messages) in e.Errors)
+            foreach (var (field, messages) in e.ToDictionary())
                 foreach (var message in messages)
                     ModelState.AddModelError(fields.FirstOrDefault(f => f.Field == field).Input ?? field, message);
         }

@@ -57,7 +57,7 @@ public sealed class VersionModel(AuditorReview review) : PageModel
         if (!CanDecide) return Forbid();
         try
         {
-            await decide(ConformanceApi.ActorOf(User));
+            await decide(Actor.Of(User));
             return RedirectToPage(new { id, version, notice });
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+
+namespace Marketplace.Kernel;
+
+/// <summary>One invalid field of a request for a problem: where, the stable code (null when the error has none yet) and the message worded in the request's language.</summary>
+public readonly record struct CodedError(string Field, string? Code, string Message);
+
+/// <summary>
+/// Validation problems whose errors carry stable codes: "errors" holds each field's messages in the request's language
+/// (worded from the resources "Problem.&lt;code&gt;"), "codes" the codes in the same order, so a client can act on the code and
+/// show the text. The texts are the host's shared resources (the modules know them by name, as the host reads them).
+/// </summary>
+public static class CodedProblems
+{
+    /// <summary>The host's texts in the request's culture.</summary>
+    public static IStringLocalizer Texts(HttpContext http) => Texts(http.RequestServices);
+
+    /// <summary>The host's texts in the current culture.</summary>
+    public static IStringLocalizer Texts(IServiceProvider services) =>
+        services.GetRequiredService<IStringLocalizerFactory>().Create("SharedResource", "Marketplace.Web");
+
+    /// <summary>The code's text with its values, or <paramref name="fallback"/> when the code is unknown to the resources.</summary>
+    public static string Word(IStringLocalizer texts, string? code, IReadOnlyList<object> args, string fallback) =>
+        code is not null && texts["Problem." + code, args.ToArray()] is { ResourceNotFound: false } text ? text.Value : fallback;
+
+    /// <summary>The field error in the language of <paramref name="texts"/>: its code's text, or its message when it has no code.</summary>
+    public static string Word(this IStringLocalizer texts, FieldError error) => Word(texts, error.Code, error.Args, error.Message);
+
+    /// <summary>The refusal in the language of <paramref name="texts"/>: its code's text, or its message when it has no code.</summary>
+    public static string Word(this IStringLocalizer texts, RefusalException refusal) => Word(texts, refusal.Code, refusal.Args, refusal.Message);
+
+    /// <summary>The errors of a refused request in the language of <paramref name="texts"/>, each with its code.</summary>
+    public static IEnumerable<CodedError> Worded(this RequestValidationException e, IStringLocalizer texts) =>
+        e.Errors.Select(x => new CodedError(x.Field, x.Code, texts.Word(x)));
+
+    public static IResult Validation(IStringLocalizer texts, IEnumerable<CodedError> errors, int statusCode = StatusCodes.Status400BadRequest,
+        string? detail = null, IEnumerable<KeyValuePair<string, object?>>? extensions = null)
+    {
+        var byField = errors.GroupBy(e => e.Field).ToList();
+        var all = new Dictionary<string, object?>(extensions ?? [])
+        {
+            ["codes"] = byField.ToDictionary(g => g.Key, g => g.Select(e => e.Code).ToArray()),
+        };
+        return Results.ValidationProblem(byField.ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()), detail: detail,
+            statusCode: statusCode, title: texts["Problem.Title"].Value, extensions: all);
+    }
+
+    /// <summary>The problem a refusal answers: 404, 403, 409 titled in the request's language, or a validation problem naming each field.</summary>
+    public static IResult For(RefusalException refusal, IStringLocalizer texts) => refusal switch
+    {
+        RequestValidationException e => Validation(texts, e.Worded(texts), e.StatusCode,
+            detail: e.Code is null ? null : texts.Word(e), extensions: e.Extensions),
+        NotFoundException => Status(StatusCodes.Status404NotFound, "Problem.NotFound", refusal, texts),
+        ForbiddenException => Status(StatusCodes.Status403Forbidden, "Problem.Forbidden", refusal, texts),
+        _ => Status(StatusCodes.Status409Conflict, "Problem.Conflict", refusal, texts),
+    };
+
+    /// <summary>The refusal as an endpoint's result, worded when it executes, in the request's language.</summary>
+    public static IResult Refused(RefusalException refusal) => new RefusedResult(refusal);
+
+    /// <summary>A 404 that names nothing: the object does not exist or is another tenant's.</summary>
+    public static IResult NotFound() => Refused(new NotFoundException("not found") { Code = "not-found" });
+
+    private sealed class RefusedResult(RefusalException refusal) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http) => For(refusal, Texts(http)).ExecuteAsync(http);
+    }
+
+    private static IResult Status(int status, string title, RefusalException refusal, IStringLocalizer texts) =>
+        Results.Problem(statusCode: status, title: texts[title].Value, detail: texts.Word(refusal));
+}

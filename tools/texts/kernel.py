@@ -1,0 +1,33 @@
+# The titles of the kernel's refusals (RefusalProblems) and the stable codes of refusals that had only a German or only an
+# English wording before: "Problem.<code>" in German and English, {0}, {1} being the values the code carries.
+T = {
+"Problem.NotFound": ("Nicht gefunden", "Not found"),
+"Problem.Forbidden": ("Nicht erlaubt", "Not allowed"),
+"Problem.Conflict": ("Im jetzigen Zustand nicht möglich", "Not possible in the current state"),
+"Problem.idempotency-key.reused": ("schon für eine andere Anfrage verwendet", "already used for a different request"),
+"Problem.not-found": ("Das gibt es nicht, oder es ist nicht Ihres.", "This does not exist, or it is not yours."),
+"Problem.permission.missing": ("Ihnen fehlt die Berechtigung: {0}", "You lack the permission: {0}"),
+"Problem.basket.not-listed": ("{0} steht nicht auf der Merkliste.", "{0} is not on the shortlist."),
+"Problem.page.limit": ("zwischen 1 und {0}", "between 1 and {0}"),
+"Problem.page.offset": ("nicht negativ", "not negative"),
+"Problem.month.format": ("ein Monat als JJJJ-MM, z. B. 2026-11", "a month as YYYY-MM, e.g. 2026-11"),
+"Problem.community.order-permission": ("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.", "Only those who may order for the municipality can rate and make requests."),
+# Provisioning's refusals that the pages used to translate back from their German wording.
+"Problem.order.unknown-offering-id": ("unbekanntes Angebot {0}", "unknown offering {0}"),
+"Problem.rollout.ags-or-land": ("entweder eine Liste von AGS oder ein Land angeben", "give either a list of AGS or a Land"),
+"Problem.rollout.unknown-municipality": ("unbekannte Gemeinde", "unknown municipality"),
+"Problem.rollout.not-in-rollout": ("Gemeinde gehört nicht zum Rollout", "the municipality is not part of the rollout"),
+"Problem.rollout.csv-needs-ags": ("die erste Zeile muss die Spalte 'ags' enthalten", "the first line must contain the column 'ags'"),
+"Problem.rollout.not-an-ags": ("'{0}' ist kein AGS", "'{0}' is not an AGS"),
+"Problem.rollout.csv-twice": ("Gemeinde steht mehrfach in der Datei", "the municipality appears more than once in the file"),
+"Problem.not-negative": ("darf nicht negativ sein", "must not be negative"),
+"Problem.reason-missing": ("Begründung fehlt", "Enter a reason"),
+"Problem.https-url": ("keine gültige https-Adresse", "not a valid https address"),
+"Problem.basket.empty": ("Die Merkliste ist leer.", "The shortlist is empty."),
+"Problem.basket.not-in-basket": ("Angebot steht nicht auf der Merkliste", "offering is not on the shortlist"),
+"Problem.bundle.not-in-bundle": ("Leistung gehört nicht zum Bündel", "the service is not part of the bundle"),
+"Problem.bundle.choose-one": ("mindestens ein Angebot wählen", "choose at least one offering"),
+"Problem.bundle.leistung-twice": ("Leistung doppelt gewählt", "service chosen twice"),
+"Problem.bundle.offering-twice": ("Angebot doppelt gewählt", "offering chosen twice"),
+"Problem.bundle.does-not-provide": ("Angebot erbringt die Leistung {0} nicht", "the offering does not provide the service {0}"),
+}
