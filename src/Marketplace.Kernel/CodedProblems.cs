@@ -63,8 +63,19 @@ public static class CodedProblems
     /// <summary>A 404 that names nothing: the object does not exist or is another tenant's.</summary>
     public static IResult NotFound() => Refused(new NotFoundException("not found") { Code = "not-found" });
 
-    private sealed class RefusedResult(RefusalException refusal) : IResult
+    /// <summary>The status a refusal answers with, known before it is worded: pages turn a refused 403 into their own answer.</summary>
+    public static int StatusOf(RefusalException refusal) => refusal switch
     {
+        RequestValidationException e => e.StatusCode,
+        NotFoundException => StatusCodes.Status404NotFound,
+        ForbiddenException => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    private sealed class RefusedResult(RefusalException refusal) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => StatusOf(refusal);
+
         public Task ExecuteAsync(HttpContext http) => For(refusal, Texts(http)).ExecuteAsync(http);
     }
 
