@@ -5,6 +5,12 @@ public sealed record BenchOptions(string Benchmark, int Offerings, int Seconds, 
     /// <summary>Warm-up before each measured phase; --short (10 s phases, for a busy machine) warms up for 3 s.</summary>
     public int WarmUpSeconds { get; init; } = 5;
 
+    /// <summary>
+    /// Rounds of the search benchmark: each phase is cut into this many slices, the bare endpoint's and the search's
+    /// alternating, so that on a busy machine both see the same contention instead of whatever the load was in their minute.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
+
     public static BenchOptions Parse(string[] args)
     {
         int Value(string name, int fallback)
@@ -17,6 +23,6 @@ public sealed record BenchOptions(string Benchmark, int Offerings, int Seconds, 
         var isShort = args.Contains("--short");
         return new BenchOptions(args.FirstOrDefault() ?? "", Value("--offerings", 10_000), Value("--seconds", isShort ? 10 : 20), Value("--connections", 64),
             root?.FullName ?? throw new InvalidOperationException("run from inside the repo"), Value("--kind-seconds", 0),
-            Value("--pool-size", LoadBenchmark.DefaultPoolSize)) { WarmUpSeconds = isShort ? 3 : 5 };
+            Value("--pool-size", LoadBenchmark.DefaultPoolSize)) { WarmUpSeconds = isShort ? 3 : 5, Rounds = Math.Max(1, Value("--rounds", 1)) };
     }
 }

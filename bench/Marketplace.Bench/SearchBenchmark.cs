@@ -95,7 +95,8 @@ public static class SearchBenchmark
         var summary = new List<string>
         {
             $"{options.Offerings:N0} offerings, {options.Connections} connections, {options.Seconds} s a phase after {options.WarmUpSeconds} s warm-up; " +
-            "each search is compared with the bare endpoint returning as many bytes, measured on the same host just before it.",
+            "each search is compared with the bare endpoint returning as many bytes, measured on the same host just before it" +
+            (options.Rounds > 1 ? $" (in {options.Rounds} alternating rounds; p99 of the worst round)." : "."),
         };
         // One host with the answer cache, one with every request searching; each measures both mixes.
         foreach (var cacheEntries in new[] { 0, 10_000 })
@@ -111,13 +112,19 @@ public static class SearchBenchmark
                     var (raw, gzip, brotli) = SearchProfile.Sizes(answers);
                     var bareLoad = LoadAverage();
                     await Wrk.RunAsync("warm-up", baseUrl, [$"/bench/fixed/{raw}"], options.Connections, options.WarmUpSeconds);
-                    var bare = await Wrk.RunAsync($"bare endpoint ({raw:N0} bytes)", baseUrl, [$"/bench/fixed/{raw}"], options.Connections, options.Seconds);
                     await Wrk.RunAsync("warm-up", baseUrl, mix, options.Connections, options.WarmUpSeconds);
                     var searchLoad = LoadAverage();
                     var before = await CacheCountsAsync(http, baseUrl);
-                    var search = await Wrk.RunAsync(cacheEntries > 0 ? "search, answer cache on" : "search, every request searching",
-                        baseUrl, mix, options.Connections, options.Seconds);
+                    var (bareRuns, searchRuns) = (new List<WrkResult>(), new List<WrkResult>());
+                    var slice = Math.Max(1, options.Seconds / options.Rounds);
+                    for (var round = 0; round < options.Rounds; round++)
+                    {
+                        bareRuns.Add(await Wrk.RunAsync("bare", baseUrl, [$"/bench/fixed/{raw}"], options.Connections, slice));
+                        searchRuns.Add(await Wrk.RunAsync("search", baseUrl, mix, options.Connections, slice));
+                    }
                     var after = await CacheCountsAsync(http, baseUrl);
+                    var bare = WrkResult.Combine($"bare endpoint ({raw:N0} bytes)", bareRuns);
+                    var search = WrkResult.Combine(cacheEntries > 0 ? "search, answer cache on" : "search, every request searching", searchRuns);
                     var hits = after.Hits - before.Hits;
                     var lookups = hits + after.Misses - before.Misses;
                     summary.Add("");

@@ -9,6 +9,15 @@ public sealed record WrkResult(string Name, double RequestsPerSecond, double P50
 {
     public override string ToString() =>
         $"{Name,-28} {RequestsPerSecond,10:N0} req/s   p50 {P50Ms,7:N2} ms   p99 {P99Ms,7:N2} ms   {Requests,9:N0} requests   {Errors} errors";
+
+    /// <summary>
+    /// Runs of equal length as one: their mean throughput, the p50 weighted by requests and the worst p99 (percentiles of
+    /// separate runs cannot be merged exactly; the worst one never flatters).
+    /// </summary>
+    public static WrkResult Combine(string name, IReadOnlyList<WrkResult> runs) =>
+        runs.Count == 1 ? runs[0] with { Name = name } : new(name, runs.Average(r => r.RequestsPerSecond),
+            runs.Sum(r => r.P50Ms * r.Requests) / Math.Max(1, runs.Sum(r => r.Requests)), runs.Max(r => r.P99Ms),
+            runs.Sum(r => r.Requests), runs.Sum(r => r.Errors));
 }
 
 /// <summary>Drives wrk (Debian's package) against loopback; a Lua script rotates through the given paths.</summary>
