@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -252,7 +251,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 scores = scratch.Scores();
                 using var words = new TermPostings.WordMatches(scratch);
                 _postings.Evaluate(strict, matched, scores, words);
-                if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores, words);
+                if (relaxed is not null && Bits.Count(matched) < FillUpBelow) FillUp(matched, relaxed, scores, words, scratch);
             }
             if (request.OnlyOfferings is { } only)
                 for (var i = 0; i < n; i++)
@@ -522,14 +521,25 @@ public sealed class CatalogSearchIndex : IDisposable
     public const int FillUpBelow = 10;
 
     /// <summary>Adds the relaxed query's hits to <paramref name="matched"/>; the scores put every full match above every partial one.</summary>
-    private void FillUp(ulong[] matched, QueryNode relaxed, float[] scores, TermPostings.WordMatches words)
+    private void FillUp(ulong[] matched, QueryNode relaxed, float[] scores, TermPostings.WordMatches words, SearchScratch scratch)
     {
-        var partial = new ulong[matched.Length];
-        _postings.Evaluate(relaxed, partial, scores, words);
-        var offset = 0f;
-        foreach (var i in Bits.Ones(partial)) offset = Math.Max(offset, scores[i]);
-        foreach (var i in Bits.Ones(matched)) scores[i] += offset + 1;
-        Bits.Or(matched, partial);
+        var partial = scratch.Bits();
+        try
+        {
+            _postings.Evaluate(relaxed, partial, scores, words);
+            var offset = 0f;
+            for (var w = 0; w < partial.Length; w++)
+                for (var word = partial[w]; word != 0; word &= word - 1)
+                    offset = Math.Max(offset, scores[(w << 6) + BitOperations.TrailingZeroCount(word)]);
+            for (var w = 0; w < matched.Length; w++)
+                for (var word = matched[w]; word != 0; word &= word - 1)
+                    scores[(w << 6) + BitOperations.TrailingZeroCount(word)] += offset + 1;
+            Bits.Or(matched, partial);
+        }
+        finally
+        {
+            scratch.Return(partial);
+        }
     }
 
     /// <summary>How much a low-weight word counts against a word that carries meaning.</summary>
