@@ -9,6 +9,12 @@ namespace Marketplace.Web.Hosting;
 /// Outside Production the assembly is applied when it is there: among the app's own dependencies (the test projects
 /// reference it) or in the development/ folder that building this project fills (never published).
 /// </summary>
+/// <remarks>
+/// Why not ASP.NET Core's own switch (ASPNETCORE_HOSTINGSTARTUPASSEMBLIES): the host loads a startup assembly only from
+/// its deps.json, so an unreferenced one also needs DOTNET_ADDITIONAL_DEPS with a deps file and a probing path set on every
+/// start command (README, tests, bench, CI), and a missing variable would quietly start without the sample broker. The
+/// assembly declares the standard <see cref="HostingStartupAttribute"/>, so moving to that switch later changes only this class.
+/// </remarks>
 internal static class DevelopmentHostingLoader
 {
     public const string AssemblyName = "Marketplace.DevelopmentHosting";
