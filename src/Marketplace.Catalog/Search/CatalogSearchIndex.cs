@@ -41,7 +41,7 @@ public sealed class CatalogSearchIndex : IDisposable
     // counting walks memory in order instead of one small array per offering.
     private readonly int[][] _memberStart;
     private readonly int[][] _memberValues;
-    private readonly int _mostFacetValues; // the values of the facet with most: the size of a count array
+    private readonly int _countsLength; // the values of the facet with most: the length of a count array
 
     public CatalogReadModel Catalog { get; }
     public long Revision => Catalog.Revision;
@@ -167,7 +167,7 @@ public sealed class CatalogSearchIndex : IDisposable
             _keyRank[f] = Inverse(_byKeyRank[f]);
             _labelRank[f] = Inverse(_byLabelRank[f]);
         }
-        _mostFacetValues = _facetValueKeys.Max(keys => keys.Length);
+        _countsLength = _facetValueKeys.Max(keys => keys.Length);
         _memberStart = new int[Facets.All.Count][];
         _memberValues = new int[Facets.All.Count][];
         for (var f = 0; f < Facets.All.Count; f++)
@@ -234,7 +234,7 @@ public sealed class CatalogSearchIndex : IDisposable
     {
         var t0 = timings is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         var n = _cards.Length;
-        var scratch = SearchScratch.For(n, _mostFacetValues);
+        var scratch = SearchScratch.For(n, _countsLength);
         var matched = scratch.Bits();
         ulong[]? hits = null;
         float[]? scores = null;

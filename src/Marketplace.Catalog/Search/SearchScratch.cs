@@ -13,23 +13,24 @@ internal sealed class SearchScratch
     private readonly Stack<float[]> _scores = new();
     private readonly Stack<int[]> _counts = new();
 
-    private SearchScratch(int offerings, int maxFacetValues)
+    private SearchScratch(int offerings, int countsLength)
     {
         Offerings = offerings;
         Words = (offerings + 63) >> 6;
-        MaxFacetValues = maxFacetValues;
+        CountsLength = countsLength;
     }
 
     public int Offerings { get; }
     public int Words { get; }
-    public int MaxFacetValues { get; }
+    /// <summary>The length of a count array: the number of values of the facet with most (0 when the caller counts nothing).</summary>
+    public int CountsLength { get; }
 
-    /// <summary>This thread's arrays for an index of <paramref name="offerings"/> offerings; another size starts afresh.</summary>
-    public static SearchScratch For(int offerings, int maxFacetValues)
+    /// <summary>This thread's arrays for an index of <paramref name="offerings"/> offerings; another size, or longer count arrays, start afresh.</summary>
+    public static SearchScratch For(int offerings, int countsLength)
     {
         var scratch = _ofThread;
-        if (scratch is null || scratch.Offerings != offerings || scratch.MaxFacetValues < maxFacetValues)
-            _ofThread = scratch = new SearchScratch(offerings, maxFacetValues);
+        if (scratch is null || scratch.Offerings != offerings || scratch.CountsLength < countsLength)
+            _ofThread = scratch = new SearchScratch(offerings, countsLength);
         return scratch;
     }
 
@@ -47,7 +48,7 @@ internal sealed class SearchScratch
     /// <summary>Zeroed counts for the values of one facet (the first <paramref name="values"/> entries).</summary>
     public int[] Counts(int values)
     {
-        if (!_counts.TryPop(out var counts)) return new int[MaxFacetValues];
+        if (!_counts.TryPop(out var counts)) return new int[CountsLength];
         Array.Clear(counts, 0, values);
         return counts;
     }
