@@ -6,6 +6,7 @@ using Marketplace.Catalog.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,9 @@ public static class CatalogModule
         services.AddSingleton<MarkdownRenderer>();
         services.AddSingleton<CatalogViews>();
         services.AddSingleton<CatalogSeeder>();
+        services.AddStartupStep<CatalogSeedStep>();
+        services.AddStartupStep<CatalogIndexStep>();
+        services.AddHealthChecks().AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: [StartupSteps.ReadyTag]);
         services.AddHostedService<CatalogIndexRefresher>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.CatalogJsonContext.Default));
         return services;
@@ -71,6 +75,31 @@ public sealed class CatalogSeeder(CatalogImporter catalog, MunicipalityImporter 
             if (!result.Succeeded) throw new InvalidOperationException(result.ToString());
         }
     }
+}
+
+/// <summary>Seeds the catalogue and the sample municipalities at start-up when Catalog:SeedOnStart is set (the embedded default).</summary>
+public sealed class CatalogSeedStep(CatalogSeeder seeder, IOptions<CatalogOptions> options) : IStartupStep
+{
+    public int Order => StartupOrder.ReferenceData;
+
+    public Task RunAsync(CancellationToken ct) => options.Value.SeedOnStart ? seeder.SeedAsync(ct) : Task.CompletedTask;
+}
+
+/// <summary>Builds the search index before the first request, so no search waits for it or finds an empty catalogue.</summary>
+public sealed class CatalogIndexStep(CatalogSearchService search) : IStartupStep
+{
+    public int Order => StartupOrder.Indexes;
+
+    public Task RunAsync(CancellationToken ct) => search.RefreshAsync(ct);
+}
+
+/// <summary>Ready only once the search index is built.</summary>
+public sealed class CatalogIndexHealthCheck(CatalogSearchService search) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        Task.FromResult(search.IsReady
+            ? HealthCheckResult.Healthy($"catalogue revision {search.Current.Revision}, {search.Current.Count} offerings")
+            : HealthCheckResult.Unhealthy("catalogue index not built"));
 }
 
 public sealed class CatalogInvalidException(IReadOnlyList<CatalogError> errors)

@@ -86,7 +86,7 @@ public static class IdentityModule
         services.AddScoped<UserAdministration>();
         services.AddScoped<UserTokens>();
         services.AddScoped<ApiClientStore>();
-        services.AddScoped<IdentityBootstrap>();
+        services.AddStartupStep<IdentityBootstrap>();
 
         services.AddDbContext<IdentityStoreContext>((sp, o) =>
         {

@@ -10,18 +10,16 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Marketplace.Identity;
 
-/// <summary>Start-up work after migrations: the roles, the web UI's OpenID Connect client, and (development) the demo data.</summary>
+/// <summary>Start-up work after migrations and seeding: the roles, the web UI's OpenID Connect client, and (development) the demo data.</summary>
 public sealed class IdentityBootstrap(RoleManager<IdentityRole> roles, IOpenIddictApplicationManager applications,
     IOptions<IdentityServerOptions> server, IOptions<IdentityModuleOptions> options, IServiceProvider services, ILogger<IdentityBootstrap> logger)
+    : IStartupStep
 {
     /// <summary>The public client of the web UI: authorization code with PKCE, refresh tokens.</summary>
     public const string WebClientId = "marketplace-web";
 
-    public static async Task RunAsync(IServiceProvider root, CancellationToken ct = default)
-    {
-        await using var scope = root.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IdentityBootstrap>().RunAsync(ct);
-    }
+    /// <summary>After the reference data: the demo accounts belong to seeded vendors and municipalities.</summary>
+    public int Order => StartupOrder.Accounts;
 
     public async Task RunAsync(CancellationToken ct)
     {

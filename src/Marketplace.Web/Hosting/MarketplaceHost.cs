@@ -5,7 +5,6 @@ using Marketplace.Billing;
 using Marketplace.Billing.Api;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Api;
-using Marketplace.Catalog.Search;
 using Marketplace.Community;
 using Marketplace.Community.Api;
 using Marketplace.Identity;
@@ -22,8 +21,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Hosting;
 
@@ -78,9 +75,6 @@ public static class MarketplaceHost
         services.AddExceptionHandler<RefusalProblems>();
         // JSON nulls where the request types allow none are refused at binding, naming the field.
         services.ConfigureHttpJsonOptions(o => JsonNullRules.Apply(o.SerializerOptions));
-        services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: ["ready"]);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddScoped<RelyingPartyFormTarget>();
         services.AddSingleton<OrderCosts>();
@@ -146,17 +140,14 @@ public static class MarketplaceHost
             services.AddSingleton<BenchFixedBody>();
     }
 
-    /// <summary>Migrates, seeds (embedded default) and builds the search index before the first request is served.</summary>
+    /// <summary>
+    /// Runs the modules' start-up steps (<see cref="IStartupStep"/>: migrations, the embedded default's seed, roles and
+    /// clients, the search index) before the first request is served.
+    /// </summary>
     public static async Task PrepareAsync(this WebApplication app)
     {
-        var config = app.Configuration;
         var database = app.Services.GetRequiredService<Database>();
-        if (config.GetValue("Database:MigrateOnStart", true))
-            Migrator.Run(database, app.Logger);
-        if (app.Services.GetRequiredService<IOptions<CatalogOptions>>().Value.SeedOnStart)
-            await app.Services.GetRequiredService<CatalogSeeder>().SeedAsync();
-        await IdentityBootstrap.RunAsync(app.Services);
-        await app.Services.GetRequiredService<CatalogSearchService>().RefreshAsync();
+        await app.Services.RunStartupStepsAsync(app.Lifetime.ApplicationStopping);
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -187,7 +178,7 @@ public static class MarketplaceHost
         if (hosting.SwaggerUi == true) app.UseSwaggerUI(o => o.DocumentTitle = "Marketplace API");
         app.MapMetrics(hosting);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(StartupSteps.ReadyTag) }).AllowAnonymous();
         app.MapCatalogApi();
         app.MapBillingApi();
         app.MapQuoteApi();
@@ -234,31 +225,4 @@ public sealed class BenchFixedBody(IConfiguration configuration)
     public byte[] Of(int bytes) => _bySize.GetOrAdd(bytes, Make);
 
     private static byte[] Make(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"fixed\":\"" + new string('x', Math.Max(0, bytes - 12)) + "\"}");
-}
-
-public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            await using var c = await database.OpenAsync(ct);
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT 1";
-            await cmd.ExecuteScalarAsync(ct);
-            return HealthCheckResult.Healthy($"{database.Engine} reachable");
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy($"{database.Engine} unreachable", e);
-        }
-    }
-}
-
-public sealed class CatalogIndexHealthCheck(CatalogSearchService search) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        Task.FromResult(search.IsReady
-            ? HealthCheckResult.Healthy($"catalogue revision {search.Current.Revision}, {search.Current.Count} offerings")
-            : HealthCheckResult.Unhealthy("catalogue index not built"));
 }
