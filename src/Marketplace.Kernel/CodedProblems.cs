@@ -23,7 +23,10 @@ public static class CodedProblems
 
     /// <summary>The code's text with its values, or <paramref name="fallback"/> when the code is unknown to the resources.</summary>
     public static string Word(IStringLocalizer texts, string? code, IReadOnlyList<object> args, string fallback) =>
-        code is not null && texts["Problem." + code, args.ToArray()] is { ResourceNotFound: false } text ? text.Value : fallback;
+        code is not null && texts["Problem." + code, args.Select(a => a is ResourceWord t ? Word(texts, t) : a).ToArray()] is { ResourceNotFound: false } text
+            ? text.Value : fallback;
+
+    private static string Word(IStringLocalizer texts, ResourceWord term) => texts[term.Key] is { ResourceNotFound: false } text ? text.Value : term.Value;
 
     /// <summary>The field error in the language of <paramref name="texts"/>: its code's text, or its message when it has no code.</summary>
     public static string Word(this IStringLocalizer texts, FieldError error) => Word(texts, error.Code, error.Args, error.Message);

@@ -15,6 +15,17 @@ public abstract class RefusalException(string message) : Exception(message)
     public IReadOnlyList<object> Args { get; init; } = [];
 }
 
+/// <summary>
+/// A value a coded text names that is itself a word of the resources (a subscription state "active" as "State.active"):
+/// worded in the text's language, <see cref="Value"/> where the resources lack it.
+/// </summary>
+public sealed record ResourceWord(string Key, string Value)
+{
+    public static ResourceWord State(string state) => new("State." + state, state);
+
+    public override string ToString() => Value;
+}
+
 /// <summary>The object does not exist for the caller (404: another tenant's object is not found either).</summary>
 public sealed class NotFoundException : RefusalException
 {
@@ -50,6 +61,12 @@ public sealed record FieldError(string Field, string Message)
     public static FieldError Required(string field) => Coded(field, "required", "erforderlich");
     public static FieldError TooLong(string field, int max) => Coded(field, "max-length", $"höchstens {max} Zeichen", max);
     public static FieldError TooMany(string field, int max) => Coded(field, "max-items", $"höchstens {max} Einträge", max);
+
+    // The values by content, so the same error reported twice (a shared field of several offerings) is one.
+    public bool Equals(FieldError? other) =>
+        other is not null && (Field, Message, Code) == (other.Field, other.Message, other.Code) && Args.SequenceEqual(other.Args);
+
+    public override int GetHashCode() => HashCode.Combine(Field, Message, Code);
 
     public override string ToString() => $"{Field}: {Message}";
 }

@@ -86,4 +86,8 @@ public sealed class OfferingDirectory(Database database)
 public sealed record NotOrderable(string Reason, IReadOnlyList<string> Standards, string? LandName)
 {
     public string Text(System.Globalization.CultureInfo culture) => OrderabilityRule.Text(Reason, culture, LandName, Standards);
+
+    /// <summary>The refusal at a request's field, coded by the reason ("order.not-orderable.land"), the German text as fallback.</summary>
+    public FieldError At(string field) => FieldError.Coded(field, "order.not-orderable." + Reason, Text(System.Globalization.CultureInfo.GetCultureInfo("de")),
+        Reason == NotOrderableReasons.Land ? LandName ?? "" : string.Join(", ", Standards));
 }

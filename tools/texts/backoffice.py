@@ -31,8 +31,4 @@ T = {
 "BackOffice.Filter.adapter": ("mit Adapter anbindbar", "connectable through an adapter"),
 "BackOffice.FilterOnlyMunicipalities": ("Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune.", "The filter by back-office system applies only to signed-in members of a municipality."),
 "BackOffice.AdapterPreselected": ("Der nötige Adapter ist unten vorausgewählt und in der Kostenübersicht enthalten.", "The adapter needed is preselected below and included in the cost summary."),
-"Engine.UnknownArea": ("unbekanntes Aufgabengebiet", "unknown area"),
-"Engine.AreaTwice": ("Aufgabengebiet doppelt: je Gebiet ein Fachverfahren", "area given twice: one system per area"),
-"Engine.UnknownProduct": ("unbekanntes Fachverfahren in diesem Aufgabengebiet", "unknown back-office system in this area"),
-"Engine.UnknownProductVersion": ("unbekannte Version des Fachverfahrens", "unknown version of the back-office system"),
 }

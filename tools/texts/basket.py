@@ -26,7 +26,4 @@ T = {
 "Ordering.Cost.NoEstimate": ("Es gelten die Nutzungspreise. Der Anbieter nennt keine typische Nutzung, daher keine Schätzung: Tragen Sie Ihre erwartete Menge ein.", "Usage prices apply. The vendor states no typical usage, so there is no estimate: enter the units you expect."),
 "Ordering.For": ("Für", "For"),
 "Ordering.Ordered": ("Bestellte Angebote", "Ordered offerings"),
-"Engine.BasketEmpty": ("Die Merkliste ist leer.", "The shortlist is empty."),
-"Engine.NotInBasket": ("Angebot steht nicht auf der Merkliste", "offering is not on the shortlist"),
-"Engine.Required": ("erforderlich", "required"),
 }

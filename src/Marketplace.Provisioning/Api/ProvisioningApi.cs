@@ -300,7 +300,7 @@ public static class ProvisioningApi
     }
 
     private static IResult LandNotOrderable(string landCode) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { ["landCode"] = [$"Angebot in Land {landCode} nicht bestellbar"] });
+        CodedProblems.Refused(RequestValidationException.Coded("landCode", "order.not-orderable-in-land", $"Angebot in Land {landCode} nicht bestellbar", landCode));
 
     /// <summary>A bundling organisation speaks for the Land it belongs to (its organisation's Land), and for no other.</summary>
     private static async Task<bool> BundlerOfLandAsync(ClaimsPrincipal user, string landCode, OrganisationStore organisations, CancellationToken ct) =>
@@ -313,7 +313,7 @@ public static class ProvisioningApi
         CancellationToken ct)
     {
         var (targets, errors) = await RolloutTargetsAsync(user, request.LandCode, request.MunicipalityAgs, access, ct);
-        if (errors.Count > 0) return Results.ValidationProblem(errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
         var result = await rollouts.CreateAsync(user.SubjectOf()!, user.OrganisationOf(), new RolloutRequest(request.OfferingId ?? "", request.PlanId ?? "",
             request.AddOnIds, targets, null, request.CommonConfiguration, request.OverridesCsv), ct);
         return Results.Created($"/api/v1/rollouts/{result.RolloutId}", result);
@@ -323,26 +323,26 @@ public static class ProvisioningApi
     /// The municipalities a bundling organisation may roll out to: those that delegated ordering to it, all of them in
     /// a Land, or the listed ones (a listed municipality without such a delegation is an error at its AGS).
     /// </summary>
-    public static async Task<(IReadOnlyList<string> Targets, Dictionary<string, string[]> Errors)> RolloutTargetsAsync(ClaimsPrincipal user, string? landCode,
+    public static async Task<(IReadOnlyList<string> Targets, List<FieldError> Errors)> RolloutTargetsAsync(ClaimsPrincipal user, string? landCode,
         IReadOnlyList<string>? listed, TenantAccess access, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new List<FieldError>();
         var delegated = (await access.MunicipalitiesAsync(user, MunicipalityPermission.Order, ct)).ToHashSet(StringComparer.Ordinal);
         var list = listed?.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct().ToList() ?? [];
         if (string.IsNullOrWhiteSpace(landCode) == (list.Count == 0))
         {
-            errors["municipalityAgs"] = ["entweder ein Land oder eine Liste von AGS angeben"];
+            errors.Add(FieldError.Coded("municipalityAgs", "rollout.ags-or-land", "entweder eine Liste von AGS oder ein Land angeben"));
             return ([], errors);
         }
         if (list.Count == 0)
         {
             // The first two digits of an AGS are its Land.
             var inLand = delegated.Where(a => a.StartsWith(landCode!, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-            if (inLand.Count == 0) errors["landCode"] = ["keine Gemeinde dieses Landes hat Ihnen das Bestellen übertragen"];
+            if (inLand.Count == 0) errors.Add(FieldError.Coded("landCode", "rollout.no-delegation-in-land", "keine Gemeinde dieses Landes hat Ihnen das Bestellen übertragen"));
             return (inLand, errors);
         }
         foreach (var ags in list.Where(a => !delegated.Contains(a)).Take(200))
-            errors[$"municipalityAgs/{ags}"] = ["diese Gemeinde hat Ihnen das Bestellen nicht übertragen"];
+            errors.Add(FieldError.Coded($"municipalityAgs/{ags}", "rollout.not-delegated", "diese Gemeinde hat Ihnen das Bestellen nicht übertragen"));
         return (list, errors);
     }
 

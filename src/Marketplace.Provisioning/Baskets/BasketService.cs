@@ -71,7 +71,7 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
         // What the municipality already has could not be ordered from the list: say so now, not at "Alle bestellen".
         var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality, new { ags, offeringId = offering.Id });
         if (existing is not null && existing.State != SubscriptionStates.Cancelled)
-            errors.Add(FieldError.Coded("offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", existing.State));
+            errors.Add(FieldError.Coded("offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", ResourceWord.State(existing.State)));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var item = new BasketItem(offering.Id, plan!.Id, addOns, Iso.Of(clock.GetUtcNow()));

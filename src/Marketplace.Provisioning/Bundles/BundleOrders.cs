@@ -140,7 +140,7 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
     {
         if (!e.Field.StartsWith(prefix, StringComparison.Ordinal)) return e;
         var top = e.Field[prefix.Length..].Split('/')[0];
-        return shared?.ContainsKey(top) == true && own?.ContainsKey(top) != true ? new FieldError("sharedConfiguration/" + e.Field[prefix.Length..], e.Message) : e;
+        return shared?.ContainsKey(top) == true && own?.ContainsKey(top) != true ? e with { Field = "sharedConfiguration/" + e.Field[prefix.Length..] } : e;
     }
 
     private async Task<HashSet<string>> LeistungenAsync(string bundleId, CancellationToken ct)

@@ -32,7 +32,7 @@ public sealed record FieldConstraints(int? MinLength, int? MaxLength, string? Pa
 public sealed record FormField(
     string Name, string Pointer, string Label, string? Hint, FieldKind Kind, bool Required, IReadOnlyList<string> Options,
     string? Value, string? Default, FieldConstraints Constraints, IReadOnlyList<FormField> Children, FormField? ItemTemplate,
-    ConfigSource? Source, IReadOnlyList<string> Errors, bool SecretIsSet)
+    ConfigSource? Source, IReadOnlyList<ConfigError> Errors, bool SecretIsSet)
 {
     /// <summary>What people read for each of <see cref="Options"/>: the schema's <c>x-enumNames</c> or <c>oneOf</c> titles, else the value itself.</summary>
     public IReadOnlyList<string> OptionLabels { get; init; } = [];
@@ -46,7 +46,7 @@ public sealed record FormField(
 }
 
 /// <summary>A whole form: its fields in schema order, and errors that belong to no single field.</summary>
-public sealed record ConfigFormModel(string Title, string? Description, IReadOnlyList<FormField> Fields, IReadOnlyList<string> FormErrors);
+public sealed record ConfigFormModel(string Title, string? Description, IReadOnlyList<FormField> Fields, IReadOnlyList<ConfigError> FormErrors);
 
 /// <summary>
 /// Builds the server-side form model from a schema (strings, enums, numbers, booleans, nested objects, arrays)
@@ -62,7 +62,7 @@ public static class ConfigForm
         var errs = errors ?? [];
         var fields = ObjectFields(schema, schema.Raw, redacted, "", namePrefix, provenance, errs, secretsSet);
         var placed = AllPointers(fields).ToHashSet(StringComparer.Ordinal);
-        var formErrors = errs.Where(e => !placed.Contains(e.Pointer)).Select(e => e.ToString()).ToList();
+        var formErrors = errs.Where(e => !placed.Contains(e.Pointer)).ToList();
         return new ConfigFormModel(Str(schema.Raw, "title") ?? "", Str(schema.Raw, "description"), fields, formErrors);
     }
 
@@ -111,7 +111,7 @@ public static class ConfigForm
         return new FormField(name, pointer, Str(s, "title") ?? name, Str(s, "description"), kind, required, options,
             kind is FieldKind.Object or FieldKind.Array or FieldKind.Secret ? null : Text(value),
             Text(s["default"]), constraints, kind == FieldKind.Array ? items : children, template,
-            provenance?.GetValueOrDefault(pointer), errors.Where(e => e.Pointer == pointer).Select(e => e.Message).ToList(),
+            provenance?.GetValueOrDefault(pointer), errors.Where(e => e.Pointer == pointer).ToList(),
             kind == FieldKind.Secret && secretsSet.Contains(pointer)) { OptionLabels = labels };
     }
 
@@ -200,11 +200,11 @@ public static class ConfigForm
                 return JsonValue.Create(text is "true" or "on" or "1");
             case "integer":
                 if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-                errors.Add(new ConfigError(pointer, "keine ganze Zahl"));
+                errors.Add(ConfigError.Coded(pointer, "config.not-integer", "keine ganze Zahl"));
                 return null;
             case "number":
                 if (decimal.TryParse(text.Replace(',', '.'), NumberStyles.Number, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
-                errors.Add(new ConfigError(pointer, "keine Zahl"));
+                errors.Add(ConfigError.Coded(pointer, "config.not-number", "keine Zahl"));
                 return null;
             default:
                 return JsonValue.Create(text);

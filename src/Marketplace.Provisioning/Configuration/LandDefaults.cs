@@ -35,7 +35,7 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
             throw new ForbiddenException($"only the bundling organisation designated for Land {landCode} sets its Land defaults");
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var errors = schema.Validate(values, requireComplete: false);
-        if (errors.Count > 0) throw new RequestValidationException(errors.Select(e => new FieldError("configuration" + e.Pointer, e.Message)).ToList());
+        if (errors.Count > 0) throw new RequestValidationException(errors.Select(e => e.At("configuration")).ToList());
 
         // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
         var protectedValues = secrets.Protect(schema, values);

@@ -7,9 +7,25 @@ using Json.Schema;
 
 namespace Marketplace.Provisioning.Configuration;
 
-/// <summary>A configuration problem at one field: JSON Pointer of the field ("/fitConnect/zustellpunktId") and why.</summary>
+/// <summary>
+/// A configuration problem at one field: JSON Pointer of the field ("/fitConnect/zustellpunktId") and why, by a stable
+/// code ("config.min-length") worded from the resource "Problem.&lt;code&gt;"; <see cref="Message"/> is the German fallback.
+/// </summary>
 public sealed record ConfigError(string Pointer, string Message)
 {
+    public string? Code { get; init; }
+
+    /// <summary>The values the code's text names ({0}).</summary>
+    public IReadOnlyList<object> Args { get; init; } = [];
+
+    public static ConfigError Coded(string pointer, string code, string german, params object[] args) => new(pointer, german) { Code = code, Args = args };
+
+    /// <summary>The error as a request's field error: the configuration at <paramref name="field"/> ("configuration"), code kept.</summary>
+    public FieldError At(string field) => new(field + Pointer, Message) { Code = Code, Args = Args };
+
+    /// <summary>The error in the language of <paramref name="texts"/>, as the API words it.</summary>
+    public string Word(Microsoft.Extensions.Localization.IStringLocalizer texts) => CodedProblems.Word(texts, Code, Args, Message);
+
     public override string ToString() => $"{(Pointer.Length == 0 ? "/" : Pointer)}: {Message}";
 }
 
@@ -64,42 +80,43 @@ public sealed class TenantSchema
                 {
                     if (keyword == "required") continue;
                     var pointer = node.InstanceLocation.ToString();
-                    var text = message.Contains("false schema", StringComparison.Ordinal) || keyword == "additionalProperties"
-                        ? "unbekanntes Feld: das Schema erlaubt es hier nicht"
-                        : Worded(keyword, PropertySchema(pointer)) ?? message;
-                    if (!errors.Any(e => e.Pointer == pointer && e.Message == text)) errors.Add(new ConfigError(pointer, text));
+                    var error = message.Contains("false schema", StringComparison.Ordinal) || keyword == "additionalProperties"
+                        ? ConfigError.Coded(pointer, "config.unknown-field", "unbekanntes Feld: das Schema erlaubt es hier nicht")
+                        : KeywordError(pointer, keyword, PropertySchema(pointer)) ?? new ConfigError(pointer, message);
+                    if (!errors.Any(e => e.Pointer == pointer && e.Message == error.Message)) errors.Add(error);
                 }
         return errors;
     }
 
     /// <summary>
-    /// The library's messages are English only; the platform words its own in German (pages translate them through
-    /// their resources, problem details carry them as they are) from the field's schema. Others pass through.
+    /// The library's messages are English only; the platform codes its own from the field's schema (worded in the
+    /// request's language from the resources, the German text as fallback). Other keywords pass through.
     /// </summary>
-    private static string? Worded(string keyword, JsonObject? field)
+    private static ConfigError? KeywordError(string pointer, string keyword, JsonObject? field)
     {
         string Limit() => field?[keyword]?.ToJsonString() ?? "?";
+        ConfigError Coded(string code, string german, params object[] args) => ConfigError.Coded(pointer, code, german, args);
         return keyword switch
         {
-            "minLength" => $"mindestens {Limit()} Zeichen",
-            "maxLength" => $"höchstens {Limit()} Zeichen",
-            "minimum" => $"mindestens {Limit()}",
-            "maximum" => $"höchstens {Limit()}",
-            "exclusiveMinimum" => $"größer als {Limit()}",
-            "exclusiveMaximum" => $"kleiner als {Limit()}",
-            "minItems" => $"mindestens {Limit()} Einträge",
-            "maxItems" => $"höchstens {Limit()} Einträge",
-            "uniqueItems" => "Einträge doppelt",
-            "enum" or "const" => "kein erlaubter Wert",
-            "pattern" => "entspricht nicht dem verlangten Format",
+            "minLength" => Coded("config.min-length", $"mindestens {Limit()} Zeichen", Limit()),
+            "maxLength" => Coded("config.max-length", $"höchstens {Limit()} Zeichen", Limit()),
+            "minimum" => Coded("config.minimum", $"mindestens {Limit()}", Limit()),
+            "maximum" => Coded("config.maximum", $"höchstens {Limit()}", Limit()),
+            "exclusiveMinimum" => Coded("config.exclusive-minimum", $"größer als {Limit()}", Limit()),
+            "exclusiveMaximum" => Coded("config.exclusive-maximum", $"kleiner als {Limit()}", Limit()),
+            "minItems" => Coded("config.min-items", $"mindestens {Limit()} Einträge", Limit()),
+            "maxItems" => Coded("config.max-items", $"höchstens {Limit()} Einträge", Limit()),
+            "uniqueItems" => Coded("config.unique-items", "Einträge doppelt"),
+            "enum" or "const" => Coded("config.not-allowed", "kein erlaubter Wert"),
+            "pattern" => Coded("config.pattern", "entspricht nicht dem verlangten Format"),
             "format" => field?["format"]?.GetValue<string>() switch
             {
-                "email" or "idn-email" => "keine gültige E-Mail-Adresse",
-                "uri" or "iri" => "keine gültige Adresse",
-                "date" => "kein gültiges Datum",
-                var f => $"entspricht nicht dem Format {f}",
+                "email" or "idn-email" => Coded("config.email", "keine gültige E-Mail-Adresse"),
+                "uri" or "iri" => Coded("config.uri", "keine gültige Adresse"),
+                "date" => Coded("config.date", "kein gültiges Datum"),
+                var f => Coded("config.format", $"entspricht nicht dem Format {f}", f ?? ""),
             },
-            "type" => "falscher Typ",
+            "type" => Coded("config.type", "falscher Typ"),
             _ => null,
         };
     }
@@ -138,7 +155,7 @@ public sealed class TenantSchema
                     if (obj[name] is null)
                     {
                         var title = (schema["properties"]?[name] as JsonObject)?["title"]?.GetValue<string>() ?? name;
-                        errors.Add(new ConfigError(Append(pointer, name), $"Pflichtangabe fehlt: {title}"));
+                        errors.Add(ConfigError.Coded(Append(pointer, name), "config.required", $"Pflichtangabe fehlt: {title}", title));
                     }
             if (schema["properties"] is JsonObject props)
                 foreach (var (name, sub) in props)

@@ -116,7 +116,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
             ?? throw new RequestValidationException([FieldError.Coded(prefix + "offeringId", "order.unknown-offering", "unbekanntes Angebot")]);
         var errors = new List<FieldError>();
         if (await OfferingDirectory.WhyNotOrderableAsync(c, null, offering, m.LandCode, m.LandName) is { } why)
-            errors.Add(new FieldError(prefix + "offeringId", why.Text(CultureInfo.CurrentUICulture)) { Code = "order.not-orderable" });
+            errors.Add(why.At(prefix + "offeringId"));
         var plan = offering.Plan(request.PlanId);
         if (plan is null) errors.Add(FieldError.Coded(prefix + "planId", "order.unknown-plan", "unbekannter Tarif"));
         var addOns = (request.AddOnIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -125,9 +125,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality,
             new { ags = m.Ags, offeringId = offering.Id });
         if (existing is not null && existing.State != SubscriptionStates.Cancelled)
-            errors.Add(FieldError.Coded(prefix + "offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", existing.State));
+            errors.Add(FieldError.Coded(prefix + "offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", ResourceWord.State(existing.State)));
         var prepared = await configuration.PrepareAsync(c, null, offering, m.LandCode, request.Configuration ?? new JsonObject(), null, extraLayers);
-        errors.AddRange(prepared.Errors.Select(e => new FieldError(prefix + "configuration" + e.Pointer, e.Message)));
+        errors.AddRange(prepared.Errors.Select(e => e.At(prefix + "configuration")));
         var policy = await policies.RulesAsync(c, m.Ags);
         JsonObject? policyException = null;
         if (!policy.IsEmpty && DataPolicyFit.Evaluate(offering.Descriptor.Hosting, policy, m.LandAbbreviation) is { Fits: false } fit)
@@ -249,7 +249,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     {
         var order = await work.Connection.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId }, work.Transaction);
         if (order is null || order.MunicipalityAgs != actingAgs) throw new NotFoundException("order", orderId);
-        if (order.OrderedBy == userId || clientCreator == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei");
+        if (order.OrderedBy == userId || clientCreator == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei") { Code = "order.four-eyes" };
         var updated = await work.Exec(ProvisioningSql.DecideOrder, new
         {
             id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,

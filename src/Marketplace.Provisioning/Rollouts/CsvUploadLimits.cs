@@ -12,10 +12,10 @@ public static class CsvUploadLimits
     public const int MaxFieldLength = 4_000;
 
     /// <summary>The refusal for text over the size limit, else null (rows, columns and cells are checked while reading).</summary>
-    public static string? Check(string text) =>
-        text.Length > MaxBytes ? $"die Datei ist größer als {MaxBytes / 1024 / 1024} MiB" : null;
+    public static FieldError? Check(string text) => Check((long)text.Length);
 
     /// <summary>The refusal for an upload of <paramref name="length"/> bytes, before it is read.</summary>
-    public static string? Check(long length) =>
-        length > MaxBytes ? $"die Datei ist größer als {MaxBytes / 1024 / 1024} MiB" : null;
+    public static FieldError? Check(long length) => length > MaxBytes
+        ? FieldError.Coded("overridesCsv", "rollout.csv-too-big", $"die Datei ist größer als {MaxBytes / 1024 / 1024} MiB", MaxBytes / 1024 / 1024)
+        : null;
 }

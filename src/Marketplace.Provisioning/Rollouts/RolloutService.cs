@@ -32,6 +32,15 @@ public sealed record RolloutSkip(string Ags, string Reason)
     public const string DataPolicy = "data-policy";
     public string Code { get; init; } = AlreadySubscribed;
     public IReadOnlyList<Marketplace.Catalog.Residency.PolicyViolation> Violations { get; init; } = [];
+
+    /// <summary>The state of the municipality's subscription when it is already subscribed, as the reason names it; null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? State { get; init; }
+
+    /// <summary>The reason in the language of <paramref name="texts"/>; <see cref="Reason"/> (German) where it has no coded text.</summary>
+    public string Word(Microsoft.Extensions.Localization.IStringLocalizer texts) => State is { } state
+        ? CodedProblems.Word(texts, "order.already-subscribed", [ResourceWord.State(state)], Reason)
+        : Reason;
 }
 
 public sealed record RolloutResult(string RolloutId, int Created, IReadOnlyList<RolloutSkip> Skipped);
@@ -92,8 +101,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             var listing = await OrderabilityRule.CurrentAsync(c, null, offering.Id);
             var why = listing is null ? NotOrderableReasons.Retired : OrderabilityRule.WhyNot(listing);
             if (why is not null)
-                throw new RequestValidationException([new FieldError("offeringId", OrderabilityRule.Text(why, CultureInfo.CurrentUICulture, null,
-                    listing is null ? [] : OrderabilityRule.MissingStandards(listing)))]);
+                throw new RequestValidationException([new NotOrderable(why, listing is null ? [] : OrderabilityRule.MissingStandards(listing), null).At("offeringId")]);
             if (request.LandCode is { } land)
                 targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.MunicipalitiesOfLand, new { landCode = land })).ToList();
             else
@@ -112,7 +120,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         foreach (var ags in overrides.Keys.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
             errors.Add(FieldError.Coded($"overridesCsv/{ags}", "rollout.not-in-rollout", "Gemeinde gehört nicht zum Rollout"));
         foreach (var t in targets.Where(t => !offering.LandCodes.Contains(t.LandCode)).Take(MaxReportedErrors))
-            errors.Add(new FieldError($"municipalityAgs/{t.Ags}", OrderabilityRule.Text(NotOrderableReasons.Land, CultureInfo.CurrentUICulture, t.LandName)));
+            errors.Add(new NotOrderable(NotOrderableReasons.Land, [], t.LandName).At($"municipalityAgs/{t.Ags}"));
 
         var skipped = new List<RolloutSkip>();
         var prepared = new List<(MunicipalityInfo Municipality, JsonObject ProtectedOwn, string? RenewId)>();
@@ -120,7 +128,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         {
             if (existing.TryGetValue(m.Ags, out var s) && s.State != SubscriptionStates.Cancelled)
             {
-                skipped.Add(new RolloutSkip(m.Ags, $"bereits abonniert (Zustand {s.State})"));
+                skipped.Add(new RolloutSkip(m.Ags, $"bereits abonniert (Zustand {s.State})") { State = s.State });
                 continue;
             }
             // A municipality's data policy is its own decision: a rollout never orders what it excludes.
@@ -136,7 +144,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             if (overrides.TryGetValue(m.Ags, out var row)) own = EffectiveConfiguration.Merge(schema, [new(ConfigSource.Own, own), new(ConfigSource.Own, row)]).Values;
             var effective = EffectiveConfiguration.Merge(schema, LandDefaults.Layers(defaultsByLand[m.LandCode]).Append(new ConfigLayer(ConfigSource.Own, own)));
             foreach (var e in schema.Validate(secrets.Reveal(effective.Values)))
-                if (errors.Count < MaxReportedErrors) errors.Add(new FieldError($"municipalities/{m.Ags}/configuration{e.Pointer}", e.Message));
+                if (errors.Count < MaxReportedErrors) errors.Add(e.At($"municipalities/{m.Ags}/configuration"));
             prepared.Add((m, secrets.Protect(schema, own), s?.Id));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
@@ -215,13 +223,19 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         var remaining = (int)rollout.Total - done - counts.GetValueOrDefault(SubscriptionStates.Cancelled);
         TimeSpan? eta = remaining <= 0 ? TimeSpan.Zero : rate > 0 ? TimeSpan.FromSeconds(remaining / rate) : null;
         var skips = (await c.QueryAsync<(string Ags, string Code, string Reason, string? Violations)>(ProvisioningSql.RolloutSkips, new { id = rolloutId }))
-            .Where(x => visibleAgs is null || visibleAgs.Contains(x.Ags))
+            .Where(x => visibleAgs is null || visibleAgs.Contains(x.Ags)).ToList();
+        // The skip keeps its reason as a German sentence only: the state a page words is the subscription's state now.
+        var states = !skips.Any(x => x.Code == RolloutSkip.AlreadySubscribed) ? new Dictionary<string, string>()
+            : (await c.QueryAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionsOfOffering, new { offeringId = rollout.OfferingId }))
+                .ToDictionary(s => s.MunicipalityAgs, s => s.State, StringComparer.Ordinal);
+        var skipped = skips
             .Select(x => new RolloutSkip(x.Ags, x.Reason)
             {
                 Code = x.Code,
+                State = x.Code == RolloutSkip.AlreadySubscribed ? states.GetValueOrDefault(x.Ags) : null,
                 Violations = x.Violations is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<Marketplace.Catalog.Residency.PolicyViolation>>(x.Violations, SkipJson) ?? [],
             }).ToList();
-        return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta) { Skipped = skips };
+        return new RolloutProgress(rolloutId, rollout.OfferingId, (int)rollout.Total, counts, failures, started, elapsed, rate, eta) { Skipped = skipped };
     }
 
     /// <summary>The organisation that started the rollout (null when started without one); <see cref="NotFoundException"/> when unknown.</summary>
@@ -263,7 +277,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         if (string.IsNullOrWhiteSpace(csvText)) return result;
         if (CsvUploadLimits.Check(csvText) is { } tooBig)
         {
-            errors.Add(new FieldError("overridesCsv", tooBig));
+            errors.Add(tooBig);
             return result;
         }
         try
@@ -290,7 +304,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         var columns = csv.HeaderRecord!.Where(h => h != "ags").ToList();
         if (columns.Count >= CsvUploadLimits.MaxColumns)
         {
-            errors.Add(new FieldError("overridesCsv", $"höchstens {CsvUploadLimits.MaxColumns} Spalten"));
+            errors.Add(FieldError.Coded("overridesCsv", "rollout.csv-max-columns", $"höchstens {CsvUploadLimits.MaxColumns} Spalten", CsvUploadLimits.MaxColumns));
             return;
         }
         while (csv.Read())
@@ -299,18 +313,18 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             var line = csv.Parser.Row;
             if (line > CsvUploadLimits.MaxRows + 1)
             {
-                errors.Add(new FieldError("overridesCsv", $"höchstens {CsvUploadLimits.MaxRows} Zeilen"));
+                errors.Add(FieldError.Coded("overridesCsv", "rollout.csv-max-rows", $"höchstens {CsvUploadLimits.MaxRows} Zeilen", CsvUploadLimits.MaxRows));
                 return;
             }
             if (csv.Parser.Record?.FirstOrDefault(f => f.Length > CsvUploadLimits.MaxFieldLength) is not null)
             {
-                errors.Add(new FieldError($"overridesCsv/line {line}", $"ein Feld ist länger als {CsvUploadLimits.MaxFieldLength} Zeichen"));
+                errors.Add(FieldError.Coded($"overridesCsv/line {line}", "rollout.csv-field-too-long", $"ein Feld ist länger als {CsvUploadLimits.MaxFieldLength} Zeichen", CsvUploadLimits.MaxFieldLength));
                 continue;
             }
             if (ags.Length != 8 || !ags.All(char.IsAsciiDigit)) { errors.Add(FieldError.Coded($"overridesCsv/line {line}", "rollout.not-an-ags", $"'{ags}' ist kein AGS", ags)); continue; }
             var form = columns.ToDictionary(h => h, h => (string?)csv.GetField(h));
             var values = ConfigForm.Read(schema, form, out var cellErrors);
-            foreach (var e in cellErrors) errors.Add(new FieldError($"overridesCsv/{ags}{e.Pointer}", e.Message));
+            foreach (var e in cellErrors) errors.Add(e.At($"overridesCsv/{ags}"));
             if (!result.TryAdd(ags, values)) errors.Add(FieldError.Coded($"overridesCsv/{ags}", "rollout.csv-twice", "Gemeinde steht mehrfach in der Datei"));
         }
     }

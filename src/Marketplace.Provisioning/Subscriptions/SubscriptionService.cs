@@ -112,7 +112,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
             await using var c = await database.OpenAsync(ct);
             var landCode = await c.ExecuteScalarAsync<string>(ProvisioningSql.LandOf, new { ags = actingAgs });
             var prepared = await configuration.PrepareAsync(c, null, offering, landCode!, change.Configuration, (JsonObject)JsonNode.Parse(s.ConfigJson)!);
-            errors.AddRange(prepared.Errors.Select(e => new FieldError("configuration" + e.Pointer, e.Message)));
+            errors.AddRange(prepared.Errors.Select(e => e.At("configuration")));
             config = prepared.ProtectedOwn;
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);

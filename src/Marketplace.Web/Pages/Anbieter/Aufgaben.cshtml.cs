@@ -9,7 +9,7 @@ namespace Marketplace.Web.Pages.Anbieter;
 
 /// <summary>The vendor portal's manual fulfilment: requests, changes and cancellations of the vendor's manual offerings, completed or rejected here.</summary>
 [Authorize(Policy = Policies.VendorUser)]
-public sealed class AufgabenModel(ManualFulfilment manual) : PageModel
+public sealed class AufgabenModel(ManualFulfilment manual, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> texts) : PageModel
 {
     public IReadOnlyList<FulfilmentTask> Tasks { get; private set; } = [];
     public string? Notice { get; private set; }
@@ -48,11 +48,11 @@ public sealed class AufgabenModel(ManualFulfilment manual) : PageModel
         {
             FailedTask = subscriptionId;
             // Inputs of a task are named "<field>-<subscription id>", so the summary links the right form's field.
-            foreach (var error in e.Errors) ModelState.AddModelError($"{error.Field}-{subscriptionId}", error.Message);
+            foreach (var error in e.Errors) ModelState.AddModelError($"{error.Field}-{subscriptionId}", texts.Word(error));
         }
         catch (ConflictException e)
         {
-            Problem = e.Message;
+            Problem = texts.Word(e);
         }
         Tasks = await manual.TasksAsync(Vendor, ct);
         return Page();

@@ -65,7 +65,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         catch (RequestValidationException e)
         {
             // Not an input on this page (the period ended meanwhile): the reason is shown as a notice.
-            Problem = string.Join(" ", e.Errors.Select(x => x.Message));
+            Problem = string.Join(" ", e.Errors.Select(x => Texts.Word(x)));
         }
         return await ShowAsync(id, null, ct);
     }
@@ -166,10 +166,10 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
             }
             catch (ConflictException e)
             {
-                Problem = e.Message;
+                Problem = Texts.Word(e);
             }
         }
-        else OrderingPages.AddErrors(ModelState, readErrors);
+        else OrderingPages.AddErrors(ModelState, readErrors, Texts);
         return await ShowAsync(id, (values, errors), ct);
     }
 

@@ -121,7 +121,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
                 ModelState.AddModelError(nameof(PlanId), text["Ordering.KeyReused"]);
             }
         }
-        else OrderingPages.AddErrors(ModelState, readErrors);
+        else OrderingPages.AddErrors(ModelState, readErrors, text);
         Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct, OrderingPages.ConfigPrefix);
         await QuoteAsync(ct);
         return Page();

@@ -56,7 +56,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         foreach (var pick in picks)
             if (await offerings.GetAsync(pick.OfferingId, ct) is { } offering) chosen.Add(offering);
             else return NotFound();
-        var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, ModelState);
+        var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, ModelState, text);
         var selections = picks.Select((p, i) => new BundleSelection(p.OzgId, p.OfferingId, PlanOf(form, i, chosen[i]), AddOnsOf(i, chosen[i], form), own[i],
             CombinedOrderForm.PolicyException(Request.Form, i))).ToList();
         if (ModelState.IsValid && Request.Query["handler"] != "Quote")
@@ -74,7 +74,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             }
             catch (ForbiddenException e)
             {
-                Problem = e.Message;
+                Problem = text.Word(e);
             }
             catch (IdempotencyKeyReusedException)
             {

@@ -40,7 +40,8 @@ public static partial class CombinedOrderForm
     }
 
     /// <summary>Reads the posted shared and own values; unreadable inputs become model errors at their fields.</summary>
-    public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, ModelStateDictionary modelState)
+    public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, ModelStateDictionary modelState,
+        IStringLocalizer texts)
     {
         var inputs = OrderingPages.ConfigInputs(form, SharedPrefix);
         var shared = new JsonObject();
@@ -52,7 +53,7 @@ public static partial class CombinedOrderForm
             schemas.Add(schema);
             own.Add(ConfigForm.Read(schema, OrderingPages.ConfigInputs(form, OwnPrefix(i)), out var ownErrors, OwnPrefix(i)));
             foreach (var (k, v) in ConfigForm.Read(schema, inputs, out _, SharedPrefix)) shared[k] ??= v?.DeepClone();
-            OrderingPages.AddErrors(modelState, ownErrors, OwnPrefix(i));
+            OrderingPages.AddErrors(modelState, ownErrors, texts, OwnPrefix(i));
         }
         var sharedNames = BundleOrders.SharedFields(schemas);
         foreach (var key in shared.Select(kv => kv.Key).Where(k => !sharedNames.Contains(k)).ToList()) shared.Remove(key);
@@ -83,7 +84,7 @@ public static partial class CombinedOrderForm
     /// </summary>
     public static (string Key, string Message) Relocate(FieldError e, string list, IStringLocalizer texts)
     {
-        var message = e.Code is null ? e.Message : texts.Word(e);
+        var message = texts.Word(e);
         var parts = e.Field.Split('/');
         if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), message);
         if (parts[0] == list && parts.Length >= 3 && int.TryParse(parts[1], out var i))

@@ -114,7 +114,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             }
             catch (ForbiddenException e)
             {
-                Problem = e.Message;
+                Problem = text.Word(e);
             }
             catch (IdempotencyKeyReusedException)
             {
@@ -130,7 +130,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
     private async Task<(System.Text.Json.Nodes.JsonObject Shared, List<System.Text.Json.Nodes.JsonObject> Own)> ReadAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
-        return CombinedOrderForm.Read(Request.Form, Entries.Select(e => e.Offering).ToList(), ModelState);
+        return CombinedOrderForm.Read(Request.Form, Entries.Select(e => e.Offering).ToList(), ModelState, text);
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -46,11 +46,11 @@ public abstract class MunicipalityPage(TenantAccess access) : PageModel
         }
         catch (ConflictException e)
         {
-            Problem = e.Message;
+            Problem = Texts.Word(e);
         }
         catch (ForbiddenException e)
         {
-            Problem = e.Message;
+            Problem = Texts.Word(e);
         }
         return await reshow();
     }

@@ -29,9 +29,9 @@ public static class OrderingPages
             .ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
 
     /// <summary>
-    /// The service's field errors in the model state, keyed like the inputs they belong to ("configuration/x" becomes
-    /// the configuration input "cfg.x"); returns the configuration errors for the form model. Coded errors are worded
-    /// in the page's language (<paramref name="texts"/>); the others stay the engine's, which the views translate.
+    /// The service's field errors in the model state, worded in the page's language (<paramref name="texts"/>) and keyed
+    /// like the inputs they belong to ("configuration/x" becomes the configuration input "cfg.x"); returns the
+    /// configuration errors for the form model.
     /// </summary>
     public static List<ConfigError> AddErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IStringLocalizer texts,
         IReadOnlyDictionary<string, string>? keys = null)
@@ -39,11 +39,11 @@ public static class OrderingPages
         var config = new List<ConfigError>();
         foreach (var e in errors)
         {
-            var message = e.Code is null ? e.Message : texts.Word(e);
+            var message = texts.Word(e);
             if (e.Field.StartsWith("configuration", StringComparison.Ordinal))
             {
                 var pointer = e.Field["configuration".Length..];
-                config.Add(new ConfigError(pointer, message));
+                config.Add(new ConfigError(pointer, e.Message) { Code = e.Code, Args = e.Args });
                 modelState.AddModelError(FieldName(pointer), message);
             }
             else modelState.AddModelError(keys?.GetValueOrDefault(e.Field) ?? e.Field, message);
@@ -51,9 +51,10 @@ public static class OrderingPages
         return config;
     }
 
-    public static void AddErrors(ModelStateDictionary modelState, IEnumerable<ConfigError> errors, string prefix = ConfigPrefix)
+    /// <summary>Configuration errors in the model state at their inputs, worded in the page's language.</summary>
+    public static void AddErrors(ModelStateDictionary modelState, IEnumerable<ConfigError> errors, IStringLocalizer texts, string prefix = ConfigPrefix)
     {
-        foreach (var e in errors) modelState.AddModelError(FieldName(e.Pointer, prefix), e.Message);
+        foreach (var e in errors) modelState.AddModelError(FieldName(e.Pointer, prefix), e.Word(texts));
     }
 
     /// <summary>The municipality a page acts for: the user's own, or (bundlers) the one named in the request.</summary>

@@ -10,7 +10,7 @@ namespace Marketplace.Web.Pages.Betrieb;
 
 /// <summary>The dead letter: broker jobs whose retries are exhausted, with their attempts; platform admins queue them again.</summary>
 [Authorize(Policy = Policies.PlatformReader)]
-public sealed class JobsModel(JobStore jobs, SubscriptionService subscriptions) : PageModel
+public sealed class JobsModel(JobStore jobs, SubscriptionService subscriptions, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> texts) : PageModel
 {
     public IReadOnlyList<(JobRecord Job, IReadOnlyList<JobAttempt> Attempts)> Dead { get; private set; } = [];
     public bool MayRetry => User.HasRole(Roles.PlatformAdmin);
@@ -38,7 +38,7 @@ public sealed class JobsModel(JobStore jobs, SubscriptionService subscriptions) 
         }
         catch (ConflictException e)
         {
-            Problem = e.Message;
+            Problem = texts.Word(e);
         }
         await LoadAsync(ct);
         return Page();

@@ -49,17 +49,17 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         await LoadAsync(null, null, ct);
         if (Offering is null)
         {
-            ModelState.AddModelError(nameof(OfferingId), "unbekanntes Angebot");
+            ModelState.AddModelError(nameof(OfferingId), texts.Word(FieldError.Coded("offeringId", "order.unknown-offering", "unbekanntes Angebot")));
             return Page();
         }
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var common = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
-        OrderingPages.AddErrors(ModelState, readErrors);
+        OrderingPages.AddErrors(ModelState, readErrors, texts);
         var listed = MunicipalityAgs?.SelectMany(a => a.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
         if (listed is { Length: 0 }) listed = null;
         var (targets, targetErrors) = await ProvisioningApi.RolloutTargetsAsync(User, LandCode, listed, access, ct);
-        foreach (var (field, messages) in targetErrors)
-            foreach (var m in messages) ModelState.AddModelError(field.StartsWith("municipalityAgs", StringComparison.Ordinal) ? nameof(MunicipalityAgs) : nameof(LandCode), m);
+        foreach (var error in targetErrors)
+            ModelState.AddModelError(error.Field.StartsWith("municipalityAgs", StringComparison.Ordinal) ? nameof(MunicipalityAgs) : nameof(LandCode), texts.Word(error));
         if (!ModelState.IsValid)
         {
             await LoadAsync(common, readErrors, ct);
@@ -68,7 +68,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         string? csv = null;
         if (Csv is { } upload && CsvUploadLimits.Check(upload.Length) is { } tooBig)
         {
-            ModelState.AddModelError(nameof(Csv), tooBig);
+            ModelState.AddModelError(nameof(Csv), texts.Word(tooBig));
             await LoadAsync(common, readErrors, ct);
             return Page();
         }
