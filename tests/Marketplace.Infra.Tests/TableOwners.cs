@@ -32,7 +32,7 @@ public static class TableOwners
         ["Conformance"] =
         [
             "conformance_availability_policy", "conformance_checks", "conformance_evidence", "conformance_evidence_files",
-            "conformance_job_runs", "conformance_status", "notifications", "offering_heads", "offering_versions", "required_standards",
+            "conformance_job_runs", "conformance_status", "offering_heads", "offering_versions", "required_standards",
         ],
         ["Identity"] =
         [
