@@ -66,12 +66,6 @@ public partial class ModuleSqlTests
     /// <summary>Files outside the <c>*Sql</c> classes that still hold SQL, as "Module/relative path". Only shrinks.</summary>
     private static readonly string[] RemainingStraySql =
     [
-        "Catalog/BackOffice/BackOfficeFit.cs",
-        "Catalog/CatalogModule.cs",
-        "Catalog/Import/CatalogImporter.cs",
-        "Catalog/Import/OfferingProjection.cs",
-        "Catalog/Municipalities/MunicipalityImporter.cs",
-        "Catalog/Queries/CatalogRepository.cs",
         "DevelopmentHosting/AvailabilityDemoSeeder.cs",
         "Provisioning/BackOffice/FachverfahrenApi.cs",
         "Provisioning/BackOffice/MunicipalityFachverfahren.cs",
