@@ -25,6 +25,7 @@ public static class BillingModule
         services.AddSingleton<UsageIngestionService>();
         services.AddSingleton<BillingRunService>();
         services.AddSingleton<InvoiceService>();
+        services.AddSingleton<InvoiceExport>();
         services.AddSingleton<CreditNoteService>();
         services.AddSingleton<BillingAccountService>();
         services.AddSingleton<FundingReportService>();

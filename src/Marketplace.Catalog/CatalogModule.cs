@@ -68,7 +68,7 @@ public sealed class CatalogSeeder(CatalogImporter catalog, MunicipalityImporter 
     {
         await ImportCatalogAsync(null, ct);
         await using var c = await database.OpenAsync(ct);
-        var count = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM municipalities");
+        var count = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, CatalogSql.MunicipalityCount);
         if (count == 0 && File.Exists(options.Value.SampleMunicipalitiesPath))
         {
             var result = await ImportMunicipalitiesAsync(options.Value.SampleMunicipalitiesPath, ct);

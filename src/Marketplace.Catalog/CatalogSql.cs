@@ -7,6 +7,8 @@ internal static class CatalogSql
 
     public const string Revision = "SELECT revision FROM catalog_state WHERE id = 1";
 
+    public const string OfferingNames = "SELECT id AS Id, name AS Name FROM offerings";
+
     public const string InsertCriterion = """
         INSERT INTO standard_criteria (standard_id, version, criterion_id, position, title, description, kind, definition_json)
         VALUES (@standard_id, @version, @criterion_id, @position, @title, @description, @kind, @definition_json)
@@ -76,4 +78,49 @@ internal static class CatalogSql
     public const string VendorLogo = """
         SELECT short_name AS ShortName, document_json AS DocumentJson, content_hash AS ContentHash FROM vendors WHERE id = @id
         """;
+
+    // The catalogue's read model, loaded in one transaction.
+    public const string AllLeistungLebenslagen = "SELECT ozg_id, lebenslage_id FROM leistung_lebenslagen ORDER BY ozg_id, lebenslage_id";
+    public const string AllLeikaKeys = "SELECT leika_key, ozg_id FROM leistung_leika_keys ORDER BY leika_key";
+    public const string AllLeistungen = "SELECT ozg_id, name, name_en, themenfeld_id, description FROM leistungen";
+    public const string AllThemenfelder = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM themenfelder";
+    public const string AllLebenslagen = "SELECT id, name, name_en, themenfeld_id FROM lebenslagen";
+    public const string AllVendorNames = "SELECT id AS Id, name AS Name, name AS NameEn FROM vendors";
+    public const string AllStandardNames = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM standards";
+    public const string AllLaender = "SELECT code AS Code, abbreviation AS Abbreviation, name AS Name, name_en AS NameEn FROM laender ORDER BY code";
+    public const string AllBundleLeistungen = "SELECT bundle_id, ozg_id FROM bundle_leistungen ORDER BY bundle_id, position";
+    public const string AllBundles = "SELECT id, name, name_en, lebenslage_id, description FROM bundles ORDER BY id";
+
+    // The import of Leistungen, standards and bundles.
+    public static string ContentHashes(string table, string keyColumn) => $"SELECT {keyColumn}, content_hash FROM {table}";
+    public const string DeleteLeistungLebenslagen = "DELETE FROM leistung_lebenslagen WHERE ozg_id = @id";
+    public const string DeleteLeikaKeys = "DELETE FROM leistung_leika_keys WHERE ozg_id = @id";
+    public const string InsertLeistungLebenslage = "INSERT INTO leistung_lebenslagen (ozg_id, lebenslage_id) VALUES (@ozg_id, @lebenslage_id)";
+    public const string InsertLeikaKey = "INSERT INTO leistung_leika_keys (leika_key, ozg_id) VALUES (@leika_key, @ozg_id)";
+    public const string DeleteCriteria = "DELETE FROM standard_criteria WHERE standard_id = @id AND version = @version";
+    public const string DeleteBundleLeistungen = "DELETE FROM bundle_leistungen WHERE bundle_id = @id";
+    public const string InsertBundleLeistung = "INSERT INTO bundle_leistungen (bundle_id, ozg_id, position) VALUES (@bundle_id, @ozg_id, @position)";
+
+    // The projection of a published offering version.
+    public static string DeleteOfferingRows(string table) => $"DELETE FROM {table} WHERE offering_id = @id";
+    public const string InsertOfferingLeistung = "INSERT INTO offering_leistungen (offering_id, ozg_id) VALUES (@offering_id, @ozg_id)";
+    public const string LandCodesByAbbreviation = "SELECT abbreviation, code FROM laender";
+    public const string InsertOfferingLand = "INSERT INTO offering_laender (offering_id, land_code) VALUES (@offering_id, @land_code)";
+    public const string InsertOfferingStandard = "INSERT INTO offering_standards (offering_id, standard_id, version) VALUES (@offering_id, @standard_id, @version)";
+    public const string DeleteOfferingConformance = "DELETE FROM offering_conformance WHERE offering_id = @id";
+
+    // The municipality directory and its import.
+    public const string AllMunicipalities = """
+        SELECT ags AS Ags, ars AS Ars, name AS Name, land_code AS LandCode, kreis_key AS KreisKey,
+               population AS Population, postal_code AS PostalCode
+        FROM municipalities
+        """;
+
+    public const string MunicipalityCount = "SELECT COUNT(*) FROM municipalities";
+    public const string LandCodes = "SELECT code FROM laender";
+    public const string AllRegionalUnits = "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units";
+
+    // The Fachverfahren reference data.
+    public const string BackOfficeInterfaces = "SELECT document_json FROM backoffice_interfaces";
+    public const string FachverfahrenAreas = "SELECT document_json FROM fachverfahren_areas";
 }

@@ -44,24 +44,13 @@ public static class ConformanceModule
         services.AddSingleton(sp => new AuditorReview(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<OfferingLifecycle>(),
             sp.GetRequiredService<EvidenceService>(), sp.GetRequiredService<AutomatedChecks>()));
         services.AddSingleton(sp => new StandardsRegistry(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<CatalogOptions>>()));
-        services.AddSingleton(sp => new Notifications(sp.GetRequiredService<Database>()));
         services.AddSingleton(sp => new ConformanceDailyJob(sp.GetRequiredService<ConformanceUnitOfWork>(),
-            sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<ILogger<ConformanceDailyJob>>()));
+            sp.GetRequiredService<ILogger<ConformanceDailyJob>>()));
         services.AddSingleton<ICatalogImportParticipant>(sp => new ConformanceCatalogImport(sp.GetRequiredService<AuditTrail>(),
             sp.GetRequiredService<AutomatedChecks>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConformanceCatalogImport>>()));
         if (InstanceRoles.RunsBackgroundWork(configuration)
             && configuration.GetSection(ConformanceOptions.Section).GetValue(nameof(ConformanceOptions.RunDailyJob), true))
             services.AddHostedService<ConformanceJobService>();
         return services;
-    }
-}
-
-/// <summary>Reads the notifications the conformance module records, for the vendor and municipality pages to show.</summary>
-public sealed class Notifications(Database database)
-{
-    public async Task<IReadOnlyList<Notification>> ForAsync(string recipientType, string recipientId, CancellationToken ct = default)
-    {
-        await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<Notification>(ConformanceSql.NotificationsFor, new { type = recipientType, recipient = recipientId })).ToList();
     }
 }

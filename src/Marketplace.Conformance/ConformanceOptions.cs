@@ -23,9 +23,6 @@ public sealed class ConformanceOptions
     /// <summary>Largest evidence file accepted.</summary>
     public int MaxEvidenceBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>How many days before evidence expires its vendor is reminded.</summary>
-    public int ExpiryWarningDays { get; set; } = 30;
-
     /// <summary>How often the daily job looks whether today's run is due (it runs once per day across all instances).</summary>
     public TimeSpan JobPollInterval { get; set; } = TimeSpan.FromHours(1);
 

@@ -153,26 +153,41 @@ internal static class ConformanceSql
         VALUES (@offering_id, @offering_version, @standard_id, @standard_version, @status, @required, @reason, @checked_at, @valid_until, @updated_at)
         """;
 
-    // Notifications and the job
-
-    /// <summary>Subscriptions that still run; a cancelled one no longer concerns its municipality.</summary>
-    public const string SubscribedMunicipalities = "SELECT DISTINCT municipality_ags FROM subscriptions WHERE offering_id = @id AND state <> 'cancelled'";
-
-    public const string InsertNotification = """
-        INSERT INTO notifications (id, recipient_type, recipient_id, kind, offering_id, standard_id, subject, body, created_at, read_at, dedupe_key)
-        SELECT @id, @recipient_type, @recipient_id, @kind, @offering_id, @standard_id, @subject, @body, @created_at, NULL, @dedupe_key
-        WHERE NOT EXISTS (SELECT 1 FROM notifications WHERE dedupe_key = @dedupe_key)
-        """;
-
-    public const string NotificationsFor = """
-        SELECT id AS Id, recipient_type AS RecipientType, recipient_id AS RecipientId, kind AS Kind, offering_id AS OfferingId,
-               standard_id AS StandardId, subject AS Subject, body AS Body, created_at AS CreatedAt, read_at AS ReadAt
-        FROM notifications WHERE recipient_type = @type AND recipient_id = @recipient ORDER BY created_at DESC, id
-        """;
+    // The daily job
 
     public const string ClaimJobDay = "INSERT INTO conformance_job_runs (run_on, started_at, finished_at, summary) VALUES (@run_on, @started_at, NULL, NULL)";
 
     public const string JobDayTaken = "SELECT COUNT(*) FROM conformance_job_runs WHERE run_on = @run_on";
 
     public const string FinishJobDay = "UPDATE conformance_job_runs SET finished_at = @finished_at, summary = @summary WHERE run_on = @run_on";
+
+    // Catalogue reads: the references a descriptor may name, the standards, the projection.
+    public const string VendorIds = "SELECT id FROM vendors";
+    public const string LeistungIds = "SELECT ozg_id FROM leistungen";
+    public const string LandAbbreviations = "SELECT abbreviation FROM laender";
+    public const string StandardVersionKeys = "SELECT standard_id, version FROM standard_versions";
+    public const string Standard = "SELECT id, name, name_en, publisher, url, category, description FROM standards WHERE id = @id";
+    public const string StandardVersionExists = "SELECT COUNT(*) FROM standard_versions WHERE standard_id = @id AND version = @version";
+    public const string StandardNames = "SELECT id, name FROM standards";
+    public const string ThemenfeldOfLeistungen = "SELECT ozg_id, themenfeld_id FROM leistungen";
+    public const string OfferingProjected = "SELECT COUNT(*) FROM offerings WHERE id = @id";
+
+    // Published versions, for the SLA and sub-processor histories.
+    public const string SlaPublishedVersions = """
+        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
+        FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY published_at, version
+        """;
+
+    public const string SubProcessorPublishedVersions = """
+        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
+        FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY version
+        """;
+
+    // The policies imported from the catalogue.
+    public const string DeletePolicy = "DELETE FROM required_standards";
+    public const string AvailabilityPolicy = "SELECT breach_is_finding AS BreachIsFinding, reason AS Reason FROM conformance_availability_policy WHERE policy_id = 'conformance'";
+    public const string DeleteAvailabilityPolicy = "DELETE FROM conformance_availability_policy";
+    public const string InsertAvailabilityPolicy = """
+        INSERT INTO conformance_availability_policy (policy_id, breach_is_finding, reason, imported_at) VALUES ('conformance', @BreachIsFinding, @Reason, @ImportedAt)
+        """;
 }

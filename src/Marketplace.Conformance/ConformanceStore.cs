@@ -158,7 +158,6 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
             await AuditAsync(actor, "conformance.status-changed", "offering", offeringId,
                 new { version = version.Version, statuses = before.Select(s => new { s.StandardId, s.Status }) },
                 new { version = version.Version, statuses = statuses.Select(s => new { s.StandardId, s.Status, s.Reason }) });
-            await NotifyStatusChangesAsync(head, version, before, statuses, changed, standards);
         }
     }
 
@@ -171,32 +170,6 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
     public static bool Orderable(string lifecycle, IReadOnlyList<StandardStatus> statuses) =>
         new OfferingListing(1, lifecycle, statuses.Select(s => new StandardConformance(s.StandardId, s.StandardVersion, s.Status, s.Required, null)).ToList()).Orderable;
 
-    private async Task NotifyStatusChangesAsync(OfferingHead head, OfferingVersion version, IReadOnlyList<StandardStatus> before,
-        IReadOnlyList<StandardStatus> after, IReadOnlyList<StandardStatus> changed, StandardsSnapshot standards)
-    {
-        var name = version.Descriptor.Name;
-        foreach (var s in changed)
-        {
-            var old = before.FirstOrDefault(b => b.StandardId == s.StandardId)?.Status ?? "–";
-            var standardName = standards.Standards.TryGetValue(s.StandardId, out var st) ? st.Name : s.StandardId;
-            await NotifyAsync(RecipientTypes.Vendor, head.VendorId, "conformance.status-changed", head.OfferingId, s.StandardId,
-                $"{name}: {standardName} jetzt „{StatusText(s.Status)}“",
-                $"Die Konformität von „{name}“ (Version {version.Version}) zu {standardName} {s.StandardVersion} ist von „{StatusText(old)}“ zu „{StatusText(s.Status)}“ gewechselt. {s.Reason}",
-                $"status:{head.OfferingId}:{version.Version}:{s.StandardId}:{s.Status}:{Today:yyyy-MM-dd}");
-        }
-        if (!changed.Any(s => s.Required)) return;
-        var wasOrderable = Orderable(head.Lifecycle, before);
-        var isOrderable = Orderable(head.Lifecycle, after);
-        var subject = isOrderable ? $"{name} ist wieder bestellbar" : $"{name}: Konformität geändert";
-        var body = isOrderable
-            ? $"„{name}“ erfüllt wieder alle vorgeschriebenen Standards. Ihr Abonnement läuft unverändert."
-            : $"„{name}“ erfüllt nicht mehr alle vorgeschriebenen Standards ({string.Join(", ", after.Where(s => s.Required && s.Status != ConformanceStatuses.Conformant).Select(s => s.StandardId))}). " +
-              (wasOrderable ? "Neue Bestellungen sind nicht möglich; Ihr Abonnement läuft weiter." : "Ihr Abonnement läuft weiter.");
-        foreach (var ags in await c.QueryAsync<string>(ConformanceSql.SubscribedMunicipalities, new { id = head.OfferingId }, tx))
-            await NotifyAsync(RecipientTypes.Municipality, ags, "conformance.offering-changed", head.OfferingId, null, subject, body,
-                $"municipality:{ags}:{head.OfferingId}:{version.Version}:{isOrderable}:{string.Join(",", changed.Select(s => s.StandardId + "=" + s.Status))}:{Today:yyyy-MM-dd}");
-    }
-
     public static string StatusText(string status) => status switch
     {
         ConformanceStatuses.Conformant => "konform",
@@ -205,15 +178,6 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         ConformanceStatuses.Pending => "in Prüfung",
         _ => status,
     };
-
-    /// <summary>Records a notification once: the same dedupe key (e.g. a job that runs twice) adds nothing.</summary>
-    public Task NotifyAsync(string recipientType, string recipientId, string kind, string? offeringId, string? standardId,
-        string subject, string body, string dedupeKey) =>
-        c.ExecuteAsync(ConformanceSql.InsertNotification, new
-        {
-            id = Guid.NewGuid().ToString("N"), recipient_type = recipientType, recipient_id = recipientId, kind, offering_id = offeringId,
-            standard_id = standardId, subject, body, created_at = now, dedupe_key = dedupeKey,
-        }, tx);
 
     // Publication
 

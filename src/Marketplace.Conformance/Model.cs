@@ -69,18 +69,6 @@ public sealed record EvidenceUpload(
 public sealed record StandardStatus(
     string StandardId, string StandardVersion, string Status, bool Required, string Reason, string? CheckedAt, string? ValidUntil);
 
-/// <summary>A notification for a vendor or a municipality; others' pages show them.</summary>
-public sealed record Notification(
-    string Id, string RecipientType, string RecipientId, string Kind, string? OfferingId, string? StandardId, string Subject, string Body,
-    string CreatedAt, string? ReadAt);
-
-/// <summary>Who a notification is for: a vendor (by vendor id) or a municipality (by AGS).</summary>
-public static class RecipientTypes
-{
-    public const string Vendor = "vendor";
-    public const string Municipality = "municipality";
-}
-
 /// <summary>Why an operation was refused: the object is not there (or not the caller's), the state does not allow it, or the input is invalid.</summary>
 public enum ConformanceErrorKind { NotFound, Conflict, Invalid }
 

@@ -119,6 +119,4 @@ internal static class NotificationSql
 
     // Tests and operators: how far the notifier got.
     public const string CursorPosition = "SELECT audit_seq FROM notifier_state WHERE id = 1";
-
-    public const string OfferingNames = "SELECT id AS Id, name AS Name FROM offerings";
 }

@@ -78,6 +78,7 @@ public static class ProvisioningModule
         services.TryAddSingleton<Marketplace.Identity.Organisations.OrganisationStore>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<SubscriptionExport>();
         services.AddSingleton<Bindings.BindingService>();
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();

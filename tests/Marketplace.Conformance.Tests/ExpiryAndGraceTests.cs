@@ -31,19 +31,16 @@ public class ExpiryAndGraceTests(DatabaseEngine engine)
         (await _h.Lifecycle.OrderabilityAsync(Offering)).Statuses.Single(s => s.StandardId == "dsgvo-avv");
 
     [Test]
-    public async Task Evidence_that_expires_makes_the_required_standard_expired_and_tells_the_vendor_and_the_subscribers()
+    public async Task Evidence_that_expires_makes_the_required_standard_expired_once()
     {
         // An offering whose only required standard is DSGVO-AVV, so its first expiring evidence decides.
         const string Offering = "abfallportal-tonnenwerk";
-        var ags = await _h.SubscribeAsync(Offering);
         var lastDay = ConformanceEvaluator.Date(await _h.ScalarAsync<string>(
             "SELECT MIN(expires_on) FROM conformance_evidence WHERE offering_id = @Offering AND standard_id = 'dsgvo-avv'", new { Offering }));
 
         SetDay(lastDay);
         Assert.That(await _h.Job.RunIfDueAsync(), Is.Not.Null);
         Assert.That((await _h.Lifecycle.OrderabilityAsync(Offering)).Orderable, Is.True, "evidence counts through its last day");
-        var reminders = (await _h.Notifications.ForAsync(RecipientTypes.Vendor, "tonnenwerk")).Where(n => n.Kind == "evidence.expiring").ToList();
-        Assert.That(reminders.Select(n => n.StandardId), Does.Contain("dsgvo-avv"));
 
         SetDay(lastDay.AddDays(1));
         var result = await _h.Job.RunIfDueAsync();
@@ -56,26 +53,20 @@ public class ExpiryAndGraceTests(DatabaseEngine engine)
         Assert.That((orderability.Orderable, orderability.Reason), Is.EqualTo((false, "Nicht konform zu: dsgvo-avv (abgelaufen)")));
         Assert.That((await _h.CatalogueAsync()).Offering(Offering)!.Listing.Orderable, Is.False);
 
-        var vendor = await _h.Notifications.ForAsync(RecipientTypes.Vendor, "tonnenwerk");
-        Assert.That(vendor.Any(n => n.Kind == "conformance.status-changed" && n.StandardId == "dsgvo-avv" && n.Subject.EndsWith("jetzt „abgelaufen“")), Is.True);
-        var municipality = await _h.Notifications.ForAsync(RecipientTypes.Municipality, ags);
-        Assert.That(municipality.Select(n => n.Kind), Is.EqualTo(new[] { "conformance.offering-changed" }));
-        Assert.That(municipality[0].Body, Does.Contain("Neue Bestellungen sind nicht möglich; Ihr Abonnement läuft weiter."));
         var audited = (await _h.Audit.QueryAsync(new Audit.AuditQuery(ObjectId: Offering, Action: "conformance.status-changed", Limit: 1))).Single();
         Assert.That(audited.ActorUserId, Is.EqualTo("system:conformance-job"));
         Assert.That(audited.AfterJson, Does.Contain("\"standardId\":\"dsgvo-avv\",\"status\":\"expired\""));
 
-        // The day is done: a second run (another instance, a restart) changes and notifies nothing.
-        var notifications = await _h.ScalarAsync<long>("SELECT COUNT(*) FROM notifications");
+        // The day is done: a second run (another instance, a restart) changes nothing.
+        var entries = await _h.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log");
         Assert.That(await _h.Job.RunIfDueAsync(), Is.Null);
-        Assert.That(await _h.ScalarAsync<long>("SELECT COUNT(*) FROM notifications"), Is.EqualTo(notifications));
+        Assert.That(await _h.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log"), Is.EqualTo(entries));
         Assert.That((await _h.Audit.VerifyAsync()).Intact, Is.True);
     }
 
     [Test]
     public async Task A_new_standard_version_replaces_the_old_one_when_its_grace_period_ends()
     {
-        var ags = await _h.SubscribeAsync(Offering);
         var current = CatalogLoader.Load(RepoPaths.Catalog).Snapshot!.Standards.Single(s => s.Value.Id == "dsgvo-avv").Value.Versions[0];
         await _h.Standards.AddVersionAsync(Harness.Admin, "dsgvo-avv", current with { Version = "2027", PublishedOn = "2026-12-01", GracePeriodDays = 30 });
 
@@ -83,8 +74,6 @@ public class ExpiryAndGraceTests(DatabaseEngine engine)
         await _h.Job.RunIfDueAsync();
         var during = await DsgvoAsync();
         Assert.That((during.Status, during.StandardVersion, during.ValidUntil), Is.EqualTo((ConformanceStatuses.Conformant, "2016/679", "2026-12-30")));
-        var announcement = (await _h.Notifications.ForAsync(RecipientTypes.Vendor, "nordlicht-bauportal")).Single(n => n.Kind == "standard.new-version" && n.OfferingId == Offering);
-        Assert.That(announcement.Body, Does.Contain("Version 2027").And.Contain("noch bis 2026-12-30 anerkannt"));
         Assert.That((await _h.Lifecycle.OrderabilityAsync(Offering)).Orderable, Is.True);
 
         SetDay(new DateOnly(2026, 12, 31));
@@ -95,7 +84,6 @@ public class ExpiryAndGraceTests(DatabaseEngine engine)
         Assert.That((await _h.Lifecycle.OrderabilityAsync(Offering)).Orderable, Is.False);
         var catalogue = await _h.CatalogueAsync();
         Assert.That(catalogue.Offerings.Count(o => o.Listing.Orderable), Is.Zero, "every offering still claims the old version");
-        Assert.That((await _h.Notifications.ForAsync(RecipientTypes.Municipality, ags)).Single().Kind, Is.EqualTo("conformance.offering-changed"));
     }
 
     [Test]

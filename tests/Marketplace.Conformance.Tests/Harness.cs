@@ -43,7 +43,6 @@ public sealed class Harness : IAsyncDisposable
     public EvidenceService Evidence => Services.GetRequiredService<EvidenceService>();
     public StandardsRegistry Standards => Services.GetRequiredService<StandardsRegistry>();
     public ConformanceDailyJob Job => Services.GetRequiredService<ConformanceDailyJob>();
-    public Notifications Notifications => Services.GetRequiredService<Notifications>();
     public AuditTrail Audit => Services.GetRequiredService<AuditTrail>();
 
     /// <param name="seed">With the repo's catalogue imported (into a copy of a database seeded once per engine and test run).</param>
@@ -97,16 +96,15 @@ public sealed class Harness : IAsyncDisposable
         await c.ExecuteAsync(sql, args);
     }
 
-    /// <summary>A running subscription of a sample municipality, so notifications to subscribers can be observed.</summary>
-    public async Task<string> SubscribeAsync(string offeringId, string state = "active")
+    /// <summary>A running subscription of a sample municipality, whose rows must outlive the offering's retirement.</summary>
+    public async Task SubscribeAsync(string offeringId)
     {
         var ags = await ScalarAsync<string>("SELECT MIN(ags) FROM municipalities");
         var vendor = await ScalarAsync<string>("SELECT vendor_id FROM offerings WHERE id = @offeringId", new { offeringId });
         await ExecAsync("""
             INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
-            VALUES (@id, @ags, @offeringId, @vendor, 'p', @state, '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z')
-            """, new { id = Guid.NewGuid().ToString("N"), ags, offeringId, vendor, state });
-        return ags;
+            VALUES (@id, @ags, @offeringId, @vendor, 'p', 'active', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z')
+            """, new { id = Guid.NewGuid().ToString("N"), ags, offeringId, vendor });
     }
 
     public async ValueTask DisposeAsync()

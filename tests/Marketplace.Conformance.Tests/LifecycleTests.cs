@@ -235,17 +235,17 @@ public class LifecycleTests(DatabaseEngine engine)
 
         var rejected = await _h.Review.DecideVersionAsync(Harness.Auditor, "abfallkalender-d", 1, false, "Die Leistungsbeschreibung fehlt.");
         Assert.That((rejected.State, rejected.DecidedBy, rejected.DecisionReason), Is.EqualTo((VersionStates.Rejected, "user-auditor", "Die Leistungsbeschreibung fehlt.")));
-        var notes = await _h.Notifications.ForAsync(RecipientTypes.Vendor, Nordlicht);
-        Assert.That(notes.Single(n => n.Kind == "offering.rejected").Body, Does.Contain("Die Leistungsbeschreibung fehlt."));
+        var audited = (await _h.Audit.QueryAsync(new Audit.AuditQuery(ObjectId: "abfallkalender-d", Action: "offering.rejected"))).Single();
+        Assert.That(audited.AfterJson, Does.Contain("Die Leistungsbeschreibung fehlt."));
         // A rejected version is edited in place and goes back to draft.
         Assert.That((await _h.Lifecycle.EditAsync(Harness.Vendor, Nordlicht, "abfallkalender-d", Yaml("abfallkalender-d", "Neu"))).State, Is.EqualTo(VersionStates.Draft));
     }
 
     [Test]
-    public async Task Deprecating_stops_new_orders_and_tells_subscribers_and_retiring_takes_it_out_of_the_catalogue()
+    public async Task Deprecating_stops_new_orders_and_retiring_takes_it_out_of_the_catalogue()
     {
         const string offering = "meldeportal-komuna";
-        var ags = await _h.SubscribeAsync(offering);
+        await _h.SubscribeAsync(offering);
         var vendor = new Actor("user-komuna", "komuna-digital");
 
         await _h.Lifecycle.DeprecateAsync(vendor, "komuna-digital", offering);
@@ -254,9 +254,8 @@ public class LifecycleTests(DatabaseEngine engine)
         Assert.That((orderability.Orderable, orderability.Reason), Is.EqualTo((false, "Das Angebot ist abgekündigt.")));
         var listed = (await _h.CatalogueAsync()).Offering(offering)!;
         Assert.That((listed.Listing.Lifecycle, listed.Listing.Orderable), Is.EqualTo((OfferingLifecycles.Deprecated, false)));
-        var notes = await _h.Notifications.ForAsync(RecipientTypes.Municipality, ags);
-        Assert.That(notes.Single().Kind, Is.EqualTo("offering.deprecated"));
-        Assert.That(notes.Single().Body, Does.Contain("Ihr Abonnement läuft weiter"));
+        Assert.That(await _h.Audit.QueryAsync(new Audit.AuditQuery(ObjectId: offering, Action: "offering.deprecated")), Has.Count.EqualTo(1),
+            "the notifications module tells the subscribers from this entry");
 
         await _h.Lifecycle.RetireAsync(vendor, "komuna-digital", offering);
         Assert.That((await _h.CatalogueAsync()).Offering(offering), Is.Null);

@@ -12,6 +12,8 @@ public static partial class DenialMatrix
             () => new { events = new[] { new { eventId = "matrix-" + Unique(), subscriptionId = "no-such-subscription", dimension = "auskuenfte", quantity = 1, timestamp = DateTimeOffset.UtcNow } } },
             Forbidden, Map((VendorPrincipals, Ok))),
         new("GET", "/api/v1/municipalities/{ags}/invoices", "/api/v1/municipalities/09162000/invoices", null, NotFound, Map((Muenchen, Ok), (Platform, Ok))),
+        new("GET", "/api/v1/municipalities/{ags}/invoices/export.csv", "/api/v1/municipalities/09162000/invoices/export.csv", null, NotFound,
+            Map((Muenchen, Ok), (Platform, Ok))),
         new("GET", "/api/v1/municipalities/{ags}/invoices/{invoiceId}", "/api/v1/municipalities/09162000/invoices/no-such-invoice", null, NotFound, []),
         new("GET", "/api/v1/municipalities/{ags}/invoices/{invoiceId}/xrechnung", "/api/v1/municipalities/09162000/invoices/no-such-invoice/xrechnung",
             null, NotFound, []),

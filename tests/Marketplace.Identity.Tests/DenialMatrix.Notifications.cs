@@ -11,7 +11,7 @@ public static partial class DenialMatrix
 {
     /// <summary>
     /// Rows for notifications, preferences, saved searches (each user's own: every signed-in user may call, and reaches only
-    /// their own rows, so another user's notification or saved search answers 404) and the CSV exports (as the lists they export).
+    /// their own rows, so another user's notification or saved search answers 404).
     /// </summary>
     private static Row[] NotificationsRows =>
     [
@@ -27,10 +27,6 @@ public static partial class DenialMatrix
         new("POST", "/api/v1/me/saved-searches", "/api/v1/me/saved-searches", () => new { name = "Matrix " + Unique(), query = "q=kfz" }, Created, []),
         new("DELETE", "/api/v1/me/saved-searches/{id}", "/api/v1/me/saved-searches/{id}", null, NotFound, Map(([MuenchenAdmin], NoContent)),
             Prepare: async (host, url) => url.Replace("{id}", await MuenchenAdminSavedSearchAsync(host))),
-        new("GET", "/api/v1/municipalities/{ags}/subscriptions/export.csv", "/api/v1/municipalities/09162000/subscriptions/export.csv", null, NotFound,
-            Map(([MuenchenAdmin, MuenchenViewer, BundlerAdmin, Auditor, PlatformAdmin], Ok))),
-        new("GET", "/api/v1/municipalities/{ags}/invoices/export.csv", "/api/v1/municipalities/09162000/invoices/export.csv", null, NotFound,
-            Map((Muenchen, Ok), (Platform, Ok))),
     ];
 
     private static async Task<string> MuenchenAdminIdAsync(IdentityHost host)

@@ -48,6 +48,8 @@ public static partial class DenialMatrix
             Forbidden, Map((MuenchenOrderers, BadRequest), ([KoelnAdmin], NotFound))),
 
         new("GET", "/api/v1/municipalities/{ags}/subscriptions", $"{M}/09162000/subscriptions", null, NotFound, Map((MuenchenReaders, Ok))),
+        new("GET", "/api/v1/municipalities/{ags}/subscriptions/export.csv", "/api/v1/municipalities/09162000/subscriptions/export.csv", null, NotFound,
+            Map(([MuenchenAdmin, MuenchenViewer, BundlerAdmin, Auditor, PlatformAdmin], Ok))),
         new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}", $"{M}/09162000/subscriptions/no-such-subscription", null, NotFound, []),
         new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}/timeline", $"{M}/09162000/subscriptions/no-such-subscription/timeline", null, NotFound, []),
         new("GET", "/api/v1/municipalities/{ags}/subscriptions/{id}/configuration", $"{M}/09162000/subscriptions/no-such-subscription/configuration", null,

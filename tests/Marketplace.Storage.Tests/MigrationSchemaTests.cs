@@ -77,7 +77,8 @@ public class MigrationSchemaTests
             var visitor = new CreateTableVisitor();
             fragment.Accept(visitor);
             rows.AddRange(visitor.Columns);
-            rows.RemoveAll(r => visitor.Dropped.Contains((r.Item1.ToLowerInvariant(), r.Item2.ToLowerInvariant())));
+            rows.RemoveAll(r => visitor.Dropped.Contains((r.Item1.ToLowerInvariant(), r.Item2.ToLowerInvariant()))
+                                || visitor.DroppedTables.Contains(r.Item1.ToLowerInvariant()));
         }
         return Group(rows);
     }
@@ -85,11 +86,20 @@ public class MigrationSchemaTests
     private static SortedDictionary<string, string> Group(IEnumerable<(string Table, string Column)> rows) =>
         new(rows.GroupBy(r => r.Table.ToLowerInvariant()).ToDictionary(g => g.Key, g => string.Join(",", g.Select(r => r.Column.ToLowerInvariant()))));
 
-    /// <summary>Columns a script creates or adds (ALTER TABLE ... ADD), and columns a later script drops (ALTER TABLE ... DROP COLUMN).</summary>
+    /// <summary>
+    /// Columns a script creates or adds (ALTER TABLE ... ADD), and columns and tables a later script drops (ALTER TABLE ...
+    /// DROP COLUMN, DROP TABLE).
+    /// </summary>
     private sealed class CreateTableVisitor : TSqlFragmentVisitor
     {
         public List<(string, string)> Columns { get; } = [];
         public HashSet<(string, string)> Dropped { get; } = [];
+        public HashSet<string> DroppedTables { get; } = [];
+
+        public override void Visit(DropTableStatement node)
+        {
+            foreach (var table in node.Objects) DroppedTables.Add(table.BaseIdentifier.Value.ToLowerInvariant());
+        }
 
         public override void Visit(AlterTableDropTableElementStatement node)
         {

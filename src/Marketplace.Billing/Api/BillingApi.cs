@@ -57,6 +57,9 @@ public static class BillingApi
 
         api.MapGet("/municipalities/{ags}/invoices", ListInvoices).RequireAuthorization(Policies.Authenticated)
             .WithName("ListMunicipalityInvoices").WithSummary("The municipality's issued invoices, newest first").Produces<IReadOnlyList<Invoice>>();
+        // The export answers as the list does (another municipality: 404).
+        api.MapGet("/municipalities/{ags}/invoices/export.csv", InvoicesCsv).RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The municipality's issued invoices as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         api.MapGet("/municipalities/{ags}/invoices/{invoiceId}", GetInvoice).RequireAuthorization(Policies.Authenticated)
             .WithName("GetMunicipalityInvoice").WithSummary("One invoice with its lines").Produces<InvoiceDocument>();
         api.MapGet("/municipalities/{ags}/invoices/{invoiceId}/xrechnung", DownloadXRechnung).RequireAuthorization(Policies.Authenticated)
@@ -169,6 +172,12 @@ public static class BillingApi
     }
 
     /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
+    private static async Task<IResult> InvoicesCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceExport exports, CancellationToken ct)
+    {
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct)) return Results.NotFound();
+        return Results.File(await exports.CsvAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
+    }
+
     public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
         await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
 

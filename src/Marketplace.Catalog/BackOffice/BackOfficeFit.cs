@@ -28,9 +28,9 @@ public sealed class BackOfficeReference
 
     /// <summary>The reference data as the catalogue import stored it.</summary>
     public static async Task<BackOfficeReference> LoadAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx) => new(
-        (await Dapper.SqlMapper.QueryAsync<string>(c, "SELECT document_json FROM backoffice_interfaces", transaction: tx))
+        (await Dapper.SqlMapper.QueryAsync<string>(c, CatalogSql.BackOfficeInterfaces, transaction: tx))
             .Select(j => System.Text.Json.JsonSerializer.Deserialize<SchnittstelleDescriptor>(j, DescriptorJson.Options)!),
-        (await Dapper.SqlMapper.QueryAsync<string>(c, "SELECT document_json FROM fachverfahren_areas", transaction: tx))
+        (await Dapper.SqlMapper.QueryAsync<string>(c, CatalogSql.FachverfahrenAreas, transaction: tx))
             .Select(j => System.Text.Json.JsonSerializer.Deserialize<FachverfahrenAreaDescriptor>(j, DescriptorJson.Options)!));
 
     public IReadOnlyList<SchnittstelleDescriptor> Interfaces { get; }

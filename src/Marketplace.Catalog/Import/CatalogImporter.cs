@@ -64,7 +64,7 @@ public sealed class CatalogImporter(Database database)
             Func<T, string> key, Func<T, string, bool, Task> write)
         {
             var existing = (await c.QueryAsync<(string Key, string Hash)>(
-                    $"SELECT {keyColumn}, content_hash FROM {table}", transaction: tx))
+                    CatalogSql.ContentHashes(table, keyColumn), transaction: tx))
                 .ToDictionary(r => r.Key, r => r.Hash);
             int inserted = 0, updated = 0, unchanged = 0;
             foreach (var item in items)
@@ -108,12 +108,12 @@ public sealed class CatalogImporter(Database database)
                 new { ozg_id = l.OzgId, name = l.Name, name_en = l.NameEn, themenfeld_id = l.Themenfeld, description = l.Description, content_hash = hash });
             if (update)
             {
-                await c.ExecuteAsync("DELETE FROM leistung_lebenslagen WHERE ozg_id = @id", new { id = l.OzgId }, tx);
-                await c.ExecuteAsync("DELETE FROM leistung_leika_keys WHERE ozg_id = @id", new { id = l.OzgId }, tx);
+                await c.ExecuteAsync(CatalogSql.DeleteLeistungLebenslagen, new { id = l.OzgId }, tx);
+                await c.ExecuteAsync(CatalogSql.DeleteLeikaKeys, new { id = l.OzgId }, tx);
             }
-            await c.ExecuteAsync("INSERT INTO leistung_lebenslagen (ozg_id, lebenslage_id) VALUES (@ozg_id, @lebenslage_id)",
+            await c.ExecuteAsync(CatalogSql.InsertLeistungLebenslage,
                 l.Lebenslagen.Distinct().Select(x => new { ozg_id = l.OzgId, lebenslage_id = x }), tx);
-            await c.ExecuteAsync("INSERT INTO leistung_leika_keys (leika_key, ozg_id) VALUES (@leika_key, @ozg_id)",
+            await c.ExecuteAsync(CatalogSql.InsertLeikaKey,
                 l.LeikaKeys.Distinct().Select(k => new { leika_key = k, ozg_id = l.OzgId }), tx);
         }
 
@@ -126,7 +126,7 @@ public sealed class CatalogImporter(Database database)
                 // Versions are upserted, never deleted: offerings and conformance decisions refer to them.
                 await Upsert("standard_versions", ["standard_id", "version"], ["published_on", "grace_period_days"],
                     new { standard_id = s.Id, version = v.Version, published_on = v.PublishedOn, grace_period_days = v.GracePeriodDays });
-                await c.ExecuteAsync("DELETE FROM standard_criteria WHERE standard_id = @id AND version = @version", new { id = s.Id, version = v.Version }, tx);
+                await c.ExecuteAsync(CatalogSql.DeleteCriteria, new { id = s.Id, version = v.Version }, tx);
                 await c.ExecuteAsync(CatalogSql.InsertCriterion, v.Criteria.Select((cr, i) => new
                 {
                     standard_id = s.Id, version = v.Version, criterion_id = cr.Id, position = i, title = cr.Title,
@@ -155,8 +155,8 @@ public sealed class CatalogImporter(Database database)
         {
             await Upsert("bundles", ["id"], ["name", "name_en", "lebenslage_id", "description", "content_hash"],
                 new { id = b.Id, name = b.Name, name_en = b.NameEn, lebenslage_id = b.Lebenslage, description = b.Description, content_hash = hash });
-            if (update) await c.ExecuteAsync("DELETE FROM bundle_leistungen WHERE bundle_id = @id", new { id = b.Id }, tx);
-            await c.ExecuteAsync("INSERT INTO bundle_leistungen (bundle_id, ozg_id, position) VALUES (@bundle_id, @ozg_id, @position)",
+            if (update) await c.ExecuteAsync(CatalogSql.DeleteBundleLeistungen, new { id = b.Id }, tx);
+            await c.ExecuteAsync(CatalogSql.InsertBundleLeistung,
                 b.Leistungen.Distinct().Select((l, i) => new { bundle_id = b.Id, ozg_id = l, position = i }), tx);
         }
     }

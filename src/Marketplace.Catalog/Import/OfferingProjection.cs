@@ -35,17 +35,17 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
             }, tx);
         if (update)
             foreach (var table in ChildTables)
-                await c.ExecuteAsync($"DELETE FROM {table} WHERE offering_id = @id", new { id = o.Id }, tx);
+                await c.ExecuteAsync(CatalogSql.DeleteOfferingRows(table), new { id = o.Id }, tx);
 
-        await c.ExecuteAsync("INSERT INTO offering_leistungen (offering_id, ozg_id) VALUES (@offering_id, @ozg_id)",
+        await c.ExecuteAsync(CatalogSql.InsertOfferingLeistung,
             o.Leistungen.Distinct().Select(l => new { offering_id = o.Id, ozg_id = l }), tx);
         if (_landCodes.Count == 0)
-            foreach (var (abbr, code) in await c.QueryAsync<(string, string)>("SELECT abbreviation, code FROM laender", transaction: tx))
+            foreach (var (abbr, code) in await c.QueryAsync<(string, string)>(CatalogSql.LandCodesByAbbreviation, transaction: tx))
                 _landCodes[abbr] = code;
         var codes = o.AllLaender ? _landCodes.Values : o.Laender.Distinct().Select(a => _landCodes[a]);
-        await c.ExecuteAsync("INSERT INTO offering_laender (offering_id, land_code) VALUES (@offering_id, @land_code)",
+        await c.ExecuteAsync(CatalogSql.InsertOfferingLand,
             codes.Select(code => new { offering_id = o.Id, land_code = code }), tx);
-        await c.ExecuteAsync("INSERT INTO offering_standards (offering_id, standard_id, version) VALUES (@offering_id, @standard_id, @version)",
+        await c.ExecuteAsync(CatalogSql.InsertOfferingStandard,
             o.Standards.Select(s => new { offering_id = o.Id, standard_id = s.Standard, version = s.Version }), tx);
 
         for (var p = 0; p < o.Plans.Count; p++)
@@ -97,7 +97,7 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
             .OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();
         var after = rows.OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();
         if (before.SequenceEqual(after)) return false;
-        await c.ExecuteAsync("DELETE FROM offering_conformance WHERE offering_id = @id", new { id = offeringId }, tx);
+        await c.ExecuteAsync(CatalogSql.DeleteOfferingConformance, new { id = offeringId }, tx);
         await c.ExecuteAsync(CatalogSql.InsertConformance, after.Select(r => new
         {
             offering_id = offeringId, standard_id = r.StandardId, standard_version = r.StandardVersion, status = r.Status,

@@ -22,7 +22,7 @@ public sealed class MunicipalityImporter(Database database)
         if (directory.Errors.Count > 0) return new MunicipalityImportResult(0, 0, 0, 0, directory.Errors);
 
         await using var c = await database.OpenAsync(ct);
-        var landCodes = (await c.QueryAsync<string>("SELECT code FROM laender")).ToHashSet();
+        var landCodes = (await c.QueryAsync<string>(CatalogSql.LandCodes)).ToHashSet();
         var unknownLand = directory.Municipalities.Where(m => !landCodes.Contains(m.LandCode))
             .Select(m => new GvIsysError(0, "land", $"Land {m.LandCode} of {m.Ags} is not in the catalogue (import catalog/ first)"))
             .Take(10).ToList();
@@ -33,13 +33,13 @@ public sealed class MunicipalityImporter(Database database)
 
         await using var tx = await c.BeginTransactionAsync(ct);
         var existingUnits = (await c.QueryAsync<UnitRow>(
-                "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units", transaction: tx))
+                CatalogSql.AllRegionalUnits, transaction: tx))
             .ToDictionary(u => u.RegionalKey, u => new RegionalUnit(u.RegionalKey, (int)u.Satzart, u.Name));
         var unitUpsert = database.Dialect.Upsert("regional_units", ["regional_key"], ["satzart", "name"]);
         foreach (var u in directory.Units.Where(u => !existingUnits.TryGetValue(u.RegionalKey, out var e) || e != u))
             await c.ExecuteAsync(unitUpsert, new { regional_key = u.RegionalKey, satzart = u.Satzart, name = u.Name }, tx);
 
-        var existing = (await c.QueryAsync<MunicipalityRow>(MunicipalitySql.All, transaction: tx))
+        var existing = (await c.QueryAsync<MunicipalityRow>(CatalogSql.AllMunicipalities, transaction: tx))
             .ToDictionary(m => m.Ags, m => new Municipality(m.Ags, m.Ars, m.Name, m.LandCode, m.KreisKey, (int)m.Population, m.PostalCode));
         var upsert = database.Dialect.Upsert("municipalities", ["ags"], ["ars", "name", "land_code", "kreis_key", "population", "postal_code"]);
         int inserted = 0, updated = 0, unchanged = 0;
@@ -79,13 +79,4 @@ internal sealed class MunicipalityRow
     public string KreisKey { get; set; } = "";
     public long Population { get; set; }
     public string PostalCode { get; set; } = "";
-}
-
-internal static class MunicipalitySql
-{
-    public const string All = """
-        SELECT ags AS Ags, ars AS Ars, name AS Name, land_code AS LandCode, kreis_key AS KreisKey,
-               population AS Population, postal_code AS PostalCode
-        FROM municipalities
-        """;
 }

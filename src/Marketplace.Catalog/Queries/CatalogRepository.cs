@@ -14,6 +14,14 @@ public sealed class CatalogRepository(Database database)
         return await c.ExecuteScalarAsync<long>(CatalogSql.Revision);
     }
 
+    /// <summary>Every offering's name by id, retired ones included (their subscriptions and invoices still name them).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OfferingNamesAsync(CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<(string Id, string Name)>(new CommandDefinition(CatalogSql.OfferingNames, cancellationToken: ct)))
+            .ToDictionary(o => o.Id, o => o.Name);
+    }
+
     /// <summary>
     /// The offering's lifecycle as it is now (null for an unknown offering): the in-memory catalogue follows a
     /// deprecation or retirement only at its next refresh, and no answer may call the offering active meanwhile.
@@ -50,30 +58,30 @@ public sealed class CatalogRepository(Database database)
                 new OfferingListing((int)r.Version, r.Lifecycle, conformance[r.Id].ToList())))
             .ToList();
         var lebenslagenOf = (await c.QueryAsync<(string OzgId, string LebenslageId)>(
-                "SELECT ozg_id, lebenslage_id FROM leistung_lebenslagen ORDER BY ozg_id, lebenslage_id", transaction: tx))
+                CatalogSql.AllLeistungLebenslagen, transaction: tx))
             .ToLookup(r => r.OzgId, r => r.LebenslageId);
-        var leika = (await c.QueryAsync<(string LeikaKey, string OzgId)>("SELECT leika_key, ozg_id FROM leistung_leika_keys ORDER BY leika_key", transaction: tx)).ToList();
+        var leika = (await c.QueryAsync<(string LeikaKey, string OzgId)>(CatalogSql.AllLeikaKeys, transaction: tx)).ToList();
         var leikaOf = leika.ToLookup(r => r.OzgId, r => r.LeikaKey);
         var leistungen = (await c.QueryAsync<(string OzgId, string Name, string NameEn, string ThemenfeldId, string Description)>(
-                "SELECT ozg_id, name, name_en, themenfeld_id, description FROM leistungen", transaction: tx))
+                CatalogSql.AllLeistungen, transaction: tx))
             .ToDictionary(r => r.OzgId, r => new LeistungInfo(r.OzgId, r.Name, r.NameEn, r.ThemenfeldId,
                 lebenslagenOf[r.OzgId].ToList(), leikaOf[r.OzgId].ToList(), r.Description));
-        var themenfelder = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name_en AS NameEn FROM themenfelder", transaction: tx))
+        var themenfelder = (await c.QueryAsync<NamedItem>(CatalogSql.AllThemenfelder, transaction: tx))
             .ToDictionary(t => t.Id);
         var lebenslagen = (await c.QueryAsync<(string Id, string Name, string NameEn, string ThemenfeldId)>(
-                "SELECT id, name, name_en, themenfeld_id FROM lebenslagen", transaction: tx))
+                CatalogSql.AllLebenslagen, transaction: tx))
             .ToDictionary(r => r.Id, r => (new NamedItem(r.Id, r.Name, r.NameEn), r.ThemenfeldId));
-        var vendors = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name AS NameEn FROM vendors", transaction: tx))
+        var vendors = (await c.QueryAsync<NamedItem>(CatalogSql.AllVendorNames, transaction: tx))
             .ToDictionary(v => v.Id);
-        var standards = (await c.QueryAsync<NamedItem>("SELECT id AS Id, name AS Name, name_en AS NameEn FROM standards", transaction: tx))
+        var standards = (await c.QueryAsync<NamedItem>(CatalogSql.AllStandardNames, transaction: tx))
             .ToDictionary(s => s.Id);
         var laender = (await c.QueryAsync<LandInfo>(
-            "SELECT code AS Code, abbreviation AS Abbreviation, name AS Name, name_en AS NameEn FROM laender ORDER BY code", transaction: tx)).ToList();
+            CatalogSql.AllLaender, transaction: tx)).ToList();
         var bundleLeistungen = (await c.QueryAsync<(string BundleId, string OzgId)>(
-                "SELECT bundle_id, ozg_id FROM bundle_leistungen ORDER BY bundle_id, position", transaction: tx))
+                CatalogSql.AllBundleLeistungen, transaction: tx))
             .ToLookup(r => r.BundleId, r => r.OzgId);
         var bundles = (await c.QueryAsync<(string Id, string Name, string NameEn, string LebenslageId, string Description)>(
-                "SELECT id, name, name_en, lebenslage_id, description FROM bundles ORDER BY id", transaction: tx))
+                CatalogSql.AllBundles, transaction: tx))
             .Select(b => new BundleDescriptor(b.Id, b.Name, b.NameEn, b.LebenslageId, b.Description, bundleLeistungen[b.Id].ToList()))
             .ToList();
         var backOffice = await BackOffice.BackOfficeReference.LoadAsync(c, tx);

@@ -81,10 +81,6 @@ public sealed class EvidenceService
                 new { id = evidenceId, state = after.State, decided_at = after.DecidedAt, decided_by = after.DecidedBy, decision_reason = after.DecisionReason }, s.Transaction);
             if (rows != 1) throw ConformanceException.Conflict($"Über den Nachweis wurde bereits entschieden ({before.State}).");
             await s.AuditAsync(auditor, accept ? "evidence.accepted" : "evidence.rejected", "evidence", evidenceId, before, after);
-            await s.NotifyAsync(RecipientTypes.Vendor, before.VendorId, accept ? "evidence.accepted" : "evidence.rejected", before.OfferingId, before.StandardId,
-                $"Nachweis {before.CriterionId} ({before.StandardId}) {(accept ? "angenommen" : "abgelehnt")}",
-                $"Ihr Nachweis „{before.FileName}“ von {before.Issuer} für {before.StandardId} {before.StandardVersion}, Kriterium {before.CriterionId}, wurde {(accept ? "angenommen" : "abgelehnt")}. Begründung: {after.DecisionReason}",
-                $"evidence:{evidenceId}:{after.State}");
             await s.RecomputeAsync(before.OfferingId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), auditor);
             return after;
         }, ct);

@@ -9,27 +9,24 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Conformance.Jobs;
 
 /// <summary>What one day's run did.</summary>
-public sealed record DailyJobResult(DateOnly Day, int Offerings, int Notifications)
+public sealed record DailyJobResult(DateOnly Day, int Offerings)
 {
-    public override string ToString() => $"{Day:yyyy-MM-dd}: {Offerings} offerings re-evaluated, {Notifications} notifications";
+    public override string ToString() => $"{Day:yyyy-MM-dd}: {Offerings} offerings re-evaluated";
 }
 
 /// <summary>
 /// The daily conformance run: re-evaluates every offering for today, so evidence that expired and older standard versions
-/// whose grace period ended change the status (with audit entries and notifications to the vendor and the subscribed
-/// municipalities); announces new standard versions to vendors still on an older one; reminds vendors of evidence about to
-/// expire. It runs once per day across all instances: the day's row in conformance_job_runs is claimed first.
+/// whose grace period ended change the status (with audit entries, from which the notifications module tells the vendor
+/// and the subscribed municipalities). It runs once per day across all instances: the day's row in conformance_job_runs is claimed first.
 /// </summary>
 public sealed class ConformanceDailyJob
 {
     private readonly ConformanceUnitOfWork _uow;
-    private readonly ConformanceOptions _options;
     private readonly ILogger<ConformanceDailyJob> _logger;
 
-    internal ConformanceDailyJob(ConformanceUnitOfWork uow, IOptions<ConformanceOptions> options, ILogger<ConformanceDailyJob> logger)
+    internal ConformanceDailyJob(ConformanceUnitOfWork uow, ILogger<ConformanceDailyJob> logger)
     {
         _uow = uow;
-        _options = options.Value;
         _logger = logger;
     }
 
@@ -65,63 +62,21 @@ public sealed class ConformanceDailyJob
     /// <summary>The day's work, one transaction per offering so one bad offering does not hold back the others.</summary>
     internal async Task<DailyJobResult> RunAsync(CancellationToken ct)
     {
-        var (heads, standards, before) = await _uow.ReadAsync(async s => (await s.PublishedHeadsAsync(),
-            await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), await NotificationCountAsync(s)), ct);
+        var (heads, standards) = await _uow.ReadAsync(async s => (await s.PublishedHeadsAsync(),
+            await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction)), ct);
         var today = DateOnly.FromDateTime(_uow.Clock.GetUtcNow().UtcDateTime);
         foreach (var head in heads)
         {
             try
             {
-                await _uow.RunAsync(async s =>
-                {
-                    await s.RecomputeAsync(head.OfferingId, standards, Actor.Named("conformance-job"));
-                    await AnnounceNewVersionsAsync(s, head, standards, today);
-                    await RemindExpiringEvidenceAsync(s, head, today);
-                }, ct);
+                await _uow.RunAsync(s => s.RecomputeAsync(head.OfferingId, standards, Actor.Named("conformance-job")), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogError(e, "Conformance job failed for offering {Offering}", head.OfferingId);
             }
         }
-        var after = await _uow.ReadAsync(NotificationCountAsync, ct);
-        return new DailyJobResult(today, heads.Count, (int)(after - before));
-    }
-
-    private static Task<long> NotificationCountAsync(ConformanceStore s) =>
-        s.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications", transaction: s.Transaction);
-
-    /// <summary>A vendor still on an older version of a standard learns of the new one, and until when the old one counts.</summary>
-    private static async Task AnnounceNewVersionsAsync(ConformanceStore s, OfferingHead head, StandardsSnapshot standards, DateOnly today)
-    {
-        var version = await s.VersionAsync(head.OfferingId, head.PublishedVersion!.Value);
-        if (version is null) return;
-        foreach (var claim in version.Descriptor.Standards)
-        {
-            if (!standards.Standards.TryGetValue(claim.Standard, out var standard) || standard.Version(claim.Version) is not { } claimed) continue;
-            var newest = standard.InForce(today);
-            if (newest.PublishedOn <= claimed.PublishedOn) continue;
-            var graceEnds = standard.Versions.Where(v => v.PublishedOn > claimed.PublishedOn && v.PublishedOn <= today).Min(v => v.GraceEndsOn);
-            var body = today < graceEnds
-                ? $"Für {standard.Name} gilt seit {ConformanceEvaluator.Day(newest.PublishedOn)} Version {newest.Version}. „{version.Descriptor.Name}“ beansprucht Version {claim.Version}, die noch bis {ConformanceEvaluator.Day(graceEnds.AddDays(-1))} anerkannt wird. Bitte stellen Sie eine neue Version des Angebots mit den Nachweisen für {newest.Version} zur Prüfung ein."
-                : $"Für {standard.Name} gilt Version {newest.Version}; Version {claim.Version}, die „{version.Descriptor.Name}“ beansprucht, wird seit {ConformanceEvaluator.Day(graceEnds)} nicht mehr anerkannt.";
-            await s.NotifyAsync(RecipientTypes.Vendor, head.VendorId, "standard.new-version", head.OfferingId, claim.Standard,
-                $"{standard.Name}: neue Version {newest.Version}", body, $"new-version:{head.OfferingId}:{claim.Standard}:{claim.Version}:{newest.Version}");
-        }
-    }
-
-    private async Task RemindExpiringEvidenceAsync(ConformanceStore s, OfferingHead head, DateOnly today)
-    {
-        foreach (var e in await s.EvidenceAsync(head.OfferingId))
-        {
-            if (e.State != EvidenceStates.Accepted) continue;
-            var expires = ConformanceEvaluator.Date(e.ExpiresOn);
-            if (expires < today || expires > today.AddDays(_options.ExpiryWarningDays)) continue;
-            await s.NotifyAsync(RecipientTypes.Vendor, head.VendorId, "evidence.expiring", head.OfferingId, e.StandardId,
-                $"Nachweis {e.CriterionId} ({e.StandardId}) läuft am {e.ExpiresOn} ab",
-                $"Der Nachweis „{e.FileName}“ von {e.Issuer} gilt bis {e.ExpiresOn}. Laden Sie rechtzeitig einen neuen hoch, sonst verliert das Angebot seine Konformität zu {e.StandardId}.",
-                $"expiring:{e.Id}");
-        }
+        return new DailyJobResult(today, heads.Count);
     }
 }
 

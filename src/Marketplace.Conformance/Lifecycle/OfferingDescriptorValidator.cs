@@ -21,10 +21,10 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
 
         var document = YamlDocument.Parse(text);
         var references = new OfferingReferences(
-            (await c.QueryAsync<string>("SELECT id FROM vendors", transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<string>("SELECT ozg_id FROM leistungen", transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<string>("SELECT abbreviation FROM laender", transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<(string, string)>("SELECT standard_id, version FROM standard_versions", transaction: tx)).ToHashSet())
+            (await c.QueryAsync<string>(ConformanceSql.VendorIds, transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<string>(ConformanceSql.LeistungIds, transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<string>(ConformanceSql.LandAbbreviations, transaction: tx)).ToHashSet(),
+            (await c.QueryAsync<(string, string)>(ConformanceSql.StandardVersionKeys, transaction: tx)).ToHashSet())
         {
             BackOffice = await Marketplace.Catalog.BackOffice.BackOfficeReference.LoadAsync(c, tx),
         };

@@ -136,11 +136,6 @@ public sealed class OfferingLifecycle
             await s.UpdateVersionAsync(current, decided);
             await s.AuditAsync(auditor, approve ? "offering.approved" : "offering.rejected", "offering", offeringId, Summary(current),
                 Summary(decided) with { Reason = decided.DecisionReason });
-            await s.NotifyAsync(RecipientTypes.Vendor, head.VendorId, approve ? "offering.approved" : "offering.rejected", offeringId, null,
-                $"{current.Descriptor.Name}, Version {version}: {(approve ? "freigegeben" : "abgelehnt")}",
-                approve ? $"Die Prüfung hat Version {version} freigegeben; Sie können sie jetzt veröffentlichen. Begründung: {decided.DecisionReason}"
-                        : $"Die Prüfung hat Version {version} abgelehnt. Begründung: {decided.DecisionReason}",
-                $"decision:{offeringId}:{version}:{s.Now}");
             return decided;
         }, ct);
 
@@ -170,16 +165,14 @@ public sealed class OfferingLifecycle
 
     /// <summary>Deprecates a published offering: no new orders; running subscriptions go on and their municipalities are told.</summary>
     public Task<OfferingHead> DeprecateAsync(Actor actor, string vendorId, string offeringId, CancellationToken ct = default) =>
-        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Deprecated, [OfferingLifecycles.Active], "offering.deprecated",
-            name => ($"{name} wird abgekündigt", $"„{name}“ wird vom Anbieter abgekündigt: Neue Bestellungen sind nicht mehr möglich, Ihr Abonnement läuft weiter."), ct);
+        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Deprecated, [OfferingLifecycles.Active], "offering.deprecated", ct);
 
     /// <summary>Retires an offering: it leaves the catalogue; its rows stay for the subscriptions and invoices that refer to it.</summary>
     public Task<OfferingHead> RetireAsync(Actor actor, string vendorId, string offeringId, CancellationToken ct = default) =>
-        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Retired, [OfferingLifecycles.Active, OfferingLifecycles.Deprecated], "offering.retired",
-            name => ($"{name} wird eingestellt", $"„{name}“ wird vom Anbieter eingestellt und ist nicht mehr im Katalog. Bitte klären Sie mit dem Anbieter, wie es mit Ihrem Abonnement weitergeht."), ct);
+        ChangeLifecycleAsync(actor, vendorId, offeringId, OfferingLifecycles.Retired, [OfferingLifecycles.Active, OfferingLifecycles.Deprecated], "offering.retired", ct);
 
     private Task<OfferingHead> ChangeLifecycleAsync(Actor actor, string vendorId, string offeringId, string to, string[] from, string action,
-        Func<string, (string Subject, string Body)> message, CancellationToken ct) =>
+        CancellationToken ct) =>
         _uow.RunAsync(async s =>
         {
             var head = await OwnHeadAsync(s, vendorId, offeringId);
@@ -190,10 +183,6 @@ public sealed class OfferingLifecycle
             await s.Projection.WritePublicationAsync(offeringId, published, to, s.Now);
             await s.Projection.BumpRevisionAsync();
             await s.AuditAsync(actor, action, "offering", offeringId, new { head.Lifecycle }, new { changed.Lifecycle });
-            var name = (await s.VersionAsync(offeringId, published))!.Descriptor.Name;
-            var (subject, body) = message(name);
-            foreach (var ags in await s.Connection.QueryAsync<string>(ConformanceSql.SubscribedMunicipalities, new { id = offeringId }, s.Transaction))
-                await s.NotifyAsync(RecipientTypes.Municipality, ags, action, offeringId, null, subject, body, $"{action}:{offeringId}:{ags}");
             return changed;
         }, ct);
 

@@ -9,11 +9,6 @@ namespace Marketplace.Conformance.Lifecycle;
 /// <summary>The service levels an offering promised, read from its published versions (a published version is never rewritten).</summary>
 public sealed class SlaHistory(Database database) : ISlaHistory
 {
-    private const string PublishedVersions = """
-        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
-        FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY published_at, version
-        """;
-
     // Property-mapped: the version is a 64-bit integer on SQLite and a 32-bit one elsewhere.
     private sealed class Row
     {
@@ -25,7 +20,7 @@ public sealed class SlaHistory(Database database) : ISlaHistory
     public async Task<IReadOnlyList<PublishedSla>> PublishedAsync(string offeringId, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(PublishedVersions, new { id = offeringId }, cancellationToken: ct));
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(ConformanceSql.SlaPublishedVersions, new { id = offeringId }, cancellationToken: ct));
         return rows.Select(r => new PublishedSla(r.Version, r.PublishedAt, JsonSerializer.Deserialize<OfferingDescriptor>(r.DocumentJson, DescriptorJson.Options)!.Sla))
             .ToList();
     }
@@ -34,12 +29,6 @@ public sealed class SlaHistory(Database database) : ISlaHistory
 /// <summary>The availability part of the imported conformance policy (table conformance_availability_policy, written by the catalogue import).</summary>
 public sealed class AvailabilityPolicyStore(Database database) : IAvailabilityPolicy
 {
-    internal const string Select = "SELECT breach_is_finding AS BreachIsFinding, reason AS Reason FROM conformance_availability_policy WHERE policy_id = 'conformance'";
-    internal const string Delete = "DELETE FROM conformance_availability_policy";
-    internal const string Insert = """
-        INSERT INTO conformance_availability_policy (policy_id, breach_is_finding, reason, imported_at) VALUES ('conformance', @BreachIsFinding, @Reason, @ImportedAt)
-        """;
-
     internal sealed class Row
     {
         public long BreachIsFinding { get; init; }
@@ -50,7 +39,7 @@ public sealed class AvailabilityPolicyStore(Database database) : IAvailabilityPo
     public async Task<AvailabilityPolicy> CurrentAsync(CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Select, cancellationToken: ct));
+        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(ConformanceSql.AvailabilityPolicy, cancellationToken: ct));
         return row?.ToPolicy() ?? AvailabilityPolicy.None;
     }
 }

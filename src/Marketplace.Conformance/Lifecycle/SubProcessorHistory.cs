@@ -10,11 +10,6 @@ namespace Marketplace.Conformance.Lifecycle;
 /// <summary>The history of an offering's sub-processors, read from its published versions, measured against the clock.</summary>
 public sealed class SubProcessorHistory(Database database, TimeProvider clock) : ISubProcessorHistory
 {
-    private const string PublishedVersions = """
-        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
-        FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY version
-        """;
-
     // Property-mapped: the version is a 64-bit integer on SQLite and a 32-bit one elsewhere.
     private sealed class Row
     {
@@ -26,7 +21,7 @@ public sealed class SubProcessorHistory(Database database, TimeProvider clock) :
     public async Task<SubProcessorStatus> ForOfferingAsync(string offeringId, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(PublishedVersions, new { id = offeringId }, cancellationToken: ct));
+        var rows = await c.QueryAsync<Row>(new CommandDefinition(ConformanceSql.SubProcessorPublishedVersions, new { id = offeringId }, cancellationToken: ct));
         var now = clock.GetUtcNow();
         var changes = new List<SubProcessorChange>();
         HostingDescriptor? previous = null;

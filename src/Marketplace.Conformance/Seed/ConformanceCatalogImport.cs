@@ -161,7 +161,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
             {
                 head = new OfferingHead(o.Id, o.Vendor, OfferingLifecycles.Active, 1, 1, s.Now, s.Now);
                 await s.InsertHeadAsync(head);
-                var exists = await s.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM offerings WHERE id = @id", new { id = o.Id }, s.Transaction) > 0;
+                var exists = await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.OfferingProjected, new { id = o.Id }, s.Transaction) > 0;
                 await PublishSeedAsync(s, head, null, o, loaded.ContentHash, 1, exists, standards, actor);
                 inserted++;
                 continue;
@@ -220,7 +220,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     {
         var current = (await s.Connection.QueryAsync<RequiredStandard>(ConformanceSql.Policy, transaction: s.Transaction)).ToHashSet();
         if (current.SetEquals(policy)) return new ImportCounts(0, 0, current.Count);
-        await s.Connection.ExecuteAsync("DELETE FROM required_standards", transaction: s.Transaction);
+        await s.Connection.ExecuteAsync(ConformanceSql.DeletePolicy, transaction: s.Transaction);
         await s.Connection.ExecuteAsync(ConformanceSql.InsertPolicyRule, policy, s.Transaction);
         await s.AuditAsync(actor, "policy.imported", "conformance-policy", "conformance", current.OrderBy(r => r.ToString()), policy);
         return new ImportCounts(policy.Count(p => !current.Contains(p)), 0, policy.Count(current.Contains));
@@ -229,12 +229,12 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     /// <summary>The policy's availability section (absent: a missed SLA is a notice, not a finding); a change is audited.</summary>
     private static async Task<ImportCounts> WriteAvailabilityPolicyAsync(ConformanceStore s, AvailabilityPolicyDescriptor? availability, Actor actor)
     {
-        var current = (await s.Connection.QuerySingleOrDefaultAsync<Lifecycle.AvailabilityPolicyStore.Row>(Lifecycle.AvailabilityPolicyStore.Select, transaction: s.Transaction))?.ToPolicy();
+        var current = (await s.Connection.QuerySingleOrDefaultAsync<Lifecycle.AvailabilityPolicyStore.Row>(ConformanceSql.AvailabilityPolicy, transaction: s.Transaction))?.ToPolicy();
         var next = availability is null ? null : new Catalog.Availability.AvailabilityPolicy(availability.SlaBreachIsFinding, availability.Reason);
         if (current == next) return new ImportCounts(0, 0, next is null ? 0 : 1);
-        await s.Connection.ExecuteAsync(Lifecycle.AvailabilityPolicyStore.Delete, transaction: s.Transaction);
+        await s.Connection.ExecuteAsync(ConformanceSql.DeleteAvailabilityPolicy, transaction: s.Transaction);
         if (next is not null)
-            await s.Connection.ExecuteAsync(Lifecycle.AvailabilityPolicyStore.Insert, new { BreachIsFinding = next.BreachIsFinding ? 1 : 0, next.Reason, ImportedAt = s.Now }, s.Transaction);
+            await s.Connection.ExecuteAsync(ConformanceSql.InsertAvailabilityPolicy, new { BreachIsFinding = next.BreachIsFinding ? 1 : 0, next.Reason, ImportedAt = s.Now }, s.Transaction);
         await s.AuditAsync(actor, "policy.imported", "conformance-policy", "conformance/availability", current, next);
         return current is null ? new ImportCounts(1, 0, 0) : new ImportCounts(0, 1, 0);
     }

@@ -42,7 +42,7 @@ public sealed class StandardsRegistry
         _uow.RunAsync(async s =>
         {
             var standard = await s.Connection.QuerySingleOrDefaultAsync<(string Id, string Name, string NameEn, string Publisher, string Url, string Category, string Description)>(
-                "SELECT id, name, name_en, publisher, url, category, description FROM standards WHERE id = @id", new { id = standardId }, s.Transaction);
+                ConformanceSql.Standard, new { id = standardId }, s.Transaction);
             if (standard.Id is null) throw ConformanceException.NotFound($"Es gibt keinen Standard '{standardId}'.");
             var document = new StandardDescriptor(standard.Id, standard.Name, standard.NameEn, standard.Publisher, standard.Url, standard.Category,
                 standard.Description, [version]);
@@ -56,7 +56,7 @@ public sealed class StandardsRegistry
                 throw ConformanceException.Invalid("/publishedOn", "Datum im Format JJJJ-MM-TT.");
             var duplicate = version.Criteria.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw ConformanceException.Invalid("/criteria", $"Kriterium '{duplicate.Key}' kommt doppelt vor.");
-            if (await s.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM standard_versions WHERE standard_id = @id AND version = @version",
+            if (await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.StandardVersionExists,
                     new { id = standardId, version = version.Version }, s.Transaction) > 0)
                 throw ConformanceException.Conflict($"Version {version.Version} von {standardId} gibt es schon; eine Version ändert sich nicht.");
 

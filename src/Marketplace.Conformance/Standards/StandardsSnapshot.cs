@@ -85,11 +85,11 @@ public sealed class StandardsSnapshot
             .Select(v => new StandardVersionInfo(v.StandardId, v.Version, DateOnly.ParseExact(v.PublishedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 (int)v.GracePeriodDays, criteria[(v.StandardId, v.Version)].ToList()))
             .ToLookup(v => v.StandardId);
-        var standards = (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM standards", transaction: tx))
+        var standards = (await c.QueryAsync<(string Id, string Name)>(ConformanceSql.StandardNames, transaction: tx))
             .ToDictionary(s => s.Id, s => new StandardInfo(s.Id, s.Name,
                 versions[s.Id].OrderBy(v => v.PublishedOn).ThenBy(v => v.Version, StringComparer.Ordinal).ToList()));
         var policy = (await c.QueryAsync<RequiredStandard>(ConformanceSql.Policy, transaction: tx)).ToList();
-        var themenfelder = (await c.QueryAsync<(string OzgId, string ThemenfeldId)>("SELECT ozg_id, themenfeld_id FROM leistungen", transaction: tx))
+        var themenfelder = (await c.QueryAsync<(string OzgId, string ThemenfeldId)>(ConformanceSql.ThemenfeldOfLeistungen, transaction: tx))
             .ToDictionary(r => r.OzgId, r => r.ThemenfeldId);
         return new StandardsSnapshot { Standards = standards, Policy = policy, ThemenfeldOfLeistung = themenfelder };
     }

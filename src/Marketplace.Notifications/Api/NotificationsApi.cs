@@ -13,7 +13,7 @@ namespace Marketplace.Notifications.Api;
 
 /// <summary>
 /// The signed-in user's notifications, notification preferences and saved searches (always their own: another user's
-/// answers 404), and the CSV exports of the catalogue search, a municipality's subscriptions and its invoices.
+/// answers 404), and the CSV export of the catalogue search.
 /// </summary>
 public static class NotificationsApi
 {
@@ -45,14 +45,10 @@ public static class NotificationsApi
         me.MapDelete("/saved-searches/{id}", DeleteSearch).RequireAuthorization(Policies.Authenticated)
             .WithSummary("Deletes a saved search").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
 
-        // The catalogue is public, so is its export; the tenant exports answer as their lists do (another municipality: 404).
+        // The catalogue is public, so is its export.
         api.MapGet("/offerings/export.csv", SearchCsv).AllowAnonymous()
             .WithName("ExportOfferingsCsv").WithSummary("All offerings matching the search (same parameters as /api/v1/offerings) as CSV")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
-        api.MapGet("/municipalities/{ags}/subscriptions/export.csv", SubscriptionsCsv).RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The municipality's subscriptions as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        api.MapGet("/municipalities/{ags}/invoices/export.csv", InvoicesCsv).RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The municipality's issued invoices as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }
 
@@ -98,16 +94,4 @@ public static class NotificationsApi
 
     private static IResult SearchCsv(HttpRequest request, ExportService exports) =>
         Results.File(exports.Search(request.QueryString.Value), CsvExport.ContentType, "angebote.csv");
-
-    private static async Task<IResult> SubscriptionsCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, ExportService exports, CancellationToken ct)
-    {
-        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) return Results.NotFound();
-        return Results.File(await exports.SubscriptionsAsync(ags, ct), CsvExport.ContentType, $"abonnements-{ags}.csv");
-    }
-
-    private static async Task<IResult> InvoicesCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, ExportService exports, CancellationToken ct)
-    {
-        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct)) return Results.NotFound();
-        return Results.File(await exports.InvoicesAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
-    }
 }

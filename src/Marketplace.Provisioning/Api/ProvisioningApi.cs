@@ -52,6 +52,9 @@ public static class ProvisioningApi
             .WithSummary("Orders a life-event bundle: one offering per Leistung, shared fields once, one order for all")
             .Produces<OrderView>(StatusCodes.Status201Created).ProducesValidationProblem();
 
+        // The export answers as the list does (another municipality: 404).
+        api.MapGet("/municipalities/{ags}/subscriptions/export.csv", SubscriptionsCsv).RequireAuthorization(Policies.Authenticated)
+            .WithSummary("The municipality's subscriptions as CSV").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         municipality.MapGet("/subscriptions", ListSubscriptions).RequireAuthorization(Policies.Authenticated).Produces<IReadOnlyList<SubscriptionView>>();
         municipality.MapGet("/subscriptions/{id}", GetSubscription).RequireAuthorization(Policies.Authenticated).Produces<SubscriptionView>();
         municipality.MapGet("/subscriptions/{id}/timeline", Timeline).RequireAuthorization(Policies.Authenticated).Produces<IReadOnlyList<SubscriptionEvent>>();
@@ -176,6 +179,12 @@ public static class ProvisioningApi
     }
 
     // ---- Subscriptions ----
+
+    private static async Task<IResult> SubscriptionsCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, SubscriptionExport exports, CancellationToken ct)
+    {
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) return Results.NotFound();
+        return Results.File(await exports.CsvAsync(ags, ct), CsvExport.ContentType, $"abonnements-{ags}.csv");
+    }
 
     private static async Task<IResult> ListSubscriptions(string ags, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
         IStringLocalizerFactory texts, CancellationToken ct) =>
