@@ -61,10 +61,10 @@ public static class CodedProblems
     };
 
     /// <summary>The refusal as an endpoint's result, worded when it executes, in the request's language.</summary>
-    public static IResult Refused(RefusalException refusal) => new RefusedResult(refusal);
+    public static RefusedHttpResult Refused(RefusalException refusal) => new(refusal);
 
     /// <summary>A 404 that names nothing: the object does not exist or is another tenant's.</summary>
-    public static IResult NotFound() => Refused(new NotFoundException("not found") { Code = "not-found" });
+    public static RefusedHttpResult NotFound() => Refused(new NotFoundException("not found") { Code = "not-found" });
 
     /// <summary>The status a refusal answers with, known before it is worded: pages turn a refused 403 into their own answer.</summary>
     public static int StatusOf(RefusalException refusal) => refusal switch
@@ -75,13 +75,14 @@ public static class CodedProblems
         _ => StatusCodes.Status409Conflict,
     };
 
-    private sealed class RefusedResult(RefusalException refusal) : IResult, IStatusCodeHttpResult
-    {
-        public int? StatusCode => StatusOf(refusal);
-
-        public Task ExecuteAsync(HttpContext http) => For(refusal, Texts(http)).ExecuteAsync(http);
-    }
-
     private static IResult Status(int status, string title, RefusalException refusal, IStringLocalizer texts) =>
         Results.Problem(statusCode: status, title: texts[title].Value, detail: texts.Word(refusal));
+}
+
+/// <summary>A refusal as a typed endpoint result (<c>Results&lt;Ok&lt;T&gt;, RefusedHttpResult&gt;</c>); its problem is declared where the endpoint is mapped.</summary>
+public sealed class RefusedHttpResult(RefusalException refusal) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => CodedProblems.StatusOf(refusal);
+
+    public Task ExecuteAsync(HttpContext http) => CodedProblems.For(refusal, CodedProblems.Texts(http)).ExecuteAsync(http);
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace Marketplace.Kernel;
 
 /// <summary>
@@ -14,4 +16,10 @@ public readonly record struct Page(int Limit, int Offset)
         if (errors.Count > 0) throw new RequestValidationException(errors, errors[0].Message);
         return new Page(limit ?? Math.Min(fallback, max), offset ?? 0);
     }
+}
+
+/// <summary>The "limit" and "offset" query parameters of a list endpoint, bound with [AsParameters]; <see cref="Of"/> validates them as <see cref="Page.Of"/> does.</summary>
+public readonly record struct PageRequest([property: FromQuery(Name = "limit")] int? Limit, [property: FromQuery(Name = "offset")] int? Offset)
+{
+    public Page Of(int max, int fallback = 50) => Page.Of(Limit, Offset, max, fallback);
 }

@@ -13,6 +13,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -29,23 +30,22 @@ public static class BillingApi
 
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(StripeWebhookPath, async (HttpRequest request, StripeWebhookProcessor processor, CancellationToken ct) =>
+        app.MapPost(StripeWebhookPath, async Task<Results<Ok<StripeWebhookResponse>, ProblemHttpResult>> (HttpRequest request, StripeWebhookProcessor processor, CancellationToken ct) =>
             {
                 // The signature covers the exact bytes Stripe sent, so the body is read raw, never model-bound.
                 using var reader = new StreamReader(request.Body, Encoding.UTF8);
                 var json = await reader.ReadToEndAsync(ct);
                 var outcome = await processor.ProcessAsync(json, request.Headers["Stripe-Signature"].ToString(), ct);
                 return outcome == WebhookOutcome.BadSignature
-                    ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe signature",
+                    ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe signature",
                         detail: "The Stripe-Signature header does not verify against the request body.")
-                    : Results.Ok(new { received = true, outcome = outcome.ToString() });
+                    : TypedResults.Ok(new StripeWebhookResponse(true, outcome.ToString()));
             })
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithName("StripeWebhook")
             .WithTags(ApiTags.Billing)
             .WithSummary("Stripe webhook: invoice.paid and invoice.payment_failed update the invoice (signature-verified).")
-            .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         var api = app.MapGroup("/api/v1").WithTags(ApiTags.Billing)
@@ -123,6 +123,8 @@ public static class BillingApi
         return app;
     }
 
+    /// <summary>What the webhook did with the event (Stripe only looks at the status).</summary>
+    public sealed record StripeWebhookResponse(bool Received, string Outcome);
     public sealed record UsageBatchRequest(IReadOnlyList<UsageEventInput>? Events);
     public sealed record UsageBatchResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Events);
     public sealed record BillingAccountRequest(string? PaymentChannel, string? Email);
@@ -146,29 +148,25 @@ public static class BillingApi
         : BillingMonth.TryParse(value, out var month) ? month
         : throw RequestValidationException.Coded(field, "month.format", "ein Monat als JJJJ-MM, z. B. 2026-11");
 
-    /// <summary>limit (1 to 200, default 50) and offset (default 0) of a list, refused naming the field when out of range.</summary>
-    private static (int Limit, int Offset) Paging(int? limit, int? offset)
-    {
-        var page = Page.Of(limit, offset, 200);
-        return (page.Limit, page.Offset);
-    }
+    /// <summary>The longest page of a billing list (limit 1 to 200, default 50).</summary>
+    private const int MaxPage = 200;
 
-    private static async Task<IResult> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
+    private static async Task<Results<Ok<UsageBatchResponse>, NotFound>> Ingest(UsageBatchRequest? request, ClaimsPrincipal user, UsageIngestionService ingestion, CancellationToken ct)
     {
         // The vendor comes from the token, never from the body: a vendor can only report for its own offerings, and
         // another vendor's subscription answers as unknown, so its existence does not leak.
-        if (TenantAccess.VendorOf(user) is not { } vendorId) return Results.NotFound();
+        if (TenantAccess.VendorOf(user) is not { } vendorId) return TypedResults.NotFound();
         var result = await ingestion.IngestAsync(vendorId, request?.Events ?? [], ct);
         var accepted = result.Count(UsageEventStatus.Accepted);
         var duplicates = result.Count(UsageEventStatus.Duplicate);
-        return Results.Ok(new UsageBatchResponse(accepted, duplicates, result.Events.Count - accepted - duplicates, result.Events));
+        return TypedResults.Ok(new UsageBatchResponse(accepted, duplicates, result.Events.Count - accepted - duplicates, result.Events));
     }
 
-    private static async Task<IResult> ListInvoices(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<Invoice>>, NotFound>> ListInvoices(string ags, [AsParameters] PageRequest paging, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        var (take, skip) = Paging(limit, offset);
-        return Results.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, take, skip, ct));
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        var (take, skip) = paging.Of(MaxPage);
+        return TypedResults.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, take, skip, ct));
     }
 
     /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
@@ -181,52 +179,52 @@ public static class BillingApi
     public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
         await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
 
-    private static async Task<IResult> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
+    private static async Task<Results<Ok<InvoiceDocument>, NotFound>> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
-    private static async Task<IResult> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
         CreditNoteService creditNotes, HttpContext httpContext, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return Results.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return TypedResults.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
                 detail: $"Invoice {d.Invoice.Number} is paid through {d.Invoice.PaymentChannel}; only invoices on the XRechnung channel are e-invoices.");
-        if (d.Invoice.State != InvoiceStates.Void) return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
+        if (d.Invoice.State != InvoiceStates.Void) return TypedResults.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
         // The document stays as it was issued; the download says it was voided and names the credit note that cancels it.
         var response = httpContext.Response;
         response.Headers["X-Invoice-State"] = InvoiceStates.Void;
         foreach (var note in await creditNotes.ListForInvoiceAsync(d.Invoice.Id, ct))
             response.Headers.Append("Link", $"</api/v1/municipalities/{ags}/credit-notes/{note.Id}/xrechnung>; rel=\"related\"; title=\"{note.Number}\"");
-        return Results.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}-storniert.xml");
+        return TypedResults.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}-storniert.xml");
     }
 
-    private static async Task<IResult> ListCreditNotes(string ags, int? limit, int? offset, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CreditNote>>, NotFound>> ListCreditNotes(string ags, [AsParameters] PageRequest paging, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        var (take, skip) = Paging(limit, offset);
-        return Results.Ok(await creditNotes.ListForMunicipalityAsync(ags, take, skip, ct));
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        var (take, skip) = paging.Of(MaxPage);
+        return TypedResults.Ok(await creditNotes.ListForMunicipalityAsync(ags, take, skip, ct));
     }
 
     /// <summary>A credit note of this municipality, or null: another municipality's does not exist for it.</summary>
     public static async Task<CreditNoteDocument?> CreditNoteOfAsync(CreditNoteService creditNotes, string ags, string creditNoteId, CancellationToken ct) =>
         await creditNotes.GetAsync(creditNoteId, ct) is { } d && d.CreditNote.MunicipalityAgs == ags ? d : null;
 
-    private static async Task<IResult> GetCreditNote(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    private static async Task<Results<Ok<CreditNoteDocument>, NotFound>> GetCreditNote(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        return await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is { } d ? Results.Ok(d) : Results.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        return await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
-    private static async Task<IResult> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct) || await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is not { } d) return Results.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is not { } d) return TypedResults.NotFound();
         if (d.CreditNote.PaymentChannel != PaymentChannels.XRechnung)
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this credit note",
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this credit note",
                 detail: $"Credit note {d.CreditNote.Number} belongs to an invoice paid through {d.CreditNote.PaymentChannel}; only the XRechnung channel has e-invoices.");
-        return Results.File(XRechnungFile(d), "application/xml", $"{d.CreditNote.Number}.xml");
+        return TypedResults.File(XRechnungFile(d), "application/xml", $"{d.CreditNote.Number}.xml");
     }
 
     /// <summary>The credit note's XRechnung as UTF-8 bytes with the XML declaration.</summary>
@@ -245,58 +243,58 @@ public static class BillingApi
         return stream.ToArray();
     }
 
-    private static async Task<IResult> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<Results<Ok<MunicipalityUsage>, NotFound>> MunicipalityUsage(string ags, string? period, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingOverviewService overview, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        return Results.Ok(await overview.MunicipalityUsageAsync(ags, MonthParameter("period", period, overview.CurrentMonth), ct));
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        return TypedResults.Ok(await overview.MunicipalityUsageAsync(ags, MonthParameter("period", period, overview.CurrentMonth), ct));
     }
 
-    private static async Task<IResult> GetAccount(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingAccountService accounts, CancellationToken ct)
+    private static async Task<Results<Ok<BillingAccountResponse>, NotFound>> GetAccount(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, BillingAccountService accounts, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct)) return Results.NotFound();
-        return Results.Ok(new BillingAccountResponse(await accounts.GetAsync(ags, ct)));
+        if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
+        return TypedResults.Ok(new BillingAccountResponse(await accounts.GetAsync(ags, ct)));
     }
 
-    private static async Task<IResult> SaveAccount(string ags, BillingAccountRequest request, ClaimsPrincipal user, BillingAccountService accounts, CancellationToken ct)
+    private static async Task<Results<Ok<BillingAccount>, NotFound>> SaveAccount(string ags, BillingAccountRequest request, ClaimsPrincipal user, BillingAccountService accounts, CancellationToken ct)
     {
         // How the municipality pays is its own buyer-admins' decision, not a delegate's (as the invoice address in identity).
-        if (user.OrganisationKindOf() != OrganisationKinds.Municipality || user.AgsOf() != ags) return Results.NotFound();
-        return Results.Ok(await accounts.SaveAsync(new BillingAccountSettings(ags, request.PaymentChannel ?? "", request.Email ?? ""), Actor.Of(user), ct));
+        if (user.OrganisationKindOf() != OrganisationKinds.Municipality || user.AgsOf() != ags) return TypedResults.NotFound();
+        return TypedResults.Ok(await accounts.SaveAsync(new BillingAccountSettings(ags, request.PaymentChannel ?? "", request.Email ?? ""), Actor.Of(user), ct));
     }
 
-    private static async Task<IResult> VendorUsage(string vendorId, string? period, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<VendorUsage>>, NotFound>> VendorUsage(string vendorId, string? period, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
     {
-        if (!SeesVendor(user, vendorId)) return Results.NotFound();
-        return Results.Ok(await overview.VendorUsageAsync(vendorId, MonthParameter("period", period, overview.CurrentMonth), ct));
+        if (!SeesVendor(user, vendorId)) return TypedResults.NotFound();
+        return TypedResults.Ok(await overview.VendorUsageAsync(vendorId, MonthParameter("period", period, overview.CurrentMonth), ct));
     }
 
-    private static async Task<IResult> VendorRevenue(string vendorId, string? from, string? to, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<VendorRevenue>>, NotFound>> VendorRevenue(string vendorId, string? from, string? to, ClaimsPrincipal user, BillingOverviewService overview, CancellationToken ct)
     {
-        if (!SeesVendor(user, vendorId)) return Results.NotFound();
+        if (!SeesVendor(user, vendorId)) return TypedResults.NotFound();
         var last = MonthParameter("to", to, overview.CurrentMonth);
         var first = MonthParameter("from", from, BillingMonth.Of(last.FirstDay.AddMonths(-11)));
-        return Results.Ok(await overview.VendorRevenueAsync(vendorId, first, last, ct));
+        return TypedResults.Ok(await overview.VendorRevenueAsync(vendorId, first, last, ct));
     }
 
-    private static async Task<IResult> ListRuns(int? limit, int? offset, BillingRunService runs, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<BillingRun>>> ListRuns([AsParameters] PageRequest paging, BillingRunService runs, CancellationToken ct)
     {
-        var (take, skip) = Paging(limit, offset);
-        return Results.Ok(await runs.ListAsync(take, skip, ct));
+        var (take, skip) = paging.Of(MaxPage);
+        return TypedResults.Ok(await runs.ListAsync(take, skip, ct));
     }
 
-    private static async Task<IResult> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
+    private static async Task<Created<BillingRunResult>> StartRun(RunRequest request, ClaimsPrincipal user, BillingRunService runs, CancellationToken ct)
     {
         if (!BillingMonth.TryParse(request.Period, out var month)) throw RequestValidationException.Coded("period", "month.format", "ein Monat als JJJJ-MM, z. B. 2026-11");
         var result = await runs.RunAsync(month, Actor.Of(user), ct);
-        return Results.Created($"/api/v1/billing/periods/{month.Period}/invoices", result);
+        return TypedResults.Created($"/api/v1/billing/periods/{month.Period}/invoices", result);
     }
 
-    private static async Task<IResult> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
-        Results.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
+    private static async Task<Ok<IReadOnlyList<Invoice>>> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
+        TypedResults.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
 
-    private static async Task<IResult> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
-        return Results.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), Actor.Of(user), ct));
+        return TypedResults.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), Actor.Of(user), ct));
     }
 
     /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
@@ -307,11 +305,11 @@ public static class BillingApi
         return new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete);
     }
 
-    private static async Task<IResult> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    private static async Task<Ok<Invoice>> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
         var invoice = await invoices.FinalizeAsync(invoiceId, Actor.Of(user), ct);
         await PushToStripeAsync(stripe, [invoice], ct);
-        return Results.Ok(invoice);
+        return TypedResults.Ok(invoice);
     }
 
     /// <summary>
@@ -323,23 +321,23 @@ public static class BillingApi
         if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await stripe.PushPendingAsync(ct);
     }
 
-    private static async Task<IResult> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    private static async Task<Ok<Invoice>> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
         await invoices.VoidAsync(invoiceId, Actor.Of(user), ct);
         var invoice = (await invoices.GetAsync(invoiceId, ct))!.Invoice;
         if (invoice.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
-        return Results.Ok(invoice);
+        return TypedResults.Ok(invoice);
     }
 
-    private static async Task<IResult> CorrectInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
+    private static async Task<Created<CreditNoteDocument>> CorrectInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
         StripeInvoiceSync stripe, CancellationToken ct)
     {
         var note = await creditNotes.CorrectAsync(invoiceId, request?.Lines ?? [], request?.Reason, Actor.Of(user), ct);
         if (note.CreditNote.PaymentChannel == PaymentChannels.Stripe) await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
-        return Results.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
+        return TypedResults.Created($"/api/v1/municipalities/{note.CreditNote.MunicipalityAgs}/credit-notes/{note.CreditNote.Id}", note);
     }
 
-    private static async Task<IResult> ReplaceInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
+    private static async Task<Created<InvoiceReplacement>> ReplaceInvoice(string invoiceId, CorrectionRequest? request, ClaimsPrincipal user, CreditNoteService creditNotes,
         StripeInvoiceSync stripe, CancellationToken ct)
     {
         var replacement = await creditNotes.ReplaceAsync(invoiceId, request?.Lines ?? [], request?.Reason, Actor.Of(user), ct);
@@ -350,7 +348,7 @@ public static class BillingApi
             await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
             await PushToStripeAsync(stripe, [invoice], ct);
         }
-        return Results.Created($"/api/v1/municipalities/{invoice.MunicipalityAgs}/invoices/{invoice.Id}", replacement);
+        return TypedResults.Created($"/api/v1/municipalities/{invoice.MunicipalityAgs}/invoices/{invoice.Id}", replacement);
     }
 
     private static (BillingMonth From, BillingMonth To) FundingRange(string? from, string? to, BillingOverviewService overview)
@@ -359,17 +357,17 @@ public static class BillingApi
         return (MonthParameter("from", from, last), last);
     }
 
-    private static async Task<IResult> Funding(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<FundingRow>>> Funding(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
     {
         var (first, last) = FundingRange(from, to, overview);
-        return Results.Ok(await funding.GetAsync(first, last, ct));
+        return TypedResults.Ok(await funding.GetAsync(first, last, ct));
     }
 
-    private static async Task<IResult> FundingCsv(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
+    private static async Task<FileContentHttpResult> FundingCsv(string? from, string? to, FundingReportService funding, BillingOverviewService overview, CancellationToken ct)
     {
         var (first, last) = FundingRange(from, to, overview);
         var csv = FundingReportService.ToCsv(await funding.GetAsync(first, last, ct));
-        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), CsvExport.ContentType,
+        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv)).ToArray(), CsvExport.ContentType,
             $"foerderbericht-{first}-{last}.csv");
     }
 }

@@ -8,6 +8,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Community.Api;
@@ -29,41 +30,41 @@ public static class CommunityApi
 
         api.MapGet("/offerings/{id}/ratings", Ratings).AllowAnonymous()
             .WithSummary("Average, count and one page of the municipalities' ratings of a published offering, newest first")
-            .Produces<RatingsView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/offerings/{id}/ratings/{ags}", Rate).RequireAuthorization(Policies.ActsForMunicipality)
             .WithSummary("Rates the offering for the municipality (1–5 stars, optional comment); replaces its earlier rating. " +
                          "Only municipalities with an active or past subscription")
-            .Produces<Rating>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/offerings/{id}/requests", RequestsOfOffering).AllowAnonymous()
             .WithSummary("The feature requests for a published offering, most supported first, with status and the vendor's answer")
-            .Produces<IReadOnlyList<FeatureRequest>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/offerings/{id}/requests", Submit).RequireAuthorization(Policies.ActsForMunicipality)
             .WithSummary("Submits a feature request to the vendor for the municipality (ags; a municipality's own users may leave it out)")
-            .Produces<FeatureRequest>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/requests/{requestId}", Request).AllowAnonymous()
-            .WithSummary("One feature request of a published offering").Produces<FeatureRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One feature request of a published offering").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/requests/{requestId}/supporters/{ags}", Support).RequireAuthorization(Policies.ActsForMunicipality)
             .WithSummary("The municipality supports the request (once; again changes nothing)")
-            .Produces<FeatureRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/requests/{requestId}/supporters/{ags}", Withdraw).RequireAuthorization(Policies.ActsForMunicipality)
-            .WithSummary("The municipality withdraws its support").Produces<FeatureRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("The municipality withdraws its support").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/requests/{requestId}/answer", Answer).RequireAuthorization(Policies.VendorEditor)
             .WithSummary("The vendor answers and sets the status (open, planned, implemented, declined); another vendor's request is 404")
-            .Produces<FeatureRequest>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/vendors/{vendorId}/requests", RequestsOfVendor).RequireAuthorization(Policies.Authenticated)
             .WithSummary("The feature requests for the vendor's offerings, open ones first (its users, auditors, platform admins)")
-            .Produces<IReadOnlyList<FeatureRequest>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/offerings/{id}/recommendations", Recommendations).AllowAnonymous()
             .WithSummary($"Offerings other municipalities hold together with this one, each backed by at least {RecommendationService.MinimumMunicipalities} municipalities")
-            .Produces<IReadOnlyList<Recommendation>>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/offerings/{id}/reliability", Reliability).AllowAnonymous()
             .WithSummary("Provisioning success rate and median time from request to active, from the platform's subscription timelines")
-            .Produces<ReliabilityFacts>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/offerings/{id}/availability", Availability).AllowAnonymous()
             .WithSummary("Promised SLA, availability measured from the offering's status URL over 30 and 90 days, the last probe, months below the promise, and the provisioning reliability")
-            .Produces<AvailabilityView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>The availability API's answer: measured availability next to the promise and the provisioning reliability.</summary>
@@ -82,65 +83,65 @@ public static class CommunityApi
             ? new ForbiddenException("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.") { Code = "community.order-permission" } : null;
     }
 
-    private static async Task<IResult> Ratings(string id, int? page, int? pageSize, RatingService ratings, CancellationToken ct) =>
-        Results.Ok(await ratings.ListAsync(id, page ?? 1, pageSize ?? 20, ct));
+    private static async Task<Ok<RatingsView>> Ratings(string id, int? page, int? pageSize, RatingService ratings, CancellationToken ct) =>
+        TypedResults.Ok(await ratings.ListAsync(id, page ?? 1, pageSize ?? 20, ct));
 
-    private static async Task<IResult> Rate(string id, string ags, RatingRequest body, ClaimsPrincipal user, TenantAccess access, RatingService ratings,
+    private static async Task<Ok<Rating>> Rate(string id, string ags, RatingRequest body, ClaimsPrincipal user, TenantAccess access, RatingService ratings,
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
         if (body.Stars is not { } stars) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
-        return Results.Ok(await ratings.RateAsync(Actor.Of(user), ags, id, stars, body.Comment, ct));
+        return TypedResults.Ok(await ratings.RateAsync(Actor.Of(user), ags, id, stars, body.Comment, ct));
     }
 
-    private static async Task<IResult> RequestsOfOffering(string id, FeatureRequestService requests, CancellationToken ct) =>
-        Results.Ok(await requests.ForOfferingAsync(id, 100, ct));
+    private static async Task<Ok<IReadOnlyList<FeatureRequest>>> RequestsOfOffering(string id, FeatureRequestService requests, CancellationToken ct) =>
+        TypedResults.Ok(await requests.ForOfferingAsync(id, 100, ct));
 
-    private static async Task<IResult> Submit(string id, NewRequest body, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Created<FeatureRequest>> Submit(string id, NewRequest body, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
         var ags = string.IsNullOrWhiteSpace(body.Ags) ? user.AgsOf() : body.Ags;
         if (ags is null) throw RequestValidationException.For("ags", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
         var created = await requests.SubmitAsync(Actor.Of(user), ags, id, body.Title, body.Text, ct);
-        return Results.Created($"/api/v1/requests/{created.Id}", created);
+        return TypedResults.Created($"/api/v1/requests/{created.Id}", created);
     }
 
-    private static async Task<IResult> Request(string requestId, FeatureRequestService requests, CancellationToken ct) =>
-        Results.Ok(await requests.GetAsync(requestId, ct));
+    private static async Task<Ok<FeatureRequest>> Request(string requestId, FeatureRequestService requests, CancellationToken ct) =>
+        TypedResults.Ok(await requests.GetAsync(requestId, ct));
 
-    private static async Task<IResult> Support(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Ok<FeatureRequest>> Support(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        return Results.Ok(await requests.SupportAsync(Actor.Of(user), ags, requestId, ct));
+        return TypedResults.Ok(await requests.SupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 
-    private static async Task<IResult> Withdraw(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Ok<FeatureRequest>> Withdraw(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
         if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
-        return Results.Ok(await requests.WithdrawSupportAsync(Actor.Of(user), ags, requestId, ct));
+        return TypedResults.Ok(await requests.WithdrawSupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 
-    private static async Task<IResult> Answer(string requestId, AnswerRequest body, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct)
+    private static async Task<Ok<FeatureRequest>> Answer(string requestId, AnswerRequest body, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct)
     {
         if (TenantAccess.VendorOf(user) is not { } vendorId || !TenantAccess.EditsForVendor(user, vendorId))
             throw new NotFoundException($"Es gibt keinen Wunsch „{requestId}“.");
-        return Results.Ok(await requests.AnswerAsync(Actor.Of(user), vendorId, requestId, body.Status, body.Answer, ct));
+        return TypedResults.Ok(await requests.AnswerAsync(Actor.Of(user), vendorId, requestId, body.Status, body.Answer, ct));
     }
 
-    private static async Task<IResult> RequestsOfVendor(string vendorId, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct) =>
+    private static async Task<Ok<IReadOnlyList<FeatureRequest>>> RequestsOfVendor(string vendorId, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct) =>
         TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user)
-            ? Results.Ok(await requests.ForVendorAsync(vendorId, 500, ct))
+            ? TypedResults.Ok(await requests.ForVendorAsync(vendorId, 500, ct))
             : throw new NotFoundException($"Kein Anbieter „{vendorId}“.");
 
-    private static async Task<IResult> Recommendations(string id, RecommendationService recommendations, CancellationToken ct) =>
-        Results.Ok(await recommendations.ForOfferingAsync(id, 5, ct));
+    private static async Task<Ok<IReadOnlyList<Recommendation>>> Recommendations(string id, RecommendationService recommendations, CancellationToken ct) =>
+        TypedResults.Ok(await recommendations.ForOfferingAsync(id, 5, ct));
 
-    private static async Task<IResult> Reliability(string id, ReliabilityService reliability, CancellationToken ct) =>
-        Results.Ok(await reliability.ForOfferingAsync(id, ct));
+    private static async Task<Ok<ReliabilityFacts>> Reliability(string id, ReliabilityService reliability, CancellationToken ct) =>
+        TypedResults.Ok(await reliability.ForOfferingAsync(id, ct));
 
-    private static async Task<IResult> Availability(string id, AvailabilityFigures availability, ReliabilityService reliability, CancellationToken ct) =>
-        Results.Ok(new AvailabilityView(await availability.ForOfferingAsync(id, ct), await reliability.ForOfferingAsync(id, ct)));
+    private static async Task<Ok<AvailabilityView>> Availability(string id, AvailabilityFigures availability, ReliabilityService reliability, CancellationToken ct) =>
+        TypedResults.Ok(new AvailabilityView(await availability.ForOfferingAsync(id, ct), await reliability.ForOfferingAsync(id, ct)));
 }

@@ -121,6 +121,7 @@ public static class MarketplaceHost
             o.SwaggerDoc("v1", new() { Title = "Marketplace API", Version = "v1",
                 Description = "Marktplatz für kommunale Onlinedienste: Katalog, Bestellung, Bereitstellung, Abrechnung." });
             o.AddSecuritySchemes();
+            o.OperationFilter<OpenApiFileResponses>();
         });
         services.AddRateLimiter(o =>
         {
