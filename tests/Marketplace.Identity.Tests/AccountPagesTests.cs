@@ -11,6 +11,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>The account pages as a person uses them: invitation by e-mail, sign-in, second factor, the organisation page.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public partial class AccountPagesTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

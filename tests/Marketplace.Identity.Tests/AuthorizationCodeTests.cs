@@ -12,6 +12,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>The web UI's flow: authorization code with PKCE through the sign-in cookie, then refresh and revocation.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class AuthorizationCodeTests(DatabaseEngine engine)
 {
     private const string RedirectUri = "https://localhost/callback";

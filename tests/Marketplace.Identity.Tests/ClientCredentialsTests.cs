@@ -10,6 +10,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>A standard OIDC client library discovers the server, gets a client-credentials token and calls the API with it.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class ClientCredentialsTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

@@ -12,6 +12,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>A bundling organisation acts for a municipality that delegated to it, and not after the delegation is revoked.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class DelegationTests(DatabaseEngine engine)
 {
     [Test]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
 using Marketplace.Identity;
@@ -16,7 +17,8 @@ namespace Marketplace.Identity.Tests;
 public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
-    private readonly Dictionary<string, HttpClient> _signedIn = [];
+    // Fixtures running side by side share a host of SharedHosts: one sign-in per account, whoever asks first.
+    private readonly ConcurrentDictionary<string, Lazy<Task<HttpClient>>> _signedIn = new();
 
     public TestDatabase Database { get; } = database;
     public string MailFolder { get; } = Directory.CreateTempSubdirectory("marketplace-mail-").FullName;
@@ -71,13 +73,14 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>A client signed in through the login form as this demo account (cached per host).</summary>
-    public async Task<HttpClient> SignedInAsync(string email)
+    public Task<HttpClient> SignedInAsync(string email) => _signedIn.GetOrAdd(email, e => new(() => SignInAsync(e))).Value;
+
+    private async Task<HttpClient> SignInAsync(string email)
     {
-        if (_signedIn.TryGetValue(email, out var cached)) return cached;
         var client = Browser();
         var response = await PostFormAsync(client, "/konto/anmelden", new() { ["Email"] = email, ["Password"] = DemoSeeder.Password });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), $"login of {email}: {await response.Content.ReadAsStringAsync()}");
-        return _signedIn[email] = client;
+        return client;
     }
 
     /// <summary>GETs the form page, takes its antiforgery token and posts the fields, as a browser would.</summary>
@@ -104,7 +107,7 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     /// <summary>Stops the host but keeps the database (for restart tests).</summary>
     public async Task StopAsync()
     {
-        foreach (var c in _signedIn.Values) c.Dispose();
+        foreach (var c in _signedIn.Values) if (c.IsValueCreated && c.Value.IsCompletedSuccessfully) c.Value.Result.Dispose();
         await base.DisposeAsync();
     }
 

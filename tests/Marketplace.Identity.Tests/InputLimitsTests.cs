@@ -14,6 +14,7 @@ namespace Marketplace.Identity.Tests;
 /// columns, cell length, malformed lines) are refused with a problem naming the field, never parsed at any cost.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class InputLimitsTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

@@ -21,6 +21,7 @@ namespace Marketplace.Identity.Tests;
 /// login page's and tokens' protections from the attack review (issue 15, findings 7, 15, 17-20).
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class OidcConformanceTests(DatabaseEngine engine)
 {
     private const string RedirectUri = "https://localhost/callback";

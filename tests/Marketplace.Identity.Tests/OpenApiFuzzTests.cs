@@ -22,7 +22,7 @@ namespace Marketplace.Identity.Tests;
 /// instance (no background workers), so every row that changes was written by the request just sent.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
-[NonParallelizable]
+[Category("Slow")]
 public class OpenApiFuzzTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

@@ -9,6 +9,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>A municipality's Leitweg-ID is checked by its check digits when it is entered, before any invoice is routed to it.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class OrganisationBillingApiTests(DatabaseEngine engine)
 {
     [TestCase("05315000-0001-33")]   // the demo ID as it was: the right shape, wrong check digits

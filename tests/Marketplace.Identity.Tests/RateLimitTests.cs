@@ -5,6 +5,7 @@ using NUnit.Framework;
 namespace Marketplace.Identity.Tests;
 
 /// <summary>Password guessing and token-endpoint abuse are slowed down per client address.</summary>
+[NonParallelizable] // counts requests in a one-minute window; slowed down by neighbours, the window could pass mid-test
 public class RateLimitTests
 {
     [Test]

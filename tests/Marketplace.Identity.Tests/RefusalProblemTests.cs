@@ -13,6 +13,7 @@ namespace Marketplace.Identity.Tests;
 /// and detail in the request's language, worded from the refusal's code, the same for every module.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class RefusalProblemTests(DatabaseEngine engine)
 {
     private const string Muenchen = "09162000";

@@ -11,6 +11,7 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>Text no field may hold (NUL, a lone surrogate) is refused at the edge with a 400 naming the field, on every engine.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class UntrustedInputTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

@@ -16,6 +16,7 @@ namespace Marketplace.Identity.Tests.Billing;
 /// bills a past month on demand, and the municipality (only it) sees the invoice, its lines and its XRechnung.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public partial class BillingApiTests(DatabaseEngine engine)
 {
     public const string Muenchen = "09162000";

@@ -8,6 +8,7 @@ namespace Marketplace.Identity.Tests.Brokers;
 
 /// <summary>The vendor portal's broker-connection pages and the "Broker anbinden" page, as a browser uses them.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class BrokerPagesTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

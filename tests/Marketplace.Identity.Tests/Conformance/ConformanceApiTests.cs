@@ -17,6 +17,7 @@ namespace Marketplace.Identity.Tests.Conformance;
 
 /// <summary>The vendor's lifecycle, the auditor's decisions and the audit trail, walked through the HTTP API of the running host.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class ConformanceApiTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

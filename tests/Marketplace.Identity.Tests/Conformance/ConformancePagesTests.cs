@@ -13,6 +13,7 @@ namespace Marketplace.Identity.Tests.Conformance;
 
 /// <summary>The vendor portal, the review pages and the audit trail page, used through their forms as a browser would.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class ConformancePagesTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;

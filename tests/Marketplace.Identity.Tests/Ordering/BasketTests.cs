@@ -13,6 +13,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 /// orders them in one order with the shared fields entered once; through the API and through the pages.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class BasketTests(DatabaseEngine engine)
 {
     private const string Gaststaette = "gaststaettenerlaubnis-alpenstadt"; // alpenstadt-govtech

@@ -10,6 +10,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 
 /// <summary>Configuration values people read: the choices by the names the offering gives them, yes/no in the page's language.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class ConfigurationLabelsTests(DatabaseEngine engine)
 {
     [Test]

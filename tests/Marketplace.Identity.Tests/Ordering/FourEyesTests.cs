@@ -19,6 +19,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 /// other buyer-admin.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class FourEyesTests(DatabaseEngine engine)
 {
     private static object Dokumentenstatus() => new

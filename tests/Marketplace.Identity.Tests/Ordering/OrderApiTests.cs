@@ -12,6 +12,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 
 /// <summary>Ordering through the API: idempotency, who may order, tenant isolation, delegation, the vendor's view, manual fulfilment.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class OrderApiTests(DatabaseEngine engine)
 {
     [Test]

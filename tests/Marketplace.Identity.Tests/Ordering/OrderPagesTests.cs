@@ -13,6 +13,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 
 /// <summary>The ordering pages as a browser uses them: forms with antiforgery, errors at the fields, who sees which page.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class OrderPagesTests(DatabaseEngine engine)
 {
     [Test]
@@ -270,6 +271,7 @@ public class OrderPagesTests(DatabaseEngine engine)
 
 /// <summary>The life-event bundle page: one offering per Leistung, shared fields once, one order for all.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class BundlePageTests(DatabaseEngine engine)
 {
     [Test]

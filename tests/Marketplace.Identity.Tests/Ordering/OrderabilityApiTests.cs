@@ -13,6 +13,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 /// page explains instead of offering the form.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class OrderabilityApiTests(DatabaseEngine engine)
 {
     // No other test orders or changes it: this test deprecates and retires it in the shared host.

@@ -14,6 +14,7 @@ namespace Marketplace.Identity.Tests.Ordering;
 /// a sign-in with control characters in its return address lands on the organisation page.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+[NonParallelizable] // on SharedHosts, beside fixtures that change its state
 public class PagePostNotFoundTests(DatabaseEngine engine)
 {
     private IdentityHost _host = null!;
