@@ -11,24 +11,12 @@ namespace Marketplace.Browser.Tests;
 public class CatalogueJourneyTests
 {
     private BrowserHost _host = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
 
     [OneTimeSetUp]
-    public async Task Start()
-    {
-        _host = await BrowserHost.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await BrowserHost.LaunchChromiumAsync(_playwright);
-    }
+    public async Task Start() => _host = await BrowserHost.StartAsync();
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        await _host.DisposeAsync();
-    }
+    public async Task Stop() => await _host.DisposeAsync();
 
     [TestCase("de", 1280, "desktop")]
     [TestCase("en", 1280, "desktop")]
@@ -36,7 +24,7 @@ public class CatalogueJourneyTests
     [TestCase("en", 360, "phone")]
     public async Task A_CIO_searches_filters_reads_and_compares(string language, int width, string device)
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
             Locale = "de-DE", // a German browser; the English run switches with the link in the header
@@ -86,7 +74,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task Every_offering_page_and_the_search_page_fit_a_phone()
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 800 } });
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/angebote?q=Ummeldung");
         await PageChecks.AssertNoSidewaysScrollingAsync(page, PageChecks.PhoneWidth);
@@ -103,7 +91,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task The_skip_link_is_the_first_stop_and_moves_focus_to_the_content()
     {
-        await using var context = await _browser.NewContextAsync();
+        await using var context = await BrowserSession.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/angebote");
         await page.Keyboard.PressAsync("Tab");
@@ -116,7 +104,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task On_a_phone_the_menu_button_opens_and_closes_the_navigation_from_the_keyboard()
     {
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 800 } });
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/");
         var button = page.Locator("#nav-toggle");

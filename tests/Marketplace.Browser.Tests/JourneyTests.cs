@@ -7,33 +7,15 @@ using NUnit.Framework;
 namespace Marketplace.Browser.Tests;
 
 /// <summary>
-/// Base of the signed-in journeys: one Chromium for the fixture, a fresh host (own database, demo accounts, embedded
+/// Base of the signed-in journeys: a fresh host (own database, demo accounts, embedded
 /// broker) for every test, so journeys do not see each other's orders.
 /// </summary>
 [NonParallelizable]
 public abstract class JourneyTests
 {
     public const string Muenchen = "09162000";
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
 
     protected BrowserHost Host { get; private set; } = null!;
-
-    [OneTimeSetUp]
-    public async Task StartBrowser()
-    {
-        _playwright = await Playwright.CreateAsync();
-        // Provisioning and billing happen in the host's workers: give the page some seconds to show their result.
-        Assertions.SetDefaultExpectTimeout(45_000);
-        _browser = await BrowserHost.LaunchChromiumAsync(_playwright);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopBrowser()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-    }
 
     [SetUp]
     public async Task StartHost() => Host = await BrowserHost.StartAsync(withAccounts: true);
@@ -41,7 +23,7 @@ public abstract class JourneyTests
     [TearDown]
     public async Task StopHost() => await Host.DisposeAsync();
 
-    protected Task<Journey> StartAsync(string language, int width) => Journey.StartAsync(_browser, Host, language, width);
+    protected Task<Journey> StartAsync(string language, int width) => Journey.StartAsync(BrowserSession.Browser, Host, language, width);
 
     protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 

@@ -36,9 +36,7 @@ public sealed class RelyingPartyTests
         using (var warm = new HttpClient { Timeout = TimeSpan.FromMinutes(5) })
             Assert.That(await warm.GetStringAsync(host.BaseUrl + "/.well-known/openid-configuration"), Does.Contain("authorization_endpoint"));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await BrowserHost.LaunchChromiumAsync(playwright);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE" });
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE" });
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
