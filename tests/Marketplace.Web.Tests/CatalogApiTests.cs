@@ -261,6 +261,8 @@ public class CatalogApiTests(DatabaseEngine engine)
 }
 
 /// <summary>Operators scrape the platform's own metrics next to ASP.NET Core's.</summary>
+// The meters are process-wide: a host beside this one would add its instruments to the scrape.
+[NonParallelizable]
 public class MetricsTests
 {
     [Test]
@@ -285,6 +287,8 @@ public class MetricsTests
 }
 
 /// <summary>Spans are recorded when an OTLP endpoint takes them, and not otherwise (they cost time under load).</summary>
+// Activity listeners are process-wide: this host's tracer would record every host beside it.
+[NonParallelizable]
 public class TracingTests
 {
     [Test]

@@ -16,6 +16,8 @@ namespace Marketplace.Web.Tests;
 /// Running several instances: the one Instance:Role setting decides which processes do background work, and the
 /// readiness check and the metrics show the state of the job queue.
 /// </summary>
+// The meters are process-wide: a host beside this one would add its queue gauges to the scrape.
+[NonParallelizable]
 public class OperationsTests
 {
     private static readonly Type[] BackgroundWork = [typeof(ProvisioningWorker), typeof(BillingScheduler), typeof(ConformanceJobService)];

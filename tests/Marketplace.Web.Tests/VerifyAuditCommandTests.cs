@@ -10,6 +10,8 @@ namespace Marketplace.Web.Tests;
 
 /// <summary>`verify-audit`: exit code 0 for an intact chain, 1 naming the entry when someone changed the table.</summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+// The command writes to the process's console, which the test redirects.
+[NonParallelizable]
 public class VerifyAuditCommandTests(DatabaseEngine engine)
 {
     private static async Task<(int Code, string Out, string Error)> RunAsync(TestDatabase db, params string[] command)
