@@ -66,7 +66,7 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
         }
         catch (ForbiddenException e)
         {
-            Problem = e.Message;
+            Problem = CodedProblems.Texts(HttpContext).Word(e);
         }
         catch (RequestValidationException e)
         {
