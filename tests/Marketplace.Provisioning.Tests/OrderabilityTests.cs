@@ -1,5 +1,4 @@
 using Marketplace.Kernel;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Bundles;
@@ -66,21 +65,16 @@ public class OrderabilityTests(DatabaseEngine engine)
     }
 
     [Test]
-    public async Task The_refusal_is_worded_in_the_callers_language()
+    public async Task The_refusal_carries_its_code_so_the_edge_words_it_in_the_callers_language()
     {
+        // The service no longer words refusals in the thread's culture: the API and the pages word the code from the
+        // resources in the request's language (OrderabilityApiTests checks the English problem through the host).
         await _world.SetListingAsync(ProvisioningWorld.Fundbuero, OfferingLifecycles.Deprecated);
-        var culture = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en-GB");
-        try
-        {
-            var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Orders.PlaceAsync(ProvisioningWorld.Friedrichskoog, ProvisioningWorld.Buyer,
-                "o-en", new OrderRequest(ProvisioningWorld.Fundbuero, "standard", [], ProvisioningWorld.FundbueroConfig())));
-            Assert.That(e!.Errors.Single(x => x.Field == "offeringId").Message, Is.EqualTo("the offering is deprecated: no new orders"));
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = culture;
-        }
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Orders.PlaceAsync(ProvisioningWorld.Friedrichskoog, ProvisioningWorld.Buyer,
+            "o-en", new OrderRequest(ProvisioningWorld.Fundbuero, "standard", [], ProvisioningWorld.FundbueroConfig())));
+        var error = e!.Errors.Single(x => x.Field == "offeringId");
+        Assert.That(error.Code, Is.EqualTo("order.not-orderable.deprecated"));
+        Assert.That(error.Message, Is.EqualTo("das Angebot ist abgekündigt: keine neuen Bestellungen"), "the German text stays the fallback for logs");
     }
 
     [Test]
