@@ -3,20 +3,31 @@ using Marketplace.Catalog.Import;
 using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Catalog;
 
+/// <summary>Registers the catalogue: its services, start-up steps and health check, its public pages and its compressed answers.</summary>
 public static class CatalogModule
 {
     public static IServiceCollection AddCatalog(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
+        // Relative catalogue paths are relative to the content root, not to wherever the process was started.
+        services.AddOptions<CatalogOptions>().PostConfigure<IServiceProvider>((o, provider) =>
+        {
+            if (provider.GetService<IHostEnvironment>() is not { } environment) return;
+            o.Path = Path.GetFullPath(o.Path, environment.ContentRootPath);
+            o.AllowHttpStatusUrls ??= !environment.IsProduction();
+        });
         services.AddSingleton<CatalogRepository>();
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<MunicipalityImporter>();
@@ -31,8 +42,23 @@ public static class CatalogModule
         services.AddHealthChecks().AddCheck<CatalogIndexHealthCheck>("catalogue-index", tags: [StartupSteps.ReadyTag]);
         services.AddHostedService<CatalogIndexRefresher>();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Api.CatalogJsonContext.Default));
+        services.AddCompressedResponses(IsPublicCatalogue);
+        services.Configure<RazorPagesOptions>(o =>
+        {
+            o.Conventions.AllowAnonymousToFolder("/Angebote");
+            o.Conventions.AllowAnonymousToFolder("/Leistungen");
+        });
         return services;
     }
+
+    /// <summary>
+    /// The anonymous catalogue reads (/api/v1/offerings, /api/v1/leistungen and one item of each): public data only, so their
+    /// answers may be compressed. Deeper paths (an offering's land defaults) belong to signed-in users and stay uncompressed.
+    /// </summary>
+    private static bool IsPublicCatalogue(HttpContext ctx) =>
+        HttpMethods.IsGet(ctx.Request.Method)
+        && (ctx.Request.Path.StartsWithSegments("/api/v1/offerings", out var rest) || ctx.Request.Path.StartsWithSegments("/api/v1/leistungen", out rest))
+        && (!rest.HasValue || rest.Value!.LastIndexOf('/') == 0);
 }
 
 /// <summary>Imports catalog/ and, on an empty directory, the sample municipalities shipped with it.</summary>

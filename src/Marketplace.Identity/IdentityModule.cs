@@ -16,6 +16,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -234,7 +237,23 @@ public static class IdentityModule
             o.AddPolicy(OidcEndpoints.TokenRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter("token:" + ClientAddress(ctx),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.TokenRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        services.AddScoped<RelyingPartyFormTarget>();
+        services.Configure<RazorPagesOptions>(o => AddPageConventions(o.Conventions));
         return services;
+    }
+
+    /// <summary>The account and organisation pages: signed-in users only, but for the pages that sign in; the sign-in forms rate-limited.</summary>
+    private static void AddPageConventions(PageConventionCollection c)
+    {
+        c.AuthorizeFolder("/Konto", Policies.Authenticated);
+        foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor", "/Konto/Einladung", "/Konto/Extern", "/Konto/KeinZugriff" })
+            c.AllowAnonymousToPage(page);
+        c.AuthorizeFolder("/Organisation", Policies.Authenticated);
+        foreach (var page in new[] { "/Konto/Anmelden", "/Konto/ZweiterFaktor" })
+        {
+            c.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(LoginRateLimit)));
+            c.AddPageApplicationModelConvention(page, m => m.Filters.Add(new ServiceFilterAttribute(typeof(RelyingPartyFormTarget))));
+        }
     }
 
     /// <summary>The configured public address of the marketplace, for links in mails; null when none is configured.</summary>

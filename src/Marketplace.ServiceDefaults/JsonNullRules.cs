@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>
 /// The API's JSON binding takes the request types' nullability at its word: a JSON null where a property, or an element

@@ -1,20 +1,20 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Extensions.Localization;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>
 /// A request the API's binding refuses (a body that is not the JSON the endpoint takes, a value of the wrong type, a
 /// missing or unparsable parameter) answers a 400 problem naming the field, in the request's language, instead of a bare
 /// "Bad Request". Minimal APIs throw these (RouteHandlerOptions.ThrowOnBadRequest) so they arrive here in one place.
 /// </summary>
-public sealed partial class BadRequestProblems(IStringLocalizer<SharedResource> texts, IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class BadRequestProblems(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext ctx, Exception exception, CancellationToken ct)
     {
         if (exception is not BadHttpRequestException bad || ctx.Response.HasStarted) return false;
+        var texts = CodedProblems.Texts(ctx);
         var (field, reason) = bad.InnerException switch
         {
             JsonException json => (Field(json.Path), "Input.Invalid.Json"),

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Localization;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>
 /// The edge every request passes: text that no field may hold (NUL, a lone surrogate) is refused here as a 400 problem
@@ -27,7 +26,7 @@ public static class UntrustedInput
             await next();
             return;
         }
-        var texts = ctx.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
+        var texts = CodedProblems.Texts(ctx);
         var problem = Results.ValidationProblem(
             new Dictionary<string, string[]> { [fault.Field] = [texts[fault.Reason].Value] }, title: texts["Input.Invalid.Title"].Value,
             statusCode: fault.Reason == TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest);

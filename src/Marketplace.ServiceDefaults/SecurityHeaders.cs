@@ -1,8 +1,4 @@
-using Marketplace.Identity.Server;
-using Microsoft.AspNetCore.Mvc.Filters;
-using OpenIddict.Abstractions;
-
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>Response headers that keep browsers from sniffing, framing or leaking the marketplace's pages.</summary>
 public static class SecurityHeaders
@@ -32,23 +28,4 @@ public static class SecurityHeaders
         h.ContentSecurityPolicy = ctx.Request.Path.StartsWithSegments("/swagger") ? SwaggerCsp : PageCsp;
         return next();
     });
-}
-
-/// <summary>
-/// On the sign-in pages: when the return address is an authorization request of a registered client with one of its
-/// registered redirect URIs, that URI's origin (and only it) is added to the page's form-action.
-/// </summary>
-public sealed class RelyingPartyFormTarget(IOpenIddictApplicationManager applications) : IAsyncPageFilter
-{
-    public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
-
-    public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        var request = context.HttpContext.Request;
-        string? returnUrl = request.Query["ReturnUrl"];
-        if (string.IsNullOrEmpty(returnUrl) && request.HasFormContentType) returnUrl = (await request.ReadFormAsync()).TryGetValue("ReturnUrl", out var v) ? v.ToString() : null;
-        if (await OidcEndpoints.RedirectOriginOfAuthorizationAsync(applications, returnUrl) is { } origin)
-            context.HttpContext.Response.Headers.ContentSecurityPolicy = SecurityHeaders.PageCspAllowingFormTarget(origin);
-        await next();
-    }
 }

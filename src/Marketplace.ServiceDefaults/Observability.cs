@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>
 /// OpenTelemetry for ASP.NET Core, HttpClient, the database drivers and the platform's own meter. Prometheus scrapes

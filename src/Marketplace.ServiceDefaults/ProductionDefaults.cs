@@ -1,8 +1,7 @@
 using System.Net;
-using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>Configuration section "Hosting": what the host exposes and whom it trusts; safe defaults outside Development.</summary>
 public sealed class HostingOptions
@@ -71,7 +70,7 @@ public static class ProductionDefaults
         }
     }
 
-    public static void MapMetrics(this WebApplication app, HostingOptions options)
+    public static void MapMetrics(this WebApplication app, HostingOptions options, string adminPolicy)
     {
         switch (options.Metrics)
         {
@@ -79,7 +78,7 @@ public static class ProductionDefaults
                 app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
                 break;
             case MetricsAccess.PlatformAdmin:
-                app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.PlatformAdmin);
+                app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(adminPolicy);
                 break;
         }
     }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace Marketplace.Web.Hosting;
+namespace Marketplace.ServiceDefaults;
 
 /// <summary>
 /// Files and bodies written as they are read (CSV, XRechnung, evidence, the audit export) are declared with
