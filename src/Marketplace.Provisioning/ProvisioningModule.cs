@@ -82,6 +82,7 @@ public static class ProvisioningModule
         services.AddSingleton<Bindings.BindingService>();
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();
+        services.AddSingleton<ProvisioningAccess>();
         services.AddSingleton<BundleOrders>();
         services.AddSingleton<Baskets.BasketService>();
         if (InstanceRoles.RunsBackgroundWork(configuration))

@@ -1,6 +1,11 @@
 using System.Net;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Marketplace.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 using NUnit.Framework;
@@ -84,6 +89,29 @@ public partial class OpenApiDocumentTests
         }
         Assert.That(protectedOperations, Is.GreaterThan(50));
         Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public async Task Every_documented_handler_declares_its_answers_in_its_return_type()
+    {
+        // A handler that returns IResult says nothing the document can read: its answers live in .Produces calls that
+        // drift from the code. A typed result (Results<Ok<T>, ...>) is the declaration, so the document cannot be wrong.
+        var host = await SharedHosts.For(DatabaseEngine.Sqlite);
+        var untyped = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .Select(e => (Endpoint: e, Handler: e.Metadata.GetMetadata<MethodInfo>()))
+            .Where(x => x.Handler is not null && Untyped(x.Handler.ReturnType))
+            .Select(x => $"{string.Join(",", x.Endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])} {x.Endpoint.RoutePattern.RawText}: {x.Handler!.ReturnType.Name}")
+            .ToList();
+        Assert.That(untyped, Is.Empty);
+    }
+
+    private static bool Untyped(Type returned)
+    {
+        var type = returned.IsGenericType && (returned.GetGenericTypeDefinition() == typeof(Task<>) || returned.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            ? returned.GetGenericArguments()[0] : returned;
+        return type == typeof(IResult) || type == typeof(object);
     }
 
     [GeneratedRegex(@"\{[^}]+\}")]

@@ -170,10 +170,11 @@ public static class BillingApi
     }
 
     /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
-    private static async Task<IResult> InvoicesCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceExport exports, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, NotFound>> InvoicesCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access,
+        InvoiceExport exports, CancellationToken ct)
     {
-        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct)) return Results.NotFound();
-        return Results.File(await exports.CsvAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.ViewInvoices, ct)) return TypedResults.NotFound();
+        return TypedResults.File(await exports.CsvAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
     }
 
     public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -21,12 +22,12 @@ public static class QuoteApi
         app.MapGet("/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", Quote).RequireAuthorization(Policies.Authenticated)
             .WithTags(ApiTags.Billing).WithName("QuoteOrder")
             .WithSummary("Cost of an order before it is placed: one-time fees, prorated add-ons, usage above the included quantities (usage=dimension:units per month), the funded standard package and a twelve-month total, net of VAT")
-            .Produces<QuoteResponse>().ProducesValidationProblem()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         app.MapPost("/api/v1/municipalities/{ags}/quotes", QuoteMany).RequireAuthorization(Policies.Authenticated)
             .WithTags(ApiTags.Billing).WithName("QuoteCombinedOrder")
             .WithSummary("Cost of several offerings ordered together (a bundle, the Merkliste): each offering's quote and the combined totals, net of VAT")
-            .Produces<CombinedQuoteResponse>().ProducesValidationProblem()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -54,26 +55,26 @@ public static class QuoteApi
             q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents, q.Start) { }
     }
 
-    private static async Task<IResult> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,
+    private static async Task<Results<Ok<QuoteResponse>, NotFound, ProblemHttpResult>> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,
         ClaimsPrincipal user, [FromServices] TenantAccess access, OrderQuotes quotes, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return Results.NotFound();
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(planId)) return Invalid("planId", "Required: the plan to quote.");
         if (ParseUsage(usage ?? []) is not { } perMonth) return Invalid("usage", "Each value is dimension:units per month, units a whole number from 0.");
         var chosen = addOnIds ?? [];
         var quote = await quotes.QuoteAsync(new QuoteRequest(offeringId, planId, chosen, clock.GetUtcNow(), perMonth), ags, ct);
-        if (quote is null) return Results.NotFound();
+        if (quote is null) return TypedResults.NotFound();
         if (chosen.FirstOrDefault(a => quote.AddOns.All(q => q.ExtraId != a)) is { } unknown)
             return Invalid("addOnIds", $"'{unknown}' is not an add-on of plan {planId}.");
         if (perMonth.Keys.FirstOrDefault(d => quote.Usage.All(u => u.ExtraId != d)) is { } dimension)
             return Invalid("usage", $"'{dimension}' is not metered in plan {planId}.");
-        return Results.Ok(new QuoteResponse(quote));
+        return TypedResults.Ok(new QuoteResponse(quote));
     }
 
-    private static async Task<IResult> QuoteMany(string ags, CombinedQuoteRequest? request, ClaimsPrincipal user, [FromServices] TenantAccess access,
+    private static async Task<Results<Ok<CombinedQuoteResponse>, NotFound, ProblemHttpResult>> QuoteMany(string ags, CombinedQuoteRequest? request, ClaimsPrincipal user, [FromServices] TenantAccess access,
         OrderQuotes quotes, TimeProvider clock, CancellationToken ct)
     {
-        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return Results.NotFound();
+        if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return TypedResults.NotFound();
         var items = request?.Items ?? [];
         if (items.Count is 0 or > 50) return Invalid("items", "Between 1 and 50 offerings.");
         var start = clock.GetUtcNow();
@@ -89,7 +90,7 @@ public static class QuoteApi
                 item.Usage ?? new Dictionary<string, long>()));
         }
         var quote = await quotes.QuoteAllAsync(requests, ags, ct);
-        if (quote is null) return Results.NotFound();
+        if (quote is null) return TypedResults.NotFound();
         for (var i = 0; i < requests.Count; i++)
         {
             if (requests[i].AddOnIds.FirstOrDefault(a => quote.Items[i].AddOns.All(q => q.ExtraId != a)) is { } unknown)
@@ -97,7 +98,7 @@ public static class QuoteApi
             if (requests[i].UsagePerMonth.Keys.FirstOrDefault(d => quote.Items[i].Usage.All(u => u.ExtraId != d)) is { } dimension)
                 return Invalid($"items/{i}/usage", $"'{dimension}' is not metered in plan {requests[i].PlanId}.");
         }
-        return Results.Ok(new CombinedQuoteResponse(quote));
+        return TypedResults.Ok(new CombinedQuoteResponse(quote));
     }
 
     /// <summary>"antraege:300" pairs; null when one is malformed.</summary>
@@ -114,6 +115,6 @@ public static class QuoteApi
         return result;
     }
 
-    private static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = StatusCodes.Status400BadRequest });
 }

@@ -9,6 +9,7 @@ using Marketplace.Catalog.Search;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Catalog.Api;
@@ -20,11 +21,11 @@ public static class CatalogApi
     {
         var group = app.MapGroup("/api/v1").WithTags(ApiTags.Catalogue).AllowAnonymous();
 
-        group.MapGet("/offerings", async (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
+        group.MapGet("/offerings", async Task<Results<SearchAnswer, ProblemHttpResult, StatusCodeHttpResult>> (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
             {
                 var parsed = SearchQueryParser.Parse(http.Request.Query);
                 if (parsed.Errors.Count > 0)
-                    return Results.ValidationProblem(parsed.Errors, title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+                    return InvalidSearch(parsed.Errors);
                 var index = search.Current;
                 var snapshot = await ratings.CurrentAsync(http.RequestAborted);
                 if (parsed.FitFilter.Count > 0)
@@ -32,90 +33,93 @@ public static class CatalogApi
                     // Whether an offering fits depends on the viewer's municipality: searched for it alone, never cached or shared.
                     var viewer = http.RequestServices.GetService<IViewerBackOffice>();
                     if ((viewer is null ? null : await viewer.RecordedAsync(http.User, http.RequestAborted)) is not { } recorded)
-                        return Results.ValidationProblem(new Dictionary<string, string[]> { [BackOfficeSearch.Parameter] =
-                            ["Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune."] },
-                            title: "Ungültige Suchparameter", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+                        return InvalidSearch(new Dictionary<string, string[]> { [BackOfficeSearch.Parameter] =
+                            ["Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune."] });
                     http.Response.Headers.CacheControl = "private, no-store";
                     return SearchResponseCache.AnswerForViewer(index, snapshot,
                         parsed.Request! with { OnlyOfferings = BackOfficeSearch.Matching(index.Catalog, recorded, parsed.FitFilter) }, parsed.View);
                 }
-                if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return Results.StatusCode(StatusCodes.Status304NotModified);
+                if (NotModified(http, index.Revision, parsed.CanonicalKey + "|ratings=" + snapshot.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
                 return cache.Answer(index, snapshot, parsed.CanonicalKey, parsed.Request!, parsed.View);
             })
             .WithName("SearchOfferings")
             .WithSummary("Searches the conforming offerings: full text (German), facets with counts, filters, sort and paging.")
             .WithDescription("Each item carries what a result card shows; the full offering is at /api/v1/offerings/{id}. " +
                              "view=full answers every field of every card (the shape of SearchResult) and all facet values up to 50.")
-            .Produces<SearchListResult>()
             .ProducesValidationProblem();
 
-        group.MapGet("/offerings/{id}", async (HttpContext http, string id, CatalogSearchService search, CatalogViews views, CatalogRepository repository) =>
+        group.MapGet("/offerings/{id}", async Task<Results<Ok<OfferingDetail>, ProblemHttpResult, StatusCodeHttpResult>> (HttpContext http, string id, CatalogSearchService search, CatalogViews views, CatalogRepository repository) =>
             {
                 var index = search.Current;
                 var lifecycle = await repository.LifecycleAsync(id, http.RequestAborted);
                 // A retired offering left the catalogue: it is gone, and the answer says so instead of "not found".
                 if (lifecycle == OfferingLifecycles.Retired)
-                    return Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Angebot eingestellt",
+                    return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Angebot eingestellt",
                         detail: $"Das Angebot '{id}' ist eingestellt und kann nicht mehr bestellt werden.",
                         extensions: new Dictionary<string, object?> { ["lifecycle"] = lifecycle, ["orderable"] = false });
                 if (views.Offering(index, id) is not { } detail)
-                    return Results.Problem(statusCode: 404, title: "Angebot nicht gefunden", detail: $"Es gibt kein Angebot '{id}'.");
+                    return TypedResults.Problem(statusCode: 404, title: "Angebot nicht gefunden", detail: $"Es gibt kein Angebot '{id}'.");
                 detail = await SubProcessorsInForce.ApplyAsync(http.RequestServices.GetService<ISubProcessorHistory>(),
                     CatalogViews.WithLifecycle(detail, lifecycle), http.RequestAborted);
                 return NotModified(http, index.Revision, $"offering:{id}:{detail.Lifecycle}" + SubProcessorsInForce.Revision([detail.PendingSubProcessorChanges]))
-                    ? Results.StatusCode(304) : Results.Ok(detail);
+                    ? TypedResults.StatusCode(304) : TypedResults.Ok(detail);
             })
             .WithName("GetOffering")
             .WithSummary("One offering with its plans, extras, standards, support and tenant configuration schema; 410 once retired.")
             .WithDescription("hosting.subProcessors names the sub-processors in force today; announced changes still within their objection period are in pendingSubProcessorChanges, each with the day it takes effect.")
-            .Produces<OfferingDetail>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-        group.MapGet("/leistungen", (HttpContext http, CatalogSearchService search, CatalogViews views) =>
+        group.MapGet("/leistungen", Results<Ok<IReadOnlyList<LeistungSummary>>, StatusCodeHttpResult> (HttpContext http, CatalogSearchService search, CatalogViews views) =>
             {
                 var index = search.Current;
-                return NotModified(http, index.Revision, "leistungen") ? Results.StatusCode(304) : Results.Ok(views.Leistungen(index));
+                return NotModified(http, index.Revision, "leistungen") ? TypedResults.StatusCode(304) : TypedResults.Ok(views.Leistungen(index));
             })
             .WithName("ListLeistungen")
-            .WithSummary("The OZG-Leistungen of the catalogue with the number of offerings for each.")
-            .Produces<IReadOnlyList<LeistungSummary>>();
+            .WithSummary("The OZG-Leistungen of the catalogue with the number of offerings for each.");
 
-        group.MapGet("/leistungen/{key}", async (HttpContext http, string key, CatalogSearchService search, CatalogViews views) =>
+        group.MapGet("/leistungen/{key}", async Task<Results<Ok<LeistungComparison>, ProblemHttpResult, StatusCodeHttpResult>> (HttpContext http, string key, CatalogSearchService search, CatalogViews views) =>
             {
                 var index = search.Current;
                 if (views.Compare(index, key) is not { } comparison)
-                    return Results.Problem(statusCode: 404, title: "Leistung nicht gefunden",
+                    return TypedResults.Problem(statusCode: 404, title: "Leistung nicht gefunden",
                         detail: $"'{key}' ist weder eine OZG-ID noch ein LeiKa-Leistungsschlüssel im Katalog.");
                 comparison = await SubProcessorsInForce.ApplyAsync(http.RequestServices.GetService<ISubProcessorHistory>(), comparison, http.RequestAborted);
                 return NotModified(http, index.Revision, "leistung:" + comparison.Leistung.OzgId
-                    + SubProcessorsInForce.Revision(comparison.Offerings.Select(o => o.PendingSubProcessorChanges))) ? Results.StatusCode(304) : Results.Ok(comparison);
+                    + SubProcessorsInForce.Revision(comparison.Offerings.Select(o => o.PendingSubProcessorChanges))) ? TypedResults.StatusCode(304) : TypedResults.Ok(comparison);
             })
             .WithName("CompareLeistung")
             .WithSummary("One OZG-Leistung (by OZG id or LeiKa key) with all competing offerings side by side.")
-            .Produces<LeistungComparison>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/vendors/{vendorId}/logo", async (HttpContext http, string vendorId, CatalogRepository repository) =>
+        group.MapGet("/vendors/{vendorId}/logo", async Task<Results<ContentHttpResult, ProblemHttpResult, StatusCodeHttpResult>> (HttpContext http, string vendorId, CatalogRepository repository) =>
             {
                 if (await repository.VendorLogoAsync(vendorId, http.RequestAborted) is not { } logo)
-                    return Results.Problem(statusCode: 404, title: "Anbieter nicht gefunden", detail: $"Es gibt keinen Anbieter '{vendorId}'.");
+                    return TypedResults.Problem(statusCode: 404, title: "Anbieter nicht gefunden", detail: $"Es gibt keinen Anbieter '{vendorId}'.");
                 var etag = $"\"{logo.ContentHash[..16]}\"";
                 http.Response.Headers.ETag = etag;
                 http.Response.Headers.CacheControl = "public, max-age=3600";
                 // Served as an image that can do nothing: no script, no fetch, even if opened on its own.
                 http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-                if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag)) return Results.StatusCode(304);
+                if (http.Request.Headers.IfNoneMatch.ToString().Split(',').Select(t => t.Trim()).Contains(etag)) return TypedResults.StatusCode(304);
                 // The descriptor's logo was checked at import (VendorLogo); without one, a monogram of the short name.
-                return Results.Text(logo.Logo ?? VendorLogo.Monogram(logo.ShortName), "image/svg+xml; charset=utf-8");
+                return TypedResults.Text(logo.Logo ?? VendorLogo.Monogram(logo.ShortName), "image/svg+xml; charset=utf-8");
             })
             .WithName("GetVendorLogo")
             .WithSummary("A vendor's logo as SVG (from its descriptor; a monogram of its short name if it declares none).")
+            // The body is SVG text, which no result type declares.
             .Produces<string>(StatusCodes.Status200OK, "image/svg+xml")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }
+
+    /// <summary>A 400 validation problem naming the search parameters at fault.</summary>
+    private static ProblemHttpResult InvalidSearch(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest, Title = "Ungültige Suchparameter", Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        });
 
     /// <summary>
     /// A catalogue read is a pure function of the catalogue revision and the request, so the ETag is derived from

@@ -3,7 +3,10 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Marketplace.Catalog.Api;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -34,16 +37,16 @@ public sealed class SearchResponseCache : IDisposable
     /// The answer to a search: from the cache, or, with the cache off, searched and written straight into the response
     /// (no intermediate array).
     /// </summary>
-    public IResult Answer(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request, string view)
+    public SearchAnswer Answer(CatalogSearchIndex index, RatingSnapshot ratings, string canonicalQuery, SearchRequest request, string view)
     {
-        if (_cache is not null) return Results.Bytes(GetOrSearch(index, ratings, canonicalQuery, request, view), ContentType);
+        if (_cache is not null) return new SearchAnswer(GetOrSearch(index, ratings, canonicalQuery, request, view));
         Searches.Add(1, new KeyValuePair<string, object?>("cache", "off"));
-        return new WrittenAnswer(index, index.Search(request, ratings, view: view), view);
+        return new SearchAnswer(index, index.Search(request, ratings, view: view), view);
     }
 
     /// <summary>An answer that depends on the viewer (see <see cref="SearchRequest.OnlyOfferings"/>): searched, never cached.</summary>
-    public static IResult AnswerForViewer(CatalogSearchIndex index, RatingSnapshot ratings, SearchRequest request, string view) =>
-        new WrittenAnswer(index, index.Search(request, ratings, view: view), view);
+    public static SearchAnswer AnswerForViewer(CatalogSearchIndex index, RatingSnapshot ratings, SearchRequest request, string view) =>
+        new(index, index.Search(request, ratings, view: view), view);
 
     public byte[] GetOrSearch(CatalogSearchIndex index, string canonicalQuery, SearchRequest request, string view = SearchViews.Card) =>
         GetOrSearch(index, RatingSnapshot.Empty, canonicalQuery, request, view);
@@ -99,17 +102,39 @@ public sealed class SearchResponseCache : IDisposable
         else JsonSerializer.Serialize(writer, SearchListResult.From(result), CatalogJsonContext.Default.SearchListResult);
     }
 
-    private sealed class WrittenAnswer(CatalogSearchIndex index, SearchResult result, string view) : IResult
+    public void Dispose() => _cache?.Dispose();
+}
+
+/// <summary>
+/// A search's answer as a typed endpoint result: JSON already serialised (from the cache) or written straight into the
+/// response. It declares its body as <see cref="SearchListResult"/>, so the OpenAPI document names the shape.
+/// </summary>
+public sealed class SearchAnswer : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+{
+    private readonly byte[]? _json;
+    private readonly (CatalogSearchIndex Index, SearchResult Result, string View) _search;
+
+    public SearchAnswer(byte[] json) => _json = json;
+
+    public SearchAnswer(CatalogSearchIndex index, SearchResult result, string view) => _search = (index, result, view);
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public async Task ExecuteAsync(HttpContext http)
     {
-        public async Task ExecuteAsync(HttpContext http)
+        http.Response.ContentType = SearchResponseCache.ContentType;
+        if (_json is not null)
         {
-            using var buffer = new PooledBufferWriter(32 * 1024);
-            Write(buffer, index, result, view);
-            http.Response.ContentType = ContentType;
-            http.Response.ContentLength = buffer.WrittenMemory.Length;
-            await http.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
+            http.Response.ContentLength = _json.Length;
+            await http.Response.Body.WriteAsync(_json, http.RequestAborted);
+            return;
         }
+        using var buffer = new PooledBufferWriter(32 * 1024);
+        SearchResponseCache.Write(buffer, _search.Index, _search.Result, _search.View);
+        http.Response.ContentLength = buffer.WrittenMemory.Length;
+        await http.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
 
-    public void Dispose() => _cache?.Dispose();
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SearchListResult), ["application/json"]));
 }

@@ -3,6 +3,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Provisioning.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Provisioning.Api;
@@ -14,20 +15,20 @@ public static class LandDesignationApi
 
     internal static void MapLandDesignations(RouteGroupBuilder api)
     {
-        api.MapGet("/lands/{landCode}/designation", async (string landCode, LandDesignations designations, CancellationToken ct) =>
-                await designations.GetAsync(landCode, ct) is { } d ? Results.Ok(d) : Results.NotFound())
+        api.MapGet("/lands/{landCode}/designation", async Task<Results<Ok<LandDesignation>, NotFound>> (string landCode, LandDesignations designations, CancellationToken ct) =>
+                await designations.GetAsync(landCode, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound())
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The bundling organisation a Land has designated to set its Land defaults").Produces<LandDesignation>();
-        api.MapPut("/lands/{landCode}/designation", async (string landCode, LandDesignationRequest? request, ClaimsPrincipal user,
-                LandDesignations designations, CancellationToken ct) =>
+            .WithSummary("The bundling organisation a Land has designated to set its Land defaults");
+        api.MapPut("/lands/{landCode}/designation", async Task<Results<NoContent, ProblemHttpResult>> (string landCode, LandDesignationRequest? request,
+                ClaimsPrincipal user, LandDesignations designations, CancellationToken ct) =>
             {
                 if (string.IsNullOrWhiteSpace(request?.OrganisationId))
-                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["organisationId"] = ["Pflichtfeld"] });
+                    return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["organisationId"] = ["Pflichtfeld"] })
+                        { Status = StatusCodes.Status400BadRequest });
                 await designations.SetAsync(landCode, request.OrganisationId, user.SubjectOf()!, user.OrganisationOf(), ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.PlatformAdmin)
-            .WithSummary("A platform-admin designates the bundling organisation that sets a Land's defaults (audited)")
-            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
+            .WithSummary("A platform-admin designates the bundling organisation that sets a Land's defaults (audited)").ProducesValidationProblem();
     }
 }

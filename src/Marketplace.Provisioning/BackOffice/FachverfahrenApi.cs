@@ -4,6 +4,7 @@ using Marketplace.Catalog.Descriptors;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Marketplace.Provisioning.BackOffice;
@@ -25,48 +26,46 @@ public static class FachverfahrenApi
 
     internal static void MapFachverfahren(RouteGroupBuilder api)
     {
-        api.MapGet("/fachverfahren", async (MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
+        api.MapGet("/fachverfahren", async Task<Ok<ReferenceResponse>> (MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
             {
                 var r = await fachverfahren.ReferenceAsync(ct);
-                return Results.Ok(new ReferenceResponse(r.Interfaces, r.Areas));
+                return TypedResults.Ok(new ReferenceResponse(r.Interfaces, r.Areas));
             })
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The Fachverfahren reference data: interface standards (XMeld, XKfz … FIT-Connect) with versions, and per area the products, manufacturers and product versions with the standards each receives")
-            .Produces<ReferenceResponse>();
+            .WithSummary("The Fachverfahren reference data: interface standards (XMeld, XKfz … FIT-Connect) with versions, and per area the products, manufacturers and product versions with the standards each receives");
 
-        api.MapGet("/municipalities/{ags}/fachverfahren", async (string ags, ClaimsPrincipal user, TenantAccess access, MunicipalityFachverfahren fachverfahren,
+        api.MapGet("/municipalities/{ags}/fachverfahren", async Task<Ok<FachverfahrenView>> (string ags, ClaimsPrincipal user, ProvisioningAccess access,
+                MunicipalityFachverfahren fachverfahren,
                 CancellationToken ct) =>
             {
-                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
-                return Results.Ok(await fachverfahren.GetAsync(ags, ct));
+                if (!await access.SeesMunicipalityAsync(user, ags, ct)) throw new NotFoundException("municipality", ags);
+                return TypedResults.Ok(await fachverfahren.GetAsync(ags, ct));
             })
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The Fachverfahren (product and version per area) the municipality runs (its members, delegates, auditors)")
-            .Produces<FachverfahrenView>();
+            .WithSummary("The Fachverfahren (product and version per area) the municipality runs (its members, delegates, auditors)");
 
-        api.MapPut("/municipalities/{ags}/fachverfahren", async (string ags, FachverfahrenRequest? body, ClaimsPrincipal user, TenantAccess access,
+        api.MapPut("/municipalities/{ags}/fachverfahren", async Task<Ok<FachverfahrenView>> (string ags, FachverfahrenRequest? body, ClaimsPrincipal user, ProvisioningAccess access,
                 MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
             {
-                await Residency.DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct,
+                await access.RequireOwnBuyerAdminAsync(user, ags, ct,
                     "Nur die Einkaufsverantwortlichen der Kommune erfassen ihre Fachverfahren.");
                 if (body?.Products is not { } products) throw new RequestValidationException([FieldError.Required("products")]);
-                return Results.Ok(await fachverfahren.SetAsync(ags, products, user.SubjectOf()!, user.OrganisationOf(), ct));
+                return TypedResults.Ok(await fachverfahren.SetAsync(ags, products, user.SubjectOf()!, user.OrganisationOf(), ct));
             })
             .RequireAuthorization(Policies.BuyerAdmin)
             .WithSummary("The municipality's buyer-admin records the Fachverfahren it runs (replaces the list; one transaction; audited)")
-            .Produces<FachverfahrenView>().ProducesValidationProblem();
+            .ProducesValidationProblem();
 
-        api.MapGet("/municipalities/{ags}/offerings/{offeringId}/back-office-fit", async (string ags, string offeringId, string? planId, ClaimsPrincipal user,
-                TenantAccess access, OfferingDirectory offerings, MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
+        api.MapGet("/municipalities/{ags}/offerings/{offeringId}/back-office-fit", async Task<Ok<FitResponse>> (string ags, string offeringId, string? planId,
+                ClaimsPrincipal user, ProvisioningAccess access, OfferingDirectory offerings, MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
             {
-                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
+                if (!await access.SeesMunicipalityAsync(user, ags, ct)) throw new NotFoundException("municipality", ags);
                 if (await offerings.GetAsync(offeringId, ct) is not { } offering) throw new NotFoundException("offering", offeringId);
                 var fit = await fachverfahren.FitAsync(ags, offering.Descriptor, planId, ct);
-                return Results.Ok(new FitResponse(offeringId, fit?.Status, fit?.Areas ?? [], fit?.AdapterAddOns ?? []));
+                return TypedResults.Ok(new FitResponse(offeringId, fit?.Status, fit?.Areas ?? [], fit?.AdapterAddOns ?? []));
             })
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("How the offering delivers to the municipality's Fachverfahren: fits, adapter (with the add-on and its price to include in the order) or none")
-            .Produces<FitResponse>();
+            .WithSummary("How the offering delivers to the municipality's Fachverfahren: fits, adapter (with the add-on and its price to include in the order) or none");
     }
 }
 

@@ -4,6 +4,8 @@ using Marketplace.Provisioning.Api;
 using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Localization;
 
@@ -18,32 +20,36 @@ public static class ReconciliationApi
     public static RouteGroupBuilder MapReconciliation(this RouteGroupBuilder api)
     {
         api.MapGet("/admin/reconciliation-findings", All).RequireAuthorization(Policies.PlatformReader)
-            .WithSummary("Mismatches between subscriptions and their brokers' instances, newest first (open=true: unresolved only)")
-            .Produces<IReadOnlyList<ReconciliationFinding>>();
+            .WithSummary("Mismatches between subscriptions and their brokers' instances, newest first (open=true: unresolved only; limit, offset)").ProducesValidationProblem();
         api.MapGet("/vendors/{vendorId}/reconciliation-findings", OfVendor).RequireAuthorization(Policies.Authenticated)
-            .WithSummary("Mismatches between the vendor's subscriptions and its brokers' instances, with the broker's answer")
-            .Produces<IReadOnlyList<ReconciliationFinding>>();
+            .WithSummary("Mismatches between the vendor's subscriptions and its brokers' instances, with the broker's answer (limit, offset)").ProducesValidationProblem();
         api.MapGet("/municipalities/{ags}/subscriptions/{id}/findings", OfSubscription).RequireAuthorization(Policies.Authenticated)
-            .WithSummary("Mismatches found for the municipality's subscription, in the request's language").Produces<IReadOnlyList<BuyerFinding>>();
+            .WithSummary("Mismatches found for the municipality's subscription, in the request's language");
         return api;
     }
 
-    private static async Task<IResult> All(bool? open, int? limit, int? offset, ReconciliationFindings findings, CancellationToken ct) =>
-        Results.Ok(await findings.ListAsync(null, open ?? false, Math.Clamp(limit ?? 100, 1, 500), Math.Max(0, offset ?? 0), ct));
-
-    private static async Task<IResult> OfVendor(string vendorId, bool? open, int? limit, int? offset, ClaimsPrincipal user, ReconciliationFindings findings,
-        CancellationToken ct) =>
-        TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user)
-            ? Results.Ok(await findings.ListAsync(vendorId, open ?? false, Math.Clamp(limit ?? 100, 1, 500), Math.Max(0, offset ?? 0), ct))
-            : CodedProblems.NotFound();
-
-    private static async Task<IResult> OfSubscription(string ags, string id, ClaimsPrincipal user, TenantAccess access, SubscriptionService subscriptions,
-        ReconciliationFindings findings, IStringLocalizerFactory factory, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<ReconciliationFinding>>> All(bool? open, [AsParameters] PageRequest paging, ReconciliationFindings findings,
+        CancellationToken ct)
     {
-        if (await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) is { } refused) return refused;
+        var (take, skip) = paging.Of(ProvisioningApi.MaxPage, ProvisioningApi.DefaultPage);
+        return TypedResults.Ok(await findings.ListAsync(null, open ?? false, take, skip, ct));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ReconciliationFinding>>, RefusedHttpResult>> OfVendor(string vendorId, bool? open,
+        [AsParameters] PageRequest paging, ClaimsPrincipal user, ReconciliationFindings findings, CancellationToken ct)
+    {
+        if (!ProvisioningAccess.ReadsVendor(user, vendorId)) return CodedProblems.NotFound();
+        var (take, skip) = paging.Of(ProvisioningApi.MaxPage, ProvisioningApi.DefaultPage);
+        return TypedResults.Ok(await findings.ListAsync(vendorId, open ?? false, take, skip, ct));
+    }
+
+    private static async Task<Results<Ok<List<BuyerFinding>>, RefusedHttpResult>> OfSubscription(string ags, string id, ClaimsPrincipal user,
+        ProvisioningAccess access, SubscriptionService subscriptions, ReconciliationFindings findings, IStringLocalizerFactory factory, CancellationToken ct)
+    {
+        if (await access.RefusalAsync(user, ags, MunicipalityPermission.View, ct) is { } refused) return CodedProblems.Refused(refused);
         await subscriptions.GetAsync(ags, id, ct); // another municipality's subscription: 404
         var texts = factory.Create("SharedResource", "Marketplace.Web");
-        return Results.Ok((await findings.OfSubscriptionAsync(id, ct))
+        return TypedResults.Ok((await findings.OfSubscriptionAsync(id, ct))
             .Select(f => new BuyerFinding(f.Id, f.SubscriptionId, f.Kind, f.FoundAt, f.ResolvedAt, texts["Finding." + f.Kind].Value)).ToList());
     }
 }

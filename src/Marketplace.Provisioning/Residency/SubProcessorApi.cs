@@ -3,6 +3,7 @@ using Marketplace.Catalog.Residency;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
@@ -16,58 +17,57 @@ public static class SubProcessorApi
 {
     internal static void MapSubProcessors(RouteGroupBuilder api)
     {
-        api.MapGet("/offerings/{offeringId}/sub-processors", async (string offeringId, [FromServices] ISubProcessorHistory history,
+        api.MapGet("/offerings/{offeringId}/sub-processors", async Task<Ok<SubProcessorStatus>> (string offeringId, [FromServices] ISubProcessorHistory history,
                 OfferingDirectory offerings, CancellationToken ct) =>
-                await offerings.GetAsync(offeringId, ct) is null ? throw new NotFoundException("offering", offeringId) : Results.Ok(await history.ForOfferingAsync(offeringId, ct)))
+                await offerings.GetAsync(offeringId, ct) is null ? throw new NotFoundException("offering", offeringId) : TypedResults.Ok(await history.ForOfferingAsync(offeringId, ct)))
             .AllowAnonymous()
-            .WithSummary("The offering's sub-processors in force, the announced changes with the day each takes effect, and the history")
-            .Produces<SubProcessorStatus>();
+            .WithSummary("The offering's sub-processors in force, the announced changes with the day each takes effect, and the history");
 
-        api.MapGet("/municipalities/{ags}/subscriptions/{id}/sub-processors", async (string ags, string id, ClaimsPrincipal user, TenantAccess access,
+        api.MapGet("/municipalities/{ags}/subscriptions/{id}/sub-processors", async Task<Ok<SubProcessorsOfSubscription>> (string ags, string id, ClaimsPrincipal user,
+                ProvisioningAccess access,
                 SubProcessorObjections objections, CancellationToken ct) =>
             {
-                if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct)) throw new NotFoundException("municipality", ags);
-                return await objections.ForSubscriptionAsync(ags, id, ct) is { } view ? Results.Ok(view) : throw new NotFoundException("subscription", id);
+                if (!await access.SeesMunicipalityAsync(user, ags, ct)) throw new NotFoundException("municipality", ags);
+                return await objections.ForSubscriptionAsync(ags, id, ct) is { } view ? TypedResults.Ok(view) : throw new NotFoundException("subscription", id);
             })
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The sub-processors of a subscribed offering: in force, pending changes with their effective day, history, the municipality's objections")
-            .Produces<SubProcessorsOfSubscription>();
+            .WithSummary("The sub-processors of a subscribed offering: in force, pending changes with their effective day, history, the municipality's objections");
 
-        api.MapPost("/municipalities/{ags}/sub-processor-objections", async (string ags, ObjectionRequest? body, ClaimsPrincipal user, TenantAccess access,
+        api.MapPost("/municipalities/{ags}/sub-processor-objections", async Task<Created<SubProcessorObjection>> (string ags, ObjectionRequest? body, ClaimsPrincipal user,
+                ProvisioningAccess access,
                 SubProcessorObjections objections, CancellationToken ct) =>
             {
-                await DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct,
+                await access.RequireOwnBuyerAdminAsync(user, ags, ct,
                     "Nur die Einkaufsverantwortlichen der Kommune widersprechen einer Änderung der Unterauftragsverarbeiter.");
                 var objection = await objections.ObjectAsync(ags, user.SubjectOf()!, body ?? new ObjectionRequest(null, null, null), ct);
-                return Results.Created($"/api/v1/municipalities/{ags}/subscriptions/{objection.SubscriptionId}/sub-processors", objection);
+                return TypedResults.Created($"/api/v1/municipalities/{ags}/subscriptions/{objection.SubscriptionId}/sub-processors", objection);
             })
             .RequireAuthorization(Policies.BuyerAdmin)
             .WithSummary("The municipality's buyer-admin objects, with a reason, to an announced change of sub-processors within the objection period (audited)")
             .WithDescription("The answer's exit names how the municipality leaves before the change takes effect: cancelling the subscription (DELETE on it) is immediate, without notice period or minimum term, and nothing is charged from the cancellation on.")
-            .Produces<SubProcessorObjection>(StatusCodes.Status201Created).ProducesValidationProblem();
+            .ProducesValidationProblem();
 
-        api.MapDelete("/municipalities/{ags}/sub-processor-objections/{objectionId}", async (string ags, string objectionId, ClaimsPrincipal user,
-                TenantAccess access, SubProcessorObjections objections, CancellationToken ct) =>
+        api.MapDelete("/municipalities/{ags}/sub-processor-objections/{objectionId}", async Task<NoContent> (string ags, string objectionId, ClaimsPrincipal user,
+                ProvisioningAccess access, SubProcessorObjections objections, CancellationToken ct) =>
             {
-                await DataPolicyApi.RequireOwnBuyerAdminAsync(user, access, ags, ct, SubProcessorObjections.Say(
+                await access.RequireOwnBuyerAdminAsync(user, ags, ct, SubProcessorObjections.Say(
                     "Nur die Einkaufsverantwortlichen der Kommune nehmen einen Widerspruch zurück.",
                     "Only the municipality's buyer administrators can withdraw an objection."));
                 await objections.WithdrawAsync(ags, user.SubjectOf()!, objectionId, ct);
-                return Results.NoContent();
+                return TypedResults.NoContent();
             })
             .RequireAuthorization(Policies.BuyerAdmin)
             .WithSummary("The municipality's buyer-admin withdraws its own objection while the change is still pending (audited)")
-            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapGet("/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections", async (string vendorId, string offeringId, ClaimsPrincipal user,
+        api.MapGet("/vendors/{vendorId}/offerings/{offeringId}/sub-processor-objections", async Task<Ok<IReadOnlyList<SubProcessorObjection>>> (string vendorId, string offeringId, ClaimsPrincipal user,
                 OfferingDirectory offerings, SubProcessorObjections objections, CancellationToken ct) =>
             {
                 if (!TenantAccess.ActsForVendor(user, vendorId) && !TenantAccess.ReadsAll(user)) throw new NotFoundException("vendor", vendorId);
                 if (await offerings.GetAsync(offeringId, ct) is not { } offering || offering.VendorId != vendorId) throw new NotFoundException("offering", offeringId);
-                return Results.Ok(await objections.ForOfferingAsync(offeringId, ct));
+                return TypedResults.Ok(await objections.ForOfferingAsync(offeringId, ct));
             })
             .RequireAuthorization(Policies.Authenticated)
-            .WithSummary("The objections of subscribed municipalities to the sub-processor changes of the vendor's own offering")
-            .Produces<IReadOnlyList<SubProcessorObjection>>();
+            .WithSummary("The objections of subscribed municipalities to the sub-processor changes of the vendor's own offering");
     }
 }

@@ -3,10 +3,11 @@ using System.Security.Claims;
 using Marketplace.Billing.Api;
 using Marketplace.Billing.Pricing;
 using Marketplace.Identity.Access;
-using Marketplace.Provisioning.Api;
+using Marketplace.Provisioning;
 using Marketplace.Provisioning.Orders;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.Web.Hosting;
 
@@ -22,16 +23,17 @@ public static class OrderQuoteApi
         app.MapGet("/api/v1/municipalities/{ags}/orders/{orderId}/quote", Get).RequireAuthorization(Policies.Authenticated)
             .WithTags(ApiTags.Billing).WithName("QuotePlacedOrder")
             .WithSummary("Cost of a placed order, per offering and combined: one-time fees, add-ons prorated from the day each subscription became billable (not yet billable: from today), usage estimated from the population, the funded standard package and a twelve-month total, net of VAT; the first invoice says the same")
-            .Produces<QuoteApi.CombinedQuoteResponse>()
+            
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> Get(string ags, string orderId, ClaimsPrincipal user, TenantAccess access, OrderCosts costs, CancellationToken ct)
+    private static async Task<Results<Ok<QuoteApi.CombinedQuoteResponse>, NotFound, RefusedHttpResult>> Get(string ags, string orderId, ClaimsPrincipal user,
+        ProvisioningAccess access, OrderCosts costs, CancellationToken ct)
     {
-        if (await ProvisioningApi.RefusedAsync(user, ags, MunicipalityPermission.View, access, ct) is { } refused) return refused;
+        if (await access.RefusalAsync(user, ags, MunicipalityPermission.View, ct) is { } refused) return CodedProblems.Refused(refused);
         var (_, quote) = await costs.QuoteAsync(ags, orderId, ct);
-        return quote is null ? Results.NotFound() : Results.Ok(new QuoteApi.CombinedQuoteResponse(quote));
+        return quote is null ? TypedResults.NotFound() : TypedResults.Ok(new QuoteApi.CombinedQuoteResponse(quote));
     }
 }
 

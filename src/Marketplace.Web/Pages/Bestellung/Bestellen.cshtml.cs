@@ -19,7 +19,7 @@ namespace Marketplace.Web.Pages.Bestellung;
 /// run's quote for the chosen plan, add-ons and expected usage; "Kosten berechnen" recalculates it without JavaScript.
 /// </summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, TenantAccess access,
+public sealed class BestellenModel(OfferingDirectory offerings, TenantConfiguration configuration, OrderService orders, ProvisioningAccess access,
     Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text, OrderQuotes quotes, TimeProvider clock,
     Marketplace.Provisioning.Residency.DataPolicies policies, Marketplace.Provisioning.BackOffice.MunicipalityFachverfahren fachverfahren) : PageModel
 {
@@ -134,13 +134,13 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         Municipalities = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
         Ags = OrderingPages.ActingAgs(User, Ags) ?? (Municipalities.Count == 1 ? Municipalities[0] : null);
         if (Ags is null) return null; // a bundler picks the municipality first
-        var refused = await ProvisioningApi.RefusedAsync(User, Ags, MunicipalityPermission.Order, access, ct);
+        var refused = await access.RefusalAsync(User, Ags, MunicipalityPermission.Order, ct);
         if (refused is null) NotOrderable = await offerings.WhyNotOrderableAsync(offering, Ags, ct);
         if (refused is null) PolicyFit = await policies.FitAsync(Ags, offering.Descriptor.Hosting, ct);
         return refused switch
         {
             null => null,
-            IStatusCodeHttpResult { StatusCode: StatusCodes.Status403Forbidden } => Forbid(),
+            ForbiddenException => Forbid(),
             _ => NotFound(),
         };
     }

@@ -55,5 +55,5 @@ public abstract class MunicipalityPage(TenantAccess access) : PageModel
         return await reshow();
     }
 
-    public static bool OwnBuyerAdmin(System.Security.Claims.ClaimsPrincipal user, string ags) => ProvisioningApi.OwnMunicipality(user, ags);
+    public static bool OwnBuyerAdmin(System.Security.Claims.ClaimsPrincipal user, string ags) => ProvisioningAccess.OwnMunicipality(user, ags);
 }

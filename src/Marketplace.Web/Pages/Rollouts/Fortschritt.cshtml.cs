@@ -1,5 +1,4 @@
 using Marketplace.Identity.Access;
-using Marketplace.Provisioning.Api;
 using Marketplace.Provisioning.Rollouts;
 using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +14,7 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// refreshes the figures from GET /api/v1/rollouts/{id} while the rollout runs; without script the page is current when loaded.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class FortschrittModel(RolloutService rollouts, TenantAccess access, OfferingDirectory offerings, MunicipalityNames municipalityNames,
+public sealed class FortschrittModel(RolloutService rollouts, ProvisioningAccess access, OfferingDirectory offerings, MunicipalityNames municipalityNames,
     Marketplace.Catalog.Search.CatalogSearchService search) : PageModel
 {
     /// <summary>Names of the municipalities the rollout left out.</summary>
@@ -24,18 +23,18 @@ public sealed class FortschrittModel(RolloutService rollouts, TenantAccess acces
 
     public string OfferingName { get; private set; } = "";
 
-    public ProvisioningApi.RolloutProgressResponse Progress { get; private set; } = null!;
+    public RolloutProgressResponse Progress { get; private set; } = null!;
     public int? Retried { get; private set; }
 
     public static IReadOnlyList<string> States => SubscriptionStates.All;
 
     public async Task<IActionResult> OnGetAsync(string id, int? retried, CancellationToken ct)
     {
-        if (!await ProvisioningApi.OwnsRolloutAsync(User, id, rollouts, ct)) return NotFound();
+        if (!await access.OwnsRolloutAsync(User, id, ct)) return NotFound();
         Retried = retried;
         // Only municipalities whose delegation holds now: a revoked one is no longer the bundler's to see.
-        Progress = ProvisioningApi.ToResponse(await rollouts.ProgressAsync(id,
-            visibleAgs: await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.View, access, ct), ct: ct));
+        Progress = RolloutProgressResponse.From(await rollouts.ProgressAsync(id,
+            visibleAgs: await access.RolloutMunicipalitiesAsync(User, MunicipalityPermission.View, ct), ct: ct));
         var offering = (await offerings.GetAsync(Progress.OfferingId, ct))?.Descriptor;
         OfferingName = offering is null ? Progress.OfferingId : Format.Name(offering.Name, offering.NameEn);
         SkippedNames = await municipalityNames.NamesAsync(Progress.Skipped.Select(x => x.Ags).ToList(), ct);
@@ -44,9 +43,9 @@ public sealed class FortschrittModel(RolloutService rollouts, TenantAccess acces
 
     public async Task<IActionResult> OnPostRetryAsync(string id, CancellationToken ct)
     {
-        if (!await ProvisioningApi.OwnsRolloutAsync(User, id, rollouts, ct)) return NotFound();
+        if (!await access.OwnsRolloutAsync(User, id, ct)) return NotFound();
         var retried = await rollouts.RetryFailedAsync(id, User.SubjectOf()!, User.OrganisationOf(),
-            await ProvisioningApi.RolloutMunicipalitiesAsync(User, MunicipalityPermission.Order, access, ct), ct);
+            await access.RolloutMunicipalitiesAsync(User, MunicipalityPermission.Order, ct), ct);
         return RedirectToPage(new { id, retried });
     }
 

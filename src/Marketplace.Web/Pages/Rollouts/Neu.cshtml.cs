@@ -1,7 +1,6 @@
 using Marketplace.Catalog.Search;
 using Marketplace.Identity.Access;
 using Marketplace.Provisioning;
-using Marketplace.Provisioning.Api;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Rollouts;
 using Marketplace.Web.Pages.Bestellung;
@@ -18,7 +17,7 @@ namespace Marketplace.Web.Pages.Rollouts;
 /// fields) overrides them per municipality, Land defaults lie underneath.
 /// </summary>
 [Authorize(Policy = Policies.BundlerAdmin)]
-public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, TenantAccess access, IStringLocalizer<SharedResource> texts,
+public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollouts, ProvisioningAccess access, IStringLocalizer<SharedResource> texts,
     CatalogSearchService catalog, MunicipalityNames municipalityNames) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? OfferingId { get; set; }
@@ -57,7 +56,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         OrderingPages.AddErrors(ModelState, readErrors, texts);
         var listed = MunicipalityAgs?.SelectMany(a => a.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
         if (listed is { Length: 0 }) listed = null;
-        var (targets, targetErrors) = await ProvisioningApi.RolloutTargetsAsync(User, LandCode, listed, access, ct);
+        var (targets, targetErrors) = await access.RolloutTargetsAsync(User, LandCode, listed, ct);
         foreach (var error in targetErrors)
             ModelState.AddModelError(error.Field.StartsWith("municipalityAgs", StringComparison.Ordinal) ? nameof(MunicipalityAgs) : nameof(LandCode), texts.Word(error));
         if (!ModelState.IsValid)
