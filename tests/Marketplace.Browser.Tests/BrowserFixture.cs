@@ -35,15 +35,21 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Password = "Marktplatz-Demo-2026!";
+
+    /// <summary>
+    /// The embedded broker's address for every host of the run: the template's broker offerings point at it, so a host on
+    /// a copy finds its broker there without importing the catalogue again. The hosts run one after another (the assembly
+    /// runs no fixtures in parallel), so only one broker listens on it at a time.
+    /// </summary>
+    private static readonly string BrokerUrl = $"http://127.0.0.1:{FreePort()}";
+
     private readonly TestDatabase _database;
     private readonly bool _withAccounts;
-    private readonly string _brokerUrl = $"http://127.0.0.1:{FreePort()}";
-
     private readonly IReadOnlyDictionary<string, string> _extra;
-    private readonly bool _ownsDatabase;
+    private readonly bool _isTemplate;
 
-    private BrowserHost(TestDatabase database, bool withAccounts, IReadOnlyDictionary<string, string>? extra, bool ownsDatabase = true) =>
-        (_database, _withAccounts, _extra, _ownsDatabase) = (database, withAccounts, extra ?? new Dictionary<string, string>(), ownsDatabase);
+    private BrowserHost(TestDatabase database, bool withAccounts, IReadOnlyDictionary<string, string>? extra, bool isTemplate) =>
+        (_database, _withAccounts, _extra, _isTemplate) = (database, withAccounts, extra ?? new Dictionary<string, string>(), isTemplate);
 
     public string BaseUrl { get; private set; } = "";
 
@@ -57,22 +63,22 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     public static async Task<BrowserHost> StartAsync(bool withAccounts = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         // Migrating and seeding a fresh database was most of a host's start: every host copies one seeded once per kind and
-        // settings, by a host started on the template (the host on the copy seeds again and finds nothing left to do).
+        // settings by a host started on the template, with the broker offerings already pointed at the run's broker.
         var key = TestDatabase.TemplateKey($"{nameof(BrowserHost)} accounts={withAccounts}",
             settings?.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         var database = await TestDatabase.FromTemplateAsync(DatabaseEngine.Sqlite, key, async template =>
         {
-            await using var seeding = new BrowserHost(template, withAccounts, settings, ownsDatabase: false);
+            await using var seeding = new BrowserHost(template, withAccounts, settings, isTemplate: true);
             seeding.StartServer();
             // The OpenID Connect server's RSA keys are made on first use and kept in the database: made here once, every copy has them.
             foreach (var purpose in new[] { ServerKeyStore.Signing, ServerKeyStore.Encryption })
                 seeding.Services.GetRequiredService<ServerKeyStore>().Get(purpose);
+            if (withAccounts) await seeding.PointBrokerOfferingsAtBrokerAsync();
         });
-        var host = new BrowserHost(database, withAccounts, settings);
+        var host = new BrowserHost(database, withAccounts, settings, isTemplate: false);
         host.UseKestrel(0);
         await TestTiming.TimeAsync($"Sqlite start {nameof(BrowserHost)}", () => { host.StartServer(); return Task.CompletedTask; });
         host.BaseUrl = host.ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        if (withAccounts) await host.PointBrokerOfferingsAtBrokerAsync();
         return host;
     }
 
@@ -82,7 +88,9 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:Engine", "Sqlite");
         builder.UseSetting("Database:ConnectionString", _database.Database.ConnectionString);
         builder.UseSetting("Catalog:Path", RepoPaths.Catalog);
-        builder.UseSetting("Catalog:SeedOnStart", "true");
+        // The copy holds the catalogue the template imported and pointed at the broker: importing catalog/ again would
+        // undo the pointing and rebuild the search index for nothing.
+        builder.UseSetting("Catalog:SeedOnStart", _isTemplate ? "true" : "false");
         // The seed's evidence is valid at the catalogue's reference date; on the real clock it expires as time passes.
         builder.UseSetting("Conformance:RunDailyJob", "false");
         // The prober would ask the demo catalogue's status URLs (nobody listens there) and its monthly evaluation notify; tests run them on demand.
@@ -100,7 +108,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
             ["Identity:TokenRequestsPerMinute"] = "10000",
             // Kestrel here speaks plain HTTP on loopback; the vendor system's token request goes over it.
             ["Identity:RequireHttps"] = "false",
-            [EmbeddedSampleBroker.UrlSetting] = _brokerUrl,
+            [EmbeddedSampleBroker.UrlSetting] = BrokerUrl,
             ["SampleBroker:LatencyMs"] = "300",
             ["OutboundHttp:AllowPrivateNetworks"] = "true", // the sample broker listens on loopback
             ["SampleBroker:RetryAfterSeconds"] = "0",
@@ -131,7 +139,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>Imports catalog/ again with every broker offering's URL at the embedded broker (as the provisioning host tests do).</summary>
+    /// <summary>Imports catalog/ again with every broker offering's URL at the run's embedded broker (as the provisioning host tests do).</summary>
     private async Task PointBrokerOfferingsAtBrokerAsync()
     {
         var snapshot = CatalogLoader.Load(RepoPaths.Catalog).Snapshot!;
@@ -154,7 +162,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_ownsDatabase) await _database.DisposeAsync();
+        if (!_isTemplate) await _database.DisposeAsync();
     }
 
     public static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
