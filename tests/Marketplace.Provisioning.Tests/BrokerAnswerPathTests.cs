@@ -338,9 +338,12 @@ public class BrokerAnswerPathTests(DatabaseEngine engine)
     [Test]
     public async Task Polling_stops_at_the_plans_maximum_polling_duration_and_mitigates()
     {
-        await using var world = await ProvisioningWorld.CreateAsync(engine, b => { b.LatencyMs = 60_000; b.MaximumPollingDurationSeconds = 1; });
+        // On a fake clock the broker's Retry-After takes the second poll past the plan's limit without waiting for it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var world = await ProvisioningWorld.CreateAsync(engine,
+            b => { b.LatencyMs = 60_000; b.MaximumPollingDurationSeconds = 1; b.RetryAfterSeconds = 1; }, clock: clock);
         var id = await world.OrderFundbueroAsync();
-        await world.DrainAsync();
+        await world.DrainOnClockAsync(clock);
 
         Assert.That(await world.StateAsync(id), Is.EqualTo(SubscriptionStates.Failed));
         Assert.That((await world.Subscriptions.GetForVendorAsync("amtsfuchs-software", id)).FailureReason, Does.Contain("Abfragedauer"));
