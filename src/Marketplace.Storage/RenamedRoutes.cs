@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Marketplace.Storage;
 
 /// <summary>
-/// Verb routes renamed to nouns (…/submit → …/submission) stay reachable for one release: the old route answers
+/// Verb routes renamed to nouns (…/submit → …/submission) and pages moved to another folder stay reachable for one release: the old route answers
 /// 308 Permanent Redirect to its successor, so clients keep method and body, with RFC 9745 <c>Deprecation</c> and a
 /// <c>Link: rel="successor-version"</c> header. The redirect reveals nothing but the new address, so it is open to
 /// anyone and the successor authorises as before; it is left out of the OpenAPI document, which shows only the nouns.
@@ -25,10 +25,26 @@ public static class RenamedRoutes
         return routes.MapPost(oldPattern, (HttpContext http) =>
         {
             var path = http.Request.Path.Value!.TrimEnd('/');
-            var successor = http.Request.PathBase.Add(new PathString(path[..^oldSegment.Length] + newSegment)).ToUriComponent();
-            http.Response.Headers["Deprecation"] = "@" + Deprecated.ToUnixTimeSeconds();
-            http.Response.Headers.Link = $"<{successor}>; rel=\"successor-version\"";
-            return Results.Redirect(successor + http.Request.QueryString, permanent: true, preserveMethod: true);
+            return RedirectToSuccessor(http, path[..^oldSegment.Length] + newSegment);
         }).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>
+    /// Pages moved from <paramref name="oldFolder"/> to <paramref name="newFolder"/> (one page area where there were two):
+    /// GET and POST of each old address answer the same redirect as a renamed route, to the page under its new folder.
+    /// </summary>
+    public static void MapMovedPages(this IEndpointRouteBuilder routes, string oldFolder, string newFolder, params string[] pages)
+    {
+        foreach (var page in pages)
+            routes.MapMethods($"{oldFolder}/{page}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post],
+                (HttpContext http) => RedirectToSuccessor(http, $"{newFolder}/{page}")).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    private static IResult RedirectToSuccessor(HttpContext http, string successorPath)
+    {
+        var successor = http.Request.PathBase.Add(new PathString(successorPath)).ToUriComponent();
+        http.Response.Headers["Deprecation"] = "@" + Deprecated.ToUnixTimeSeconds();
+        http.Response.Headers.Link = $"<{successor}>; rel=\"successor-version\"";
+        return Results.Redirect(successor + http.Request.QueryString, permanent: true, preserveMethod: true);
     }
 }

@@ -42,6 +42,25 @@ public class RenamedRoutesTests
         Assert.That(response.Headers.GetValues("Link").Single(), Is.EqualTo($"<{newUrl}>; rel=\"successor-version\""));
     }
 
+    [TestCase("abgleich")]
+    [TestCase("aufgaben")]
+    [TestCase("bestellungen")]
+    public async Task An_old_vendor_page_address_answers_308_to_the_page_in_the_vendor_portal(string page)
+    {
+        var host = await SharedHosts.For(DatabaseEngine.Sqlite);
+        using var browser = host.Browser();
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            var response = await browser.SendAsync(new HttpRequestMessage(method, $"/anbieter/{page}?lang=en"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.PermanentRedirect), method.Method);
+            Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo($"/anbieterportal/{page}?lang=en"), method.Method);
+            Assert.That(response.Headers.GetValues("Link").Single(), Is.EqualTo($"</anbieterportal/{page}>; rel=\"successor-version\""));
+        }
+        var vendor = await host.SignedInAsync(KomunaAdmin);
+        var followed = await vendor.GetAsync((await vendor.GetAsync($"/anbieter/{page}")).Headers.Location);
+        Assert.That(followed.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the page now lives in the vendor portal");
+    }
+
     [Test]
     public async Task A_client_following_the_redirect_reaches_the_new_route_with_its_method_and_authorisation()
     {

@@ -97,6 +97,8 @@ public static class MarketplaceHost
             app.MapGet("/bench/fixed/{bytes:int:range(12,1000000)}", (int bytes) => Results.Bytes(bench.Of(bytes), "application/json; charset=utf-8"))
                 .ExcludeFromDescription().AllowAnonymous();
         }
+        // The vendor pages were one area in two folders; the old addresses of those moved into the portal still answer.
+        app.MapMovedPages("/anbieter", "/anbieterportal", "abgleich", "aufgaben", "bestellungen");
         app.MapRazorPages();
     }
 }

@@ -181,19 +181,19 @@ public class OrderPagesTests(DatabaseEngine engine)
             }));
         var id = placed.Order.SubscriptionIds.Single();
         var havelsoft = await host.SignedInAsync(DenialMatrix.HavelsoftAdmin);
-        Assert.That(await havelsoft.GetStringAsync("/anbieter/aufgaben"), Does.Contain($"field-dashboardUrl-{id}"));
-        Assert.That(await (await host.SignedInAsync(DenialMatrix.KomunaAdmin)).GetStringAsync("/anbieter/aufgaben"), Does.Not.Contain(id), "another vendor");
+        Assert.That(await havelsoft.GetStringAsync("/anbieterportal/aufgaben"), Does.Contain($"field-dashboardUrl-{id}"));
+        Assert.That(await (await host.SignedInAsync(DenialMatrix.KomunaAdmin)).GetStringAsync("/anbieterportal/aufgaben"), Does.Not.Contain(id), "another vendor");
 
-        var invalid = await IdentityHost.PostFormAsync(havelsoft, "/anbieter/aufgaben", new() { ["subscriptionId"] = id, ["DashboardUrl"] = "kein-link" }, "Complete");
+        var invalid = await IdentityHost.PostFormAsync(havelsoft, "/anbieterportal/aufgaben", new() { ["subscriptionId"] = id, ["DashboardUrl"] = "kein-link" }, "Complete");
         var html = await invalid.Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain($"href=\"#field-dashboardUrl-{id}\""), html);
 
-        var done = await IdentityHost.PostFormAsync(havelsoft, "/anbieter/aufgaben",
+        var done = await IdentityHost.PostFormAsync(havelsoft, "/anbieterportal/aufgaben",
             new() { ["subscriptionId"] = id, ["DashboardUrl"] = "https://gaa.havelsoft.example/potsdam", ["Notes"] = "Zugang per Post" }, "Complete");
         Assert.That(await done.Content.ReadAsStringAsync(), Does.Contain("Die Aufgabe ist erledigt").And.Not.Contain($"field-dashboardUrl-{id}"));
         var seen = await havelsoft.GetFromJsonAsync<JsonElement>($"/api/v1/vendors/havelsoft/subscriptions/{id}");
         Assert.That(seen.GetProperty("subscription").GetProperty("state").GetString(), Is.EqualTo("active"));
-        Assert.That(await havelsoft.GetStringAsync("/anbieter/bestellungen"), Does.Contain("<td>Gutachterausschuss online</td>").And.Not.Contain("<td>gutachterausschuss-havelsoft</td>"), "offerings by name");
+        Assert.That(await havelsoft.GetStringAsync("/anbieterportal/bestellungen"), Does.Contain("<td>Gutachterausschuss online</td>").And.Not.Contain("<td>gutachterausschuss-havelsoft</td>"), "offerings by name");
     }
 
     [Test]
@@ -255,10 +255,10 @@ public class OrderPagesTests(DatabaseEngine engine)
         var host = await SharedHosts.For(engine);
         var expected = new Dictionary<string, (string[] Has, string[] HasNot)>
         {
-            [DenialMatrix.MuenchenViewer] = ([$"/gemeinden/{Muenchen}/bestellungen", $"/gemeinden/{Muenchen}/abonnements"], ["/anbieter/aufgaben", "/rollouts", "/betrieb/jobs"]),
-            [DenialMatrix.KomunaEditor] = (["/anbieter/aufgaben", "/anbieter/bestellungen"], ["/gemeinden/", "/rollouts\"", "/betrieb/jobs"]),
-            [DenialMatrix.BundlerAdmin] = (["/rollouts\""], ["/anbieter/aufgaben", "/betrieb/jobs"]),
-            [DenialMatrix.Auditor] = (["/betrieb/jobs"], ["/anbieter/aufgaben", "/rollouts\"", "/gemeinden/"]),
+            [DenialMatrix.MuenchenViewer] = ([$"/gemeinden/{Muenchen}/bestellungen", $"/gemeinden/{Muenchen}/abonnements"], ["/anbieterportal/aufgaben", "/rollouts", "/betrieb/jobs"]),
+            [DenialMatrix.KomunaEditor] = (["/anbieterportal/aufgaben", "/anbieterportal/bestellungen"], ["/gemeinden/", "/rollouts\"", "/betrieb/jobs"]),
+            [DenialMatrix.BundlerAdmin] = (["/rollouts\""], ["/anbieterportal/aufgaben", "/betrieb/jobs"]),
+            [DenialMatrix.Auditor] = (["/betrieb/jobs"], ["/anbieterportal/aufgaben", "/rollouts\"", "/gemeinden/"]),
         };
         foreach (var (who, (has, hasNot)) in expected)
         {

@@ -70,7 +70,7 @@ public class PagePostNotFoundTests(DatabaseEngine engine)
         foreach (var id in Ids(_foreignSubscription))
         foreach (var handler in new[] { "Complete", "Reject" })
         {
-            var response = await PostAsync(DenialMatrix.KomunaAdmin, $"/anbieter/aufgaben?handler={handler}",
+            var response = await PostAsync(DenialMatrix.KomunaAdmin, $"/anbieterportal/aufgaben?handler={handler}",
                 new() { ["subscriptionId"] = id, ["DashboardUrl"] = "https://komuna-digital.example/x", ["Reason"] = "nein" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"{handler} {id}");
         }

@@ -126,7 +126,7 @@ public class ProvisioningHostTests(DatabaseEngine engine)
         var vendor = await _host.SignedInAsync(DenialMatrix.HavelsoftAdmin);
         var own = await JsonAsync(await vendor.GetAsync("/api/v1/vendors/havelsoft/reconciliation-findings"), HttpStatusCode.OK);
         Assert.That(own.EnumerateArray().Single(f => f.GetProperty("subscriptionId").GetString() == id).GetProperty("brokerValue").GetString(), Is.EqualTo("another-plan"));
-        Assert.That(await vendor.GetStringAsync("/anbieter/abgleich"), Does.Contain("another-plan").And.Contain("Anderer Tarif"));
+        Assert.That(await vendor.GetStringAsync("/anbieterportal/abgleich"), Does.Contain("another-plan").And.Contain("Anderer Tarif"));
         Assert.That((await (await _host.SignedInAsync(DenialMatrix.KomunaAdmin)).GetAsync("/api/v1/vendors/havelsoft/reconciliation-findings")).StatusCode,
             Is.EqualTo(HttpStatusCode.NotFound));
         var admin = await _host.SignedInAsync(DenialMatrix.Auditor);

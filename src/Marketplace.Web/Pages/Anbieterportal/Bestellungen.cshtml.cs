@@ -5,7 +5,7 @@ using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Marketplace.Web.Pages.Anbieter;
+namespace Marketplace.Web.Pages.Anbieterportal;
 
 /// <summary>The vendor's orders and subscriptions: only those of its own offerings.</summary>
 [Authorize(Policy = Policies.VendorUser)]

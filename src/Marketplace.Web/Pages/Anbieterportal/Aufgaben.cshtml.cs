@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Marketplace.Web.Pages.Anbieter;
+namespace Marketplace.Web.Pages.Anbieterportal;
 
 /// <summary>The vendor portal's manual fulfilment: requests, changes and cancellations of the vendor's manual offerings, completed or rejected here.</summary>
 [Authorize(Policy = Policies.VendorUser)]

@@ -3,7 +3,7 @@ using Marketplace.Provisioning.Reconciliation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Marketplace.Web.Pages.Anbieter;
+namespace Marketplace.Web.Pages.Anbieterportal;
 
 /// <summary>The vendor's reconciliation findings: where its brokers hold something else than the marketplace, with the broker's answer.</summary>
 [Authorize(Policy = Policies.VendorUser)]
