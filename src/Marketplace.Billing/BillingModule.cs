@@ -32,6 +32,7 @@ public static class BillingModule
         services.AddSingleton<Pricing.OrderQuotes>();
         services.AddSingleton<Overview.BillingOverviewService>();
         services.AddSingleton<StripeInvoiceSync>();
+        services.AddSingleton<Runs.PeriodFinalization>();
         services.AddSingleton<StripeWebhookProcessor>();
         services.AddHttpClient<IStripeAdapter, StripeNetAdapter>();
         if (InstanceRoles.RunsBackgroundWork(configuration)) services.AddHostedService<BillingScheduler>();

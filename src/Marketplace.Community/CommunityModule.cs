@@ -22,6 +22,7 @@ public static class CommunityModule
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CommunityStore>();
+        services.AddSingleton<CommunityAccess>();
         services.AddSingleton<RatingSnapshots>();
         services.Replace(ServiceDescriptor.Singleton<IOfferingRatings>(sp => sp.GetRequiredService<RatingSnapshots>()));
         services.AddSingleton<CommunityViewCache>();

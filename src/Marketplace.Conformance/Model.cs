@@ -37,6 +37,14 @@ public static class CheckOutcomes
     public const string Pass = "pass";
     public const string Fail = "fail";
     public const string Pending = "pending";
+
+    /// <summary>An auditor's decision: "pass" or "fail"; anything else is refused at the field "outcome".</summary>
+    public static bool IsPass(string? outcome) => outcome switch
+    {
+        Pass => true,
+        Fail => false,
+        _ => throw ConformanceException.Invalid("outcome", "Entscheidung „pass“ oder „fail“ angeben."),
+    };
 }
 
 /// <summary>An offering: its owner, lifecycle and which of its versions is published.</summary>
@@ -87,4 +95,11 @@ public sealed class ConformanceException(ConformanceErrorKind kind, string messa
     public static ConformanceException Conflict(string why) => new(ConformanceErrorKind.Conflict, why);
     public static ConformanceException Invalid(string field, string reason) =>
         new(ConformanceErrorKind.Invalid, reason, [new CatalogError("", field, 0, reason)]);
+
+    /// <summary>Each problem under its field; a line in the file is part of the message, so a reader finds it without the extension.</summary>
+    public static Dictionary<string, string[]> ErrorsByField(IEnumerable<CatalogError> errors) =>
+        errors.GroupBy(FieldOf).ToDictionary(g => g.Key, g => g.Select(x => x.Line > 0 ? $"Zeile {x.Line}: {x.Reason}" : x.Reason).ToArray());
+
+    /// <summary>The field of a problem; a problem of the document as a whole is the "descriptor"'s.</summary>
+    public static string FieldOf(CatalogError e) => e.Field.Length == 0 ? "descriptor" : e.Field;
 }

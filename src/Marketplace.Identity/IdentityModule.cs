@@ -256,6 +256,17 @@ public static class IdentityModule
         }
     }
 
+    /// <summary>
+    /// Invitation links point at the configured public address (Identity:PublicBaseUrl, else the issuer); only in
+    /// Development at the address the request came to. Never the Host header elsewhere: anyone can send one, and the
+    /// link carries the invitation's secret.
+    /// </summary>
+    public static string InvitationBaseUrl(HttpRequest http, IdentityModuleOptions options) =>
+        PublicBaseUrl(options, http.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value)
+        ?? (http.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()
+            ? $"{http.Scheme}://{http.Host}{http.PathBase}"
+            : throw new InvalidOperationException("Identity:PublicBaseUrl is not configured."));
+
     /// <summary>The configured public address of the marketplace, for links in mails; null when none is configured.</summary>
     public static string? PublicBaseUrl(IdentityModuleOptions options, IdentityServerOptions server) =>
         options.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/')

@@ -49,8 +49,8 @@ public class CreditNoteTests(DatabaseEngine engine)
         }));
         Assert.That(await _world.CreditNotes.ListForMunicipalityAsync(Nuernberg), Is.Empty, "another municipality sees none of it");
 
-        var note = (await BillingApi.CreditNoteOfAsync(_world.CreditNotes, Muenchen, listed[0].Id, CancellationToken.None))!;
-        Assert.That(await BillingApi.CreditNoteOfAsync(_world.CreditNotes, Nuernberg, listed[0].Id, CancellationToken.None), Is.Null);
+        var note = (await _world.CreditNotes.ForMunicipalityAsync(Muenchen, listed[0].Id, CancellationToken.None))!;
+        Assert.That(await _world.CreditNotes.ForMunicipalityAsync(Nuernberg, listed[0].Id, CancellationToken.None), Is.Null);
         var xml = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile(note)));
         Assert.That(xml.Root!.Element(XRechnungWriter.Cbc + "CreditNoteTypeCode")!.Value, Is.EqualTo("381"));
         Assert.That(xml.Root!.Descendants(XRechnungWriter.Cac + "InvoiceDocumentReference").Single().Element(XRechnungWriter.Cbc + "ID")!.Value,
@@ -58,7 +58,7 @@ public class CreditNoteTests(DatabaseEngine engine)
         Assert.That(XRechnungRules.Check(xml), Is.Empty);
 
         // The voided invoice stays, as it was issued, and says what it is.
-        var voided = (await BillingApi.IssuedInvoiceAsync(_world.Invoices, Muenchen, invoice.Invoice.Id, CancellationToken.None))!;
+        var voided = (await _world.Invoices.IssuedForMunicipalityAsync(Muenchen, invoice.Invoice.Id, CancellationToken.None))!;
         Assert.That(voided.Invoice.State, Is.EqualTo(InvoiceStates.Void));
         Assert.That(BillingApi.XRechnungFile(voided), Is.EqualTo(BillingApi.XRechnungFile(invoice with { Invoice = invoice.Invoice with { State = InvoiceStates.Finalized } })));
         Assert.That(await _world.Invoices.VoidAsync(invoice.Invoice.Id, Admin), Is.False, "voiding twice issues no second credit note");

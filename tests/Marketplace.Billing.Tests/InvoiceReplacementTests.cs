@@ -66,7 +66,7 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
         Assert.That((await _world.CreditNotes.ListForMunicipalityAsync(Nuernberg)).Select(n => n.Number), Is.EqualTo(new[] { note.Number }));
 
         // The e-invoice names the invoice it replaces (BG-3: BT-25, BT-26) and passes the platform's check.
-        var stored = (await BillingApi.IssuedInvoiceAsync(_world.Invoices, Nuernberg, replacement.Id, CancellationToken.None))!;
+        var stored = (await _world.Invoices.IssuedForMunicipalityAsync(Nuernberg, replacement.Id, CancellationToken.None))!;
         var xml = XDocument.Load(new MemoryStream(BillingApi.XRechnungFile(stored)));
         var reference = xml.Root!.Element(XRechnungWriter.Cac + "BillingReference")!.Element(XRechnungWriter.Cac + "InvoiceDocumentReference")!;
         Assert.That((reference.Element(XRechnungWriter.Cbc + "ID")!.Value, reference.Element(XRechnungWriter.Cbc + "IssueDate")!.Value),

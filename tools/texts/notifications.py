@@ -1,5 +1,7 @@
 # Texts of notifications, their settings, saved searches and CSV exports (German, English); tools/resx.py merges them.
 T = {
+"Problem.saved-search.name-required": ("Bitte geben Sie der Suche einen Namen.", "Please give the search a name."),
+"Problem.saved-search.too-many": ("Höchstens {0} gespeicherte Suchen.", "At most {0} saved searches."),
 "Nav.Notifications": ("Benachrichtigungen", "Notifications"),
 "Nav.NotificationsUnread": ("({0} ungelesen)", "({0} unread)"),
 "Notifications.Title": ("Benachrichtigungen", "Notifications"),

@@ -169,7 +169,6 @@ public static class BillingApi
         return TypedResults.Ok(await invoices.ListIssuedForMunicipalityAsync(ags, take, skip, ct));
     }
 
-    /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
     private static async Task<Results<FileContentHttpResult, NotFound>> InvoicesCsv(string ags, ClaimsPrincipal user, [FromServices] TenantAccess access,
         InvoiceExport exports, CancellationToken ct)
     {
@@ -177,19 +176,16 @@ public static class BillingApi
         return TypedResults.File(await exports.CsvAsync(ags, ct), CsvExport.ContentType, $"rechnungen-{ags}.csv");
     }
 
-    public static async Task<InvoiceDocument?> IssuedInvoiceAsync(InvoiceService invoices, string ags, string invoiceId, CancellationToken ct) =>
-        await invoices.GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
-
     private static async Task<Results<Ok<InvoiceDocument>, NotFound>> GetInvoice(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
-        return await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
+        return await invoices.IssuedForMunicipalityAsync(ags, invoiceId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
         CreditNoteService creditNotes, HttpContext httpContext, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct) || await IssuedInvoiceAsync(invoices, ags, invoiceId, ct) is not { } d) return TypedResults.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await invoices.IssuedForMunicipalityAsync(ags, invoiceId, ct) is not { } d) return TypedResults.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
                 detail: $"Invoice {d.Invoice.Number} is paid through {d.Invoice.PaymentChannel}; only invoices on the XRechnung channel are e-invoices.");
@@ -209,19 +205,15 @@ public static class BillingApi
         return TypedResults.Ok(await creditNotes.ListForMunicipalityAsync(ags, take, skip, ct));
     }
 
-    /// <summary>A credit note of this municipality, or null: another municipality's does not exist for it.</summary>
-    public static async Task<CreditNoteDocument?> CreditNoteOfAsync(CreditNoteService creditNotes, string ags, string creditNoteId, CancellationToken ct) =>
-        await creditNotes.GetAsync(creditNoteId, ct) is { } d && d.CreditNote.MunicipalityAgs == ags ? d : null;
-
     private static async Task<Results<Ok<CreditNoteDocument>, NotFound>> GetCreditNote(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct)) return TypedResults.NotFound();
-        return await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
+        return await creditNotes.ForMunicipalityAsync(ags, creditNoteId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
-        if (!await SeesInvoicesAsync(access, user, ags, ct) || await CreditNoteOfAsync(creditNotes, ags, creditNoteId, ct) is not { } d) return TypedResults.NotFound();
+        if (!await SeesInvoicesAsync(access, user, ags, ct) || await creditNotes.ForMunicipalityAsync(ags, creditNoteId, ct) is not { } d) return TypedResults.NotFound();
         if (d.CreditNote.PaymentChannel != PaymentChannels.XRechnung)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this credit note",
                 detail: $"Credit note {d.CreditNote.Number} belongs to an invoice paid through {d.CreditNote.PaymentChannel}; only the XRechnung channel has e-invoices.");
@@ -293,33 +285,17 @@ public static class BillingApi
     private static async Task<Ok<IReadOnlyList<Invoice>>> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
         TypedResults.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
 
-    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
+    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, ClaimsPrincipal user, PeriodFinalization finalization, CancellationToken ct)
     {
-        return TypedResults.Ok(await FinalizePeriodAsync(invoices, stripe, MonthParameter("period", period, default), Actor.Of(user), ct));
-    }
-
-    /// <summary>Finalizes a month's drafts and hands the Stripe ones to Stripe (the API and the runs page alike).</summary>
-    public static async Task<FinalizePeriodResponse> FinalizePeriodAsync(InvoiceService invoices, StripeInvoiceSync stripe, BillingMonth month, Actor actor, CancellationToken ct)
-    {
-        var result = await invoices.FinalizePeriodAsync(month, actor, ct);
-        await PushToStripeAsync(stripe, result.Finalized, ct);
-        return new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete);
+        var result = await finalization.FinalizeAsync(MonthParameter("period", period, default), Actor.Of(user), ct);
+        return TypedResults.Ok(new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete));
     }
 
     private static async Task<Ok<Invoice>> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
     {
         var invoice = await invoices.FinalizeAsync(invoiceId, Actor.Of(user), ct);
-        await PushToStripeAsync(stripe, [invoice], ct);
+        await stripe.PushIssuedAsync([invoice], ct);
         return TypedResults.Ok(invoice);
-    }
-
-    /// <summary>
-    /// Stripe invoices go to Stripe right after they are issued. The push of pending invoices logs a failure (Stripe down,
-    /// no key) instead of throwing, so the issued invoice stands and the scheduler's next check retries with the same keys.
-    /// </summary>
-    private static async Task PushToStripeAsync(StripeInvoiceSync stripe, IEnumerable<Invoice> issued, CancellationToken ct)
-    {
-        if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await stripe.PushPendingAsync(ct);
     }
 
     private static async Task<Ok<Invoice>> VoidInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
@@ -347,7 +323,7 @@ public static class BillingApi
         {
             // Both with keys derived from the documents' ids: a retry after a failure creates nothing twice in Stripe.
             await stripe.PushPendingCreditNotesAsync(invoiceId, ct);
-            await PushToStripeAsync(stripe, [invoice], ct);
+            await stripe.PushIssuedAsync([invoice], ct);
         }
         return TypedResults.Created($"/api/v1/municipalities/{invoice.MunicipalityAgs}/invoices/{invoice.Id}", replacement);
     }

@@ -30,6 +30,10 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         public long AmountCents { get; init; }
     }
 
+    /// <summary>A credit note of this municipality, or null: another municipality's does not exist for it.</summary>
+    public async Task<CreditNoteDocument?> ForMunicipalityAsync(string ags, string creditNoteId, CancellationToken ct = default) =>
+        await GetAsync(creditNoteId, ct) is { } d && d.CreditNote.MunicipalityAgs == ags ? d : null;
+
     public async Task<CreditNoteDocument?> GetAsync(string id, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);

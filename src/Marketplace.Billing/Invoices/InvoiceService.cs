@@ -31,6 +31,10 @@ public sealed class InvoiceService(
         return await ReadAsync(c, null, id, ct);
     }
 
+    /// <summary>An issued invoice of this municipality, or null: another municipality's invoice and a draft do not exist for it.</summary>
+    public async Task<InvoiceDocument?> IssuedForMunicipalityAsync(string ags, string invoiceId, CancellationToken ct = default) =>
+        await GetAsync(invoiceId, ct) is { } d && d.Invoice.MunicipalityAgs == ags && d.Invoice.State != InvoiceStates.Draft ? d : null;
+
     /// <summary>The catalogue's names (German, English where given) of the offerings, plans and extras on these lines.</summary>
     public async Task<InvoiceLineNames> NamesAsync(IEnumerable<InvoiceLine> lines, CancellationToken ct = default)
     {

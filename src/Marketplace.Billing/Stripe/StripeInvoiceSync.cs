@@ -78,6 +78,15 @@ public sealed class StripeInvoiceSync(
         return true;
     }
 
+    /// <summary>
+    /// Stripe invoices go to Stripe right after they are issued. The push of pending invoices logs a failure (Stripe down,
+    /// no key) instead of throwing, so the issued invoice stands and the scheduler's next check retries with the same keys.
+    /// </summary>
+    public async Task PushIssuedAsync(IEnumerable<Invoice> issued, CancellationToken ct = default)
+    {
+        if (issued.Any(i => i.PaymentChannel == PaymentChannels.Stripe)) await PushPendingAsync(ct);
+    }
+
     /// <summary>Pushes every finalized Stripe invoice not yet pushed; a failure is logged and retried on the next call.</summary>
     public async Task<int> PushPendingAsync(CancellationToken ct = default)
     {

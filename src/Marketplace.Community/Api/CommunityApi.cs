@@ -70,26 +70,13 @@ public static class CommunityApi
     /// <summary>The availability API's answer: measured availability next to the promise and the provisioning reliability.</summary>
     public sealed record AvailabilityView(AvailabilityFacts Availability, ReliabilityFacts Reliability);
 
-    /// <summary>
-    /// Null when the principal may order for the municipality, which is what rating and requesting need; otherwise the
-    /// refusal: another tenant's municipality is not found, a reader of its own (buyer-viewer, a delegate without the
-    /// order right) is forbidden.
-    /// </summary>
-    public static async Task<RefusalException?> RefusalAsync(TenantAccess access, ClaimsPrincipal user, string ags, CancellationToken ct)
-    {
-        var granted = await access.PermissionsForMunicipalityAsync(user, ags, ct);
-        if (granted == MunicipalityPermission.None) return new NotFoundException($"Keine Kommune „{ags}“.");
-        return (granted & MunicipalityPermission.Order) == 0
-            ? new ForbiddenException("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.") { Code = "community.order-permission" } : null;
-    }
-
     private static async Task<Ok<RatingsView>> Ratings(string id, int? page, int? pageSize, RatingService ratings, CancellationToken ct) =>
         TypedResults.Ok(await ratings.ListAsync(id, page ?? 1, pageSize ?? 20, ct));
 
-    private static async Task<Ok<Rating>> Rate(string id, string ags, RatingRequest body, ClaimsPrincipal user, TenantAccess access, RatingService ratings,
+    private static async Task<Ok<Rating>> Rate(string id, string ags, RatingRequest body, ClaimsPrincipal user, CommunityAccess access, RatingService ratings,
         CancellationToken ct)
     {
-        if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
+        if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
         if (body.Stars is not { } stars) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
         return TypedResults.Ok(await ratings.RateAsync(Actor.Of(user), ags, id, stars, body.Comment, ct));
     }
@@ -97,12 +84,12 @@ public static class CommunityApi
     private static async Task<Ok<IReadOnlyList<FeatureRequest>>> RequestsOfOffering(string id, FeatureRequestService requests, CancellationToken ct) =>
         TypedResults.Ok(await requests.ForOfferingAsync(id, 100, ct));
 
-    private static async Task<Created<FeatureRequest>> Submit(string id, NewRequest body, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Created<FeatureRequest>> Submit(string id, NewRequest body, ClaimsPrincipal user, CommunityAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
         var ags = string.IsNullOrWhiteSpace(body.Ags) ? user.AgsOf() : body.Ags;
         if (ags is null) throw RequestValidationException.For("ags", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
-        if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
+        if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
         var created = await requests.SubmitAsync(Actor.Of(user), ags, id, body.Title, body.Text, ct);
         return TypedResults.Created($"/api/v1/requests/{created.Id}", created);
     }
@@ -110,17 +97,17 @@ public static class CommunityApi
     private static async Task<Ok<FeatureRequest>> Request(string requestId, FeatureRequestService requests, CancellationToken ct) =>
         TypedResults.Ok(await requests.GetAsync(requestId, ct));
 
-    private static async Task<Ok<FeatureRequest>> Support(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Ok<FeatureRequest>> Support(string requestId, string ags, ClaimsPrincipal user, CommunityAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
-        if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
+        if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
         return TypedResults.Ok(await requests.SupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 
-    private static async Task<Ok<FeatureRequest>> Withdraw(string requestId, string ags, ClaimsPrincipal user, TenantAccess access, FeatureRequestService requests,
+    private static async Task<Ok<FeatureRequest>> Withdraw(string requestId, string ags, ClaimsPrincipal user, CommunityAccess access, FeatureRequestService requests,
         CancellationToken ct)
     {
-        if (await RefusalAsync(access, user, ags, ct) is { } refused) throw refused;
+        if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
         return TypedResults.Ok(await requests.WithdrawSupportAsync(Actor.Of(user), ags, requestId, ct));
     }
 

@@ -178,22 +178,15 @@ public static class ConformanceApi
         TypedResults.Ok(await review.ReviewAsync(offeringId, version));
 
     private static async Task<Ok<OfferingVersion>> DecideVersion(string offeringId, int version, DecisionRequest request, ClaimsPrincipal user, AuditorReview review) =>
-        TypedResults.Ok(await review.DecideVersionAsync(Actor.Of(user), offeringId, version, Pass(request.Outcome), request.Reason ?? ""));
+        TypedResults.Ok(await review.DecideVersionAsync(Actor.Of(user), offeringId, version, CheckOutcomes.IsPass(request.Outcome), request.Reason ?? ""));
 
     private static async Task<Ok<Evidence>> DecideEvidence(string evidenceId, DecisionRequest request, ClaimsPrincipal user, AuditorReview review) =>
-        TypedResults.Ok(await review.DecideEvidenceAsync(Actor.Of(user), evidenceId, Pass(request.Outcome), request.Reason ?? ""));
+        TypedResults.Ok(await review.DecideEvidenceAsync(Actor.Of(user), evidenceId, CheckOutcomes.IsPass(request.Outcome), request.Reason ?? ""));
 
     private static async Task<Ok<IReadOnlyList<CheckResult>>> Rerun(string offeringId, int version, ClaimsPrincipal user, AuditorReview review) =>
         TypedResults.Ok(await review.RerunChecksAsync(Actor.Of(user), offeringId, version));
 
     /// <summary>An auditor's outcome: "pass" or "fail", nothing implied.</summary>
-    public static bool Pass(string? outcome) => outcome switch
-    {
-        CheckOutcomes.Pass => true,
-        CheckOutcomes.Fail => false,
-        _ => throw ConformanceException.Invalid("outcome", "Entscheidung „pass“ oder „fail“ angeben."),
-    };
-
     private static async Task<Ok<IReadOnlyList<StandardInfo>>> ListStandards(StandardsRegistry standards) => TypedResults.Ok(await standards.ListAsync());
 
     private static async Task<Ok<IReadOnlyList<RequiredStandard>>> StandardsPolicy(StandardsRegistry standards) => TypedResults.Ok(await standards.PolicyAsync());
@@ -259,11 +252,11 @@ public static class ConformanceApi
     {
         ConformanceErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: e.Message),
         ConformanceErrorKind.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nicht möglich in diesem Zustand", detail: e.Message),
-        _ => CodedProblems.Validation(texts, e.Errors.Select(x => new CodedError(Field(x), x.Code, Worded(texts, x))),
+        _ => CodedProblems.Validation(texts, e.Errors.Select(x => new CodedError(ConformanceException.FieldOf(x), x.Code, Worded(texts, x))),
             detail: CodedProblems.Word(texts, e.Code, [], e.Message),
             extensions: new Dictionary<string, object?>
             {
-                ["problems"] = e.Errors.Select(x => new { field = Field(x), line = x.Line > 0 ? x.Line : (int?)null, code = x.Code, reason = x.Reason }),
+                ["problems"] = e.Errors.Select(x => new { field = ConformanceException.FieldOf(x), line = x.Line > 0 ? x.Line : (int?)null, code = x.Code, reason = x.Reason }),
             }),
     };
 
@@ -273,9 +266,4 @@ public static class ConformanceApi
         return x.Line > 0 ? texts["Problem.descriptor.at-line", x.Line, message] : message;
     }
 
-    /// <summary>Each problem under its field; a line in the file is part of the message, so a reader finds it without the extension.</summary>
-    public static Dictionary<string, string[]> ErrorsByField(IEnumerable<CatalogError> errors) =>
-        errors.GroupBy(Field).ToDictionary(g => g.Key, g => g.Select(x => x.Line > 0 ? $"Zeile {x.Line}: {x.Reason}" : x.Reason).ToArray());
-
-    private static string Field(CatalogError e) => e.Field.Length == 0 ? "descriptor" : e.Field;
 }

@@ -122,7 +122,7 @@ public static class IdentityApi
         HttpRequest http, IOptions<IdentityModuleOptions> options)
     {
         if (!TenantAccess.AdministersOrganisation(user, id) || await organisations.GetAsync(id) is null) return TypedResults.NotFound();
-        var (invitation, _) = await users.InviteAsync(id, request.Email ?? "", request.Role ?? "", Actor.Of(user), BaseUrl(http, options.Value));
+        var (invitation, _) = await users.InviteAsync(id, request.Email ?? "", request.Role ?? "", Actor.Of(user), IdentityModule.InvitationBaseUrl(http, options.Value));
         return TypedResults.Created($"/api/v1/organisations/{id}/invitations/{invitation.Id}", invitation);
     }
 
@@ -205,15 +205,4 @@ public static class IdentityApi
 
     private static DelegationResponse ToResponse(Delegation d) => new(d.Id, d.MunicipalityAgs, d.MunicipalityName, d.BundlerOrganisationId, d.BundlerName,
         d.CanOrder, d.CanConfigure, d.CanViewInvoices, d.GrantedAt);
-
-    /// <summary>
-    /// Invitation links point at the configured public address (Identity:PublicBaseUrl, else the issuer); only in
-    /// Development at the address the request came to. Never the Host header elsewhere: anyone can send one, and the
-    /// link carries the invitation's secret.
-    /// </summary>
-    public static string BaseUrl(HttpRequest http, IdentityModuleOptions options) =>
-        IdentityModule.PublicBaseUrl(options, http.HttpContext.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value)
-        ?? (http.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment()
-            ? $"{http.Scheme}://{http.Host}{http.PathBase}"
-            : throw new InvalidOperationException("Identity:PublicBaseUrl is not configured."));
 }

@@ -20,13 +20,13 @@ public sealed class SavedSearchService(Database database, CatalogSearchService s
     public async Task<SavedSearch> SaveAsync(string userId, string? name, string? query, CancellationToken ct = default)
     {
         name = name?.Trim();
-        if (string.IsNullOrEmpty(name)) throw RequestValidationException.For("name", "Bitte geben Sie der Suche einen Namen.");
-        if (name.Length > MaxNameLength) throw RequestValidationException.For("name", $"Höchstens {MaxNameLength} Zeichen.");
+        if (string.IsNullOrEmpty(name)) throw RequestValidationException.Coded("name", "saved-search.name-required", "Bitte geben Sie der Suche einen Namen.");
+        if (name.Length > MaxNameLength) throw RequestValidationException.Coded("name", "max-length", $"höchstens {MaxNameLength} Zeichen", MaxNameLength);
         var parsed = CatalogQuery.Parse(query);
         if (parsed.Request is null)
             throw RequestValidationException.For("query", string.Join(" ", parsed.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         if ((await ListAsync(userId, ct)).Count >= MaxPerUser)
-            throw RequestValidationException.For("name", $"Höchstens {MaxPerUser} gespeicherte Suchen.");
+            throw RequestValidationException.Coded("name", "saved-search.too-many", $"Höchstens {MaxPerUser} gespeicherte Suchen.", MaxPerUser);
 
         await search.RefreshAsync(ct);
         var matches = CatalogQuery.AllMatches(search.Current, parsed.Request).Select(m => m.Id).Distinct().ToList();

@@ -24,7 +24,7 @@ public static class ConformanceErrors
         foreach (var (key, message) in e.Errors.Where(x => x.Code is not null && texts is not null)
                      .Select(x => (inputOf?.Invoke(x.Field) ?? fallback, DescriptorErrors.Word(texts!, x, withLines))).Distinct())
             state.AddModelError(key, message);
-        foreach (var (field, messages) in ConformanceApi.ErrorsByField(e.Errors.Where(x => x.Code is null || texts is null)))
+        foreach (var (field, messages) in ConformanceException.ErrorsByField(e.Errors.Where(x => x.Code is null || texts is null)))
             foreach (var message in messages)
                 state.AddModelError(inputOf?.Invoke(field) ?? fallback, field == "descriptor" ? message : $"{field}: {message}");
     }

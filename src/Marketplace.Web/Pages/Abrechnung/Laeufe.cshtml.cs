@@ -14,7 +14,7 @@ namespace Marketplace.Web.Pages.Abrechnung;
 
 /// <summary>Billing runs with their totals for the platform; its admins start a run for a month and finalize its drafts.</summary>
 [Authorize(Policy = Policies.PlatformReader)]
-public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices, StripeInvoiceSync stripe, IStringLocalizer<SharedResource> texts) : PageModel
+public sealed class LaeufeModel(BillingRunService runs, PeriodFinalization finalization, IStringLocalizer<SharedResource> texts) : PageModel
 {
     [BindProperty] public string? Period { get; set; }
 
@@ -52,7 +52,7 @@ public sealed class LaeufeModel(BillingRunService runs, InvoiceService invoices,
     {
         if (!IsAdmin) return Forbid();
         if (!BillingMonth.TryParse(period, out var month)) return NotFound();
-        var result = await BillingApi.FinalizePeriodAsync(invoices, stripe, month, Actor.Of(User), ct);
+        var result = await finalization.FinalizeAsync(month, Actor.Of(User), ct);
         Notice = texts.Count("Billing.Runs.FinalizedCount", result.Finalized.Count, Format.Month(month.Period));
         // A draft of an incomplete billing account is named with what its account lacks, in the page's language; other
         // reasons (an e-invoice the rules refuse) are the engine's own words.

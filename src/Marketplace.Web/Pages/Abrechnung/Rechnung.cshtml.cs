@@ -16,7 +16,7 @@ public sealed class RechnungModel(TenantAccess access, InvoiceService invoices, 
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
-        if (!await ResolveAsync(ct) || await BillingApi.IssuedInvoiceAsync(invoices, Ags!, id, ct) is not { } document) return NotFound();
+        if (!await ResolveAsync(ct) || await invoices.IssuedForMunicipalityAsync(Ags!, id, ct) is not { } document) return NotFound();
         Document = document;
         CreditNotes = await creditNotes.ListForInvoiceAsync(id, ct);
         Names = await invoices.NamesAsync(document.Lines, ct);

@@ -63,7 +63,8 @@ public sealed class BrokerModel(BrokerConnections connections) : PageModel
         }
         catch (RequestValidationException e)
         {
-            foreach (var error in e.Errors) ModelState.AddModelError("Input." + char.ToUpperInvariant(error.Field[0]) + error.Field[1..], error.Message);
+            var texts = CodedProblems.Texts(HttpContext);
+            foreach (var error in e.Errors) ModelState.AddModelError("Input." + char.ToUpperInvariant(error.Field[0]) + error.Field[1..], texts.Word(error));
         }
         catch (NotFoundException)
         {

@@ -29,7 +29,7 @@ public sealed class BenachrichtigungenModel(NotificationStore store, SavedSearch
         }
         catch (RequestValidationException e)
         {
-            ModelState.AddModelError(nameof(Language), e.Message);
+            ModelState.AddModelError(nameof(Language), CodedProblems.Texts(HttpContext).Word(e.Errors[0]));
             await LoadAsync(ct);
             return Page();
         }

@@ -24,7 +24,7 @@ public sealed class SucheSpeichernModel(SavedSearchService searches) : PageModel
         }
         catch (RequestValidationException e)
         {
-            ModelState.AddModelError(e.Field == "name" ? nameof(Name) : nameof(Query), e.Message);
+            ModelState.AddModelError(e.Field == "name" ? nameof(Name) : nameof(Query), CodedProblems.Texts(HttpContext).Word(e.Errors[0]));
             return Page();
         }
         return RedirectToPage("/Konto/Benachrichtigungen", new { done = "search-saved" });

@@ -1,3 +1,4 @@
+using Marketplace.Community;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
 using Marketplace.Community.Api;
@@ -10,7 +11,7 @@ namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>Rating an offering for a municipality that has or had it: the form again with its errors when something is wrong.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class BewertenModel(TenantAccess access, CatalogSearchService search, CatalogViews views, RatingService ratings)
+public sealed class BewertenModel(CommunityAccess access, CatalogSearchService search, CatalogViews views, RatingService ratings)
     : CommunityPage(access, search, views)
 {
     [BindProperty] public int? Stars { get; set; }

@@ -5,6 +5,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Mitwirkung;
 
@@ -21,7 +22,7 @@ public sealed record AgsChoice(IReadOnlyList<string> Municipalities, string? Sel
 /// A page where a municipality's buyer-admin (or a delegate with the order right) rates or requests: the module's
 /// refusals become field errors (invalid input) or a notice (not allowed), another tenant's municipality is not found.
 /// </summary>
-public abstract class CommunityPage(TenantAccess access, CatalogSearchService search, CatalogViews views) : PageModel
+public abstract class CommunityPage(CommunityAccess access, CatalogSearchService search, CatalogViews views) : PageModel
 {
     public OfferingDetail Offering { get; private set; } = null!;
     [BindProperty] public string? Ags { get; set; }
@@ -29,7 +30,7 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
     public string? Problem { get; private set; }
 
     protected async Task LoadMunicipalitiesAsync(CancellationToken ct) =>
-        Municipalities = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
+        Municipalities = await access.MunicipalitiesAsync(User, ct);
 
     /// <summary>Null when the published offering is found (then in <see cref="Offering"/>); otherwise the not-found answer.</summary>
     protected IActionResult? MissingOffering(string id)
@@ -57,7 +58,7 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
         if (Ags is null) return Forbid();
         try
         {
-            if (await Community.Api.CommunityApi.RefusalAsync(access, User, Ags, ct) is { } refused) throw refused;
+            if (await access.RefusalAsync(User, Ags, ct) is { } refused) throw refused;
             return await change(Ags);
         }
         catch (NotFoundException)
@@ -70,12 +71,15 @@ public abstract class CommunityPage(TenantAccess access, CatalogSearchService se
         }
         catch (RequestValidationException e)
         {
-            AddError(ModelState, e);
+            AddError(ModelState, e, CodedProblems.Texts(HttpContext));
         }
         return reshow();
     }
 
     /// <summary>The module names fields in camel case (API); the forms' fields are the page's properties.</summary>
-    public static void AddError(ModelStateDictionary modelState, RequestValidationException e) =>
-        modelState.AddModelError(e.Field is { Length: > 0 } f ? char.ToUpperInvariant(f[0]) + f[1..] : "", e.Message);
+    public static void AddError(ModelStateDictionary modelState, RequestValidationException e, IStringLocalizer texts)
+    {
+        foreach (var error in e.Errors)
+            modelState.AddModelError(error.Field is { Length: > 0 } f ? char.ToUpperInvariant(f[0]) + f[1..] : "", texts.Word(error));
+    }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Community;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
 using Marketplace.Community.Api;
@@ -10,7 +11,7 @@ namespace Marketplace.Web.Pages.Mitwirkung;
 
 /// <summary>A municipality's feature requests for an offering: a new request, and supporting or withdrawing support for one.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
-public sealed class WuenscheModel(TenantAccess access, CatalogSearchService search, CatalogViews views, FeatureRequestService requests)
+public sealed class WuenscheModel(CommunityAccess access, CatalogSearchService search, CatalogViews views, FeatureRequestService requests)
     : CommunityPage(access, search, views)
 {
     [BindProperty] public string? Title { get; set; }

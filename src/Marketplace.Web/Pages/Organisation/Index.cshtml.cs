@@ -44,7 +44,7 @@ public sealed class IndexModel(OrganisationStore organisations, DelegationStore 
 
     public Task<IActionResult> OnPostInviteAsync() => AdminAsync(async actor =>
     {
-        await users.InviteAsync(Organisation.Id, InviteEmail ?? "", InviteRole ?? "", actor, IdentityApi.BaseUrl(Request, options.Value));
+        await users.InviteAsync(Organisation.Id, InviteEmail ?? "", InviteRole ?? "", actor, IdentityModule.InvitationBaseUrl(Request, options.Value));
         Notice = "Organisation.InvitationSent";
     }, ("email", nameof(InviteEmail)), ("role", nameof(InviteRole)));
 

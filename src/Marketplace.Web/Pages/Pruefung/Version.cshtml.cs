@@ -30,10 +30,10 @@ public sealed class VersionModel(AuditorReview review) : PageModel
     }
 
     public Task<IActionResult> OnPostDecideAsync(string id, int version) => DecideAsync(id, version, "decided",
-        actor => review.DecideVersionAsync(actor, id, version, ConformanceApi.Pass(Outcome), Reason ?? ""));
+        actor => review.DecideVersionAsync(actor, id, version, CheckOutcomes.IsPass(Outcome), Reason ?? ""));
 
     public Task<IActionResult> OnPostEvidenceAsync(string id, int version, string evidenceId) => DecideAsync(id, version, "evidence",
-        actor => review.DecideEvidenceAsync(actor, evidenceId, ConformanceApi.Pass(Request.Form["evidenceOutcome"]), Request.Form["evidenceReason"].ToString()),
+        actor => review.DecideEvidenceAsync(actor, evidenceId, CheckOutcomes.IsPass(Request.Form["evidenceOutcome"]), Request.Form["evidenceReason"].ToString()),
         "evidence-" + evidenceId);
 
     public Task<IActionResult> OnPostRerunAsync(string id, int version) => DecideAsync(id, version, "rerun",
