@@ -27,7 +27,6 @@ public partial class ModuleSqlTests
         "Billing → subscription_billing_periods",
         "Billing → subscription_setup_fees",
         "Billing → subscriptions",
-        "Community → municipalities",
         "Community → subscription_events",
         "Community → subscription_provisioning",
         "Community → subscriptions",
