@@ -31,6 +31,8 @@ public static class CatalogModule
         services.AddSingleton<CatalogRepository>();
         services.AddSingleton<CatalogImporter>();
         services.AddSingleton<MunicipalityImporter>();
+        services.AddSingleton<MunicipalityDirectory>();
+        services.AddSingleton<OfferingRecords>();
         services.AddSingleton<CatalogSearchService>();
         services.AddSingleton<SearchResponseCache>();
         services.TryAddSingleton<IOfferingRatings, NoOfferingRatings>();

@@ -1,3 +1,5 @@
+using Marketplace.Storage;
+
 namespace Marketplace.Catalog;
 
 /// <summary>The catalogue's SQL that is more than a one-liner, in one place for review. Portable across the three engines.</summary>
@@ -8,6 +10,13 @@ internal static class CatalogSql
     public const string Revision = "SELECT revision FROM catalog_state WHERE id = 1";
 
     public const string OfferingNames = "SELECT id AS Id, name AS Name FROM offerings";
+
+    // What other modules read of a published offering or bundle (OfferingRecords).
+    public const string OfferingHead = "SELECT vendor_id, content_hash FROM offerings WHERE id = @offeringId";
+    public const string OfferingDocument = "SELECT document_json FROM offerings WHERE id = @offeringId";
+    public const string OfferingLandCodes = "SELECT land_code FROM offering_laender WHERE offering_id = @offeringId";
+    public static string LeistungenOfOfferings(ISqlDialect d) => $"SELECT offering_id, ozg_id FROM offering_leistungen WHERE offering_id {d.InList("offeringIds")}";
+    public const string BundleLeistungen = "SELECT ozg_id FROM bundle_leistungen WHERE bundle_id = @bundleId ORDER BY position";
 
     public const string InsertCriterion = """
         INSERT INTO standard_criteria (standard_id, version, criterion_id, position, title, description, kind, definition_json)
@@ -85,6 +94,7 @@ internal static class CatalogSql
     public const string AllLeistungen = "SELECT ozg_id, name, name_en, themenfeld_id, description FROM leistungen";
     public const string AllThemenfelder = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM themenfelder";
     public const string AllLebenslagen = "SELECT id, name, name_en, themenfeld_id FROM lebenslagen";
+    public const string Vendor = "SELECT name, vat_id FROM vendors WHERE id = @id";
     public const string AllVendorNames = "SELECT id AS Id, name AS Name, name AS NameEn FROM vendors";
     public const string AllStandardNames = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM standards";
     public const string AllLaender = "SELECT code AS Code, abbreviation AS Abbreviation, name AS Name, name_en AS NameEn FROM laender ORDER BY code";
@@ -117,8 +127,22 @@ internal static class CatalogSql
         """;
 
     public const string MunicipalityCount = "SELECT COUNT(*) FROM municipalities";
+    private const string MunicipalityWithLand = """
+        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        FROM municipalities m JOIN laender l ON l.code = m.land_code
+        """;
+    public const string Municipality = MunicipalityWithLand + " WHERE m.ags = @ags";
+    public static string Municipalities(ISqlDialect d) => $"{MunicipalityWithLand} WHERE m.ags {d.InList("agsList")}";
+    public const string InhabitedMunicipalitiesOfLand = MunicipalityWithLand + " WHERE m.land_code = @landCode AND m.population > 0 ORDER BY m.ags";
+    public const string LandCount = "SELECT COUNT(*) FROM laender WHERE code = @landCode";
     public const string LandCodes = "SELECT code FROM laender";
     public const string AllRegionalUnits = "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units";
+
+    // What an offering descriptor may refer to (OfferingReferences).
+    public const string VendorIds = "SELECT id FROM vendors";
+    public const string LeistungIds = "SELECT ozg_id FROM leistungen";
+    public const string LandAbbreviations = "SELECT abbreviation FROM laender";
+    public const string StandardVersionKeys = "SELECT standard_id, version FROM standard_versions";
 
     // The Fachverfahren reference data.
     public const string BackOfficeInterfaces = "SELECT document_json FROM backoffice_interfaces";

@@ -38,6 +38,7 @@ public static class CommunityModule
         services.AddSingleton<StatusPages>();
         services.AddSingleton<AvailabilityProber>();
         services.AddSingleton<AvailabilityFigures>();
+        services.AddSingleton<AvailabilityHistory>();
         services.AddSingleton<SlaBreachEvaluation>();
         if (InstanceRoles.RunsBackgroundWork(configuration)
             && configuration.GetSection(AvailabilityOptions.Section).GetValue(nameof(AvailabilityOptions.ProbeEnabled), true))

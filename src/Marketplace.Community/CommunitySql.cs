@@ -19,16 +19,15 @@ internal static class CommunitySql
         d.Upsert("offering_ratings", ["offering_id", "municipality_ags"], ["stars", "comment", "rated_by", "rated_at"]);
 
     private const string RatingColumns = """
-        r.offering_id AS OfferingId, r.municipality_ags AS Ags, m.name AS MunicipalityName, r.stars AS Stars, r.comment AS Comment, r.rated_at AS RatedAt
+        r.offering_id AS OfferingId, r.municipality_ags AS Ags, r.stars AS Stars, r.comment AS Comment, r.rated_at AS RatedAt
         """;
 
     public const string Rating = $"""
-        SELECT {RatingColumns} FROM offering_ratings r JOIN municipalities m ON m.ags = r.municipality_ags
-        WHERE r.offering_id = @offering AND r.municipality_ags = @ags
+        SELECT {RatingColumns} FROM offering_ratings r WHERE r.offering_id = @offering AND r.municipality_ags = @ags
         """;
 
     public static string Ratings(ISqlDialect d) => $"""
-        SELECT {RatingColumns} FROM offering_ratings r JOIN municipalities m ON m.ags = r.municipality_ags
+        SELECT {RatingColumns} FROM offering_ratings r
         WHERE r.offering_id = @offering
         ORDER BY r.rated_at DESC, r.municipality_ags {d.Page("limit", "offset")}
         """;
@@ -60,25 +59,25 @@ internal static class CommunitySql
         """;
 
     private const string RequestColumns = """
-        f.id AS Id, f.offering_id AS OfferingId, f.vendor_id AS VendorId, f.municipality_ags AS Ags, m.name AS MunicipalityName,
+        f.id AS Id, f.offering_id AS OfferingId, f.vendor_id AS VendorId, f.municipality_ags AS Ags,
         f.title AS Title, f.body AS Body, f.status AS Status, f.answer AS Answer, f.answered_at AS AnsweredAt, f.created_at AS CreatedAt,
         (SELECT COUNT(*) FROM feature_request_supports s WHERE s.request_id = f.id) AS Supporters
         """;
 
     public const string Request = $"""
-        SELECT {RequestColumns} FROM feature_requests f JOIN municipalities m ON m.ags = f.municipality_ags WHERE f.id = @id
+        SELECT {RequestColumns} FROM feature_requests f WHERE f.id = @id
         """;
 
     // Most supported first: what many municipalities want leads the list.
     public static string RequestsOfOffering(ISqlDialect d) => $"""
-        SELECT {RequestColumns} FROM feature_requests f JOIN municipalities m ON m.ags = f.municipality_ags
+        SELECT {RequestColumns} FROM feature_requests f
         WHERE f.offering_id = @offering
         ORDER BY Supporters DESC, f.created_at DESC, f.id {d.Page("limit", "offset")}
         """;
 
     // Open requests first for the vendor, then newest.
     public static string RequestsOfVendor(ISqlDialect d) => $"""
-        SELECT {RequestColumns} FROM feature_requests f JOIN municipalities m ON m.ags = f.municipality_ags
+        SELECT {RequestColumns} FROM feature_requests f
         WHERE f.vendor_id = @vendor
         ORDER BY CASE WHEN f.status = 'open' THEN 0 ELSE 1 END, f.created_at DESC, f.id {d.Page("limit", "offset")}
         """;

@@ -162,10 +162,6 @@ internal static class ConformanceSql
     public const string FinishJobDay = "UPDATE conformance_job_runs SET finished_at = @finished_at, summary = @summary WHERE run_on = @run_on";
 
     // Catalogue reads: the references a descriptor may name, the standards, the projection.
-    public const string VendorIds = "SELECT id FROM vendors";
-    public const string LeistungIds = "SELECT ozg_id FROM leistungen";
-    public const string LandAbbreviations = "SELECT abbreviation FROM laender";
-    public const string StandardVersionKeys = "SELECT standard_id, version FROM standard_versions";
     public const string Standard = "SELECT id, name, name_en, publisher, url, category, description FROM standards WHERE id = @id";
     public const string StandardVersionExists = "SELECT COUNT(*) FROM standard_versions WHERE standard_id = @id AND version = @version";
     public const string StandardNames = "SELECT id, name FROM standards";

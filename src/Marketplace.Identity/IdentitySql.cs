@@ -42,11 +42,6 @@ internal static class IdentitySql
         INSERT INTO organisation_contacts (organisation_id, position, role, name, email, phone) VALUES (@id, @position, @Role, @Name, @Email, @Phone)
         """;
 
-    public const string MunicipalityExists = "SELECT COUNT(*) FROM municipalities WHERE ags = @ags";
-    public const string MunicipalityFacts = "SELECT name AS Name, land_code AS LandCode FROM municipalities WHERE ags = @ags";
-    public const string VendorFacts = "SELECT name AS Name, vat_id AS VatId FROM vendors WHERE id = @vendorId";
-    public const string LandExists = "SELECT COUNT(*) FROM laender WHERE code = @code";
-
     private const string DelegationColumns = """
         d.id AS Id, d.municipality_org_id AS MunicipalityOrganisationId, d.municipality_ags AS MunicipalityAgs,
         m.name AS MunicipalityName, d.bundler_org_id AS BundlerOrganisationId, b.name AS BundlerName,

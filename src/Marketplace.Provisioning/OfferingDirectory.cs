@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 
@@ -28,7 +29,7 @@ public sealed record OfferingInfo(OfferingDescriptor Descriptor, string VendorId
 }
 
 /// <summary>Reads offerings from the catalogue tables; descriptors are cached per content hash, so a re-import is seen at once.</summary>
-public sealed class OfferingDirectory(Database database)
+public sealed class OfferingDirectory(Database database, OfferingRecords records, MunicipalityDirectory municipalities)
 {
     /// <summary>How long a cached descriptor is used without asking the database whether it changed.</summary>
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
@@ -47,13 +48,12 @@ public sealed class OfferingDirectory(Database database)
         // Jobs read the same offering thousands of times in a rollout: a catalogue change is seen within seconds.
         if (_cache.TryGetValue(offeringId, out var recent) && _checkedAt.TryGetValue(offeringId, out var at)
             && Environment.TickCount64 - at < Fresh.TotalMilliseconds) return recent;
-        var rows = (await c.QueryAsync<(string VendorId, string ContentHash)>(ProvisioningSql.OfferingHead, new { offeringId }, tx)).ToList();
+        var found = await records.HeadAsync(c, tx, offeringId);
         _checkedAt[offeringId] = Environment.TickCount64;
-        if (rows.Count == 0) return null;
-        var head = rows[0];
+        if (found is not { } head) return null;
         if (_cache.TryGetValue(offeringId, out var cached) && cached.ContentHash == head.ContentHash) return cached;
-        var json = await c.ExecuteScalarAsync<string>(ProvisioningSql.OfferingDocument, new { offeringId }, tx);
-        var lands = (await c.QueryAsync<string>(ProvisioningSql.OfferingLaender, new { offeringId }, tx)).ToHashSet(StringComparer.Ordinal);
+        var json = await records.DocumentAsync(c, tx, offeringId);
+        var lands = await records.LandCodesAsync(c, tx, offeringId);
         var info = new OfferingInfo(JsonSerializer.Deserialize<OfferingDescriptor>(json!, DescriptorJson.Options)!, head.VendorId, head.ContentHash, lands);
         _cache[offeringId] = info;
         return info;
@@ -76,8 +76,8 @@ public sealed class OfferingDirectory(Database database)
     /// <summary>Why the municipality (or, without <paramref name="ags"/>, anyone) cannot order the offering now; null when it can.</summary>
     public async Task<NotOrderable?> WhyNotOrderableAsync(OfferingInfo offering, string? ags, CancellationToken ct = default)
     {
+        var m = ags is null ? null : await municipalities.GetAsync(ags, ct);
         await using var c = await database.OpenAsync(ct);
-        var m = ags is null ? null : await c.QuerySingleOrDefaultAsync<Jobs.MunicipalityInfo>(ProvisioningSql.Municipality, new { ags });
         return await WhyNotOrderableAsync(c, null, offering, m?.LandCode, m?.LandName);
     }
 }

@@ -76,6 +76,12 @@ public static class ProvisioningModule
         services.TryAddSingleton<Marketplace.Identity.Clients.ApiClientDirectory>();
         // Identity's organisations, for the Land designations (which bundler speaks for a Land); likewise registered here too.
         services.TryAddSingleton<Marketplace.Identity.Organisations.OrganisationStore>();
+        services.TryAddSingleton<Marketplace.Identity.Organisations.DelegationStore>();
+        services.TryAddSingleton<Marketplace.Identity.Access.TenantAccess>();
+        // The catalogue's read interfaces (municipalities, offerings, vendors); likewise registered here too.
+        services.TryAddSingleton<Marketplace.Catalog.Municipalities.MunicipalityDirectory>();
+        services.TryAddSingleton<Marketplace.Catalog.Queries.OfferingRecords>();
+        services.TryAddSingleton<Marketplace.Catalog.Queries.CatalogRepository>();
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriptionExport>();

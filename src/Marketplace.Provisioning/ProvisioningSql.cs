@@ -5,25 +5,6 @@ namespace Marketplace.Provisioning;
 /// <summary>All SQL of the provisioning module: parameterised, portable; engine differences only through <see cref="ISqlDialect"/>.</summary>
 internal static class ProvisioningSql
 {
-    // Catalogue reads.
-    public const string OfferingHead = "SELECT vendor_id, content_hash FROM offerings WHERE id = @offeringId";
-    public const string OfferingDocument = "SELECT document_json FROM offerings WHERE id = @offeringId";
-    public const string OfferingLaender = "SELECT land_code FROM offering_laender WHERE offering_id = @offeringId";
-    public const string Municipality = """
-        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
-        FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.ags = @ags
-        """;
-    public static string MunicipalityNames(ISqlDialect d) => $"SELECT ags, name FROM municipalities WHERE ags {d.InList("agsList")}";
-    public const string MunicipalitiesOfLand = """
-        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
-        FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.land_code = @landCode AND m.population > 0 ORDER BY m.ags
-        """;
-    public const string AllMunicipalities = """
-        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
-        FROM municipalities m JOIN laender l ON l.code = m.land_code ORDER BY m.ags
-        """;
-    public const string BundleLeistungen = "SELECT ozg_id FROM bundle_leistungen WHERE bundle_id = @bundleId ORDER BY position";
-    public const string OfferingLeistungen = "SELECT ozg_id FROM offering_leistungen WHERE offering_id = @offeringId";
 
     // The Merkliste.
     public const string BasketItems = """
@@ -289,7 +270,6 @@ internal static class ProvisioningSql
     public const string DecideOrder = """
         UPDATE orders SET state = @state, decided_by = @user, decided_at = @now, decision_reason = @reason WHERE id = @id AND state = @awaiting
         """;
-    public const string LandOf = "SELECT land_code FROM municipalities WHERE ags = @ags";
     public const string OrderStateOf = "SELECT state FROM orders WHERE id = @id";
 
     // Rollouts.
@@ -325,16 +305,6 @@ internal static class ProvisioningSql
         SELECT s.municipality_ags AS Ags, s.id AS SubscriptionId, p.failure_reason AS Reason
         FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags
-        """;
-    /// <summary>
-    /// 1 when the subscription's rollout was started by a bundling organisation that no longer holds an ordering
-    /// delegation from the municipality (revoked or narrowed since): its pending work must not go on.
-    /// </summary>
-    public const string RolloutDelegationLapsed = """
-        SELECT COUNT(*) FROM rollouts r JOIN organisations o ON o.id = r.organisation_id
-        WHERE r.id = @rolloutId AND o.kind = 'bundler'
-          AND NOT EXISTS (SELECT 1 FROM delegations d WHERE d.bundler_org_id = r.organisation_id AND d.municipality_ags = @ags
-                          AND d.can_order = @yes AND d.revoked_at IS NULL)
         """;
     public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
 

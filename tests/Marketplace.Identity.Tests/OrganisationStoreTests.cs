@@ -1,6 +1,8 @@
 using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Organisations;
 using Marketplace.Storage;
@@ -34,7 +36,7 @@ public class OrganisationStoreTests(DatabaseEngine engine)
                 """);
         }
         _audit = new AuditTrail(_db.Database, Options.Create(new AuditOptions()), TimeProvider.System);
-        _organisations = new OrganisationStore(_db.Database, _audit, TimeProvider.System);
+        _organisations = new OrganisationStore(_db.Database, _audit, new MunicipalityDirectory(_db.Database), new CatalogRepository(_db.Database), TimeProvider.System);
         _delegations = new DelegationStore(_db.Database, _audit, TimeProvider.System);
     }
 

@@ -10,6 +10,16 @@ public sealed record OfferingReferences(
 {
     /// <summary>The Fachverfahren reference data a back-office declaration refers to.</summary>
     public BackOfficeReference BackOffice { get; init; } = BackOfficeReference.Empty;
+
+    /// <summary>The references as the catalogue import stored them, on the caller's connection and transaction.</summary>
+    public static async Task<OfferingReferences> LoadAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx) => new(
+        (await Dapper.SqlMapper.QueryAsync<string>(c, CatalogSql.VendorIds, transaction: tx)).ToHashSet(),
+        (await Dapper.SqlMapper.QueryAsync<string>(c, CatalogSql.LeistungIds, transaction: tx)).ToHashSet(),
+        (await Dapper.SqlMapper.QueryAsync<string>(c, CatalogSql.LandAbbreviations, transaction: tx)).ToHashSet(),
+        (await Dapper.SqlMapper.QueryAsync<(string, string)>(c, CatalogSql.StandardVersionKeys, transaction: tx)).ToHashSet())
+    {
+        BackOffice = await BackOfficeReference.LoadAsync(c, tx),
+    };
 }
 
 /// <summary>The import's reference check for one offering descriptor given as text (a vendor's upload or edit).</summary>

@@ -32,6 +32,13 @@ public sealed class CatalogRepository(Database database)
         return await OrderabilityRule.LifecycleAsync(c, offeringId);
     }
 
+    /// <summary>A vendor's name and VAT id as the catalogue lists them; null for an unknown vendor.</summary>
+    public async Task<(string Name, string VatId)?> VendorAsync(string vendorId, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<(string Name, string VatId)?>(new CommandDefinition(CatalogSql.Vendor, new { id = vendorId }, cancellationToken: ct));
+    }
+
     /// <summary>A vendor's short name, descriptor logo (null if it has none) and content hash; null for an unknown vendor.</summary>
     public async Task<(string ShortName, string? Logo, string ContentHash)?> VendorLogoAsync(string vendorId, CancellationToken ct = default)
     {

@@ -16,6 +16,7 @@ internal static class AvailabilitySql
         UPDATE availability_days SET probes = probes + @probes, up_probes = up_probes + @up WHERE offering_id = @offering AND day = @day
         """;
     public const string InsertDay = "INSERT INTO availability_days (offering_id, day, probes, up_probes) VALUES (@offering, @day, @probes, @up)";
+    public const string DayCount = "SELECT COUNT(*) FROM availability_days";
     public const string PruneProbes = "DELETE FROM availability_probes WHERE probed_at < @before";
 
     public const string Totals = """

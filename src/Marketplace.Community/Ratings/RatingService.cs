@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 
 namespace Marketplace.Community.Ratings;
 
 /// <summary>One municipality's rating of an offering, with the municipality's name (ratings are public product reviews).</summary>
-public sealed class Rating
+public sealed record Rating
 {
     public string OfferingId { get; init; } = "";
     public string Ags { get; init; } = "";
@@ -22,7 +23,7 @@ public sealed record RatingsView(string OfferingId, double? Average, int Count, 
 /// Ratings of offerings by municipalities that have or had a live subscription to them: 1–5 stars and an optional
 /// comment, one per municipality and offering; rating again replaces the earlier rating.
 /// </summary>
-public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots, CommunityViewCache views)
+public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots, CommunityViewCache views, MunicipalityDirectory municipalities)
 {
     public const int MaxComment = 2000;
 
@@ -35,14 +36,17 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
         var summary = await c.QuerySingleAsync<SummaryRow>(new CommandDefinition(CommunitySql.RatingSummary, new { offering = offeringId }, cancellationToken: ct));
         var items = await c.QueryAsync<Rating>(new CommandDefinition(CommunitySql.Ratings(store.Database.Dialect),
             new { offering = offeringId, limit = pageSize, offset = (long)(page - 1) * pageSize }, cancellationToken: ct));
-        return new RatingsView(offeringId, summary.Count == 0 ? null : Math.Round(summary.Average ?? 0, 2), (int)summary.Count, items.ToList(), page, pageSize);
+        return new RatingsView(offeringId, summary.Count == 0 ? null : Math.Round(summary.Average ?? 0, 2), (int)summary.Count,
+            await NamedAsync(items.ToList(), ct), page, pageSize);
     }
 
     /// <summary>The municipality's own rating of the offering, or null.</summary>
     public async Task<Rating?> FindAsync(string offeringId, string ags, CancellationToken ct = default)
     {
-        await using var c = await store.Database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Rating>(new CommandDefinition(CommunitySql.Rating, new { offering = offeringId, ags }, cancellationToken: ct));
+        Rating? rating;
+        await using (var c = await store.Database.OpenAsync(ct))
+            rating = await c.QuerySingleOrDefaultAsync<Rating>(new CommandDefinition(CommunitySql.Rating, new { offering = offeringId, ags }, cancellationToken: ct));
+        return rating is null ? null : (await NamedAsync([rating], ct))[0];
     }
 
     /// <summary>True when the municipality has or had a live subscription to the offering, and so may rate it.</summary>
@@ -78,7 +82,14 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
         }, ct);
         snapshots.Invalidate();
         views.Invalidate(offeringId);
-        return saved;
+        return (await NamedAsync([saved], ct))[0];
+    }
+
+    /// <summary>The ratings with their municipalities' names, read from the directory in one batch.</summary>
+    private async Task<IReadOnlyList<Rating>> NamedAsync(IReadOnlyList<Rating> ratings, CancellationToken ct)
+    {
+        var names = await municipalities.NamesAsync(ratings.Select(r => r.Ags), ct);
+        return ratings.Select(r => r with { MunicipalityName = names[r.Ags] }).ToList();
     }
 
     private sealed class SummaryRow

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 
 namespace Marketplace.Community.Requests;
 
@@ -16,7 +17,7 @@ public static class RequestStatuses
 }
 
 /// <summary>A feature request with the requesting municipality, the vendor's answer and how many municipalities support it.</summary>
-public sealed class FeatureRequest
+public sealed record FeatureRequest
 {
     public string Id { get; init; } = "";
     public string OfferingId { get; init; } = "";
@@ -37,7 +38,7 @@ public sealed class FeatureRequest
 /// (one support each, withdrawable), the vendor answers and sets the status. Every change is audited;
 /// an answer is "feature-request.answered" with after = { offeringId, status, ags } (notifications read exactly that).
 /// </summary>
-public sealed class FeatureRequestService(CommunityStore store, CommunityViewCache views)
+public sealed class FeatureRequestService(CommunityStore store, CommunityViewCache views, MunicipalityDirectory municipalities)
 {
     public const int MaxTitle = 200;
     public const int MaxBody = 4000;
@@ -46,15 +47,15 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
     {
         store.Published(offeringId);
         await using var c = await store.Database.OpenAsync(ct);
-        return (await c.QueryAsync<FeatureRequest>(new CommandDefinition(CommunitySql.RequestsOfOffering(store.Database.Dialect),
-            new { offering = offeringId, limit = Math.Clamp(limit, 1, 100), offset = 0 }, cancellationToken: ct))).ToList();
+        return await NamedAsync((await c.QueryAsync<FeatureRequest>(new CommandDefinition(CommunitySql.RequestsOfOffering(store.Database.Dialect),
+            new { offering = offeringId, limit = Math.Clamp(limit, 1, 100), offset = 0 }, cancellationToken: ct))).ToList(), ct);
     }
 
     public async Task<IReadOnlyList<FeatureRequest>> ForVendorAsync(string vendorId, int limit = 100, CancellationToken ct = default)
     {
         await using var c = await store.Database.OpenAsync(ct);
-        return (await c.QueryAsync<FeatureRequest>(new CommandDefinition(CommunitySql.RequestsOfVendor(store.Database.Dialect),
-            new { vendor = vendorId, limit = Math.Clamp(limit, 1, 500), offset = 0 }, cancellationToken: ct))).ToList();
+        return await NamedAsync((await c.QueryAsync<FeatureRequest>(new CommandDefinition(CommunitySql.RequestsOfVendor(store.Database.Dialect),
+            new { vendor = vendorId, limit = Math.Clamp(limit, 1, 500), offset = 0 }, cancellationToken: ct))).ToList(), ct);
     }
 
     /// <summary>The ids of the offering's requests that any of these municipalities supports.</summary>
@@ -72,7 +73,7 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         var request = await c.QuerySingleOrDefaultAsync<FeatureRequest>(new CommandDefinition(CommunitySql.Request, new { id }, cancellationToken: ct));
         // Requests of an offering that left the catalogue are the vendor's history, not public any more.
         return request is not null && store.PublishedOrNull(request.OfferingId) is not null
-            ? request : throw new NotFoundException($"Es gibt keinen Wunsch „{id}“.");
+            ? (await NamedAsync([request], ct))[0] : throw new NotFoundException($"Es gibt keinen Wunsch „{id}“.");
     }
 
     /// <summary>A new request from the municipality (the caller has checked the actor may act for it); the municipality supports it from the start.</summary>
@@ -86,7 +87,7 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         if (body.Length == 0) throw RequestValidationException.For("text", "Beschreiben Sie den Wunsch.");
         if (body.Length > MaxBody) throw RequestValidationException.For("text", $"Beschreibung mit höchstens {MaxBody} Zeichen.");
         var id = "fr-" + Guid.NewGuid().ToString("N")[..16];
-        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
+        return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
             var now = store.Now();
             await c.ExecuteAsync(CommunitySql.InsertRequest, new
@@ -98,14 +99,14 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
             audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.submitted", "feature-request", id, null,
                 new JsonObject { ["offeringId"] = offeringId, ["vendorId"] = offering.Descriptor.Vendor, ["ags"] = ags, ["title"] = title }));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id }, tx);
-        }, ct));
+        }, ct), ct);
     }
 
     /// <summary>The municipality supports the request; supporting again changes nothing.</summary>
     public async Task<FeatureRequest> SupportAsync(Actor actor, string ags, string requestId, CancellationToken ct = default)
     {
         await GetAsync(requestId, ct);
-        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
+        return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (await c.ExecuteScalarAsync<long>(CommunitySql.HasSupport, new { id = requestId, ags }, tx) == 0)
             {
@@ -115,20 +116,20 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
                     new JsonObject { ["ags"] = ags }));
             }
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct));
+        }, ct), ct);
     }
 
     /// <summary>The municipality withdraws its support; withdrawing what was not given changes nothing.</summary>
     public async Task<FeatureRequest> WithdrawSupportAsync(Actor actor, string ags, string requestId, CancellationToken ct = default)
     {
         await GetAsync(requestId, ct);
-        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
+        return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (await c.ExecuteAsync(CommunitySql.DeleteSupport, new { id = requestId, ags }, tx) > 0)
                 audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.support-withdrawn", "feature-request", requestId,
                     new JsonObject { ["ags"] = ags }, null));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct));
+        }, ct), ct);
     }
 
     /// <summary>
@@ -143,20 +144,27 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
             throw RequestValidationException.For("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
         answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
         if (answer is { Length: > MaxBody }) throw RequestValidationException.For("answer", $"Antwort mit höchstens {MaxBody} Zeichen.");
-        return Changed(await store.ChangeAsync(async (c, tx, audit) =>
+        return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
             await c.ExecuteAsync(CommunitySql.Answer, new { id = requestId, status, answer, actor = actor.UserId, now = store.Now() }, tx);
             audit.Add(new AuditEntry(actor.UserId, actor.OrganisationId, "feature-request.answered", "feature-request", requestId,
                 new JsonObject { ["status"] = request.Status, ["answer"] = request.Answer },
                 new JsonObject { ["offeringId"] = request.OfferingId, ["status"] = status, ["ags"] = request.Ags, ["answer"] = answer }));
             return await c.QuerySingleAsync<FeatureRequest>(CommunitySql.Request, new { id = requestId }, tx);
-        }, ct));
+        }, ct), ct);
     }
 
     /// <summary>The offering page shows the changed request at once (on this instance; see <see cref="CommunityViewCache"/>).</summary>
-    private FeatureRequest Changed(FeatureRequest request)
+    private async Task<FeatureRequest> ChangedAsync(FeatureRequest request, CancellationToken ct)
     {
         views.Invalidate(request.OfferingId);
-        return request;
+        return (await NamedAsync([request], ct))[0];
+    }
+
+    /// <summary>The requests with their municipalities' names, read from the directory in one batch.</summary>
+    private async Task<IReadOnlyList<FeatureRequest>> NamedAsync(IReadOnlyList<FeatureRequest> requests, CancellationToken ct)
+    {
+        var names = await municipalities.NamesAsync(requests.Select(r => r.Ags), ct);
+        return requests.Select(r => r with { MunicipalityName = names[r.Ags] }).ToList();
     }
 }

@@ -20,14 +20,7 @@ public sealed class OfferingDescriptorValidator(IOptions<CatalogOptions> catalog
             throw Invalid(errors);
 
         var document = YamlDocument.Parse(text);
-        var references = new OfferingReferences(
-            (await c.QueryAsync<string>(ConformanceSql.VendorIds, transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<string>(ConformanceSql.LeistungIds, transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<string>(ConformanceSql.LandAbbreviations, transaction: tx)).ToHashSet(),
-            (await c.QueryAsync<(string, string)>(ConformanceSql.StandardVersionKeys, transaction: tx)).ToHashSet())
-        {
-            BackOffice = await Marketplace.Catalog.BackOffice.BackOfficeReference.LoadAsync(c, tx),
-        };
+        var references = await OfferingReferences.LoadAsync(c, tx);
         var problems = OfferingReferenceCheck.Check(descriptor, displayPath, document, references).ToList();
         if (descriptor.Vendor != vendorId)
             problems.Add(new CatalogError(displayPath, "/vendor", document.LineOf("/vendor"), $"must be your own vendor id '{vendorId}'")

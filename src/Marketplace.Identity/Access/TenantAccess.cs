@@ -35,21 +35,25 @@ public sealed class TenantAccess(Database database)
                 if (user.HasRole(Roles.BuyerViewer)) return MunicipalityPermission.View | MunicipalityPermission.ViewInvoices;
                 return MunicipalityPermission.None;
             case OrganisationKinds.Bundler when user.HasRole(Roles.BundlerAdmin) && user.OrganisationOf() is { } org:
-                await using (var c = await database.OpenAsync(ct))
-                {
-                    var d = await c.QuerySingleOrDefaultAsync<DelegationFlags>(
-                        new CommandDefinition(IdentitySql.ActiveDelegationFlags, new { bundler = org, ags }, cancellationToken: ct));
-                    if (d is null) return MunicipalityPermission.None;
-                    return MunicipalityPermission.View
-                           | (d.CanOrder ? MunicipalityPermission.Order : 0)
-                           | (d.CanConfigure ? MunicipalityPermission.Configure : 0)
-                           | (d.CanViewInvoices ? MunicipalityPermission.ViewInvoices : 0);
-                }
+                return await DelegatedPermissionsAsync(org, ags, ct);
             case OrganisationKinds.Platform when user.HasRole(Roles.Auditor, Roles.PlatformAdmin):
                 return MunicipalityPermission.View | MunicipalityPermission.ViewInvoices;
             default:
                 return MunicipalityPermission.None;
         }
+    }
+
+    /// <summary>What the municipality's active delegation lets the bundling organisation do, read live; None without one.</summary>
+    public async Task<MunicipalityPermission> DelegatedPermissionsAsync(string bundlerOrganisationId, string ags, CancellationToken ct = default)
+    {
+        await using var c = await database.OpenAsync(ct);
+        var d = await c.QuerySingleOrDefaultAsync<DelegationFlags>(
+            new CommandDefinition(IdentitySql.ActiveDelegationFlags, new { bundler = bundlerOrganisationId, ags }, cancellationToken: ct));
+        if (d is null) return MunicipalityPermission.None;
+        return MunicipalityPermission.View
+               | (d.CanOrder ? MunicipalityPermission.Order : 0)
+               | (d.CanConfigure ? MunicipalityPermission.Configure : 0)
+               | (d.CanViewInvoices ? MunicipalityPermission.ViewInvoices : 0);
     }
 
     /// <summary>True when the principal holds every permission in <paramref name="permission"/> for the municipality.</summary>

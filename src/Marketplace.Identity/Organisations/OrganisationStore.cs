@@ -3,13 +3,16 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
 using Marketplace.Identity.Access;
 using Marketplace.Storage;
 
 namespace Marketplace.Identity.Organisations;
 
 /// <summary>Reads and changes organisations (Dapper); every change appends its audit entry in the same transaction.</summary>
-public sealed partial class OrganisationStore(Database database, AuditTrail audit, TimeProvider clock)
+public sealed partial class OrganisationStore(Database database, AuditTrail audit, MunicipalityDirectory municipalities, CatalogRepository catalogue,
+    TimeProvider clock)
 {
     public static readonly string[] BundlerTypes = ["land", "it-dienstleister"];
 
@@ -48,6 +51,10 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     public async Task<Organisation> CreateAsync(NewOrganisation n, Actor actor, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string[]>();
+        // The catalogue's facts first: its reference data changes only with an import.
+        var municipality = n.Kind == OrganisationKinds.Municipality && n.MunicipalityAgs is not null ? await municipalities.GetAsync(n.MunicipalityAgs, ct) : null;
+        var vendor = n.Kind == OrganisationKinds.Vendor && n.VendorId is not null ? await catalogue.VendorAsync(n.VendorId, ct) : null;
+        var landKnown = n.Kind != OrganisationKinds.Bundler || n.LandCode is null || await municipalities.LandExistsAsync(n.LandCode, ct);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var now = AuditTrail.Timestamp(clock.GetUtcNow());
@@ -55,8 +62,6 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         switch (n.Kind)
         {
             case OrganisationKinds.Municipality:
-                var municipality = n.MunicipalityAgs is null ? null : await c.QuerySingleOrDefaultAsync<CatalogueFacts>(
-                    IdentitySql.MunicipalityFacts, new { ags = n.MunicipalityAgs }, tx);
                 if (municipality is null) { errors["municipalityAgs"] = ["Unknown AGS: no such municipality."]; break; }
                 if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByAgs, new { ags = n.MunicipalityAgs }, tx) is not null)
                     errors["municipalityAgs"] = ["This municipality is already registered."];
@@ -70,22 +75,19 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
                 };
                 break;
             case OrganisationKinds.Vendor:
-                var vendor = n.VendorId is null ? null : await c.QuerySingleOrDefaultAsync<CatalogueFacts>(
-                    IdentitySql.VendorFacts, new { vendorId = n.VendorId }, tx);
                 if (vendor is null) { errors["vendorId"] = ["Unknown vendor: no such vendor in the catalogue."]; break; }
                 if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByVendor, new { vendorId = n.VendorId }, tx) is not null)
                     errors["vendorId"] = ["This vendor is already registered."];
                 org = org with
                 {
-                    Id = n.Id ?? $"vendor-{n.VendorId}", VendorId = n.VendorId, Name = org.Name.Length > 0 ? org.Name : vendor.Name,
-                    LegalName = n.LegalName ?? vendor.Name, VatId = n.VatId ?? vendor.VatId, TaxNumber = n.TaxNumber,
+                    Id = n.Id ?? $"vendor-{n.VendorId}", VendorId = n.VendorId, Name = org.Name.Length > 0 ? org.Name : vendor.Value.Name,
+                    LegalName = n.LegalName ?? vendor.Value.Name, VatId = n.VatId ?? vendor.Value.VatId, TaxNumber = n.TaxNumber,
                 };
                 if (org.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = ["A German VAT id is DE followed by nine digits."];
                 break;
             case OrganisationKinds.Bundler:
                 if (n.BundlerType is null || !BundlerTypes.Contains(n.BundlerType)) errors["bundlerType"] = ["Either land or it-dienstleister."];
-                if (n.LandCode is not null && await c.ExecuteScalarAsync<long>(IdentitySql.LandExists, new { code = n.LandCode }, tx) == 0)
-                    errors["landCode"] = ["Unknown Land code."];
+                if (!landKnown) errors["landCode"] = ["Unknown Land code."];
                 if (n.BundlerType == "land" && n.LandCode is null) errors["landCode"] = ["A Land acting as bundler names its Land code."];
                 org = org with { Id = n.Id ?? $"bundler-{Guid.NewGuid():N}"[..20], BundlerType = n.BundlerType, LandCode = n.LandCode };
                 break;
@@ -163,13 +165,6 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         if (string.IsNullOrWhiteSpace(b.Street)) errors["street"] = ["The street is required."];
         if (!PostalCodePattern().IsMatch(b.PostalCode ?? "")) errors["postalCode"] = ["A German postal code has five digits."];
         if (string.IsNullOrWhiteSpace(b.City)) errors["city"] = ["The city is required."];
-    }
-
-    private sealed record CatalogueFacts
-    {
-        public string Name { get; init; } = "";
-        public string LandCode { get; init; } = "";
-        public string VatId { get; init; } = "";
     }
 
     [GeneratedRegex(@"^DE\d{9}$")]

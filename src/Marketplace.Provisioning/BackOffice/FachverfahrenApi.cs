@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Marketplace.Catalog.BackOffice;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -70,7 +71,7 @@ public static class FachverfahrenApi
 }
 
 /// <summary>Development: the demo municipalities run Fachverfahren, so the catalogue shows the fit at once.</summary>
-public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfahren, Marketplace.Storage.Database database) : Marketplace.Identity.IDemoDataSeeder
+public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfahren, MunicipalityDirectory municipalities) : Marketplace.Identity.IDemoDataSeeder
 {
     /// <summary>München runs an OK.EWO without FIT-Connect (the Wohnsitz EfA service needs its adapter); Köln and two more run others.</summary>
     public static readonly (string Ags, RecordedProductRequest[] Products)[] Demo =
@@ -87,13 +88,7 @@ public sealed class FachverfahrenDemoSeeder(MunicipalityFachverfahren fachverfah
     public async Task SeedAsync(CancellationToken ct)
     {
         foreach (var (ags, products) in Demo)
-            if ((await fachverfahren.RecordedAsync(ags, ct)).Count == 0 && await ExistsAsync(ags, ct))
+            if ((await fachverfahren.RecordedAsync(ags, ct)).Count == 0 && await municipalities.GetAsync(ags, ct) is not null)
                 await fachverfahren.SetAsync(ags, products, Actor.System.UserId, null, ct);
-    }
-
-    private async Task<bool> ExistsAsync(string ags, CancellationToken ct)
-    {
-        await using var c = await database.OpenAsync(ct);
-        return await Dapper.SqlMapper.ExecuteScalarAsync<int>(c, "SELECT COUNT(*) FROM municipalities WHERE ags = @ags", new { ags }) > 0;
     }
 }

@@ -144,18 +144,3 @@ public sealed class MunicipalityFachverfahren(Database database, AuditTrail audi
     private static JsonArray Json(IEnumerable<RecordedProduct> products) =>
         new(products.Select(p => (JsonNode)new JsonObject { ["area"] = p.Area, ["product"] = p.Product, ["version"] = p.Version }).ToArray());
 }
-
-internal static class FachverfahrenSql
-{
-    public const string Of = """
-        SELECT area_id AS AreaId, product_id AS ProductId, product_version AS ProductVersion, updated_at AS UpdatedAt, updated_by AS UpdatedBy
-        FROM municipality_fachverfahren WHERE municipality_ags = @ags ORDER BY area_id
-        """;
-
-    public const string DeleteAll = "DELETE FROM municipality_fachverfahren WHERE municipality_ags = @ags";
-
-    public const string Insert = """
-        INSERT INTO municipality_fachverfahren (municipality_ags, area_id, product_id, product_version, updated_at, updated_by)
-        VALUES (@ags, @area, @product, @version, @at, @by)
-        """;
-}

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
-using Dapper;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Orders;
@@ -27,7 +28,7 @@ public sealed record BundleFormModel(string BundleId, IReadOnlyList<string> Shar
 /// Life-event bundles (catalog/bundles/*.yaml): one order creates a subscription per selected offering, all in one
 /// transaction, with the same idempotency and approval rules as a single order.
 /// </summary>
-public sealed class BundleOrders(Database database, OfferingDirectory offerings, OrderService orders, TenantConfiguration configuration)
+public sealed class BundleOrders(OfferingRecords records, OfferingDirectory offerings, OrderService orders, TenantConfiguration configuration)
 {
     public async Task<BundleFormModel> FormAsync(string actingAgs, string bundleId, IReadOnlyDictionary<string, string> offeringPerLeistung,
         CancellationToken ct = default)
@@ -71,11 +72,11 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
         return await orders.PlaceLinesAsync(actingAgs, actingUserId, idempotencyKey, "bundle", request.BundleId, hash, async (c, m) =>
         {
             var leistungErrors = new List<FieldError>();
+            var provided = await records.LeistungenAsync(c, null, request.Selections.Select(s => s.OfferingId));
             for (var i = 0; i < request.Selections.Count; i++)
             {
                 var s = request.Selections[i];
-                var leistungenOfOffering = (await c.QueryAsync<string>(ProvisioningSql.OfferingLeistungen, new { offeringId = s.OfferingId })).ToHashSet();
-                if (!leistungenOfOffering.Contains(s.OzgId))
+                if (!provided[s.OfferingId].Contains(s.OzgId))
                     leistungErrors.Add(FieldError.Coded($"selections/{i}/offeringId", "bundle.does-not-provide", $"Angebot erbringt die Leistung {s.OzgId} nicht", s.OzgId));
             }
             return await ValidateSelectionsAsync(c, m, "selections", request.Selections, request.SharedConfiguration, leistungErrors);
@@ -145,8 +146,7 @@ public sealed class BundleOrders(Database database, OfferingDirectory offerings,
 
     private async Task<HashSet<string>> LeistungenAsync(string bundleId, CancellationToken ct)
     {
-        await using var c = await database.OpenAsync(ct);
-        var leistungen = (await c.QueryAsync<string>(ProvisioningSql.BundleLeistungen, new { bundleId })).ToHashSet(StringComparer.Ordinal);
+        var leistungen = (await records.BundleLeistungenAsync(bundleId, ct)).ToHashSet(StringComparer.Ordinal);
         return leistungen.Count == 0 ? throw new NotFoundException("bundle", bundleId) : leistungen;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Identity.Organisations;
 using Marketplace.Storage;
 
@@ -14,31 +15,23 @@ public sealed record LandDesignation(string LandCode, string OrganisationId, str
 /// Land's own organisation (a bundler of type "land" in that Land), sets the Land's bundler defaults; any other bundler
 /// whose Land code merely matches does not.
 /// </summary>
-public sealed class LandDesignations(Database database, AuditTrail audit, OrganisationStore organisations, TimeProvider clock)
+public sealed class LandDesignations(Database database, AuditTrail audit, OrganisationStore organisations, MunicipalityDirectory municipalities, TimeProvider clock)
 {
-    private const string Get = """
-        SELECT land_code AS LandCode, organisation_id AS OrganisationId, designated_by AS DesignatedBy, designated_at AS DesignatedAt
-        FROM land_designations WHERE land_code = @landCode
-        """;
-    private const string LandExists = "SELECT COUNT(*) FROM laender WHERE code = @landCode";
-
     public async Task<LandDesignation?> GetAsync(string landCode, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<LandDesignation>(new CommandDefinition(Get, new { landCode }, cancellationToken: ct));
+        return await c.QuerySingleOrDefaultAsync<LandDesignation>(new CommandDefinition(LandDesignationSql.Get, new { landCode }, cancellationToken: ct));
     }
 
     /// <summary>Designates (or replaces) the Land's bundling organisation; refusals name the field.</summary>
     public async Task SetAsync(string landCode, string organisationId, string actorUserId, string? actorOrganisationId, CancellationToken ct = default)
     {
-        await using (var c = await database.OpenAsync(ct))
-            if (await c.ExecuteScalarAsync<long>(new CommandDefinition(LandExists, new { landCode }, cancellationToken: ct)) == 0)
-                throw new NotFoundException("land", landCode);
+        if (!await municipalities.LandExistsAsync(landCode, ct)) throw new NotFoundException("land", landCode);
         if (await organisations.GetAsync(organisationId, ct) is not { IsBundler: true } bundler || bundler.LandCode != landCode)
             throw new RequestValidationException([new FieldError("organisationId", $"keine bündelnde Organisation des Landes {landCode}")]);
 
         await using var work = await Work.BeginAsync(database, audit, ct);
-        var before = await work.Connection.QuerySingleOrDefaultAsync<LandDesignation>(Get, new { landCode }, work.Transaction);
+        var before = await work.Connection.QuerySingleOrDefaultAsync<LandDesignation>(LandDesignationSql.Get, new { landCode }, work.Transaction);
         await work.Connection.ExecuteAsync(
             database.Dialect.Upsert("land_designations", ["land_code"], ["organisation_id", "designated_by", "designated_at"]),
             new { land_code = landCode, organisation_id = organisationId, designated_by = actorUserId, designated_at = Iso.Of(clock.GetUtcNow()) },

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
@@ -17,7 +18,7 @@ internal sealed record PreparedConfig(JsonObject ProtectedOwn, EffectiveConfig E
 /// A municipality's configuration of one offering: its own values validated together with the Land defaults they
 /// are merged over, secrets encrypted, and the effective result shown with provenance and as a form.
 /// </summary>
-public sealed class TenantConfiguration(Database database, OfferingDirectory offerings, ConfigSecrets secrets)
+public sealed class TenantConfiguration(Database database, OfferingDirectory offerings, ConfigSecrets secrets, MunicipalityDirectory municipalities)
 {
     /// <summary>
     /// Validates <paramref name="own"/> over the Land defaults. Secrets the client left out keep their stored value
@@ -42,9 +43,8 @@ public sealed class TenantConfiguration(Database database, OfferingDirectory off
         IReadOnlyList<ConfigError>? errors = null, CancellationToken ct = default, string namePrefix = "")
     {
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
+        var m = await municipalities.GetAsync(actingAgs, ct) ?? throw new NotFoundException("municipality", actingAgs);
         await using var c = await database.OpenAsync(ct);
-        var m = await c.QuerySingleOrDefaultAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = actingAgs })
-            ?? throw new NotFoundException("municipality", actingAgs);
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var defaults = await LandDefaults.ForAsync(c, null, offeringId, m.LandCode);
         var effective = EffectiveConfiguration.Merge(schema, LandDefaults.Layers(defaults).Append(new ConfigLayer(ConfigSource.Own, values ?? new JsonObject())));
@@ -72,7 +72,8 @@ public sealed class TenantConfiguration(Database database, OfferingDirectory off
     private async Task<ConfigView> ViewAsync(DbConnection c, SubscriptionRecord s, CancellationToken ct)
     {
         var offering = await offerings.GetAsync(c, null, s.OfferingId) ?? throw new NotFoundException("offering", s.OfferingId);
-        var m = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = s.MunicipalityAgs });
+        var m = await municipalities.GetAsync(s.MunicipalityAgs, ct)
+            ?? throw new InvalidOperationException($"municipality {s.MunicipalityAgs} is not in the directory");
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var defaults = await LandDefaults.ForAsync(c, null, s.OfferingId, m.LandCode);
         var effective = EffectiveConfiguration.Merge(schema,

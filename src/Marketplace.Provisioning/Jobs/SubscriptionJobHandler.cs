@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Identity.Access;
+using Marketplace.Identity.Organisations;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Reconciliation;
@@ -36,23 +39,14 @@ internal static class Phases
     public const string UnbindPoll = "unbind-poll";
 }
 
-/// <summary>A municipality as the broker context shows it.</summary>
-public sealed class MunicipalityInfo
-{
-    public string Ags { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string LandCode { get; init; } = "";
-    public string LandAbbreviation { get; init; } = "";
-    public string LandName { get; init; } = "";
-}
-
 /// <summary>
 /// Runs one phase of a provision, update or deprovision job against the vendor's broker and turns the answer,
 /// interpreted by <see cref="OsbSpec"/>, into the subscription's next state and the job's next step.
 /// </summary>
 internal sealed partial class SubscriptionJobHandler(
     Database database, OsbClient osb, BrokerRegistry brokers, BrokerCatalogs catalogs, OfferingDirectory offerings, ConfigSecrets secrets,
-    SubscriptionWriter writer, InstanceFetcher fetcher, ReconciliationFindings findings, JobStore jobs, TimeProvider clock, IOptions<ProvisioningOptions> options)
+    MunicipalityDirectory municipalities, OrganisationStore organisations, TenantAccess access, SubscriptionWriter writer, InstanceFetcher fetcher,
+    ReconciliationFindings findings, JobStore jobs, TimeProvider clock, IOptions<ProvisioningOptions> options)
 {
     public const string SystemActor = "system:provisioning";
     private readonly ProvisioningOptions _options = options.Value;
@@ -83,7 +77,8 @@ internal sealed partial class SubscriptionJobHandler(
             IReadOnlyList<LandDefault> defaults = [];
             if (job.Phase == Phases.Request && job.Kind != JobKinds.Deprovision || job.Kind == JobKinds.Update)
             {
-                municipality = await c.QuerySingleAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = subscription.MunicipalityAgs });
+                municipality = await municipalities.GetAsync(subscription.MunicipalityAgs, ct)
+                    ?? throw new InvalidOperationException($"municipality {subscription.MunicipalityAgs} is not in the directory");
                 defaults = await LandDefaults.ForAsync(c, null, subscription.OfferingId, municipality.LandCode);
             }
             var payload = OperationPayload.Parse(job.PayloadJson);
@@ -109,10 +104,17 @@ internal sealed partial class SubscriptionJobHandler(
         };
     }
 
+    /// <summary>
+    /// True when the subscription's rollout was started by a bundling organisation that no longer holds an ordering
+    /// delegation from the municipality (revoked or narrowed since): its pending work must not go on.
+    /// </summary>
     private async Task<bool> DelegationLapsedAsync(string rolloutId, string ags, CancellationToken ct)
     {
-        await using var c = await database.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.RolloutDelegationLapsed, new { rolloutId, ags, yes = true }, cancellationToken: ct)) > 0;
+        string? organisationId;
+        await using (var c = await database.OpenAsync(ct))
+            organisationId = await c.ExecuteScalarAsync<string?>(new CommandDefinition(ProvisioningSql.RolloutOrganisation, new { id = rolloutId }, cancellationToken: ct));
+        return organisationId is not null && await organisations.GetAsync(organisationId, ct) is { IsBundler: true }
+            && !(await access.DelegatedPermissionsAsync(organisationId, ags, ct)).HasFlag(MunicipalityPermission.Order);
     }
 
     /// <summary>A job that died of an exception (not a broker answer) marks its subscription failed, so the municipality sees it.</summary>

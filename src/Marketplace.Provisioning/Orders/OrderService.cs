@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Residency;
 using System.Data.Common;
 using System.Globalization;
@@ -19,7 +20,7 @@ namespace Marketplace.Provisioning.Orders;
 /// The acting municipality and user are parameters: the endpoints pass them after authorisation.
 /// </summary>
 public sealed class OrderService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
-    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients, Residency.DataPolicies policies)
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients, Residency.DataPolicies policies, MunicipalityDirectory municipalities)
 {
     private const string PeopleOnly = "Vier-Augen-Prinzip: Freigaben und die Freigabegrenze nur durch Personen, nicht durch API-Clients";
 
@@ -44,10 +45,9 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         List<ValidLine> lines;
         MunicipalityInfo municipality;
         long? threshold;
+        municipality = await municipalities.GetAsync(actingAgs, ct) ?? throw new NotFoundException("municipality", actingAgs);
         await using (var c = await database.OpenAsync(ct))
         {
-            municipality = await c.QuerySingleOrDefaultAsync<MunicipalityInfo>(ProvisioningSql.Municipality, new { ags = actingAgs })
-                ?? throw new NotFoundException("municipality", actingAgs);
             try
             {
                 lines = await validate(c, municipality);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Subscriptions;
@@ -29,7 +30,7 @@ internal sealed record ReconciliationCandidate(SubscriptionRecord Subscription, 
 /// per broker at once. It runs once per day across all instances: the day's row in reconciliation_runs is claimed first.
 /// </summary>
 public sealed class ReconciliationJob(Database database, AuditTrail audit, OfferingDirectory offerings, BrokerRegistry brokers, InstanceFetcher fetcher,
-    ConfigSecrets secrets, ReconciliationFindings findings, TimeProvider clock, IOptions<ProvisioningOptions> options, ILogger<ReconciliationJob> logger)
+    ConfigSecrets secrets, MunicipalityDirectory municipalities, ReconciliationFindings findings, TimeProvider clock, IOptions<ProvisioningOptions> options, ILogger<ReconciliationJob> logger)
 {
     private readonly ProvisioningOptions _options = options.Value;
 
@@ -101,15 +102,16 @@ public sealed class ReconciliationJob(Database database, AuditTrail audit, Offer
     {
         await using var c = await database.OpenAsync(ct);
         var ids = (await c.QueryAsync<string>(new CommandDefinition(ReconciliationSql.Comparable, cancellationToken: ct))).ToList();
+        var subscriptions = new List<SubscriptionRecord>();
+        foreach (var id in ids) subscriptions.Add(await c.QuerySingleAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id }));
+        var municipalityOf = await municipalities.GetManyAsync(subscriptions.Select(s => s.MunicipalityAgs), ct);
         var list = new List<ReconciliationCandidate>();
-        foreach (var id in ids)
+        foreach (var s in subscriptions)
         {
-            var s = await c.QuerySingleAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id });
             var offering = await offerings.GetAsync(c, null, s.OfferingId);
             if (offering?.Descriptor.Provisioning is not { Type: "osb", ServiceId: { } serviceId } provisioning
                 || await brokers.EndpointAsync(c, offering.VendorId, provisioning) is not { } endpoint) continue;
-            var landCode = await c.ExecuteScalarAsync<string>(ProvisioningSql.LandOf, new { ags = s.MunicipalityAgs });
-            var defaults = await LandDefaults.ForAsync(c, null, s.OfferingId, landCode!);
+            var defaults = await LandDefaults.ForAsync(c, null, s.OfferingId, municipalityOf[s.MunicipalityAgs].LandCode);
             var expected = new ExpectedInstance(provisioning.PlanIds?.GetValueOrDefault(s.PlanId) ?? s.PlanId,
                 ExpectedParameters(secrets, offering, defaults, (JsonObject)JsonNode.Parse(s.ConfigJson)!));
             list.Add(new ReconciliationCandidate(s, endpoint with { ApiVersion = OsbClient.ApiVersionOf(offering.Descriptor) }, serviceId, expected));

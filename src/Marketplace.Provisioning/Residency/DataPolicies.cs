@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Residency;
 using Marketplace.Identity.Access;
+using Marketplace.Identity.Organisations;
 using Marketplace.Storage;
 
 namespace Marketplace.Provisioning.Residency;
@@ -22,13 +24,13 @@ public sealed record MunicipalityFit(string Ags, string MunicipalityName, Policy
 /// The data policies of municipalities (set by their buyer-admin, read by their members) and the recommendations of
 /// bundling organisations (set by their bundler-admin). Every change is audited.
 /// </summary>
-public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvider clock)
+public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvider clock, MunicipalityDirectory municipalities,
+    OrganisationStore organisations, DelegationStore delegations)
 {
     // Property-mapped: SQLite hands booleans back as integers, which Dapper converts only for properties.
     private sealed class Row
     {
         public string Id { get; init; } = "";
-        public string? Name { get; init; }
         public bool OnlyGermany { get; init; }
         public bool OnlyOwnLand { get; init; }
         public bool PublicOperatorsOnly { get; init; }
@@ -40,10 +42,19 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
 
     public async Task<DataPolicyView> GetAsync(string ags, CancellationToken ct = default)
     {
+        // The bundling organisations the municipality has an active delegation with, by name.
+        var bundlers = await organisations.GetByAgsAsync(ags, ct) is { } municipality
+            ? (await delegations.ActiveOfMunicipalityAsync(municipality.Id, ct)).DistinctBy(d => d.BundlerOrganisationId).ToList()
+            : [];
         await using var c = await database.OpenAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(ResidencySql.Policy, new { ags }, cancellationToken: ct));
-        var recommendations = (await c.QueryAsync<Row>(new CommandDefinition(ResidencySql.RecommendationsFor, new { ags }, cancellationToken: ct)))
-            .Select(r => new PolicyRecommendation(r.Id, r.Name ?? r.Id, r.Rules, r.UpdatedAt)).ToList();
+        var recommended = bundlers.Count == 0 ? new Dictionary<string, Row>() : (await c.QueryAsync<Row>(new CommandDefinition(
+                ResidencySql.RecommendationsOf(database.Dialect), new { orgs = bundlers.Select(d => d.BundlerOrganisationId).ToArray() }, cancellationToken: ct)))
+            .ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var recommendations = (from d in bundlers
+            where recommended.ContainsKey(d.BundlerOrganisationId)
+            let r = recommended[d.BundlerOrganisationId]
+            select new PolicyRecommendation(r.Id, d.BundlerName, r.Rules, r.UpdatedAt)).ToList();
         return new DataPolicyView(ags, row?.Rules ?? DataPolicy.None, row?.UpdatedAt, row?.UpdatedBy, recommendations);
     }
 
@@ -71,9 +82,10 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
 
     public async Task<PolicyRecommendation?> RecommendationAsync(string organisationId, CancellationToken ct = default)
     {
-        await using var c = await database.OpenAsync(ct);
-        var r = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(ResidencySql.Recommendation, new { org = organisationId }, cancellationToken: ct));
-        return r is null ? null : new PolicyRecommendation(r.Id, r.Name ?? r.Id, r.Rules, r.UpdatedAt);
+        Row? r;
+        await using (var c = await database.OpenAsync(ct))
+            r = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(ResidencySql.Recommendation, new { org = organisationId }, cancellationToken: ct));
+        return r is null ? null : new PolicyRecommendation(r.Id, (await organisations.GetAsync(organisationId, ct))?.Name ?? r.Id, r.Rules, r.UpdatedAt);
     }
 
     public async Task<PolicyRecommendation> RecommendAsync(string organisationId, DataPolicy rules, string userId, CancellationToken ct = default)
@@ -90,11 +102,8 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
     }
 
     /// <summary>The municipality's name and Land (abbreviation), or null when there is no such municipality.</summary>
-    public async Task<(string Name, string Land)?> MunicipalityAsync(string ags, CancellationToken ct = default)
-    {
-        await using var c = await database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<(string, string)?>(new CommandDefinition(ResidencySql.Municipality, new { ags }, cancellationToken: ct));
-    }
+    public async Task<(string Name, string Land)?> MunicipalityAsync(string ags, CancellationToken ct = default) =>
+        await municipalities.GetAsync(ags, ct) is { } m ? (m.Name, m.LandAbbreviation) : null;
 
     /// <summary>How the offering fits the policy of a municipality; null when it has set no rule.</summary>
     public async Task<MunicipalityFit?> FitAsync(string ags, HostingDescriptor hosting, CancellationToken ct = default)
@@ -134,36 +143,4 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
         ["onlyGermany"] = r.OnlyGermany, ["onlyOwnLand"] = r.OnlyOwnLand, ["publicOperatorsOnly"] = r.PublicOperatorsOnly,
         ["noThirdCountryAccess"] = r.NoThirdCountryAccess,
     };
-}
-
-internal static class ResidencySql
-{
-
-    public const string AllPolicies = """
-        SELECT municipality_ags AS Id, only_germany AS OnlyGermany, only_own_land AS OnlyOwnLand, public_operators_only AS PublicOperatorsOnly,
-               no_third_country_access AS NoThirdCountryAccess, updated_at AS UpdatedAt, updated_by AS UpdatedBy
-        FROM municipality_data_policies
-        """;
-
-    public const string Policy = AllPolicies + " WHERE municipality_ags = @ags";
-
-    public const string Recommendation = """
-        SELECT r.organisation_id AS Id, o.name AS Name, r.only_germany AS OnlyGermany, r.only_own_land AS OnlyOwnLand,
-               r.public_operators_only AS PublicOperatorsOnly, r.no_third_country_access AS NoThirdCountryAccess, r.updated_at AS UpdatedAt
-        FROM bundler_data_policy_recommendations r JOIN organisations o ON o.id = r.organisation_id
-        WHERE r.organisation_id = @org
-        """;
-
-    /// <summary>The recommendations of the bundling organisations the municipality has an active delegation with.</summary>
-    public const string RecommendationsFor = """
-        SELECT r.organisation_id AS Id, o.name AS Name, r.only_germany AS OnlyGermany, r.only_own_land AS OnlyOwnLand,
-               r.public_operators_only AS PublicOperatorsOnly, r.no_third_country_access AS NoThirdCountryAccess, r.updated_at AS UpdatedAt
-        FROM bundler_data_policy_recommendations r JOIN organisations o ON o.id = r.organisation_id
-        WHERE r.organisation_id IN (SELECT d.bundler_org_id FROM delegations d WHERE d.municipality_ags = @ags AND d.revoked_at IS NULL)
-        ORDER BY o.name
-        """;
-
-    public const string Municipality = """
-        SELECT m.name, l.abbreviation FROM municipalities m JOIN laender l ON l.code = m.land_code WHERE m.ags = @ags
-        """;
 }

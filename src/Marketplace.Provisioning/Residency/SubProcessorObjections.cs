@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Residency;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
@@ -14,7 +15,7 @@ namespace Marketplace.Provisioning.Residency;
 public sealed record ObjectionRequest(string? OfferingId, int? Version, string? Reason);
 
 /// <summary>An objection as recorded: who objected to which change, why, and when the change takes effect.</summary>
-public sealed class SubProcessorObjection
+public sealed record SubProcessorObjection
 {
     public string Id { get; init; } = "";
     public string OfferingId { get; init; } = "";
@@ -50,7 +51,7 @@ public sealed record SubProcessorsOfSubscription(string SubscriptionId, string O
 /// only within the objection period and once per change; the vendor reads the objections to its own offering. Every
 /// objection is audited.
 /// </summary>
-public sealed class SubProcessorObjections(Database database, AuditTrail audit, ISubProcessorHistory history, TimeProvider clock)
+public sealed class SubProcessorObjections(Database database, AuditTrail audit, ISubProcessorHistory history, MunicipalityDirectory municipalities, TimeProvider clock)
 {
     public const int MaxReasonLength = 2000;
 
@@ -134,7 +135,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         {
             offeringId = await c.ExecuteScalarAsync<string?>(new CommandDefinition(ObjectionSql.OfferingOfSubscription, new { id = subscriptionId, ags }, cancellationToken: ct));
             if (offeringId is null) return null;
-            objections = (await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfMunicipality, new { ags, offeringId }, cancellationToken: ct))).ToList();
+            objections = await NamedAsync(await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfMunicipality, new { ags, offeringId }, cancellationToken: ct)), ct);
         }
         var status = await history.ForOfferingAsync(offeringId, ct);
         return new SubProcessorsOfSubscription(subscriptionId, offeringId, status.InForce, status.Pending, status.History, objections.Select(WithExit).ToList());
@@ -144,7 +145,15 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
     public async Task<IReadOnlyList<SubProcessorObjection>> ForOfferingAsync(string offeringId, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfOffering, new { offeringId }, cancellationToken: ct))).ToList();
+        return await NamedAsync(await c.QueryAsync<SubProcessorObjection>(new CommandDefinition(ObjectionSql.OfOffering, new { offeringId }, cancellationToken: ct)), ct);
+    }
+
+    /// <summary>The objections with their municipalities' names, read from the directory in one batch.</summary>
+    private async Task<IReadOnlyList<SubProcessorObjection>> NamedAsync(IEnumerable<SubProcessorObjection> objections, CancellationToken ct)
+    {
+        var list = objections.ToList();
+        var names = await municipalities.NamesAsync(list.Select(o => o.MunicipalityAgs), ct);
+        return list.Select(o => o with { MunicipalityName = names[o.MunicipalityAgs] }).ToList();
     }
 
     private async Task<SubscriptionRecord?> LiveSubscriptionAsync(string ags, string offeringId, CancellationToken ct)
@@ -182,38 +191,4 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
     private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "yyyy-MM-dd" : "dd.MM.yyyy", CultureInfo.InvariantCulture);
 
     internal static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
-}
-
-internal static class ObjectionSql
-{
-    private const string Columns = """
-        o.id AS Id, o.offering_id AS OfferingId, o.version AS Version, o.municipality_ags AS MunicipalityAgs, m.name AS MunicipalityName,
-        o.subscription_id AS SubscriptionId, o.reason AS Reason, o.effective_at AS EffectiveAt, o.objected_by AS ObjectedBy, o.objected_at AS ObjectedAt
-        """;
-
-    public const string Existing = "SELECT id FROM subprocessor_objections WHERE offering_id = @offeringId AND version = @version AND municipality_ags = @ags";
-
-    public const string Insert = """
-        INSERT INTO subprocessor_objections (id, offering_id, version, municipality_ags, subscription_id, reason, effective_at, objected_by, objected_at)
-        VALUES (@Id, @OfferingId, @Version, @MunicipalityAgs, @SubscriptionId, @Reason, @EffectiveAt, @ObjectedBy, @ObjectedAt)
-        """;
-
-    public const string OwnById = $"""
-        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
-        WHERE o.id = @id AND o.municipality_ags = @ags
-        """;
-
-    public const string Delete = "DELETE FROM subprocessor_objections WHERE id = @id AND municipality_ags = @ags";
-
-    public const string OfferingOfSubscription = "SELECT offering_id FROM subscriptions WHERE id = @id AND municipality_ags = @ags";
-
-    public const string OfMunicipality = $"""
-        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
-        WHERE o.municipality_ags = @ags AND o.offering_id = @offeringId ORDER BY o.version DESC
-        """;
-
-    public const string OfOffering = $"""
-        SELECT {Columns} FROM subprocessor_objections o JOIN municipalities m ON m.ags = o.municipality_ags
-        WHERE o.offering_id = @offeringId ORDER BY o.version DESC, o.objected_at
-        """;
 }

@@ -4,6 +4,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Jobs;
@@ -73,7 +74,7 @@ public sealed class RolloutSummary
 
 /// <summary>Bulk rollouts of one offering to many municipalities: creation, live progress, retry of the failed ones.</summary>
 public sealed class RolloutService(Database database, AuditTrail audit, OfferingDirectory offerings, ConfigSecrets secrets,
-    SubscriptionWriter writer, SubscriptionService subscriptions, JobStore jobs, TimeProvider clock)
+    MunicipalityDirectory municipalities, SubscriptionWriter writer, SubscriptionService subscriptions, JobStore jobs, TimeProvider clock)
 {
     private const int MaxReportedErrors = 200;
     private static readonly System.Text.Json.JsonSerializerOptions SkipJson = new(System.Text.Json.JsonSerializerDefaults.Web);
@@ -103,11 +104,11 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
             if (why is not null)
                 throw new RequestValidationException([new NotOrderable(why, listing is null ? [] : OrderabilityRule.MissingStandards(listing), null).At("offeringId")]);
             if (request.LandCode is { } land)
-                targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.MunicipalitiesOfLand, new { landCode = land })).ToList();
+                targets = (await municipalities.InhabitedOfLandAsync(land, ct)).ToList();
             else
             {
                 var wanted = request.MunicipalityAgs!.ToHashSet(StringComparer.Ordinal);
-                targets = (await c.QueryAsync<MunicipalityInfo>(ProvisioningSql.AllMunicipalities)).Where(m => wanted.Contains(m.Ags)).ToList();
+                targets = (await municipalities.GetManyAsync(wanted, ct)).Values.OrderBy(m => m.Ags, StringComparer.Ordinal).ToList();
                 foreach (var missing in wanted.Except(targets.Select(t => t.Ags)).Take(MaxReportedErrors))
                     errors.Add(FieldError.Coded($"municipalityAgs/{missing}", "rollout.unknown-municipality", "unbekannte Gemeinde"));
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Storage;
@@ -35,7 +36,7 @@ public sealed record ChangeRequest(string? PlanId, IReadOnlyList<string>? AddOnI
 /// as provisioning. Another municipality's subscription is not found.
 /// </summary>
 public sealed class SubscriptionService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
-    SubscriptionWriter writer, JobStore jobs, TimeProvider clock)
+    SubscriptionWriter writer, JobStore jobs, TimeProvider clock, MunicipalityDirectory municipalities)
 {
     public async Task<SubscriptionView> GetAsync(string actingAgs, string id, CancellationToken ct = default)
     {
@@ -109,9 +110,9 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         JsonObject? config = null;
         if (change.Configuration is not null)
         {
+            var landCode = (await municipalities.GetAsync(actingAgs, ct))!.LandCode;
             await using var c = await database.OpenAsync(ct);
-            var landCode = await c.ExecuteScalarAsync<string>(ProvisioningSql.LandOf, new { ags = actingAgs });
-            var prepared = await configuration.PrepareAsync(c, null, offering, landCode!, change.Configuration, (JsonObject)JsonNode.Parse(s.ConfigJson)!);
+            var prepared = await configuration.PrepareAsync(c, null, offering, landCode, change.Configuration, (JsonObject)JsonNode.Parse(s.ConfigJson)!);
             errors.AddRange(prepared.Errors.Select(e => e.At("configuration")));
             config = prepared.ProtectedOwn;
         }

@@ -1,3 +1,4 @@
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Kernel;
 using System.Net;
 using System.Net.Http.Json;
@@ -155,7 +156,8 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
         Assert.That(Errors(await noReason.Content.ReadAsStringAsync()), Does.ContainKey("reason"));
 
         var shifted = new ShiftedClock(TimeSpan.FromDays(31));
-        var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted), shifted);
+        var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted),
+            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted);
         RequestValidationException? refused = null;
         try
         {
@@ -223,7 +225,8 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
             "the vendor cannot make an objection go away");
 
         var shifted = new ShiftedClock(TimeSpan.FromDays(31));
-        var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted), shifted);
+        var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted),
+            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted);
         var refused = await Assert.ThrowsAsync<RequestValidationException>(() => late.WithdrawAsync(Muenchen, "user-muenchen", id));
         Assert.That(refused!.Errors.Single().Field, Is.EqualTo("version"));
         Assert.That(refused.Errors.Single().Message, Does.Contain("wirksam").And.Contain("nicht mehr zurückgenommen"));
