@@ -30,6 +30,8 @@ public class EndpointAuthorizationTests
         "/api/v1/vendors/{vendorId}/offerings/{offeringId}/versions/{version}/submit", "/api/v1/vendors/{vendorId}/offerings/{offeringId}/versions/{version}/publish",
         "/api/v1/billing/periods/{period}/finalize", "/api/v1/billing/invoices/{invoiceId}/finalize", "/api/v1/billing/invoices/{invoiceId}/void",
         "/api/v1/municipalities/{ags}/subscriptions/{id}/retry", "/api/v1/rollouts/{id}/retry", "/api/v1/admin/jobs/{jobId}/retry",
+        // Vendor pages moved into the Anbieterportal, for one release: a 308 to the page there, which authorises
+        "/anbieter/abgleich", "/anbieter/aufgaben", "/anbieter/bestellungen",
         // Public pages and the sign-in steps
         "", "Index", "Fehler", "Sprache", "angebote", "angebote/{id}", "leistungen", "leistungen/{key}",
         "konto/anmelden", "konto/zweiter-faktor", "konto/einladung", "konto/extern", "konto/kein-zugriff",
