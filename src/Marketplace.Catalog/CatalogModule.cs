@@ -47,7 +47,9 @@ public static class CatalogModule
         services.AddCompressedResponses(IsPublicCatalogue);
         services.Configure<RazorPagesOptions>(o =>
         {
-            o.Conventions.AllowAnonymousToFolder("/Angebote");
+            // The search and an offering's page are public; the offering's other pages (ordering, rating, requests) are not.
+            o.Conventions.AllowAnonymousToPage("/Angebote/Index");
+            o.Conventions.AllowAnonymousToPage("/Angebote/Detail");
             o.Conventions.AllowAnonymousToFolder("/Leistungen");
         });
         return services;

@@ -41,7 +41,7 @@ public sealed class WuenscheModel(FeatureRequestService requests, CatalogSearchS
         }
         catch (RequestValidationException e)
         {
-            Mitwirkung.CommunityPage.AddError(ModelState, e, CodedProblems.Texts(HttpContext));
+            Angebote.CommunityPage.AddError(ModelState, e, CodedProblems.Texts(HttpContext));
             FailedRequestId = requestId;
         }
         await LoadAsync(ct);

@@ -3,7 +3,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Provisioning;
 using Marketplace.Provisioning.Configuration;
 using Marketplace.Provisioning.Rollouts;
-using Marketplace.Web.Pages.Bestellung;
+using Marketplace.Web.Pages.Gemeinden;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

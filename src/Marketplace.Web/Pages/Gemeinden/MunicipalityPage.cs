@@ -4,7 +4,7 @@ using Marketplace.Provisioning.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// A page about one municipality's orders or subscriptions (route value "ags"): its own users and active delegates

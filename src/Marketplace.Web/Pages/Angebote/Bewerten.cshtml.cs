@@ -7,7 +7,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Mitwirkung;
+namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>Rating an offering for a municipality that has or had it: the form again with its errors when something is wrong.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]

@@ -3,7 +3,7 @@ using Marketplace.Provisioning.Orders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>"Bestellungen": a municipality's orders, those waiting for approval first.</summary>
 [Authorize(Policy = Policies.Authenticated)]

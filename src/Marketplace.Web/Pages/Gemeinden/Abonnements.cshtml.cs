@@ -4,7 +4,7 @@ using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>"Abonnements": a municipality's subscriptions with their state.</summary>
 [Authorize(Policy = Policies.Authenticated)]

@@ -9,8 +9,9 @@ using Marketplace.Provisioning.Orders;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Marketplace.Web.Pages.Gemeinden;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>
 /// The order form of an offering: plan, extras and the configuration form generated from the offering's JSON Schema
@@ -107,7 +108,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
             {
                 var result = await orders.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new OrderRequest(id, PlanId ?? "", AddOnIds, values)
                     { DataPolicyException = string.IsNullOrWhiteSpace(DataPolicyExceptionReason) ? null : new(DataPolicyExceptionReason) }, ct);
-                return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
+                return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {

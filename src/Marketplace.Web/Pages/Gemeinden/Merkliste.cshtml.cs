@@ -8,7 +8,7 @@ using Marketplace.Web.Pages.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// The Merkliste of the signed-in buyer for a municipality: offerings of several Leistungen and vendors with their plan
@@ -106,7 +106,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
                     .Where(x => x.Item2 is not null).ToDictionary(x => x.OfferingId, x => x.Item2);
                 if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
                 var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
-                return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
+                return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {

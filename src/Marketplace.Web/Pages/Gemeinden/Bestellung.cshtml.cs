@@ -9,7 +9,7 @@ using Marketplace.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// One order: the confirmation after ordering with the offerings by name and the cost summary (the figures of the order

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
-namespace Marketplace.Web.Pages.Mitwirkung;
+namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>The rating form's content: the offering, the municipalities the user may rate for, the values shown.</summary>
 public sealed record RatingForm(string OfferingId, IReadOnlyList<string> Municipalities, string? Ags, int? Stars, string? Comment);

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Marketplace.Web.Pages.Shared;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// A life-event bundle order: first one offering per Leistung (competing vendors side by side), then each offering's
@@ -66,7 +66,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
                 if (selections.Any(x => x.DataPolicyException is not null) && !OwnBuyerAdmin(User, Ags))
                     throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
                 var result = await bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
-                return RedirectToPage("/Bestellung/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
+                return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
             }
             catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
             {

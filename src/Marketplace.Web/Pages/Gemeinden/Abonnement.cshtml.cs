@@ -6,7 +6,7 @@ using Marketplace.Provisioning.Subscriptions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// One subscription: state, timeline, the effective configuration with the source of each value (secrets only as

@@ -1,7 +1,7 @@
 using Marketplace.Provisioning.Subscriptions;
 using Microsoft.Extensions.Localization;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// A timeline entry in the page's language: the state it reached and what happened, from the resource files by the

@@ -7,7 +7,7 @@ using Marketplace.Provisioning.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
-namespace Marketplace.Web.Pages.Bestellung;
+namespace Marketplace.Web.Pages.Gemeinden;
 
 /// <summary>
 /// The form of several offerings ordered together (a bundle, the Merkliste): the fields they share (same name and type)

@@ -7,7 +7,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Marketplace.Web.Pages.Mitwirkung;
+namespace Marketplace.Web.Pages.Angebote;
 
 /// <summary>A municipality's feature requests for an offering: a new request, and supporting or withdrawing support for one.</summary>
 [Authorize(Policy = Policies.ActsForMunicipality)]
