@@ -116,11 +116,16 @@ public static class SearchBenchmark
                     var searchLoad = LoadAverage();
                     var before = await CacheCountsAsync(http, baseUrl);
                     var (bareRuns, searchRuns) = (new List<WrkResult>(), new List<WrkResult>());
+                    var (bareCpu, searchCpu) = (TimeSpan.Zero, TimeSpan.Zero);
                     var slice = Math.Max(1, options.Seconds / options.Rounds);
                     for (var round = 0; round < options.Rounds; round++)
                     {
+                        var cpu = HostCpu(host);
                         bareRuns.Add(await Wrk.RunAsync("bare", baseUrl, [$"/bench/fixed/{raw}"], options.Connections, slice));
+                        bareCpu += HostCpu(host) - cpu;
+                        cpu = HostCpu(host);
                         searchRuns.Add(await Wrk.RunAsync("search", baseUrl, mix, options.Connections, slice));
+                        searchCpu += HostCpu(host) - cpu;
                     }
                     var after = await CacheCountsAsync(http, baseUrl);
                     var bare = WrkResult.Combine($"bare endpoint ({raw:N0} bytes)", bareRuns);
@@ -134,12 +139,15 @@ public static class SearchBenchmark
                     summary.Add($"{search}   load {searchLoad}");
                     summary.Add($"search / bare: {search.RequestsPerSecond / bare.RequestsPerSecond:P0} of the throughput (target ≥ 40 %), " +
                                 $"p99 {search.P99Ms:N1} ms (target < 50 ms): {(search.RequestsPerSecond >= 0.4 * bare.RequestsPerSecond && search.P99Ms < 50 ? "met" : "NOT met")}");
-                    Console.WriteLine(string.Join(Environment.NewLine, summary.TakeLast(5)));
+                    summary.Add($"host CPU per request: bare {bareCpu.TotalMicroseconds / Math.Max(1, bare.Requests):N0} µs, " +
+                                $"search {searchCpu.TotalMicroseconds / Math.Max(1, search.Requests):N0} µs; host peak working set {PeakWorkingSetMb(host):N0} MB");
+                    Console.WriteLine(string.Join(Environment.NewLine, summary.TakeLast(6)));
                     errors += search.Errors + bare.Errors;
                 }
             }
             finally
             {
+                summary.Add($"host ({(cacheEntries > 0 ? "answer cache on" : "every request searching")}): {GcSettings(options)}, peak working set {PeakWorkingSetMb(host):N0} MB");
                 // Also when a phase fails: a host left running would hold the port for the next run.
                 host.Kill(entireProcessTree: true);
                 await host.WaitForExitAsync();
@@ -180,6 +188,31 @@ public static class SearchBenchmark
         return (Count("hit"), Count("miss"));
     }
 
+    /// <summary>CPU time of the host (user and system, all its threads): with the request counts, the CPU per request of each endpoint.</summary>
+    private static TimeSpan HostCpu(Process host)
+    {
+        host.Refresh();
+        return host.TotalProcessorTime;
+    }
+
+    /// <summary>The host's peak resident memory (VmHWM): what a GC setting costs in memory.</summary>
+    private static double PeakWorkingSetMb(Process host)
+    {
+        host.Refresh();
+        return host.PeakWorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    /// <summary>The GC settings the host runs with: its runtimeconfig's and any DOTNET_GC* variable inherited from the bench.</summary>
+    private static string GcSettings(BenchOptions options)
+    {
+        var config = Path.Combine(options.RepoRoot, "src", "Marketplace.Web", "bin", "Release", "net10.0", "Marketplace.Web.runtimeconfig.json");
+        var properties = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("runtimeOptions")
+            .TryGetProperty("configProperties", out var p) ? p.EnumerateObject().Where(e => e.Name.StartsWith("System.GC.")).Select(e => $"{e.Name}={e.Value}") : [];
+        var variables = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase))
+            .Order().Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}");
+        return string.Join(", ", properties.Concat(variables).DefaultIfEmpty("GC defaults"));
+    }
+
     private static Process StartHost(BenchOptions options, string dbPath, string baseUrl, int fixedBodyBytes, int cacheEntries = 0)
     {
         var dll = Path.Combine(options.RepoRoot, "src", "Marketplace.Web", "bin", "Release", "net10.0", "Marketplace.Web.dll");
@@ -212,7 +245,7 @@ public static class SearchBenchmark
     private static async Task WaitReady(HttpClient http, string baseUrl)
     {
         var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(120))
+        while (started.Elapsed < TimeSpan.FromMinutes(10)) // building the index takes minutes on a busy machine
         {
             try
             {

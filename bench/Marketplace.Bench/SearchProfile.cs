@@ -25,8 +25,8 @@ public static class SearchProfile
         using var index = new CatalogSearchIndex(model, GermanSearchAnalyzer.FromCatalogFolder(Path.Combine(options.RepoRoot, "catalog")));
         Console.WriteLine($"index of {index.Count:N0} offerings built in {build.ElapsedMilliseconds} ms; load average {SearchBenchmark.LoadAverage()}");
         var ozgIds = seed.Leistungen.Select(l => l.Value.OzgId).ToHashSet();
-        Profile(index, "fixed mix", SearchBenchmark.Paths(), rounds: 20);
-        Profile(index, "realistic mix", SearchBenchmark.RealisticPaths(options.RepoRoot, ozgIds), rounds: 2);
+        Profile(index, "fixed mix", SearchBenchmark.Paths(), rounds: 40);
+        Profile(index, "realistic mix", SearchBenchmark.RealisticPaths(options.RepoRoot, ozgIds), rounds: 40);
         Console.WriteLine($"load average {SearchBenchmark.LoadAverage()}");
         return 0;
     }
@@ -39,7 +39,10 @@ public static class SearchProfile
         long parse = 0, json = 0, bytes = 0;
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        var bestRound = long.MaxValue; // on a busy machine the parts' sums include waits; the fastest round has the fewest
         for (var k = 0; k < rounds; k++)
+        {
+            var round = Stopwatch.GetTimestamp();
             foreach (var p in paths)
             {
                 var t = Stopwatch.GetTimestamp();
@@ -52,6 +55,8 @@ public static class SearchProfile
                 json += Stopwatch.GetTimestamp() - t;
                 bytes += buffer.WrittenCount;
             }
+            bestRound = Math.Min(bestRound, Stopwatch.GetTimestamp() - round);
+        }
         var count = rounds * paths.Count;
         var perSearch = (GC.GetAllocatedBytesForCurrentThread() - allocated) / count;
         double Us(long ticks) => SearchTimings.Microseconds(ticks, count);
@@ -61,6 +66,7 @@ public static class SearchProfile
                      ("filters + facet counts", timings.Facets), ("sort + page", timings.Paging), ("cards", timings.Cards), ("lean answer as JSON", json) })
             Console.WriteLine($"  {part,-24} {Us(ticks),8:N1}  {100.0 * ticks / total,5:N1} %");
         Console.WriteLine($"  {"total",-24} {Us(total),8:N1}   allocated {perSearch:N0} bytes per search");
+        Console.WriteLine($"  {"best of " + rounds + " rounds",-24} {SearchTimings.Microseconds(bestRound, paths.Count),8:N1}");
         var answers = paths.Select(p => Answer(index, p)).ToList();
         var (raw, gzip, brotli) = Sizes(answers);
         // The digest of the parsed answers shows whether a change to the search path changed any answer of the mix.

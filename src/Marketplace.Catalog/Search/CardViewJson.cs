@@ -16,11 +16,9 @@ internal sealed class CardViewJson
 {
     private readonly JsonWriterOptions _options;
     private readonly byte[][] _items; // [ordinal] → the list item of the card without a rating
-    private readonly Dictionary<string, int> _facetIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _sorts = new(StringComparer.Ordinal); // "relevance" as JSON
     private readonly byte[][] _facetNames; // "land":
     private readonly byte[][][] _valuePrefixes; // [facet][value id] → {"value":"BY","label":"Bayern","count":
-    private readonly Dictionary<string, int>[] _valueIds; // for results that do not carry the ids
 
     public CardViewJson(JsonWriterOptions options, OfferingCard[] cards, string[][] facetValueKeys, string[][] facetValueLabels)
     {
@@ -30,19 +28,15 @@ internal sealed class CardViewJson
         foreach (var sort in SortOrders.All) _sorts[sort] = Encode(sort, CatalogJsonContext.Default.String);
         _facetNames = new byte[Facets.All.Count][];
         _valuePrefixes = new byte[Facets.All.Count][][];
-        _valueIds = new Dictionary<string, int>[Facets.All.Count];
         for (var f = 0; f < Facets.All.Count; f++)
         {
-            _facetIndex[Facets.All[f]] = f;
             _facetNames[f] = [.. Encode(Facets.All[f], CatalogJsonContext.Default.String), (byte)':'];
             _valuePrefixes[f] = new byte[facetValueKeys[f].Length][];
-            _valueIds[f] = new Dictionary<string, int>(facetValueKeys[f].Length, StringComparer.Ordinal);
             for (var v = 0; v < facetValueKeys[f].Length; v++)
             {
                 var whole = Encode(new FacetValue(facetValueKeys[f][v], facetValueLabels[f][v], 0, false), CatalogJsonContext.Default.FacetValue);
                 if (!whole.AsSpan().EndsWith(":0}"u8)) throw new InvalidOperationException("A facet value's JSON must end with its count.");
                 _valuePrefixes[f][v] = whole[..^2];
-                _valueIds[f][facetValueKeys[f][v]] = v;
             }
         }
     }
@@ -65,37 +59,25 @@ internal sealed class CardViewJson
             if (i > 0) Put(target, ","u8);
             // A card with a rating is a copy of the index's card (card with { Rating }): its item is encoded here.
             var card = result.Items[i];
-            Put(target, card.Rating is null && result.ItemOrdinals is { } ordinals
-                ? _items[ordinals[i]] : Encode(OfferingListItem.From(card), CatalogJsonContext.Default.OfferingListItem));
+            Put(target, card.Rating is null ? _items[result.ItemOrdinals[i]] : Encode(OfferingListItem.From(card), CatalogJsonContext.Default.OfferingListItem));
         }
         Put(target, "],\"facets\":{"u8);
-        var first = true;
-        foreach (var (facet, values) in result.Facets)
+        for (var f = 0; f < Facets.All.Count; f++)
         {
-            if (!first) Put(target, ","u8);
-            first = false;
-            var f = _facetIndex.TryGetValue(facet, out var known) ? known : -1;
-            Put(target, f >= 0 ? _facetNames[f] : [.. Encode(facet, CatalogJsonContext.Default.String), (byte)':']);
+            if (f > 0) Put(target, ","u8);
+            Put(target, _facetNames[f]);
             Put(target, "["u8);
+            var values = result.FacetCounts.Of(f);
             var written = 0;
-            var ids = f >= 0 ? result.FacetValueIds?[f] : null;
-            for (var v = 0; v < values.Count; v++)
+            for (var v = 0; v < values.Length; v++)
             {
-                if (!SearchListResult.Shows(facet, values, v)) continue;
-                if (written++ > 0) Put(target, ","u8);
                 var value = values[v];
-                // The prefixes hold the index's own labels, and the result's facet values come from the same index.
-                if (f >= 0 && (ids is not null ? ids[v] : _valueIds[f].GetValueOrDefault(value.Value, -1)) is >= 0 and var id)
-                {
-                    var prefix = _valuePrefixes[f][id];
-                    Put(target, prefix);
-                    Number(target, value.Count);
-                    Put(target, value.Selected ? ",\"selected\":true}"u8 : "}"u8);
-                }
-                else
-                {
-                    Put(target, Encode(value, CatalogJsonContext.Default.FacetValue));
-                }
+                if (!SearchListResult.Shows(Facets.All[f], values.Length, v, value.Selected)) continue;
+                if (written++ > 0) Put(target, ","u8);
+                // The prefixes hold the index's own keys and labels, and the result's value ids are that index's.
+                Put(target, _valuePrefixes[f][value.Id]);
+                Number(target, value.Count);
+                Put(target, value.Selected ? ",\"selected\":true}"u8 : "}"u8);
             }
             Put(target, "]"u8);
         }

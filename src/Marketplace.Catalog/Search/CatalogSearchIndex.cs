@@ -258,8 +258,7 @@ public sealed class CatalogSearchIndex : IDisposable
                     if (Bits.Get(matched, i) && !only.Contains(_cards[i].Id)) matched[i >> 6] &= ~(1UL << (i & 63));
             timings?.Add(ref timings.Scoring, ref t0);
             hits = scratch.Bits();
-            var valueIds = new int[Facets.All.Count][];
-            var facets = FilterAndCount(request, matched, hits, view == SearchViews.Card, scratch, valueIds);
+            var facets = FilterAndCount(request, matched, hits, view == SearchViews.Card, scratch);
             timings?.Add(ref timings.Facets, ref t0);
 
             var sort = request.EffectiveSort;
@@ -277,8 +276,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 var card = _cards[page[k]];
                 items[k] = ratings.For(card.Id) is { } rating ? card with { Rating = rating } : card;
             }
-            var result = new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, items, facets)
-                { ItemOrdinals = [.. page], FacetValueIds = valueIds };
+            var result = new SearchResult(Revision, Bits.Count(hits), request.Page, request.PageSize, sort, items, [.. page], facets);
             timings?.Add(ref timings.Cards, ref t0);
             return result;
         }
@@ -295,16 +293,19 @@ public sealed class CatalogSearchIndex : IDisposable
     /// A facet's counts use every filter but its own (drill sideways). Counting walks the few offerings of a small set, and
     /// intersects precomputed per-value bitsets with a large one.
     /// </summary>
-    private Dictionary<string, IReadOnlyList<FacetValue>> FilterAndCount(SearchRequest request, ulong[] matched, ulong[] hits, bool lean,
-        SearchScratch scratch, int[][] valueIds)
+    private FacetCounts FilterAndCount(SearchRequest request, ulong[] matched, ulong[] hits, bool lean, SearchScratch scratch)
     {
         var facetCount = Facets.All.Count;
         var selected = new bool[facetCount][];
         var passes = new ulong[facetCount][];
+        Span<int> limits = stackalloc int[facetCount];
+        var entries = 0; // at most a facet's limit plus its selected values
         try
         {
             for (var f = 0; f < facetCount; f++)
             {
+                limits[f] = lean ? SearchListResult.Keeps(Facets.All[f], MaxFacetValues) : MaxFacetValues;
+                entries += Math.Min(limits[f], _facetValueKeys[f].Length);
                 var values = request.Values(Facets.All[f]);
                 if (values.Count == 0) continue;
                 selected[f] = new bool[_facetValueKeys[f].Length];
@@ -312,6 +313,7 @@ public sealed class CatalogSearchIndex : IDisposable
                 foreach (var v in values)
                     if (_facetValueIds[f].TryGetValue(v, out var id))
                     {
+                        if (!selected[f][id]) entries++;
                         selected[f][id] = true;
                         Bits.Or(passes[f], _valueBits[f][id]);
                     }
@@ -320,7 +322,8 @@ public sealed class CatalogSearchIndex : IDisposable
             Array.Copy(matched, hits, matched.Length);
             for (var f = 0; f < facetCount; f++) if (passes[f] is { } pass) Bits.And(hits, pass);
             var hitCount = Bits.Count(hits);
-            var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(facetCount);
+            var lists = new FacetCount[entries];
+            var start = new int[facetCount + 1];
             for (var f = 0; f < facetCount; f++)
             {
                 var (basis, basisCount) = (hits, hitCount);
@@ -334,11 +337,10 @@ public sealed class CatalogSearchIndex : IDisposable
                 var counts = scratch.Counts(_facetValueKeys[f].Length);
                 CountValues(f, basis, basisCount, counts);
                 if (basis != hits) scratch.Return(basis);
-                var facet = Facets.All[f];
-                (facets[facet], valueIds[f]) = FacetList(f, counts.AsSpan(0, _facetValueKeys[f].Length), selected[f], lean ? SearchListResult.Keeps(facet, MaxFacetValues) : MaxFacetValues);
+                start[f + 1] = start[f] + FacetList(f, counts.AsSpan(0, _facetValueKeys[f].Length), selected[f], limits[f], lists.AsSpan(start[f]));
                 scratch.Return(counts);
             }
-            return facets;
+            return new FacetCounts(lists, start, _facetValueKeys, _facetValueLabels);
         }
         finally
         {
@@ -439,10 +441,11 @@ public sealed class CatalogSearchIndex : IDisposable
 
     /// <summary>
     /// A facet's values with counts: ordered by count (Reifegrad and Land by their key), at most <paramref name="limit"/> of
-    /// them, selected values always included (after the others when beyond the limit). Only the best <paramref name="limit"/>
-    /// are kept while walking the values: a facet of hundreds of Leistungen is not sorted to show twelve.
+    /// them, selected values always included (after the others when beyond the limit), written to <paramref name="list"/>; returns
+    /// how many. Only the best <paramref name="limit"/> are kept while walking the values: a facet of hundreds of Leistungen is
+    /// not sorted to show twelve.
     /// </summary>
-    private (List<FacetValue> Values, int[] Ids) FacetList(int f, ReadOnlySpan<int> counts, bool[]? selected, int limit)
+    private int FacetList(int f, ReadOnlySpan<int> counts, bool[]? selected, int limit, Span<FacetCount> list)
     {
         // One long per value orders them without comparing strings: by key rank, or by count (descending) then label rank.
         var byKey = Facets.All[f] is Facets.Reifegrad or Facets.Land or Facets.DataLand;
@@ -460,24 +463,19 @@ public sealed class CatalogSearchIndex : IDisposable
             for (var j = kept - 1; j > 0 && best[j] < best[j - 1]; j--) (best[j], best[j - 1]) = (best[j - 1], best[j]);
         }
         var byRank = byKey ? _byKeyRank[f] : _byLabelRank[f];
-        var list = new List<FacetValue>(kept);
-        var ids = new List<int>(kept);
-        foreach (var order in best[..kept]) Add(byRank[(int)(order & uint.MaxValue)], counts);
-        if (selected is null || kept < best.Length) return (list, [.. ids]);
+        var written = 0;
+        foreach (var order in best[..kept]) Add(byRank[(int)(order & uint.MaxValue)], counts, list);
+        if (selected is null || kept < best.Length) return written;
         // Selected values that did not make the best follow in their order.
         var rest = new List<long>();
         for (var v = 0; v < values; v++)
             if (selected[v] && (byKey ? rank[v] : ((long)(int.MaxValue - counts[v]) << 32) | (uint)rank[v]) is var order && order > best[^1])
                 rest.Add(order);
         rest.Sort();
-        foreach (var order in rest) Add(byRank[(int)(order & uint.MaxValue)], counts);
-        return (list, [.. ids]);
+        foreach (var order in rest) Add(byRank[(int)(order & uint.MaxValue)], counts, list);
+        return written;
 
-        void Add(int v, ReadOnlySpan<int> counts)
-        {
-            list.Add(new FacetValue(_facetValueKeys[f][v], _facetValueLabels[f][v], counts[v], selected?[v] == true));
-            ids.Add(v);
-        }
+        void Add(int v, ReadOnlySpan<int> counts, Span<FacetCount> list) => list[written++] = new FacetCount(v, counts[v], selected?[v] == true);
     }
 
     public const int MaxFacetValues = 50;

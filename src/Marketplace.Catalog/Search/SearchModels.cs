@@ -81,15 +81,57 @@ public sealed record OfferingCard(
 public sealed record FacetValue(string Value, string Label, int Count,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool Selected);
 
-public sealed record SearchResult(
-    long Revision, int Total, int Page, int PageSize, string Sort, IReadOnlyList<OfferingCard> Items,
-    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets)
+/// <summary>A page of a search with its total and facet lists; only the index makes one.</summary>
+public sealed class SearchResult
 {
-    /// <summary>The index's ordinals of <see cref="Items"/>, in order: the card view finds each item's encoded JSON by it.</summary>
-    internal int[]? ItemOrdinals { get; init; }
+    private IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>? _facets;
 
-    /// <summary>[facet in <see cref="Search.Facets.All"/> order] → the index's value ids of that facet's list, in order.</summary>
-    internal int[][]? FacetValueIds { get; init; }
+    internal SearchResult(long revision, int total, int page, int pageSize, string sort, IReadOnlyList<OfferingCard> items, int[] itemOrdinals,
+        FacetCounts facetCounts)
+    {
+        (Revision, Total, Page, PageSize, Sort, Items) = (revision, total, page, pageSize, sort, items);
+        (ItemOrdinals, FacetCounts) = (itemOrdinals, facetCounts);
+    }
+
+    public long Revision { get; }
+    public int Total { get; }
+    public int Page { get; }
+    public int PageSize { get; }
+    public string Sort { get; }
+    public IReadOnlyList<OfferingCard> Items { get; }
+
+    /// <summary>Each facet's values with counts, in <see cref="Search.Facets.All"/> order; made on first use (the card view needs none).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets => _facets ??= FacetCounts.ToFacetValues();
+
+    /// <summary>The index's ordinals of <see cref="Items"/>, in order: the card view finds each item's encoded JSON by it.</summary>
+    internal int[] ItemOrdinals { get; }
+
+    /// <summary>The facet lists as the index counted them: the card view writes them from the index's encoded values.</summary>
+    internal FacetCounts FacetCounts { get; }
+}
+
+/// <summary>One value of a facet list as the index keeps it: the value's id in the index, its count, whether the search selected it.</summary>
+internal readonly record struct FacetCount(int Id, int Count, bool Selected);
+
+/// <summary>
+/// A result's facet lists in one array (facet f's from <c>start[f]</c> to <c>start[f + 1]</c>), with the index's keys and labels
+/// to name them: a search allocates one array of small structs instead of a record per value, a list per facet and a dictionary.
+/// </summary>
+internal sealed class FacetCounts(FacetCount[] entries, int[] start, string[][] keys, string[][] labels)
+{
+    public ReadOnlySpan<FacetCount> Of(int f) => entries.AsSpan(start[f], start[f + 1] - start[f]);
+
+    public Dictionary<string, IReadOnlyList<FacetValue>> ToFacetValues()
+    {
+        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>(Search.Facets.All.Count);
+        for (var f = 0; f < Search.Facets.All.Count; f++)
+        {
+            var values = new List<FacetValue>(start[f + 1] - start[f]);
+            foreach (var c in Of(f)) values.Add(new FacetValue(keys[f][c.Id], labels[f][c.Id], c.Count, c.Selected));
+            facets[Search.Facets.All[f]] = values;
+        }
+        return facets;
+    }
 }
 
 /// <summary>How an offering stands in its checks, in short: how many of its standards are checked conformant, and when it was last checked.</summary>
@@ -119,8 +161,8 @@ public sealed record SearchListResult(
     /// <summary>How many values of a facet the lean answer shows (selected ones come on top): Land and Reifegrad keep all of theirs.</summary>
     public static int Keeps(string facet, int all) => facet is Search.Facets.Land or Search.Facets.Reifegrad ? all : MaxFacetValues;
 
-    /// <summary>Whether the lean answer shows the facet's value at <paramref name="v"/> of the full list, which is already in its order.</summary>
-    public static bool Shows(string facet, IReadOnlyList<FacetValue> values, int v) => v < Keeps(facet, values.Count) || values[v].Selected;
+    /// <summary>Whether the lean answer shows the value at <paramref name="v"/> of a facet's full list of <paramref name="count"/>, which is already in its order.</summary>
+    public static bool Shows(string facet, int count, int v, bool selected) => v < Keeps(facet, count) || selected;
 
     public static SearchListResult From(SearchResult r)
     {
@@ -132,7 +174,7 @@ public sealed record SearchListResult(
             if (values.Count <= Keeps(facet, values.Count)) { facets[facet] = values; continue; }
             var top = new List<FacetValue>(MaxFacetValues);
             for (var v = 0; v < values.Count; v++)
-                if (Shows(facet, values, v)) top.Add(values[v]);
+                if (Shows(facet, values.Count, v, values[v].Selected)) top.Add(values[v]);
             facets[facet] = top;
         }
         return new SearchListResult(r.Revision, r.Total, r.Page, r.PageSize, r.Sort, items, facets);
