@@ -321,4 +321,10 @@ internal static class ProvisioningSql
         WHERE p.rollout_id IS NOT NULL AND s.state IN ('requested', 'provisioning', 'updating', 'failed')
         GROUP BY s.state
         """;
+    // What other modules read of orders and subscriptions (SubscriptionRecords).
+    public const string OrderMunicipality = "SELECT municipality_ags FROM orders WHERE id = @id";
+    public const string SubscriptionHead = "SELECT municipality_ags, offering_id FROM subscriptions WHERE id = @id";
+    public const string LiveSubscriptionsOfOffering = """
+        SELECT id, municipality_ags FROM subscriptions WHERE offering_id = @offeringId AND state <> 'cancelled' ORDER BY municipality_ags, id
+        """;
 }

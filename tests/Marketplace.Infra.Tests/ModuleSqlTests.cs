@@ -35,17 +35,6 @@ public partial class ModuleSqlTests
         "Conformance → standard_criteria",
         "Conformance → standard_versions",
         "Conformance → standards",
-        "Notifications → AspNetRoles",
-        "Notifications → AspNetUserRoles",
-        "Notifications → AspNetUsers",
-        "Notifications → audit_log",
-        "Notifications → invoices",
-        "Notifications → municipalities",
-        "Notifications → offering_versions",
-        "Notifications → offerings",
-        "Notifications → orders",
-        "Notifications → organisations",
-        "Notifications → subscriptions",
     ];
 
     private static string Src => Path.Combine(RepoPaths.Root, "src");
