@@ -58,9 +58,9 @@ public class PublishedReadsTests(DatabaseEngine engine)
     }
 
     [Test]
-    public async Task Provisioning_tells_an_orders_municipality_and_who_holds_a_subscription()
+    public async Task Provisioning_tells_an_orders_municipality_and_offerings_who_holds_a_subscription_and_who_had_an_offering_live()
     {
-        var subscriptions = new SubscriptionRecords();
+        var subscriptions = new SubscriptionRecords(_db.Database);
         await using var c = await _db.Database.OpenAsync();
         var failedAgs = (await OtherMunicipalitiesAsync(c, 1))[0];
         var order = "reads-order-" + engine;
@@ -71,15 +71,49 @@ public class PublishedReadsTests(DatabaseEngine engine)
         var active = await SubscribeAsync(c, Koeln, Offering, "requested", "active");
         var cancelled = await SubscribeAsync(c, Muenchen, Offering, "requested", "active", "cancelled");
         var failed = await SubscribeAsync(c, failedAgs, Offering, "requested", "failed");
+        await c.ExecuteAsync("""
+            INSERT INTO subscription_provisioning (subscription_id, order_id, fulfilment, instance_id, config_json) VALUES (@active, @order, 'manual', @active, '{}')
+            """, new { active, order });
 
         Assert.That(await subscriptions.OrderMunicipalityAsync(c, null, order), Is.EqualTo(Koeln));
         Assert.That(await subscriptions.OrderMunicipalityAsync(c, null, "no-such-order"), Is.Null);
+        Assert.That(await subscriptions.OfferingsOfOrderAsync(c, null, order), Is.EqualTo(new[] { Offering }));
         Assert.That(await subscriptions.HeadAsync(c, null, active), Is.EqualTo(new SubscriptionHead(active, Koeln, Offering)));
         Assert.That(await subscriptions.HeadAsync(c, null, "no-such-subscription"), Is.Null);
         var mine = new[] { active, cancelled, failed };
         var live = (await subscriptions.LiveOfOfferingAsync(c, null, Offering)).Where(s => mine.Contains(s.Id)).ToList();
         Assert.That(live, Is.EquivalentTo(new[] { new SubscriptionHead(active, Koeln, Offering), new SubscriptionHead(failed, failedAgs, Offering) }), "not cancelled");
         Assert.That(live.Select(s => s.MunicipalityAgs), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+
+        Assert.That(await subscriptions.HadLiveAsync(c, null, Koeln, Offering), Is.True);
+        Assert.That(await subscriptions.HadLiveAsync(c, null, Muenchen, Offering), Is.True, "cancelled after it was active");
+        Assert.That(await subscriptions.HadLiveAsync(c, null, failedAgs, Offering), Is.False, "never active");
+
+        var outcomes = (await subscriptions.ProvisioningOutcomesAsync(c, null, Offering, 1000)).Where(o => mine.Contains(o.SubscriptionId)).ToDictionary(o => o.SubscriptionId);
+        Assert.That((outcomes[active].RequestedAt, outcomes[active].ActivatedAt, outcomes[active].Failed), Is.EqualTo((Minute(0), Minute(1), 0L)));
+        Assert.That((outcomes[failed].ActivatedAt, outcomes[failed].Failed), Is.EqualTo(((string?)null, 1L)));
+    }
+
+    [Test]
+    public async Task Provisioning_counts_the_municipalities_holding_another_offering_only_from_the_minimum_on()
+    {
+        var subscriptions = new SubscriptionRecords(_db.Database);
+        await using var c = await _db.Database.OpenAsync();
+        var offerings = (await c.QueryAsync<string>("SELECT id FROM offerings WHERE id <> @Offering ORDER BY id", new { Offering })).Take(3).ToList();
+        var (held, often, rarely) = (offerings[0], offerings[1], offerings[2]);
+        var municipalities = await OtherMunicipalitiesAsync(c, 6);
+        foreach (var ags in municipalities.Skip(3).Take(3))
+        {
+            await SubscribeAsync(c, ags, held, "requested", "active");
+            await SubscribeAsync(c, ags, often, "requested", "active");
+        }
+        await SubscribeAsync(c, municipalities[3], rarely, "requested", "active");
+        await SubscribeAsync(c, municipalities[4], rarely, "requested", "failed");
+
+        var co = await subscriptions.CoSubscribedAsync(c, null, [held], minimum: 3, limit: 10);
+        Assert.That(co.Select(x => (x.OfferingId, x.Municipalities)), Does.Contain((often, 3L)));
+        Assert.That(co.Select(x => x.OfferingId), Does.Not.Contain(rarely).And.Not.Contain(held));
+        Assert.That(await subscriptions.CoSubscribedAsync(c, null, [held], minimum: 4, limit: 10), Is.Empty);
     }
 
     [Test]
