@@ -8,6 +8,7 @@ using Marketplace.Identity.Access;
 using Marketplace.Identity.Users;
 using Marketplace.Kernel;
 using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
