@@ -139,6 +139,13 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
         return (await c.QueryAsync<AuditRecord>(AuditSql.Filtered(query, database.Dialect), Parameters(query, query.Limit, 0))).ToList();
     }
 
+    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="afterSeq"/>, oldest first, on the caller's connection and inside its transaction.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> AfterAsync(DbConnection connection, DbTransaction? transaction, long afterSeq, int limit)
+    {
+        var all = new AuditQuery();
+        return (await connection.QueryAsync<AuditRecord>(AuditSql.ExportPage(all, database.Dialect), Parameters(all, limit, afterSeq), transaction)).ToList();
+    }
+
     /// <summary>Every entry the filter matches (its limit and offset are ignored), oldest first, read page by page.</summary>
     public async IAsyncEnumerable<AuditRecord> ReadAllAsync(AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {

@@ -26,6 +26,7 @@ public static class BillingModule
         services.AddSingleton<BillingRunService>();
         services.AddSingleton<InvoiceService>();
         services.AddSingleton<InvoiceExport>();
+        services.AddSingleton<InvoiceRecords>();
         services.AddSingleton<CreditNoteService>();
         services.AddSingleton<BillingAccountService>();
         services.AddSingleton<FundingReportService>();

@@ -345,4 +345,11 @@ internal static class BillingSql
         GROUP BY x.period, x.offering_id, x.offering_name
         ORDER BY x.period DESC, x.offering_name
         """;
+
+    // ---- what other modules read of an invoice (InvoiceRecords) -----------------------------------------------------
+
+    public const string InvoiceSummary = """
+        SELECT municipality_ags AS MunicipalityAgs, number AS Number, period AS Period, gross_cents AS GrossCents, due_date AS DueDate
+        FROM invoices WHERE id = @id
+        """;
 }

@@ -14,6 +14,7 @@ internal static class CatalogSql
     // What other modules read of a published offering or bundle (OfferingRecords).
     public const string OfferingHead = "SELECT vendor_id, content_hash FROM offerings WHERE id = @offeringId";
     public const string OfferingDocument = "SELECT document_json FROM offerings WHERE id = @offeringId";
+    public const string OfferingName = "SELECT name FROM offerings WHERE id = @offeringId";
     public const string OfferingLandCodes = "SELECT land_code FROM offering_laender WHERE offering_id = @offeringId";
     public static string LeistungenOfOfferings(ISqlDialect d) => $"SELECT offering_id, ozg_id FROM offering_leistungen WHERE offering_id {d.InList("offeringIds")}";
     public const string BundleLeistungen = "SELECT ozg_id FROM bundle_leistungen WHERE bundle_id = @bundleId ORDER BY position";

@@ -22,6 +22,8 @@ public static class CommunityModule
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CommunityStore>();
+        // Provisioning's read interface (who had which offering, provisioning outcomes); also registered by AddProvisioning.
+        services.TryAddSingleton<Marketplace.Provisioning.Subscriptions.SubscriptionRecords>();
         services.AddSingleton<CommunityAccess>();
         services.AddSingleton<RatingSnapshots>();
         services.Replace(ServiceDescriptor.Singleton<IOfferingRatings>(sp => sp.GetRequiredService<RatingSnapshots>()));

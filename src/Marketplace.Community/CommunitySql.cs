@@ -5,16 +5,6 @@ namespace Marketplace.Community;
 /// <summary>Every statement of the community module; portable SQL, dialect differences only through <see cref="ISqlDialect"/>.</summary>
 internal static class CommunitySql
 {
-    // A municipality may rate when a subscription of it to the offering is or was live: its timeline reached "active"
-    // (so a cancelled or suspended one counts, a request that failed or was rejected before activation does not).
-    // The state test covers subscriptions whose timeline predates the provisioning module.
-    public const string HadSubscription = """
-        SELECT COUNT(*) FROM subscriptions s
-        WHERE s.municipality_ags = @ags AND s.offering_id = @offering
-          AND (s.state IN ('active', 'updating', 'suspended', 'deprovisioning')
-               OR EXISTS (SELECT 1 FROM subscription_events e WHERE e.subscription_id = s.id AND e.to_state = 'active'))
-        """;
-
     public static string UpsertRating(ISqlDialect d) =>
         d.Upsert("offering_ratings", ["offering_id", "municipality_ags"], ["stars", "comment", "rated_by", "rated_at"]);
 
@@ -85,35 +75,5 @@ internal static class CommunitySql
     public static string SupportedBy(ISqlDialect d) => $"""
         SELECT s.request_id FROM feature_request_supports s JOIN feature_requests f ON f.id = s.request_id
         WHERE f.offering_id = @offering AND s.municipality_ags {d.InList("ags")}
-        """;
-
-    // Offerings Y held by municipalities that also hold one of the offerings X, counted per distinct municipality; only
-    // those with at least @minimum municipalities behind them, so that no one municipality's orders can be read off.
-    // Failed and cancelled subscriptions do not count: they are not what a municipality now uses.
-    public static string CoOrdered(ISqlDialect d) => $"""
-        SELECT y.offering_id AS OfferingId, COUNT(DISTINCT y.municipality_ags) AS Municipalities
-        FROM subscriptions x JOIN subscriptions y ON y.municipality_ags = x.municipality_ags
-        WHERE x.offering_id {d.InList("offerings")} AND NOT (y.offering_id {d.InList("offerings")})
-          AND x.state NOT IN ('failed', 'cancelled') AND y.state NOT IN ('failed', 'cancelled')
-        GROUP BY y.offering_id
-        HAVING COUNT(DISTINCT y.municipality_ags) >= @minimum
-        ORDER BY Municipalities DESC, y.offering_id {d.Page("limit", "offset")}
-        """;
-
-    public const string OfferingsOfOrder = """
-        SELECT DISTINCT s.offering_id FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.order_id = @order
-        """;
-
-    // Per subscription of the offering: when it was first requested, when it first became active, whether it ever failed.
-    // Newest subscriptions first and at most @limit of them: the facts describe the vendor's recent work and stay cheap.
-    public static string ProvisioningOutcomes(ISqlDialect d) => $"""
-        SELECT s.id AS SubscriptionId,
-               MIN(CASE WHEN e.to_state = 'requested' THEN e.occurred_at END) AS RequestedAt,
-               MIN(CASE WHEN e.to_state = 'active' THEN e.occurred_at END) AS ActivatedAt,
-               MAX(CASE WHEN e.to_state = 'failed' THEN 1 ELSE 0 END) AS Failed
-        FROM subscriptions s JOIN subscription_events e ON e.subscription_id = s.id
-        WHERE s.offering_id = @offering
-        GROUP BY s.id, s.created_at
-        ORDER BY s.created_at DESC, s.id {d.Page("limit", "offset")}
         """;
 }

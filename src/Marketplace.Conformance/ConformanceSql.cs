@@ -178,6 +178,7 @@ internal static class ConformanceSql
         SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
         FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY version
         """;
+    public const string VersionDocument = "SELECT document_json FROM offering_versions WHERE offering_id = @id AND version = @version";
 
     // The policies imported from the catalogue.
     public const string DeletePolicy = "DELETE FROM required_standards";

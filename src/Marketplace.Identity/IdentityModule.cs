@@ -82,6 +82,7 @@ public static class IdentityModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IEmailSender, SmtpEmailSender>();
         services.AddSingleton<OrganisationStore>();
+        services.AddSingleton<UserDirectory>();
         services.TryAddSingleton<ApiClientDirectory>();
         services.AddSingleton<DelegationStore>();
         services.AddSingleton<TenantAccess>();

@@ -111,4 +111,23 @@ internal static class IdentitySql
         INSERT INTO server_keys (purpose, protected_key, created_at) SELECT @purpose, @key, @at
         WHERE NOT EXISTS (SELECT 1 FROM server_keys WHERE purpose = @purpose)
         """;
+    // The users other modules address (UserDirectory): a municipality's users with their roles, the auditors, an e-mail address.
+    public const string MunicipalityUsers = """
+        SELECT u."Id" AS UserId, u."Email" AS Email, r."Name" AS Role
+        FROM "AspNetUsers" u
+        JOIN organisations o ON o.id = u."OrganisationId"
+        LEFT JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
+        LEFT JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+        WHERE o.kind = 'municipality' AND o.municipality_ags = @ags
+        ORDER BY u."Id"
+        """;
+    public const string PlatformAuditors = """
+        SELECT DISTINCT u."Id" FROM "AspNetUsers" u
+        JOIN organisations o ON o.id = u."OrganisationId"
+        JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
+        JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
+        WHERE o.kind = 'platform' AND r."Name" = 'auditor'
+        ORDER BY u."Id"
+        """;
+    public const string UserEmail = """SELECT "Email" FROM "AspNetUsers" WHERE "Id" = @userId""";
 }

@@ -11,50 +11,6 @@ internal static class NotificationSql
     public const string AdvanceAudit = "UPDATE notifier_state SET audit_seq = @seq WHERE id = 1";
     public const string AdvanceCatalog = "UPDATE notifier_state SET catalog_revision = @revision WHERE id = 1";
 
-    public static string AuditAfter(ISqlDialect dialect) => $"""
-        SELECT seq AS Seq, occurred_at AS OccurredAt, actor_user_id AS ActorUserId, actor_org_id AS ActorOrganisationId, action AS Action,
-            object_type AS ObjectType, object_id AS ObjectId, before_json AS BeforeJson, after_json AS AfterJson, prev_hash AS PrevHash, hash AS Hash
-        FROM audit_log WHERE seq > @after ORDER BY seq {dialect.Page("limit", "offset")}
-        """;
-
-    // Who hears of a municipality's events: the users of its organisation, with their role (Identity's tables).
-    public const string MunicipalityUsers = """
-        SELECT u."Id" AS UserId, u."Email" AS Email, r."Name" AS Role
-        FROM "AspNetUsers" u
-        JOIN organisations o ON o.id = u."OrganisationId"
-        LEFT JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
-        LEFT JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
-        WHERE o.kind = 'municipality' AND o.municipality_ags = @ags
-        ORDER BY u."Id"
-        """;
-    public const string UserEmail = """SELECT "Email" FROM "AspNetUsers" WHERE "Id" = @userId""";
-
-    public const string OrderMunicipality = "SELECT municipality_ags FROM orders WHERE id = @id";
-    public const string SubscriptionFacts = """
-        SELECT s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, COALESCE(o.name, s.offering_id) AS OfferingName
-        FROM subscriptions s LEFT JOIN offerings o ON o.id = s.offering_id WHERE s.id = @id
-        """;
-    /// <summary>The platform's auditors, who hear of SLA breaches of every offering.</summary>
-    public const string Auditors = """
-        SELECT DISTINCT u."Id" FROM "AspNetUsers" u
-        JOIN organisations o ON o.id = u."OrganisationId"
-        JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"
-        JOIN "AspNetRoles" r ON r."Id" = ur."RoleId"
-        WHERE o.kind = 'platform' AND r."Name" = 'auditor'
-        ORDER BY u."Id"
-        """;
-    public const string SubscribedMunicipalities = "SELECT DISTINCT municipality_ags FROM subscriptions WHERE offering_id = @id AND state <> 'cancelled' ORDER BY municipality_ags";
-    public const string OfferingName = "SELECT name FROM offerings WHERE id = @id";
-    public const string VersionDocument = "SELECT document_json FROM offering_versions WHERE offering_id = @id AND version = @version";
-    public const string SubscriptionsInLand = """
-        SELECT s.id AS Id, s.municipality_ags AS Ags FROM subscriptions s JOIN municipalities m ON m.ags = s.municipality_ags
-        WHERE s.offering_id = @offeringId AND m.land_code = @landCode AND s.state <> 'cancelled' ORDER BY s.municipality_ags, s.id
-        """;
-    public const string InvoiceFacts = """
-        SELECT municipality_ags AS MunicipalityAgs, number AS Number, period AS Period, gross_cents AS GrossCents, due_date AS DueDate
-        FROM invoices WHERE id = @id
-        """;
-
     // Preferences and language of many users at once (rows absent: defaults).
     public const string PreferencesOf = """
         SELECT user_id AS UserId, category AS Category, in_app AS InApp, email AS Email FROM notification_preferences WHERE user_id = @userId

@@ -18,6 +18,7 @@ public static class NotificationsModule
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<SavedSearchService>();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<AuditEventMapper>();
         services.AddSingleton<AuditNotifier>();
         services.AddSingleton<ExportService>();
         if (InstanceRoles.RunsBackgroundWork(configuration)) services.AddHostedService<NotificationWorker>();

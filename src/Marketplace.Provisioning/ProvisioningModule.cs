@@ -85,6 +85,7 @@ public static class ProvisioningModule
         services.AddSingleton<OrderService>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<SubscriptionExport>();
+        services.TryAddSingleton<SubscriptionRecords>();
         services.AddSingleton<Bindings.BindingService>();
         services.AddSingleton<ManualFulfilment>();
         services.AddSingleton<RolloutService>();

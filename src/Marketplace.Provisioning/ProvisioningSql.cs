@@ -321,4 +321,50 @@ internal static class ProvisioningSql
         WHERE p.rollout_id IS NOT NULL AND s.state IN ('requested', 'provisioning', 'updating', 'failed')
         GROUP BY s.state
         """;
+    // What other modules read of orders and subscriptions (SubscriptionRecords).
+    public const string OrderMunicipality = "SELECT municipality_ags FROM orders WHERE id = @id";
+    public const string SubscriptionHead = "SELECT municipality_ags, offering_id FROM subscriptions WHERE id = @id";
+    public const string LiveSubscriptionsOfOffering = """
+        SELECT id, municipality_ags FROM subscriptions WHERE offering_id = @offeringId AND state <> 'cancelled' ORDER BY municipality_ags, id
+        """;
+
+    // A municipality has or had an offering when a subscription of it reached "active" (so a cancelled or suspended one
+    // counts, a request that failed or was rejected before activation does not). The state test covers subscriptions
+    // whose timeline predates the provisioning module.
+    public const string HadLiveSubscription = """
+        SELECT COUNT(*) FROM subscriptions s
+        WHERE s.municipality_ags = @ags AND s.offering_id = @offering
+          AND (s.state IN ('active', 'updating', 'suspended', 'deprovisioning')
+               OR EXISTS (SELECT 1 FROM subscription_events e WHERE e.subscription_id = s.id AND e.to_state = 'active'))
+        """;
+
+    public const string OfferingsOfOrder = """
+        SELECT DISTINCT s.offering_id FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.order_id = @order
+        """;
+
+    // Offerings Y held by municipalities that also hold one of the offerings X, counted per distinct municipality; only
+    // those with at least @minimum municipalities behind them, so that no one municipality's orders can be read off.
+    // Failed and cancelled subscriptions do not count: they are not what a municipality now uses.
+    public static string CoSubscribed(ISqlDialect d) => $"""
+        SELECT y.offering_id AS OfferingId, COUNT(DISTINCT y.municipality_ags) AS Municipalities
+        FROM subscriptions x JOIN subscriptions y ON y.municipality_ags = x.municipality_ags
+        WHERE x.offering_id {d.InList("offerings")} AND NOT (y.offering_id {d.InList("offerings")})
+          AND x.state NOT IN ('failed', 'cancelled') AND y.state NOT IN ('failed', 'cancelled')
+        GROUP BY y.offering_id
+        HAVING COUNT(DISTINCT y.municipality_ags) >= @minimum
+        ORDER BY Municipalities DESC, y.offering_id {d.Page("limit", "offset")}
+        """;
+
+    // Per subscription of the offering: when it was first requested, when it first became active, whether it ever failed.
+    // Newest subscriptions first and at most @limit of them.
+    public static string ProvisioningOutcomes(ISqlDialect d) => $"""
+        SELECT s.id AS SubscriptionId,
+               MIN(CASE WHEN e.to_state = 'requested' THEN e.occurred_at END) AS RequestedAt,
+               MIN(CASE WHEN e.to_state = 'active' THEN e.occurred_at END) AS ActivatedAt,
+               MAX(CASE WHEN e.to_state = 'failed' THEN 1 ELSE 0 END) AS Failed
+        FROM subscriptions s JOIN subscription_events e ON e.subscription_id = s.id
+        WHERE s.offering_id = @offering
+        GROUP BY s.id, s.created_at
+        ORDER BY s.created_at DESC, s.id {d.Page("limit", "offset")}
+        """;
 }

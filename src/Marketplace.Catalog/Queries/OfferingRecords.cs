@@ -15,6 +15,10 @@ public sealed class OfferingRecords(Database database)
         (await c.QueryAsync<(string VendorId, string ContentHash)>(CatalogSql.OfferingHead, new { offeringId }, tx))
         .Select(r => ((string, string)?)r).FirstOrDefault();
 
+    /// <summary>The offering's name; null for an unknown offering.</summary>
+    public Task<string?> NameAsync(DbConnection c, DbTransaction? tx, string offeringId) =>
+        c.ExecuteScalarAsync<string?>(CatalogSql.OfferingName, new { offeringId }, tx);
+
     /// <summary>The offering's published descriptor as JSON.</summary>
     public Task<string?> DocumentAsync(DbConnection c, DbTransaction? tx, string offeringId) =>
         c.ExecuteScalarAsync<string?>(CatalogSql.OfferingDocument, new { offeringId }, tx);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
 using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Catalog.Residency;
@@ -30,6 +32,12 @@ public sealed record SubProcessorStatus(IReadOnlyList<SubProcessorDescriptor> In
 public interface ISubProcessorHistory
 {
     Task<SubProcessorStatus> ForOfferingAsync(string offeringId, CancellationToken ct = default);
+
+    /// <summary>
+    /// The hosting section of one version of the offering as its descriptor states it (JSON), read on the caller's
+    /// connection and inside its transaction; null for an unknown version or one without hosting.
+    /// </summary>
+    Task<JsonObject?> HostingOfVersionAsync(DbConnection c, DbTransaction? tx, string offeringId, int version);
 
     /// <summary>
     /// The objection period that applies to a change: the longer of the one the agreement in force states and the one the

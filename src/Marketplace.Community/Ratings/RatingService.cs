@@ -1,3 +1,4 @@
+using Marketplace.Provisioning.Subscriptions;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -23,7 +24,8 @@ public sealed record RatingsView(string OfferingId, double? Average, int Count, 
 /// Ratings of offerings by municipalities that have or had a live subscription to them: 1–5 stars and an optional
 /// comment, one per municipality and offering; rating again replaces the earlier rating.
 /// </summary>
-public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots, CommunityViewCache views, MunicipalityDirectory municipalities)
+public sealed class RatingService(CommunityStore store, RatingSnapshots snapshots, CommunityViewCache views, MunicipalityDirectory municipalities,
+    SubscriptionRecords subscriptions)
 {
     public const int MaxComment = 2000;
 
@@ -53,7 +55,7 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
     public async Task<bool> MayRateAsync(string offeringId, string ags, CancellationToken ct = default)
     {
         await using var c = await store.Database.OpenAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition(CommunitySql.HadSubscription, new { offering = offeringId, ags }, cancellationToken: ct)) > 0;
+        return await subscriptions.HadLiveAsync(c, null, ags, offeringId, ct);
     }
 
     /// <summary>
@@ -68,7 +70,7 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
         if (comment is { Length: > MaxComment }) throw RequestValidationException.For("comment", $"Kommentar mit höchstens {MaxComment} Zeichen.");
         var saved = await store.ChangeAsync(async (c, tx, audit) =>
         {
-            if (await c.ExecuteScalarAsync<long>(CommunitySql.HadSubscription, new { offering = offeringId, ags }, tx) == 0)
+            if (!await subscriptions.HadLiveAsync(c, tx, ags, offeringId))
                 throw new ForbiddenException("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.");
             var before = await c.QuerySingleOrDefaultAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
             await c.ExecuteAsync(CommunitySql.UpsertRating(store.Database.Dialect), new

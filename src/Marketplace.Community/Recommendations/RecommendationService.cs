@@ -1,4 +1,4 @@
-using Dapper;
+using Marketplace.Provisioning.Subscriptions;
 
 namespace Marketplace.Community.Recommendations;
 
@@ -10,7 +10,7 @@ public sealed record Recommendation(string OfferingId, string Name, string NameE
 /// ranked by how many municipalities do both. A recommendation needs <see cref="MinimumMunicipalities"/> distinct
 /// municipalities behind it, so that no single municipality's orders can be inferred from it.
 /// </summary>
-public sealed class RecommendationService(CommunityStore store)
+public sealed class RecommendationService(CommunityStore store, SubscriptionRecords subscriptions)
 {
     public const int MinimumMunicipalities = 3;
 
@@ -23,9 +23,9 @@ public sealed class RecommendationService(CommunityStore store)
     /// <summary>For the order confirmation: offerings held together with those of the order (the caller has checked the order is the user's).</summary>
     public async Task<IReadOnlyList<Recommendation>> ForOrderAsync(string orderId, int limit = 5, CancellationToken ct = default)
     {
-        List<string> offerings;
+        IReadOnlyList<string> offerings;
         await using (var c = await store.Database.OpenAsync(ct))
-            offerings = (await c.QueryAsync<string>(new CommandDefinition(CommunitySql.OfferingsOfOrder, new { order = orderId }, cancellationToken: ct))).ToList();
+            offerings = await subscriptions.OfferingsOfOrderAsync(c, null, orderId, ct);
         return await ForOfferingsAsync(offerings, limit, ct);
     }
 
@@ -36,18 +36,11 @@ public sealed class RecommendationService(CommunityStore store)
         limit = Math.Clamp(limit, 1, 20);
         await using var c = await store.Database.OpenAsync(ct);
         // A few more than asked for: offerings no longer in the catalogue are dropped below.
-        var rows = await c.QueryAsync<Row>(new CommandDefinition(CommunitySql.CoOrdered(store.Database.Dialect),
-            new { offerings = offeringIds.Distinct().ToArray(), minimum = MinimumMunicipalities, limit = limit + 10, offset = 0 }, cancellationToken: ct));
+        var rows = await subscriptions.CoSubscribedAsync(c, null, offeringIds, MinimumMunicipalities, limit + 10, ct);
         return rows.Select(r => (Row: r, Offering: store.PublishedOrNull(r.OfferingId)))
             .Where(x => x.Offering is not null)
             .Take(limit)
             .Select(x => new Recommendation(x.Row.OfferingId, x.Offering!.Descriptor.Name, x.Offering.Descriptor.NameEn, x.Offering.VendorName, (int)x.Row.Municipalities))
             .ToList();
-    }
-
-    private sealed class Row
-    {
-        public string OfferingId { get; init; } = "";
-        public long Municipalities { get; init; }
     }
 }

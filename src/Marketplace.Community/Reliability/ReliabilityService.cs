@@ -1,4 +1,4 @@
-using Dapper;
+using Marketplace.Provisioning.Subscriptions;
 
 namespace Marketplace.Community.Reliability;
 
@@ -10,7 +10,7 @@ namespace Marketplace.Community.Reliability;
 public sealed record ReliabilityFacts(string OfferingId, int Succeeded, int Failed, double? SuccessRate, TimeSpan? MedianProvisioningTime, int Measured);
 
 /// <summary>Computes <see cref="ReliabilityFacts"/> over the newest <see cref="Sample"/> subscriptions of an offering.</summary>
-public sealed class ReliabilityService(CommunityStore store)
+public sealed class ReliabilityService(CommunityStore store, SubscriptionRecords subscriptions)
 {
     public const int Sample = 1000;
 
@@ -18,13 +18,11 @@ public sealed class ReliabilityService(CommunityStore store)
     {
         store.Published(offeringId);
         await using var c = await store.Database.OpenAsync(ct);
-        var rows = (await c.QueryAsync<Outcome>(new CommandDefinition(CommunitySql.ProvisioningOutcomes(store.Database.Dialect),
-            new { offering = offeringId, limit = Sample, offset = 0 }, cancellationToken: ct))).ToList();
-        return Compute(offeringId, rows);
+        return Compute(offeringId, await subscriptions.ProvisioningOutcomesAsync(c, null, offeringId, Sample, ct));
     }
 
     /// <summary>The figures from one row per subscription; a subscription that failed and later became active counts as a success.</summary>
-    internal static ReliabilityFacts Compute(string offeringId, IReadOnlyList<Outcome> rows)
+    internal static ReliabilityFacts Compute(string offeringId, IReadOnlyList<ProvisioningOutcome> rows)
     {
         var succeeded = rows.Count(r => r.ActivatedAt is not null);
         var failed = rows.Count(r => r.ActivatedAt is null && r.Failed > 0);
@@ -43,12 +41,4 @@ public sealed class ReliabilityService(CommunityStore store)
         var n when n % 2 == 1 => ordered[n / 2],
         var n => TimeSpan.FromTicks((ordered[n / 2 - 1].Ticks + ordered[n / 2].Ticks) / 2),
     };
-
-    internal sealed class Outcome
-    {
-        public string SubscriptionId { get; init; } = "";
-        public string? RequestedAt { get; init; }
-        public string? ActivatedAt { get; init; }
-        public long Failed { get; init; }
-    }
 }

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Residency;
@@ -53,4 +55,8 @@ public sealed class SubProcessorHistory(Database database, TimeProvider clock) :
         changes.Reverse();
         return new SubProcessorStatus(inForce, changes.Where(ch => ch.Pending).ToList(), changes);
     }
+
+    public async Task<JsonObject?> HostingOfVersionAsync(DbConnection c, DbTransaction? tx, string offeringId, int version) =>
+        await c.ExecuteScalarAsync<string?>(ConformanceSql.VersionDocument, new { id = offeringId, version }, tx) is { } json
+            ? JsonNode.Parse(json)?["hosting"] as JsonObject : null;
 }

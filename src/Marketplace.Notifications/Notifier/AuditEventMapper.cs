@@ -1,8 +1,13 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
-using Dapper;
 using Marketplace.Audit;
+using Marketplace.Billing.Invoices;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
+using Marketplace.Catalog.Residency;
 using Marketplace.Identity.Access;
+using Marketplace.Identity.Users;
+using Marketplace.Provisioning.Subscriptions;
 using static Marketplace.Notifications.NotificationTexts;
 
 namespace Marketplace.Notifications.Notifier;
@@ -18,13 +23,15 @@ public sealed record AuditorEvent(string Category, string Kind, string ObjectTyp
 /// <summary>
 /// Reads an audit entry as notifications: which municipalities hear of it and with what words. The audit actions are the
 /// ones provisioning, conformance, billing and the feature requests write; entries of other actions map to nothing.
+/// What it needs to know beyond the entry it reads through the owners' read interfaces, inside the notifier's transaction.
 /// </summary>
-internal static class AuditEventMapper
+public sealed class AuditEventMapper(SubscriptionRecords subscriptions, InvoiceRecords invoices, OfferingRecords offerings,
+    MunicipalityDirectory municipalities, ISubProcessorHistory subProcessors, UserDirectory users)
 {
     /// <summary>Subscription steps the buyer needs not hear of: requested comes with the order, provisioning is a passing state.</summary>
     private static readonly HashSet<string> QuietSubscriptionActions = ["subscription.requested", "subscription.provisioning"];
 
-    public static async Task<IReadOnlyList<MunicipalityEvent>> MapAsync(DbConnection c, DbTransaction tx, AuditRecord r)
+    public async Task<IReadOnlyList<MunicipalityEvent>> MapAsync(DbConnection c, DbTransaction tx, AuditRecord r)
     {
         var after = Parse(r.AfterJson);
         var before = Parse(r.BeforeJson);
@@ -32,7 +39,7 @@ internal static class AuditEventMapper
         {
             case "order.placed" or "order.awaiting-approval" or "order.approved" or "order.rejected":
             {
-                var ags = await c.ExecuteScalarAsync<string?>(NotificationSql.OrderMunicipality, new { id = r.ObjectId }, tx);
+                var ags = await subscriptions.OrderMunicipalityAsync(c, tx, r.ObjectId);
                 if (ags is null) return [];
                 var offerings = Prop(after, "offerings") is JsonArray list ? string.Join(", ", list.Select(o => o?.ToString())) : "";
                 var kind = r.Action switch
@@ -46,13 +53,12 @@ internal static class AuditEventMapper
             case var a when a.StartsWith("subscription.", StringComparison.Ordinal) && !QuietSubscriptionActions.Contains(a)
                                                                                       && Text(after, "state") is { } state:
             {
-                var s = await c.QuerySingleOrDefaultAsync<SubscriptionFacts>(
-                    NotificationSql.SubscriptionFacts, new { id = r.ObjectId }, tx);
-                if (s is not { } facts) return [];
-                return [new(facts.MunicipalityAgs, NotificationCategories.OrderStatus, Kinds.SubscriptionState, "subscription", r.ObjectId,
+                if (await subscriptions.HeadAsync(c, tx, r.ObjectId) is not { } subscription) return [];
+                var name = await OfferingNameAsync(c, tx, subscription.OfferingId);
+                return [new(subscription.MunicipalityAgs, NotificationCategories.OrderStatus, Kinds.SubscriptionState, "subscription", r.ObjectId,
                     new JsonObject
                     {
-                        ["subscriptionId"] = r.ObjectId, ["offeringId"] = facts.OfferingId, ["offeringName"] = facts.OfferingName,
+                        ["subscriptionId"] = r.ObjectId, ["offeringId"] = subscription.OfferingId, ["offeringName"] = name,
                         ["state"] = state, ["message"] = Text(after, "message") ?? "",
                     })];
             }
@@ -86,7 +92,7 @@ internal static class AuditEventMapper
             {
                 // A replacement (an upward correction) issues a new invoice; the entry is the replaced one's and names it.
                 var id = r.Action == "billing.invoice.replace" ? Text(Prop(after, "replacement") as JsonObject, "id") : r.ObjectId;
-                var invoice = id is null ? null : await c.QuerySingleOrDefaultAsync<InvoiceFacts>(NotificationSql.InvoiceFacts, new { id }, tx);
+                var invoice = id is null ? null : await invoices.SummaryAsync(c, tx, id);
                 if (invoice is not { } i) return [];
                 return [new(i.MunicipalityAgs, NotificationCategories.Invoices, Kinds.InvoiceFinalized, "invoice", id!,
                     new JsonObject { ["number"] = i.Number, ["period"] = i.Period, ["gross"] = i.GrossCents, ["dueDate"] = i.DueDate ?? "" },
@@ -98,14 +104,17 @@ internal static class AuditEventMapper
                     new JsonObject
                     {
                         ["before"] = Text(before, "approvalThresholdCents") ?? "", ["after"] = Text(after, "approvalThresholdCents") ?? "",
-                        ["by"] = await c.ExecuteScalarAsync<string?>(NotificationSql.UserEmail, new { userId = r.ActorUserId }, tx) ?? r.ActorUserId,
+                        ["by"] = await users.EmailAsync(c, tx, r.ActorUserId) ?? r.ActorUserId,
                     },
                     BuyerAdminsOnly: true, ExceptUserId: r.ActorUserId)];
             case "land-default.set" when r.ObjectId.Split('/') is [var offeringId, var landCode, var sourceKind]:
             {
                 // Every municipality of the Land whose live subscription the default flows into hears of it, on that subscription.
-                var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
-                var affected = await c.QueryAsync<(string Id, string Ags)>(NotificationSql.SubscriptionsInLand, new { offeringId, landCode }, tx);
+                var name = await OfferingNameAsync(c, tx, offeringId);
+                var live = await subscriptions.LiveOfOfferingAsync(c, tx, offeringId);
+                var known = await municipalities.GetManyAsync(live.Select(s => s.MunicipalityAgs));
+                var affected = live.Where(s => known.TryGetValue(s.MunicipalityAgs, out var m) && m.LandCode == landCode)
+                    .Select(s => (s.Id, Ags: s.MunicipalityAgs));
                 return affected.Select(s => new MunicipalityEvent(s.Ags, NotificationCategories.OrderStatus, Kinds.LandDefaultChanged, "subscription", s.Id,
                     new JsonObject
                     {
@@ -118,7 +127,7 @@ internal static class AuditEventMapper
             case "feature-request.answered" when Text(after, "ags") is { } ags:
             {
                 var offeringId = Text(after, "offeringId") ?? "";
-                var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
+                var name = await OfferingNameAsync(c, tx, offeringId);
                 return [new(ags, NotificationCategories.RequestAnswers, Kinds.RequestAnswered, "feature-request", r.ObjectId,
                     new JsonObject { ["requestId"] = r.ObjectId, ["offeringId"] = offeringId, ["offeringName"] = name, ["status"] = Text(after, "status") })];
             }
@@ -131,13 +140,13 @@ internal static class AuditEventMapper
     /// What the platform's auditors hear of an entry: an SLA breach (with the offering's name); null for everything else.
     /// Auditors belong to no municipality, so these go to each auditor directly.
     /// </summary>
-    public static async Task<AuditorEvent?> ForAuditorsAsync(DbConnection c, DbTransaction tx, AuditRecord r)
+    public async Task<AuditorEvent?> ForAuditorsAsync(DbConnection c, DbTransaction tx, AuditRecord r)
     {
         if (r.Action != "availability.sla-breach") return null;
         var after = Parse(r.AfterJson);
         var parameters = SlaBreachParameters(after);
         parameters["offeringId"] = r.ObjectId;
-        parameters["offeringName"] = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = r.ObjectId }, tx) ?? r.ObjectId;
+        parameters["offeringName"] = await OfferingNameAsync(c, tx, r.ObjectId);
         return new AuditorEvent(NotificationCategories.Conformance, SlaBreachKind(after), "offering", r.ObjectId, parameters);
     }
 
@@ -151,11 +160,11 @@ internal static class AuditEventMapper
     };
 
     /// <summary>One event per municipality with a live subscription to the offering.</summary>
-    private static async Task<IReadOnlyList<MunicipalityEvent>> SubscribersAsync(DbConnection c, DbTransaction tx, string offeringId, string kind, JsonObject extra)
+    private async Task<IReadOnlyList<MunicipalityEvent>> SubscribersAsync(DbConnection c, DbTransaction tx, string offeringId, string kind, JsonObject extra)
     {
-        var name = await c.ExecuteScalarAsync<string?>(NotificationSql.OfferingName, new { id = offeringId }, tx) ?? offeringId;
-        var municipalities = await c.QueryAsync<string>(NotificationSql.SubscribedMunicipalities, new { id = offeringId }, tx);
-        return municipalities.Select(ags =>
+        var name = await OfferingNameAsync(c, tx, offeringId);
+        var subscribed = (await subscriptions.LiveOfOfferingAsync(c, tx, offeringId)).Select(s => s.MunicipalityAgs).Distinct(StringComparer.Ordinal);
+        return subscribed.Select(ags =>
         {
             var parameters = (JsonObject)extra.DeepClone();
             parameters["offeringId"] = offeringId;
@@ -168,21 +177,18 @@ internal static class AuditEventMapper
     /// What changed in the sub-processors between the previous and the new published version (Art. 28(2) GDPR: the
     /// municipality may object within the period the descriptor states; the change takes effect after it); null when nothing did.
     /// </summary>
-    private static async Task<JsonObject?> SubProcessorChangeAsync(DbConnection c, DbTransaction tx, AuditRecord r, string previousVersion, string? version)
+    private async Task<JsonObject?> SubProcessorChangeAsync(DbConnection c, DbTransaction tx, AuditRecord r, string previousVersion, string? version)
     {
         if (version is null || !int.TryParse(previousVersion, out var prev) || !int.TryParse(version, out var next)) return null;
-        static async Task<JsonObject?> HostingAsync(DbConnection c, DbTransaction tx, string id, int v) =>
-            await c.ExecuteScalarAsync<string?>(NotificationSql.VersionDocument, new { id, version = v }, tx) is { } json
-                ? JsonNode.Parse(json)?["hosting"] as JsonObject : null;
-        var oldHosting = await HostingAsync(c, tx, r.ObjectId, prev);
-        var newHosting = await HostingAsync(c, tx, r.ObjectId, next);
+        var oldHosting = await subProcessors.HostingOfVersionAsync(c, tx, r.ObjectId, prev);
+        var newHosting = await subProcessors.HostingOfVersionAsync(c, tx, r.ObjectId, next);
         static List<string> Names(JsonObject? h) => (h?["subProcessors"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(s => $"{Text(s, "name")} ({Text(s, "country")}): {Text(s, "purpose")}").ToList();
         var (before, after) = (Names(oldHosting), Names(newHosting));
         var added = after.Except(before).ToList();
         var removed = before.Except(after).ToList();
         if (added.Count == 0 && removed.Count == 0) return null;
-        var days = Marketplace.Catalog.Residency.ISubProcessorHistory.ObjectionPeriod((int?)(oldHosting?["objectionPeriodDays"] as JsonValue),
+        var days = ISubProcessorHistory.ObjectionPeriod((int?)(oldHosting?["objectionPeriodDays"] as JsonValue),
             (int?)(newHosting?["objectionPeriodDays"] as JsonValue));
         var effective = DateTimeOffset.Parse(r.OccurredAt, System.Globalization.CultureInfo.InvariantCulture).AddDays(days);
         return new JsonObject
@@ -192,8 +198,9 @@ internal static class AuditEventMapper
         };
     }
 
-    private sealed record SubscriptionFacts(string MunicipalityAgs, string OfferingId, string OfferingName);
-    private sealed record InvoiceFacts(string MunicipalityAgs, string Number, string Period, long GrossCents, string? DueDate);
+    /// <summary>The offering's name; an offering the catalogue does not know is named by its id.</summary>
+    private async Task<string> OfferingNameAsync(DbConnection c, DbTransaction tx, string offeringId) =>
+        await offerings.NameAsync(c, tx, offeringId) ?? offeringId;
 
     /// <summary>True when the user's role hears of the event (invoices go to buyer-admins only).</summary>
     public static bool Reaches(MunicipalityEvent e, string? role) => !e.BuyerAdminsOnly || role == Roles.BuyerAdmin;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Catalog.Search;
+using Marketplace.Identity.Users;
 using Marketplace.Notifications.SavedSearches;
 using Marketplace.Storage;
 using Microsoft.Extensions.Logging;
@@ -34,8 +35,8 @@ public sealed record NotifierPass(int AuditEntries, int Notifications, int Mails
 /// as the cursor advance: a pass that dies writes nothing and the next starts where the last committed one ended, so
 /// nothing is lost or doubled. Saved searches are re-run when the catalogue revision moved. The outbox is drained last.
 /// </summary>
-public sealed class AuditNotifier(Database database, CatalogSearchService search, OutboxSender outbox, IOptions<NotificationOptions> options,
-    TimeProvider clock, ILogger<AuditNotifier> logger)
+public sealed class AuditNotifier(Database database, AuditTrail audit, AuditEventMapper mapper, UserDirectory users, CatalogSearchService search,
+    OutboxSender outbox, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<AuditNotifier> logger)
 {
     /// <summary>One full pass: every new audit entry, the saved searches, then the outbox. Tests call it to run synchronously.</summary>
     public async Task<NotifierPass> RunOnceAsync(CancellationToken ct = default)
@@ -65,17 +66,16 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
         var now = Now();
         await c.ExecuteAsync(NotificationSql.ClaimState, new { now }, tx);
         var state = await c.QuerySingleAsync<(long AuditSeq, long CatalogRevision)>(NotificationSql.ReadState, transaction: tx);
-        var records = (await c.QueryAsync<AuditRecord>(NotificationSql.AuditAfter(database.Dialect),
-            new { after = state.AuditSeq, limit = maxEntries, offset = 0 }, tx)).ToList();
+        var records = await audit.AfterAsync(c, tx, state.AuditSeq, maxEntries);
         if (records.Count == 0) return (0, 0, 0);
-        var writer = new Writer(c, tx, now);
+        var writer = new Writer(c, tx, now, users);
         foreach (var record in records)
         {
-            foreach (var e in await AuditEventMapper.MapAsync(c, tx, record))
+            foreach (var e in await mapper.MapAsync(c, tx, record))
                 // One entry may mean two things to a municipality (a new version that also changes sub-processors): the second kind gets its own key.
                 await writer.ToMunicipalityAsync(e, e.Kind == NotificationTexts.Kinds.SubProcessorsChanged ? $"audit:{record.Seq}:{e.Kind}" : $"audit:{record.Seq}");
-            if (await AuditEventMapper.ForAuditorsAsync(c, tx, record) is { } a)
-                foreach (var auditor in await c.QueryAsync<string>(NotificationSql.Auditors, transaction: tx))
+            if (await mapper.ForAuditorsAsync(c, tx, record) is { } a)
+                foreach (var auditor in await users.AuditorsAsync(c, tx))
                     await writer.ToUserAsync(auditor, a.Category, a.Kind, null, a.ObjectType, a.ObjectId, a.Parameters, $"audit:{record.Seq}:auditor");
         }
         await c.ExecuteAsync(NotificationSql.AdvanceAudit, new { seq = records[^1].Seq }, tx);
@@ -97,7 +97,7 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
         await c.ExecuteAsync(NotificationSql.ClaimState, new { now }, tx);
         var state = await c.QuerySingleAsync<(long AuditSeq, long CatalogRevision)>(NotificationSql.ReadState, transaction: tx);
         if (state.CatalogRevision == index.Revision) return (0, 0, 0);
-        var writer = new Writer(c, tx, now);
+        var writer = new Writer(c, tx, now, users);
         var matches = 0;
         foreach (var saved in await c.QueryAsync<SavedSearch>(NotificationSql.AllSavedSearches, transaction: tx))
         {
@@ -132,19 +132,19 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
     private string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
 
     /// <summary>Writes notifications and outbox rows inside the pass's transaction, honouring each user's preferences.</summary>
-    private sealed class Writer(DbConnection c, DbTransaction tx, string now)
+    private sealed class Writer(DbConnection c, DbTransaction tx, string now, UserDirectory users)
     {
         private readonly Dictionary<string, NotificationPreferences> _preferences = [];
-        private readonly Dictionary<string, IReadOnlyList<(string UserId, string? Email, string? Role)>> _users = [];
+        private readonly Dictionary<string, IReadOnlyList<MunicipalityUser>> _users = [];
         public int Notifications { get; private set; }
         public int Mails { get; private set; }
 
         public async Task ToMunicipalityAsync(MunicipalityEvent e, string sourceKey)
         {
-            if (!_users.TryGetValue(e.Ags, out var users))
-                _users[e.Ags] = users = (await c.QueryAsync<(string UserId, string? Email, string? Role)>(NotificationSql.MunicipalityUsers, new { ags = e.Ags }, tx)).ToList();
+            if (!_users.TryGetValue(e.Ags, out var ofMunicipality))
+                _users[e.Ags] = ofMunicipality = await users.OfMunicipalityAsync(c, tx, e.Ags);
             // A user with several roles appears once per role; one notification each.
-            foreach (var user in users.GroupBy(u => u.UserId).Where(g => g.Key != e.ExceptUserId && g.Any(u => AuditEventMapper.Reaches(e, u.Role))).Select(g => g.First()))
+            foreach (var user in ofMunicipality.GroupBy(u => u.UserId).Where(g => g.Key != e.ExceptUserId && g.Any(u => AuditEventMapper.Reaches(e, u.Role))).Select(g => g.First()))
                 await ToUserAsync(user.UserId, e.Category, e.Kind, e.Ags, e.ObjectType, e.ObjectId, e.Parameters, sourceKey, user.Email);
         }
 
@@ -158,7 +158,7 @@ public sealed class AuditNotifier(Database database, CatalogSearchService search
             if (choice.InApp)
                 Notifications += await c.ExecuteAsync(NotificationSql.InsertNotification, new NotificationRow(
                     Guid.NewGuid().ToString("N"), userId, category, kind, ags, objectType, objectId, json, sourceKey, now, null), tx);
-            email ??= await c.ExecuteScalarAsync<string?>(NotificationSql.UserEmail, new { userId }, tx);
+            email ??= await users.EmailAsync(c, tx, userId);
             if (choice.Email && !string.IsNullOrEmpty(email))
                 Mails += await c.ExecuteAsync(NotificationSql.InsertOutbox, new
                 {

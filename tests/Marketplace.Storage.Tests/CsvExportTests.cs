@@ -2,7 +2,7 @@ using System.Text;
 using Marketplace.Storage;
 using NUnit.Framework;
 
-namespace Marketplace.Identity.Tests.Notifications;
+namespace Marketplace.Storage.Tests;
 
 public class CsvExportTests
 {

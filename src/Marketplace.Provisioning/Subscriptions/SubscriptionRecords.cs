@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Dapper;
+using Marketplace.Storage;
+
+namespace Marketplace.Provisioning.Subscriptions;
+
+/// <summary>A subscription as other modules read it: whose it is and of which offering.</summary>
+public sealed record SubscriptionHead(string Id, string MunicipalityAgs, string OfferingId);
+
+/// <summary>An offering held by municipalities that also hold the ones asked about, and how many of them do.</summary>
+public sealed class CoSubscription
+{
+    // Property-mapped: the engines type the count differently.
+    public string OfferingId { get; init; } = "";
+    public long Municipalities { get; init; }
+}
+
+/// <summary>One subscription's provisioning: when it was first requested and first active (null: never), whether it ever failed.</summary>
+public sealed class ProvisioningOutcome
+{
+    // Property-mapped: the engines type the aggregates differently.
+    public string SubscriptionId { get; init; } = "";
+    public string? RequestedAt { get; init; }
+    public string? ActivatedAt { get; init; }
+    public long Failed { get; init; }
+}
+
+/// <summary>
+/// Orders and subscriptions as other modules read them, on the caller's connection (and inside its transaction where it
+/// has one), so a reader sees them in the same snapshot as its own rows.
+/// </summary>
+public sealed class SubscriptionRecords(Database database)
+{
+    /// <summary>The municipality that placed the order; null for an unknown order.</summary>
+    public Task<string?> OrderMunicipalityAsync(DbConnection c, DbTransaction? tx, string orderId, CancellationToken ct = default) =>
+        c.ExecuteScalarAsync<string?>(new CommandDefinition(ProvisioningSql.OrderMunicipality, new { id = orderId }, tx, cancellationToken: ct));
+
+    /// <summary>The offerings the order's subscriptions are of.</summary>
+    public async Task<IReadOnlyList<string>> OfferingsOfOrderAsync(DbConnection c, DbTransaction? tx, string orderId, CancellationToken ct = default) =>
+        (await c.QueryAsync<string>(new CommandDefinition(ProvisioningSql.OfferingsOfOrder, new { order = orderId }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The subscription's municipality and offering; null for an unknown subscription.</summary>
+    public async Task<SubscriptionHead?> HeadAsync(DbConnection c, DbTransaction? tx, string subscriptionId, CancellationToken ct = default) =>
+        (await c.QueryAsync<(string Ags, string OfferingId)>(new CommandDefinition(ProvisioningSql.SubscriptionHead, new { id = subscriptionId }, tx, cancellationToken: ct)))
+        .Select(s => new SubscriptionHead(subscriptionId, s.Ags, s.OfferingId)).FirstOrDefault();
+
+    /// <summary>The subscriptions to the offering that are not cancelled, by municipality and id.</summary>
+    public async Task<IReadOnlyList<SubscriptionHead>> LiveOfOfferingAsync(DbConnection c, DbTransaction? tx, string offeringId, CancellationToken ct = default) =>
+        (await c.QueryAsync<(string Id, string Ags)>(new CommandDefinition(ProvisioningSql.LiveSubscriptionsOfOffering, new { offeringId }, tx, cancellationToken: ct)))
+        .Select(s => new SubscriptionHead(s.Id, s.Ags, offeringId)).ToList();
+
+    /// <summary>True when the municipality has or had the offering live (a subscription of it reached active).</summary>
+    public async Task<bool> HadLiveAsync(DbConnection c, DbTransaction? tx, string ags, string offeringId, CancellationToken ct = default) =>
+        await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.HadLiveSubscription, new { offering = offeringId, ags }, tx, cancellationToken: ct)) > 0;
+
+    /// <summary>
+    /// The offerings (not among <paramref name="offeringIds"/>) held by at least <paramref name="minimum"/> municipalities
+    /// that also hold one of them, most municipalities first, at most <paramref name="limit"/>; failed and cancelled
+    /// subscriptions count for nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<CoSubscription>> CoSubscribedAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<string> offeringIds, int minimum,
+        int limit, CancellationToken ct = default) =>
+        (await c.QueryAsync<CoSubscription>(new CommandDefinition(ProvisioningSql.CoSubscribed(database.Dialect),
+            new { offerings = offeringIds.Distinct().ToArray(), minimum, limit, offset = 0 }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The provisioning of the offering's newest <paramref name="limit"/> subscriptions, newest first.</summary>
+    public async Task<IReadOnlyList<ProvisioningOutcome>> ProvisioningOutcomesAsync(DbConnection c, DbTransaction? tx, string offeringId, int limit,
+        CancellationToken ct = default) =>
+        (await c.QueryAsync<ProvisioningOutcome>(new CommandDefinition(ProvisioningSql.ProvisioningOutcomes(database.Dialect),
+            new { offering = offeringId, limit, offset = 0 }, tx, cancellationToken: ct))).ToList();
+}

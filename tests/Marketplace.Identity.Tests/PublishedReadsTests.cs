@@ -1,0 +1,215 @@
+using System.Data.Common;
+using Dapper;
+using Marketplace.Audit;
+using Marketplace.Billing.Invoices;
+using Marketplace.Catalog.Queries;
+using Marketplace.Conformance.Lifecycle;
+using Marketplace.Identity.Access;
+using Marketplace.Identity.Users;
+using Marketplace.Kernel;
+using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
+using Marketplace.Testing;
+using Microsoft.Extensions.Options;
+using NUnit.Framework;
+using static Marketplace.Identity.Tests.DenialMatrix;
+
+namespace Marketplace.Identity.Tests;
+
+/// <summary>
+/// The read interfaces owners publish for other modules' reads (notifications' recipients and facts, community's
+/// subscription figures), on a copy of the seeded database with rows written straight into the owners' tables.
+/// </summary>
+[TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
+public class PublishedReadsTests(DatabaseEngine engine)
+{
+    private const string Muenchen = "09162000";
+    private const string Koeln = "05315000";
+    private const string Offering = "namenserklaerung-urkundenwerk";
+    private static readonly string At = AuditTrail.Timestamp(DateTimeOffset.Parse("2031-01-15T08:00:00Z"));
+    private TestDatabase _db = null!;
+
+    /// <summary>The seeded database IdentityHost starts on (the same template), without a host: these reads need none.</summary>
+    [OneTimeSetUp]
+    public async Task Create() =>
+        _db = await TestDatabase.FromTemplateAsync(engine, TestDatabase.TemplateKey(nameof(IdentityHost), null), async template =>
+        {
+            var seeding = IdentityHost.Start(template);
+            await seeding.StopAsync();
+            Directory.Delete(seeding.MailFolder, true);
+        });
+
+    [OneTimeTearDown]
+    public async Task Drop() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Identity_names_a_municipalitys_users_with_their_roles_the_auditors_and_a_users_email()
+    {
+        var users = new UserDirectory();
+        await using var c = await _db.Database.OpenAsync();
+        var (admin, koeln, auditor) = (await UserIdAsync(c, MuenchenAdmin), await UserIdAsync(c, KoelnAdmin), await UserIdAsync(c, Auditor));
+
+        var muenchen = await users.OfMunicipalityAsync(c, null, Muenchen);
+        Assert.That(muenchen, Does.Contain(new MunicipalityUser(admin, MuenchenAdmin, Roles.BuyerAdmin)));
+        Assert.That(muenchen.Select(u => u.UserId), Does.Contain(await UserIdAsync(c, MuenchenViewer)).And.Not.Contain(koeln).And.Not.Contain(auditor));
+        Assert.That(muenchen.Select(u => u.UserId), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(await users.AuditorsAsync(c, null), Does.Contain(auditor).And.Not.Contain(admin));
+        Assert.That(await users.EmailAsync(c, null, admin), Is.EqualTo(MuenchenAdmin));
+        Assert.That(await users.EmailAsync(c, null, "no-such-user"), Is.Null);
+    }
+
+    [Test]
+    public async Task Provisioning_tells_an_orders_municipality_and_offerings_who_holds_a_subscription_and_who_had_an_offering_live()
+    {
+        var subscriptions = new SubscriptionRecords(_db.Database);
+        await using var c = await _db.Database.OpenAsync();
+        var failedAgs = (await OtherMunicipalitiesAsync(c, 1))[0];
+        var order = "reads-order-" + engine;
+        await c.ExecuteAsync("""
+            INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at)
+            VALUES (@order, @Koeln, @order, 'x', 'offering', NULL, 'placed', 0, 'test', @At)
+            """, new { order, Koeln, At });
+        var active = await SubscribeAsync(c, Koeln, Offering, "requested", "active");
+        var cancelled = await SubscribeAsync(c, Muenchen, Offering, "requested", "active", "cancelled");
+        var failed = await SubscribeAsync(c, failedAgs, Offering, "requested", "failed");
+        await c.ExecuteAsync("""
+            INSERT INTO subscription_provisioning (subscription_id, order_id, fulfilment, instance_id, config_json) VALUES (@active, @order, 'manual', @active, '{}')
+            """, new { active, order });
+
+        Assert.That(await subscriptions.OrderMunicipalityAsync(c, null, order), Is.EqualTo(Koeln));
+        Assert.That(await subscriptions.OrderMunicipalityAsync(c, null, "no-such-order"), Is.Null);
+        Assert.That(await subscriptions.OfferingsOfOrderAsync(c, null, order), Is.EqualTo(new[] { Offering }));
+        Assert.That(await subscriptions.HeadAsync(c, null, active), Is.EqualTo(new SubscriptionHead(active, Koeln, Offering)));
+        Assert.That(await subscriptions.HeadAsync(c, null, "no-such-subscription"), Is.Null);
+        var mine = new[] { active, cancelled, failed };
+        var live = (await subscriptions.LiveOfOfferingAsync(c, null, Offering)).Where(s => mine.Contains(s.Id)).ToList();
+        Assert.That(live, Is.EquivalentTo(new[] { new SubscriptionHead(active, Koeln, Offering), new SubscriptionHead(failed, failedAgs, Offering) }), "not cancelled");
+        Assert.That(live.Select(s => s.MunicipalityAgs), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+
+        Assert.That(await subscriptions.HadLiveAsync(c, null, Koeln, Offering), Is.True);
+        Assert.That(await subscriptions.HadLiveAsync(c, null, Muenchen, Offering), Is.True, "cancelled after it was active");
+        Assert.That(await subscriptions.HadLiveAsync(c, null, failedAgs, Offering), Is.False, "never active");
+
+        var outcomes = (await subscriptions.ProvisioningOutcomesAsync(c, null, Offering, 1000)).Where(o => mine.Contains(o.SubscriptionId)).ToDictionary(o => o.SubscriptionId);
+        Assert.That((outcomes[active].RequestedAt, outcomes[active].ActivatedAt, outcomes[active].Failed), Is.EqualTo((Minute(0), Minute(1), 0L)));
+        Assert.That((outcomes[failed].ActivatedAt, outcomes[failed].Failed), Is.EqualTo(((string?)null, 1L)));
+    }
+
+    [Test]
+    public async Task Provisioning_counts_the_municipalities_holding_another_offering_only_from_the_minimum_on()
+    {
+        var subscriptions = new SubscriptionRecords(_db.Database);
+        await using var c = await _db.Database.OpenAsync();
+        var offerings = (await c.QueryAsync<string>("SELECT id FROM offerings WHERE id <> @Offering ORDER BY id", new { Offering })).Take(3).ToList();
+        var (held, often, rarely) = (offerings[0], offerings[1], offerings[2]);
+        var municipalities = await OtherMunicipalitiesAsync(c, 6);
+        foreach (var ags in municipalities.Skip(3).Take(3))
+        {
+            await SubscribeAsync(c, ags, held, "requested", "active");
+            await SubscribeAsync(c, ags, often, "requested", "active");
+        }
+        await SubscribeAsync(c, municipalities[3], rarely, "requested", "active");
+        await SubscribeAsync(c, municipalities[4], rarely, "requested", "failed");
+
+        var co = await subscriptions.CoSubscribedAsync(c, null, [held], minimum: 3, limit: 10);
+        Assert.That(co.Select(x => (x.OfferingId, x.Municipalities)), Does.Contain((often, 3L)));
+        Assert.That(co.Select(x => x.OfferingId), Does.Not.Contain(rarely).And.Not.Contain(held));
+        Assert.That(await subscriptions.CoSubscribedAsync(c, null, [held], minimum: 4, limit: 10), Is.Empty);
+    }
+
+    [Test]
+    public async Task Billing_summarises_an_invoice()
+    {
+        await using var c = await _db.Database.OpenAsync();
+        var (run, invoice) = ("reads-run-" + engine, "reads-invoice-" + engine);
+        await c.ExecuteAsync("""
+            INSERT INTO billing_runs (id, period, started_at, completed_at, actor_user_id, invoice_count, net_cents, vat_cents, gross_cents)
+            VALUES (@run, '2031-01', @At, @At, 'test', 1, 10000, 1900, 11900)
+            """, new { run, At });
+        await c.ExecuteAsync("""
+            INSERT INTO invoices (id, number, municipality_ags, period, billing_run_id, state, currency, net_cents, vat_rate_basis_points, vat_cents,
+                                  gross_cents, period_start, period_end, due_date, created_at, updated_at)
+            VALUES (@invoice, 'RE-2031-0001', @Muenchen, '2031-01', @run, 'finalized', 'EUR', 10000, 1900, 1900, 11900, '2031-01-01', '2031-01-31',
+                    '2031-02-14', @At, @At)
+            """, new { invoice, Muenchen, run, At });
+
+        var invoices = new InvoiceRecords();
+        Assert.That(await invoices.SummaryAsync(c, null, invoice), Is.EqualTo(new InvoiceSummary(Muenchen, "RE-2031-0001", "2031-01", 11900, "2031-02-14")));
+        Assert.That(await invoices.SummaryAsync(c, null, "no-such-invoice"), Is.Null);
+    }
+
+    [Test]
+    public async Task Catalog_names_an_offering()
+    {
+        await using var c = await _db.Database.OpenAsync();
+        var records = new OfferingRecords(_db.Database);
+        Assert.That(await records.NameAsync(c, null, Offering), Is.Not.Empty.And.EqualTo(
+            await c.ExecuteScalarAsync<string>("SELECT name FROM offerings WHERE id = @Offering", new { Offering })));
+        Assert.That(await records.NameAsync(c, null, "no-such-offering"), Is.Null);
+    }
+
+    [Test]
+    public async Task Conformance_gives_the_hosting_a_version_states()
+    {
+        await using var c = await _db.Database.OpenAsync();
+        var id = "reads-offering-" + engine;
+        var vendor = await c.ExecuteScalarAsync<string>("SELECT vendor_id FROM offerings WHERE id = @Offering", new { Offering });
+        await c.ExecuteAsync("""
+            INSERT INTO offering_heads (offering_id, vendor_id, lifecycle, published_version, latest_version, created_at, updated_at)
+            VALUES (@id, @vendor, 'active', 1, 2, @At, @At)
+            """, new { id, vendor, At });
+        foreach (var (version, document) in new[] { (1, """{"hosting":{"subProcessors":[{"name":"Rechenzentrum"}],"objectionPeriodDays":30}}"""), (2, "{}") })
+            await c.ExecuteAsync("""
+                INSERT INTO offering_versions (offering_id, version, vendor_id, state, origin, document_json, content_hash, created_at, created_by)
+                VALUES (@id, @version, @vendor, 'published', 'portal', @document, 'x', @At, 'test')
+                """, new { id, version, vendor, document, At });
+
+        var history = new SubProcessorHistory(_db.Database, TimeProvider.System);
+        var hosting = await history.HostingOfVersionAsync(c, null, id, 1);
+        Assert.That(hosting?["subProcessors"]?[0]?["name"]?.GetValue<string>(), Is.EqualTo("Rechenzentrum"));
+        Assert.That(hosting?["objectionPeriodDays"]?.GetValue<int>(), Is.EqualTo(30));
+        Assert.That(await history.HostingOfVersionAsync(c, null, id, 2), Is.Null, "a version without hosting");
+        Assert.That(await history.HostingOfVersionAsync(c, null, id, 3), Is.Null, "no such version");
+    }
+
+    [Test]
+    public async Task Audit_reads_the_entries_after_a_sequence_number_oldest_first_up_to_the_limit()
+    {
+        var audit = new AuditTrail(_db.Database, Options.Create(new AuditOptions()), TimeProvider.System);
+        var written = new List<AuditRecord>();
+        foreach (var n in new[] { "1", "2", "3" })
+            written.Add(await audit.AppendAsync(new AuditEntry("test", null, "reads.test", "test", n, null, null)));
+        await using var c = await _db.Database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var after = written[0].Seq - 1;
+        Assert.That((await audit.AfterAsync(c, tx, after, 3)).Select(r => r.ObjectId), Is.EqualTo(new[] { "1", "2", "3" }));
+        Assert.That((await audit.AfterAsync(c, tx, after, 2)).Select(r => r.ObjectId), Is.EqualTo(new[] { "1", "2" }));
+        Assert.That((await audit.AfterAsync(c, tx, written[1].Seq, 5)).Select(r => r.ObjectId), Is.EqualTo(new[] { "3" }));
+    }
+
+    private static Task<string> UserIdAsync(DbConnection c, string email) =>
+        c.ExecuteScalarAsync<string>("""SELECT "Id" FROM "AspNetUsers" WHERE "Email" = @email""", new { email })!;
+
+    /// <summary>Municipalities no demo account belongs to, in a stable order.</summary>
+    private static async Task<IReadOnlyList<string>> OtherMunicipalitiesAsync(DbConnection c, int count) =>
+        (await c.QueryAsync<string>("SELECT ags FROM municipalities WHERE ags NOT IN (@Muenchen, @Koeln) ORDER BY ags", new { Muenchen, Koeln })).Take(count).ToList();
+
+    private static string Minute(int n) => AuditTrail.Timestamp(DateTimeOffset.Parse("2031-01-15T08:00:00Z").AddMinutes(n));
+
+    /// <summary>A subscription whose timeline went through <paramref name="states"/>, a minute apart (the last one is its state).</summary>
+    private static async Task<string> SubscribeAsync(DbConnection c, string ags, string offeringId, params string[] states)
+    {
+        var id = $"reads-{ags}-{offeringId}";
+        var vendor = await c.ExecuteScalarAsync<string>("SELECT vendor_id FROM offerings WHERE id = @offeringId", new { offeringId });
+        await c.ExecuteAsync("""
+            INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
+            VALUES (@id, @ags, @offeringId, @vendor, 'standard', @state, @At, @At)
+            """, new { id, ags, offeringId, vendor, state = states[^1], At });
+        for (var i = 0; i < states.Length; i++)
+            await c.ExecuteAsync("""
+                INSERT INTO subscription_events (subscription_id, seq, occurred_at, kind, from_state, to_state, actor_user_id, message)
+                VALUES (@id, @seq, @at, @kind, @from, @to, 'test', NULL)
+                """, new { id, seq = i + 1, at = Minute(i), kind = states[i], from = i == 0 ? null : states[i - 1], to = states[i] });
+        return id;
+    }
+}
