@@ -1,3 +1,4 @@
+using Marketplace.Kernel;
 using Marketplace.Provisioning.Broker;
 using Marketplace.Storage;
 using Marketplace.Testing;
@@ -18,16 +19,16 @@ public class BrokerRegistryTests(DatabaseEngine engine)
     public async Task TearDown() => await _world.DisposeAsync();
 
     [Test]
-    public void Invalid_broker_settings_are_refused_at_the_field_by_code()
+    public async Task Invalid_broker_settings_are_refused_at_the_field_by_code()
     {
-        Assert.That(Refusal(new BrokerAuth("kerberos", "u", "p"), 1), Is.EqualTo(("authKind", "broker.auth-kind-or-none")));
-        Assert.That(Refusal(BrokerAuth.Anonymous, 0), Is.EqualTo(("maxConcurrency", "minimum")));
-        Assert.That(Refusal(new BrokerAuth(BrokerAuth.OAuthClientCredentials, "client", "secret"), 1), Is.EqualTo(("tokenUrl", "broker.token-url-missing")));
+        Assert.That(await RefusalAsync(new BrokerAuth("kerberos", "u", "p"), 1), Is.EqualTo(("authKind", "broker.auth-kind-or-none")));
+        Assert.That(await RefusalAsync(BrokerAuth.Anonymous, 0), Is.EqualTo(("maxConcurrency", "minimum")));
+        Assert.That(await RefusalAsync(new BrokerAuth(BrokerAuth.OAuthClientCredentials, "client", "secret"), 1), Is.EqualTo(("tokenUrl", "broker.token-url-missing")));
     }
 
-    private (string Field, string? Code) Refusal(BrokerAuth auth, int maxConcurrency)
+    private async Task<(string Field, string? Code)> RefusalAsync(BrokerAuth auth, int maxConcurrency)
     {
-        var e = Assert.ThrowsAsync<RequestValidationException>(() => _world.Brokers.ConfigureAsync("amtsfuchs-software", auth, maxConcurrency, "vendor-admin"));
+        var e = await Assert.ThrowsAsync<RequestValidationException>(() => _world.Brokers.ConfigureAsync("amtsfuchs-software", auth, maxConcurrency, "vendor-admin"));
         return (e!.Errors.Single().Field, e.Errors.Single().Code);
     }
 }
