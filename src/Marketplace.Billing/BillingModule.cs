@@ -18,7 +18,7 @@ public static class BillingModule
     /// <summary>Registers the billing services (section "Billing"); the Stripe adapter gets its own HttpClient.</summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
+        services.AddSettings<BillingOptions>(configuration, BillingOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BillingOptions>, BillingOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BillingCalendar(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<BillingOptions>>().Value.TimeZone)));

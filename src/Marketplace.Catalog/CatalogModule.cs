@@ -20,7 +20,7 @@ public static class CatalogModule
 {
     public static IServiceCollection AddCatalog(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.Section));
+        services.AddSettings<CatalogOptions>(configuration, CatalogOptions.Section);
         // Relative catalogue paths are relative to the content root, not to wherever the process was started.
         services.AddOptions<CatalogOptions>().PostConfigure<IServiceProvider>((o, provider) =>
         {

@@ -70,7 +70,9 @@ public static class IdentityModule
 
         services.Configure<IdentityModuleOptions>(section);
         services.PostConfigure<IdentityModuleOptions>(o => o.SeedDemoData ??= development);
-        services.Configure<IdentityServerOptions>(configuration.GetSection(IdentityServerOptions.Section));
+        services.AddSettings<IdentityServerOptions>(configuration, IdentityServerOptions.Section);
+        // The token server answers programs: its errors are problem details, not the error page.
+        services.AddMachineFacingPaths("/connect", "/.well-known");
         services.Configure<EmailOptions>(configuration.GetSection(EmailOptions.Section));
         if (development)
             services.PostConfigure<EmailOptions>(o =>

@@ -18,8 +18,10 @@ public static class CodedProblems
     public static IStringLocalizer Texts(HttpContext http) => Texts(http.RequestServices);
 
     /// <summary>The host's texts in the current culture.</summary>
-    public static IStringLocalizer Texts(IServiceProvider services) =>
-        services.GetRequiredService<IStringLocalizerFactory>().Create("SharedResource", "Marketplace.Web");
+    public static IStringLocalizer Texts(IServiceProvider services) => Texts(services.GetRequiredService<IStringLocalizerFactory>());
+
+    /// <summary>The host's texts in the current culture, for a service that words what it answers.</summary>
+    public static IStringLocalizer Texts(IStringLocalizerFactory localizers) => localizers.Create("SharedResource", "Marketplace.Web");
 
     /// <summary>The code's text with its values, or <paramref name="fallback"/> when the code is unknown to the resources.</summary>
     public static string Word(IStringLocalizer texts, string? code, IReadOnlyList<object> args, string fallback) =>
@@ -50,15 +52,10 @@ public static class CodedProblems
             statusCode: statusCode, title: texts["Problem.Title"].Value, extensions: all);
     }
 
-    /// <summary>The problem a refusal answers: 404, 403, 409 titled in the request's language, or a validation problem naming each field.</summary>
-    public static IResult For(RefusalException refusal, IStringLocalizer texts) => refusal switch
-    {
-        RequestValidationException e => Validation(texts, e.Worded(texts), e.StatusCode,
-            detail: e.Code is null ? null : texts.Word(e), extensions: e.Extensions),
-        NotFoundException => Status(StatusCodes.Status404NotFound, "Problem.NotFound", refusal, texts),
-        ForbiddenException => Status(StatusCodes.Status403Forbidden, "Problem.Forbidden", refusal, texts),
-        _ => Status(StatusCodes.Status409Conflict, "Problem.Conflict", refusal, texts),
-    };
+    /// <summary>The problem a refusal answers (status by <see cref="StatusOf"/>): titled in the request's language, or a validation problem naming each field.</summary>
+    public static IResult For(RefusalException refusal, IStringLocalizer texts) => refusal is RequestValidationException e
+        ? Validation(texts, e.Worded(texts), e.StatusCode, detail: e.Code is null ? null : texts.Word(e), extensions: e.Extensions)
+        : Results.Problem(statusCode: Answer(refusal).Status, title: texts[Answer(refusal).Title].Value, detail: texts.Word(refusal));
 
     /// <summary>The refusal as an endpoint's result, worded when it executes, in the request's language.</summary>
     public static RefusedHttpResult Refused(RefusalException refusal) => new(refusal);
@@ -67,16 +64,16 @@ public static class CodedProblems
     public static RefusedHttpResult NotFound() => Refused(new NotFoundException("not found") { Code = "not-found" });
 
     /// <summary>The status a refusal answers with, known before it is worded: pages turn a refused 403 into their own answer.</summary>
-    public static int StatusOf(RefusalException refusal) => refusal switch
-    {
-        RequestValidationException e => e.StatusCode,
-        NotFoundException => StatusCodes.Status404NotFound,
-        ForbiddenException => StatusCodes.Status403Forbidden,
-        _ => StatusCodes.Status409Conflict,
-    };
+    public static int StatusOf(RefusalException refusal) => Answer(refusal).Status;
 
-    private static IResult Status(int status, string title, RefusalException refusal, IStringLocalizer texts) =>
-        Results.Problem(statusCode: status, title: texts[title].Value, detail: texts.Word(refusal));
+    // The one mapping of refusals to a status and the resource of the problem's title.
+    private static (int Status, string Title) Answer(RefusalException refusal) => refusal switch
+    {
+        RequestValidationException e => (e.StatusCode, "Problem.Title"),
+        NotFoundException => (StatusCodes.Status404NotFound, "Problem.NotFound"),
+        ForbiddenException => (StatusCodes.Status403Forbidden, "Problem.Forbidden"),
+        _ => (StatusCodes.Status409Conflict, "Problem.Conflict"),
+    };
 }
 
 /// <summary>A refusal as a typed endpoint result (<c>Results&lt;Ok&lt;T&gt;, RefusedHttpResult&gt;</c>); its problem is declared where the endpoint is mapped.</summary>

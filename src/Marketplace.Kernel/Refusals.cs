@@ -47,7 +47,7 @@ public sealed class ForbiddenException(string message) : RefusalException(messag
 /// <summary>The object's state does not allow the action (409).</summary>
 public class ConflictException(string message) : RefusalException(message);
 
-/// <summary>One invalid field of a request: a request path ("configuration/fitConnect/umgebung", "planId") and why.</summary>
+/// <summary>One invalid field of a request: a request path ("configuration/fitConnect/umgebung", "planId"), or a JSON Pointer within a configuration ("/fitConnect/umgebung"), and why.</summary>
 public sealed record FieldError(string Field, string Message)
 {
     /// <summary>The stable code ("fachverfahren.unknown-area"), worded from "Problem.&lt;code&gt;"; <see cref="Message"/> is the German fallback.</summary>
@@ -57,6 +57,9 @@ public sealed record FieldError(string Field, string Message)
     public IReadOnlyList<object> Args { get; init; } = [];
 
     public static FieldError Coded(string field, string code, string german, params object[] args) => new(field, german) { Code = code, Args = args };
+
+    /// <summary>The error under a parent field: a configuration's "/behoerde" under "configuration" is "configuration/behoerde".</summary>
+    public FieldError At(string parent) => this with { Field = parent + Field };
 
     public static FieldError Required(string field) => Coded(field, "required", "erforderlich");
     public static FieldError TooLong(string field, int max) => Coded(field, "max-length", $"höchstens {max} Zeichen", max);

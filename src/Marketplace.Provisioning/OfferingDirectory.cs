@@ -85,9 +85,19 @@ public sealed class OfferingDirectory(Database database, OfferingRecords records
 /// <summary>Why an offering cannot be ordered (<see cref="NotOrderableReasons"/>), the required standards it misses, and the buyer's Land.</summary>
 public sealed record NotOrderable(string Reason, IReadOnlyList<string> Standards, string? LandName)
 {
-    public string Text(System.Globalization.CultureInfo culture) => OrderabilityRule.Text(Reason, culture, LandName, Standards);
-
     /// <summary>The refusal at a request's field, coded by the reason ("order.not-orderable.land"), the German text as fallback.</summary>
-    public FieldError At(string field) => FieldError.Coded(field, "order.not-orderable." + Reason, Text(System.Globalization.CultureInfo.GetCultureInfo("de")),
-        Reason == NotOrderableReasons.Land ? LandName ?? "" : string.Join(", ", Standards));
+    public FieldError At(string field)
+    {
+        var named = Reason == NotOrderableReasons.Land ? LandName ?? "" : string.Join(", ", Standards);
+        var german = Reason switch
+        {
+            NotOrderableReasons.Retired => "das Angebot ist eingestellt",
+            NotOrderableReasons.Deprecated => "das Angebot ist abgekündigt: keine neuen Bestellungen",
+            NotOrderableReasons.Unchecked => "die Konformität des Angebots ist nicht geprüft",
+            NotOrderableReasons.NotConformant => $"das Angebot ist nicht konform zu vorgeschriebenen Standards ({named})",
+            NotOrderableReasons.Land => $"in {named} nicht bestellbar",
+            _ => Reason,
+        };
+        return FieldError.Coded(field, "order.not-orderable." + Reason, german, named);
+    }
 }

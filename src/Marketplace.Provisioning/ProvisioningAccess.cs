@@ -26,11 +26,11 @@ public sealed class ProvisioningAccess(TenantAccess access, RolloutService rollo
         access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.View, ct);
 
     /// <summary>Only the municipality's own buyer-admin decides for it (data policy, exceptions, objections): another tenant gets 404, a delegate or reader 403.</summary>
-    public async Task RequireOwnBuyerAdminAsync(ClaimsPrincipal user, string ags, CancellationToken ct,
-        string refusal = "Nur die Einkaufsverantwortlichen der Kommune legen ihre Datenrichtlinie fest.")
+    public async Task RequireOwnBuyerAdminAsync(ClaimsPrincipal user, string ags, CancellationToken ct, ForbiddenException? refusal = null)
     {
         if (await access.PermissionsForMunicipalityAsync(user, ags, ct) == MunicipalityPermission.None) throw new NotFoundException("municipality", ags);
-        if (!OwnMunicipality(user, ags)) throw new ForbiddenException(refusal);
+        if (!OwnMunicipality(user, ags))
+            throw refusal ?? new ForbiddenException("Nur die Einkaufsverantwortlichen der Kommune legen ihre Datenrichtlinie fest.") { Code = "data-policy.buyer-admins-only" };
     }
 
     /// <summary>The municipality's own buyer-admins (not its delegates): approval, the approval threshold, credentials.</summary>

@@ -29,7 +29,7 @@ public static class ProvisioningModule
     public static IServiceCollection AddProvisioning(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(ProvisioningOptions.Section);
-        services.Configure<ProvisioningOptions>(section);
+        services.AddSettings<ProvisioningOptions>(configuration, ProvisioningOptions.Section);
         var options = section.Get<ProvisioningOptions>() ?? new ProvisioningOptions();
         services.TryAddSingleton(TimeProvider.System);
 

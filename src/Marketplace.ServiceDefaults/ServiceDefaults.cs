@@ -23,6 +23,8 @@ public static class ServiceDefaultsExtensions
     {
         var services = builder.Services;
         services.AddSingleton(settings);
+        // The API and the health endpoints are the conventions' own; modules add theirs (the token server's /connect).
+        services.AddMachineFacingPaths("/api", "/health");
         if (!builder.Environment.IsDevelopment())
         {
             // Structured logs in production: one JSON object per line for the log shipper.
@@ -103,6 +105,8 @@ public static class ServiceDefaultsExtensions
         var settings = app.Services.GetRequiredService<ServiceDefaultsSettings>();
         var hosting = app.Services.GetRequiredService<HostingOptions>();
         var compressed = app.Services.GetServices<CompressedResponses>().ToList();
+        var machineFacing = app.Services.GetServices<MachineFacingPaths>().ToList();
+        bool IsMachineFacing(HttpContext ctx) => machineFacing.Any(m => m.Applies(ctx));
         app.UseProductionDefaults(hosting);
         app.UseSecurityHeaders();
         app.UseWhen(IsMachineFacing, api => api.UseExceptionHandler().UseStatusCodePages());
@@ -123,9 +127,4 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(StartupSteps.ReadyTag) }).AllowAnonymous();
     }
-
-    /// <summary>Paths answered to programs (JSON problem details), not to people (error pages).</summary>
-    private static bool IsMachineFacing(HttpContext ctx) =>
-        ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/health")
-        || ctx.Request.Path.StartsWithSegments("/connect") || ctx.Request.Path.StartsWithSegments("/.well-known");
 }

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Marketplace.Testing;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
 
@@ -8,14 +7,8 @@ namespace Marketplace.Billing.Tests;
 /// <summary>The billing configuration is checked when the host starts, not when the first invoice is rejected.</summary>
 public class BillingOptionsTests
 {
-    /// <summary>What the host runs before it starts: every options validation registered with ValidateOnStart.</summary>
-    private static void Start(params (string Key, string Value)[] settings)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
-        using var services = new ServiceCollection().AddBilling(configuration).BuildServiceProvider();
-        services.GetRequiredService<IStartupValidator>().Validate();
-    }
+    private static void Start(params (string Key, string Value)[] settings) =>
+        StartupSettings.Validate((services, configuration) => services.AddBilling(configuration), settings);
 
     [TestCase("0")]
     [TestCase("-7")]

@@ -134,6 +134,18 @@ public partial class AccountPagesTests(DatabaseEngine engine)
         Assert.That(forbidden.Headers.Location!.ToString(), Does.Contain("/konto/kein-zugriff"));
     }
 
+    [TestCase("de-DE", "Eine gültige E-Mail-Adresse ist erforderlich.")]
+    [TestCase("en-GB", "A valid e-mail address is required.")]
+    public async Task The_organisation_page_words_a_refused_invitation_in_its_language(string language, string notAnEmail)
+    {
+        var admin = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var refused = await IdentityHost.PostFormAsync(admin, "/organisation?culture=" + language,
+            new() { ["InviteEmail"] = "keine-adresse", ["InviteRole"] = "buyer-admin" }, "Invite");
+        var html = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+        Assert.That(html, Does.Contain(notAnEmail));
+    }
+
     private async Task CreateUserAsync(string email, string password)
     {
         using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(_host.Services);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Marketplace.Kernel;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using NUnit.Framework;

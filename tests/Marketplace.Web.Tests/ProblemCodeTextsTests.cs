@@ -12,7 +12,7 @@ namespace Marketplace.Web.Tests;
 /// </summary>
 public partial class ProblemCodeTextsTests
 {
-    // FieldError.Coded(field, "code", …), RequestValidationException.Coded(…), ConfigError.Coded(…), a local Coded("code", …),
+    // FieldError.Coded(field, "code", …), RequestValidationException.Coded(…), a local Coded("code", …),
     // { Code = "code" }, the descriptor checks' codes (they travel in tuples), and codes made of a prefix and a reason.
     [GeneratedRegex("""\bCoded\((?:\$?"[^"]*"|[^,()"]*),\s*"([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)"|\bCoded\("([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)"|\bCode = "([a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*)"|"(descriptor\.[a-z0-9-]+)"|"(order\.not-orderable\.)" \+""")]
     private static partial Regex Code();
@@ -40,7 +40,7 @@ public partial class ProblemCodeTextsTests
     public void Every_code_used_in_the_sources_has_a_text_in_German_and_English()
     {
         var codes = CodesInSources().ToHashSet(StringComparer.Ordinal);
-        Assert.That(codes, Does.Contain("config.min-length").And.Contain("order.already-subscribed").And.Contain("descriptor.unknown-area")
+        Assert.That(codes, Does.Contain("min-length").And.Contain("order.already-subscribed").And.Contain("descriptor.unknown-area")
             .And.Contain("order.not-orderable.land"), "the scan finds the codes of each kind of site");
         foreach (var (file, language) in new[] { ("SharedResource.resx", "German"), ("SharedResource.en.resx", "English") })
         {

@@ -31,4 +31,18 @@ T = {
 "BackOffice.Filter.adapter": ("mit Adapter anbindbar", "connectable through an adapter"),
 "BackOffice.FilterOnlyMunicipalities": ("Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune.", "The filter by back-office system applies only to signed-in members of a municipality."),
 "BackOffice.AdapterPreselected": ("Der nötige Adapter ist unten vorausgewählt und in der Kostenübersicht enthalten.", "The adapter needed is preselected below and included in the cost summary."),
+# Why an organisation's admin change is refused (UserAdministration, ApiClientStore, DelegationStore); {0} names the roles that fit.
+"Problem.user.email-invalid": ("Eine gültige E-Mail-Adresse ist erforderlich.", "A valid e-mail address is required."),
+"Problem.user.email-taken": ("Es gibt schon einen Benutzer mit dieser E-Mail-Adresse.", "A user with this e-mail address exists already."),
+"Problem.user.name-missing": ("Ihr Name ist erforderlich.", "Your name is required."),
+"Problem.user.password-missing": ("Ein Passwort ist erforderlich.", "A password is required."),
+"Problem.user.remove-self": ("Sie können sich nicht selbst entfernen.", "You cannot remove yourself."),
+"Problem.user.remove-last-admin": ("Der letzte Admin der Organisation kann nicht entfernt werden.", "The organisation's last admin cannot be removed."),
+"Problem.invitation.unknown": ("Diese Einladung ist unbekannt, schon verwendet oder abgelaufen.", "This invitation is unknown, used or expired."),
+"Problem.organisation.unknown": ("Unbekannte Organisation.", "Unknown organisation."),
+"Problem.role.not-in-organisation": ("In dieser Organisation eine von: {0}.", "In this organisation one of: {0}."),
+"Problem.role.last-admin": ("Der letzte Admin der Organisation behält die Admin-Rolle.", "The organisation's last admin keeps the admin role."),
+"Problem.client.name": ("Ein Name mit höchstens 200 Zeichen ist erforderlich.", "A name of up to 200 characters is required."),
+"Problem.delegation.municipality-only": ("Nur eine Kommune überträgt das Bestellen.", "Only a municipality delegates."),
+"Problem.delegation.unknown-bundler": ("Keine bündelnde Organisation mit dieser Kennung.", "No bundling organisation with this id."),
 }

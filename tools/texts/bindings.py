@@ -33,4 +33,15 @@ T = {
 "Binding.Value": ("Wert", "Value"),
 "Binding.Endpoints": ("Netzwerk-Endpunkte", "Network endpoints"),
 "Binding.OnlyAdmins": ("Zugangsdaten erzeugen, anzeigen, erneuern und löschen dürfen nur die Einkaufsverantwortlichen (Buyer-Admins) Ihrer Kommune.", "Only your municipality's buyer-admins may create, show, rotate and delete access credentials."),
+# Why a binding request is refused (BindingService): {0} is a state (worded by Binding.State.* or State.*), a length or a plan.
+"Problem.binding.name-missing": ("Einen Namen angeben, z. B. das Fachverfahren, das die Zugangsdaten nutzt.", "Give a name, for example the system that uses the credentials."),
+"Problem.binding.name-invalid": ("Höchstens {0} Zeichen, ohne Steuerzeichen.", "At most {0} characters, no control characters."),
+"Problem.binding.name-taken": ("Zugangsdaten mit diesem Namen gibt es schon.", "Credentials with this name exist already."),
+"Problem.binding.rotate-not-active": ("Nur aktive Zugangsdaten lassen sich erneuern; diese sind {0}.", "Only active credentials can be rotated; these are {0}."),
+"Problem.binding.busy": ("Die Zugangsdaten sind gerade {0}; bitte warten.", "The credentials are {0} right now; please wait."),
+"Problem.binding.already-shown": ("Die Zugangsdaten wurden schon angezeigt und werden nicht noch einmal gezeigt. Wer sie braucht, erneuert sie.", "The credentials were shown already and are not shown again. Rotate them to get new ones."),
+"Problem.binding.not-available": ("Die Zugangsdaten sind {0}, noch nicht abrufbar.", "The credentials are {0}, not available."),
+"Problem.binding.subscription-not-active": ("Zugangsdaten gibt es nur für aktive Abonnements; dieses ist {0}.", "Credentials exist for active subscriptions only; this one is {0}."),
+"Problem.binding.catalog-unreadable": ("Der Katalog des Brokers ist gerade nicht lesbar; bitte später erneut versuchen.", "The broker's catalogue cannot be read right now; please try again later."),
+"Problem.binding.plan-not-bindable": ("Der Tarif „{0}“ sieht keine Zugangsdaten vor (nicht bindable).", "The plan '{0}' does not offer credentials (not bindable)."),
 }

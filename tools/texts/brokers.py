@@ -57,4 +57,16 @@ T = {
 "Vendor.FailedChecks": ("Nicht bestandene Prüfungen", "Failed checks"),
 "Vendor.FailedChecksHint": ("Derselbe Grund, den die Prüfstelle sieht. Beheben Sie ihn und reichen Sie die Version erneut ein.", "The same reason the auditors see. Fix it and submit the version again."),
 "Vendor.NoFailedChecks": ("Keine Prüfung dieser Version ist fehlgeschlagen.", "No check of this version has failed."),
+# Why a broker connection or the vendor's broker settings are refused (BrokerConnections, BrokerRegistry).
+"Problem.broker.name-taken": ("Diesen Namen trägt schon eine Ihrer Verbindungen.", "One of your connections already has this name."),
+"Problem.broker.name-format": ("Kleinbuchstaben, Ziffern und Bindestriche, höchstens 60 Zeichen (so nennt die Angebotsbeschreibung die Verbindung).", "Lower-case letters, digits and hyphens, at most 60 characters (the offering descriptor names the connection so)."),
+"Problem.broker.auth-kind": ("„basic“ (HTTP Basic) oder „oauth“ (OAuth 2 Client Credentials).", "\"basic\" (HTTP Basic) or \"oauth\" (OAuth 2 client credentials)."),
+"Problem.broker.auth-kind-or-none": ("„none“, „basic“ oder „oauth“", "\"none\", \"basic\" or \"oauth\""),
+"Problem.broker.username": ("Benutzername bzw. Client-ID angeben (ohne Doppelpunkt, höchstens 200 Zeichen).", "Give the user name or client id (no colon, at most 200 characters)."),
+"Problem.broker.secret-missing": ("Passwort bzw. Client-Secret angeben.", "Give the password or client secret."),
+"Problem.broker.token-url-missing": ("OAuth Client Credentials brauchen eine Token-Adresse", "OAuth client credentials need a token URL"),
+"Problem.broker.url-missing": ("Eine Adresse (https://…) angeben.", "Give an address (https://…)."),
+"Problem.broker.url-invalid": ("Eine vollständige Adresse mit https:// angeben.", "Give a complete address starting with https://."),
+"Problem.broker.url-credentials": ("Zugangsdaten gehören nicht in die Adresse: Benutzername und Passwort in die eigenen Felder eintragen.", "Credentials do not belong in the address: enter user name and password in their own fields."),
+"Problem.broker.url-query": ("Die Adresse darf keine Parameter (?…) oder Anker (#…) enthalten.", "The address must not contain parameters (?…) or anchors (#…)."),
 }

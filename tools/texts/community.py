@@ -56,4 +56,14 @@ T = {
 "Community.Answer": ("Antwort", "Answer"),
 "Community.SaveAnswer": ("Antwort speichern", "Save answer"),
 "Community.BackToOffering": ("Zurück zum Angebot", "Back to the offering"),
+# Why a rating or a feature request is refused (RatingService, FeatureRequestService): {0} is the length allowed.
+"Problem.rating.choose-stars": ("Wählen Sie 1 bis 5 Sterne.", "Choose 1 to 5 stars."),
+"Problem.rating.stars": ("Bewertung von 1 bis 5 Sternen.", "A rating of 1 to 5 stars."),
+"Problem.rating.comment-too-long": ("Kommentar mit höchstens {0} Zeichen.", "A comment of at most {0} characters."),
+"Problem.request.ags-missing": ("Kommune (AGS) angeben, für die Sie den Wunsch äußern.", "Name the municipality (AGS) for which you make the request."),
+"Problem.request.title-missing": ("Titel angeben.", "Give a title."),
+"Problem.request.title-too-long": ("Titel mit höchstens {0} Zeichen.", "A title of at most {0} characters."),
+"Problem.request.text-missing": ("Beschreiben Sie den Wunsch.", "Describe the request."),
+"Problem.request.text-too-long": ("Beschreibung mit höchstens {0} Zeichen.", "A description of at most {0} characters."),
+"Problem.request.answer-too-long": ("Antwort mit höchstens {0} Zeichen.", "An answer of at most {0} characters."),
 }

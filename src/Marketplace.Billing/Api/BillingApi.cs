@@ -21,7 +21,8 @@ namespace Marketplace.Billing.Api;
 
 /// <summary>
 /// The billing endpoints under /api/v1: usage ingestion for vendors, invoices, usage and forecast for municipalities,
-/// usage received and revenue for vendors, billing runs and the funding report for the platform, and the Stripe webhook.
+/// usage received and revenue for vendors, billing runs and the funding report for the platform, the Stripe webhook, and
+/// the quotes of an order before it is placed (<see cref="QuoteApi"/>).
 /// Every endpoint names its policy; a municipality's or vendor's data seen by anyone else answers 404.
 /// </summary>
 public static class BillingApi
@@ -120,6 +121,8 @@ public static class BillingApi
         api.MapGet("/billing/funding.csv", FundingCsv).RequireAuthorization(Policies.PlatformReader)
             .WithName("GetFundingReportCsv").WithSummary("The funding report as CSV (semicolons, UTF-8)")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
+        // The order quotes are billing's too: the module has this one entry point.
+        app.MapQuoteApi();
         return app;
     }
 

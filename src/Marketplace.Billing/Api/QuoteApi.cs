@@ -17,7 +17,7 @@ namespace Marketplace.Billing.Api;
 /// </summary>
 public static class QuoteApi
 {
-    public static IEndpointRouteBuilder MapQuoteApi(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapQuoteApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/municipalities/{ags}/offerings/{offeringId}/quote", Quote).RequireAuthorization(Policies.Authenticated)
             .WithTags(ApiTags.Billing).WithName("QuoteOrder")

@@ -29,23 +29,6 @@ public static class OrderabilityRule
         : listing.Conformance.Any(c => c.Required && c.Status != ConformanceStatuses.Conformant) ? NotOrderableReasons.NotConformant
         : offeredInLand ? null : NotOrderableReasons.Land;
 
-    /// <summary>The reason in German or English (by <paramref name="culture"/>); <paramref name="land"/> names the Land for <see cref="NotOrderableReasons.Land"/>.</summary>
-    public static string Text(string reason, CultureInfo culture, string? land = null, IEnumerable<string>? standards = null)
-    {
-        var english = culture.TwoLetterISOLanguageName == "en";
-        var which = string.Join(", ", standards ?? []);
-        return reason switch
-        {
-            NotOrderableReasons.Retired => english ? "the offering has been retired" : "das Angebot ist eingestellt",
-            NotOrderableReasons.Deprecated => english ? "the offering is deprecated: no new orders" : "das Angebot ist abgekündigt: keine neuen Bestellungen",
-            NotOrderableReasons.Unchecked => english ? "the offering's conformance has not been checked" : "die Konformität des Angebots ist nicht geprüft",
-            NotOrderableReasons.NotConformant => english ? $"the offering does not conform to required standards ({which})"
-                : $"das Angebot ist nicht konform zu vorgeschriebenen Standards ({which})",
-            NotOrderableReasons.Land => english ? $"not orderable in {land}" : $"in {land} nicht bestellbar",
-            _ => reason,
-        };
-    }
-
     /// <summary>The required standards the listing is not conformant to.</summary>
     public static IReadOnlyList<string> MissingStandards(OfferingListing listing) =>
         listing.Conformance.Where(c => c.Required && c.Status != ConformanceStatuses.Conformant).Select(c => c.StandardId).ToList();

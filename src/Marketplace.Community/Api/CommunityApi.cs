@@ -77,7 +77,7 @@ public static class CommunityApi
         CancellationToken ct)
     {
         if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
-        if (body.Stars is not { } stars) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
+        if (body.Stars is not { } stars) throw RequestValidationException.Coded("stars", "rating.stars", "Bewertung von 1 bis 5 Sternen.");
         return TypedResults.Ok(await ratings.RateAsync(Actor.Of(user), ags, id, stars, body.Comment, ct));
     }
 
@@ -88,7 +88,7 @@ public static class CommunityApi
         CancellationToken ct)
     {
         var ags = string.IsNullOrWhiteSpace(body.Ags) ? user.AgsOf() : body.Ags;
-        if (ags is null) throw RequestValidationException.For("ags", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
+        if (ags is null) throw RequestValidationException.Coded("ags", "request.ags-missing", "Kommune (AGS) angeben, für die Sie den Wunsch äußern.");
         if (await access.RefusalAsync(user, ags, ct) is { } refused) throw refused;
         var created = await requests.SubmitAsync(Actor.Of(user), ags, id, body.Title, body.Text, ct);
         return TypedResults.Created($"/api/v1/requests/{created.Id}", created);

@@ -65,9 +65,9 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
     public async Task<Rating> RateAsync(Actor actor, string ags, string offeringId, int stars, string? comment, CancellationToken ct = default)
     {
         store.Published(offeringId);
-        if (stars is < 1 or > 5) throw RequestValidationException.For("stars", "Bewertung von 1 bis 5 Sternen.");
+        if (stars is < 1 or > 5) throw RequestValidationException.Coded("stars", "rating.stars", "Bewertung von 1 bis 5 Sternen.");
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
-        if (comment is { Length: > MaxComment }) throw RequestValidationException.For("comment", $"Kommentar mit höchstens {MaxComment} Zeichen.");
+        if (comment is { Length: > MaxComment }) throw RequestValidationException.Coded("comment", "rating.comment-too-long", $"Kommentar mit höchstens {MaxComment} Zeichen.", MaxComment);
         var saved = await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (!await subscriptions.HadLiveAsync(c, tx, ags, offeringId))

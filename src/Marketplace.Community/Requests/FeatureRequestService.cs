@@ -82,10 +82,10 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         var offering = store.Published(offeringId);
         title = title?.Trim() ?? "";
         body = body?.Trim() ?? "";
-        if (title.Length == 0) throw RequestValidationException.For("title", "Titel angeben.");
-        if (title.Length > MaxTitle) throw RequestValidationException.For("title", $"Titel mit höchstens {MaxTitle} Zeichen.");
-        if (body.Length == 0) throw RequestValidationException.For("text", "Beschreiben Sie den Wunsch.");
-        if (body.Length > MaxBody) throw RequestValidationException.For("text", $"Beschreibung mit höchstens {MaxBody} Zeichen.");
+        if (title.Length == 0) throw RequestValidationException.Coded("title", "request.title-missing", "Titel angeben.");
+        if (title.Length > MaxTitle) throw RequestValidationException.Coded("title", "request.title-too-long", $"Titel mit höchstens {MaxTitle} Zeichen.", MaxTitle);
+        if (body.Length == 0) throw RequestValidationException.Coded("text", "request.text-missing", "Beschreiben Sie den Wunsch.");
+        if (body.Length > MaxBody) throw RequestValidationException.Coded("text", "request.text-too-long", $"Beschreibung mit höchstens {MaxBody} Zeichen.", MaxBody);
         var id = "fr-" + Guid.NewGuid().ToString("N")[..16];
         return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
@@ -143,7 +143,7 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         if (status is null || !RequestStatuses.All.Contains(status))
             throw RequestValidationException.For("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
         answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
-        if (answer is { Length: > MaxBody }) throw RequestValidationException.For("answer", $"Antwort mit höchstens {MaxBody} Zeichen.");
+        if (answer is { Length: > MaxBody }) throw RequestValidationException.Coded("answer", "request.answer-too-long", $"Antwort mit höchstens {MaxBody} Zeichen.", MaxBody);
         return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>
         {
             await c.ExecuteAsync(CommunitySql.Answer, new { id = requestId, status, answer, actor = actor.UserId, now = store.Now() }, tx);

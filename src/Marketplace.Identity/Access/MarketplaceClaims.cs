@@ -62,4 +62,9 @@ public static class Roles
     };
 
     public static bool FitsOrganisation(string role, string organisationKind) => For(organisationKind).Contains(role);
+
+    /// <summary>The refusal of a role that does not fit the organisation, naming the roles that do.</summary>
+    public static FieldError NotInOrganisation(string field, string organisationKind) =>
+        FieldError.Coded(field, "role.not-in-organisation", $"In dieser Organisation eine von: {string.Join(", ", For(organisationKind))}.",
+            string.Join(", ", For(organisationKind)));
 }

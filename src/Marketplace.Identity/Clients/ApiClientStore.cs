@@ -49,10 +49,11 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
         string? clientId = null, string? secret = null, CancellationToken ct = default)
     {
         var org = await organisations.GetAsync(organisationId, ct) ?? throw new KeyNotFoundException(organisationId);
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 200) errors["displayName"] = ["A name of up to 200 characters is required."];
-        if (!Roles.FitsOrganisation(role, org.Kind)) errors["role"] = [$"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}."];
-        if (errors.Count > 0) throw RequestValidationException.From(errors);
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 200)
+            errors.Add(FieldError.Coded("displayName", "client.name", "Ein Name mit höchstens 200 Zeichen ist erforderlich."));
+        if (!Roles.FitsOrganisation(role, org.Kind)) errors.Add(Roles.NotInOrganisation("role", org.Kind));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
 
         clientId ??= "client-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
         secret ??= Base64UrlSecret();

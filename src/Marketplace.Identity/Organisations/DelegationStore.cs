@@ -38,12 +38,12 @@ public sealed class DelegationStore(Database database, AuditTrail audit, TimePro
     public async Task<Delegation> GrantAsync(Organisation municipality, string bundlerOrganisationId, DelegationGrant grant, Actor actor, CancellationToken ct = default)
     {
         if (!municipality.IsMunicipality || municipality.MunicipalityAgs is null)
-            throw RequestValidationException.For("municipality", "Only a municipality delegates.");
+            throw RequestValidationException.Coded("municipality", "delegation.municipality-only", "Nur eine Kommune überträgt das Bestellen.");
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var bundler = await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationById, new { id = bundlerOrganisationId }, tx);
         if (bundler is not { IsBundler: true })
-            throw RequestValidationException.For("bundlerOrganisationId", "No bundling organisation with this id.");
+            throw RequestValidationException.Coded("bundlerOrganisationId", "delegation.unknown-bundler", "Keine bündelnde Organisation mit dieser Kennung.");
         var existing = await c.QuerySingleOrDefaultAsync<Delegation>(IdentitySql.ActiveDelegationOf,
             new { municipality = municipality.Id, bundler = bundler.Id }, tx);
         Delegation after;

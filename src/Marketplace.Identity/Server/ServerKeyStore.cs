@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -80,13 +81,16 @@ public sealed class IdentityServerOptions
     /// address each request came in on, so a token fetched through one instance's address is refused by another's.
     /// </summary>
     public string? Issuer { get; set; }
+    [Range(1, 24 * 60)]
     public int AccessTokenMinutes { get; set; } = 30;
+    [Range(1, 365)]
     public int RefreshTokenDays { get; set; } = 14;
     /// <summary>
     /// How long one instance trusts its last look at an access token's database entry (revoked? client deleted?).
     /// A revocation made through this instance takes effect at once; one made through another instance within this
     /// many seconds. 0 looks at the entry on every request.
     /// </summary>
+    [Range(0, 3600)]
     public int TokenEntryCheckSeconds { get; set; } = 5;
 }
 

@@ -68,11 +68,11 @@ public sealed class UserAdministration(
     {
         var org = await organisations.GetAsync(organisationId, ct) ?? throw new KeyNotFoundException(organisationId);
         email = email.Trim();
-        var errors = new Dictionary<string, string[]>();
-        if (!System.Net.Mail.MailAddress.TryCreate(email, out _)) errors["email"] = ["A valid e-mail address is required."];
-        else if (await users.FindByEmailAsync(email) is not null) errors["email"] = ["A user with this e-mail address exists already."];
-        if (!Roles.FitsOrganisation(role, org.Kind)) errors["role"] = [$"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}."];
-        if (errors.Count > 0) throw RequestValidationException.From(errors);
+        var errors = new List<FieldError>();
+        if (!System.Net.Mail.MailAddress.TryCreate(email, out _)) errors.Add(FieldError.Coded("email", "user.email-invalid", "Eine gültige E-Mail-Adresse ist erforderlich."));
+        else if (await users.FindByEmailAsync(email) is not null) errors.Add(FieldError.Coded("email", "user.email-taken", "Es gibt schon einen Benutzer mit dieser E-Mail-Adresse."));
+        if (!Roles.FitsOrganisation(role, org.Kind)) errors.Add(Roles.NotInOrganisation("role", org.Kind));
+        if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
@@ -126,13 +126,13 @@ public sealed class UserAdministration(
     /// </summary>
     public async Task<MarketplaceUser> AcceptInvitationAsync(string token, string displayName, string? password, UserLoginInfo? externalLogin, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(displayName)) throw RequestValidationException.For("displayName", "Your name is required.");
-        if (password is null && externalLogin is null) throw RequestValidationException.For("password", "A password is required.");
+        if (string.IsNullOrWhiteSpace(displayName)) throw RequestValidationException.Coded("displayName", "user.name-missing", "Ihr Name ist erforderlich.");
+        if (password is null && externalLogin is null) throw RequestValidationException.Coded("password", "user.password-missing", "Ein Passwort ist erforderlich.");
         return await db.InTransactionAsync(async (c, tx) =>
         {
             var invitation = await c.QuerySingleOrDefaultAsync<Invitation>(IdentitySql.OpenInvitationByTokenHash,
                 new { tokenHash = HashToken(token), now = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx)
-                ?? throw RequestValidationException.For("token", "This invitation is unknown, used or expired.");
+                ?? throw RequestValidationException.Coded("token", "invitation.unknown", "Diese Einladung ist unbekannt, schon verwendet oder abgelaufen.");
             var user = new MarketplaceUser
             {
                 UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true, OrganisationId = invitation.OrganisationId,
@@ -152,8 +152,8 @@ public sealed class UserAdministration(
     public async Task<MarketplaceUser> CreateUserAsync(string organisationId, string email, string displayName, string role, string? password,
         UserLoginInfo? externalLogin, Actor actor, CancellationToken ct = default)
     {
-        var org = await organisations.GetAsync(organisationId, ct) ?? throw RequestValidationException.For("organisationId", "Unknown organisation.");
-        if (!Roles.FitsOrganisation(role, org.Kind)) throw RequestValidationException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
+        var org = await organisations.GetAsync(organisationId, ct) ?? throw RequestValidationException.Coded("organisationId", "organisation.unknown", "Unbekannte Organisation.");
+        if (!Roles.FitsOrganisation(role, org.Kind)) throw new RequestValidationException([Roles.NotInOrganisation("role", org.Kind)]);
         return await db.InTransactionAsync(async (c, tx) =>
         {
             var user = new MarketplaceUser { UserName = email, Email = email, EmailConfirmed = true, OrganisationId = org.Id, DisplayName = displayName };
@@ -170,13 +170,13 @@ public sealed class UserAdministration(
     public async Task<bool> ChangeRoleAsync(string organisationId, string userId, string role, Actor actor, CancellationToken ct = default)
     {
         var org = await organisations.GetAsync(organisationId, ct) ?? throw new KeyNotFoundException(organisationId);
-        if (!Roles.FitsOrganisation(role, org.Kind)) throw RequestValidationException.For("role", $"In this organisation one of: {string.Join(", ", Roles.For(org.Kind))}.");
+        if (!Roles.FitsOrganisation(role, org.Kind)) throw new RequestValidationException([Roles.NotInOrganisation("role", org.Kind)]);
         var user = await users.FindByIdAsync(userId);
         if (user is null || user.OrganisationId != organisationId) return false;
         var current = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
         if (current == role) return true;
         if (Roles.OrganisationAdmins.Contains(current) && await AdminCountAsync(organisationId, ct) <= 1)
-            throw RequestValidationException.For("role", "The organisation's last admin keeps the admin role.");
+            throw RequestValidationException.Coded("role", "role.last-admin", "Der letzte Admin der Organisation behält die Admin-Rolle.");
         await db.InTransactionAsync(async (c, tx) =>
         {
             if (current.Length > 0) Check(await users.RemoveFromRoleAsync(user, current), "role");
@@ -198,10 +198,10 @@ public sealed class UserAdministration(
     {
         var user = await users.FindByIdAsync(userId);
         if (user is null || user.OrganisationId != organisationId) return false;
-        if (user.Id == actor.UserId) throw RequestValidationException.For("userId", "You cannot remove yourself.");
+        if (user.Id == actor.UserId) throw RequestValidationException.Coded("userId", "user.remove-self", "Sie können sich nicht selbst entfernen.");
         var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
         if (Roles.OrganisationAdmins.Contains(role) && await AdminCountAsync(organisationId, ct) <= 1)
-            throw RequestValidationException.For("userId", "The organisation's last admin cannot be removed.");
+            throw RequestValidationException.Coded("userId", "user.remove-last-admin", "Der letzte Admin der Organisation kann nicht entfernt werden.");
         await db.InTransactionAsync(async (c, tx) =>
         {
             await tokens.RevokeInTransactionAsync(user.Id, ct);

@@ -49,7 +49,7 @@ public static class FachverfahrenApi
                 MunicipalityFachverfahren fachverfahren, CancellationToken ct) =>
             {
                 await access.RequireOwnBuyerAdminAsync(user, ags, ct,
-                    "Nur die Einkaufsverantwortlichen der Kommune erfassen ihre Fachverfahren.");
+                    new ForbiddenException("Nur die Einkaufsverantwortlichen der Kommune erfassen ihre Fachverfahren.") { Code = "fachverfahren.buyer-admins-only" });
                 if (body?.Products is not { } products) throw new RequestValidationException([FieldError.Required("products")]);
                 return TypedResults.Ok(await fachverfahren.SetAsync(ags, products, user.SubjectOf()!, user.OrganisationOf(), ct));
             })

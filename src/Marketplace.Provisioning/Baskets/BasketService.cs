@@ -66,7 +66,7 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
         foreach (var a in addOns.Where(a => plan is not null && plan.AddOnList.All(x => x.Id != a)))
             errors.Add(FieldError.Coded("addOnIds", "order.add-on-not-in-plan", $"Zusatzleistung '{a}' gehört nicht zum Tarif", a));
         if (await offerings.WhyNotOrderableAsync(offering, ags, ct) is { } why)
-            errors.Add(new FieldError("offeringId", why.Text(System.Globalization.CultureInfo.CurrentUICulture)));
+            errors.Add(why.At("offeringId"));
         await using var c = await database.OpenAsync(ct);
         // What the municipality already has could not be ordered from the list: say so now, not at "Alle bestellen".
         var existing = await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionOfMunicipality, new { ags, offeringId = offering.Id });

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -52,12 +51,11 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         var s = await OwnedAsync(actingAgs, subscriptionId, ct);
         var name = request.Name?.Trim() ?? "";
         var errors = new List<FieldError>();
-        if (name.Length == 0) errors.Add(new FieldError("name", Say("Einen Namen angeben, z. B. das Fachverfahren, das die Zugangsdaten nutzt.",
-            "Give a name, for example the system that uses the credentials.")));
+        if (name.Length == 0) errors.Add(FieldError.Coded("name", "binding.name-missing", "Einen Namen angeben, z. B. das Fachverfahren, das die Zugangsdaten nutzt."));
         else if (name.Length > MaxNameLength || name.Any(char.IsControl))
-            errors.Add(new FieldError("name", Say($"Höchstens {MaxNameLength} Zeichen, ohne Steuerzeichen.", $"At most {MaxNameLength} characters, no control characters.")));
+            errors.Add(FieldError.Coded("name", "binding.name-invalid", $"Höchstens {MaxNameLength} Zeichen, ohne Steuerzeichen.", MaxNameLength));
         else if ((await RowsAsync(subscriptionId, ct)).Any(r => r.State is not BindingStates.Failed && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
-            errors.Add(new FieldError("name", Say("Zugangsdaten mit diesem Namen gibt es schon.", "Credentials with this name exist already.")));
+            errors.Add(FieldError.Coded("name", "binding.name-taken", "Zugangsdaten mit diesem Namen gibt es schon."));
         if (errors.Count > 0) throw new RequestValidationException(errors);
         await EnsureBindableAsync(s, actorUserId, ct);
         return await StartAsync(s, actorUserId, actingAgs, name, null, ct);
@@ -69,7 +67,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         var s = await OwnedAsync(actingAgs, subscriptionId, ct);
         var old = await BindingOfAsync(subscriptionId, bindingId, ct);
         if (old.State != BindingStates.Active)
-            throw new ConflictException(Say($"Nur aktive Zugangsdaten lassen sich erneuern; diese sind {old.State}.", $"Only active credentials can be rotated; these are {old.State}."));
+            throw new ConflictException($"Nur aktive Zugangsdaten lassen sich erneuern; diese sind {old.State}.") { Code = "binding.rotate-not-active", Args = [State(old.State)] };
         await EnsureBindableAsync(s, actorUserId, ct);
         return await StartAsync(s, actorUserId, actingAgs, old.Name, old.Id, ct);
     }
@@ -93,7 +91,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
                 await work.Exec(BindingSql.MarkDeleted, new { id = b.Id, now });
                 break;
             default:
-                throw new ConflictException(Say($"Die Zugangsdaten sind gerade {b.State}; bitte warten.", $"The credentials are {b.State} right now; please wait."));
+                throw new ConflictException($"Die Zugangsdaten sind gerade {b.State}; bitte warten.") { Code = "binding.busy", Args = [State(b.State)] };
         }
         work.Audit(new AuditEntry(actorUserId, actingAgs, "binding.delete-requested", "subscription-binding", b.Id, new JsonObject { ["state"] = b.State },
             new JsonObject { ["state"] = b.State == BindingStates.Active ? BindingStates.Deleting : BindingStates.Deleted, ["subscription"] = s.Id }));
@@ -113,10 +111,9 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         await using var work = await Work.BeginAsync(database, audit, ct);
         var now = Iso.Of(clock.GetUtcNow());
         if (kept is null || await work.Exec(BindingSql.Reveal, new { id = b.Id, now }) == 0)
-            throw new ConflictException(b.CredentialsRevealedAt is not null
-                ? Say("Die Zugangsdaten wurden schon angezeigt und werden nicht noch einmal gezeigt. Wer sie braucht, erneuert sie.",
-                    "The credentials were shown already and are not shown again. Rotate them to get new ones.")
-                : Say($"Die Zugangsdaten sind {b.State}, noch nicht abrufbar.", $"The credentials are {b.State}, not available."));
+            throw b.CredentialsRevealedAt is not null
+                ? new ConflictException("Die Zugangsdaten wurden schon angezeigt und werden nicht noch einmal gezeigt. Wer sie braucht, erneuert sie.") { Code = "binding.already-shown" }
+                : new ConflictException($"Die Zugangsdaten sind {b.State}, noch nicht abrufbar.") { Code = "binding.not-available", Args = [State(b.State)] };
         work.Audit(new AuditEntry(actorUserId, actingAgs, "binding.credentials-shown", "subscription-binding", b.Id, null,
             new JsonObject { ["subscription"] = subscriptionId, ["shownAt"] = now }));
         await work.CommitAsync(ct);
@@ -126,8 +123,8 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
     private async Task<BindingView> StartAsync(SubscriptionRecord s, string actorUserId, string actingAgs, string name, string? replaces, CancellationToken ct)
     {
         if (s.State != SubscriptionStates.Active)
-            throw new ConflictException(Say($"Zugangsdaten gibt es nur für aktive Abonnements; dieses ist {s.State}.",
-                $"Credentials exist for active subscriptions only; this one is {s.State}."));
+            throw new ConflictException($"Zugangsdaten gibt es nur für aktive Abonnements; dieses ist {s.State}.")
+                { Code = "binding.subscription-not-active", Args = [ResourceWord.State(s.State)] };
         var id = Guid.NewGuid().ToString();
         await using var work = await Work.BeginAsync(database, audit, ct);
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Bind, actorUserId, id);
@@ -148,11 +145,9 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
     {
         var facts = await PlanFactsAsync(s, actorUserId, ct);
         if (facts is null && s.Fulfilment == Fulfilments.Broker)
-            throw new ConflictException(Say("Der Katalog des Brokers ist gerade nicht lesbar; bitte später erneut versuchen.",
-                "The broker's catalogue cannot be read right now; please try again later."));
+            throw new ConflictException("Der Katalog des Brokers ist gerade nicht lesbar; bitte später erneut versuchen.") { Code = "binding.catalog-unreadable" };
         if (facts is not { Bindable: true })
-            throw new RequestValidationException([new FieldError("planId", Say($"Der Tarif „{s.PlanId}“ sieht keine Zugangsdaten vor (nicht bindable).",
-                $"The plan '{s.PlanId}' does not offer credentials (not bindable)."))]);
+            throw RequestValidationException.Coded("planId", "binding.plan-not-bindable", $"Der Tarif „{s.PlanId}“ sieht keine Zugangsdaten vor (nicht bindable).", s.PlanId);
     }
 
     private async Task<PlanFacts?> PlanFactsAsync(SubscriptionRecord s, string actorUserId, CancellationToken ct)
@@ -192,5 +187,6 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         return await c.QuerySingleOrDefaultAsync<SubscriptionRecord>(new CommandDefinition(ProvisioningSql.SubscriptionById, new { id }, cancellationToken: ct));
     }
 
-    private static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
+    // A binding's state as the page names it ("Binding.State.active").
+    private static ResourceWord State(string state) => new("Binding.State." + state, state);
 }

@@ -29,10 +29,10 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
     public async Task ConfigureAsync(string vendorId, BrokerAuth auth, int maxConcurrency, string actorUserId, CancellationToken ct = default)
     {
         if (auth.Kind is not (BrokerAuth.None or BrokerAuth.Basic or BrokerAuth.OAuthClientCredentials))
-            throw new RequestValidationException([new FieldError("authKind", "none, basic or oauth")]);
-        if (maxConcurrency < 1) throw new RequestValidationException([new FieldError("maxConcurrency", "at least 1")]);
+            throw RequestValidationException.Coded("authKind", "broker.auth-kind-or-none", "„none“, „basic“ oder „oauth“");
+        if (maxConcurrency < 1) throw RequestValidationException.Coded("maxConcurrency", "minimum", "mindestens 1", 1);
         if (auth.Kind == BrokerAuth.OAuthClientCredentials && string.IsNullOrEmpty(auth.TokenUrl))
-            throw new RequestValidationException([new FieldError("tokenUrl", "OAuth client credentials need a token URL")]);
+            throw RequestValidationException.Coded("tokenUrl", "broker.token-url-missing", "OAuth Client Credentials brauchen eine Token-Adresse");
         // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
         var secretProtected = auth.Secret is null ? null : secrets.ProtectText(auth.Secret);
         await using var work = await Work.BeginAsync(database, audit, ct);

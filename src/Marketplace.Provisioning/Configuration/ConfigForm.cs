@@ -32,7 +32,7 @@ public sealed record FieldConstraints(int? MinLength, int? MaxLength, string? Pa
 public sealed record FormField(
     string Name, string Pointer, string Label, string? Hint, FieldKind Kind, bool Required, IReadOnlyList<string> Options,
     string? Value, string? Default, FieldConstraints Constraints, IReadOnlyList<FormField> Children, FormField? ItemTemplate,
-    ConfigSource? Source, IReadOnlyList<ConfigError> Errors, bool SecretIsSet)
+    ConfigSource? Source, IReadOnlyList<FieldError> Errors, bool SecretIsSet)
 {
     /// <summary>What people read for each of <see cref="Options"/>: the schema's <c>x-enumNames</c> or <c>oneOf</c> titles, else the value itself.</summary>
     public IReadOnlyList<string> OptionLabels { get; init; } = [];
@@ -46,7 +46,7 @@ public sealed record FormField(
 }
 
 /// <summary>A whole form: its fields in schema order, and errors that belong to no single field.</summary>
-public sealed record ConfigFormModel(string Title, string? Description, IReadOnlyList<FormField> Fields, IReadOnlyList<ConfigError> FormErrors);
+public sealed record ConfigFormModel(string Title, string? Description, IReadOnlyList<FormField> Fields, IReadOnlyList<FieldError> FormErrors);
 
 /// <summary>
 /// Builds the server-side form model from a schema (strings, enums, numbers, booleans, nested objects, arrays)
@@ -55,14 +55,14 @@ public sealed record ConfigFormModel(string Title, string? Description, IReadOnl
 public static class ConfigForm
 {
     public static ConfigFormModel Build(TenantSchema schema, JsonObject? values = null, IReadOnlyDictionary<string, ConfigSource>? provenance = null,
-        IReadOnlyList<ConfigError>? errors = null, string namePrefix = "")
+        IReadOnlyList<FieldError>? errors = null, string namePrefix = "")
     {
         var redacted = values is null ? new JsonObject() : ConfigSecrets.Redact(values, out _);
         var secretsSet = values is null ? [] : SecretsSet(values);
         var errs = errors ?? [];
         var fields = ObjectFields(schema, schema.Raw, redacted, "", namePrefix, provenance, errs, secretsSet);
         var placed = AllPointers(fields).ToHashSet(StringComparer.Ordinal);
-        var formErrors = errs.Where(e => !placed.Contains(e.Pointer)).ToList();
+        var formErrors = errs.Where(e => !placed.Contains(e.Field)).ToList();
         return new ConfigFormModel(Str(schema.Raw, "title") ?? "", Str(schema.Raw, "description"), fields, formErrors);
     }
 
@@ -70,16 +70,16 @@ public static class ConfigForm
     /// Reads posted values (name → text) into JSON typed by the schema. Empty inputs are left out; text that is not
     /// of the field's type (a number field with "abc") is reported at the field.
     /// </summary>
-    public static JsonObject Read(TenantSchema schema, IReadOnlyDictionary<string, string?> form, out IReadOnlyList<ConfigError> errors, string namePrefix = "")
+    public static JsonObject Read(TenantSchema schema, IReadOnlyDictionary<string, string?> form, out IReadOnlyList<FieldError> errors, string namePrefix = "")
     {
-        var errs = new List<ConfigError>();
+        var errs = new List<FieldError>();
         var result = ReadObject(schema.Raw, form, namePrefix, "", errs) ?? new JsonObject();
         errors = errs;
         return result;
     }
 
     private static List<FormField> ObjectFields(TenantSchema schema, JsonObject objectSchema, JsonNode? values, string pointer, string name,
-        IReadOnlyDictionary<string, ConfigSource>? provenance, IReadOnlyList<ConfigError> errors, HashSet<string> secretsSet)
+        IReadOnlyDictionary<string, ConfigSource>? provenance, IReadOnlyList<FieldError> errors, HashSet<string> secretsSet)
     {
         var fields = new List<FormField>();
         if (objectSchema["properties"] is not JsonObject props) return fields;
@@ -92,7 +92,7 @@ public static class ConfigForm
     }
 
     private static FormField Field(TenantSchema schema, JsonObject s, JsonNode? value, string pointer, string name, bool required,
-        IReadOnlyDictionary<string, ConfigSource>? provenance, IReadOnlyList<ConfigError> errors, HashSet<string> secretsSet)
+        IReadOnlyDictionary<string, ConfigSource>? provenance, IReadOnlyList<FieldError> errors, HashSet<string> secretsSet)
     {
         var kind = KindOf(s);
         var children = kind == FieldKind.Object ? ObjectFields(schema, s, value, pointer, name, provenance, errors, secretsSet) : [];
@@ -111,7 +111,7 @@ public static class ConfigForm
         return new FormField(name, pointer, Str(s, "title") ?? name, Str(s, "description"), kind, required, options,
             kind is FieldKind.Object or FieldKind.Array or FieldKind.Secret ? null : Text(value),
             Text(s["default"]), constraints, kind == FieldKind.Array ? items : children, template,
-            provenance?.GetValueOrDefault(pointer), errors.Where(e => e.Pointer == pointer).ToList(),
+            provenance?.GetValueOrDefault(pointer), errors.Where(e => e.Field == pointer).ToList(),
             kind == FieldKind.Secret && secretsSet.Contains(pointer)) { OptionLabels = labels };
     }
 
@@ -158,7 +158,7 @@ public static class ConfigForm
         };
     }
 
-    private static JsonObject? ReadObject(JsonObject s, IReadOnlyDictionary<string, string?> form, string name, string pointer, List<ConfigError> errors)
+    private static JsonObject? ReadObject(JsonObject s, IReadOnlyDictionary<string, string?> form, string name, string pointer, List<FieldError> errors)
     {
         if (s["properties"] is not JsonObject props) return null;
         var result = new JsonObject();
@@ -175,7 +175,7 @@ public static class ConfigForm
     private static bool OnlyDefaults(JsonObject s, JsonObject section) =>
         s["properties"] is JsonObject props && section.All(kv => props[kv.Key] is JsonObject p && p["default"] is { } d && JsonNode.DeepEquals(d, kv.Value));
 
-    private static JsonNode? ReadValue(JsonObject s, IReadOnlyDictionary<string, string?> form, string name, string pointer, List<ConfigError> errors)
+    private static JsonNode? ReadValue(JsonObject s, IReadOnlyDictionary<string, string?> form, string name, string pointer, List<FieldError> errors)
     {
         switch (Str(s, "type"))
         {
@@ -200,11 +200,11 @@ public static class ConfigForm
                 return JsonValue.Create(text is "true" or "on" or "1");
             case "integer":
                 if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-                errors.Add(ConfigError.Coded(pointer, "config.not-integer", "keine ganze Zahl"));
+                errors.Add(FieldError.Coded(pointer, "not-integer", "keine ganze Zahl"));
                 return null;
             case "number":
                 if (decimal.TryParse(text.Replace(',', '.'), NumberStyles.Number, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
-                errors.Add(ConfigError.Coded(pointer, "config.not-number", "keine Zahl"));
+                errors.Add(FieldError.Coded(pointer, "not-number", "keine Zahl"));
                 return null;
             default:
                 return JsonValue.Create(text);

@@ -12,7 +12,7 @@ namespace Marketplace.Provisioning.Configuration;
 public sealed record ConfigView(JsonObject Values, IReadOnlyList<string> SecretsSet, IReadOnlyDictionary<string, ConfigSource> Provenance, ConfigFormModel Form);
 
 /// <summary>A municipality's configuration checked and ready to store: protected own values and the effective result.</summary>
-internal sealed record PreparedConfig(JsonObject ProtectedOwn, EffectiveConfig Effective, IReadOnlyList<ConfigError> Errors);
+internal sealed record PreparedConfig(JsonObject ProtectedOwn, EffectiveConfig Effective, IReadOnlyList<FieldError> Errors);
 
 /// <summary>
 /// A municipality's configuration of one offering: its own values validated together with the Land defaults they
@@ -40,7 +40,7 @@ public sealed class TenantConfiguration(Database database, OfferingDirectory off
     /// <summary>The order form for an offering in a municipality: Land defaults already filled in, with their provenance.</summary>
     /// <remarks><paramref name="namePrefix"/> keeps the inputs apart from a page's own ("cfg" gives "cfg.behoerde").</remarks>
     public async Task<ConfigFormModel> OrderFormAsync(string actingAgs, string offeringId, JsonObject? values = null,
-        IReadOnlyList<ConfigError>? errors = null, CancellationToken ct = default, string namePrefix = "")
+        IReadOnlyList<FieldError>? errors = null, CancellationToken ct = default, string namePrefix = "")
     {
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
         var m = await municipalities.GetAsync(actingAgs, ct) ?? throw new NotFoundException("municipality", actingAgs);

@@ -8,28 +8,6 @@ using Json.Schema;
 namespace Marketplace.Provisioning.Configuration;
 
 /// <summary>
-/// A configuration problem at one field: JSON Pointer of the field ("/fitConnect/zustellpunktId") and why, by a stable
-/// code ("config.min-length") worded from the resource "Problem.&lt;code&gt;"; <see cref="Message"/> is the German fallback.
-/// </summary>
-public sealed record ConfigError(string Pointer, string Message)
-{
-    public string? Code { get; init; }
-
-    /// <summary>The values the code's text names ({0}).</summary>
-    public IReadOnlyList<object> Args { get; init; } = [];
-
-    public static ConfigError Coded(string pointer, string code, string german, params object[] args) => new(pointer, german) { Code = code, Args = args };
-
-    /// <summary>The error as a request's field error: the configuration at <paramref name="field"/> ("configuration"), code kept.</summary>
-    public FieldError At(string field) => new(field + Pointer, Message) { Code = Code, Args = Args };
-
-    /// <summary>The error in the language of <paramref name="texts"/>, as the API words it.</summary>
-    public string Word(Microsoft.Extensions.Localization.IStringLocalizer texts) => CodedProblems.Word(texts, Code, Args, Message);
-
-    public override string ToString() => $"{(Pointer.Length == 0 ? "/" : Pointer)}: {Message}";
-}
-
-/// <summary>
 /// An offering's tenantConfigSchema: validation with JsonSchema.Net (formats asserted) and the fields marked secret
 /// (<c>writeOnly: true</c> or <c>x-secret: true</c>). Compiled schemas are cached by content.
 /// </summary>
@@ -68,9 +46,9 @@ public sealed class TenantSchema
     /// Validates a configuration. Missing required fields are reported at the missing field itself (the library reports
     /// them at the parent); <paramref name="requireComplete"/> false checks only what is there (Land defaults are partial).
     /// </summary>
-    public IReadOnlyList<ConfigError> Validate(JsonObject values, bool requireComplete = true)
+    public IReadOnlyList<FieldError> Validate(JsonObject values, bool requireComplete = true)
     {
-        var errors = new List<ConfigError>();
+        var errors = new List<FieldError>();
         if (requireComplete) MissingRequired(Raw, values, "", errors);
         var results = _compiled.Evaluate(JsonSerializer.SerializeToElement(values),
             new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
@@ -81,9 +59,9 @@ public sealed class TenantSchema
                     if (keyword == "required") continue;
                     var pointer = node.InstanceLocation.ToString();
                     var error = message.Contains("false schema", StringComparison.Ordinal) || keyword == "additionalProperties"
-                        ? ConfigError.Coded(pointer, "config.unknown-field", "unbekanntes Feld: das Schema erlaubt es hier nicht")
-                        : KeywordError(pointer, keyword, PropertySchema(pointer)) ?? new ConfigError(pointer, message);
-                    if (!errors.Any(e => e.Pointer == pointer && e.Message == error.Message)) errors.Add(error);
+                        ? FieldError.Coded(pointer, "unknown-field", "unbekanntes Feld: das Schema erlaubt es hier nicht")
+                        : KeywordError(pointer, keyword, PropertySchema(pointer)) ?? new FieldError(pointer, message);
+                    if (!errors.Any(e => e.Field == pointer && e.Message == error.Message)) errors.Add(error);
                 }
         return errors;
     }
@@ -92,31 +70,31 @@ public sealed class TenantSchema
     /// The library's messages are English only; the platform codes its own from the field's schema (worded in the
     /// request's language from the resources, the German text as fallback). Other keywords pass through.
     /// </summary>
-    private static ConfigError? KeywordError(string pointer, string keyword, JsonObject? field)
+    private static FieldError? KeywordError(string pointer, string keyword, JsonObject? field)
     {
         string Limit() => field?[keyword]?.ToJsonString() ?? "?";
-        ConfigError Coded(string code, string german, params object[] args) => ConfigError.Coded(pointer, code, german, args);
+        FieldError Coded(string code, string german, params object[] args) => FieldError.Coded(pointer, code, german, args);
         return keyword switch
         {
-            "minLength" => Coded("config.min-length", $"mindestens {Limit()} Zeichen", Limit()),
-            "maxLength" => Coded("config.max-length", $"höchstens {Limit()} Zeichen", Limit()),
-            "minimum" => Coded("config.minimum", $"mindestens {Limit()}", Limit()),
-            "maximum" => Coded("config.maximum", $"höchstens {Limit()}", Limit()),
-            "exclusiveMinimum" => Coded("config.exclusive-minimum", $"größer als {Limit()}", Limit()),
-            "exclusiveMaximum" => Coded("config.exclusive-maximum", $"kleiner als {Limit()}", Limit()),
-            "minItems" => Coded("config.min-items", $"mindestens {Limit()} Einträge", Limit()),
-            "maxItems" => Coded("config.max-items", $"höchstens {Limit()} Einträge", Limit()),
-            "uniqueItems" => Coded("config.unique-items", "Einträge doppelt"),
-            "enum" or "const" => Coded("config.not-allowed", "kein erlaubter Wert"),
-            "pattern" => Coded("config.pattern", "entspricht nicht dem verlangten Format"),
+            "minLength" => Coded("min-length", $"mindestens {Limit()} Zeichen", Limit()),
+            "maxLength" => Coded("max-length", $"höchstens {Limit()} Zeichen", Limit()),
+            "minimum" => Coded("minimum", $"mindestens {Limit()}", Limit()),
+            "maximum" => Coded("maximum", $"höchstens {Limit()}", Limit()),
+            "exclusiveMinimum" => Coded("exclusive-minimum", $"größer als {Limit()}", Limit()),
+            "exclusiveMaximum" => Coded("exclusive-maximum", $"kleiner als {Limit()}", Limit()),
+            "minItems" => Coded("min-items", $"mindestens {Limit()} Einträge", Limit()),
+            "maxItems" => Coded("max-items", $"höchstens {Limit()} Einträge", Limit()),
+            "uniqueItems" => Coded("unique-items", "Einträge doppelt"),
+            "enum" or "const" => Coded("not-allowed", "kein erlaubter Wert"),
+            "pattern" => Coded("pattern", "entspricht nicht dem verlangten Format"),
             "format" => field?["format"]?.GetValue<string>() switch
             {
-                "email" or "idn-email" => Coded("config.email", "keine gültige E-Mail-Adresse"),
-                "uri" or "iri" => Coded("config.uri", "keine gültige Adresse"),
-                "date" => Coded("config.date", "kein gültiges Datum"),
-                var f => Coded("config.format", $"entspricht nicht dem Format {f}", f ?? ""),
+                "email" or "idn-email" => Coded("email", "keine gültige E-Mail-Adresse"),
+                "uri" or "iri" => Coded("uri", "keine gültige Adresse"),
+                "date" => Coded("date", "kein gültiges Datum"),
+                var f => Coded("format", $"entspricht nicht dem Format {f}", f ?? ""),
             },
-            "type" => Coded("config.type", "falscher Typ"),
+            "type" => Coded("type", "falscher Typ"),
             _ => null,
         };
     }
@@ -146,7 +124,7 @@ public sealed class TenantSchema
         foreach (var d in r.Details ?? []) foreach (var x in Flatten(d)) yield return x;
     }
 
-    private static void MissingRequired(JsonObject schema, JsonNode? value, string pointer, List<ConfigError> errors)
+    private static void MissingRequired(JsonObject schema, JsonNode? value, string pointer, List<FieldError> errors)
     {
         if (value is JsonObject obj)
         {
@@ -155,7 +133,7 @@ public sealed class TenantSchema
                     if (obj[name] is null)
                     {
                         var title = (schema["properties"]?[name] as JsonObject)?["title"]?.GetValue<string>() ?? name;
-                        errors.Add(ConfigError.Coded(Append(pointer, name), "config.required", $"Pflichtangabe fehlt: {title}", title));
+                        errors.Add(FieldError.Coded(Append(pointer, name), "required-field", $"Pflichtangabe fehlt: {title}", title));
                     }
             if (schema["properties"] is JsonObject props)
                 foreach (var (name, sub) in props)

@@ -38,7 +38,8 @@ public static class SubProcessorApi
                 SubProcessorObjections objections, CancellationToken ct) =>
             {
                 await access.RequireOwnBuyerAdminAsync(user, ags, ct,
-                    "Nur die Einkaufsverantwortlichen der Kommune widersprechen einer Änderung der Unterauftragsverarbeiter.");
+                    new ForbiddenException("Nur die Einkaufsverantwortlichen der Kommune widersprechen einer Änderung der Unterauftragsverarbeiter.")
+                        { Code = "objection.buyer-admins-only" });
                 var objection = await objections.ObjectAsync(ags, user.SubjectOf()!, body ?? new ObjectionRequest(null, null, null), ct);
                 return TypedResults.Created($"/api/v1/municipalities/{ags}/subscriptions/{objection.SubscriptionId}/sub-processors", objection);
             })
@@ -50,9 +51,8 @@ public static class SubProcessorApi
         api.MapDelete("/municipalities/{ags}/sub-processor-objections/{objectionId}", async Task<NoContent> (string ags, string objectionId, ClaimsPrincipal user,
                 ProvisioningAccess access, SubProcessorObjections objections, CancellationToken ct) =>
             {
-                await access.RequireOwnBuyerAdminAsync(user, ags, ct, SubProcessorObjections.Say(
-                    "Nur die Einkaufsverantwortlichen der Kommune nehmen einen Widerspruch zurück.",
-                    "Only the municipality's buyer administrators can withdraw an objection."));
+                await access.RequireOwnBuyerAdminAsync(user, ags, ct,
+                    new ForbiddenException("Nur die Einkaufsverantwortlichen der Kommune nehmen einen Widerspruch zurück.") { Code = "objection.withdraw-buyer-admins-only" });
                 await objections.WithdrawAsync(ags, user.SubjectOf()!, objectionId, ct);
                 return TypedResults.NoContent();
             })

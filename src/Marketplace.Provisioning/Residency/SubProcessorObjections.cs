@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Audit;
@@ -8,6 +7,7 @@ using Marketplace.Catalog.Residency;
 using Marketplace.Provisioning.Jobs;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Provisioning.Residency;
 
@@ -51,7 +51,8 @@ public sealed record SubProcessorsOfSubscription(string SubscriptionId, string O
 /// only within the objection period and once per change; the vendor reads the objections to its own offering. Every
 /// objection is audited.
 /// </summary>
-public sealed class SubProcessorObjections(Database database, AuditTrail audit, ISubProcessorHistory history, MunicipalityDirectory municipalities, TimeProvider clock)
+public sealed class SubProcessorObjections(Database database, AuditTrail audit, ISubProcessorHistory history, MunicipalityDirectory municipalities, TimeProvider clock,
+    IStringLocalizerFactory localizers)
 {
     public const int MaxReasonLength = 2000;
 
@@ -115,7 +116,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         var effective = Iso.Parse(objection.EffectiveAt);
         if (effective <= clock.GetUtcNow())
             throw new RequestValidationException([FieldError.Coded("version", "objection.withdraw-too-late",
-                $"Die Änderung mit Version {objection.Version} ist seit {Day(effective)} wirksam; der Widerspruch kann nicht mehr zurückgenommen werden.",
+                $"Die Änderung mit Version {objection.Version} ist seit {effective.UtcDateTime:dd.MM.yyyy} wirksam; der Widerspruch kann nicht mehr zurückgenommen werden.",
                 objection.Version, effective.UtcDateTime)]);
         await work.Exec(ObjectionSql.Delete, new { id = objectionId, ags });
         work.Audit(new AuditEntry(userId, ags, "subprocessor.objection-withdrawn", "offering", objection.OfferingId, new JsonObject
@@ -179,16 +180,12 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         {
             Id = o.Id, OfferingId = o.OfferingId, Version = o.Version, MunicipalityAgs = o.MunicipalityAgs, MunicipalityName = o.MunicipalityName,
             SubscriptionId = o.SubscriptionId, Reason = o.Reason, EffectiveAt = o.EffectiveAt, ObjectedBy = o.ObjectedBy, ObjectedAt = o.ObjectedAt,
-            Exit = new ExitBeforeChange("DELETE", $"/api/v1/municipalities/{o.MunicipalityAgs}/subscriptions/{o.SubscriptionId}", o.EffectiveAt, 0, false, Say(
-                $"Sie können das Abonnement kündigen, bevor die Änderung am {Day(effective)} wirksam wird: Die Kündigung wirkt sofort, ohne Kündigungsfrist und Mindestlaufzeit, und ab der Kündigung wird nichts mehr berechnet.",
-                $"You can cancel the subscription before the change takes effect on {Day(effective)}: the cancellation takes effect at once, with no notice period and no minimum term, and nothing is charged from the cancellation on.")),
+            Exit = new ExitBeforeChange("DELETE", $"/api/v1/municipalities/{o.MunicipalityAgs}/subscriptions/{o.SubscriptionId}", o.EffectiveAt, 0, false,
+                CodedProblems.Texts(localizers)["Objection.ExitExplanation", effective.UtcDateTime]),
         };
     }
 
     private static RequestValidationException AlreadyObjected(int version) => new([FieldError.Coded("version", "objection.already-objected",
         $"Ihre Kommune hat der Änderung mit Version {version} bereits widersprochen.", version)]);
 
-    private static string Day(DateTimeOffset t) => t.UtcDateTime.ToString(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "yyyy-MM-dd" : "dd.MM.yyyy", CultureInfo.InvariantCulture);
-
-    internal static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,11 +14,14 @@ public sealed class OutboundHttpOptions
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>Largest response body read from a vendor's system; a larger one fails the call.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Largest response header section, in kilobytes.</summary>
+    [Range(1, 1024)]
     public int MaxResponseHeadersKilobytes { get; set; } = 32;
 
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
@@ -32,7 +36,7 @@ public static class OutboundHttp
     /// <summary>Registers a named HttpClient under the policy (the options bind from <see cref="OutboundHttpOptions.Section"/>).</summary>
     public static IHttpClientBuilder AddOutboundHttpClient(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        services.AddOptions<OutboundHttpOptions>().Bind(configuration.GetSection(OutboundHttpOptions.Section));
+        services.AddSettings<OutboundHttpOptions>(configuration, OutboundHttpOptions.Section);
         return services.AddHttpClient(name)
             .ConfigureHttpClient((sp, client) => client.MaxResponseContentBufferSize = sp.GetRequiredService<IOptions<OutboundHttpOptions>>().Value.MaxResponseBytes)
             .ConfigurePrimaryHttpMessageHandler(sp => Handler(sp.GetRequiredService<IOptions<OutboundHttpOptions>>().Value));

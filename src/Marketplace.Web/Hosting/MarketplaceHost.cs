@@ -81,7 +81,6 @@ public static class MarketplaceHost
         app.UseServiceDefaults();
         app.MapCatalogApi();
         app.MapBillingApi();
-        app.MapQuoteApi();
         app.MapIdentityApi();
         app.MapProvisioningApi();
         app.MapBasketApi();

@@ -187,6 +187,19 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task An_invalid_connection_is_refused_by_code_in_the_requests_language()
+    {
+        var refused = await (await As(KomunaAdmin)).PostAsJsonAsync(Connections + "?culture=en-GB",
+            new { name = "Mein Broker", brokerUrl = "https://user:pw@broker.example", authKind = "kerberos", username = "komuna", secret = "s" });
+        var problem = await Json(refused, HttpStatusCode.BadRequest);
+        Assert.That(problem["codes"]!["name"]![0]!.GetValue<string>(), Is.EqualTo("broker.name-format"), problem.ToJsonString());
+        Assert.That(problem["codes"]!["brokerUrl"]![0]!.GetValue<string>(), Is.EqualTo("broker.url-credentials"));
+        Assert.That(problem["codes"]!["authKind"]![0]!.GetValue<string>(), Is.EqualTo("broker.auth-kind"));
+        Assert.That(problem["errors"]!["brokerUrl"]![0]!.GetValue<string>(),
+            Is.EqualTo("Credentials do not belong in the address: enter user name and password in their own fields."));
+    }
+
+    [Test]
     public async Task No_secret_appears_in_any_stored_text_nor_in_the_logs_nor_in_an_answer()
     {
         // The whole flow with every secret: Basic and OAuth to active, wrong credentials, a rotation.

@@ -259,6 +259,9 @@ public class CommunityTests(DatabaseEngine engine)
         var html = await invalid.Content.ReadAsStringAsync();
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
         Assert.That(html, Does.Contain("class=\"error-summary\"").And.Contain("href=\"#field-Stars\"").And.Contain("Ohne Sterne"));
+        var english = await (await IdentityHost.PostFormAsync(buyer, page + "?culture=en-GB", new() { ["Ags"] = Muenchen, ["Comment"] = "Ohne Sterne" }))
+            .Content.ReadAsStringAsync();
+        Assert.That(english, Does.Contain("Choose 1 to 5 stars.").And.Not.Contain("Wählen Sie"), "the English page words the error in English");
 
         var saved = await IdentityHost.PostFormAsync(buyer, page, new() { ["Ags"] = Muenchen, ["Stars"] = "4", ["Comment"] = "Gut für den Bauhof." });
         Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await saved.Content.ReadAsStringAsync());

@@ -14,6 +14,7 @@ using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
 using NUnit.Framework;
 using static Marketplace.Identity.Tests.Conformance.ConformanceData;
 using static Marketplace.Identity.Tests.DenialMatrix;
@@ -157,7 +158,7 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
 
         var shifted = new ShiftedClock(TimeSpan.FromDays(31));
         var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted),
-            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted);
+            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted, _host.Services.GetRequiredService<IStringLocalizerFactory>());
         RequestValidationException? refused = null;
         try
         {
@@ -226,7 +227,7 @@ public class SubProcessorObjectionTests(DatabaseEngine engine)
 
         var shifted = new ShiftedClock(TimeSpan.FromDays(31));
         var late = new SubProcessorObjections(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), new SubProcessorHistory(_host.Database.Database, shifted),
-            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted);
+            _host.Services.GetRequiredService<MunicipalityDirectory>(), shifted, _host.Services.GetRequiredService<IStringLocalizerFactory>());
         var refused = await Assert.ThrowsAsync<RequestValidationException>(() => late.WithdrawAsync(Muenchen, "user-muenchen", id));
         Assert.That(refused!.Errors.Single().Field, Is.EqualTo("version"));
         Assert.That(refused.Errors.Single().Message, Does.Contain("wirksam").And.Contain("nicht mehr zurückgenommen"));

@@ -143,7 +143,8 @@ public class BindingFlowTests(DatabaseEngine engine)
         var body = await Json(refused, HttpStatusCode.BadRequest);
         Assert.That(body.GetProperty("errors").TryGetProperty("planId", out _), Is.True, body.ToString());
         var english = await Json(await buyer.PostAsJsonAsync(Subscription(id) + "/bindings?culture=en-GB", new { name = "Fachverfahren" }), HttpStatusCode.BadRequest);
-        Assert.That(english.GetProperty("errors").GetProperty("planId")[0].GetString(), Does.Contain("not bindable"));
+        Assert.That(english.GetProperty("errors").GetProperty("planId")[0].GetString(), Is.EqualTo("The plan 'standard' does not offer credentials (not bindable)."));
+        Assert.That(english.GetProperty("codes").GetProperty("planId")[0].GetString(), Is.EqualTo("binding.plan-not-bindable"));
         var page = await buyer.GetStringAsync(Page(id));
         Assert.That(page, Does.Contain("sieht keine Zugangsdaten vor").And.Not.Contain("handler=Bind"));
     }

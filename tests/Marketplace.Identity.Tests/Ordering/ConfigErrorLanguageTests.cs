@@ -9,7 +9,7 @@ using static Marketplace.Identity.Tests.Ordering.Ordering;
 namespace Marketplace.Identity.Tests.Ordering;
 
 /// <summary>
-/// A configuration that breaks the offering's tenantConfigSchema is refused by code ("config.min-length", "config.email")
+/// A configuration that breaks the offering's tenantConfigSchema is refused by code ("min-length", "email")
 /// and worded in the request's language, on the order page and in the API's problem details alike.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
@@ -58,8 +58,8 @@ public class ConfigErrorLanguageTests(DatabaseEngine engine)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
         var problem = JsonNode.Parse(body)!;
         Assert.That((string?)problem["errors"]!["configuration/behoerde"]![0], Is.EqualTo(tooShort), body);
-        Assert.That((string?)problem["codes"]!["configuration/behoerde"]![0], Is.EqualTo("config.min-length"), body);
+        Assert.That((string?)problem["codes"]!["configuration/behoerde"]![0], Is.EqualTo("min-length"), body);
         Assert.That((string?)problem["errors"]!["configuration/kontaktEmail"]![0], Is.EqualTo(notAnEmail), body);
-        Assert.That((string?)problem["codes"]!["configuration/kontaktEmail"]![0], Is.EqualTo("config.email"), body);
+        Assert.That((string?)problem["codes"]!["configuration/kontaktEmail"]![0], Is.EqualTo("email"), body);
     }
 }

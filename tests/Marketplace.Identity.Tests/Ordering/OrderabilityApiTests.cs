@@ -51,6 +51,21 @@ public class OrderabilityApiTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task The_merkliste_refuses_a_non_conformant_offering_by_code_in_the_requests_language()
+    {
+        var host = await SharedHosts.For(engine);
+        var buyer = await host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var english = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/municipalities/{Muenchen}/basket/items/parkausweis-brightforms")
+        {
+            Content = JsonContent.Create(new { planId = "team", addOnIds = Array.Empty<string>() }),
+        };
+        english.Headers.AcceptLanguage.ParseAdd("en-GB");
+        var problem = await JsonAsync(await buyer.SendAsync(english), HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("codes").GetProperty("offeringId")[0].GetString(), Is.EqualTo("order.not-orderable.not-conformant"));
+        Assert.That(problem.GetProperty("errors").GetProperty("offeringId")[0].GetString(), Is.EqualTo("the offering does not conform to required standards (dsgvo-avv)"));
+    }
+
+    [Test]
     public async Task A_deprecated_and_then_retired_offering_says_so_at_once_and_cannot_be_ordered()
     {
         var host = await SharedHosts.For(engine);

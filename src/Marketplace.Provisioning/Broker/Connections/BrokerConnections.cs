@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -239,28 +238,26 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
     private static async Task RefuseTakenNameAsync(Work work, Row row)
     {
         if (await work.Connection.ExecuteScalarAsync<long>(BrokerConnectionSql.NameTaken, new { vendorId = row.VendorId, name = row.Name, id = row.Id }, work.Transaction) > 0)
-            throw new RequestValidationException([new FieldError("name", Say("Diesen Namen trägt schon eine Ihrer Verbindungen.", "One of your connections already has this name."))]);
+            throw new RequestValidationException([FieldError.Coded("name", "broker.name-taken", "Diesen Namen trägt schon eine Ihrer Verbindungen.")]);
     }
 
     private static void Validate(BrokerConnectionInput input, bool creating)
     {
         var errors = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(input.Name) || !System.Text.RegularExpressions.Regex.IsMatch(input.Name.Trim(), "^[a-z0-9]+(-[a-z0-9]+)*$") || input.Name.Trim().Length > 60)
-            errors.Add(new FieldError("name", Say("Kleinbuchstaben, Ziffern und Bindestriche, höchstens 60 Zeichen (so nennt die Angebotsbeschreibung die Verbindung).",
-                "Lower-case letters, digits and hyphens, at most 60 characters (the offering descriptor names the connection so).")));
+            errors.Add(FieldError.Coded("name", "broker.name-format", "Kleinbuchstaben, Ziffern und Bindestriche, höchstens 60 Zeichen (so nennt die Angebotsbeschreibung die Verbindung)."));
         UrlErrors("brokerUrl", input.BrokerUrl, required: true, errors);
         if (input.AuthKind is not (BrokerAuth.Basic or BrokerAuth.OAuthClientCredentials))
-            errors.Add(new FieldError("authKind", Say("„basic“ (HTTP Basic) oder „oauth“ (OAuth 2 Client Credentials).", "\"basic\" (HTTP Basic) or \"oauth\" (OAuth 2 client credentials).")));
+            errors.Add(FieldError.Coded("authKind", "broker.auth-kind", "„basic“ (HTTP Basic) oder „oauth“ (OAuth 2 Client Credentials)."));
         if (string.IsNullOrWhiteSpace(input.Username) || input.Username.Length > 200 || input.Username.Contains(':') && input.AuthKind == BrokerAuth.Basic)
-            errors.Add(new FieldError("username", Say("Benutzername bzw. Client-ID angeben (ohne Doppelpunkt, höchstens 200 Zeichen).",
-                "Give the user name or client id (no colon, at most 200 characters).")));
+            errors.Add(FieldError.Coded("username", "broker.username", "Benutzername bzw. Client-ID angeben (ohne Doppelpunkt, höchstens 200 Zeichen)."));
         if (creating && string.IsNullOrEmpty(input.Secret))
-            errors.Add(new FieldError("secret", Say("Passwort bzw. Client-Secret angeben.", "Give the password or client secret.")));
+            errors.Add(FieldError.Coded("secret", "broker.secret-missing", "Passwort bzw. Client-Secret angeben."));
         foreach (var (field, value) in new[] { ("secret", input.Secret), ("nextSecret", input.NextSecret) })
-            if (value is { Length: > 1000 }) errors.Add(new FieldError(field, Say("Höchstens 1000 Zeichen.", "At most 1000 characters.")));
+            if (value is { Length: > 1000 }) errors.Add(FieldError.TooLong(field, 1000));
         if (OAuth(input)) UrlErrors("tokenUrl", input.TokenUrl, required: true, errors);
         UrlErrors("statusUrl", input.StatusUrl, required: false, errors);
-        if (input.Scope is { Length: > 500 }) errors.Add(new FieldError("scope", Say("Höchstens 500 Zeichen.", "At most 500 characters.")));
+        if (input.Scope is { Length: > 500 }) errors.Add(FieldError.TooLong("scope", 500));
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 
@@ -269,23 +266,20 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            if (required) errors.Add(new FieldError(field, Say("Eine Adresse (https://…) angeben.", "Give an address (https://…).")));
+            if (required) errors.Add(FieldError.Coded(field, "broker.url-missing", "Eine Adresse (https://…) angeben."));
             return;
         }
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || value.Length > 2000)
-            errors.Add(new FieldError(field, Say("Eine vollständige Adresse mit https:// angeben.", "Give a complete address starting with https://.")));
+            errors.Add(FieldError.Coded(field, "broker.url-invalid", "Eine vollständige Adresse mit https:// angeben."));
         else if (uri.UserInfo.Length > 0)
-            errors.Add(new FieldError(field, Say("Zugangsdaten gehören nicht in die Adresse: Benutzername und Passwort in die eigenen Felder eintragen.",
-                "Credentials do not belong in the address: enter user name and password in their own fields.")));
+            errors.Add(FieldError.Coded(field, "broker.url-credentials", "Zugangsdaten gehören nicht in die Adresse: Benutzername und Passwort in die eigenen Felder eintragen."));
         else if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
-            errors.Add(new FieldError(field, Say("Die Adresse darf keine Parameter (?…) oder Anker (#…) enthalten.", "The address must not contain parameters (?…) or anchors (#…).")));
+            errors.Add(FieldError.Coded(field, "broker.url-query", "Die Adresse darf keine Parameter (?…) oder Anker (#…) enthalten."));
     }
 
     private static bool OAuth(BrokerConnectionInput input) => input.AuthKind == BrokerAuth.OAuthClientCredentials;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static string Say(string german, string english) => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? english : german;
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -101,7 +101,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
         if (Ags is null || NotOrderable is not null) return Page();
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
-        IReadOnlyList<ConfigError> configErrors = readErrors;
+        IReadOnlyList<FieldError> configErrors = readErrors;
         if (readErrors.Count == 0)
         {
             try
@@ -122,7 +122,7 @@ public sealed class BestellenModel(OfferingDirectory offerings, TenantConfigurat
                 ModelState.AddModelError(nameof(PlanId), text["Ordering.KeyReused"]);
             }
         }
-        else OrderingPages.AddErrors(ModelState, readErrors, text);
+        else OrderingPages.AddConfigErrors(ModelState, readErrors, text);
         Form = await configuration.OrderFormAsync(Ags, id, values, configErrors, ct, OrderingPages.ConfigPrefix);
         await QuoteAsync(ct);
         return Page();

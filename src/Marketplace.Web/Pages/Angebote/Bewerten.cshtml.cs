@@ -35,7 +35,7 @@ public sealed class BewertenModel(CommunityAccess access, CatalogSearchService s
         if (MissingOffering(id) is { } missing) return missing;
         return await ChangeAsync(async ags =>
         {
-            if (Stars is not { } stars) throw RequestValidationException.For("stars", "Wählen Sie 1 bis 5 Sterne.");
+            if (Stars is not { } stars) throw RequestValidationException.Coded("stars", "rating.choose-stars", "Wählen Sie 1 bis 5 Sterne.");
             await ratings.RateAsync(Actor.Of(User), ags, id, stars, Comment, ct);
             return Redirect($"/angebote/{Uri.EscapeDataString(id)}#bewertungen");
         }, Page, ct);

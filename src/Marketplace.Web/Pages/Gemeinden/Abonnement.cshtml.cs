@@ -152,7 +152,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         if (current is null) return NotFound();
         var schema = TenantSchema.For(current.Descriptor.TenantConfigSchema);
         var values = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
-        IReadOnlyList<ConfigError> errors = readErrors;
+        IReadOnlyList<FieldError> errors = readErrors;
         if (readErrors.Count == 0)
         {
             try
@@ -169,7 +169,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
                 Problem = Texts.Word(e);
             }
         }
-        else OrderingPages.AddErrors(ModelState, readErrors, Texts);
+        else OrderingPages.AddConfigErrors(ModelState, readErrors, Texts);
         return await ShowAsync(id, (values, errors), ct);
     }
 
@@ -208,7 +208,7 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
         return offering;
     }
 
-    private async Task<IActionResult> ShowAsync(string id, (System.Text.Json.Nodes.JsonObject Values, IReadOnlyList<ConfigError> Errors)? posted, CancellationToken ct)
+    private async Task<IActionResult> ShowAsync(string id, (System.Text.Json.Nodes.JsonObject Values, IReadOnlyList<FieldError> Errors)? posted, CancellationToken ct)
     {
         if (await LoadAsync(id, ct) is not { } offering) return NotFound();
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);

@@ -53,7 +53,7 @@ public static partial class CombinedOrderForm
             schemas.Add(schema);
             own.Add(ConfigForm.Read(schema, OrderingPages.ConfigInputs(form, OwnPrefix(i)), out var ownErrors, OwnPrefix(i)));
             foreach (var (k, v) in ConfigForm.Read(schema, inputs, out _, SharedPrefix)) shared[k] ??= v?.DeepClone();
-            OrderingPages.AddErrors(modelState, ownErrors, texts, OwnPrefix(i));
+            OrderingPages.AddConfigErrors(modelState, ownErrors, texts, OwnPrefix(i));
         }
         var sharedNames = BundleOrders.SharedFields(schemas);
         foreach (var key in shared.Select(kv => kv.Key).Where(k => !sharedNames.Contains(k)).ToList()) shared.Remove(key);
@@ -101,9 +101,9 @@ public static partial class CombinedOrderForm
     private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();
 
     /// <summary>The configuration errors whose input key starts with the prefix, as pointers for that form.</summary>
-    private static List<ConfigError> ErrorsFor(IReadOnlyList<(string Key, string Message)> errors, string prefix) =>
+    private static List<FieldError> ErrorsFor(IReadOnlyList<(string Key, string Message)> errors, string prefix) =>
         errors.Where(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) || e.Key.StartsWith(prefix + "[", StringComparison.Ordinal))
-            .Select(e => new ConfigError(KeyToPointer(e.Key[prefix.Length..]), e.Message)).ToList();
+            .Select(e => new FieldError(KeyToPointer(e.Key[prefix.Length..]), e.Message)).ToList();
 
     private static string KeyToPointer(string rest) =>
         string.Concat(KeySegments().Matches(rest).Select(m => "/" + (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)));

@@ -33,17 +33,17 @@ public static class OrderingPages
     /// like the inputs they belong to ("configuration/x" becomes the configuration input "cfg.x"); returns the
     /// configuration errors for the form model.
     /// </summary>
-    public static List<ConfigError> AddErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IStringLocalizer texts,
+    public static List<FieldError> AddErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IStringLocalizer texts,
         IReadOnlyDictionary<string, string>? keys = null)
     {
-        var config = new List<ConfigError>();
+        var config = new List<FieldError>();
         foreach (var e in errors)
         {
             var message = texts.Word(e);
             if (e.Field.StartsWith("configuration", StringComparison.Ordinal))
             {
                 var pointer = e.Field["configuration".Length..];
-                config.Add(new ConfigError(pointer, e.Message) { Code = e.Code, Args = e.Args });
+                config.Add(e with { Field = pointer });
                 modelState.AddModelError(FieldName(pointer), message);
             }
             else modelState.AddModelError(keys?.GetValueOrDefault(e.Field) ?? e.Field, message);
@@ -52,9 +52,9 @@ public static class OrderingPages
     }
 
     /// <summary>Configuration errors in the model state at their inputs, worded in the page's language.</summary>
-    public static void AddErrors(ModelStateDictionary modelState, IEnumerable<ConfigError> errors, IStringLocalizer texts, string prefix = ConfigPrefix)
+    public static void AddConfigErrors(ModelStateDictionary modelState, IEnumerable<FieldError> errors, IStringLocalizer texts, string prefix = ConfigPrefix)
     {
-        foreach (var e in errors) modelState.AddModelError(FieldName(e.Pointer, prefix), e.Word(texts));
+        foreach (var e in errors) modelState.AddModelError(FieldName(e.Field, prefix), texts.Word(e));
     }
 
     /// <summary>The municipality a page acts for: the user's own, or (bundlers) the one named in the request.</summary>

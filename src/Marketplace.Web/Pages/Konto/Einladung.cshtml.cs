@@ -38,8 +38,7 @@ public sealed class EinladungModel(UserAdministration users, OrganisationStore o
         }
         catch (RequestValidationException e)
         {
-            foreach (var (field, messages) in e.ToDictionary())
-                foreach (var m in messages) ModelState.AddModelError(field == "displayName" ? nameof(DisplayName) : nameof(Password), m);
+            foreach (var error in e.Errors) ModelState.AddModelError(error.Field == "displayName" ? nameof(DisplayName) : nameof(Password), l.Word(error));
             return Page();
         }
     }

@@ -98,9 +98,9 @@ public sealed class IndexModel(OrganisationStore organisations, DelegationStore 
         }
         catch (RequestValidationException e)
         {
-            foreach (var (field, messages) in e.ToDictionary())
-                foreach (var message in messages)
-                    ModelState.AddModelError(fields.FirstOrDefault(f => f.Field == field).Input ?? field, message);
+            var texts = CodedProblems.Texts(HttpContext);
+            foreach (var error in e.Errors)
+                ModelState.AddModelError(fields.FirstOrDefault(f => f.Field == error.Field).Input ?? error.Field, texts.Word(error));
         }
         await LoadAsync();
         return Page();

@@ -53,7 +53,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         }
         var schema = TenantSchema.For(Offering.Descriptor.TenantConfigSchema);
         var common = ConfigForm.Read(schema, OrderingPages.ConfigInputs(Request.Form), out var readErrors, OrderingPages.ConfigPrefix);
-        OrderingPages.AddErrors(ModelState, readErrors, texts);
+        OrderingPages.AddConfigErrors(ModelState, readErrors, texts);
         var listed = MunicipalityAgs?.SelectMany(a => a.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)).Distinct().ToArray();
         if (listed is { Length: 0 }) listed = null;
         var (targets, targetErrors) = await access.RolloutTargetsAsync(User, LandCode, listed, ct);
@@ -104,7 +104,7 @@ public sealed class NeuModel(OfferingDirectory offerings, RolloutService rollout
         return Page();
     }
 
-    private async Task LoadAsync(System.Text.Json.Nodes.JsonObject? values, IReadOnlyList<ConfigError>? errors, CancellationToken ct)
+    private async Task LoadAsync(System.Text.Json.Nodes.JsonObject? values, IReadOnlyList<FieldError>? errors, CancellationToken ct)
     {
         Delegating = await access.MunicipalitiesAsync(User, MunicipalityPermission.Order, ct);
         MunicipalityNames = await municipalityNames.NamesAsync(Delegating, ct);

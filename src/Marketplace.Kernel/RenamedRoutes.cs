@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Marketplace.Storage;
+namespace Marketplace.Kernel;
 
 /// <summary>
 /// Verb routes renamed to nouns (…/submit → …/submission) and pages moved to another folder stay reachable for one release: the old route answers
