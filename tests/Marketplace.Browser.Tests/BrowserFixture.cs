@@ -97,6 +97,8 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Availability:ProbeEnabled", "false");
         // Plain HTTP on loopback by design: no redirect to an HTTPS port that does not exist.
         builder.UseSetting("Hosting:HttpsRedirect", "false");
+        // Every request and worker loop logged at Information, as JSON to a console nobody reads, costs the host CPU the journeys need.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         foreach (var (key, value) in _extra) builder.UseSetting(key, value);
         if (!_withAccounts) return;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Marketplace.Testing;
@@ -15,6 +16,12 @@ public static class PageChecks
 {
     public const int PhoneWidth = 360;
 
+    /// <summary>
+    /// Screenshot files written in this run. A name, language and device is one file: photographing it again (the login
+    /// form at every sign-in) would only overwrite it, and a full-page PNG of a long page costs Chromium seconds of CPU.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, bool> Photographed = new();
+
     public static async Task AssertAsync(IPage page, int width, string? screenshot = null)
     {
         await page.WaitForFunctionAsync("() => document.readyState === 'complete'");
@@ -26,8 +33,9 @@ public static class PageChecks
         var foreign = OtherLanguage.Phrases(language!).Where(text.Contains).Take(5).ToList();
         Assert.That(foreign, Is.Empty, $"{page.Url} ({language}) shows texts of the other language");
         if (width <= PhoneWidth) await AssertNoSidewaysScrollingAsync(page, width);
-        if (screenshot is not null)
-            await page.ScreenshotAsync(new() { Path = BrowserHost.ScreenshotPath($"{screenshot}-{language}-{(width <= PhoneWidth ? "phone" : "desktop")}"), FullPage = true });
+        if (screenshot is null) return;
+        var path = BrowserHost.ScreenshotPath($"{screenshot}-{language}-{(width <= PhoneWidth ? "phone" : "desktop")}");
+        if (Photographed.TryAdd(path, true)) await page.ScreenshotAsync(new() { Path = path, FullPage = true });
     }
 
     public static async Task AssertNoSidewaysScrollingAsync(IPage page, int width)
