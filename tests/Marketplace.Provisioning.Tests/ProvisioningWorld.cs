@@ -300,9 +300,12 @@ public sealed class ProvisioningWorld : IAsyncDisposable
             var claimed = await Jobs.ClaimAsync(workerId, 64);
             if (claimed.Count > 0)
             {
-                // The broker client's own retry delays and timeouts run on this clock too: it moves on while runs are in flight.
+                // The broker client's own retry delays and timeouts run on this clock too: it moves on while runs are in
+                // flight, but only while the broker holds no request it will answer, so that an answer a busy machine
+                // slows down is never taken for a timeout.
                 var runs = Task.WhenAll(claimed.Select(j => runner.RunAsync(j, CancellationToken.None)));
-                while (await Task.WhenAny(runs, Task.Delay(20)) != runs) clock.Advance(TimeSpan.FromMilliseconds(100));
+                while (await Task.WhenAny(runs, Task.Delay(20)) != runs)
+                    if (_brokerStopped || Broker.State.Answering == 0) clock.Advance(TimeSpan.FromMilliseconds(100));
                 await runs;
                 continue;
             }
