@@ -44,7 +44,7 @@ public sealed class BrokerState
     private readonly List<FaultRule> _faults = [];
     private long _created, _deleted, _provisionRequests, _openOperations, _peakOpen, _concurrentRequests, _peakRequests;
     private long _fetches, _undeclaredFetches, _concurrentFetches, _peakFetches;
-    private long _answering;
+    private long _answering, _withheld;
 
     public ConcurrentDictionary<string, SampleInstance> Instances { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, DateTimeOffset> Deleted { get; } = new(StringComparer.Ordinal);
@@ -144,11 +144,19 @@ public sealed class BrokerState
         return new Releaser(() => Interlocked.Decrement(ref _answering));
     }
 
-    /// <summary>Takes a request out of <see cref="Answering"/> while an injected timeout holds it back.</summary>
+    /// <summary>Requests an injected timeout holds back: the broker will not answer them in time.</summary>
+    public long Withheld => Interlocked.Read(ref _withheld);
+
+    /// <summary>Moves a request from <see cref="Answering"/> to <see cref="Withheld"/> while an injected timeout holds it back.</summary>
     public IDisposable Withhold()
     {
         Interlocked.Decrement(ref _answering);
-        return new Releaser(() => Interlocked.Increment(ref _answering));
+        Interlocked.Increment(ref _withheld);
+        return new Releaser(() =>
+        {
+            Interlocked.Decrement(ref _withheld);
+            Interlocked.Increment(ref _answering);
+        });
     }
 
     /// <summary>Counts a fetch of an instance while it is answered; <paramref name="declared"/>: the catalogue offers it.</summary>
