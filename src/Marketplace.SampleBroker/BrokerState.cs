@@ -44,6 +44,7 @@ public sealed class BrokerState
     private readonly List<FaultRule> _faults = [];
     private long _created, _deleted, _provisionRequests, _openOperations, _peakOpen, _concurrentRequests, _peakRequests;
     private long _fetches, _undeclaredFetches, _concurrentFetches, _peakFetches;
+    private long _answering, _withheld;
 
     public ConcurrentDictionary<string, SampleInstance> Instances { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, DateTimeOffset> Deleted { get; } = new(StringComparer.Ordinal);
@@ -128,6 +129,34 @@ public sealed class BrokerState
         var now = Interlocked.Increment(ref _concurrentRequests);
         InterlockedMax(ref _peakRequests, now);
         return new Releaser(() => Interlocked.Decrement(ref _concurrentRequests));
+    }
+
+    /// <summary>
+    /// Requests the broker is working on and will answer; one held by an injected timeout is not among them. Tests on a
+    /// fake clock move it only while this is zero, so an answer slowed by a busy machine never turns into a timeout.
+    /// </summary>
+    public long Answering => Interlocked.Read(ref _answering);
+
+    /// <summary>Counts a request among <see cref="Answering"/> until disposed.</summary>
+    public IDisposable Answer()
+    {
+        Interlocked.Increment(ref _answering);
+        return new Releaser(() => Interlocked.Decrement(ref _answering));
+    }
+
+    /// <summary>Requests an injected timeout holds back: the broker will not answer them in time.</summary>
+    public long Withheld => Interlocked.Read(ref _withheld);
+
+    /// <summary>Moves a request from <see cref="Answering"/> to <see cref="Withheld"/> while an injected timeout holds it back.</summary>
+    public IDisposable Withhold()
+    {
+        Interlocked.Decrement(ref _answering);
+        Interlocked.Increment(ref _withheld);
+        return new Releaser(() =>
+        {
+            Interlocked.Decrement(ref _withheld);
+            Interlocked.Increment(ref _answering);
+        });
     }
 
     /// <summary>Counts a fetch of an instance while it is answered; <paramref name="declared"/>: the catalogue offers it.</summary>

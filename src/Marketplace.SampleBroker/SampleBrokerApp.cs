@@ -58,6 +58,11 @@ public static class SampleBrokerApp
 
     private static void Map(WebApplication app)
     {
+        app.Use(async (http, next) =>
+        {
+            using var _ = http.RequestServices.GetRequiredService<BrokerState>().Answer();
+            await next(http);
+        });
         var v2 = app.MapGroup("/v2").AddEndpointFilter(async (ctx, next) =>
         {
             var http = ctx.HttpContext;
@@ -358,7 +363,8 @@ public static class SampleBrokerApp
         switch (fault.Kind)
         {
             case "timeout":
-                await Task.Delay(fault.DelayMs, http.RequestAborted);
+                using (http.RequestServices.GetRequiredService<BrokerState>().Withhold())
+                    await Task.Delay(fault.DelayMs, http.RequestAborted);
                 return Results.Json(new JsonObject(), statusCode: 201);
             case "malformed":
                 return Results.Text("{\"dashboard_url\": 42, ", "application/json", statusCode: fault.Operation is "provision" or "bind" ? 201 : 200);

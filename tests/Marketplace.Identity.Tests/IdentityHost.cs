@@ -26,14 +26,18 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     /// <summary>A host on a copy of a database this host type migrated and seeded once per engine (and seed-relevant settings).</summary>
     public static async Task<IdentityHost> StartAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var database = await TestDatabase.FromTemplateAsync(engine, TestDatabase.TemplateKey(nameof(IdentityHost), settings), async template =>
+        var database = await SeededDatabaseAsync(engine, settings);
+        return await TestTiming.TimeAsync($"{engine} start {nameof(IdentityHost)}", () => Task.FromResult(Start(database, settings)));
+    }
+
+    /// <summary>A copy of the database this host type migrated and seeded once per engine (and seed-relevant settings).</summary>
+    public static Task<TestDatabase> SeededDatabaseAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null) =>
+        TestDatabase.FromTemplateAsync(engine, TestDatabase.TemplateKey(nameof(IdentityHost), settings), async template =>
         {
             var seeding = Start(template, settings);
             await seeding.StopAsync();
             seeding.DeleteMailFolder();
         });
-        return await TestTiming.TimeAsync($"{engine} start {nameof(IdentityHost)}", () => Task.FromResult(Start(database, settings)));
-    }
 
     /// <summary>A host on an existing database, as after a restart.</summary>
     public static IdentityHost Start(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)

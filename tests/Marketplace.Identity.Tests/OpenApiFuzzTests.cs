@@ -88,13 +88,15 @@ public class OpenApiFuzzTests(DatabaseEngine engine)
             var client = principal == Anonymous ? _host.Browser() : await _host.SignedInAsync(principal);
             var url = row?.Url.Replace("{viewer}", viewer!.Id) ?? FillPath(path);
             if (row?.Prepare is not null) url = await row.Prepare(_host, url);
+            long[]? known = null; // the rows as the last refused request left them: a web instance writes nothing between requests
             var validBody = row?.Body?.Invoke() is { } b and not HttpContent ? JsonSerializer.Serialize(b, JsonSerializerOptions.Web) : null;
             var jsonBody = operation["requestBody"]?["content"]?["application/json"] is not null;
 
             foreach (var input in Inputs(document, operation, path, url, validBody, jsonBody))
             {
                 tried++;
-                var before = await countAll();
+                var before = known ?? await countAll();
+                known = null;
                 var request = new HttpRequestMessage(new HttpMethod(verb), input.Url);
                 if (input.Body is not null) request.Content = new StringContent(input.Body, Encoding.UTF8, input.ContentType);
                 HttpResponseMessage response;
@@ -110,7 +112,7 @@ public class OpenApiFuzzTests(DatabaseEngine engine)
                 var status = (int)response.StatusCode;
                 if (status >= 500)
                     failures.Add($"{verb} {path} [{input.What}] → {status}: {Cut(await response.Content.ReadAsStringAsync())}");
-                else if (status >= 400 && await countAll() is var after && !after.SequenceEqual(before))
+                else if (status >= 400 && (known = await countAll()) is var after && !after.SequenceEqual(before))
                     failures.Add($"{verb} {path} [{input.What}] → {status} but wrote rows: {Changed(before, after)}");
             }
         }

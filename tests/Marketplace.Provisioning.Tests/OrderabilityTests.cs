@@ -15,7 +15,6 @@ namespace Marketplace.Provisioning.Tests;
 /// offerings are refused at the offering, in the caller's language, and nothing is written.
 /// </summary>
 [TestFixtureSource(typeof(TestDatabase), nameof(TestDatabase.Engines))]
-[NonParallelizable]
 public class OrderabilityTests(DatabaseEngine engine)
 {
     private ProvisioningWorld _world = null!;

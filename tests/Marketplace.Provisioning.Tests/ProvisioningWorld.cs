@@ -56,6 +56,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
     public static async Task<ProvisioningWorld> CreateAsync(DatabaseEngine engine, Action<SampleBrokerOptions>? broker = null,
         Dictionary<string, string?>? settings = null, TimeProvider? clock = null, string? postgresAdmin = null)
     {
+        ActiveRequests.Listen();
         var world = new ProvisioningWorld();
         world._configureBroker = o =>
         {
@@ -300,9 +301,12 @@ public sealed class ProvisioningWorld : IAsyncDisposable
             var claimed = await Jobs.ClaimAsync(workerId, 64);
             if (claimed.Count > 0)
             {
-                // The broker client's own retry delays and timeouts run on this clock too: it moves on while runs are in flight.
+                // The broker client's own retry delays and timeouts run on this clock too: it moves on while runs are in
+                // flight, but only while no request to the broker is on its way or being answered (every one sent is one
+                // an injected timeout withholds), so that an answer a busy machine slows down is never taken for a timeout.
                 var runs = Task.WhenAll(claimed.Select(j => runner.RunAsync(j, CancellationToken.None)));
-                while (await Task.WhenAny(runs, Task.Delay(20)) != runs) clock.Advance(TimeSpan.FromMilliseconds(100));
+                while (await Task.WhenAny(runs, Task.Delay(20)) != runs)
+                    if (BrokerIsIdle()) clock.Advance(TimeSpan.FromMilliseconds(100));
                 await runs;
                 continue;
             }
@@ -310,6 +314,42 @@ public sealed class ProvisioningWorld : IAsyncDisposable
             if (next is null) return;
             var due = Iso.Parse(next);
             if (due > clock.GetUtcNow()) clock.Advance(due - clock.GetUtcNow());
+        }
+    }
+
+    private bool BrokerIsIdle() =>
+        _brokerStopped || (Broker.State.Answering == 0 && ActiveRequests.To(Broker.BaseAddress.Port) <= Broker.State.Withheld);
+
+    /// <summary>
+    /// Requests this process has sent to each port and not yet had answered (HttpClient's http.client.active_requests, per
+    /// attempt): a request still on its way to the broker, which the broker cannot count yet.
+    /// </summary>
+    private static class ActiveRequests
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> ByPort = new();
+        private static readonly System.Diagnostics.Metrics.MeterListener Listener = Start();
+
+        /// <summary>Starts counting (once per process), before a world sends its first request.</summary>
+        public static void Listen() => _ = Listener;
+
+        public static long To(int port) => ByPort.GetValueOrDefault(port);
+
+        private static System.Diagnostics.Metrics.MeterListener Start()
+        {
+            var listener = new System.Diagnostics.Metrics.MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument is { Meter.Name: "System.Net.Http", Name: "http.client.active_requests" }) l.EnableMeasurementEvents(instrument);
+                },
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag is { Key: "server.port", Value: int port }) ByPort.AddOrUpdate(port, value, (_, n) => n + value);
+            });
+            listener.Start();
+            return listener;
         }
     }
 

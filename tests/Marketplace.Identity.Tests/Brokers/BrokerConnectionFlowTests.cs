@@ -63,7 +63,7 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
             o.OAuthClientSecret = _oauthSecret;
             o.Services = [new ServiceDefinition { Id = _oauthService, Name = "oauth-dienst", Plans = new() { ["basis"] = _oauthPlan } }];
         });
-        _parent = new IdentityHost(await TestDatabase.CreateAsync(engine, migrate: false), new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Provisioning:PollInterval"] = "00:00:00.050",
             ["Provisioning:DefaultPollInterval"] = "00:00:00.050",
@@ -71,7 +71,8 @@ public class BrokerConnectionFlowTests(DatabaseEngine engine)
             ["Provisioning:MaxBackoff"] = "00:00:00.100",
             ["Provisioning:BrokerRequestTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Debug",
-        });
+        };
+        _parent = new IdentityHost(await IdentityHost.SeededDatabaseAsync(engine, settings), settings);
         _host = _parent.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
         _signedIn = new SignedInClients(_host);
         _ = _host.Server;

@@ -35,7 +35,7 @@ public class BindingFlowTests(DatabaseEngine engine)
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _parent = new IdentityHost(await TestDatabase.CreateAsync(engine, migrate: false), new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             [EmbeddedSampleBroker.UrlSetting] = $"http://127.0.0.1:{FreePort()}",
             ["SampleBroker:LatencyMs"] = "50",
@@ -49,7 +49,8 @@ public class BindingFlowTests(DatabaseEngine engine)
             ["Provisioning:MaxBackoff"] = "00:00:00.100",
             ["Provisioning:BrokerRequestTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Debug",
-        });
+        };
+        _parent = new IdentityHost(await IdentityHost.SeededDatabaseAsync(engine, settings), settings);
         _host = _parent.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(_logs)));
         _clients = new SignedInClients(_host);
         _broker = _host.Services.GetRequiredService<EmbeddedSampleBroker>().Server!;
