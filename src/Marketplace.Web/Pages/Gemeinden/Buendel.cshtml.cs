@@ -61,28 +61,15 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             CombinedOrderForm.PolicyException(Request.Form, i))).ToList();
         if (ModelState.IsValid && Request.Query["handler"] != "Quote")
         {
-            try
+            var placed = await CombinedOrderForm.PlaceAsync(() =>
             {
                 if (selections.Any(x => x.DataPolicyException is not null) && !OwnBuyerAdmin(User, Ags))
                     throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
-                var result = await bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
-                return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
-            }
-            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
-            {
-                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "selections", text))) ModelState.AddModelError(key, message);
-            }
-            catch (ForbiddenException e)
-            {
-                Problem = text.Word(e);
-            }
-            catch (IdempotencyKeyReusedException)
-            {
-                // The form was sent before with other details (back after ordering, then changed): a new key makes it a new
-                // order, which then meets what the first one subscribed.
-                IdempotencyKey = Guid.NewGuid().ToString();
-                ModelState.AddModelError("offering0", text["Ordering.KeyReused"]);
-            }
+                return bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
+            }, "selections", "offering0", ModelState, text);
+            if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });
+            Problem = placed.Problem ?? Problem;
+            if (placed.KeyReused) IdempotencyKey = Guid.NewGuid().ToString();
         }
         else if (Request.Query["handler"] == "Quote") ModelState.Clear();
         await SelectAsync(form, (selections, shared, own), ct);

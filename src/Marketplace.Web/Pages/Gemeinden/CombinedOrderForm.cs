@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Marketplace.Provisioning;
 using Marketplace.Provisioning.Bundles;
 using Marketplace.Provisioning.Configuration;
+using Marketplace.Provisioning.Orders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -96,6 +97,39 @@ public static partial class CombinedOrderForm
                 _ => ($"offering{i}", message),
             };
         return (list, message);
+    }
+
+    /// <summary>What placing a combined order gave the page: the new order's id, or the refusal to show (null when the
+    /// errors are already at their inputs), and whether the form needs a new Idempotency-Key.</summary>
+    public sealed record Placed(string? OrderId, string? Problem, bool KeyReused);
+
+    /// <summary>
+    /// Places a bundle or Merkliste order and puts its refusals where the form shows them: field errors at their inputs,
+    /// a forbidden order as the page's problem, a reused key as an error at <paramref name="keyField"/>. A reused key
+    /// means the form was sent before with other details (back after ordering, then changed): a new key makes it a new
+    /// order, which then meets what the first one subscribed.
+    /// </summary>
+    public static async Task<Placed> PlaceAsync(Func<Task<OrderResult>> place, string list, string keyField,
+        ModelStateDictionary modelState, IStringLocalizer texts)
+    {
+        try
+        {
+            return new Placed((await place()).Order.Id, null, false);
+        }
+        catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
+        {
+            foreach (var (key, message) in e.Errors.Select(x => Relocate(x, list, texts))) modelState.AddModelError(key, message);
+            return new Placed(null, null, false);
+        }
+        catch (ForbiddenException e)
+        {
+            return new Placed(null, texts.Word(e), false);
+        }
+        catch (IdempotencyKeyReusedException)
+        {
+            modelState.AddModelError(keyField, texts["Ordering.KeyReused"]);
+            return new Placed(null, null, true);
+        }
     }
 
     private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();

@@ -99,29 +99,17 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
         var (shared, own) = await ReadAsync(ct);
         if (ModelState.IsValid)
         {
-            try
+            var configurations = Entries.Select((e, i) => (e.Item.OfferingId, own[i])).ToDictionary(x => x.OfferingId, x => (System.Text.Json.Nodes.JsonObject?)x.Item2);
+            var exceptions = Entries.Select((e, i) => (e.Item.OfferingId, CombinedOrderForm.PolicyException(Request.Form, i)))
+                .Where(x => x.Item2 is not null).ToDictionary(x => x.OfferingId, x => x.Item2);
+            var placed = await CombinedOrderForm.PlaceAsync(() =>
             {
-                var configurations = Entries.Select((e, i) => (e.Item.OfferingId, own[i])).ToDictionary(x => x.OfferingId, x => (System.Text.Json.Nodes.JsonObject?)x.Item2);
-                var exceptions = Entries.Select((e, i) => (e.Item.OfferingId, CombinedOrderForm.PolicyException(Request.Form, i)))
-                    .Where(x => x.Item2 is not null).ToDictionary(x => x.OfferingId, x => x.Item2);
                 if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
-                var result = await baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
-                return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = result.Order.Id, neu = true });
-            }
-            catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
-            {
-                foreach (var (key, message) in e.Errors.Select(x => CombinedOrderForm.Relocate(x, "items", text))) ModelState.AddModelError(key, message);
-            }
-            catch (ForbiddenException e)
-            {
-                Problem = text.Word(e);
-            }
-            catch (IdempotencyKeyReusedException)
-            {
-                // The list changed after an earlier submit went through: a new key makes it a new order.
-                IdempotencyKey = Guid.NewGuid().ToString();
-                ModelState.AddModelError("items", text["Ordering.KeyReused"]);
-            }
+                return baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
+            }, "items", "items", ModelState, text);
+            if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });
+            Problem = placed.Problem ?? Problem;
+            if (placed.KeyReused) IdempotencyKey = Guid.NewGuid().ToString();
         }
         await ShowAsync((shared, own), ct);
         return Page();
