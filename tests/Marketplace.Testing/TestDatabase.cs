@@ -135,6 +135,8 @@ public sealed class TestDatabase : IAsyncDisposable
         return template;
     }
 
+    private static readonly SemaphoreSlim SqliteCopies = new(1, 1);
+
     private static async Task<TestDatabase> CopyAsync(TestDatabase template)
     {
         if (template.Engine == DatabaseEngine.Sqlite)
@@ -142,13 +144,18 @@ public sealed class TestDatabase : IAsyncDisposable
             var folder = Directory.CreateTempSubdirectory("marketplace-test-").FullName;
             var file = Path.Combine(folder, "test.db");
             // The backup API copies a consistent image whatever the template's WAL holds; no pooling, so no handle stays open.
-            await using (var from = new SqliteConnection(new SqliteConnectionStringBuilder(template.Database.ConnectionString) { Pooling = false }.ToString()))
-            await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString()))
+            // One copy at a time: a connection opening the WAL template rebuilds its index, and a second one opening it
+            // meanwhile fails at once with SQLITE_BUSY_RECOVERY (the backup API does not wait), as CI saw.
+            await SqliteCopies.WaitAsync();
+            try
             {
+                await using var from = new SqliteConnection(new SqliteConnectionStringBuilder(template.Database.ConnectionString) { Pooling = false }.ToString());
+                await using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
                 await from.OpenAsync();
                 await to.OpenAsync();
                 from.BackupDatabase(to);
             }
+            finally { SqliteCopies.Release(); }
             return Sqlite(folder);
         }
         var admin = PostgresConnectionString!;
