@@ -33,6 +33,7 @@ public static class CatalogModule
         services.AddSingleton<MunicipalityImporter>();
         services.AddSingleton<MunicipalityDirectory>();
         services.AddSingleton<OfferingRecords>();
+        services.AddSingleton<StandardRecords>();
         services.AddSingleton<CatalogSearchService>();
         services.AddSingleton<SearchResponseCache>();
         services.TryAddSingleton<IOfferingRatings, NoOfferingRatings>();

@@ -148,4 +148,18 @@ internal static class CatalogSql
     // The Fachverfahren reference data.
     public const string BackOfficeInterfaces = "SELECT document_json FROM backoffice_interfaces";
     public const string FachverfahrenAreas = "SELECT document_json FROM fachverfahren_areas";
+
+    // What the conformance module reads and adds of the standards registry (StandardRecords).
+    public const string StandardRows = "SELECT id, name, name_en, publisher, url, category, description FROM standards ORDER BY id";
+    public const string StandardVersionRows = "SELECT standard_id, version, published_on, grace_period_days FROM standard_versions";
+    public const string StandardCriterionRows = """
+        SELECT standard_id, version, criterion_id, title, description, kind, definition_json
+        FROM standard_criteria ORDER BY standard_id, version, position
+        """;
+    public const string StandardVersionExists = "SELECT COUNT(*) FROM standard_versions WHERE standard_id = @id AND version = @version";
+    public const string InsertStandardVersion = """
+        INSERT INTO standard_versions (standard_id, version, published_on, grace_period_days)
+        VALUES (@standard_id, @version, @published_on, @grace_period_days)
+        """;
+    public const string ThemenfeldOfLeistungen = "SELECT ozg_id, themenfeld_id FROM leistungen";
 }

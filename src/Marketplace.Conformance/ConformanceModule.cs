@@ -2,6 +2,7 @@ using Dapper;
 using Marketplace.Audit;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Import;
+using Marketplace.Catalog.Queries;
 using Marketplace.Conformance.Attested;
 using Marketplace.Conformance.Checks;
 using Marketplace.Conformance.Jobs;
@@ -31,7 +32,8 @@ public static class ConformanceModule
         // Live checks call vendors' systems: under the platform's one outbound policy (public addresses only outside
         // development, no redirects, bounded answers), so a vendor cannot point the platform at its own internal network.
         services.AddOutboundHttpClient(HttpClientName, configuration);
-        services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ConformanceUnitOfWork(sp.GetRequiredService<Database>(), sp.GetRequiredService<AuditTrail>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<StandardRecords>(), sp.GetRequiredService<OfferingRecords>()));
         services.AddSingleton(sp => new AutomatedChecks(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             sp.GetRequiredService<IOptions<ConformanceOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Catalog.Brokers.IBrokerCatalogSource>()));
         services.AddSingleton<OfferingDescriptorValidator>();
@@ -43,11 +45,13 @@ public static class ConformanceModule
         services.AddSingleton(sp => new EvidenceService(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<ConformanceOptions>>()));
         services.AddSingleton(sp => new AuditorReview(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<OfferingLifecycle>(),
             sp.GetRequiredService<EvidenceService>(), sp.GetRequiredService<AutomatedChecks>()));
-        services.AddSingleton(sp => new StandardsRegistry(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<IOptions<CatalogOptions>>()));
+        services.AddSingleton(sp => new StandardsRegistry(sp.GetRequiredService<ConformanceUnitOfWork>(), sp.GetRequiredService<StandardRecords>(),
+            sp.GetRequiredService<IOptions<CatalogOptions>>()));
         services.AddSingleton(sp => new ConformanceDailyJob(sp.GetRequiredService<ConformanceUnitOfWork>(),
             sp.GetRequiredService<ILogger<ConformanceDailyJob>>()));
         services.AddSingleton<ICatalogImportParticipant>(sp => new ConformanceCatalogImport(sp.GetRequiredService<AuditTrail>(),
-            sp.GetRequiredService<AutomatedChecks>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConformanceCatalogImport>>()));
+            sp.GetRequiredService<AutomatedChecks>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ConformanceCatalogImport>>(),
+            sp.GetRequiredService<StandardRecords>(), sp.GetRequiredService<OfferingRecords>()));
         if (InstanceRoles.RunsBackgroundWork(configuration)
             && configuration.GetSection(ConformanceOptions.Section).GetValue(nameof(ConformanceOptions.RunDailyJob), true))
             services.AddHostedService<ConformanceJobService>();

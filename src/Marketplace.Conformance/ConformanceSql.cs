@@ -5,26 +5,9 @@ internal static class ConformanceSql
 {
     // Standards and policy
 
-    public const string AllStandardVersions = "SELECT standard_id, version, published_on, grace_period_days FROM standard_versions";
-
-    public const string AllCriteria = """
-        SELECT standard_id, version, criterion_id, title, description, kind, definition_json
-        FROM standard_criteria ORDER BY standard_id, version, position
-        """;
-
     public const string Policy = "SELECT scope AS Scope, scope_id AS ScopeId, standard_id AS StandardId, reason AS Reason FROM required_standards";
 
     public const string InsertPolicyRule = "INSERT INTO required_standards (scope, scope_id, standard_id, reason) VALUES (@Scope, @ScopeId, @StandardId, @Reason)";
-
-    public const string InsertStandardVersion = """
-        INSERT INTO standard_versions (standard_id, version, published_on, grace_period_days)
-        VALUES (@standard_id, @version, @published_on, @grace_period_days)
-        """;
-
-    public const string InsertCriterion = """
-        INSERT INTO standard_criteria (standard_id, version, criterion_id, position, title, description, kind, definition_json)
-        VALUES (@standard_id, @version, @criterion_id, @position, @title, @description, @kind, @definition_json)
-        """;
 
     // Offerings and versions
 
@@ -81,11 +64,6 @@ internal static class ConformanceSql
 
     /// <summary>Submitted versions waiting for an auditor, without their documents beyond the name.</summary>
     public const string SubmittedVersions = "SELECT offering_id, version, vendor_id, document_json, submitted_at FROM offering_versions WHERE state = 'submitted'";
-
-    public const string IdTaken = """
-        SELECT COUNT(*) FROM (SELECT offering_id AS id FROM offering_heads WHERE offering_id = @id
-                              UNION ALL SELECT id FROM offerings WHERE id = @id) taken
-        """;
 
     // Checks, evidence, status
 
@@ -160,13 +138,6 @@ internal static class ConformanceSql
     public const string JobDayTaken = "SELECT COUNT(*) FROM conformance_job_runs WHERE run_on = @run_on";
 
     public const string FinishJobDay = "UPDATE conformance_job_runs SET finished_at = @finished_at, summary = @summary WHERE run_on = @run_on";
-
-    // Catalogue reads: the references a descriptor may name, the standards, the projection.
-    public const string Standard = "SELECT id, name, name_en, publisher, url, category, description FROM standards WHERE id = @id";
-    public const string StandardVersionExists = "SELECT COUNT(*) FROM standard_versions WHERE standard_id = @id AND version = @version";
-    public const string StandardNames = "SELECT id, name FROM standards";
-    public const string ThemenfeldOfLeistungen = "SELECT ozg_id, themenfeld_id FROM leistungen";
-    public const string OfferingProjected = "SELECT COUNT(*) FROM offerings WHERE id = @id";
 
     // Published versions, for the SLA and sub-processor histories.
     public const string SlaPublishedVersions = """

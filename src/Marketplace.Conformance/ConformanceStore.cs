@@ -19,7 +19,8 @@ namespace Marketplace.Conformance;
 /// status recomputation with the catalogue projection and notifications, and the audit entry of every change.
 /// Services open the transaction; this does the work in it, so every step of one action commits or none does.
 /// </summary>
-internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDialect dialect, AuditTrail audit, string now)
+internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDialect dialect, AuditTrail audit, string now,
+    StandardRecords standards, OfferingRecords offerings)
 {
     public DbConnection Connection => c;
     public DbTransaction Transaction => tx;
@@ -41,6 +42,12 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         JsonNode n => n,
         _ => JsonSerializer.SerializeToNode(value, DescriptorJson.Options),
     };
+
+    /// <summary>The standards, the policy and the Themenfelder of the Leistungen, in this transaction's snapshot.</summary>
+    public Task<StandardsSnapshot> StandardsAsync() => StandardsSnapshot.LoadAsync(standards, c, tx);
+
+    /// <summary>True when the catalogue shows the offering (published from a version or imported).</summary>
+    public async Task<bool> ProjectedAsync(string offeringId) => await offerings.HeadAsync(c, tx, offeringId) is not null;
 
     public async Task BumpRevisionIfChangedAsync()
     {

@@ -1,10 +1,11 @@
 using Marketplace.Audit;
+using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 
 namespace Marketplace.Conformance;
 
 /// <summary>Opens one connection and transaction per action, hands the work a <see cref="ConformanceStore"/>, commits once.</summary>
-internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit, TimeProvider clock)
+internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit, TimeProvider clock, StandardRecords standards, OfferingRecords offerings)
 {
     public TimeProvider Clock => clock;
 
@@ -12,7 +13,7 @@ internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit,
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var store = new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow()));
+        var store = new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow()), standards, offerings);
         var result = await work(store);
         await store.BumpRevisionIfChangedAsync();
         await tx.CommitAsync(ct);
@@ -27,7 +28,7 @@ internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit,
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var result = await read(new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow())));
+        var result = await read(new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow()), standards, offerings));
         await tx.CommitAsync(ct);
         return result;
     }

@@ -149,6 +149,33 @@ public class PublishedReadsTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task Catalog_gives_the_standards_registry_and_adds_a_version_once()
+    {
+        var records = new StandardRecords();
+        await using var c = await _db.Database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var standards = await records.StandardsAsync(c, tx);
+        Assert.That(standards.Select(x => x.Id), Is.EquivalentTo(await c.QueryAsync<string>("SELECT id FROM standards", transaction: tx)).And.Not.Empty);
+        var standard = standards[0];
+        var versions = await records.VersionsAsync(c, tx);
+        Assert.That(versions.Where(v => v.StandardId == standard.Id), Is.Not.Empty);
+        Assert.That((await records.CriteriaAsync(c, tx)).Select(r => (r.StandardId, r.Version, r.CriterionId)), Is.EqualTo(
+            await c.QueryAsync<(string, string, string)>("SELECT standard_id, version, criterion_id FROM standard_criteria ORDER BY standard_id, version, position",
+                transaction: tx)));
+        var (ozgId, themenfeld) = await c.QuerySingleAsync<(string, string)>("SELECT ozg_id, themenfeld_id FROM leistungen ORDER BY ozg_id LIMIT 1", transaction: tx);
+        Assert.That((await records.ThemenfeldOfLeistungenAsync(c, tx))[ozgId], Is.EqualTo(themenfeld));
+
+        var added = new StandardVersionRow(standard.Id, "99.0-reads", "2031-01-01", 90);
+        StandardCriterionRow[] criteria = [new(standard.Id, added.Version, "b", "B", "second", "attested", "{}"), new(standard.Id, added.Version, "a", "A", "first", "attested", "{}")];
+        Assert.That(await records.AddVersionAsync(c, tx, added, criteria), Is.True);
+        Assert.That(await records.AddVersionAsync(c, tx, added with { GracePeriodDays = 1 }, criteria[..1]), Is.False, "a version never changes");
+        Assert.That((await records.VersionsAsync(c, tx)).Single(v => v.StandardId == standard.Id && v.Version == added.Version), Is.EqualTo(added));
+        Assert.That((await records.CriteriaAsync(c, tx)).Where(r => r.Version == added.Version).Select(r => r.CriterionId), Is.EqualTo(new[] { "b", "a" }),
+            "criteria keep the order given");
+        await tx.RollbackAsync();
+    }
+
+    [Test]
     public async Task Conformance_gives_the_hosting_a_version_states()
     {
         await using var c = await _db.Database.OpenAsync();

@@ -27,11 +27,6 @@ public partial class ModuleSqlTests
         "Billing → subscription_billing_periods",
         "Billing → subscription_setup_fees",
         "Billing → subscriptions",
-        "Conformance → leistungen",
-        "Conformance → offerings",
-        "Conformance → standard_criteria",
-        "Conformance → standard_versions",
-        "Conformance → standards",
     ];
 
     private static string Src => Path.Combine(RepoPaths.Root, "src");

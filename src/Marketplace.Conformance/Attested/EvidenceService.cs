@@ -27,7 +27,7 @@ public sealed class EvidenceService
         {
             var head = await s.HeadAsync(offeringId);
             if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
-            var standards = await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction);
+            var standards = await s.StandardsAsync();
             var criterion = standards.Standards.GetValueOrDefault(upload.StandardId)?.Version(upload.StandardVersion)?.Criteria
                 .FirstOrDefault(c => c.Id == upload.CriterionId);
             if (criterion is null) throw ConformanceException.Invalid("criterionId", $"Kriterium '{upload.CriterionId}' von {upload.StandardId} {upload.StandardVersion} gibt es nicht.");
@@ -81,7 +81,7 @@ public sealed class EvidenceService
                 new { id = evidenceId, state = after.State, decided_at = after.DecidedAt, decided_by = after.DecidedBy, decision_reason = after.DecisionReason }, s.Transaction);
             if (rows != 1) throw ConformanceException.Conflict($"Über den Nachweis wurde bereits entschieden ({before.State}).");
             await s.AuditAsync(auditor, accept ? "evidence.accepted" : "evidence.rejected", "evidence", evidenceId, before, after);
-            await s.RecomputeAsync(before.OfferingId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), auditor);
+            await s.RecomputeAsync(before.OfferingId, await s.StandardsAsync(), auditor);
             return after;
         }, ct);
 

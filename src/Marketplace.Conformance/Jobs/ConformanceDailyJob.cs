@@ -63,7 +63,7 @@ public sealed class ConformanceDailyJob
     internal async Task<DailyJobResult> RunAsync(CancellationToken ct)
     {
         var (heads, standards) = await _uow.ReadAsync(async s => (await s.PublishedHeadsAsync(),
-            await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction)), ct);
+            await s.StandardsAsync()), ct);
         var today = DateOnly.FromDateTime(_uow.Clock.GetUtcNow().UtcDateTime);
         foreach (var head in heads)
         {

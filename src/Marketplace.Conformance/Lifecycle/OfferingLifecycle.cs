@@ -29,7 +29,7 @@ public sealed class OfferingLifecycle
         _uow.RunAsync(async s =>
         {
             var d = await _validator.ValidateAsync(s.Connection, s.Transaction, descriptorText, fileName, vendorId, null);
-            if (await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.IdTaken, new { id = d.Id }, s.Transaction) > 0)
+            if (await s.HeadAsync(d.Id) is not null || await s.ProjectedAsync(d.Id))
                 throw new ConformanceException(ConformanceErrorKind.Invalid, $"Die Kennung '{d.Id}' ist vergeben.",
                     [new Catalog.Descriptors.CatalogError(fileName, "/id", 0, $"the id '{d.Id}' is taken")]);
             await s.InsertHeadAsync(new OfferingHead(d.Id, vendorId, OfferingLifecycles.Active, null, 1, s.Now, s.Now));
@@ -92,7 +92,7 @@ public sealed class OfferingLifecycle
             await OwnHeadAsync(s, vendorId, offeringId);
             return await VersionInStateAsync(s, offeringId, version, VersionStates.Draft);
         }, ct);
-        var standards = await _uow.ReadAsync(s => StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), ct);
+        var standards = await _uow.ReadAsync(s => s.StandardsAsync(), ct);
         // The vendor's systems are called outside any transaction: a slow broker must not hold database locks.
         var results = await _checks.RunAsync(draft.Descriptor, standards, live: true, ct);
         return await _uow.RunAsync(async s =>
@@ -102,7 +102,7 @@ public sealed class OfferingLifecycle
             var submitted = current with { State = VersionStates.Submitted, SubmittedAt = s.Now };
             await s.UpdateVersionAsync(current, submitted);
             await s.SaveChecksAsync(offeringId, version, results);
-            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
+            await s.RecomputeAsync(offeringId, await s.StandardsAsync(), actor);
             await s.AuditAsync(actor, "offering.submitted", "offering", offeringId, Summary(current),
                 Summary(submitted) with { Checks = results.Select(r => $"{r.StandardId}/{r.CriterionId}: {r.Outcome}").ToList() });
             return submitted;
@@ -157,7 +157,7 @@ public sealed class OfferingLifecycle
             await s.UpdateHeadAsync(head, newHead);
             // Projection first: the conformance rows the recomputation writes refer to the offering's catalogue row.
             await s.ProjectAsync(newHead, published, update: head.PublishedVersion is not null);
-            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), actor);
+            await s.RecomputeAsync(offeringId, await s.StandardsAsync(), actor);
             await s.AuditAsync(actor, "offering.published", "offering", offeringId,
                 new { publishedVersion = head.PublishedVersion }, Summary(published));
             return published;

@@ -80,7 +80,7 @@ public sealed class AuditorReview
     {
         var (v, standards) = await _uow.ReadAsync(async s =>
             (await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound($"Es gibt keine Version {version} von '{offeringId}'."),
-             await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction)), ct);
+             await s.StandardsAsync()), ct);
         var results = await _checks.RunAsync(v.Descriptor, standards, live: true, ct);
         await _uow.RunAsync(async s =>
         {
@@ -89,7 +89,7 @@ public sealed class AuditorReview
             await s.AuditAsync(auditor, "conformance.checks-rerun", "offering", offeringId,
                 new { version, results = before.Select(r => $"{r.StandardId}/{r.CriterionId}: {r.Outcome}") },
                 new { version, results = results.Select(r => $"{r.StandardId}/{r.CriterionId}: {r.Outcome}") });
-            await s.RecomputeAsync(offeringId, await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction), auditor);
+            await s.RecomputeAsync(offeringId, await s.StandardsAsync(), auditor);
         }, ct);
         return results;
     }

@@ -30,9 +30,14 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     private readonly AutomatedChecks _checks;
     private readonly TimeProvider _clock;
     private readonly ILogger<ConformanceCatalogImport> _logger;
+    private readonly StandardRecords _standards;
+    private readonly OfferingRecords _offerings;
 
-    internal ConformanceCatalogImport(AuditTrail audit, AutomatedChecks checks, TimeProvider clock, ILogger<ConformanceCatalogImport> logger)
+    internal ConformanceCatalogImport(AuditTrail audit, AutomatedChecks checks, TimeProvider clock, ILogger<ConformanceCatalogImport> logger,
+        StandardRecords standards, OfferingRecords offerings)
     {
+        _standards = standards;
+        _offerings = offerings;
         _audit = audit;
         _checks = checks;
         _clock = clock;
@@ -147,9 +152,9 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
     private async Task<IReadOnlyDictionary<string, ImportCounts>> WriteAsync(CatalogImportContext context, CatalogSnapshot snapshot,
         List<RequiredStandard> policy, AvailabilityPolicyDescriptor? availability, List<(Evidence Evidence, string Hash)> evidence, CancellationToken ct)
     {
-        var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, AuditTrail.Timestamp(_clock.GetUtcNow()));
+        var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, AuditTrail.Timestamp(_clock.GetUtcNow()), _standards, _offerings);
         var actor = Actor.Named("catalog-import");
-        var standards = await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction);
+        var standards = await s.StandardsAsync();
 
         int inserted = 0, updated = 0, unchanged = 0;
         foreach (var loaded in snapshot.Offerings)
@@ -161,7 +166,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
             {
                 head = new OfferingHead(o.Id, o.Vendor, OfferingLifecycles.Active, 1, 1, s.Now, s.Now);
                 await s.InsertHeadAsync(head);
-                var exists = await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.OfferingProjected, new { id = o.Id }, s.Transaction) > 0;
+                var exists = await s.ProjectedAsync(o.Id);
                 await PublishSeedAsync(s, head, null, o, loaded.ContentHash, 1, exists, standards, actor);
                 inserted++;
                 continue;
@@ -190,7 +195,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
 
         if (inserted + updated + policyCounts.Inserted + policyCounts.Updated + evidenceCounts.Inserted + evidenceCounts.Updated > 0)
         {
-            standards = await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction);
+            standards = await s.StandardsAsync();
             foreach (var o in snapshot.Offerings) await s.RecomputeAsync(o.Value.Id, standards, actor);
         }
         await s.BumpRevisionIfChangedAsync();

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dapper;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Queries;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Conformance.Standards;
@@ -15,6 +15,7 @@ namespace Marketplace.Conformance.Standards;
 public sealed class StandardsRegistry
 {
     private readonly ConformanceUnitOfWork _uow;
+    private readonly StandardRecords _records;
     private readonly IOptions<CatalogOptions> _catalog;
 
     /// <summary>An absent check or evidence is left out, as in a file: the schema forbids "check" on an attested criterion.</summary>
@@ -23,27 +24,27 @@ public sealed class StandardsRegistry
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    internal StandardsRegistry(ConformanceUnitOfWork uow, IOptions<CatalogOptions> catalog)
+    internal StandardsRegistry(ConformanceUnitOfWork uow, StandardRecords records, IOptions<CatalogOptions> catalog)
     {
         _uow = uow;
+        _records = records;
         _catalog = catalog;
     }
 
     public Task<IReadOnlyList<StandardInfo>> ListAsync(CancellationToken ct = default) =>
-        _uow.ReadAsync(async s => (IReadOnlyList<StandardInfo>)(await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction)).Standards.Values
+        _uow.ReadAsync(async s => (IReadOnlyList<StandardInfo>)(await s.StandardsAsync()).Standards.Values
             .OrderBy(x => x.Id, StringComparer.Ordinal).ToList(), ct);
 
     /// <summary>The standards the platform requires, per scope (all offerings, a Themenfeld, a Leistung).</summary>
     public Task<IReadOnlyList<RequiredStandard>> PolicyAsync(CancellationToken ct = default) =>
-        _uow.ReadAsync(async s => (IReadOnlyList<RequiredStandard>)(await StandardsSnapshot.LoadAsync(s.Connection, s.Transaction)).Policy, ct);
+        _uow.ReadAsync(async s => (IReadOnlyList<RequiredStandard>)(await s.StandardsAsync()).Policy, ct);
 
     /// <summary>Adds a version to a standard, validated against catalog/schemas/standard.schema.json like an imported one.</summary>
     public Task<StandardVersionInfo> AddVersionAsync(Actor admin, string standardId, StandardVersionDescriptor version, CancellationToken ct = default) =>
         _uow.RunAsync(async s =>
         {
-            var standard = await s.Connection.QuerySingleOrDefaultAsync<(string Id, string Name, string NameEn, string Publisher, string Url, string Category, string Description)>(
-                ConformanceSql.Standard, new { id = standardId }, s.Transaction);
-            if (standard.Id is null) throw ConformanceException.NotFound($"Es gibt keinen Standard '{standardId}'.");
+            var standard = (await _records.StandardsAsync(s.Connection, s.Transaction)).FirstOrDefault(x => x.Id == standardId);
+            if (standard is null) throw ConformanceException.NotFound($"Es gibt keinen Standard '{standardId}'.");
             var document = new StandardDescriptor(standard.Id, standard.Name, standard.NameEn, standard.Publisher, standard.Url, standard.Category,
                 standard.Description, [version]);
             // JSON is YAML: the version is checked by the same schema as a file in catalog/standards.
@@ -56,17 +57,11 @@ public sealed class StandardsRegistry
                 throw ConformanceException.Invalid("/publishedOn", "Datum im Format JJJJ-MM-TT.");
             var duplicate = version.Criteria.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw ConformanceException.Invalid("/criteria", $"Kriterium '{duplicate.Key}' kommt doppelt vor.");
-            if (await s.Connection.ExecuteScalarAsync<long>(ConformanceSql.StandardVersionExists,
-                    new { id = standardId, version = version.Version }, s.Transaction) > 0)
-                throw ConformanceException.Conflict($"Version {version.Version} von {standardId} gibt es schon; eine Version ändert sich nicht.");
-
-            await s.Connection.ExecuteAsync(ConformanceSql.InsertStandardVersion,
-                new { standard_id = standardId, version = version.Version, published_on = version.PublishedOn, grace_period_days = version.GracePeriodDays }, s.Transaction);
-            await s.Connection.ExecuteAsync(ConformanceSql.InsertCriterion, version.Criteria.Select((c, i) => new
-            {
-                standard_id = standardId, version = version.Version, criterion_id = c.Id, position = i, title = c.Title, description = c.Description,
-                kind = c.Kind, definition_json = JsonSerializer.Serialize(new { check = c.Check, evidence = c.Evidence }, DescriptorJson.Options),
-            }), s.Transaction);
+            var added = await _records.AddVersionAsync(s.Connection, s.Transaction,
+                new StandardVersionRow(standardId, version.Version, version.PublishedOn, version.GracePeriodDays),
+                version.Criteria.Select(c => new StandardCriterionRow(standardId, version.Version, c.Id, c.Title, c.Description, c.Kind,
+                    JsonSerializer.Serialize(new { check = c.Check, evidence = c.Evidence }, DescriptorJson.Options))).ToList());
+            if (!added) throw ConformanceException.Conflict($"Version {version.Version} von {standardId} gibt es schon; eine Version ändert sich nicht.");
             await s.AuditAsync(admin, "standard.version-added", "standard", standardId, null, version);
             return new StandardVersionInfo(standardId, version.Version, publishedOn, version.GracePeriodDays,
                 version.Criteria.Select(c => new CriterionInfo(c.Id, c.Title, c.Description, c.Kind, c.Check?.DeepClone() as JsonObject, c.Evidence?.DeepClone() as JsonObject)).ToList());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Catalog.Descriptors;
+using Marketplace.Catalog.Queries;
 
 namespace Marketplace.Conformance.Standards;
 
@@ -72,25 +73,23 @@ public sealed class StandardsSnapshot
         return result;
     }
 
-    public static async Task<StandardsSnapshot> LoadAsync(DbConnection c, DbTransaction? tx)
+    public static async Task<StandardsSnapshot> LoadAsync(StandardRecords records, DbConnection c, DbTransaction? tx)
     {
-        var criteria = (await c.QueryAsync<(string StandardId, string Version, string CriterionId, string Title, string Description, string Kind, string DefinitionJson)>(
-                ConformanceSql.AllCriteria, transaction: tx))
+        var criteria = (await records.CriteriaAsync(c, tx))
             .ToLookup(r => (r.StandardId, r.Version), r =>
             {
                 var definition = JsonNode.Parse(r.DefinitionJson) as JsonObject;
                 return new CriterionInfo(r.CriterionId, r.Title, r.Description, r.Kind, definition?["check"] as JsonObject, definition?["evidence"] as JsonObject);
             });
-        var versions = (await c.QueryAsync<(string StandardId, string Version, string PublishedOn, long GracePeriodDays)>(ConformanceSql.AllStandardVersions, transaction: tx))
+        var versions = (await records.VersionsAsync(c, tx))
             .Select(v => new StandardVersionInfo(v.StandardId, v.Version, DateOnly.ParseExact(v.PublishedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                (int)v.GracePeriodDays, criteria[(v.StandardId, v.Version)].ToList()))
+                v.GracePeriodDays, criteria[(v.StandardId, v.Version)].ToList()))
             .ToLookup(v => v.StandardId);
-        var standards = (await c.QueryAsync<(string Id, string Name)>(ConformanceSql.StandardNames, transaction: tx))
+        var standards = (await records.StandardsAsync(c, tx))
             .ToDictionary(s => s.Id, s => new StandardInfo(s.Id, s.Name,
                 versions[s.Id].OrderBy(v => v.PublishedOn).ThenBy(v => v.Version, StringComparer.Ordinal).ToList()));
         var policy = (await c.QueryAsync<RequiredStandard>(ConformanceSql.Policy, transaction: tx)).ToList();
-        var themenfelder = (await c.QueryAsync<(string OzgId, string ThemenfeldId)>(ConformanceSql.ThemenfeldOfLeistungen, transaction: tx))
-            .ToDictionary(r => r.OzgId, r => r.ThemenfeldId);
+        var themenfelder = await records.ThemenfeldOfLeistungenAsync(c, tx);
         return new StandardsSnapshot { Standards = standards, Policy = policy, ThemenfeldOfLeistung = themenfelder };
     }
 }
