@@ -12,6 +12,8 @@ using Marketplace.Billing.Runs;
 using Marketplace.Billing.XRechnung;
 using Marketplace.Kernel;
 using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Billing.Accounts;
 using LeitwegId = Marketplace.Identity.Organisations.LeitwegId;
 using Marketplace.Storage;
@@ -118,7 +120,8 @@ try
         Console.WriteLine($"Raw aggregate: {groups:N0} groups in {aggregate.TotalSeconds:F2} s");
     }
     var audit = new AuditTrail(database, Options.Create(new AuditOptions()), clock);
-    var runs = new BillingRunService(database, audit, BillingCalendar.Berlin, clock, options, NullLogger<BillingRunService>.Instance);
+    var runs = new BillingRunService(database, audit, BillingCalendar.Berlin, clock, options, NullLogger<BillingRunService>.Instance,
+        new SubscriptionRecords(database), new OfferingRecords(database), new PlanRecords());
     sw.Restart();
     var run = await runs.RunAsync(new BillingMonth(2026, 11), Actor.Named("bench"));
     sw.Stop();

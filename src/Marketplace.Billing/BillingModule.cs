@@ -22,6 +22,7 @@ public static class BillingModule
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BillingOptions>, BillingOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BillingCalendar(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<BillingOptions>>().Value.TimeZone)));
+        services.TryAddSingleton<Provisioning.Subscriptions.SubscriptionRecords>();
         services.AddSingleton<UsageIngestionService>();
         services.AddSingleton<BillingRunService>();
         services.AddSingleton<InvoiceService>();

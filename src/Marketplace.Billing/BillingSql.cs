@@ -5,33 +5,16 @@ namespace Marketplace.Billing;
 /// <summary>Every statement of the billing module, parameterised; dialect differences come from <see cref="ISqlDialect"/>.</summary>
 internal static class BillingSql
 {
-    // ---- catalogue prices -------------------------------------------------------------------------------------------
+    // ---- quotes -----------------------------------------------------------------------------------------------------
 
-    public const string Plans = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, funder AS Funder, list_value_cents_per_month AS ListValueCentsPerMonth FROM plans
-        """;
-
-    public const string Extras = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
-               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth,
-               vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints, vat_exemption_reason AS VatExemptionReason,
-               vat_exemption_code AS VatExemptionCode, typical_milli_per_1000 AS TypicalMilliPer1000
-        FROM plan_extras
-        """;
-
-    /// <summary>The municipality's population from the municipality directory, for usage estimates.</summary>
     /// <summary>The billable history of some subscriptions: what was booked from when.</summary>
     public static string BookedPeriods(ISqlDialect d) => $"""
         SELECT subscription_id AS SubscriptionId, seq AS Seq, plan_id AS PlanId, addon_ids AS AddonIds, valid_from AS ValidFrom
         FROM subscription_billing_periods WHERE subscription_id {d.InList("ids")}
         """;
 
+    /// <summary>The municipality's population from the municipality directory, for usage estimates.</summary>
     public const string Population = "SELECT population FROM municipalities WHERE ags = @ags";
-
-    public const string Tiers = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, tier_no AS TierNo, up_to AS UpTo, unit_price_cents AS UnitPriceCents
-        FROM plan_extra_tiers
-        """;
 
     // ---- usage metering ---------------------------------------------------------------------------------------------
 
@@ -55,18 +38,6 @@ internal static class BillingSql
 
     // ---- billing run ------------------------------------------------------------------------------------------------
 
-    /// <summary>Billable history overlapping [from, to): ISO text compares as time, and the bounds carry a day of margin.</summary>
-    public const string PeriodsOverlapping = """
-        SELECT s.id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, o.name AS OfferingName,
-               p.seq AS Seq, p.plan_id AS PlanId, p.addon_ids AS AddonIds, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
-        FROM subscription_billing_periods p
-        JOIN subscriptions s ON s.id = p.subscription_id
-        JOIN offerings o ON o.id = s.offering_id
-        WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
-        """;
-
-    public const string PeriodsOverlappingOfMunicipality = PeriodsOverlapping + " AND s.municipality_ags = @ags";
-
     public const string UsageTotals = """
         SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
         FROM usage_events WHERE period = @period GROUP BY subscription_id, dimension
@@ -77,17 +48,6 @@ internal static class BillingSql
         FROM usage_events u JOIN subscriptions s ON s.id = u.subscription_id
         WHERE u.period = @period AND s.municipality_ags = @ags GROUP BY u.subscription_id, u.dimension
         """;
-
-    public const string SetupFeesDue = """
-        SELECT f.subscription_id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, o.name AS OfferingName,
-               s.plan_id AS PlanId, f.extra_id AS ExtraId, f.due_at AS DueAt
-        FROM subscription_setup_fees f
-        JOIN subscriptions s ON s.id = f.subscription_id
-        JOIN offerings o ON o.id = s.offering_id
-        WHERE f.due_at IS NOT NULL AND f.due_at >= @from AND f.due_at < @to
-        """;
-
-    public const string SetupFeesDueOfMunicipality = SetupFeesDue + " AND s.municipality_ags = @ags";
 
     public const string InvoicedMunicipalities = "SELECT municipality_ags FROM invoices WHERE period = @period";
 

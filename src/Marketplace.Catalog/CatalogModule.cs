@@ -34,6 +34,7 @@ public static class CatalogModule
         services.AddSingleton<MunicipalityDirectory>();
         services.AddSingleton<OfferingRecords>();
         services.AddSingleton<StandardRecords>();
+        services.AddSingleton<PlanRecords>();
         services.AddSingleton<CatalogSearchService>();
         services.AddSingleton<SearchResponseCache>();
         services.TryAddSingleton<IOfferingRatings, NoOfferingRatings>();

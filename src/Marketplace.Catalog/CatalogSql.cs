@@ -162,4 +162,21 @@ internal static class CatalogSql
         VALUES (@standard_id, @version, @published_on, @grace_period_days)
         """;
     public const string ThemenfeldOfLeistungen = "SELECT ozg_id, themenfeld_id FROM leistungen";
+
+    // Every plan's prices, as billing reads them (PlanRecords).
+    public const string PlanRows = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, funder AS Funder, list_value_cents_per_month AS ListValueCentsPerMonth FROM plans
+        """;
+    public const string PlanExtraRows = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
+               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth,
+               vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints, vat_exemption_reason AS VatExemptionReason,
+               vat_exemption_code AS VatExemptionCode, typical_milli_per_1000 AS TypicalMilliPer1000
+        FROM plan_extras
+        """;
+    public const string PlanExtraTierRows = """
+        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, tier_no AS TierNo, up_to AS UpTo, unit_price_cents AS UnitPriceCents
+        FROM plan_extra_tiers
+        """;
+    public static string OfferingNamesOf(ISqlDialect d) => $"SELECT id, name FROM offerings WHERE id {d.InList("offeringIds")}";
 }

@@ -149,6 +149,17 @@ public class PublishedReadsTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task Catalog_names_offerings_in_one_query()
+    {
+        await using var c = await _db.Database.OpenAsync();
+        var names = await new OfferingRecords(_db.Database).NamesAsync(c, null, [Offering, Offering, "no-such-offering"]);
+        Assert.That(names, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            [Offering] = (await c.ExecuteScalarAsync<string>("SELECT name FROM offerings WHERE id = @Offering", new { Offering }))!,
+        }));
+    }
+
+    [Test]
     public async Task Catalog_gives_the_standards_registry_and_adds_a_version_once()
     {
         var records = new StandardRecords();
@@ -173,6 +184,64 @@ public class PublishedReadsTests(DatabaseEngine engine)
         Assert.That((await records.CriteriaAsync(c, tx)).Where(r => r.Version == added.Version).Select(r => r.CriterionId), Is.EqualTo(new[] { "b", "a" }),
             "criteria keep the order given");
         await tx.RollbackAsync();
+    }
+
+    [Test]
+    public async Task Catalog_prices_every_plan_with_its_extras_and_tiers()
+    {
+        var records = new PlanRecords();
+        await using var c = await _db.Database.OpenAsync();
+        var plans = await records.PlansAsync(c, null);
+        var extras = await records.ExtrasAsync(c, null);
+        var tiers = await records.TiersAsync(c, null);
+        Assert.That(plans.Select(p => (p.OfferingId, p.PlanId, p.ListValueCentsPerMonth)), Is.EquivalentTo(
+            await c.QueryAsync<(string, string, long)>("SELECT offering_id, plan_id, list_value_cents_per_month FROM plans")));
+        Assert.That(extras.Select(e => (e.OfferingId, e.PlanId, e.ExtraId, e.Kind, e.PriceCents)), Is.EquivalentTo(
+            await c.QueryAsync<(string, string, string, string, long?)>("SELECT offering_id, plan_id, extra_id, kind, price_cents FROM plan_extras")));
+        Assert.That(extras.Select(e => e.Kind), Does.Contain("metered"));
+        Assert.That(tiers.Select(t => (t.OfferingId, t.PlanId, t.ExtraId, (long)t.TierNo, t.UpTo, t.UnitPriceCents)), Is.EquivalentTo(
+            await c.QueryAsync<(string, string, string, long, long?, long)>("SELECT offering_id, plan_id, extra_id, tier_no, up_to, unit_price_cents FROM plan_extra_tiers")));
+        Assert.That(tiers, Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task Provisioning_gives_billing_the_periods_overlapping_a_month_and_the_setup_fees_due_in_it()
+    {
+        var subscriptions = new SubscriptionRecords(_db.Database);
+        await using var c = await _db.Database.OpenAsync();
+        var others = await OtherMunicipalitiesAsync(c, 12);
+        var (ags, otherAgs) = (others[10], others[11]);
+        var (march, april) = (await SubscribeAsync(c, ags, Offering, "active"), await SubscribeAsync(c, otherAgs, Offering, "active"));
+        foreach (var (id, seq, plan, from, to) in new[]
+                 {
+                     (march, 1, "standard", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
+                     (march, 2, "premium", "2031-03-05T00:00:00.0000000Z", null),
+                     (april, 1, "standard", "2031-04-02T00:00:00.0000000Z", null),
+                 })
+            await c.ExecuteAsync("""
+                INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
+                VALUES (@id, @seq, @plan, 'a,b', @from, @to)
+                """, new { id, seq, plan, from, to });
+        await c.ExecuteAsync("""
+            INSERT INTO subscription_setup_fees (subscription_id, extra_id, due_at) VALUES (@march, 'einrichtung', '2031-03-05T00:00:00.0000000Z'),
+                (@april, 'einrichtung', '2031-04-02T00:00:00.0000000Z'), (@april, 'schulung', NULL)
+            """, new { march, april });
+
+        var inMarch = (await subscriptions.BilledPeriodsAsync(c, null, "2031-03-01", "2031-04-01")).Where(p => p.SubscriptionId == march || p.SubscriptionId == april);
+        Assert.That(inMarch.Select(p => (p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.Seq, p.PlanId, p.AddonIds, p.ValidFrom, p.ValidTo)), Is.EquivalentTo(new[]
+        {
+            (march, ags, Offering, 1, "standard", "a,b", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
+            (march, ags, Offering, 2, "premium", "a,b", "2031-03-05T00:00:00.0000000Z", null),
+        }));
+        var ofOther = await subscriptions.BilledPeriodsAsync(c, null, "2031-04-01", "2031-05-01", otherAgs);
+        Assert.That(ofOther.Select(p => p.MunicipalityAgs).Distinct(), Is.EqualTo(new[] { otherAgs }));
+        Assert.That(ofOther.Select(p => p.SubscriptionId), Does.Contain(april));
+
+        Assert.That((await subscriptions.SetupFeesDueAsync(c, null, "2031-03-01", "2031-04-01")).Where(f => f.SubscriptionId == march || f.SubscriptionId == april),
+            Is.EqualTo(new[] { new SetupFeeDueRecord(march, ags, Offering, "standard", "einrichtung", "2031-03-05T00:00:00.0000000Z") }));
+        Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", otherAgs),
+            Is.EqualTo(new[] { new SetupFeeDueRecord(april, otherAgs, Offering, "standard", "einrichtung", "2031-04-02T00:00:00.0000000Z") }));
+        Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", ags), Is.Empty);
     }
 
     [Test]

@@ -21,11 +21,9 @@ public partial class ModuleSqlTests
         "Billing → municipalities",
         "Billing → offerings",
         "Billing → organisations",
-        "Billing → plan_extra_tiers",
         "Billing → plan_extras",
         "Billing → plans",
         "Billing → subscription_billing_periods",
-        "Billing → subscription_setup_fees",
         "Billing → subscriptions",
     ];
 

@@ -68,14 +68,12 @@ public sealed class BillingOverviewService(
         UsageTotal Project(UsageTotal u) => elapsed == 0 ? u : u with { Quantity = Money.DivideRounded((Int128)u.Quantity * m.Days, elapsed) };
 
         await using var c = await database.OpenAsync(ct);
-        var bounds = new { from = BillingStore.Date(m.FirstDay.AddDays(-1)), to = BillingStore.Date(m.EndDay.AddDays(1)), period = m.Period, ags };
-        var booked = (await c.QueryAsync<PeriodRow>(new CommandDefinition(BillingSql.PeriodsOverlappingOfMunicipality, bounds, cancellationToken: ct)))
-            .Select(p => p.ToPeriod())
+        var booked = (await runs.PeriodsAsync(c, null, m, ags, ct))
             .Where(p => calendar.ChargedDays(m, p.ValidFrom, p.ValidTo) > 0)
             .GroupBy(p => p.SubscriptionId).Select(g => g.MaxBy(p => p.Seq)!).ToList();
-        var used = (await c.QueryAsync<UsageRow>(new CommandDefinition(BillingSql.UsageTotalsOfMunicipality, bounds, cancellationToken: ct)))
+        var used = (await c.QueryAsync<UsageRow>(new CommandDefinition(BillingSql.UsageTotalsOfMunicipality, new { period = m.Period, ags }, cancellationToken: ct)))
             .ToDictionary(u => (u.SubscriptionId, u.Dimension), u => u.Quantity);
-        var prices = await PriceCatalog.LoadAsync(c, null, ct);
+        var prices = await runs.PricesAsync(c, null, ct);
 
         var meters = new List<UsageMeter>();
         foreach (var p in booked.OrderBy(p => p.OfferingName, StringComparer.Ordinal))

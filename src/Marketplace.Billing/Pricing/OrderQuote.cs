@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Pricing;
@@ -115,7 +116,7 @@ public sealed record CombinedQuote(IReadOnlyList<OrderQuote> Items)
 public sealed record OrderedSubscription(string SubscriptionId, string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, DateTimeOffset OrderedAt);
 
 /// <summary>Quotes orders from the catalogue's current prices; what the order form, the order page and the quote API show.</summary>
-public sealed class OrderQuotes(Database database, BillingCalendar calendar)
+public sealed class OrderQuotes(Database database, BillingCalendar calendar, PlanRecords plans)
 {
     private sealed class BookedRow
     {
@@ -162,7 +163,7 @@ public sealed class OrderQuotes(Database database, BillingCalendar calendar)
     public async Task<CombinedQuote?> QuoteAllAsync(IReadOnlyList<QuoteRequest> requests, string? ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var prices = await PriceCatalog.LoadAsync(c, null, ct);
+        var prices = await PriceCatalog.LoadAsync(plans, c, null, ct);
         var population = ags is null ? 0
             : await c.ExecuteScalarAsync<long?>(new CommandDefinition(BillingSql.Population, new { ags }, cancellationToken: ct)) ?? 0;
         var items = new List<OrderQuote>();

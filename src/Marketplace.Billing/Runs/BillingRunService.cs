@@ -4,6 +4,8 @@ using System.Text.Json;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Billing.Pricing;
+using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,22 +14,6 @@ namespace Marketplace.Billing.Runs;
 
 // Classes where a column is computed (CAST, SUM): SQLite types such a column by its values, PostgreSQL by the expression,
 // and Dapper converts between them only when it sets properties.
-internal sealed class PeriodRow
-{
-    public string SubscriptionId { get; init; } = "";
-    public string MunicipalityAgs { get; init; } = "";
-    public string OfferingId { get; init; } = "";
-    public string OfferingName { get; init; } = "";
-    public int Seq { get; init; }
-    public string PlanId { get; init; } = "";
-    public string AddonIds { get; init; } = "";
-    public string ValidFrom { get; init; } = "";
-    public string? ValidTo { get; init; }
-
-    public SubscriptionPeriod ToPeriod() => new(SubscriptionId, MunicipalityAgs, OfferingId, OfferingName, Seq, PlanId, AddonIds,
-        BillingStore.ParseTimestamp(ValidFrom), ValidTo is null ? null : BillingStore.ParseTimestamp(ValidTo));
-}
-
 internal sealed class UsageRow
 {
     public string SubscriptionId { get; init; } = "";
@@ -48,10 +34,9 @@ public sealed record BillingRunResult(BillingRun Run, int InvoicesAlreadyPresent
 /// only the invoices still missing (none, unless history was added late) and never touches an existing one.
 /// </summary>
 public sealed class BillingRunService(
-    Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillingRunService> logger)
+    Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillingRunService> logger,
+    SubscriptionRecords subscriptions, OfferingRecords offerings, PlanRecords plans)
 {
-    private sealed record FeeRow(string SubscriptionId, string MunicipalityAgs, string OfferingId, string OfferingName, string PlanId, string ExtraId, string DueAt);
-
     public async Task<BillingRunResult> RunAsync(BillingMonth month, Actor actor, CancellationToken ct = default)
     {
         var started = clock.GetUtcNow();
@@ -112,18 +97,30 @@ public sealed class BillingRunService(
         string? ags = null, Func<UsageTotal, UsageTotal>? project = null)
     {
         // The text bounds carry a day of margin on both sides; the calculator cuts the month exactly in its time zone.
-        var bounds = new { from = BillingStore.Date(month.FirstDay.AddDays(-1)), to = BillingStore.Date(month.EndDay.AddDays(1)), period = month.Period, ags };
-        var one = ags is not null;
-        var prices = await PriceCatalog.LoadAsync(c, tx, ct);
-        var periods = (await c.QueryAsync<PeriodRow>(new CommandDefinition(one ? BillingSql.PeriodsOverlappingOfMunicipality : BillingSql.PeriodsOverlapping,
-            bounds, tx, cancellationToken: ct))).Select(p => p.ToPeriod());
-        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(one ? BillingSql.UsageTotalsOfMunicipality : BillingSql.UsageTotals,
-            bounds, tx, cancellationToken: ct))).Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
+        var (from, to) = (BillingStore.Date(month.FirstDay.AddDays(-1)), BillingStore.Date(month.EndDay.AddDays(1)));
+        var prices = await PricesAsync(c, tx, ct);
+        var periods = await PeriodsAsync(c, tx, month, ags, ct);
+        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(ags is not null ? BillingSql.UsageTotalsOfMunicipality : BillingSql.UsageTotals,
+            new { period = month.Period, ags }, tx, cancellationToken: ct))).Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
         if (project is not null) usage = usage.Select(project);
-        var fees = (await c.QueryAsync<FeeRow>(new CommandDefinition(one ? BillingSql.SetupFeesDueOfMunicipality : BillingSql.SetupFeesDue,
-                bounds, tx, cancellationToken: ct)))
-            .Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, f.OfferingName, f.PlanId, f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
+        var due = await subscriptions.SetupFeesDueAsync(c, tx, from, to, ags, ct);
+        var names = await offerings.NamesAsync(c, tx, due.Select(f => f.OfferingId));
+        var fees = due.Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, names.GetValueOrDefault(f.OfferingId, ""), f.PlanId,
+            f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
         return new InvoiceCalculator(calendar, prices, options.Value.DefaultVat).Calculate(month, periods, usage, fees);
+    }
+
+    /// <summary>Every plan's prices, read inside the caller's transaction.</summary>
+    internal Task<IReadOnlyDictionary<(string OfferingId, string PlanId), PlanPrice>> PricesAsync(DbConnection c, DbTransaction? tx, CancellationToken ct) =>
+        PriceCatalog.LoadAsync(plans, c, tx, ct);
+
+    /// <summary>The billable history overlapping the month (a day of margin on both sides), of every municipality or of <paramref name="ags"/>, with the offerings' names.</summary>
+    internal async Task<IReadOnlyList<SubscriptionPeriod>> PeriodsAsync(DbConnection c, DbTransaction? tx, BillingMonth month, string? ags, CancellationToken ct)
+    {
+        var booked = await subscriptions.BilledPeriodsAsync(c, tx, BillingStore.Date(month.FirstDay.AddDays(-1)), BillingStore.Date(month.EndDay.AddDays(1)), ags, ct);
+        var names = await offerings.NamesAsync(c, tx, booked.Select(p => p.OfferingId));
+        return booked.Select(p => new SubscriptionPeriod(p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, names.GetValueOrDefault(p.OfferingId, ""), p.Seq,
+            p.PlanId, p.AddonIds, BillingStore.ParseTimestamp(p.ValidFrom), p.ValidTo is null ? null : BillingStore.ParseTimestamp(p.ValidTo))).ToList();
     }
 
     public async Task<IReadOnlyList<BillingRun>> ListAsync(int limit = 50, int offset = 0, CancellationToken ct = default)

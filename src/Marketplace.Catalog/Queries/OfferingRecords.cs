@@ -19,6 +19,12 @@ public sealed class OfferingRecords(Database database)
     public Task<string?> NameAsync(DbConnection c, DbTransaction? tx, string offeringId) =>
         c.ExecuteScalarAsync<string?>(CatalogSql.OfferingName, new { offeringId }, tx);
 
+    /// <summary>The names of the offerings, by id, in one query; an unknown offering is left out.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(DbConnection c, DbTransaction? tx, IEnumerable<string> offeringIds) =>
+        (await c.QueryAsync<(string Id, string Name)>(CatalogSql.OfferingNamesOf(database.Dialect),
+            new { offeringIds = offeringIds.Distinct(StringComparer.Ordinal).ToArray() }, tx))
+        .ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+
     /// <summary>The offering's published descriptor as JSON.</summary>
     public Task<string?> DocumentAsync(DbConnection c, DbTransaction? tx, string offeringId) =>
         c.ExecuteScalarAsync<string?>(CatalogSql.OfferingDocument, new { offeringId }, tx);

@@ -25,6 +25,23 @@ public sealed class ProvisioningOutcome
     public long Failed { get; init; }
 }
 
+/// <summary>One stretch of a subscription's billable history: the plan and add-ons booked from <c>ValidFrom</c> until <c>ValidTo</c> (null: open).</summary>
+public sealed class BilledPeriod
+{
+    // Property-mapped: the engines type seq differently.
+    public string SubscriptionId { get; init; } = "";
+    public string MunicipalityAgs { get; init; } = "";
+    public string OfferingId { get; init; } = "";
+    public int Seq { get; init; }
+    public string PlanId { get; init; } = "";
+    public string AddonIds { get; init; } = "";
+    public string ValidFrom { get; init; } = "";
+    public string? ValidTo { get; init; }
+}
+
+/// <summary>A setup fee of a subscription that falls due at <c>DueAt</c>.</summary>
+public sealed record SetupFeeDueRecord(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string ExtraId, string DueAt);
+
 /// <summary>
 /// Orders and subscriptions as other modules read them, on the caller's connection (and inside its transaction where it
 /// has one), so a reader sees them in the same snapshot as its own rows.
@@ -68,4 +85,19 @@ public sealed class SubscriptionRecords(Database database)
         CancellationToken ct = default) =>
         (await c.QueryAsync<ProvisioningOutcome>(new CommandDefinition(ProvisioningSql.ProvisioningOutcomes(database.Dialect),
             new { offering = offeringId, limit, offset = 0 }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>
+    /// The billable history overlapping [<paramref name="from"/>, <paramref name="to"/>) (ISO dates or timestamps) of every
+    /// subscription, or of one municipality's, in one query: what a billing run reads in its own transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<BilledPeriod>> BilledPeriodsAsync(DbConnection c, DbTransaction? tx, string from, string to, string? ags = null,
+        CancellationToken ct = default) =>
+        (await c.QueryAsync<BilledPeriod>(new CommandDefinition(
+            ags is null ? ProvisioningSql.BilledPeriodsOverlapping : ProvisioningSql.BilledPeriodsOverlappingOfMunicipality, new { from, to, ags }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The setup fees falling due in [<paramref name="from"/>, <paramref name="to"/>), of every municipality or of one, in one query.</summary>
+    public async Task<IReadOnlyList<SetupFeeDueRecord>> SetupFeesDueAsync(DbConnection c, DbTransaction? tx, string from, string to, string? ags = null,
+        CancellationToken ct = default) =>
+        (await c.QueryAsync<SetupFeeDueRecord>(new CommandDefinition(
+            ags is null ? ProvisioningSql.SetupFeesDueBetween : ProvisioningSql.SetupFeesDueBetweenOfMunicipality, new { from, to, ags }, tx, cancellationToken: ct))).ToList();
 }

@@ -7,6 +7,8 @@ using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,7 +40,8 @@ public sealed class BillingWorld : IAsyncDisposable
         var o = Microsoft.Extensions.Options.Options.Create(options);
         Audit = new AuditTrail(db.Database, Microsoft.Extensions.Options.Options.Create(new AuditOptions { ChainKey = "test" }), Clock);
         Ingestion = new UsageIngestionService(db.Database, BillingCalendar.Berlin, Clock, o);
-        Runs = new BillingRunService(db.Database, Audit, BillingCalendar.Berlin, Clock, o, NullLogger<BillingRunService>.Instance);
+        Runs = new BillingRunService(db.Database, Audit, BillingCalendar.Berlin, Clock, o, NullLogger<BillingRunService>.Instance,
+            new SubscriptionRecords(db.Database), new OfferingRecords(db.Database), new PlanRecords());
         Invoices = new InvoiceService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
         Accounts = new BillingAccountService(db.Database, Audit, Clock);
         Funding = new FundingReportService(db.Database, BillingCalendar.Berlin);

@@ -8,6 +8,7 @@ using Marketplace.Billing;
 using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Fulfilment;
 using Marketplace.Provisioning.Orders;
 using Marketplace.Provisioning.Subscriptions;
@@ -104,7 +105,8 @@ public class SubProcessorExitTests(DatabaseEngine engine)
         var calendar = _host.Services.GetRequiredService<BillingCalendar>();
         var later = new SubProcessorObjectionTests.ShiftedClock(TimeSpan.FromDays(40));
         var runs = new BillingRunService(_host.Database.Database, _host.Services.GetRequiredService<AuditTrail>(), calendar, later,
-            _host.Services.GetRequiredService<IOptions<BillingOptions>>(), NullLogger<BillingRunService>.Instance);
+            _host.Services.GetRequiredService<IOptions<BillingOptions>>(), NullLogger<BillingRunService>.Instance,
+            _host.Services.GetRequiredService<SubscriptionRecords>(), _host.Services.GetRequiredService<OfferingRecords>(), _host.Services.GetRequiredService<PlanRecords>());
         await runs.RunAsync(calendar.MonthOf(cancelledAt), Actor.Named("test"));
         var lines = (await c.QueryAsync<(string Kind, string ExtraId, string ServiceTo)>(
             "SELECT kind, extra_id, service_to FROM invoice_lines WHERE subscription_id = @id", new { id = _subscription })).ToList();
