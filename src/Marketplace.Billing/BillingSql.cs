@@ -256,20 +256,6 @@ internal static class BillingSql
 
     public const string MunicipalityExists = "SELECT COUNT(*) FROM municipalities WHERE ags = @ags";
 
-    // ---- funding report ---------------------------------------------------------------------------------------------
-
-    public const string FundingRows = """
-        SELECT s.id AS SubscriptionId, s.offering_id AS OfferingId, o.name AS OfferingName, m.land_code AS LandCode, l.name AS LandName,
-               pl.funder AS Funder, pl.list_value_cents_per_month AS ListValueCentsPerMonth, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
-        FROM subscription_billing_periods p
-        JOIN subscriptions s ON s.id = p.subscription_id
-        JOIN offerings o ON o.id = s.offering_id
-        JOIN municipalities m ON m.ags = s.municipality_ags
-        JOIN laender l ON l.code = m.land_code
-        JOIN plans pl ON pl.offering_id = s.offering_id AND pl.plan_id = p.plan_id
-        WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
-        """;
-
     // ---- views: usage received and revenue per offering for a vendor ---------------------------------------------
 
     public const string UsageReceivedByVendor = """

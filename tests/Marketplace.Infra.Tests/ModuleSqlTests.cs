@@ -17,7 +17,6 @@ public partial class ModuleSqlTests
     /// </summary>
     private static readonly string[] RemainingForeignTables =
     [
-        "Billing → laender",
         "Billing → municipalities",
         "Billing → offerings",
         "Billing → organisations",

@@ -1,6 +1,8 @@
 using System.Globalization;
-using Dapper;
 using Marketplace.Billing.Pricing;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Funding;
@@ -14,19 +16,39 @@ public sealed record FundingRow(
 /// booked for part of a month counts by day, as add-ons are billed (list value × days ÷ days of the month, rounded per
 /// booking to whole cents), so the report is what the funded standard was worth, not what was ordered.
 /// </summary>
-public sealed class FundingReportService(Database database, BillingCalendar calendar)
+public sealed class FundingReportService(Database database, BillingCalendar calendar, SubscriptionRecords subscriptions, OfferingRecords offerings,
+    PlanRecords plans, MunicipalityDirectory municipalities)
 {
     private sealed record Row(string SubscriptionId, string OfferingId, string OfferingName, string LandCode, string LandName, string Funder,
         long ListValueCentsPerMonth, string ValidFrom, string? ValidTo);
+
+    /// <summary>The billable history overlapping the months with its offering, Land and plan; history of a plan or municipality the catalogue no longer knows is left out.</summary>
+    private async Task<List<Row>> RowsAsync(BillingMonth from, BillingMonth to, CancellationToken ct)
+    {
+        IReadOnlyList<BilledPeriod> periods;
+        IReadOnlyDictionary<string, string> names;
+        Dictionary<(string, string), PlanRow> prices;
+        await using (var c = await database.OpenAsync(ct))
+        {
+            periods = await subscriptions.BilledPeriodsAsync(c, null, BillingStore.Date(from.FirstDay.AddDays(-1)), BillingStore.Date(to.EndDay.AddDays(1)), ct: ct);
+            names = await offerings.NamesAsync(c, null, periods.Select(p => p.OfferingId));
+            prices = (await plans.PlansAsync(c, null, ct)).ToDictionary(p => (p.OfferingId, p.PlanId));
+        }
+        var places = await municipalities.GetManyAsync(periods.Select(p => p.MunicipalityAgs), ct);
+        return periods
+            .Where(p => names.ContainsKey(p.OfferingId) && places.ContainsKey(p.MunicipalityAgs) && prices.ContainsKey((p.OfferingId, p.PlanId)))
+            .Select(p => (Period: p, Place: places[p.MunicipalityAgs], Plan: prices[(p.OfferingId, p.PlanId)]))
+            .Select(x => new Row(x.Period.SubscriptionId, x.Period.OfferingId, names[x.Period.OfferingId], x.Place.LandCode, x.Place.LandName, x.Plan.Funder,
+                x.Plan.ListValueCentsPerMonth, x.Period.ValidFrom, x.Period.ValidTo))
+            .ToList();
+    }
 
     public async Task<IReadOnlyList<FundingRow>> GetAsync(BillingMonth from, BillingMonth to, CancellationToken ct = default)
     {
         if (to < from) throw RequestValidationException.For("to", "The last month comes before the first.");
         if (to.CompareTo(from) > 0 && (to.Year - from.Year) * 12 + to.Month - from.Month >= 120)
             throw RequestValidationException.For("to", "At most ten years at once.");
-        await using var c = await database.OpenAsync(ct);
-        var rows = (await c.QueryAsync<Row>(new CommandDefinition(BillingSql.FundingRows,
-            new { from = BillingStore.Date(from.FirstDay.AddDays(-1)), to = BillingStore.Date(to.EndDay.AddDays(1)) }, cancellationToken: ct))).ToList();
+        var rows = await RowsAsync(from, to, ct);
         var report = new List<FundingRow>();
         for (var month = from; month <= to; month = month.Next)
         {

@@ -7,6 +7,7 @@ using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Metering;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
@@ -44,7 +45,8 @@ public sealed class BillingWorld : IAsyncDisposable
             new SubscriptionRecords(db.Database), new OfferingRecords(db.Database), new PlanRecords());
         Invoices = new InvoiceService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
         Accounts = new BillingAccountService(db.Database, Audit, Clock);
-        Funding = new FundingReportService(db.Database, BillingCalendar.Berlin);
+        Funding = new FundingReportService(db.Database, BillingCalendar.Berlin, new SubscriptionRecords(db.Database), new OfferingRecords(db.Database),
+            new PlanRecords(), new MunicipalityDirectory(db.Database));
         CreditNotes = new CreditNoteService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
         Overview = new Overview.BillingOverviewService(db.Database, Runs, BillingCalendar.Berlin, Clock);
     }
