@@ -45,6 +45,11 @@ public sealed class IdentityModuleOptions
     public bool? RequireHttps { get; set; }
     public int LoginAttemptsPerMinute { get; set; } = 10;
     public int TokenRequestsPerMinute { get; set; } = 60;
+    /// <summary>
+    /// PBKDF2 iterations of new password hashes, for test hosts only (environment "Testing"; refused elsewhere): a hash
+    /// at the default 100,000 costs a test run a tenth of a second per sign-in. A stored hash names its own count.
+    /// </summary>
+    public int? PasswordHashIterations { get; set; }
     public Dictionary<string, ExternalProviderOptions> ExternalProviders { get; set; } = [];
 }
 
@@ -54,6 +59,8 @@ public static class IdentityModule
     /// <summary>The default authentication scheme: the UI cookie, or the bearer token when an Authorization header is sent.</summary>
     public const string CookieOrBearerScheme = "cookie-or-bearer";
     public const string LoginRateLimit = "identity-login";
+    /// <summary>The environment test hosts run in; only there may settings weaken security for speed.</summary>
+    public const string TestingEnvironment = "Testing";
 
     public static IServiceCollection AddMarketplaceIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
@@ -67,6 +74,12 @@ public static class IdentityModule
             throw new InvalidOperationException("Identity:PublicBaseUrl (or Identity:Server:Issuer) is required in Production: links in mails must not take their host from the request.");
         var problems = options.ExternalProviders.SelectMany(p => ExternalLinking.Validate(p.Key, p.Value)).ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Identity:ExternalProviders: " + string.Join(" ", problems));
+        if (options.PasswordHashIterations is { } iterations)
+        {
+            if (!environment.IsEnvironment(TestingEnvironment))
+                throw new InvalidOperationException("Identity:PasswordHashIterations weakens stored passwords and is for test hosts only (environment Testing).");
+            services.Configure<PasswordHasherOptions>(o => o.IterationCount = iterations);
+        }
 
         services.Configure<IdentityModuleOptions>(section);
         services.PostConfigure<IdentityModuleOptions>(o => o.SeedDemoData ??= development);

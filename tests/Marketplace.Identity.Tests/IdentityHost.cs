@@ -12,9 +12,12 @@ namespace Marketplace.Identity.Tests;
 
 /// <summary>
 /// The real host in memory over HTTPS (secure cookies, OpenIddict's transport rule), on a database of one engine, with the
-/// catalogue and the demo organisations and accounts seeded. Can be restarted on the same database.
+/// catalogue and the demo organisations and accounts seeded. Can be restarted on the same database. On a copy of the seeded
+/// template (<paramref name="catalogSeeded"/>) it does not import catalog/ again: the copy holds what the template's import
+/// left with the same seed-relevant settings, so a second import per start would only repeat that work.
 /// </summary>
-public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, bool catalogSeeded = false)
+    : WebApplicationFactory<Program>
 {
     public static readonly Uri BaseAddress = new("https://localhost");
     // Fixtures running side by side share a host of SharedHosts: one sign-in per account, whoever asks first.
@@ -27,7 +30,12 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
     public static async Task<IdentityHost> StartAsync(DatabaseEngine engine, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await SeededDatabaseAsync(engine, settings);
-        return await TestTiming.TimeAsync($"{engine} start {nameof(IdentityHost)}", () => Task.FromResult(Start(database, settings)));
+        return await TestTiming.TimeAsync($"{engine} start {nameof(IdentityHost)}", () =>
+        {
+            var host = new IdentityHost(database, settings ?? new Dictionary<string, string?>(), catalogSeeded: true);
+            _ = host.Server; // start now
+            return Task.FromResult(host);
+        });
     }
 
     /// <summary>A copy of the database this host type migrated and seeded once per engine (and seed-relevant settings).</summary>
@@ -49,8 +57,11 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(IdentityModule.TestingEnvironment);
         foreach (var (key, value) in Database.HostSettings()) builder.UseSetting(key, value);
+        if (catalogSeeded) builder.UseSetting("Catalog:SeedOnStart", "false");
+        // Every request logged at Information to a console nobody reads costs CPU; tests that read logs set their level.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Sample brokers listen on loopback; a test of the outbound guard sets this back to false.
         builder.UseSetting("OutboundHttp:AllowPrivateNetworks", "true");
         // The prober would ask the demo catalogue's status URLs (nobody listens there) and its monthly evaluation notify; tests run them on demand.
@@ -58,6 +69,8 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
         builder.UseSetting("Identity:SeedDemoData", "true");
         builder.UseSetting("Identity:LoginAttemptsPerMinute", "10000");
         builder.UseSetting("Identity:TokenRequestsPerMinute", "10000");
+        // Every sign-in and every password set would otherwise spend 100,000 PBKDF2 iterations; what is tested is the flow.
+        builder.UseSetting("Identity:PasswordHashIterations", "1");
         builder.UseSetting("Identity:Server:WebClientRedirectUris:0", "https://localhost/callback");
         builder.UseSetting("Identity:PublicBaseUrl", "https://localhost");
         builder.UseSetting("Email:PickupDirectory", MailFolder);

@@ -24,4 +24,11 @@ public class IdentityOptionsTests
 
     [Test]
     public void The_defaults_start() => Assert.DoesNotThrow(() => Start());
+
+    [Test]
+    public void Fewer_password_hash_iterations_are_refused_outside_test_hosts()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Start(("Identity:PasswordHashIterations", "1")));
+        Assert.That(e!.Message, Does.Contain("Identity:PasswordHashIterations"));
+    }
 }
