@@ -91,8 +91,8 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>
     /// The template key of a host of <paramref name="kind"/> started with <paramref name="settings"/>: every setting except
-    /// those that only steer the running host (roles, limits, timings, issuer, logging, the https rule for status URLs that
-    /// vendor uploads and the prober apply but the seed does not) or that every start writes anew (the web client's
+    /// those that only steer the running host (roles, limits, timings, issuer, logging, tracing, the index refresh, the https
+    /// rule for status URLs that vendor uploads and the prober apply but the seed does not) or that every start writes anew (the web client's
     /// redirect URIs, which the identity bootstrap updates at each start). A host on a copy prepares its
     /// database again with all its settings (migrations find nothing to do, the seeders are idempotent), so settings
     /// left out here still take effect; the ones kept could change what a seeder leaves behind.
@@ -106,7 +106,7 @@ public sealed class TestDatabase : IAsyncDisposable
     [
         "Instance:Role", "Limits:", "Notifications:", "Provisioning:", "Logging:", "Hosting:", "Identity:Server:Issuer",
         "Identity:Server:WebClient", "Identity:Server:TokenEntryCheckSeconds", "Identity:LoginAttemptsPerMinute", "Identity:TokenRequestsPerMinute",
-        "Conformance:RunDailyJob", "Catalog:AllowHttpStatusUrls",
+        "Conformance:RunDailyJob", "Catalog:AllowHttpStatusUrls", "Catalog:RefreshInterval", "Telemetry:",
     ];
 
     private static bool TemplatesEnabled =>
