@@ -18,7 +18,7 @@ public sealed class CommunityAccess(TenantAccess access)
     public async Task<RefusalException?> RefusalAsync(ClaimsPrincipal user, string ags, CancellationToken ct)
     {
         var granted = await access.PermissionsForMunicipalityAsync(user, ags, ct);
-        if (granted == MunicipalityPermission.None) return new NotFoundException($"Keine Kommune „{ags}“.");
+        if (granted == MunicipalityPermission.None) return new NotFoundException("municipality", ags);
         return (granted & MunicipalityPermission.Order) == 0
             ? new ForbiddenException("Nur wer für die Kommune bestellen darf, kann bewerten und Wünsche äußern.") { Code = "community.order-permission" } : null;
     }

@@ -19,7 +19,7 @@ public sealed class CommunityStore(Database database, AuditTrail audit, TimeProv
 
     /// <summary>The published offering; anything else (a draft, a retired offering, a typo) is not found.</summary>
     public CatalogOffering Published(string offeringId) =>
-        catalogue.Current.Catalog.Offering(offeringId) ?? throw new NotFoundException($"Es gibt kein Angebot „{offeringId}“.");
+        catalogue.Current.Catalog.Offering(offeringId) ?? throw new NotFoundException("offering", offeringId);
 
     public CatalogOffering? PublishedOrNull(string offeringId) => catalogue.Current.Catalog.Offering(offeringId);
 

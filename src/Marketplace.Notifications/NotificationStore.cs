@@ -60,10 +60,11 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
     public async Task<NotificationPreferences> SavePreferencesAsync(string userId, string? language, IReadOnlyList<CategoryPreference> categories, CancellationToken ct = default)
     {
         if (language is not null && !NotificationLanguages.All.Contains(language))
-            throw RequestValidationException.For("language", $"One of: {string.Join(", ", NotificationLanguages.All)}.");
+            throw RequestValidationException.Coded("language", "one-of", $"eines von: {string.Join(", ", NotificationLanguages.All)}", string.Join(", ", NotificationLanguages.All));
         for (var i = 0; i < categories.Count; i++)
             if (!NotificationCategories.All.Contains(categories[i].Category))
-                throw RequestValidationException.For($"categories/{i}/category", $"One of: {string.Join(", ", NotificationCategories.All)}.");
+                throw RequestValidationException.Coded($"categories/{i}/category", "one-of", $"eines von: {string.Join(", ", NotificationCategories.All)}",
+                    string.Join(", ", NotificationCategories.All));
         var now = Now();
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -62,7 +62,7 @@ public static class ServiceDefaultsExtensions
             o.DefaultRequestCulture = new RequestCulture(cultures[0]);
             o.SupportedCultures = cultures;
             o.SupportedUICultures = cultures;
-            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageByLanguage(cultures)];
         });
         // Compressed only where a module declares its answers public (Kernel's CompressedResponses), so no secret shares a compressed
         // body with request input (BREACH). Fastest levels: on two cores the CPU is the scarce resource, and most of the gain comes early.

@@ -113,7 +113,7 @@ public class ResidencyTests
     {
         var parsed = SearchQueryParser.Parse(new QueryCollection(new Dictionary<string, StringValues> { [facet] = value }));
         Assert.That(parsed.Request, Is.Null);
-        Assert.That(parsed.Errors.Keys, Is.EqualTo(new[] { facet }));
+        Assert.That(parsed.Errors.Select(e => e.Field), Is.EqualTo(new[] { facet }));
     }
 
     [Test]

@@ -107,6 +107,26 @@ public class CatalogApiTests(DatabaseEngine engine)
         Assert.That(problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { parameter }));
     }
 
+    // By language, not only by culture: English readers outside Britain and German readers outside Germany too.
+    [TestCase("de", "Sortierung „cheapest“ ist unbekannt. Erlaubt:", "Ungültige Eingabe")]
+    [TestCase("de-AT", "Sortierung „cheapest“ ist unbekannt. Erlaubt:", "Ungültige Eingabe")]
+    [TestCase("fr-FR", "Sortierung „cheapest“ ist unbekannt. Erlaubt:", "Ungültige Eingabe")]
+    [TestCase("en", "Unknown sort order 'cheapest'. Allowed:", "Invalid input")]
+    [TestCase("en-US,en;q=0.9,de;q=0.8", "Unknown sort order 'cheapest'. Allowed:", "Invalid input")]
+    [TestCase("fr-FR,en;q=0.5", "Unknown sort order 'cheapest'. Allowed:", "Invalid input")]
+    [TestCase("de;q=0.4,en-GB;q=0.7", "Unknown sort order 'cheapest'. Allowed:", "Invalid input")]
+    public async Task A_bad_parameter_is_worded_in_the_request_language_with_its_code(string language, string message, string title)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offerings?sort=cheapest&pageSize=1000");
+        request.Headers.TryAddWithoutValidation("Accept-Language", language);
+        var problem = await (await _client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo(title));
+        Assert.That(problem.GetProperty("errors").GetProperty("sort")[0].GetString(), Does.StartWith(message));
+        Assert.That(problem.GetProperty("codes").GetProperty("sort")[0].GetString(), Is.EqualTo("search.unknown-sort"));
+        Assert.That(problem.GetProperty("codes").GetProperty("pageSize")[0].GetString(), Is.EqualTo("whole-number"));
+        Assert.That(problem.GetProperty("errors").GetProperty("pageSize")[0].GetString(), Does.Contain("1").And.Contain("100"));
+    }
+
     [Test]
     public async Task An_offering_shows_its_plans_and_hides_the_broker_address()
     {

@@ -118,6 +118,20 @@ public class CatalogPagesTests
     }
 
     [Test]
+    public async Task A_bad_search_parameter_is_explained_in_the_page_language()
+    {
+        var german = System.Net.WebUtility.HtmlDecode(await Page("/angebote?sort=cheapest", HttpStatusCode.BadRequest));
+        Assert.That(german, Does.Contain("Sortierung „cheapest“ ist unbekannt."));
+        var switched = await _client.GetAsync("/Sprache?culture=en-GB&returnUrl=%2Fangebote");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/angebote?sort=cheapest");
+        request.Headers.Add("Cookie", switched.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        var response = await _client.SendAsync(request);
+        var english = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(english, Does.Contain("Unknown sort order 'cheapest'.").And.Not.Contain("Sortierung"));
+    }
+
+    [Test]
     public async Task The_language_switch_refuses_foreign_return_urls()
     {
         var response = await _client.GetAsync("/Sprache?culture=en-GB&returnUrl=https%3A%2F%2Fevil.example%2F");

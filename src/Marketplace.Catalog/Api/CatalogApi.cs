@@ -21,7 +21,7 @@ public static class CatalogApi
     {
         var group = app.MapGroup("/api/v1").WithTags(ApiTags.Catalogue).AllowAnonymous();
 
-        group.MapGet("/offerings", async Task<Results<SearchAnswer, ProblemHttpResult, StatusCodeHttpResult>> (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
+        group.MapGet("/offerings", async Task<Results<SearchAnswer, RefusedHttpResult, StatusCodeHttpResult>> (HttpContext http, CatalogSearchService search, SearchResponseCache cache, IOfferingRatings ratings) =>
             {
                 var parsed = SearchQueryParser.Parse(http.Request.Query);
                 if (parsed.Errors.Count > 0)
@@ -33,8 +33,8 @@ public static class CatalogApi
                     // Whether an offering fits depends on the viewer's municipality: searched for it alone, never cached or shared.
                     var viewer = http.RequestServices.GetService<IViewerBackOffice>();
                     if ((viewer is null ? null : await viewer.RecordedAsync(http.User, http.RequestAborted)) is not { } recorded)
-                        return InvalidSearch(new Dictionary<string, string[]> { [BackOfficeSearch.Parameter] =
-                            ["Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune."] });
+                        return InvalidSearch([FieldError.Coded(BackOfficeSearch.Parameter, "search.fit-filter-municipalities-only",
+                            "Der Filter nach Fachverfahren gilt nur für angemeldete Mitglieder einer Kommune.")]);
                     http.Response.Headers.CacheControl = "private, no-store";
                     return SearchResponseCache.AnswerForViewer(index, snapshot,
                         parsed.Request! with { OnlyOfferings = BackOfficeSearch.Matching(index.Catalog, recorded, parsed.FitFilter) }, parsed.View);
@@ -114,12 +114,8 @@ public static class CatalogApi
         return app;
     }
 
-    /// <summary>A 400 validation problem naming the search parameters at fault.</summary>
-    private static ProblemHttpResult InvalidSearch(IDictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors)
-        {
-            Status = StatusCodes.Status400BadRequest, Title = "Ungültige Suchparameter", Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        });
+    /// <summary>A 400 validation problem naming the search parameters at fault, worded in the request's language.</summary>
+    private static RefusedHttpResult InvalidSearch(IReadOnlyList<FieldError> errors) => CodedProblems.Refused(new RequestValidationException(errors));
 
     /// <summary>
     /// A catalogue read is a pure function of the catalogue revision and the request, so the ETag is derived from

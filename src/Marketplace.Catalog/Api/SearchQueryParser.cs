@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Marketplace.Catalog.Api;
 
-/// <summary>The search request read from a query string, or the errors per parameter.</summary>
-public sealed record ParsedSearchQuery(SearchRequest? Request, Dictionary<string, string[]> Errors, string CanonicalKey, string View = SearchViews.Card)
+/// <summary>The search request read from a query string, or the errors per parameter (coded, worded in the reader's language).</summary>
+public sealed record ParsedSearchQuery(SearchRequest? Request, IReadOnlyList<FieldError> Errors, string CanonicalKey, string View = SearchViews.Card)
 {
     /// <summary>The back-office fit statuses asked for ("fachverfahren=fits,adapter"); empty: no such filter. Depends on the viewer.</summary>
     public IReadOnlyList<string> FitFilter { get; init; } = [];
@@ -20,25 +20,28 @@ public static class SearchQueryParser
 
     public static ParsedSearchQuery Parse(IQueryCollection query)
     {
-        var errors = new Dictionary<string, string[]>();
+        // One error per parameter, the last found winning (a too long q is worth more than a repeated one).
+        var errors = new Dictionary<string, FieldError>();
         foreach (var key in query.Keys.Where(k => !Known.Contains(k)))
-            errors[key] = [$"Unbekannter Parameter. Erlaubt sind: {string.Join(", ", Known)}."];
+            errors[key] = FieldError.Coded(key, "search.unknown-parameter", $"Unbekannter Parameter „{key}“. Erlaubt sind: {string.Join(", ", Known)}.", key, string.Join(", ", Known));
 
         var q = query["q"].ToString().Trim();
-        if (query["q"].Count > 1) errors["q"] = ["Nur ein Suchbegriff 'q' ist erlaubt."];
-        if (q.Length > SearchRequest.MaxQueryLength) errors["q"] = [$"Der Suchbegriff darf höchstens {SearchRequest.MaxQueryLength} Zeichen lang sein."];
+        if (query["q"].Count > 1) errors["q"] = FieldError.Coded("q", "search.one-query", "Nur ein Suchbegriff 'q' ist erlaubt.");
+        if (q.Length > SearchRequest.MaxQueryLength) errors["q"] = FieldError.TooLong("q", SearchRequest.MaxQueryLength);
 
         string? sort = null;
         if (query.TryGetValue("sort", out var sortValue))
         {
             sort = sortValue.ToString();
-            if (!SortOrders.All.Contains(sort)) errors["sort"] = [$"Sortierung '{sort}' ist unbekannt. Erlaubt: {string.Join(", ", SortOrders.All)}."];
+            if (!SortOrders.All.Contains(sort))
+                errors["sort"] = FieldError.Coded("sort", "search.unknown-sort", $"Sortierung '{sort}' ist unbekannt. Erlaubt: {string.Join(", ", SortOrders.All)}.", sort, string.Join(", ", SortOrders.All));
         }
         var view = SearchViews.Card;
         if (query.TryGetValue("view", out var viewValue))
         {
             view = viewValue.ToString();
-            if (!SearchViews.All.Contains(view)) errors["view"] = [$"Ansicht '{view}' ist unbekannt. Erlaubt: {string.Join(", ", SearchViews.All)}."];
+            if (!SearchViews.All.Contains(view))
+                errors["view"] = FieldError.Coded("view", "search.unknown-view", $"Ansicht '{view}' ist unbekannt. Erlaubt: {string.Join(", ", SearchViews.All)}.", view, string.Join(", ", SearchViews.All));
         }
         var page = Int(query, "page", 1, 1, 100_000, errors);
         var pageSize = Int(query, "pageSize", 20, 1, SearchRequest.MaxPageSize, errors);
@@ -60,27 +63,29 @@ public static class SearchQueryParser
                 Facets.DataCountry or Facets.DataLand => values.Where(v => v.Length != 2 || !v.All(char.IsAsciiLetterUpper)).ToList(),
                 _ => values.Where(v => v.Length > 100).ToList(),
             };
-            if (bad.Count > 0) errors[facet] = [$"Ungültige Werte: {string.Join(", ", bad)}."];
+            if (bad.Count > 0) errors[facet] = FieldError.Coded(facet, "search.invalid-values", $"Ungültige Werte für „{facet}“: {string.Join(", ", bad)}.", facet, string.Join(", ", bad));
             else if (values.Count > 0) filters[facet] = values;
         }
 
         var fit = query[BackOffice.BackOfficeSearch.Parameter].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         if (fit.Where(v => !BackOffice.FitStatuses.All.Contains(v)).ToList() is { Count: > 0 } badFit)
-            errors[BackOffice.BackOfficeSearch.Parameter] = [$"Ungültige Werte: {string.Join(", ", badFit)}. Erlaubt: {string.Join(", ", BackOffice.FitStatuses.All)}."];
+            errors[BackOffice.BackOfficeSearch.Parameter] = FieldError.Coded(BackOffice.BackOfficeSearch.Parameter, "search.invalid-values-allowed",
+                $"Ungültige Werte für „{BackOffice.BackOfficeSearch.Parameter}“: {string.Join(", ", badFit)}. Erlaubt: {string.Join(", ", BackOffice.FitStatuses.All)}.",
+                BackOffice.BackOfficeSearch.Parameter, string.Join(", ", badFit), string.Join(", ", BackOffice.FitStatuses.All));
 
         var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}", $"view={view}" }
             .Concat(filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={string.Join(",", f.Value)}")));
         return errors.Count > 0
-            ? new ParsedSearchQuery(null, errors, canonical, view) { FitFilter = fit }
-            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), errors, canonical, view) { FitFilter = fit };
+            ? new ParsedSearchQuery(null, errors.Values.ToList(), canonical, view) { FitFilter = fit }
+            : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), [], canonical, view) { FitFilter = fit };
     }
 
-    private static int Int(IQueryCollection query, string name, int fallback, int min, int max, Dictionary<string, string[]> errors)
+    private static int Int(IQueryCollection query, string name, int fallback, int min, int max, Dictionary<string, FieldError> errors)
     {
         if (!query.TryGetValue(name, out var raw)) return fallback;
         if (int.TryParse(raw.ToString(), out var value) && value >= min && value <= max) return value;
-        errors[name] = [$"Muss eine ganze Zahl von {min} bis {max} sein."];
+        errors[name] = FieldError.Coded(name, "whole-number", $"„{name}“ muss eine ganze Zahl von {min} bis {max} sein.", name, min, max);
         return fallback;
     }
 }

@@ -114,14 +114,14 @@ public static class CommunityApi
     private static async Task<Ok<FeatureRequest>> Answer(string requestId, AnswerRequest body, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct)
     {
         if (TenantAccess.VendorOf(user) is not { } vendorId || !TenantAccess.EditsForVendor(user, vendorId))
-            throw new NotFoundException($"Es gibt keinen Wunsch „{requestId}“.");
+            throw new NotFoundException("feature request", requestId);
         return TypedResults.Ok(await requests.AnswerAsync(Actor.Of(user), vendorId, requestId, body.Status, body.Answer, ct));
     }
 
     private static async Task<Ok<IReadOnlyList<FeatureRequest>>> RequestsOfVendor(string vendorId, ClaimsPrincipal user, FeatureRequestService requests, CancellationToken ct) =>
         TenantAccess.ActsForVendor(user, vendorId) || TenantAccess.ReadsAll(user)
             ? TypedResults.Ok(await requests.ForVendorAsync(vendorId, 500, ct))
-            : throw new NotFoundException($"Kein Anbieter „{vendorId}“.");
+            : throw new NotFoundException("vendor", vendorId);
 
     private static async Task<Ok<IReadOnlyList<Recommendation>>> Recommendations(string id, RecommendationService recommendations, CancellationToken ct) =>
         TypedResults.Ok(await recommendations.ForOfferingAsync(id, 5, ct));

@@ -32,8 +32,8 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
     public async Task<RatingsView> ListAsync(string offeringId, int page = 1, int pageSize = 20, CancellationToken ct = default)
     {
         store.Published(offeringId);
-        if (page < 1) throw RequestValidationException.For("page", "Seite ab 1.");
-        if (pageSize is < 1 or > 100) throw RequestValidationException.For("pageSize", "Seitengröße von 1 bis 100.");
+        if (page < 1) throw RequestValidationException.Coded("page", "page.number", "Seite ab 1.");
+        if (pageSize is < 1 or > 100) throw RequestValidationException.Coded("pageSize", "whole-number", "„pageSize“ muss eine ganze Zahl von 1 bis 100 sein.", "pageSize", 1, 100);
         await using var c = await store.Database.OpenAsync(ct);
         var summary = await c.QuerySingleAsync<SummaryRow>(new CommandDefinition(CommunitySql.RatingSummary, new { offering = offeringId }, cancellationToken: ct));
         var items = await c.QueryAsync<Rating>(new CommandDefinition(CommunitySql.Ratings(store.Database.Dialect),
@@ -71,7 +71,7 @@ public sealed class RatingService(CommunityStore store, RatingSnapshots snapshot
         var saved = await store.ChangeAsync(async (c, tx, audit) =>
         {
             if (!await subscriptions.HadLiveAsync(c, tx, ags, offeringId))
-                throw new ForbiddenException("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.");
+                throw new ForbiddenException("Bewerten können nur Kommunen, die das Angebot abonniert haben oder hatten.") { Code = "rating.not-subscribed" };
             var before = await c.QuerySingleOrDefaultAsync<Rating>(CommunitySql.Rating, new { offering = offeringId, ags }, tx);
             await c.ExecuteAsync(CommunitySql.UpsertRating(store.Database.Dialect), new
             {

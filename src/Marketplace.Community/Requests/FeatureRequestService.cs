@@ -73,7 +73,7 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
         var request = await c.QuerySingleOrDefaultAsync<FeatureRequest>(new CommandDefinition(CommunitySql.Request, new { id }, cancellationToken: ct));
         // Requests of an offering that left the catalogue are the vendor's history, not public any more.
         return request is not null && store.PublishedOrNull(request.OfferingId) is not null
-            ? (await NamedAsync([request], ct))[0] : throw new NotFoundException($"Es gibt keinen Wunsch „{id}“.");
+            ? (await NamedAsync([request], ct))[0] : throw new NotFoundException("feature request", id);
     }
 
     /// <summary>A new request from the municipality (the caller has checked the actor may act for it); the municipality supports it from the start.</summary>
@@ -139,9 +139,9 @@ public sealed class FeatureRequestService(CommunityStore store, CommunityViewCac
     public async Task<FeatureRequest> AnswerAsync(Actor actor, string vendorId, string requestId, string? status, string? answer, CancellationToken ct = default)
     {
         var request = await GetAsync(requestId, ct);
-        if (request.VendorId != vendorId) throw new NotFoundException($"Es gibt keinen Wunsch „{requestId}“.");
+        if (request.VendorId != vendorId) throw new NotFoundException("feature request", requestId);
         if (status is null || !RequestStatuses.All.Contains(status))
-            throw RequestValidationException.For("status", $"Status {string.Join(", ", RequestStatuses.All)}.");
+            throw RequestValidationException.Coded("status", "one-of", $"eines von: {string.Join(", ", RequestStatuses.All)}", string.Join(", ", RequestStatuses.All));
         answer = string.IsNullOrWhiteSpace(answer) ? null : answer.Trim();
         if (answer is { Length: > MaxBody }) throw RequestValidationException.Coded("answer", "request.answer-too-long", $"Antwort mit höchstens {MaxBody} Zeichen.", MaxBody);
         return await ChangedAsync(await store.ChangeAsync(async (c, tx, audit) =>

@@ -50,7 +50,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     /// <summary>Registers an organisation after checking what its kind requires; the AGS and vendor id must exist in the catalogue data.</summary>
     public async Task<Organisation> CreateAsync(NewOrganisation n, Actor actor, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, FieldError>();
         // The catalogue's facts first: its reference data changes only with an import.
         var municipality = n.Kind == OrganisationKinds.Municipality && n.MunicipalityAgs is not null ? await municipalities.GetAsync(n.MunicipalityAgs, ct) : null;
         var vendor = n.Kind == OrganisationKinds.Vendor && n.VendorId is not null ? await catalogue.VendorAsync(n.VendorId, ct) : null;
@@ -62,9 +62,9 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         switch (n.Kind)
         {
             case OrganisationKinds.Municipality:
-                if (municipality is null) { errors["municipalityAgs"] = ["Unknown AGS: no such municipality."]; break; }
+                if (municipality is null) { errors["municipalityAgs"] = FieldError.Coded("municipalityAgs", "organisation.unknown-ags", "Unbekannter AGS: Es gibt keine solche Kommune."); break; }
                 if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByAgs, new { ags = n.MunicipalityAgs }, tx) is not null)
-                    errors["municipalityAgs"] = ["This municipality is already registered."];
+                    errors["municipalityAgs"] = FieldError.Coded("municipalityAgs", "organisation.municipality-registered", "Diese Kommune ist schon registriert.");
                 if (n.Billing is { } b) AddBillingErrors(b, errors);
                 org = org with
                 {
@@ -75,32 +75,32 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
                 };
                 break;
             case OrganisationKinds.Vendor:
-                if (vendor is null) { errors["vendorId"] = ["Unknown vendor: no such vendor in the catalogue."]; break; }
+                if (vendor is null) { errors["vendorId"] = FieldError.Coded("vendorId", "organisation.unknown-vendor", "Unbekannter Anbieter: Es gibt ihn nicht im Katalog."); break; }
                 if (await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationByVendor, new { vendorId = n.VendorId }, tx) is not null)
-                    errors["vendorId"] = ["This vendor is already registered."];
+                    errors["vendorId"] = FieldError.Coded("vendorId", "organisation.vendor-registered", "Dieser Anbieter ist schon registriert.");
                 org = org with
                 {
                     Id = n.Id ?? $"vendor-{n.VendorId}", VendorId = n.VendorId, Name = org.Name.Length > 0 ? org.Name : vendor.Value.Name,
                     LegalName = n.LegalName ?? vendor.Value.Name, VatId = n.VatId ?? vendor.Value.VatId, TaxNumber = n.TaxNumber,
                 };
-                if (org.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = ["A German VAT id is DE followed by nine digits."];
+                if (org.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = VatIdInvalid;
                 break;
             case OrganisationKinds.Bundler:
-                if (n.BundlerType is null || !BundlerTypes.Contains(n.BundlerType)) errors["bundlerType"] = ["Either land or it-dienstleister."];
-                if (!landKnown) errors["landCode"] = ["Unknown Land code."];
-                if (n.BundlerType == "land" && n.LandCode is null) errors["landCode"] = ["A Land acting as bundler names its Land code."];
+                if (n.BundlerType is null || !BundlerTypes.Contains(n.BundlerType)) errors["bundlerType"] = FieldError.Coded("bundlerType", "one-of", $"eines von: {string.Join(", ", BundlerTypes)}", string.Join(", ", BundlerTypes));
+                if (!landKnown) errors["landCode"] = FieldError.Coded("landCode", "organisation.unknown-land", "Unbekannter Länderschlüssel.");
+                if (n.BundlerType == "land" && n.LandCode is null) errors["landCode"] = FieldError.Coded("landCode", "organisation.land-required", "Ein Land, das bündelt, nennt seinen Länderschlüssel.");
                 org = org with { Id = n.Id ?? $"bundler-{Guid.NewGuid():N}"[..20], BundlerType = n.BundlerType, LandCode = n.LandCode };
                 break;
             case OrganisationKinds.Platform:
                 org = org with { Id = n.Id ?? $"platform-{Guid.NewGuid():N}"[..21] };
                 break;
             default:
-                errors["kind"] = [$"One of {string.Join(", ", OrganisationKinds.All)}."];
+                errors["kind"] = FieldError.Coded("kind", "one-of", $"eines von: {string.Join(", ", OrganisationKinds.All)}", string.Join(", ", OrganisationKinds.All));
                 break;
         }
         if (org.Name.Length == 0 && !errors.ContainsKey("kind") && !errors.ContainsKey("municipalityAgs") && !errors.ContainsKey("vendorId"))
-            errors["name"] = ["A name is required."];
-        if (errors.Count > 0) throw RequestValidationException.From(errors);
+            errors["name"] = FieldError.Required("name");
+        if (errors.Count > 0) throw new RequestValidationException([.. errors.Values]);
 
         await c.ExecuteAsync(IdentitySql.InsertOrganisation, org, tx);
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "organisation.created", "organisation", org.Id,
@@ -112,9 +112,9 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     /// <summary>Sets a municipality's Leitweg-ID and invoice address.</summary>
     public async Task<Organisation> UpdateBillingAsync(string organisationId, BillingDetails billing, Actor actor, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new Dictionary<string, FieldError>();
         AddBillingErrors(billing, errors);
-        if (errors.Count > 0) throw RequestValidationException.From(errors);
+        if (errors.Count > 0) throw new RequestValidationException([.. errors.Values]);
         return await ChangeAsync(organisationId, "organisation.billing-changed", actor, async (c, tx, now) =>
             await c.ExecuteAsync(IdentitySql.UpdateBilling, new
             {
@@ -125,14 +125,14 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     /// <summary>Sets a vendor's legal name, VAT id or tax number and its contacts.</summary>
     public async Task<Organisation> UpdateVendorDetailsAsync(string organisationId, VendorDetails details, Actor actor, CancellationToken ct = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(details.LegalName)) errors["legalName"] = ["The legal name is required."];
-        if (string.IsNullOrWhiteSpace(details.VatId) && string.IsNullOrWhiteSpace(details.TaxNumber)) errors["vatId"] = ["A VAT id or a tax number is required."];
-        else if (details.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = ["A German VAT id is DE followed by nine digits."];
+        var errors = new Dictionary<string, FieldError>();
+        if (string.IsNullOrWhiteSpace(details.LegalName)) errors["legalName"] = FieldError.Required("legalName");
+        if (string.IsNullOrWhiteSpace(details.VatId) && string.IsNullOrWhiteSpace(details.TaxNumber)) errors["vatId"] = FieldError.Coded("vatId", "organisation.vat-or-tax-number", "Eine USt-IdNr. oder eine Steuernummer ist erforderlich.");
+        else if (details.VatId is { Length: > 0 } vat && !VatIdPattern().IsMatch(vat)) errors["vatId"] = VatIdInvalid;
         for (var i = 0; i < details.Contacts.Count; i++)
             if (string.IsNullOrWhiteSpace(details.Contacts[i].Name) || !details.Contacts[i].Email.Contains('@'))
-                errors[$"contacts[{i}]"] = ["A contact needs a name and an e-mail address."];
-        if (errors.Count > 0) throw RequestValidationException.From(errors);
+                errors[$"contacts[{i}]"] = FieldError.Coded($"contacts[{i}]", "organisation.contact-incomplete", "Ein Kontakt braucht einen Namen und eine E-Mail-Adresse.");
+        if (errors.Count > 0) throw new RequestValidationException([.. errors.Values]);
         return await ChangeAsync(organisationId, "organisation.vendor-details-changed", actor, async (c, tx, now) =>
         {
             await c.ExecuteAsync(IdentitySql.UpdateVendorDetails, new { id = organisationId, details.LegalName, details.VatId, details.TaxNumber, now }, tx);
@@ -157,15 +157,18 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         return after;
     }
 
-    private static void AddBillingErrors(BillingDetails b, Dictionary<string, string[]> errors)
+    private static void AddBillingErrors(BillingDetails b, Dictionary<string, FieldError> errors)
     {
         if (!LeitwegId.IsValid(b.LeitwegId))
-            errors["leitwegId"] = ["A Leitweg-ID looks like 09162000-0001-54 (Grobadressierung, optional Feinadressierung, Prüfziffer); its check digits must match (ISO 7064 MOD 97-10)."];
-        if (string.IsNullOrWhiteSpace(b.Recipient)) errors["recipient"] = ["The invoice recipient is required."];
-        if (string.IsNullOrWhiteSpace(b.Street)) errors["street"] = ["The street is required."];
-        if (!PostalCodePattern().IsMatch(b.PostalCode ?? "")) errors["postalCode"] = ["A German postal code has five digits."];
-        if (string.IsNullOrWhiteSpace(b.City)) errors["city"] = ["The city is required."];
+            errors["leitwegId"] = FieldError.Coded("leitwegId", "organisation.leitweg-id",
+                "Eine Leitweg-ID sieht aus wie 09162000-0001-54 (Grobadressierung, optional Feinadressierung, Prüfziffer); die Prüfziffern müssen stimmen (ISO 7064 MOD 97-10).");
+        if (string.IsNullOrWhiteSpace(b.Recipient)) errors["recipient"] = FieldError.Required("recipient");
+        if (string.IsNullOrWhiteSpace(b.Street)) errors["street"] = FieldError.Required("street");
+        if (!PostalCodePattern().IsMatch(b.PostalCode ?? "")) errors["postalCode"] = FieldError.Coded("postalCode", "organisation.postal-code", "Eine deutsche Postleitzahl hat fünf Ziffern.");
+        if (string.IsNullOrWhiteSpace(b.City)) errors["city"] = FieldError.Required("city");
     }
+
+    private static readonly FieldError VatIdInvalid = FieldError.Coded("vatId", "organisation.vat-id", "Eine deutsche USt-IdNr. ist DE mit neun Ziffern.");
 
     [GeneratedRegex(@"^DE\d{9}$")]
     private static partial Regex VatIdPattern();

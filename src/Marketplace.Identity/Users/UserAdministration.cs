@@ -237,14 +237,34 @@ public sealed class UserAdministration(
                where Roles.OrganisationAdmins.Contains(r.Name!)
                select u.Id).CountAsync(ct);
 
-    private static void Check(IdentityResult result, string field)
+    private void Check(IdentityResult result, string field)
     {
         if (result.Succeeded) return;
         // Identity names the problem by code: user name and e-mail errors belong to the e-mail field, not to the one asked about.
-        throw RequestValidationException.From(result.Errors
-            .GroupBy(e => e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : field)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        throw new RequestValidationException(result.Errors.Select(e => Coded(e,
+            e.Code.Contains("Email", StringComparison.Ordinal) || e.Code.Contains("UserName", StringComparison.Ordinal) ? "email" : field)).ToList());
     }
+
+    /// <summary>Identity's error as a coded field error: its description is English only, its code is stable.</summary>
+    private FieldError Coded(IdentityError e, string field) => e.Code switch
+    {
+        nameof(IdentityErrorDescriber.PasswordTooShort) => FieldError.Coded(field, "password.too-short",
+            $"Das Passwort braucht mindestens {users.Options.Password.RequiredLength} Zeichen.", users.Options.Password.RequiredLength),
+        nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => FieldError.Coded(field, "password.unique-chars",
+            $"Das Passwort braucht mindestens {users.Options.Password.RequiredUniqueChars} verschiedene Zeichen.", users.Options.Password.RequiredUniqueChars),
+        nameof(IdentityErrorDescriber.PasswordRequiresDigit) => FieldError.Coded(field, "password.digit", "Das Passwort braucht mindestens eine Ziffer (0–9)."),
+        nameof(IdentityErrorDescriber.PasswordRequiresLower) => FieldError.Coded(field, "password.lower", "Das Passwort braucht mindestens einen Kleinbuchstaben (a–z)."),
+        nameof(IdentityErrorDescriber.PasswordRequiresUpper) => FieldError.Coded(field, "password.upper", "Das Passwort braucht mindestens einen Großbuchstaben (A–Z)."),
+        nameof(IdentityErrorDescriber.PasswordRequiresNonAlphanumeric) => FieldError.Coded(field, "password.symbol",
+            "Das Passwort braucht mindestens ein Zeichen, das weder Buchstabe noch Ziffer ist."),
+        nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.DuplicateUserName) =>
+            FieldError.Coded(field, "user.email-taken", "Es gibt schon einen Benutzer mit dieser E-Mail-Adresse."),
+        nameof(IdentityErrorDescriber.InvalidEmail) or nameof(IdentityErrorDescriber.InvalidUserName) =>
+            FieldError.Coded(field, "user.email-invalid", "Eine gültige E-Mail-Adresse ist erforderlich."),
+        nameof(IdentityErrorDescriber.LoginAlreadyAssociated) => FieldError.Coded(field, "user.login-taken",
+            "Dieses Konto beim Anmeldedienst gehört schon einem anderen Benutzer."),
+        _ => FieldError.Coded(field, "user.change-refused", $"Die Änderung wurde abgelehnt ({e.Code}).", e.Code),
+    };
 
     private static JsonObject UserSnapshot(MarketplaceUser user, string role, string? externalProvider, string? invitationId) => new()
     {

@@ -11,11 +11,7 @@ public sealed class ExportService(CatalogSearchService search)
     public byte[] Search(string? queryString)
     {
         var parsed = CatalogQuery.Parse(queryString);
-        if (parsed.Request is null)
-        {
-            var (field, messages) = parsed.Errors.First();
-            throw RequestValidationException.For(field, string.Join(" ", messages));
-        }
+        if (parsed.Request is null) throw new RequestValidationException(parsed.Errors);
         var rows = CatalogQuery.AllMatches(search.Current, parsed.Request).Select(o => (IReadOnlyList<string?>)
         [
             o.Id, o.Name, o.Vendor.Name, string.Join(", ", o.Leistungen.Select(l => l.Name)), string.Join(", ", o.Laender),

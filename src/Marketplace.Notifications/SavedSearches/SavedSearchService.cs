@@ -24,7 +24,7 @@ public sealed class SavedSearchService(Database database, CatalogSearchService s
         if (name.Length > MaxNameLength) throw RequestValidationException.Coded("name", "max-length", $"höchstens {MaxNameLength} Zeichen", MaxNameLength);
         var parsed = CatalogQuery.Parse(query);
         if (parsed.Request is null)
-            throw RequestValidationException.For("query", string.Join(" ", parsed.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+            throw new RequestValidationException(parsed.Errors.Select(e => e with { Field = "query" }).ToList());
         if ((await ListAsync(userId, ct)).Count >= MaxPerUser)
             throw RequestValidationException.Coded("name", "saved-search.too-many", $"Höchstens {MaxPerUser} gespeicherte Suchen.", MaxPerUser);
 

@@ -58,7 +58,7 @@ public sealed class BundleOrders(OfferingRecords records, OfferingDirectory offe
         var leistungen = await LeistungenAsync(request.BundleId, ct);
         var errors = new List<FieldError>();
         if (request.Selections is null || request.Selections.Any(s => s is null))
-            throw new RequestValidationException([new FieldError("selections", "Liste der gewählten Angebote fehlt oder enthält null")]);
+            throw RequestValidationException.Coded("selections", "bundle.selections-missing", "Liste der gewählten Angebote fehlt oder enthält null");
         if (request.Selections.Count == 0) errors.Add(FieldError.Coded("selections", "bundle.choose-one", "mindestens ein Angebot wählen"));
         foreach (var (s, i) in request.Selections.Select((s, i) => (s, i)))
         {

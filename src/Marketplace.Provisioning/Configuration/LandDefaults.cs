@@ -30,9 +30,10 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
             throw new ArgumentOutOfRangeException(nameof(sourceKind), sourceKind, "vendor or bundler");
         var offering = await offerings.GetAsync(offeringId, ct) ?? throw new NotFoundException("offering", offeringId);
         if (sourceKind == LandDefaultSource.Vendor && sourceOrgId != offering.VendorId)
-            throw new ForbiddenException("only the offering's vendor sets vendor defaults");
+            throw new ForbiddenException("Nur der Anbieter des Angebots setzt die Vorgaben des Anbieters.") { Code = "land-defaults.vendor-only" };
         if (sourceKind == LandDefaultSource.Bundler && !await designations.SpeaksForLandAsync(landCode, sourceOrgId, ct))
-            throw new ForbiddenException($"only the bundling organisation designated for Land {landCode} sets its Land defaults");
+            throw new ForbiddenException($"Nur die für das Land {landCode} bestimmte bündelnde Organisation setzt seine Landesvorgaben.")
+                { Code = "land-defaults.designated-bundler-only", Args = [landCode] };
         var schema = TenantSchema.For(offering.Descriptor.TenantConfigSchema);
         var errors = schema.Validate(values, requireComplete: false);
         if (errors.Count > 0) throw new RequestValidationException(errors.Select(e => e.At("configuration")).ToList());

@@ -28,7 +28,7 @@ public sealed class LandDesignations(Database database, AuditTrail audit, Organi
     {
         if (!await municipalities.LandExistsAsync(landCode, ct)) throw new NotFoundException("land", landCode);
         if (await organisations.GetAsync(organisationId, ct) is not { IsBundler: true } bundler || bundler.LandCode != landCode)
-            throw new RequestValidationException([new FieldError("organisationId", $"keine bündelnde Organisation des Landes {landCode}")]);
+            throw RequestValidationException.Coded("organisationId", "land.not-bundler", $"keine bündelnde Organisation des Landes {landCode}", landCode);
 
         await using var work = await Work.BeginAsync(database, audit, ct);
         var before = await work.Connection.QuerySingleOrDefaultAsync<LandDesignation>(LandDesignationSql.Get, new { landCode }, work.Transaction);

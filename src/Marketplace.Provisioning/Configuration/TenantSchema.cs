@@ -60,7 +60,7 @@ public sealed class TenantSchema
                     var pointer = node.InstanceLocation.ToString();
                     var error = message.Contains("false schema", StringComparison.Ordinal) || keyword == "additionalProperties"
                         ? FieldError.Coded(pointer, "unknown-field", "unbekanntes Feld: das Schema erlaubt es hier nicht")
-                        : KeywordError(pointer, keyword, PropertySchema(pointer)) ?? new FieldError(pointer, message);
+                        : KeywordError(pointer, keyword, PropertySchema(pointer)) ?? FieldError.Coded(pointer, "schema.rule", message, keyword);
                     if (!errors.Any(e => e.Field == pointer && e.Message == error.Message)) errors.Add(error);
                 }
         return errors;

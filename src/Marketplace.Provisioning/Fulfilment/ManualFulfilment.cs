@@ -89,10 +89,10 @@ public sealed class ManualFulfilment(Database database, AuditTrail audit, Offeri
         var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = subscriptionId }, work.Transaction);
         if (s is null || s.VendorId != vendorId || s.Fulfilment != Fulfilments.Manual) throw new NotFoundException("task", subscriptionId);
         if (s.State is not (SubscriptionStates.Requested or SubscriptionStates.Updating or SubscriptionStates.Deprovisioning))
-            throw new ConflictException($"subscription {s.Id} is {s.State}: nothing to fulfil");
+            throw new ConflictException($"Das Abonnement {s.Id} ist {s.State}: nichts zu erledigen.") { Code = "fulfilment.nothing-to-do", Args = [ResourceWord.State(s.State)] };
         if (s.OrderId is not null
             && await work.Connection.ExecuteScalarAsync<string>(ProvisioningSql.OrderStateOf, new { id = s.OrderId }, work.Transaction) != Orders.OrderStates.Placed)
-            throw new ConflictException($"order {s.OrderId} awaits approval");
+            throw new ConflictException($"Die Bestellung {s.OrderId} wartet auf Freigabe.") { Code = "fulfilment.order-awaits-approval" };
         return s;
     }
 }

@@ -22,7 +22,8 @@ namespace Marketplace.Provisioning.Orders;
 public sealed class OrderService(Database database, AuditTrail audit, OfferingDirectory offerings, TenantConfiguration configuration,
     SubscriptionWriter writer, JobStore jobs, TimeProvider clock, ApiClientDirectory clients, Residency.DataPolicies policies, MunicipalityDirectory municipalities)
 {
-    private const string PeopleOnly = "Vier-Augen-Prinzip: Freigaben und die Freigabegrenze nur durch Personen, nicht durch API-Clients";
+    private static ForbiddenException PeopleOnly() =>
+        new("Vier-Augen-Prinzip: Freigaben und die Freigabegrenze nur durch Personen, nicht durch API-Clients") { Code = "order.people-only" };
 
     /// <summary>One line of an order as validated: offering, plan, add-ons and the prepared configuration.</summary>
     internal sealed record ValidLine(OfferingInfo Offering, string PlanId, IReadOnlyList<string> AddOnIds, PreparedConfig Config, string? ExistingCancelledId)
@@ -39,7 +40,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         string hash, Func<DbConnection, MunicipalityInfo, Task<List<ValidLine>>> validate, CancellationToken ct, Func<Work, Task>? alongside = null)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 100)
-            throw new RequestValidationException([new FieldError("Idempotency-Key", "required, at most 100 characters")]);
+            throw RequestValidationException.Coded("Idempotency-Key", "order.idempotency-key", "erforderlich, höchstens 100 Zeichen");
         if (await ExistingAsync(actingAgs, idempotencyKey, hash, ct) is { } seen) return seen;
 
         List<ValidLine> lines;
@@ -193,7 +194,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         if (thresholdCents is < 0) throw new RequestValidationException([FieldError.Coded("approvalThresholdCents", "not-negative", "darf nicht negativ sein")]);
         // The threshold decides when a second person is needed; a machine account must not move it. Every other
         // buyer-admin hears of the change (the notifier reads the audit entry).
-        if (await clients.IsClientAsync(actingUserId, ct)) throw new ForbiddenException(PeopleOnly);
+        if (await clients.IsClientAsync(actingUserId, ct)) throw PeopleOnly();
         await using var work = await Work.BeginAsync(database, audit, ct);
         var before = await work.Connection.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs }, work.Transaction);
         await work.Exec(database.Dialect.Upsert("municipality_order_settings", ["municipality_ags"], ["approval_threshold_cents", "updated_by", "updated_at"]),
@@ -238,7 +239,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
     /// </summary>
     private async Task<string?> PeopleBehindOrderAsync(string deciderId, string orderId, CancellationToken ct)
     {
-        if (await clients.IsClientAsync(deciderId, ct)) throw new ForbiddenException(PeopleOnly);
+        if (await clients.IsClientAsync(deciderId, ct)) throw PeopleOnly();
         string? orderedBy;
         await using (var c = await database.OpenAsync(ct))
             orderedBy = (await c.QuerySingleOrDefaultAsync<OrderRow>(ProvisioningSql.OrderById, new { id = orderId }))?.OrderedBy;
@@ -254,7 +255,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         {
             id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,
         });
-        if (updated == 0) throw new ConflictException($"order {orderId} is {order.State}, not awaiting approval");
+        if (updated == 0) throw new ConflictException($"Die Bestellung {orderId} ist {order.State} und wartet nicht auf Freigabe.") { Code = "order.not-awaiting-approval", Args = [ResourceWord.State(order.State)] };
         work.Audit(new AuditEntry(userId, actingAgs, state == OrderStates.Placed ? "order.approved" : "order.rejected", "order", orderId,
             new JsonObject { ["state"] = order.State }, new JsonObject { ["state"] = state, ["reason"] = reason }));
         return order;

@@ -288,7 +288,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         catch (CsvHelperException e)
         {
             // Unbalanced quotes and the like: the line at fault, never a 500.
-            errors.Add(new FieldError($"overridesCsv/line {e.Context?.Parser?.Row}", "keine gültige CSV-Zeile"));
+            errors.Add(FieldError.Coded($"overridesCsv/line {e.Context?.Parser?.Row}", "rollout.csv-line", "keine gültige CSV-Zeile"));
         }
         return result;
     }

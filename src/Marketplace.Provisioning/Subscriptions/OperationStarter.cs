@@ -12,7 +12,8 @@ internal sealed class OperationStarter(JobStore jobs)
         if (fulfilment != Fulfilments.Broker) return;
         // One live job per subscription (a unique index): a binding being created or deleted holds it for a moment.
         if (await Dapper.SqlMapper.ExecuteScalarAsync<long>(work.Connection, Bindings.BindingSql.LiveJobs, new { id = subscriptionId }, work.Transaction) > 0)
-            throw new ConflictException($"subscription {subscriptionId}: another operation at the broker is still in progress (for example access credentials being created or deleted); try again shortly");
+            throw new ConflictException($"Abonnement {subscriptionId}: Am Broker läuft noch eine andere Operation (etwa Zugangsdaten werden erstellt oder gelöscht); bitte gleich noch einmal versuchen.")
+                { Code = "subscription.operation-in-progress" };
         // The broker row carries the concurrency limit and is the claimers' lock; create it once per transaction.
         if (_brokersSeen.Add(vendorId)) await jobs.EnsureBrokerAsync(work, vendorId);
         await jobs.EnqueueAsync(work, new NewJob(kind, subscriptionId, vendorId, Phases.Request, new OperationPayload(actorUserId, BindingId: bindingId).ToJson()));

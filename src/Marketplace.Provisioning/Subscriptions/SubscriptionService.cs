@@ -80,13 +80,15 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         await using var work = await Work.BeginAsync(database, audit, ct);
         var job = await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = jobId }, work.Transaction)
             ?? throw new NotFoundException("job", jobId);
-        if (job.State != JobStates.Dead) throw new ConflictException($"job {jobId} is {job.State}, not dead");
+        if (job.State != JobStates.Dead)
+            throw new ConflictException($"Der Auftrag {jobId} ist {job.State}, nicht endgültig gescheitert.") { Code = "job.not-dead", Args = [ResourceWord.State(job.State)] };
         // The subscription has moved on since (cancelled, changed, ordered again): running the old operation again would
         // act against the newer one at the broker. The dead entry is closed; there is nothing to retry.
         if (await JobStore.NewerJobAsync(work, job) is { } newer)
             throw new ConflictException($"Auftrag {jobId} ({job.Kind}) ist überholt: das Abonnement {job.SubscriptionId} hat seither den neueren " +
                 $"Auftrag {newer.Id} ({newer.Kind}, {newer.State}). Ein erneuter Versuch des alten Auftrags würde gegen den neueren arbeiten; " +
-                "wenn der neuere gescheitert ist, wiederholen Sie diesen.");
+                "wenn der neuere gescheitert ist, wiederholen Sie diesen.")
+                { Code = "job.superseded", Args = [jobId, job.Kind, newer.Id, newer.Kind, ResourceWord.State(newer.State)] };
         var s = await work.Connection.QuerySingleOrDefaultAsync<SubscriptionRecord>(ProvisioningSql.SubscriptionById, new { id = job.SubscriptionId }, work.Transaction);
         if (s is { State: SubscriptionStates.Failed } && s.FailedJobId == job.Id) await RetryInAsync(work, s, actorUserId, actorOrgId);
         else await jobs.RequeueAsync(work, job, actorUserId);
@@ -177,7 +179,8 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
 
     internal async Task RetryInAsync(Work work, SubscriptionRecord s, string actorUserId, string? actorOrgId)
     {
-        if (s.State != SubscriptionStates.Failed) throw new ConflictException($"subscription {s.Id} is {s.State}, not failed");
+        if (s.State != SubscriptionStates.Failed)
+            throw new ConflictException($"Das Abonnement {s.Id} ist {s.State}, nicht gescheitert.") { Code = "subscription.not-failed", Args = [ResourceWord.State(s.State)] };
         JobRecord? job = s.FailedJobId is null ? null
             : await work.Connection.QuerySingleOrDefaultAsync<JobRecord>(ProvisioningSql.JobById, new { id = s.FailedJobId }, work.Transaction);
         var back = job?.Kind switch

@@ -75,7 +75,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
         var now = Iso.Of(clock.GetUtcNow());
         var updated = await work.Connection.ExecuteAsync(ProvisioningSql.RenewSubscription,
             new { id = existingId, plan = s.PlanId, now, requested = SubscriptionStates.Requested, cancelled = SubscriptionStates.Cancelled }, work.Transaction);
-        if (updated == 0) throw new ConflictException($"subscription {existingId} is not cancelled");
+        if (updated == 0) throw new ConflictException($"Das Abonnement {existingId} ist nicht gekündigt.") { Code = "subscription.not-cancelled" };
         await work.Connection.ExecuteAsync(ProvisioningSql.RenewProvisioning, new
         {
             id = existingId, s.OrderId, s.RolloutId, s.Fulfilment, instance = Guid.NewGuid().ToString(), config = s.ProtectedConfig.ToJsonString(),
@@ -107,7 +107,8 @@ public sealed class SubscriptionWriter(TimeProvider clock)
         if (previous is null)
         {
             var actual = await work.Connection.ExecuteScalarAsync<string?>(ProvisioningSql.StateOf, new { id }, work.Transaction);
-            throw new ConflictException($"subscription {id} is {actual ?? "missing"}, expected {string.Join(" or ", from)}");
+            throw new ConflictException($"Das Abonnement {id} ist {actual ?? "nicht vorhanden"}, erwartet war {string.Join(" oder ", from)}.")
+                { Code = "subscription.unexpected-state", Args = [ResourceWord.State(actual ?? "missing"), string.Join(" / ", from)] };
         }
         await AppendEventAsync(work, id, kind, previous, to, actorUserId, message, now);
         var after = details?.DeepClone().AsObject() ?? new JsonObject();

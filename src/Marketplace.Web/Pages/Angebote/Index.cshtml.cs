@@ -11,7 +11,7 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
 {
     public string? Q { get; private set; }
     public SearchResult? Result { get; private set; }
-    public Dictionary<string, string[]> Errors { get; private set; } = [];
+    public List<FieldError> Errors { get; private set; } = [];
     public int PageCount => Result is null ? 0 : Math.Max(1, (Result.Total + Result.PageSize - 1) / Result.PageSize);
     /// <summary>Offerings on this page that do not fit the signed-in municipality's data policy, with the reasons.</summary>
     public Dictionary<string, List<string>> Misfits { get; } = [];
@@ -26,13 +26,13 @@ public sealed class IndexModel(CatalogSearchService search, IOfferingRatings rat
     {
         Q = Request.Query["q"].ToString();
         var parsed = SearchQueryParser.Parse(Request.Query);
-        Errors = parsed.Errors;
+        Errors = [.. parsed.Errors];
         FitFilter = parsed.FitFilter;
         var catalog = search.Current.Catalog;
         var recorded = await backOffice.RecordedAsync(User, ct);
         CanFilterByFit = recorded is { Count: > 0 };
         if (FitFilter.Count > 0 && recorded is null)
-            Errors[Marketplace.Catalog.BackOffice.BackOfficeSearch.Parameter] = [l["BackOffice.FilterOnlyMunicipalities"]];
+            Errors.Add(FieldError.Coded(Marketplace.Catalog.BackOffice.BackOfficeSearch.Parameter, "search.fit-filter-municipalities-only", l["BackOffice.FilterOnlyMunicipalities"]));
         else if (parsed.Request is not null)
             Result = search.Current.Search(FitFilter.Count == 0 ? parsed.Request
                 : parsed.Request with { OnlyOfferings = Marketplace.Catalog.BackOffice.BackOfficeSearch.Matching(catalog, recorded!, FitFilter) },

@@ -43,7 +43,7 @@ public sealed class WuenscheModel(CommunityAccess access, CatalogSearchService s
 
     /// <summary>The request must belong to the offering of the page, or the page would act on something it does not show.</summary>
     private static string OwnRequest(FeatureRequest request, string offeringId) =>
-        request.OfferingId == offeringId ? request.Id : throw new NotFoundException($"Kein Wunsch „{request.Id}“ zu diesem Angebot.");
+        request.OfferingId == offeringId ? request.Id : throw new NotFoundException("feature request", request.Id);
 
     private RedirectResult BackTo(string id) => Redirect($"/angebote/{Uri.EscapeDataString(id)}#wuensche");
 }

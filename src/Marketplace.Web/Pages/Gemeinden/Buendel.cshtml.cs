@@ -64,7 +64,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
             var placed = await CombinedOrderForm.PlaceAsync(() =>
             {
                 if (selections.Any(x => x.DataPolicyException is not null) && !OwnBuyerAdmin(User, Ags))
-                    throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
+                    throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value) { Code = "order.exception-buyer-admins-only" };
                 return bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
             }, "selections", "offering0", ModelState, text);
             if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });

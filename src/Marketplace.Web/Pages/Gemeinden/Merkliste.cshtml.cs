@@ -104,7 +104,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
                 .Where(x => x.Item2 is not null).ToDictionary(x => x.OfferingId, x => x.Item2);
             var placed = await CombinedOrderForm.PlaceAsync(() =>
             {
-                if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value);
+                if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value) { Code = "order.exception-buyer-admins-only" };
                 return baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
             }, "items", "items", ModelState, text);
             if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using Marketplace.Testing;
+using NUnit.Framework;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>
+/// Every refusal src/ raises carries a code, so the API and the pages word it in the reader's language: an uncoded
+/// refusal shows its service's own wording (German, or English in older code) to everyone. The files still raising
+/// uncoded refusals are listed; the list only shrinks.
+/// </summary>
+public partial class CodedRefusalsTests
+{
+    // A refusal built with a message alone: conflicts and denials, a not-found with a text instead of kind and id, a
+    // field error made without a code, and the kernel's two uncoded shortcuts.
+    [GeneratedRegex("""new (?:ConflictException|ForbiddenException)\(|new NotFoundException\(\$?"[^"]*"\)|new FieldError\(|RequestValidationException\.(?:For|From)\(""")]
+    private static partial Regex Uncoded();
+
+    [GeneratedRegex(@";[ \t]*(?:\r?\n|$)")]
+    private static partial Regex StatementEnd();
+
+    private static readonly string[] FilesWithUncodedRefusals =
+    [
+        "Marketplace.Billing/Accounts/BillingAccounts.cs",
+        "Marketplace.Billing/Funding/FundingReportService.cs",
+        "Marketplace.Billing/Invoices/CreditNoteService.cs",
+        "Marketplace.Billing/Invoices/InvoiceService.cs",
+        "Marketplace.Billing/Metering/UsageIngestionService.cs",
+        "Marketplace.Billing/Overview/BillingOverviewService.cs",
+        "Marketplace.Billing/Runs/BillingRunService.cs",
+        "Marketplace.Billing/Stripe/StripeInvoiceSync.cs",
+        // Not a refusal: the order form's errors, already worded by the refusal that caused them, put back at their inputs.
+        "Marketplace.Web/Pages/Gemeinden/CombinedOrderForm.cs",
+    ];
+
+    [Test]
+    public void Every_refusal_in_the_sources_carries_a_code()
+    {
+        var src = Path.Combine(RepoPaths.Root, "src");
+        var found = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(src, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.StartsWith("Marketplace.Kernel/", StringComparison.Ordinal)) continue;
+            var text = File.ReadAllText(file);
+            foreach (Match m in Uncoded().Matches(text))
+            {
+                // The statement the refusal is built in (up to the semicolon that ends a line: messages hold semicolons too);
+                // a code set on it ({ Code = … }) makes it coded.
+                var end = StatementEnd().Match(text, m.Index);
+                var statement = text[m.Index..(end.Success ? end.Index : text.Length)];
+                if (!statement.Contains("Code =", StringComparison.Ordinal))
+                    found.Add($"{relative}:{text[..m.Index].Count(c => c == '\n') + 1}: {statement.Split('\n')[0].Trim()}");
+            }
+        }
+        var files = found.Select(f => f[..f.IndexOf(':')]).ToHashSet();
+        foreach (var f in found.Where(f => !FilesWithUncodedRefusals.Contains(f[..f.IndexOf(':')]))) TestContext.Out.WriteLine(f);
+        Assert.Multiple(() =>
+        {
+            Assert.That(files.Except(FilesWithUncodedRefusals).Order(), Is.Empty, "give the refusal a code with its text in tools/texts");
+            Assert.That(FilesWithUncodedRefusals.Except(files), Is.Empty, "coded now: remove the file from FilesWithUncodedRefusals");
+        });
+    }
+
+    [Test]
+    public void The_scan_finds_uncoded_refusals_and_passes_coded_ones()
+    {
+        Assert.That(Uncoded().IsMatch("throw new ConflictException($\"job {id} is dead\");"), Is.True);
+        Assert.That(Uncoded().IsMatch("throw new NotFoundException($\"Kein Wunsch „{id}“.\");"), Is.True);
+        Assert.That(Uncoded().IsMatch("throw new NotFoundException(\"order\", id);"), Is.False);
+        Assert.That(Uncoded().IsMatch("errors.Add(new FieldError(\"x\", \"y\"));"), Is.True);
+        Assert.That(Uncoded().IsMatch("errors.Add(FieldError.Coded(\"x\", \"code\", \"y\"));"), Is.False);
+    }
+}
