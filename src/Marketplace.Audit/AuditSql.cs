@@ -11,7 +11,7 @@ internal static class AuditSql
 
     public const string ClaimHeadMany = "UPDATE audit_head SET last_seq = last_seq + @n WHERE id = 1";
 
-    public const string ReadHead = "SELECT last_seq AS LastSeq, last_hash AS LastHash FROM audit_head WHERE id = 1";
+    public const string ReadHead = "SELECT last_seq, last_hash FROM audit_head WHERE id = 1";
 
     public const string SetHeadHash = "UPDATE audit_head SET last_hash = @hash WHERE id = 1";
 
@@ -24,8 +24,8 @@ internal static class AuditSql
         """;
 
     private const string Columns = """
-        seq AS Seq, occurred_at AS OccurredAt, actor_user_id AS ActorUserId, actor_org_id AS ActorOrganisationId, action AS Action,
-        object_type AS ObjectType, object_id AS ObjectId, before_json AS BeforeJson, after_json AS AfterJson, prev_hash AS PrevHash, hash AS Hash
+        seq, occurred_at, actor_user_id, actor_org_id AS ActorOrganisationId, action,
+        object_type, object_id, before_json, after_json, prev_hash, hash
         """;
 
     public const string AllInOrder = $"SELECT {Columns} FROM audit_log ORDER BY seq";

@@ -9,7 +9,7 @@ internal static class CatalogSql
 
     public const string Revision = "SELECT revision FROM catalog_state WHERE id = 1";
 
-    public const string OfferingNames = "SELECT id AS Id, name AS Name FROM offerings";
+    public const string OfferingNames = "SELECT id, name FROM offerings";
 
     // What other modules read of a published offering or bundle (OfferingRecords).
     public const string OfferingHead = "SELECT vendor_id, content_hash FROM offerings WHERE id = @offeringId";
@@ -47,7 +47,7 @@ internal static class CatalogSql
         """;
 
     public const string OfferingConformance = """
-        SELECT standard_id AS StandardId, standard_version AS StandardVersion, status AS Status, required AS Required, checked_at AS CheckedAt
+        SELECT standard_id, standard_version, status, required, checked_at
         FROM offering_conformance WHERE offering_id = @id
         """;
 
@@ -57,7 +57,7 @@ internal static class CatalogSql
     /// without a publication row was imported without the conformance module: version 1, active.
     /// </summary>
     public const string AllOfferings = """
-        SELECT o.id AS Id, o.vendor_id AS VendorId, v.name AS VendorName, o.document_json AS DocumentJson,
+        SELECT o.id, o.vendor_id, v.name AS VendorName, o.document_json,
                COALESCE(p.version, 1) AS Version, COALESCE(p.lifecycle, 'active') AS Lifecycle
         FROM offerings o JOIN vendors v ON v.id = o.vendor_id
         LEFT JOIN offering_publication p ON p.offering_id = o.id
@@ -73,32 +73,32 @@ internal static class CatalogSql
         """;
 
     public const string AllConformance = """
-        SELECT offering_id AS OfferingId, standard_id AS StandardId, standard_version AS StandardVersion, status AS Status,
-               required AS Required, checked_at AS CheckedAt
+        SELECT offering_id, standard_id, standard_version, status,
+               required, checked_at
         FROM offering_conformance ORDER BY offering_id, standard_id
         """;
 
     public const string OfferingById = """
-        SELECT o.id AS Id, o.vendor_id AS VendorId, v.name AS VendorName, o.document_json AS DocumentJson
+        SELECT o.id, o.vendor_id, v.name AS VendorName, o.document_json
         FROM offerings o JOIN vendors v ON v.id = o.vendor_id
         WHERE o.id = @id
         """;
 
     /// <summary>What a vendor's logo is drawn from: the descriptor (its logo, if any) and the short name for the monogram.</summary>
     public const string VendorLogo = """
-        SELECT short_name AS ShortName, document_json AS DocumentJson, content_hash AS ContentHash FROM vendors WHERE id = @id
+        SELECT short_name, document_json, content_hash FROM vendors WHERE id = @id
         """;
 
     // The catalogue's read model, loaded in one transaction.
     public const string AllLeistungLebenslagen = "SELECT ozg_id, lebenslage_id FROM leistung_lebenslagen ORDER BY ozg_id, lebenslage_id";
     public const string AllLeikaKeys = "SELECT leika_key, ozg_id FROM leistung_leika_keys ORDER BY leika_key";
     public const string AllLeistungen = "SELECT ozg_id, name, name_en, themenfeld_id, description FROM leistungen";
-    public const string AllThemenfelder = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM themenfelder";
+    public const string AllThemenfelder = "SELECT id, name, name_en FROM themenfelder";
     public const string AllLebenslagen = "SELECT id, name, name_en, themenfeld_id FROM lebenslagen";
     public const string Vendor = "SELECT name, vat_id FROM vendors WHERE id = @id";
-    public const string AllVendorNames = "SELECT id AS Id, name AS Name, name AS NameEn FROM vendors";
-    public const string AllStandardNames = "SELECT id AS Id, name AS Name, name_en AS NameEn FROM standards";
-    public const string AllLaender = "SELECT code AS Code, abbreviation AS Abbreviation, name AS Name, name_en AS NameEn FROM laender ORDER BY code";
+    public const string AllVendorNames = "SELECT id, name, name AS NameEn FROM vendors";
+    public const string AllStandardNames = "SELECT id, name, name_en FROM standards";
+    public const string AllLaender = "SELECT code, abbreviation, name, name_en FROM laender ORDER BY code";
     public const string AllBundleLeistungen = "SELECT bundle_id, ozg_id FROM bundle_leistungen ORDER BY bundle_id, position";
     public const string AllBundles = "SELECT id, name, name_en, lebenslage_id, description FROM bundles ORDER BY id";
 
@@ -122,14 +122,14 @@ internal static class CatalogSql
 
     // The municipality directory and its import.
     public const string AllMunicipalities = """
-        SELECT ags AS Ags, ars AS Ars, name AS Name, land_code AS LandCode, kreis_key AS KreisKey,
-               population AS Population, postal_code AS PostalCode
+        SELECT ags, ars, name, land_code, kreis_key,
+               population, postal_code
         FROM municipalities
         """;
 
     public const string MunicipalityCount = "SELECT COUNT(*) FROM municipalities";
     private const string MunicipalityWithLand = """
-        SELECT m.ags AS Ags, m.name AS Name, m.land_code AS LandCode, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        SELECT m.ags, m.name, m.land_code, l.abbreviation AS LandAbbreviation, l.name AS LandName
         FROM municipalities m JOIN laender l ON l.code = m.land_code
         """;
     public const string Municipality = MunicipalityWithLand + " WHERE m.ags = @ags";
@@ -137,7 +137,7 @@ internal static class CatalogSql
     public const string InhabitedMunicipalitiesOfLand = MunicipalityWithLand + " WHERE m.land_code = @landCode AND m.population > 0 ORDER BY m.ags";
     public const string LandCount = "SELECT COUNT(*) FROM laender WHERE code = @landCode";
     public const string LandCodes = "SELECT code FROM laender";
-    public const string AllRegionalUnits = "SELECT regional_key AS RegionalKey, satzart AS Satzart, name AS Name FROM regional_units";
+    public const string AllRegionalUnits = "SELECT regional_key, satzart, name FROM regional_units";
 
     // What an offering descriptor may refer to (OfferingReferences).
     public const string VendorIds = "SELECT id FROM vendors";

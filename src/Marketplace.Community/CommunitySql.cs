@@ -9,7 +9,7 @@ internal static class CommunitySql
         d.Upsert("offering_ratings", ["offering_id", "municipality_ags"], ["stars", "comment", "rated_by", "rated_at"]);
 
     private const string RatingColumns = """
-        r.offering_id AS OfferingId, r.municipality_ags AS Ags, r.stars AS Stars, r.comment AS Comment, r.rated_at AS RatedAt
+        r.offering_id, r.municipality_ags AS Ags, r.stars, r.comment, r.rated_at
         """;
 
     public const string Rating = $"""
@@ -28,7 +28,7 @@ internal static class CommunitySql
         """;
 
     public const string RatingSummaries = """
-        SELECT offering_id AS OfferingId, AVG(stars * 1.0) AS Average, COUNT(*) AS Count FROM offering_ratings GROUP BY offering_id
+        SELECT offering_id, AVG(stars * 1.0) AS Average, COUNT(*) AS Count FROM offering_ratings GROUP BY offering_id
         """;
 
     public const string InsertRequest = """
@@ -49,8 +49,8 @@ internal static class CommunitySql
         """;
 
     private const string RequestColumns = """
-        f.id AS Id, f.offering_id AS OfferingId, f.vendor_id AS VendorId, f.municipality_ags AS Ags,
-        f.title AS Title, f.body AS Body, f.status AS Status, f.answer AS Answer, f.answered_at AS AnsweredAt, f.created_at AS CreatedAt,
+        f.id, f.offering_id, f.vendor_id, f.municipality_ags AS Ags,
+        f.title, f.body, f.status, f.answer, f.answered_at, f.created_at,
         (SELECT COUNT(*) FROM feature_request_supports s WHERE s.request_id = f.id) AS Supporters
         """;
 

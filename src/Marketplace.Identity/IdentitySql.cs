@@ -4,10 +4,10 @@ namespace Marketplace.Identity;
 internal static class IdentitySql
 {
     private const string OrganisationColumns = """
-        id AS Id, kind AS Kind, name AS Name, municipality_ags AS MunicipalityAgs, land_code AS LandCode, leitweg_id AS LeitwegId,
-        billing_recipient AS BillingRecipient, billing_street AS BillingStreet, billing_postal_code AS BillingPostalCode,
-        billing_city AS BillingCity, vendor_id AS VendorId, legal_name AS LegalName, vat_id AS VatId, tax_number AS TaxNumber,
-        bundler_type AS BundlerType, created_at AS CreatedAt, updated_at AS UpdatedAt
+        id, kind, name, municipality_ags, land_code, leitweg_id,
+        billing_recipient, billing_street, billing_postal_code,
+        billing_city, vendor_id, legal_name, vat_id, tax_number,
+        bundler_type, created_at, updated_at
         """;
 
     public const string OrganisationById = $"SELECT {OrganisationColumns} FROM organisations WHERE id = @id";
@@ -34,7 +34,7 @@ internal static class IdentitySql
         """;
 
     public const string ContactsOf = """
-        SELECT role AS Role, name AS Name, email AS Email, phone AS Phone FROM organisation_contacts
+        SELECT role, name, email, phone FROM organisation_contacts
         WHERE organisation_id = @id ORDER BY position
         """;
     public const string DeleteContacts = "DELETE FROM organisation_contacts WHERE organisation_id = @id";
@@ -43,10 +43,10 @@ internal static class IdentitySql
         """;
 
     private const string DelegationColumns = """
-        d.id AS Id, d.municipality_org_id AS MunicipalityOrganisationId, d.municipality_ags AS MunicipalityAgs,
+        d.id, d.municipality_org_id AS MunicipalityOrganisationId, d.municipality_ags,
         m.name AS MunicipalityName, d.bundler_org_id AS BundlerOrganisationId, b.name AS BundlerName,
-        d.can_order AS CanOrder, d.can_configure AS CanConfigure, d.can_view_invoices AS CanViewInvoices,
-        d.granted_by AS GrantedBy, d.granted_at AS GrantedAt, d.revoked_by AS RevokedBy, d.revoked_at AS RevokedAt
+        d.can_order, d.can_configure, d.can_view_invoices,
+        d.granted_by, d.granted_at, d.revoked_by, d.revoked_at
         """;
     private const string DelegationFrom = """
         FROM delegations d JOIN organisations m ON m.id = d.municipality_org_id JOIN organisations b ON b.id = d.bundler_org_id
@@ -69,17 +69,17 @@ internal static class IdentitySql
         """;
 
     public const string ActiveDelegationFlags = """
-        SELECT municipality_ags AS MunicipalityAgs, can_order AS CanOrder, can_configure AS CanConfigure, can_view_invoices AS CanViewInvoices
+        SELECT municipality_ags, can_order, can_configure, can_view_invoices
         FROM delegations WHERE bundler_org_id = @bundler AND municipality_ags = @ags AND revoked_at IS NULL
         """;
     public const string ActiveDelegationsOfBundler = """
-        SELECT municipality_ags AS MunicipalityAgs, can_order AS CanOrder, can_configure AS CanConfigure, can_view_invoices AS CanViewInvoices
+        SELECT municipality_ags, can_order, can_configure, can_view_invoices
         FROM delegations WHERE bundler_org_id = @bundler AND revoked_at IS NULL ORDER BY municipality_ags
         """;
 
     private const string InvitationColumns = """
-        id AS Id, organisation_id AS OrganisationId, email AS Email, role AS Role, invited_by AS InvitedBy, created_at AS CreatedAt,
-        expires_at AS ExpiresAt, accepted_at AS AcceptedAt, accepted_user_id AS AcceptedUserId, revoked_at AS RevokedAt
+        id, organisation_id, email, role, invited_by, created_at,
+        expires_at, accepted_at, accepted_user_id, revoked_at
         """;
     public const string InsertInvitation = """
         INSERT INTO invitations (id, organisation_id, email, role, token_hash, invited_by, created_at, expires_at)
@@ -91,8 +91,8 @@ internal static class IdentitySql
     public const string RevokeInvitation = "UPDATE invitations SET revoked_at = @at WHERE id = @id AND organisation_id = @org AND accepted_at IS NULL AND revoked_at IS NULL";
 
     private const string ClientColumns = """
-        client_id AS ClientId, organisation_id AS OrganisationId, display_name AS DisplayName, role AS Role,
-        created_by AS CreatedBy, created_at AS CreatedAt
+        client_id, organisation_id, display_name, role,
+        created_by, created_at
         """;
     public const string InsertClient = """
         INSERT INTO api_clients (client_id, organisation_id, display_name, role, created_by, created_at)
@@ -113,7 +113,7 @@ internal static class IdentitySql
         """;
     // The users other modules address (UserDirectory): a municipality's users with their roles, the auditors, an e-mail address.
     public const string MunicipalityUsers = """
-        SELECT u."Id" AS UserId, u."Email" AS Email, r."Name" AS Role
+        SELECT u."Id" AS UserId, u."Email", r."Name" AS Role
         FROM "AspNetUsers" u
         JOIN organisations o ON o.id = u."OrganisationId"
         LEFT JOIN "AspNetUserRoles" ur ON ur."UserId" = u."Id"

@@ -7,13 +7,13 @@ internal static class NotificationSql
 {
     // The notifier's cursor. Moving updated_at first takes the row lock, so passes of several workers run one after another.
     public const string ClaimState = "UPDATE notifier_state SET updated_at = @now WHERE id = 1";
-    public const string ReadState = "SELECT audit_seq AS AuditSeq, catalog_revision AS CatalogRevision FROM notifier_state WHERE id = 1";
+    public const string ReadState = "SELECT audit_seq, catalog_revision FROM notifier_state WHERE id = 1";
     public const string AdvanceAudit = "UPDATE notifier_state SET audit_seq = @seq WHERE id = 1";
     public const string AdvanceCatalog = "UPDATE notifier_state SET catalog_revision = @revision WHERE id = 1";
 
     // Preferences and language of many users at once (rows absent: defaults).
     public const string PreferencesOf = """
-        SELECT user_id AS UserId, category AS Category, in_app AS InApp, email AS Email FROM notification_preferences WHERE user_id = @userId
+        SELECT user_id, category, in_app, email FROM notification_preferences WHERE user_id = @userId
         """;
     public const string LanguageOf = "SELECT language FROM notification_settings WHERE user_id = @userId";
 
@@ -35,8 +35,8 @@ internal static class NotificationSql
         """;
 
     private const string Columns = """
-        id AS Id, user_id AS UserId, category AS Category, kind AS Kind, municipality_ags AS MunicipalityAgs, object_type AS ObjectType,
-        object_id AS ObjectId, params_json AS ParamsJson, source_key AS SourceKey, created_at AS CreatedAt, read_at AS ReadAt
+        id, user_id, category, kind, municipality_ags, object_type,
+        object_id, params_json, source_key, created_at, read_at
         """;
     public static string NotificationsOf(ISqlDialect dialect, bool unreadOnly) =>
         $"SELECT {Columns} FROM user_notifications WHERE user_id = @userId {(unreadOnly ? "AND read_at IS NULL" : "")} " +
@@ -48,8 +48,8 @@ internal static class NotificationSql
 
     // The e-mail outbox: claim one row for a while (no second sender takes it meanwhile), send, mark sent.
     public static string PendingMail(ISqlDialect dialect) => $"""
-        SELECT id AS Id, user_id AS UserId, email AS Email, language AS Language, kind AS Kind, municipality_ags AS MunicipalityAgs,
-            object_type AS ObjectType, object_id AS ObjectId, params_json AS ParamsJson, source_key AS SourceKey, created_at AS CreatedAt
+        SELECT id, user_id, email, language, kind, municipality_ags,
+            object_type, object_id, params_json, source_key, created_at
         FROM notification_outbox
         WHERE sent_at IS NULL AND attempts < @maxAttempts AND (claimed_until IS NULL OR claimed_until < @now)
         ORDER BY created_at, id {dialect.Page("limit", "offset")}
@@ -63,7 +63,7 @@ internal static class NotificationSql
     public const string MailFailed = "UPDATE notification_outbox SET claimed_until = @retryAt, last_error = @error WHERE id = @id";
 
     // Saved searches and the offerings they have matched.
-    private const string SavedColumns = "id AS Id, user_id AS UserId, name AS Name, query AS Query, created_at AS CreatedAt";
+    private const string SavedColumns = "id, user_id, name, query, created_at";
     public const string SavedSearchesOf = $"SELECT {SavedColumns} FROM saved_searches WHERE user_id = @userId ORDER BY created_at, id";
     public const string AllSavedSearches = $"SELECT {SavedColumns} FROM saved_searches ORDER BY id";
     public const string InsertSavedSearch = "INSERT INTO saved_searches (id, user_id, name, query, created_at) VALUES (@Id, @UserId, @Name, @Query, @CreatedAt)";

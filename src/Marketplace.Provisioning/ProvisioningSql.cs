@@ -8,7 +8,7 @@ internal static class ProvisioningSql
 
     // The Merkliste.
     public const string BasketItems = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, add_on_ids AS AddOnIds, added_at AS AddedAt
+        SELECT offering_id, plan_id, add_on_ids, added_at
         FROM basket_items WHERE municipality_ags = @ags AND user_id = @userId ORDER BY added_at, offering_id
         """;
     public const string InsertBasketItem = """
@@ -65,7 +65,7 @@ internal static class ProvisioningSql
         """;
     /// <summary>The subscription's live job, if any: what it is doing and how often it failed so far.</summary>
     public const string LiveJobOf = """
-        SELECT kind AS Kind, phase AS Phase, failures AS Failures FROM provisioning_jobs
+        SELECT kind, phase, failures FROM provisioning_jobs
         WHERE subscription_id = @id AND state IN ('queued', 'running', 'polling')
         """;
     public const string NewInstanceId = "UPDATE subscription_provisioning SET instance_id = @instance, dashboard_url = NULL WHERE subscription_id = @id AND instance_id = @previous";
@@ -88,11 +88,11 @@ internal static class ProvisioningSql
     public const string SetupFeesDue = "UPDATE subscription_setup_fees SET due_at = @now WHERE subscription_id = @id AND due_at IS NULL";
 
     private const string SubscriptionColumns = """
-        s.id AS Id, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId, s.vendor_id AS VendorId, s.plan_id AS PlanId,
-        s.state AS State, s.created_at AS CreatedAt, s.updated_at AS UpdatedAt, p.order_id AS OrderId, p.rollout_id AS RolloutId,
-        p.fulfilment AS Fulfilment, p.instance_id AS InstanceId, p.config_json AS ConfigJson, p.pending_json AS PendingJson,
-        p.dashboard_url AS DashboardUrl, p.notes AS Notes, p.failure_reason AS FailureReason, p.failed_job_id AS FailedJobId,
-        p.broker_instance AS BrokerInstance, p.failure_class AS FailureClass
+        s.id, s.municipality_ags, s.offering_id, s.vendor_id, s.plan_id,
+        s.state, s.created_at, s.updated_at, p.order_id, p.rollout_id,
+        p.fulfilment, p.instance_id, p.config_json, p.pending_json,
+        p.dashboard_url, p.notes, p.failure_reason, p.failed_job_id,
+        p.broker_instance, p.failure_class
         """;
     public const string SubscriptionById = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.id = @id";
     public const string SubscriptionOfMunicipality = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.municipality_ags = @ags AND s.offering_id = @offeringId";
@@ -106,8 +106,8 @@ internal static class ProvisioningSql
         ORDER BY s.updated_at, s.id
         """;
     public const string Timeline = """
-        SELECT subscription_id AS SubscriptionId, seq AS Seq, occurred_at AS OccurredAt, kind AS Kind, from_state AS FromState, to_state AS ToState,
-               actor_user_id AS ActorUserId, message AS Message
+        SELECT subscription_id, seq, occurred_at, kind, from_state, to_state,
+               actor_user_id, message
         FROM subscription_events WHERE subscription_id = @id ORDER BY seq
         """;
     public const string SubscriptionsOfVendor = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE s.vendor_id = @vendorId ORDER BY s.updated_at DESC, s.id";
@@ -141,10 +141,10 @@ internal static class ProvisioningSql
     public const string BusySlots = "SELECT COUNT(*) FROM provisioning_jobs WHERE broker_key = @broker AND state IN ('running', 'polling')";
 
     private const string JobColumns = """
-        id AS Id, kind AS Kind, subscription_id AS SubscriptionId, broker_key AS BrokerKey, state AS State, phase AS Phase,
-        payload_json AS PayloadJson, run_at AS RunAt, runs AS Runs, failures AS Failures, max_failures AS MaxFailures,
-        lease_owner AS LeaseOwner, lease_token AS LeaseToken, lease_expires_at AS LeaseExpiresAt, last_error AS LastError,
-        created_at AS CreatedAt, finished_at AS FinishedAt
+        id, kind, subscription_id, broker_key, state, phase,
+        payload_json, run_at, runs, failures, max_failures,
+        lease_owner, lease_token, lease_expires_at, last_error,
+        created_at, finished_at
         """;
 
     public static string ClaimHoldingSlot(ISqlDialect d) => $"""
@@ -209,8 +209,8 @@ internal static class ProvisioningSql
         ORDER BY created_at DESC, id
         """;
     public const string AttemptsOf = """
-        SELECT job_id AS JobId, run_no AS RunNo, worker_id AS WorkerId, phase AS Phase, started_at AS StartedAt, finished_at AS FinishedAt,
-               outcome AS Outcome, detail AS Detail
+        SELECT job_id, run_no, worker_id, phase, started_at, finished_at,
+               outcome, detail
         FROM provisioning_job_attempts WHERE job_id = @jobId ORDER BY run_no
         """;
     /// <summary>Live jobs that delete at a broker: deprovisioning, and provisioning jobs in orphan mitigation.</summary>
@@ -228,8 +228,8 @@ internal static class ProvisioningSql
 
     // Brokers.
     public const string VendorBroker = """
-        SELECT vendor_id AS VendorId, auth_kind AS AuthKind, username AS Username, secret_protected AS SecretProtected,
-               token_url AS TokenUrl, scope AS Scope, max_concurrency AS MaxConcurrency
+        SELECT vendor_id, auth_kind, username, secret_protected,
+               token_url, scope, max_concurrency
         FROM vendor_brokers WHERE vendor_id = @vendorId
         """;
 
@@ -243,9 +243,9 @@ internal static class ProvisioningSql
         VALUES (@id, @ags, @key, @hash, @kind, @bundleId, @state, @cost, @user, @now, NULL, NULL, NULL)
         """;
     private const string OrderColumns = """
-        id AS Id, municipality_ags AS MunicipalityAgs, idempotency_key AS IdempotencyKey, request_hash AS RequestHash, kind AS Kind,
-        bundle_id AS BundleId, state AS State, monthly_cost_cents AS MonthlyCostCents, ordered_by AS OrderedBy, ordered_at AS OrderedAt,
-        decided_by AS DecidedBy, decided_at AS DecidedAt, decision_reason AS DecisionReason
+        id, municipality_ags, idempotency_key, request_hash, kind,
+        bundle_id, state, monthly_cost_cents, ordered_by, ordered_at,
+        decided_by, decided_at, decision_reason
         """;
     public const string OrderById = $"SELECT {OrderColumns} FROM orders WHERE id = @id";
     public const string OrderByKey = $"SELECT {OrderColumns} FROM orders WHERE municipality_ags = @ags AND idempotency_key = @key";
@@ -285,7 +285,7 @@ internal static class ProvisioningSql
     public const string RolloutById = "SELECT offering_id, created_at, total FROM rollouts WHERE id = @id";
     public const string RolloutOrganisation = "SELECT organisation_id FROM rollouts WHERE id = @id";
     public static string RolloutsOfOrganisation(ISqlDialect d) => $"""
-        SELECT id AS Id, offering_id AS OfferingId, plan_id AS PlanId, created_by AS CreatedBy, created_at AS CreatedAt, total AS Total
+        SELECT id, offering_id, plan_id, created_by, created_at, total
         FROM rollouts WHERE organisation_id = @org ORDER BY created_at DESC, id {d.Page("limit", "offset")}
         """;
     public const string RolloutCounts = """
@@ -298,7 +298,7 @@ internal static class ProvisioningSql
         WHERE p.rollout_id = @id AND s.state = 'failed' ORDER BY s.municipality_ags {d.Page("limit", "offset")}
         """;
     public const string RolloutItemStates = """
-        SELECT s.municipality_ags AS Ags, s.state AS State FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
+        SELECT s.municipality_ags AS Ags, s.state FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id = @id
         """;
     public const string AllRolloutFailures = """
@@ -309,14 +309,14 @@ internal static class ProvisioningSql
     public const string FailedOfRollout = $"SELECT {SubscriptionColumns} FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id WHERE p.rollout_id = @id AND s.state = 'failed'";
 
     // Queue figures for metrics and the health check: jobs per state, and the oldest job that is due but not running.
-    public const string JobCountsByState = "SELECT state AS State, COUNT(*) AS Count FROM provisioning_jobs GROUP BY state";
+    public const string JobCountsByState = "SELECT state, COUNT(*) AS Count FROM provisioning_jobs GROUP BY state";
     public const string OldestDueJob = """
         SELECT MIN(run_at) FROM provisioning_jobs
         WHERE (state IN ('queued', 'polling') AND run_at <= @now) OR (state = 'running' AND lease_expires_at < @now)
         """;
     /// <summary>Subscriptions of rollouts still under way, per state (a rollout counts while any of its subscriptions is not settled).</summary>
     public const string OpenRolloutStates = """
-        SELECT s.state AS State, COUNT(*) AS Count
+        SELECT s.state, COUNT(*) AS Count
         FROM subscriptions s JOIN subscription_provisioning p ON p.subscription_id = s.id
         WHERE p.rollout_id IS NOT NULL AND s.state IN ('requested', 'provisioning', 'updating', 'failed')
         GROUP BY s.state
@@ -346,7 +346,7 @@ internal static class ProvisioningSql
     // those with at least @minimum municipalities behind them, so that no one municipality's orders can be read off.
     // Failed and cancelled subscriptions do not count: they are not what a municipality now uses.
     public static string CoSubscribed(ISqlDialect d) => $"""
-        SELECT y.offering_id AS OfferingId, COUNT(DISTINCT y.municipality_ags) AS Municipalities
+        SELECT y.offering_id, COUNT(DISTINCT y.municipality_ags) AS Municipalities
         FROM subscriptions x JOIN subscriptions y ON y.municipality_ags = x.municipality_ags
         WHERE x.offering_id {d.InList("offerings")} AND NOT (y.offering_id {d.InList("offerings")})
           AND x.state NOT IN ('failed', 'cancelled') AND y.state NOT IN ('failed', 'cancelled')

@@ -6,7 +6,8 @@ namespace Marketplace.Storage;
 
 /// <summary>
 /// Type handlers so that the same records read from all three engines: SQLite hands back
-/// timestamps and GUIDs as text.
+/// timestamps and GUIDs as text. Columns keep their snake_case names: <c>created_at</c> fills <c>CreatedAt</c>
+/// without an alias.
 /// </summary>
 public static class DapperSetup
 {
@@ -15,6 +16,7 @@ public static class DapperSetup
     public static void EnsureRegistered()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new GuidHandler());
     }

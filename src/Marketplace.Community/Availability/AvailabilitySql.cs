@@ -24,11 +24,11 @@ internal static class AvailabilitySql
         WHERE offering_id = @offering AND day >= @from AND day <= @to
         """;
     public const string MonthTotals = """
-        SELECT offering_id AS OfferingId, SUM(probes) AS Probes, SUM(up_probes) AS Up FROM availability_days
+        SELECT offering_id, SUM(probes) AS Probes, SUM(up_probes) AS Up FROM availability_days
         WHERE day >= @from AND day <= @to GROUP BY offering_id ORDER BY offering_id
         """;
     public static string LastProbe(Storage.ISqlDialect d) => $"""
-        SELECT offering_id AS OfferingId, probed_at AS ProbedAt, up AS Up, latency_ms AS LatencyMs, status_code AS StatusCode, error AS Error
+        SELECT offering_id, probed_at, up, latency_ms, status_code, error
         FROM availability_probes WHERE offering_id = @offering ORDER BY probed_at DESC {d.Page("limit", "offset")}
         """;
 
@@ -41,8 +41,8 @@ internal static class AvailabilitySql
         VALUES (@OfferingId, @Month, @PromisedBasisPoints, @MeasuredBasisPoints, @Probes, @Finding, @FlaggedAt, @PromisedVersion)
         """;
     private const string BreachColumns = """
-        offering_id AS OfferingId, month AS Month, promised_basis_points AS PromisedBasisPoints, measured_basis_points AS MeasuredBasisPoints,
-               probes AS Probes, finding AS Finding, flagged_at AS FlaggedAt, promised_version AS PromisedVersion
+        offering_id, month, promised_basis_points, measured_basis_points,
+               probes, finding, flagged_at, promised_version
         """;
     public const string Breaches = "SELECT " + BreachColumns + " FROM availability_breaches WHERE offering_id = @offering ORDER BY month DESC";
     public static string RecentBreaches(Storage.ISqlDialect d) =>

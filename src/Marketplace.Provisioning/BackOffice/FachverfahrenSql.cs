@@ -4,7 +4,7 @@ namespace Marketplace.Provisioning.BackOffice;
 internal static class FachverfahrenSql
 {
     public const string Of = """
-        SELECT area_id AS AreaId, product_id AS ProductId, product_version AS ProductVersion, updated_at AS UpdatedAt, updated_by AS UpdatedBy
+        SELECT area_id, product_id, product_version, updated_at, updated_by
         FROM municipality_fachverfahren WHERE municipality_ags = @ags ORDER BY area_id
         """;
 

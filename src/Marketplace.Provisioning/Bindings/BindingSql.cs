@@ -4,9 +4,9 @@ namespace Marketplace.Provisioning.Bindings;
 internal static class BindingSql
 {
     private const string Columns = """
-        id AS Id, subscription_id AS SubscriptionId, name AS Name, state AS State, credentials_protected AS CredentialsProtected,
-        credentials_revealed_at AS CredentialsRevealedAt, replaces_binding_id AS ReplacesBindingId, failure_reason AS FailureReason,
-        created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt
+        id, subscription_id, name, state, credentials_protected,
+        credentials_revealed_at, replaces_binding_id, failure_reason,
+        created_by, created_at, updated_at, deleted_at
         """;
 
     public const string Insert = """

@@ -4,7 +4,7 @@ namespace Marketplace.Provisioning.Configuration;
 internal static class LandDesignationSql
 {
     public const string Get = """
-        SELECT land_code AS LandCode, organisation_id AS OrganisationId, designated_by AS DesignatedBy, designated_at AS DesignatedAt
+        SELECT land_code, organisation_id, designated_by, designated_at
         FROM land_designations WHERE land_code = @landCode
         """;
 }

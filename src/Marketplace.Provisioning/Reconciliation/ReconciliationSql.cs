@@ -6,9 +6,9 @@ namespace Marketplace.Provisioning.Reconciliation;
 internal static class ReconciliationSql
 {
     private const string FindingColumns = """
-        id AS Id, subscription_id AS SubscriptionId, vendor_id AS VendorId, municipality_ags AS MunicipalityAgs, offering_id AS OfferingId,
-        kind AS Kind, platform_value AS PlatformValue, broker_value AS BrokerValue, detail AS Detail, source AS Source,
-        found_at AS FoundAt, last_seen_at AS LastSeenAt, resolved_at AS ResolvedAt
+        id, subscription_id, vendor_id, municipality_ags, offering_id,
+        kind, platform_value, broker_value, detail, source,
+        found_at, last_seen_at, resolved_at
         """;
 
     public const string OpenFindingsOf = $"SELECT {FindingColumns} FROM reconciliation_findings WHERE subscription_id = @subscriptionId AND resolved_at IS NULL";

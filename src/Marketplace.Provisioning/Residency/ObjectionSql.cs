@@ -4,8 +4,8 @@ namespace Marketplace.Provisioning.Residency;
 internal static class ObjectionSql
 {
     private const string Columns = """
-        id AS Id, offering_id AS OfferingId, version AS Version, municipality_ags AS MunicipalityAgs,
-        subscription_id AS SubscriptionId, reason AS Reason, effective_at AS EffectiveAt, objected_by AS ObjectedBy, objected_at AS ObjectedAt
+        id, offering_id, version, municipality_ags,
+        subscription_id, reason, effective_at, objected_by, objected_at
         """;
 
     public const string Existing = "SELECT id FROM subprocessor_objections WHERE offering_id = @offeringId AND version = @version AND municipality_ags = @ags";

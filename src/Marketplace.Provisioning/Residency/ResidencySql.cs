@@ -6,16 +6,16 @@ namespace Marketplace.Provisioning.Residency;
 internal static class ResidencySql
 {
     public const string AllPolicies = """
-        SELECT municipality_ags AS Id, only_germany AS OnlyGermany, only_own_land AS OnlyOwnLand, public_operators_only AS PublicOperatorsOnly,
-               no_third_country_access AS NoThirdCountryAccess, updated_at AS UpdatedAt, updated_by AS UpdatedBy
+        SELECT municipality_ags AS Id, only_germany, only_own_land, public_operators_only,
+               no_third_country_access, updated_at, updated_by
         FROM municipality_data_policies
         """;
 
     public const string Policy = AllPolicies + " WHERE municipality_ags = @ags";
 
     private const string AllRecommendations = """
-        SELECT organisation_id AS Id, only_germany AS OnlyGermany, only_own_land AS OnlyOwnLand,
-               public_operators_only AS PublicOperatorsOnly, no_third_country_access AS NoThirdCountryAccess, updated_at AS UpdatedAt
+        SELECT organisation_id AS Id, only_germany, only_own_land,
+               public_operators_only, no_third_country_access, updated_at
         FROM bundler_data_policy_recommendations
         """;
 

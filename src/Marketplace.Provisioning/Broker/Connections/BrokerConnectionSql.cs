@@ -4,10 +4,10 @@ namespace Marketplace.Provisioning.Broker.Connections;
 internal static class BrokerConnectionSql
 {
     private const string Columns = """
-        id AS Id, vendor_id AS VendorId, name AS Name, broker_url AS BrokerUrl, auth_kind AS AuthKind, username AS Username,
-        secret_protected AS SecretProtected, next_secret_protected AS NextSecretProtected, token_url AS TokenUrl, scope AS Scope,
-        last_checked_at AS LastCheckedAt, last_check_passed AS LastCheckPassed, last_check_findings AS LastCheckFindings,
-        created_at AS CreatedAt, updated_at AS UpdatedAt, status_url AS StatusUrl
+        id, vendor_id, name, broker_url, auth_kind, username,
+        secret_protected, next_secret_protected, token_url, scope,
+        last_checked_at, last_check_passed, last_check_findings,
+        created_at, updated_at, status_url
         """;
 
     public const string OfVendor = "SELECT " + Columns + " FROM broker_connections WHERE vendor_id = @vendorId ORDER BY name";
@@ -40,7 +40,7 @@ internal static class BrokerConnectionSql
         """;
 
     /// <summary>The declared status pages: public addresses, read without any secret.</summary>
-    public const string StatusPages = "SELECT vendor_id AS VendorId, name AS Name, status_url AS StatusUrl FROM broker_connections WHERE status_url IS NOT NULL";
+    public const string StatusPages = "SELECT vendor_id, name, status_url FROM broker_connections WHERE status_url IS NOT NULL";
 
     public const string Delete = "DELETE FROM broker_connections WHERE vendor_id = @vendorId AND id = @id";
 }
