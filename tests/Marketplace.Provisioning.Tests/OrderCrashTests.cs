@@ -15,7 +15,6 @@ namespace Marketplace.Provisioning.Tests;
 /// its provisioning row, billing history, timeline, job, audit entry) or absent, never half; after a restart the
 /// buyer's retries with the same Idempotency-Keys end with exactly one subscription per ordered offering.
 /// </summary>
-[NonParallelizable]
 [Category("Slow")]
 public class OrderCrashTests
 {
