@@ -42,21 +42,26 @@ public sealed class HostProcess : IAsyncDisposable
             ["OutboundHttp__AllowPrivateNetworks"] = "true",
             ["Identity__PublicBaseUrl"] = "https://marketplace.test", // Production refuses to start without the address for links
             ["Hosting__HttpsRedirect"] = "false", // the test talks plain HTTP on loopback
-            ["Provisioning__LeaseDuration"] = "00:00:05",
             ["Provisioning__PollInterval"] = "00:00:00.100",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Marketplace.Provisioning.Jobs.ProvisioningWorker"] = "Information",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) env[k] = v;
         foreach (var (k, v) in env) info.Environment[k] = v;
+        var watch = Stopwatch.StartNew();
         var process = new HostProcess(Process.Start(info)!);
         process._process.OutputDataReceived += (_, e) => process.Line(e.Data);
         process._process.ErrorDataReceived += (_, e) => process.Line(e.Data);
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
-        var started = await Task.WhenAny(process._workerStarted.Task, process._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+        var started = await Task.WhenAny(process._workerStarted.Task, process._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(180)));
         if (started != process._workerStarted.Task)
-            throw new InvalidOperationException($"host did not start its worker:{Environment.NewLine}{process.Output}");
+        {
+            var output = process.Output;
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"host did not start its worker:{Environment.NewLine}{output}");
+        }
+        TestTiming.Record("host process started", watch.Elapsed);
         return process;
     }
 

@@ -1,11 +1,7 @@
-using System.Text.Json.Nodes;
 using Dapper;
-using Marketplace.Provisioning.Broker;
 using Marketplace.Provisioning.Jobs;
-using Marketplace.Provisioning.Rollouts;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
-using Marketplace.Testing;
 using NUnit.Framework;
 
 namespace Marketplace.Provisioning.Tests;
@@ -14,96 +10,47 @@ namespace Marketplace.Provisioning.Tests;
 /// Host processes on one PostgreSQL database: one killed with SIGKILL in the middle of a rollout and started again,
 /// and two sharing one rollout. The rollout is created through the service layer in this process.
 /// </summary>
-[NonParallelizable]
 [Category("Slow")]
-public class HostProcessTests
+public class HostProcessTests : HostProcessFixture
 {
-    private ProvisioningWorld _world = null!;
-    private List<string> _municipalities = null!;
-
     [SetUp]
-    public async Task SetUp()
-    {
-        TestDatabase.RequirePostgres();
-        _world = await ProvisioningWorld.CreateAsync(DatabaseEngine.Postgres, b => { b.LatencyMs = 600; b.RetryAfterSeconds = 1; });
-        await using var c = await _world.Database.OpenAsync();
-        _municipalities = (await c.QueryAsync<string>("SELECT ags FROM municipalities ORDER BY ags")).ToList();
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        if (_world is not null) await _world.DisposeAsync();
-    }
-
-    private async Task<string> RolloutAsync(int brokerLimit)
-    {
-        await _world.Brokers.ConfigureAsync("amtsfuchs-software", BrokerAuth.Anonymous, brokerLimit, "vendor-admin");
-        var csv = "ags,behoerde\n" + string.Join("\n", _municipalities.Select(a => $"{a},Fundbüro {a}"));
-        var result = await _world.Rollouts.CreateAsync("bundler", "org", new RolloutRequest(ProvisioningWorld.Fundbuero, "standard", [], _municipalities, null,
-            new JsonObject { ["kontaktEmail"] = "fundsachen@land.example" }, csv));
-        Assert.That(result.Created, Is.EqualTo(_municipalities.Count));
-        return result.RolloutId;
-    }
-
-    private async Task<RolloutProgress> WaitAsync(string rolloutId, Func<RolloutProgress, bool> until, TimeSpan within, params HostProcess[] hosts)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var progress = await _world.Rollouts.ProgressAsync(rolloutId);
-            if (until(progress)) return progress;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"rollout not there in {within}: {string.Join(", ", progress.CountsByState)}\n{string.Join("\n", hosts.Select(h => h.Output))}");
-            await Task.Delay(200);
-        }
-    }
-
-    private void AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(RolloutProgress progress)
-    {
-        Assert.That(progress.Count(SubscriptionStates.Active), Is.EqualTo(_municipalities.Count));
-        var stats = _world.Broker.State.Stats();
-        Assert.That(stats.Instances, Is.EqualTo(_municipalities.Count));
-        Assert.That(stats.InstancesPerAgs.Keys, Is.EquivalentTo(_municipalities));
-        Assert.That(stats.InstancesPerAgs.Values, Has.All.EqualTo(1));
-        Assert.That(stats.CreationsPerInstance.Values, Has.All.EqualTo(1), "no instance was created twice");
-    }
+    public Task SetUp() => StartAsync(b => { b.LatencyMs = 600; b.RetryAfterSeconds = 1; });
 
     [Test]
     public async Task A_host_killed_in_the_middle_of_a_rollout_leaves_every_municipality_with_one_instance_and_one_active_subscription()
     {
         // Synchronous broker answers keep jobs running (leased) during the broker call, so the kill catches some mid-call.
-        _world.Broker.Options.Mode = SampleBroker.BrokerMode.Sync;
-        var rollout = await RolloutAsync(brokerLimit: 6);
-        var first = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        World.Broker.Options.Mode = SampleBroker.BrokerMode.Sync;
+        var rollout = await RolloutAsync(brokerLimit: 16);
+        var first = await HostProcess.StartWorkerAsync(World.Database.ConnectionString, ShortLeases);
         await using (first)
         {
             var before = await WaitAsync(rollout, p => p.Count(SubscriptionStates.Active) >= 8, TimeSpan.FromSeconds(90), first);
             Assert.That(before.Finished, Is.False, "killed in the middle");
             first.Kill();
         }
-        var during = await _world.Rollouts.ProgressAsync(rollout);
+        var during = await World.Rollouts.ProgressAsync(rollout);
         TestContext.Out.WriteLine($"killed at {string.Join(", ", during.CountsByState)}");
         Assert.That(during.Count(SubscriptionStates.Provisioning) + during.Count(SubscriptionStates.Requested), Is.GreaterThan(0));
 
-        await using var second = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using var second = await HostProcess.StartWorkerAsync(World.Database.ConnectionString, ShortLeases);
         var after = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), second);
         AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(after);
-        var expired = await _world.ScalarAsync<long>("SELECT COUNT(*) FROM provisioning_job_attempts WHERE outcome = 'lease-expired'");
+        var expired = await World.ScalarAsync<long>("SELECT COUNT(*) FROM provisioning_job_attempts WHERE outcome = 'lease-expired'");
         Assert.That(expired, Is.GreaterThan(0), "runs of the killed process were taken over after their lease expired");
     }
 
     [Test]
     public async Task Two_host_processes_share_one_rollout_and_no_job_runs_twice()
     {
-        await using var a = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
-        await using var b = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using var a = await HostProcess.StartWorkerAsync(World.Database.ConnectionString);
+        await using var b = await HostProcess.StartWorkerAsync(World.Database.ConnectionString);
         var rollout = await RolloutAsync(brokerLimit: 16);
         var progress = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), a, b);
 
         AssertOneInstanceAndOneActiveSubscriptionPerMunicipality(progress);
-        Assert.That(_world.Broker.State.Stats().ProvisionRequestsPerInstance.Values, Has.All.EqualTo(1), "every provision call was made once");
-        await using var c = await _world.Database.OpenAsync();
+        Assert.That(World.Broker.State.Stats().ProvisionRequestsPerInstance.Values, Has.All.EqualTo(1), "every provision call was made once");
+        await using var c = await World.Database.OpenAsync();
         var attempts = (await c.QueryAsync<JobAttempt>("""
             SELECT job_id AS JobId, run_no AS RunNo, worker_id AS WorkerId, phase AS Phase, started_at AS StartedAt, finished_at AS FinishedAt,
                    outcome AS Outcome, detail AS Detail
@@ -125,10 +72,10 @@ public class HostProcessTests
     [Test]
     public async Task Racing_second_jobs_are_refused_while_two_host_processes_share_a_rollout()
     {
-        await using var a = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
-        await using var b = await HostProcess.StartWorkerAsync(_world.Database.ConnectionString);
+        await using var a = await HostProcess.StartWorkerAsync(World.Database.ConnectionString);
+        await using var b = await HostProcess.StartWorkerAsync(World.Database.ConnectionString);
         var rollout = await RolloutAsync(brokerLimit: 16);
-        var subscriptions = (await _world.ScalarListAsync<string>("SELECT subscription_id FROM subscription_provisioning WHERE rollout_id = @rollout",
+        var subscriptions = (await World.ScalarListAsync<string>("SELECT subscription_id FROM subscription_provisioning WHERE rollout_id = @rollout",
             new { rollout })).ToList();
 
         // What a dead-letter retry racing the workers would do: a second job for a subscription whose job is live.
@@ -139,8 +86,8 @@ public class HostProcessTests
             {
                 try
                 {
-                    await using var work = await Work.BeginAsync(_world.Database, _world.Get<Audit.AuditTrail>());
-                    await _world.Jobs.EnqueueAsync(work, new NewJob(JobKinds.Provision, id, "amtsfuchs-software", "request", "{\"actorUserId\":\"u\"}"));
+                    await using var work = await Work.BeginAsync(World.Database, World.Get<Audit.AuditTrail>());
+                    await World.Jobs.EnqueueAsync(work, new NewJob(JobKinds.Provision, id, "amtsfuchs-software", "request", "{\"actorUserId\":\"u\"}"));
                     await work.CommitAsync();
                     accepted++;
                 }
@@ -148,7 +95,7 @@ public class HostProcessTests
                 {
                     refused++;
                 }
-                Assert.That(await _world.ScalarAsync<long>("""
+                Assert.That(await World.ScalarAsync<long>("""
                     SELECT COUNT(*) FROM (SELECT subscription_id FROM provisioning_jobs WHERE state IN ('queued', 'running', 'polling')
                                           GROUP BY subscription_id HAVING COUNT(*) > 1) d
                     """), Is.Zero, "no subscription has two live jobs");
@@ -157,7 +104,7 @@ public class HostProcessTests
         Assert.That(refused, Is.GreaterThan(0), "some raced a live job");
 
         var progress = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(120), a, b);
-        Assert.That(progress.Count(SubscriptionStates.Active), Is.EqualTo(_municipalities.Count));
-        Assert.That(_world.Broker.State.Stats().InstancesPerAgs.Values, Has.All.EqualTo(1), "one instance per municipality");
+        Assert.That(progress.Count(SubscriptionStates.Active), Is.EqualTo(Municipalities.Count));
+        Assert.That(World.Broker.State.Stats().InstancesPerAgs.Values, Has.All.EqualTo(1), "one instance per municipality");
     }
 }
