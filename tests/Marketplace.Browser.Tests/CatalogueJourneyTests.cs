@@ -74,7 +74,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task Every_offering_page_and_the_search_page_fit_a_phone()
     {
-        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 800 } });
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE", ViewportSize = new ViewportSize { Width = PageChecks.PhoneWidth, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/angebote?q=Ummeldung");
         await PageChecks.AssertNoSidewaysScrollingAsync(page, PageChecks.PhoneWidth);
@@ -91,7 +91,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task The_skip_link_is_the_first_stop_and_moves_focus_to_the_content()
     {
-        await using var context = await BrowserSession.Browser.NewContextAsync();
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE" });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/angebote");
         await page.Keyboard.PressAsync("Tab");
@@ -104,7 +104,7 @@ public class CatalogueJourneyTests
     [Test]
     public async Task On_a_phone_the_menu_button_opens_and_closes_the_navigation_from_the_keyboard()
     {
-        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 360, Height = 800 } });
+        await using var context = await BrowserSession.Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE", ViewportSize = new ViewportSize { Width = 360, Height = 800 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(_host.BaseUrl + "/");
         var button = page.Locator("#nav-toggle");
