@@ -48,7 +48,9 @@ try
 
     var clock = new FixedClock(DateTimeOffset.Parse("2026-12-01T06:00:00Z", CultureInfo.InvariantCulture));
     var options = Options.Create(new BillingOptions());
-    var ingestion = new UsageIngestionService(database, BillingCalendar.Berlin, clock, options);
+    var (subscriptions, offerings, plans, municipalities) =
+        (new SubscriptionRecords(database), new OfferingRecords(database), new PlanRecords(), new MunicipalityDirectory(database));
+    var ingestion = new UsageIngestionService(database, BillingCalendar.Berlin, clock, options, subscriptions, plans);
 
     // ---- ingestion through the service ----
     var batches = (events + 999) / 1000;
@@ -121,7 +123,7 @@ try
     }
     var audit = new AuditTrail(database, Options.Create(new AuditOptions()), clock);
     var runs = new BillingRunService(database, audit, BillingCalendar.Berlin, clock, options, NullLogger<BillingRunService>.Instance,
-        new SubscriptionRecords(database), new OfferingRecords(database), new PlanRecords());
+        subscriptions, offerings, plans);
     sw.Restart();
     var run = await runs.RunAsync(new BillingMonth(2026, 11), Actor.Named("bench"));
     sw.Stop();
@@ -129,7 +131,9 @@ try
     Console.WriteLine($"Billing run / raw aggregate = {sw.Elapsed / aggregate:F2}x (target <= 3x)");
 
     // ---- the run's invoices as XRechnung (written and validated) vs. the same data as plain JSON ----
-    var invoices = new InvoiceService(database, audit, BillingCalendar.Berlin, clock, options);
+    var accounts = new BillingAccountService(database, audit, clock,
+        new Marketplace.Identity.Organisations.OrganisationStore(database, audit, municipalities, new CatalogRepository(database), clock), municipalities);
+    var invoices = new InvoiceService(database, audit, BillingCalendar.Berlin, clock, options, accounts, offerings);
     var documents = new List<InvoiceDocument>();
     foreach (var draft in await invoices.ListForPeriodAsync(new BillingMonth(2026, 11)))
         documents.Add(EInvoices.Finalised((await invoices.GetAsync(draft.Id))!));

@@ -22,7 +22,13 @@ public static class BillingModule
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BillingOptions>, BillingOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BillingCalendar(TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<IOptions<BillingOptions>>().Value.TimeZone)));
+        // The owners' read interfaces billing reads through, registered here too for hosts without those modules.
         services.TryAddSingleton<Provisioning.Subscriptions.SubscriptionRecords>();
+        services.TryAddSingleton<Identity.Organisations.OrganisationStore>();
+        services.TryAddSingleton<Catalog.Municipalities.MunicipalityDirectory>();
+        services.TryAddSingleton<Catalog.Queries.OfferingRecords>();
+        services.TryAddSingleton<Catalog.Queries.PlanRecords>();
+        services.TryAddSingleton<Catalog.Queries.CatalogRepository>();
         services.AddSingleton<UsageIngestionService>();
         services.AddSingleton<BillingRunService>();
         services.AddSingleton<InvoiceService>();

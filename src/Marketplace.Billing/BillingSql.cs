@@ -5,29 +5,7 @@ namespace Marketplace.Billing;
 /// <summary>Every statement of the billing module, parameterised; dialect differences come from <see cref="ISqlDialect"/>.</summary>
 internal static class BillingSql
 {
-    // ---- quotes -----------------------------------------------------------------------------------------------------
-
-    /// <summary>The billable history of some subscriptions: what was booked from when.</summary>
-    public static string BookedPeriods(ISqlDialect d) => $"""
-        SELECT subscription_id AS SubscriptionId, seq AS Seq, plan_id AS PlanId, addon_ids AS AddonIds, valid_from AS ValidFrom
-        FROM subscription_billing_periods WHERE subscription_id {d.InList("ids")}
-        """;
-
-    /// <summary>The municipality's population from the municipality directory, for usage estimates.</summary>
-    public const string Population = "SELECT population FROM municipalities WHERE ags = @ags";
-
     // ---- usage metering ---------------------------------------------------------------------------------------------
-
-    /// <summary>The vendor's subscriptions among the batch's, with their billable history and the offering's metered dimensions.</summary>
-    public static string IngestionLookup(ISqlDialect d) => $"""
-        SELECT s.id AS Id, s.offering_id AS OfferingId, p.plan_id AS PlanId, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
-        FROM subscriptions s
-        JOIN offerings o ON o.id = s.offering_id AND o.vendor_id = @vendorId
-        LEFT JOIN subscription_billing_periods p ON p.subscription_id = s.id
-        WHERE s.id {d.InList("ids")};
-        SELECT e.offering_id AS OfferingId, e.plan_id AS PlanId, e.extra_id AS ExtraId FROM plan_extras e
-        WHERE e.kind = 'metered' AND e.offering_id IN (SELECT o.id FROM offerings o WHERE o.vendor_id = @vendorId);
-        """;
 
     public static string LockPeriods(ISqlDialect d, RowLock mode) =>
         $"SELECT period AS Period, state AS State FROM billing_periods {d.LockTableHint(mode)} WHERE period {d.InList("periods")} {d.LockTrailingClause(mode)}";
@@ -43,10 +21,9 @@ internal static class BillingSql
         FROM usage_events WHERE period = @period GROUP BY subscription_id, dimension
         """;
 
-    public const string UsageTotalsOfMunicipality = """
-        SELECT u.subscription_id AS SubscriptionId, u.dimension AS Dimension, SUM(u.quantity) AS Quantity
-        FROM usage_events u JOIN subscriptions s ON s.id = u.subscription_id
-        WHERE u.period = @period AND s.municipality_ags = @ags GROUP BY u.subscription_id, u.dimension
+    public static string UsageTotalsOf(ISqlDialect d) => $"""
+        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
+        FROM usage_events WHERE period = @period AND subscription_id {d.InList("ids")} GROUP BY subscription_id, dimension
         """;
 
     public const string InvoicedMunicipalities = "SELECT municipality_ags FROM invoices WHERE period = @period";
@@ -121,15 +98,6 @@ internal static class BillingSql
                service_from AS ServiceFrom, service_to AS ServiceTo, vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints,
                vat_exemption_reason AS VatExemptionReason, vat_exemption_code AS VatExemptionCode
         FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
-        """;
-
-    /// <summary>Names of the offerings, plans and extras on invoice lines, German and English, for display.</summary>
-    public static string LineNames(ISqlDialect d) => $"""
-        SELECT id AS OfferingId, '' AS PlanId, '' AS ExtraId, name AS Name, name_en AS NameEn FROM offerings WHERE id {d.InList("ids")}
-        UNION ALL
-        SELECT offering_id, plan_id, '', name, name_en FROM plans WHERE offering_id {d.InList("ids")}
-        UNION ALL
-        SELECT offering_id, plan_id, extra_id, name, name_en FROM plan_extras WHERE offering_id {d.InList("ids")}
         """;
 
     public static string LockInvoice(ISqlDialect d) =>
@@ -225,55 +193,30 @@ internal static class BillingSql
     // ---- billing accounts -------------------------------------------------------------------------------------------
 
     // The Leitweg-ID and the address are the municipality organisation's (identity); the rest is billing's own.
-    private const string AccountSelect = """
-        SELECT a.municipality_ags AS MunicipalityAgs, a.payment_channel AS PaymentChannel, o.leitweg_id AS LeitwegId,
-               COALESCE(o.billing_recipient, o.name, m.name) AS LegalName, COALESCE(o.billing_street, '') AS Street,
-               COALESCE(o.billing_postal_code, '') AS PostalCode, COALESCE(o.billing_city, '') AS City, a.country_code AS CountryCode,
-               a.email AS Email, a.stripe_customer_id AS StripeCustomerId
-        FROM billing_accounts a
-        JOIN municipalities m ON m.ags = a.municipality_ags
-        LEFT JOIN organisations o ON o.municipality_ags = a.municipality_ags AND o.kind = 'municipality'
+    public const string AccountByAgs = """
+        SELECT municipality_ags AS MunicipalityAgs, payment_channel AS PaymentChannel, country_code AS CountryCode, email AS Email,
+               stripe_customer_id AS StripeCustomerId
+        FROM billing_accounts WHERE municipality_ags = @ags
         """;
-
-    public const string AccountByAgs = AccountSelect + " WHERE a.municipality_ags = @ags";
-
-    /// <summary>What the billing account's checklist looks at, whether or not the account exists yet.</summary>
-    public const string ReadinessOfMunicipality = """
-        SELECT m.name AS MunicipalityName, o.leitweg_id AS LeitwegId, COALESCE(o.billing_recipient, o.name, m.name) AS Recipient, o.billing_street AS Street, o.billing_postal_code AS PostalCode,
-               o.billing_city AS City, a.payment_channel AS PaymentChannel, a.email AS Email
-        FROM municipalities m
-        LEFT JOIN organisations o ON o.municipality_ags = m.ags AND o.kind = 'municipality'
-        LEFT JOIN billing_accounts a ON a.municipality_ags = m.ags
-        WHERE m.ags = @ags
-        """;
-
-    public const string LeitwegIdOfMunicipality = "SELECT leitweg_id FROM organisations WHERE municipality_ags = @ags AND kind = 'municipality'";
 
     public static string UpsertAccount(ISqlDialect d) => d.Upsert("billing_accounts", ["municipality_ags"],
         ["payment_channel", "country_code", "email", "updated_at"]);
 
     public const string SetStripeCustomer = "UPDATE billing_accounts SET stripe_customer_id = @customerId WHERE municipality_ags = @ags";
 
-    public const string MunicipalityExists = "SELECT COUNT(*) FROM municipalities WHERE ags = @ags";
-
     // ---- views: usage received and revenue per offering for a vendor ---------------------------------------------
 
     public const string UsageReceivedByVendor = """
-        SELECT s.offering_id AS OfferingId, o.name AS OfferingName, u.dimension AS Dimension, COUNT(*) AS Events, SUM(u.quantity) AS Quantity,
-               MAX(u.received_at) AS LastReceivedAt
-        FROM usage_events u
-        JOIN subscriptions s ON s.id = u.subscription_id
-        JOIN offerings o ON o.id = s.offering_id
-        WHERE u.vendor_id = @vendorId AND u.period = @period
-        GROUP BY s.offering_id, o.name, u.dimension
-        ORDER BY o.name, u.dimension
+        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, COUNT(*) AS Events, SUM(quantity) AS Quantity, MAX(received_at) AS LastReceivedAt
+        FROM usage_events WHERE vendor_id = @vendorId AND period = @period
+        GROUP BY subscription_id, dimension
         """;
 
     /// <summary>
     /// Net revenue from issued invoices (never drafts), less what credit notes credited (a voided or replaced invoice's credit
     /// note cancels it, a correction's the difference), by the invoice's month; a voided invoice is not counted as an invoice.
     /// </summary>
-    public const string RevenueOfVendor = """
+    public static string RevenueOfOfferings(ISqlDialect d) => $"""
         SELECT x.period AS Period, x.offering_id AS OfferingId, x.offering_name AS OfferingName,
                COUNT(DISTINCT CASE WHEN x.live = 1 THEN x.invoice_id END) AS Invoices, SUM(x.cents) AS NetCents
         FROM (
@@ -286,8 +229,7 @@ internal static class BillingSql
             FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id JOIN invoices i ON i.id = n.invoice_id
             WHERE i.period >= @from AND i.period <= @to
         ) x
-        JOIN offerings o ON o.id = x.offering_id
-        WHERE o.vendor_id = @vendorId
+        WHERE x.offering_id {d.InList("offeringIds")}
         GROUP BY x.period, x.offering_id, x.offering_name
         ORDER BY x.period DESC, x.offering_name
         """;

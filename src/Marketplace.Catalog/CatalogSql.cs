@@ -129,7 +129,7 @@ internal static class CatalogSql
 
     public const string MunicipalityCount = "SELECT COUNT(*) FROM municipalities";
     private const string MunicipalityWithLand = """
-        SELECT m.ags, m.name, m.land_code, l.abbreviation AS LandAbbreviation, l.name AS LandName
+        SELECT m.ags, m.name, m.land_code, l.abbreviation AS LandAbbreviation, l.name AS LandName, m.population
         FROM municipalities m JOIN laender l ON l.code = m.land_code
         """;
     public const string Municipality = MunicipalityWithLand + " WHERE m.ags = @ags";
@@ -179,4 +179,17 @@ internal static class CatalogSql
         FROM plan_extra_tiers
         """;
     public static string OfferingNamesOf(ISqlDialect d) => $"SELECT id, name FROM offerings WHERE id {d.InList("offeringIds")}";
+    public const string OfferingsOfVendor = "SELECT id, name FROM offerings WHERE vendor_id = @vendorId";
+    public const string MeteredExtrasOfVendor = """
+        SELECT e.offering_id, e.plan_id, e.extra_id FROM plan_extras e
+        WHERE e.kind = 'metered' AND e.offering_id IN (SELECT o.id FROM offerings o WHERE o.vendor_id = @vendorId)
+        """;
+    /// <summary>The offerings, their plans and extras by (offering, plan, extra) id, '' standing for "none", German and English.</summary>
+    public static string ItemNamesOf(ISqlDialect d) => $"""
+        SELECT id AS OfferingId, '' AS PlanId, '' AS ExtraId, name, name_en FROM offerings WHERE id {d.InList("offeringIds")}
+        UNION ALL
+        SELECT offering_id, plan_id, '', name, name_en FROM plans WHERE offering_id {d.InList("offeringIds")}
+        UNION ALL
+        SELECT offering_id, plan_id, extra_id, name, name_en FROM plan_extras WHERE offering_id {d.InList("offeringIds")}
+        """;
 }

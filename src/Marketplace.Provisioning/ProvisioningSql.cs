@@ -389,4 +389,21 @@ internal static class ProvisioningSql
     public const string BilledPeriodsOverlappingOfMunicipality = BilledPeriodsOverlapping + " AND s.municipality_ags = @ags";
 
     public const string SetupFeesDueBetweenOfMunicipality = SetupFeesDueBetween + " AND s.municipality_ags = @ags";
+
+    public static string BilledPeriodsOf(ISqlDialect d) => $"""
+        SELECT s.id AS SubscriptionId, s.municipality_ags, s.offering_id, p.seq, p.plan_id, p.addon_ids, p.valid_from, p.valid_to
+        FROM subscription_billing_periods p
+        JOIN subscriptions s ON s.id = p.subscription_id
+        WHERE p.subscription_id {d.InList("ids")}
+        """;
+
+    /// <summary>What usage ingestion checks a batch against: the vendor's subscriptions among the batch's, one row per stretch of billable history.</summary>
+    public static string VendorSubscriptionPeriods(ISqlDialect d) => $"""
+        SELECT s.id AS SubscriptionId, s.offering_id, p.plan_id, p.valid_from, p.valid_to
+        FROM subscriptions s
+        LEFT JOIN subscription_billing_periods p ON p.subscription_id = s.id
+        WHERE s.id {d.InList("ids")} AND s.vendor_id = @vendorId
+        """;
+
+    public const string OfferingsOfVendorSubscriptions = "SELECT id, offering_id FROM subscriptions WHERE vendor_id = @vendorId";
 }

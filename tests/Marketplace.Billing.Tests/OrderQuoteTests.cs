@@ -1,6 +1,5 @@
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Tests.Support;
-using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using NUnit.Framework;
@@ -26,7 +25,7 @@ public class OrderQuoteTests(DatabaseEngine engine)
     public async Task TearDown() => await _world.DisposeAsync();
 
     private Task<OrderQuote?> QuoteAsync(string offering, string plan, string[] addOns, Dictionary<string, long>? usage = null) =>
-        new OrderQuotes(_world.Database, BillingCalendar.Berlin, new PlanRecords()).QuoteAsync(
+        _world.Quotes.QuoteAsync(
             new QuoteRequest(offering, plan, addOns, DateTimeOffset.Parse(Start), usage ?? []));
 
     /// <summary>Orders as the quote assumed: subscribed from the start, the fee due then, the expected usage metered, November billed.</summary>
@@ -95,7 +94,7 @@ public class OrderQuoteTests(DatabaseEngine engine)
         // Ordered on the 10th, provisioned and billable from the 16th with a monthly and a yearly add-on; the fee falls due then.
         await _world.SubscribeAsync("sub-o", Muenchen, Bauantrag, new Period(Start, null, "gemeinde", "support-plus,archiv"));
         await _world.SetupFeeAsync("sub-o", "einrichtung", Start);
-        var quotes = new OrderQuotes(_world.Database, BillingCalendar.Berlin, new PlanRecords());
+        var quotes = _world.Quotes;
         var orderedAt = DateTimeOffset.Parse("2026-11-10T09:00:00+01:00");
         var now = DateTimeOffset.Parse("2026-11-20T12:00:00Z");
         var combined = (await quotes.QuoteOrderedAsync(Muenchen,
@@ -148,7 +147,7 @@ public class OrderQuoteTests(DatabaseEngine engine)
             await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE plan_extras SET typical_milli_per_1000 = 150000 WHERE offering_id = @o AND extra_id = 'antraege'", new { o = Bauantrag });
             await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE municipalities SET population = 2000 WHERE ags = @ags", new { ags = Muenchen });
         }
-        var quotes = new OrderQuotes(_world.Database, BillingCalendar.Berlin, new PlanRecords());
+        var quotes = _world.Quotes;
         var quote = (await quotes.QuoteAsync(new QuoteRequest(Bauantrag, "gemeinde", ["support-plus", "archiv"], DateTimeOffset.Parse(Start), new Dictionary<string, long>()), Muenchen))!;
 
         var usage = quote.Usage.Single();
@@ -169,7 +168,7 @@ public class OrderQuoteTests(DatabaseEngine engine)
     [Test]
     public async Task Without_a_typical_usage_nothing_is_estimated_and_usage_prices_apply_as_listed()
     {
-        var quote = (await new OrderQuotes(_world.Database, BillingCalendar.Berlin, new PlanRecords()).QuoteAsync(
+        var quote = (await _world.Quotes.QuoteAsync(
             new QuoteRequest(Parken, "standard", [], DateTimeOffset.Parse(Start), new Dictionary<string, long>()), Muenchen))!;
         var usage = quote.Usage.Single();
         Assert.That((usage.EstimatePerMonth, usage.ExpectedPerMonth, usage.FirstInvoiceCents), Is.EqualTo(((long?)null, 0L, 0L)));
@@ -180,7 +179,7 @@ public class OrderQuoteTests(DatabaseEngine engine)
     public async Task Offerings_of_two_vendors_ordered_together_cost_on_their_first_invoices_what_the_combined_quote_said()
     {
         // The Merkliste or a bundle: add-ons monthly and yearly, a setup fee and tiered usage at one vendor, usage from the first unit at another.
-        var combined = (await new OrderQuotes(_world.Database, BillingCalendar.Berlin, new PlanRecords()).QuoteAllAsync(
+        var combined = (await _world.Quotes.QuoteAllAsync(
         [
             new QuoteRequest(Bauantrag, "gemeinde", ["support-plus", "archiv"], DateTimeOffset.Parse(Start), new Dictionary<string, long> { ["antraege"] = 300 }),
             new QuoteRequest(Parken, "standard", [], DateTimeOffset.Parse(Start), new Dictionary<string, long> { ["buchungen"] = 4000 }),

@@ -2,9 +2,11 @@ using System.Data.Common;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Billing.Invoices;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
 using Marketplace.Conformance.Lifecycle;
 using Marketplace.Identity.Access;
+using Marketplace.Identity.Organisations;
 using Marketplace.Identity.Users;
 using Marketplace.Kernel;
 using Marketplace.Provisioning.Subscriptions;
@@ -212,16 +214,10 @@ public class PublishedReadsTests(DatabaseEngine engine)
         var others = await OtherMunicipalitiesAsync(c, 12);
         var (ags, otherAgs) = (others[10], others[11]);
         var (march, april) = (await SubscribeAsync(c, ags, Offering, "active"), await SubscribeAsync(c, otherAgs, Offering, "active"));
-        foreach (var (id, seq, plan, from, to) in new[]
-                 {
-                     (march, 1, "standard", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
-                     (march, 2, "premium", "2031-03-05T00:00:00.0000000Z", null),
-                     (april, 1, "standard", "2031-04-02T00:00:00.0000000Z", null),
-                 })
-            await c.ExecuteAsync("""
-                INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
-                VALUES (@id, @seq, @plan, 'a,b', @from, @to)
-                """, new { id, seq, plan, from, to });
+        await BillAsync(c, "a,b",
+            (march, 1, "standard", "2031-02-10T00:00:00.0000000Z", "2031-03-05T00:00:00.0000000Z"),
+            (march, 2, "premium", "2031-03-05T00:00:00.0000000Z", null),
+            (april, 1, "standard", "2031-04-02T00:00:00.0000000Z", null));
         await c.ExecuteAsync("""
             INSERT INTO subscription_setup_fees (subscription_id, extra_id, due_at) VALUES (@march, 'einrichtung', '2031-03-05T00:00:00.0000000Z'),
                 (@april, 'einrichtung', '2031-04-02T00:00:00.0000000Z'), (@april, 'schulung', NULL)
@@ -242,6 +238,101 @@ public class PublishedReadsTests(DatabaseEngine engine)
         Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", otherAgs),
             Is.EqualTo(new[] { new SetupFeeDueRecord(april, otherAgs, Offering, "standard", "einrichtung", "2031-04-02T00:00:00.0000000Z") }));
         Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", ags), Is.Empty);
+    }
+
+    [Test]
+    public async Task Catalog_gives_billing_a_vendors_offerings_and_metered_dimensions_and_the_names_of_an_offerings_plans_and_extras()
+    {
+        await using var c = await _db.Database.OpenAsync();
+        var vendor = (await c.ExecuteScalarAsync<string>("""
+            SELECT o.vendor_id FROM plan_extras e JOIN offerings o ON o.id = e.offering_id WHERE e.kind = 'metered' ORDER BY e.offering_id, e.plan_id, e.extra_id LIMIT 1
+            """))!;
+        var records = new OfferingRecords(_db.Database);
+        Assert.That(await records.OfVendorAsync(c, null, vendor), Is.EquivalentTo(
+            (await c.QueryAsync<(string Id, string Name)>("SELECT id, name FROM offerings WHERE vendor_id = @vendor", new { vendor })).ToDictionary(r => r.Id, r => r.Name))
+            .And.Not.Empty);
+        var metered = await new PlanRecords().MeteredOfVendorAsync(c, null, vendor);
+        Assert.That(metered.Select(m => (m.OfferingId, m.PlanId, m.ExtraId)), Is.EquivalentTo(await c.QueryAsync<(string, string, string)>("""
+            SELECT e.offering_id, e.plan_id, e.extra_id FROM plan_extras e JOIN offerings o ON o.id = e.offering_id
+            WHERE e.kind = 'metered' AND o.vendor_id = @vendor
+            """, new { vendor })).And.Not.Empty, "the vendor's metered extras, not its other extras nor another vendor's");
+
+        var names = await records.ItemNamesAsync(c, null, [Offering, Offering, "no-such-offering"]);
+        Assert.That(names.Select(n => n.OfferingId).Distinct(), Is.EqualTo(new[] { Offering }));
+        Assert.That(names.Where(n => n.PlanId == "").Select(n => (n.ExtraId, n.Name, n.NameEn)), Is.EqualTo(await c.QueryAsync<(string, string, string?)>(
+            "SELECT '', name, name_en FROM offerings WHERE id = @Offering", new { Offering })));
+        Assert.That(names.Where(n => n.PlanId != "" && n.ExtraId == "").Select(n => (n.PlanId, n.Name, n.NameEn)), Is.EquivalentTo(
+            await c.QueryAsync<(string, string, string?)>("SELECT plan_id, name, name_en FROM plans WHERE offering_id = @Offering", new { Offering })).And.Not.Empty);
+        Assert.That(names.Where(n => n.ExtraId != "").Select(n => (n.PlanId, n.ExtraId, n.Name, n.NameEn)), Is.EquivalentTo(
+            await c.QueryAsync<(string, string, string, string?)>("SELECT plan_id, extra_id, name, name_en FROM plan_extras WHERE offering_id = @Offering", new { Offering }))
+            .And.Not.Empty);
+    }
+
+    [Test]
+    public async Task Catalog_gives_a_municipality_with_its_population_inside_the_callers_transaction()
+    {
+        var directory = new MunicipalityDirectory(_db.Database);
+        var outside = await directory.GetAsync(Muenchen);
+        await using var c = await _db.Database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        await c.ExecuteAsync("UPDATE municipalities SET population = population + 1 WHERE ags = @Muenchen", new { Muenchen }, tx);
+        var inside = await directory.GetAsync(c, tx, Muenchen);
+        Assert.That(outside!.Population, Is.GreaterThan(0));
+        Assert.That((inside!.Ags, inside.Name, inside.LandCode, inside.Population), Is.EqualTo((Muenchen, outside.Name, outside.LandCode, outside.Population + 1)));
+        Assert.That(await directory.GetAsync(c, tx, "00000000"), Is.Null);
+        await tx.RollbackAsync();
+    }
+
+    [Test]
+    public async Task Identity_gives_a_municipalitys_organisation_inside_the_callers_transaction()
+    {
+        var audit = new AuditTrail(_db.Database, Options.Create(new AuditOptions()), TimeProvider.System);
+        var store = new OrganisationStore(_db.Database, audit, new MunicipalityDirectory(_db.Database), new CatalogRepository(_db.Database), TimeProvider.System);
+        var outside = await store.GetByAgsAsync(Muenchen);
+        await using var c = await _db.Database.OpenAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        Assert.That(await store.GetByAgsAsync(c, tx, Muenchen), Is.EqualTo(outside).And.Property(nameof(Organisation.IsMunicipality)).True);
+        await c.ExecuteAsync("UPDATE organisations SET billing_city = 'Im Entwurf' WHERE municipality_ags = @Muenchen", new { Muenchen }, tx);
+        Assert.That((await store.GetByAgsAsync(c, tx, Muenchen))!.BillingCity, Is.EqualTo("Im Entwurf"));
+        Assert.That(await store.GetByAgsAsync(c, tx, "00000000"), Is.Null);
+        await tx.RollbackAsync();
+    }
+
+    [Test]
+    public async Task Provisioning_gives_billing_a_vendors_subscriptions_with_their_history_and_the_history_of_given_subscriptions()
+    {
+        var subscriptions = new SubscriptionRecords(_db.Database);
+        await using var c = await _db.Database.OpenAsync();
+        var others = await OtherMunicipalitiesAsync(c, 16);
+        var (ags, otherAgs) = (others[14], others[15]);
+        var vendor = (await c.ExecuteScalarAsync<string>("SELECT vendor_id FROM offerings WHERE id = @Offering", new { Offering }))!;
+        var foreignOffering = (await c.ExecuteScalarAsync<string>("SELECT id FROM offerings WHERE vendor_id <> @vendor ORDER BY id LIMIT 1", new { vendor }))!;
+        var (booked, unbooked, foreign) =
+            (await SubscribeAsync(c, ags, Offering, "active"), await SubscribeAsync(c, otherAgs, Offering, "requested"), await SubscribeAsync(c, ags, foreignOffering, "active"));
+        await BillAsync(c, "a",
+            (booked, 1, "standard", "2031-02-10T00:00:00.0000000Z", "2031-03-05T00:00:00.0000000Z"),
+            (booked, 2, "premium", "2031-03-05T00:00:00.0000000Z", null),
+            (foreign, 1, "standard", "2031-01-01T00:00:00.0000000Z", null));
+
+        Assert.That(await subscriptions.OfVendorWithPeriodsAsync(c, null, vendor, [booked, unbooked, foreign, booked, "no-such-subscription"]), Is.EquivalentTo(new[]
+        {
+            new VendorSubscriptionPeriod(booked, Offering, "standard", "2031-02-10T00:00:00.0000000Z", "2031-03-05T00:00:00.0000000Z"),
+            new VendorSubscriptionPeriod(booked, Offering, "premium", "2031-03-05T00:00:00.0000000Z", null),
+            new VendorSubscriptionPeriod(unbooked, Offering, null, null, null),
+        }), "another vendor's subscription does not come back; one without history comes once without a plan");
+
+        var history = await subscriptions.BilledPeriodsOfAsync(c, null, [booked, foreign, "no-such-subscription"]);
+        Assert.That(history.Select(p => (p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.Seq, p.PlanId, p.AddonIds, p.ValidFrom, p.ValidTo)), Is.EquivalentTo(new[]
+        {
+            (booked, ags, Offering, 1, "standard", "a", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
+            (booked, ags, Offering, 2, "premium", "a", "2031-03-05T00:00:00.0000000Z", null),
+            (foreign, ags, foreignOffering, 1, "standard", "a", "2031-01-01T00:00:00.0000000Z", null),
+        }));
+
+        var offeringOf = await subscriptions.OfferingsOfVendorAsync(c, null, vendor);
+        Assert.That((offeringOf[booked], offeringOf[unbooked]), Is.EqualTo((Offering, Offering)));
+        Assert.That(offeringOf, Does.Not.ContainKey(foreign));
+        Assert.That(offeringOf.Count, Is.EqualTo(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM subscriptions WHERE vendor_id = @vendor", new { vendor })));
     }
 
     [Test]
@@ -291,6 +382,16 @@ public class PublishedReadsTests(DatabaseEngine engine)
         (await c.QueryAsync<string>("SELECT ags FROM municipalities WHERE ags NOT IN (@Muenchen, @Koeln) ORDER BY ags", new { Muenchen, Koeln })).Take(count).ToList();
 
     private static string Minute(int n) => AuditTrail.Timestamp(DateTimeOffset.Parse("2031-01-15T08:00:00Z").AddMinutes(n));
+
+    /// <summary>Billable history of subscriptions, every stretch with the same add-ons.</summary>
+    private static async Task BillAsync(DbConnection c, string addonIds, params (string Id, int Seq, string Plan, string From, string? To)[] periods)
+    {
+        foreach (var (id, seq, plan, from, to) in periods)
+            await c.ExecuteAsync("""
+                INSERT INTO subscription_billing_periods (subscription_id, seq, plan_id, addon_ids, valid_from, valid_to)
+                VALUES (@id, @seq, @plan, @addonIds, @from, @to)
+                """, new { id, seq, plan, addonIds, from, to });
+    }
 
     /// <summary>A subscription whose timeline went through <paramref name="states"/>, a minute apart (the last one is its state).</summary>
     private static async Task<string> SubscribeAsync(DbConnection c, string ags, string offeringId, params string[] states)

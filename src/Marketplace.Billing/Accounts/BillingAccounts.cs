@@ -1,6 +1,9 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Catalog.Municipalities;
+using Marketplace.Identity.Organisations;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Accounts;
@@ -27,41 +30,64 @@ public sealed record BillingAccount(
 public sealed record BillingAccountSettings(string MunicipalityAgs, string PaymentChannel, string Email, string CountryCode = "DE");
 
 /// <summary>Reads and changes billing accounts; every change is audited.</summary>
-public sealed class BillingAccountService(Database database, AuditTrail audit, TimeProvider clock)
+public sealed class BillingAccountService(Database database, AuditTrail audit, TimeProvider clock, OrganisationStore organisations, MunicipalityDirectory municipalities)
 {
+    private sealed record AccountRow(string MunicipalityAgs, string PaymentChannel, string CountryCode, string Email, string? StripeCustomerId);
+
     public async Task<BillingAccount?> GetAsync(string ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags }, cancellationToken: ct));
+        return (await ReadAsync(c, null, ags, ct)).Account;
     }
 
     /// <summary>The account's checklist: what is missing before the municipality's invoices can be issued.</summary>
     public async Task<BillingReadiness> ReadinessAsync(string ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return await BillingReadiness.ReadAsync(c, null, ags, ct);
+        return (await ReadAsync(c, null, ags, ct)).Readiness;
+    }
+
+    /// <summary>
+    /// The account (null while there is none) with the municipality organisation's Leitweg-ID and address, and its checklist,
+    /// read on the caller's connection and inside its transaction when it has one.
+    /// </summary>
+    internal async Task<(BillingAccount? Account, BillingReadiness Readiness)> ReadAsync(DbConnection c, DbTransaction? tx, string ags, CancellationToken ct)
+    {
+        var municipality = await municipalities.GetAsync(c, tx, ags, ct);
+        if (municipality is null) return (null, BillingReadiness.Of(ags, new BillingReadiness.Row()));
+        var a = await c.QuerySingleOrDefaultAsync<AccountRow>(new CommandDefinition(BillingSql.AccountByAgs, new { ags }, tx, cancellationToken: ct));
+        var o = await organisations.GetByAgsAsync(c, tx, ags, ct) is { IsMunicipality: true } org ? org : null;
+        var recipient = o?.BillingRecipient ?? o?.Name ?? municipality.Name;
+        var account = a is null ? null
+            : new BillingAccount(ags, a.PaymentChannel, o?.LeitwegId, recipient, o?.BillingStreet ?? "", o?.BillingPostalCode ?? "", o?.BillingCity ?? "",
+                a.CountryCode, a.Email, a.StripeCustomerId);
+        return (account, BillingReadiness.Of(ags, new BillingReadiness.Row
+        {
+            MunicipalityName = municipality.Name, LeitwegId = o?.LeitwegId, Recipient = recipient, Street = o?.BillingStreet,
+            PostalCode = o?.BillingPostalCode, City = o?.BillingCity, PaymentChannel = a?.PaymentChannel, Email = a?.Email,
+        }));
     }
 
     public async Task<BillingAccount> SaveAsync(BillingAccountSettings settings, Actor actor, CancellationToken ct = default)
     {
         Validate(settings);
+        var ags = settings.MunicipalityAgs;
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.MunicipalityExists, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct)) == 0)
-            throw new NotFoundException($"No municipality {settings.MunicipalityAgs}.");
+        if (await municipalities.GetAsync(c, tx, ags, ct) is null) throw new NotFoundException($"No municipality {ags}.");
         if (settings.PaymentChannel == PaymentChannels.XRechnung
-            && string.IsNullOrWhiteSpace(await c.ExecuteScalarAsync<string?>(new CommandDefinition(BillingSql.LeitwegIdOfMunicipality, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct))))
+            && string.IsNullOrWhiteSpace((await organisations.GetByAgsAsync(c, tx, ags, ct) is { IsMunicipality: true } org ? org : null)?.LeitwegId))
             throw RequestValidationException.For("leitwegId",
                 "XRechnung needs the municipality's Leitweg-ID; set it with the organisation's billing details first.");
-        var before = await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct));
+        var (before, _) = await ReadAsync(c, tx, ags, ct);
         await c.ExecuteAsync(new CommandDefinition(BillingSql.UpsertAccount(database.Dialect), new
         {
-            municipality_ags = settings.MunicipalityAgs, payment_channel = settings.PaymentChannel, country_code = settings.CountryCode,
+            municipality_ags = ags, payment_channel = settings.PaymentChannel, country_code = settings.CountryCode,
             email = settings.Email, updated_at = BillingStore.Timestamp(clock.GetUtcNow()),
         }, tx, cancellationToken: ct));
-        var after = (await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = settings.MunicipalityAgs }, tx, cancellationToken: ct)))!;
+        var after = (await ReadAsync(c, tx, ags, ct)).Account!;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.account.save", "billing_account",
-            settings.MunicipalityAgs, before is null ? null : JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
+            ags, before is null ? null : JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
         await tx.CommitAsync(ct);
         return after;
     }

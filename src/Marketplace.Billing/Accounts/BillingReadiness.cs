@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Marketplace.Identity.Organisations;
 
 namespace Marketplace.Billing.Accounts;
@@ -54,13 +52,6 @@ public sealed record BillingReadiness(string MunicipalityAgs, string Municipalit
         public string? City { get; init; }
         public string? PaymentChannel { get; init; }
         public string? Email { get; init; }
-    }
-
-    /// <summary>The checklist as the account and the organisation stand, read inside the caller's transaction when it has one.</summary>
-    internal static async Task<BillingReadiness> ReadAsync(DbConnection c, DbTransaction? tx, string ags, CancellationToken ct)
-    {
-        var row = await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(BillingSql.ReadinessOfMunicipality, new { ags }, tx, cancellationToken: ct)) ?? new Row();
-        return Of(ags, row);
     }
 
     internal static BillingReadiness Of(string ags, Row r)

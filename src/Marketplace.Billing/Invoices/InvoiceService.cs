@@ -6,6 +6,7 @@ using Marketplace.Billing.Accounts;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
 using Marketplace.Billing.XRechnung;
+using Marketplace.Catalog.Queries;
 using Marketplace.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,8 @@ public sealed record FinalizeResult(IReadOnlyList<Invoice> Finalized, IReadOnlyL
 /// the state an invoice already has changes nothing and reports false, so retried calls and redelivered webhooks are harmless.
 /// </summary>
 public sealed class InvoiceService(
-    Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options)
+    Database database, AuditTrail audit, BillingCalendar calendar, TimeProvider clock, IOptions<BillingOptions> options, BillingAccountService accounts,
+    OfferingRecords offerings)
 {
     private readonly CreditNoteService _creditNotes = new(database, audit, calendar, clock, options);
 
@@ -41,8 +43,8 @@ public sealed class InvoiceService(
         var ids = lines.Select(l => l.OfferingId).Distinct().ToArray();
         if (ids.Length == 0) return new InvoiceLineNames(new Dictionary<(string, string, string), (string, string?)>());
         await using var c = await database.OpenAsync(ct);
-        var rows = await c.QueryAsync<InvoiceLineNames.Row>(new CommandDefinition(BillingSql.LineNames(database.Dialect), new { ids }, cancellationToken: ct));
-        return new InvoiceLineNames(rows.ToDictionary(r => (r.OfferingId, r.PlanId, r.ExtraId), r => (r.Name, r.NameEn)));
+        var names = await offerings.ItemNamesAsync(c, null, ids, ct);
+        return new InvoiceLineNames(names.ToDictionary(r => (r.OfferingId, r.PlanId, r.ExtraId), r => (r.Name, r.NameEn)));
     }
 
     public async Task<IReadOnlyList<Invoice>> ListForMunicipalityAsync(string ags, int limit = 50, int offset = 0, CancellationToken ct = default)
@@ -79,9 +81,9 @@ public sealed class InvoiceService(
             throw new ConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
         }
         var document = (await ReadAsync(c, tx, id, ct))!;
-        var readiness = await BillingReadiness.ReadAsync(c, tx, document.Invoice.MunicipalityAgs, ct);
+        var (found, readiness) = await accounts.ReadAsync(c, tx, document.Invoice.MunicipalityAgs, ct);
         if (!readiness.Ready) throw new BillingAccountIncompleteException(document.Invoice.Number, readiness);
-        var account = (await c.QuerySingleOrDefaultAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = document.Invoice.MunicipalityAgs }, tx, cancellationToken: ct)))!;
+        var account = found!;
         var today = calendar.LocalDate(clock.GetUtcNow());
         var buyer = new InvoiceBuyer(account.MunicipalityAgs, account.LegalName, account.LeitwegId, account.Street, account.PostalCode, account.City, account.CountryCode, account.Email);
         var finalized = document.Invoice with

@@ -81,15 +81,6 @@ public sealed record CreditNoteDocument(CreditNote CreditNote, IReadOnlyList<Inv
 /// </summary>
 public sealed class InvoiceLineNames(IReadOnlyDictionary<(string Offering, string Plan, string Extra), (string Name, string? NameEn)> names)
 {
-    internal sealed class Row
-    {
-        public string OfferingId { get; init; } = "";
-        public string PlanId { get; init; } = "";
-        public string ExtraId { get; init; } = "";
-        public string Name { get; init; } = "";
-        public string? NameEn { get; init; }
-    }
-
     public (string Name, string? NameEn) Offering(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, "", ""), (l.OfferingName, null));
     public (string Name, string? NameEn) Plan(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, ""), (l.PlanId, null));
     public (string Name, string? NameEn) Extra(InvoiceLine l) => names.GetValueOrDefault((l.OfferingId, l.PlanId, l.ExtraId), (l.ExtraName, null));

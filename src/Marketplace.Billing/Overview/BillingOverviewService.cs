@@ -1,6 +1,8 @@
 using Dapper;
 using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Overview;
@@ -33,13 +35,12 @@ public sealed record VendorRevenue(string Period, string OfferingId, string Offe
 
 /// <summary>The read models behind the municipality's usage view and the vendor's revenue view.</summary>
 public sealed class BillingOverviewService(
-    Database database, BillingRunService runs, BillingCalendar calendar, TimeProvider clock)
+    Database database, BillingRunService runs, BillingCalendar calendar, TimeProvider clock, SubscriptionRecords subscriptions, OfferingRecords offerings)
 {
     // Property-mapped: COUNT and SUM come back as Int32/Int64/decimal depending on the engine.
     private sealed class VendorUsageRow
     {
-        public string OfferingId { get; init; } = "";
-        public string OfferingName { get; init; } = "";
+        public string SubscriptionId { get; init; } = "";
         public string Dimension { get; init; } = "";
         public long Events { get; init; }
         public long Quantity { get; init; }
@@ -71,8 +72,7 @@ public sealed class BillingOverviewService(
         var booked = (await runs.PeriodsAsync(c, null, m, ags, ct))
             .Where(p => calendar.ChargedDays(m, p.ValidFrom, p.ValidTo) > 0)
             .GroupBy(p => p.SubscriptionId).Select(g => g.MaxBy(p => p.Seq)!).ToList();
-        var used = (await c.QueryAsync<UsageRow>(new CommandDefinition(BillingSql.UsageTotalsOfMunicipality, new { period = m.Period, ags }, cancellationToken: ct)))
-            .ToDictionary(u => (u.SubscriptionId, u.Dimension), u => u.Quantity);
+        var used = (await runs.UsageAsync(c, null, m, booked.Select(p => p.SubscriptionId), ct)).ToDictionary(u => (u.SubscriptionId, u.Dimension), u => u.Quantity);
         var prices = await runs.PricesAsync(c, null, ct);
 
         var meters = new List<UsageMeter>();
@@ -93,12 +93,20 @@ public sealed class BillingOverviewService(
         return new MunicipalityUsage(m.Period, elapsed, m.Days, meters, lines, net, forecast?.VatCents ?? 0);
     }
 
-    /// <summary>What the vendor received in <paramref name="month"/>, per offering and dimension.</summary>
+    /// <summary>What the vendor received in <paramref name="month"/>, per offering and dimension, by offering name and dimension.</summary>
     public async Task<IReadOnlyList<VendorUsage>> VendorUsageAsync(string vendorId, BillingMonth month, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<VendorUsageRow>(new CommandDefinition(BillingSql.UsageReceivedByVendor, new { vendorId, period = month.Period }, cancellationToken: ct)))
-            .Select(r => new VendorUsage(r.OfferingId, r.OfferingName, r.Dimension, r.Events, r.Quantity, r.LastReceivedAt)).ToList();
+        var received = await c.QueryAsync<VendorUsageRow>(new CommandDefinition(BillingSql.UsageReceivedByVendor, new { vendorId, period = month.Period }, cancellationToken: ct));
+        var offeringOf = await subscriptions.OfferingsOfVendorAsync(c, null, vendorId, ct);
+        var names = await offerings.OfVendorAsync(c, null, vendorId, ct);
+        return received
+            .Select(r => (Row: r, Offering: offeringOf.GetValueOrDefault(r.SubscriptionId)))
+            .Where(x => x.Offering is not null && names.ContainsKey(x.Offering))
+            .GroupBy(x => (Offering: x.Offering!, x.Row.Dimension))
+            .Select(g => new VendorUsage(g.Key.Offering, names[g.Key.Offering], g.Key.Dimension, g.Sum(x => x.Row.Events), g.Sum(x => x.Row.Quantity),
+                g.Select(x => x.Row.LastReceivedAt).Max(StringComparer.Ordinal)))
+            .OrderBy(u => u.OfferingName, StringComparer.Ordinal).ThenBy(u => u.Dimension, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Net revenue per month and offering from issued invoices, months <paramref name="from"/> to <paramref name="to"/>.</summary>
@@ -106,7 +114,10 @@ public sealed class BillingOverviewService(
     {
         if (to < from) throw RequestValidationException.For("to", "The last month comes before the first.");
         await using var c = await database.OpenAsync(ct);
-        return (await c.QueryAsync<RevenueRow>(new CommandDefinition(BillingSql.RevenueOfVendor, new { vendorId, from = from.Period, to = to.Period }, cancellationToken: ct)))
+        var offeringIds = (await offerings.OfVendorAsync(c, null, vendorId, ct)).Keys.ToArray();
+        if (offeringIds.Length == 0) return [];
+        return (await c.QueryAsync<RevenueRow>(new CommandDefinition(BillingSql.RevenueOfOfferings(database.Dialect),
+                new { offeringIds, from = from.Period, to = to.Period }, cancellationToken: ct)))
             .Select(r => new VendorRevenue(r.Period, r.OfferingId, r.OfferingName, r.Invoices, r.NetCents)).ToList();
     }
 }

@@ -1,6 +1,7 @@
-using Dapper;
 using Marketplace.Billing.Runs;
+using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
+using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 
 namespace Marketplace.Billing.Pricing;
@@ -116,17 +117,8 @@ public sealed record CombinedQuote(IReadOnlyList<OrderQuote> Items)
 public sealed record OrderedSubscription(string SubscriptionId, string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, DateTimeOffset OrderedAt);
 
 /// <summary>Quotes orders from the catalogue's current prices; what the order form, the order page and the quote API show.</summary>
-public sealed class OrderQuotes(Database database, BillingCalendar calendar, PlanRecords plans)
+public sealed class OrderQuotes(Database database, BillingCalendar calendar, PlanRecords plans, SubscriptionRecords subscriptions, MunicipalityDirectory municipalities)
 {
-    private sealed class BookedRow
-    {
-        public string SubscriptionId { get; init; } = "";
-        public int Seq { get; init; }
-        public string PlanId { get; init; } = "";
-        public string AddonIds { get; init; } = "";
-        public string ValidFrom { get; init; } = "";
-    }
-
     /// <summary>
     /// What a placed order costs, as its order form quoted it: each subscription from the day it became billable with the
     /// plan and add-ons booked then, which is what the billing run charges; one not billable yet as if it started at
@@ -135,10 +127,9 @@ public sealed class OrderQuotes(Database database, BillingCalendar calendar, Pla
     public async Task<CombinedQuote?> QuoteOrderedAsync(string ags, IReadOnlyList<OrderedSubscription> ordered, DateTimeOffset now, CancellationToken ct = default)
     {
         if (ordered.Count == 0) return new CombinedQuote([]);
-        List<BookedRow> booked;
+        IReadOnlyList<BilledPeriod> booked;
         await using (var c = await database.OpenAsync(ct))
-            booked = (await c.QueryAsync<BookedRow>(new CommandDefinition(BillingSql.BookedPeriods(database.Dialect),
-                new { ids = ordered.Select(o => o.SubscriptionId).ToArray() }, cancellationToken: ct))).ToList();
+            booked = await subscriptions.BilledPeriodsOfAsync(c, null, ordered.Select(o => o.SubscriptionId), ct);
         var requests = ordered.Select(o =>
         {
             // A renewed subscription has periods from before; the order's is the first that began after it was placed.
@@ -164,8 +155,7 @@ public sealed class OrderQuotes(Database database, BillingCalendar calendar, Pla
     {
         await using var c = await database.OpenAsync(ct);
         var prices = await PriceCatalog.LoadAsync(plans, c, null, ct);
-        var population = ags is null ? 0
-            : await c.ExecuteScalarAsync<long?>(new CommandDefinition(BillingSql.Population, new { ags }, cancellationToken: ct)) ?? 0;
+        var population = ags is null ? 0 : (await municipalities.GetAsync(c, null, ags, ct))?.Population ?? 0;
         var items = new List<OrderQuote>();
         foreach (var request in requests)
         {

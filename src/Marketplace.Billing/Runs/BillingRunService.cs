@@ -100,14 +100,26 @@ public sealed class BillingRunService(
         var (from, to) = (BillingStore.Date(month.FirstDay.AddDays(-1)), BillingStore.Date(month.EndDay.AddDays(1)));
         var prices = await PricesAsync(c, tx, ct);
         var periods = await PeriodsAsync(c, tx, month, ags, ct);
-        var usage = (await c.QueryAsync<UsageRow>(new CommandDefinition(ags is not null ? BillingSql.UsageTotalsOfMunicipality : BillingSql.UsageTotals,
-            new { period = month.Period, ags }, tx, cancellationToken: ct))).Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity));
-        if (project is not null) usage = usage.Select(project);
+        var usage = await UsageAsync(c, tx, month, ags is null ? null : periods.Select(p => p.SubscriptionId), ct);
+        if (project is not null) usage = usage.Select(project).ToList();
         var due = await subscriptions.SetupFeesDueAsync(c, tx, from, to, ags, ct);
         var names = await offerings.NamesAsync(c, tx, due.Select(f => f.OfferingId));
         var fees = due.Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, names.GetValueOrDefault(f.OfferingId, ""), f.PlanId,
             f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
         return new InvoiceCalculator(calendar, prices, options.Value.DefaultVat).Calculate(month, periods, usage, fees);
+    }
+
+    /// <summary>
+    /// The month's usage per subscription and dimension, of every subscription or of <paramref name="subscriptionIds"/>. One
+    /// municipality's are those of its billable history in the month: usage is only taken while a plan is booked.
+    /// </summary>
+    internal async Task<IReadOnlyList<UsageTotal>> UsageAsync(DbConnection c, DbTransaction? tx, BillingMonth month, IEnumerable<string>? subscriptionIds,
+        CancellationToken ct)
+    {
+        var ids = subscriptionIds?.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids is { Length: 0 }) return [];
+        return (await c.QueryAsync<UsageRow>(new CommandDefinition(ids is null ? BillingSql.UsageTotals : BillingSql.UsageTotalsOf(database.Dialect),
+            new { period = month.Period, ids }, tx, cancellationToken: ct))).Select(u => new UsageTotal(u.SubscriptionId, u.Dimension, u.Quantity)).ToList();
     }
 
     /// <summary>Every plan's prices, read inside the caller's transaction.</summary>

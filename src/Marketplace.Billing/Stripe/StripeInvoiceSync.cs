@@ -23,7 +23,7 @@ namespace Marketplace.Billing.Stripe;
 /// </summary>
 public sealed class StripeInvoiceSync(
     Database database, IStripeAdapter stripe, AuditTrail audit, BillingCalendar calendar, TimeProvider clock,
-    IOptions<BillingOptions> options, ILogger<StripeInvoiceSync> logger)
+    IOptions<BillingOptions> options, ILogger<StripeInvoiceSync> logger, BillingAccountService accounts)
 {
     public static string CustomerKey(string ags) => $"mp-customer-{ags}";
     public static string InvoiceKey(string invoiceId) => $"mp-invoice-{invoiceId}";
@@ -44,7 +44,8 @@ public sealed class StripeInvoiceSync(
             if (invoice.PaymentChannel != PaymentChannels.Stripe || invoice.State is InvoiceStates.Draft or InvoiceStates.Void)
                 throw new ConflictException($"Invoice {invoice.Number} is not a finalized Stripe invoice.");
             if (invoice.StripePushedAt is not null) return false;
-            account = await c.QuerySingleAsync<BillingAccount>(new CommandDefinition(BillingSql.AccountByAgs, new { ags = invoice.MunicipalityAgs }, cancellationToken: ct));
+            account = (await accounts.ReadAsync(c, null, invoice.MunicipalityAgs, ct)).Account
+                ?? throw new InvalidOperationException($"No billing account of municipality {invoice.MunicipalityAgs}.");
         }
         var inv = document.Invoice;
 

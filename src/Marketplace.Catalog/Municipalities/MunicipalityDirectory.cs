@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Marketplace.Storage;
 
@@ -11,6 +12,7 @@ public sealed class MunicipalityInfo
     public string LandCode { get; init; } = "";
     public string LandAbbreviation { get; init; } = "";
     public string LandName { get; init; } = "";
+    public long Population { get; init; }
 }
 
 /// <summary>
@@ -25,8 +27,12 @@ public sealed class MunicipalityDirectory(Database database)
     public async Task<MunicipalityInfo?> GetAsync(string ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<MunicipalityInfo>(new CommandDefinition(CatalogSql.Municipality, new { ags }, cancellationToken: ct));
+        return await GetAsync(c, null, ags, ct);
     }
+
+    /// <summary>The municipality on the caller's connection, inside its transaction when it has one; null for an unknown AGS.</summary>
+    public Task<MunicipalityInfo?> GetAsync(DbConnection c, DbTransaction? tx, string ags, CancellationToken ct = default) =>
+        c.QuerySingleOrDefaultAsync<MunicipalityInfo>(new CommandDefinition(CatalogSql.Municipality, new { ags }, tx, cancellationToken: ct));
 
     /// <summary>The municipalities of <paramref name="agsList"/> the directory knows, by AGS.</summary>
     public async Task<IReadOnlyDictionary<string, MunicipalityInfo>> GetManyAsync(IEnumerable<string> agsList, CancellationToken ct = default)

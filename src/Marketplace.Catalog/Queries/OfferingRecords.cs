@@ -4,6 +4,9 @@ using Marketplace.Storage;
 
 namespace Marketplace.Catalog.Queries;
 
+/// <summary>The name of an offering (plan and extra ''), of a plan (extra '') or of an extra, German and English.</summary>
+public sealed record OfferingItemName(string OfferingId, string PlanId, string ExtraId, string Name, string? NameEn);
+
 /// <summary>
 /// The published offering and bundle rows as other modules read them, on the caller's connection (and inside its
 /// transaction where it has one), so a job reads the catalogue in the same snapshot as its own rows.
@@ -24,6 +27,19 @@ public sealed class OfferingRecords(Database database)
         (await c.QueryAsync<(string Id, string Name)>(CatalogSql.OfferingNamesOf(database.Dialect),
             new { offeringIds = offeringIds.Distinct(StringComparer.Ordinal).ToArray() }, tx))
         .ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+
+    /// <summary>The vendor's offerings, id → name, in one query.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OfVendorAsync(DbConnection c, DbTransaction? tx, string vendorId, CancellationToken ct = default) =>
+        (await c.QueryAsync<(string Id, string Name)>(new CommandDefinition(CatalogSql.OfferingsOfVendor, new { vendorId }, tx, cancellationToken: ct)))
+        .ToDictionary(r => r.Id, r => r.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The names of the offerings, their plans and their extras, German and English (null where none is given), in one query;
+    /// an offering's own name has plan and extra '', a plan's extra ''.
+    /// </summary>
+    public async Task<IReadOnlyList<OfferingItemName>> ItemNamesAsync(DbConnection c, DbTransaction? tx, IEnumerable<string> offeringIds, CancellationToken ct = default) =>
+        (await c.QueryAsync<OfferingItemName>(new CommandDefinition(CatalogSql.ItemNamesOf(database.Dialect),
+            new { offeringIds = offeringIds.Distinct(StringComparer.Ordinal).ToArray() }, tx, cancellationToken: ct))).ToList();
 
     /// <summary>The offering's published descriptor as JSON.</summary>
     public Task<string?> DocumentAsync(DbConnection c, DbTransaction? tx, string offeringId) =>

@@ -45,6 +45,9 @@ public sealed class PlanExtraTierRow
     public long UnitPriceCents { get; init; }
 }
 
+/// <summary>A metered dimension (extra) of an offering's plan: what usage events may name.</summary>
+public sealed record MeteredDimension(string OfferingId, string PlanId, string ExtraId);
+
 /// <summary>
 /// Every plan's prices as billing reads them, whole tables in one query each, on the caller's connection and inside its
 /// transaction, so a billing run prices the month in the snapshot it bills.
@@ -56,6 +59,10 @@ public sealed class PlanRecords
 
     public async Task<IReadOnlyList<PlanExtraRow>> ExtrasAsync(DbConnection c, DbTransaction? tx, CancellationToken ct = default) =>
         (await c.QueryAsync<PlanExtraRow>(new CommandDefinition(CatalogSql.PlanExtraRows, transaction: tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The metered dimensions of every plan of the vendor's offerings, in one query.</summary>
+    public async Task<IReadOnlyList<MeteredDimension>> MeteredOfVendorAsync(DbConnection c, DbTransaction? tx, string vendorId, CancellationToken ct = default) =>
+        (await c.QueryAsync<MeteredDimension>(new CommandDefinition(CatalogSql.MeteredExtrasOfVendor, new { vendorId }, tx, cancellationToken: ct))).ToList();
 
     public async Task<IReadOnlyList<PlanExtraTierRow>> TiersAsync(DbConnection c, DbTransaction? tx, CancellationToken ct = default) =>
         (await c.QueryAsync<PlanExtraTierRow>(new CommandDefinition(CatalogSql.PlanExtraTierRows, transaction: tx, cancellationToken: ct))).ToList();

@@ -25,8 +25,12 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
     public async Task<Organisation?> GetByAgsAsync(string ags, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        return await c.QuerySingleOrDefaultAsync<Organisation>(new CommandDefinition(IdentitySql.OrganisationByAgs, new { ags }, cancellationToken: ct));
+        return await GetByAgsAsync(c, null, ags, ct);
     }
+
+    /// <summary>The municipality's organisation on the caller's connection, inside its transaction when it has one (billing reads its invoice address so).</summary>
+    public Task<Organisation?> GetByAgsAsync(DbConnection c, DbTransaction? tx, string ags, CancellationToken ct = default) =>
+        c.QuerySingleOrDefaultAsync<Organisation>(new CommandDefinition(IdentitySql.OrganisationByAgs, new { ags }, tx, cancellationToken: ct));
 
     public async Task<Organisation?> GetByVendorAsync(string vendorId, CancellationToken ct = default)
     {

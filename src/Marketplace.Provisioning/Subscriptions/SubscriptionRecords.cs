@@ -39,6 +39,12 @@ public sealed class BilledPeriod
     public string? ValidTo { get; init; }
 }
 
+/// <summary>
+/// A subscription of a vendor with one stretch of its billable history: the plan booked from <c>ValidFrom</c> until
+/// <c>ValidTo</c> (null: open); <c>PlanId</c> is null when the subscription has no billable history.
+/// </summary>
+public sealed record VendorSubscriptionPeriod(string SubscriptionId, string OfferingId, string? PlanId, string? ValidFrom, string? ValidTo);
+
 /// <summary>A setup fee of a subscription that falls due at <c>DueAt</c>.</summary>
 public sealed record SetupFeeDueRecord(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string ExtraId, string DueAt);
 
@@ -94,6 +100,26 @@ public sealed class SubscriptionRecords(Database database)
         CancellationToken ct = default) =>
         (await c.QueryAsync<BilledPeriod>(new CommandDefinition(
             ags is null ? ProvisioningSql.BilledPeriodsOverlapping : ProvisioningSql.BilledPeriodsOverlappingOfMunicipality, new { from, to, ags }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>The whole billable history of the subscriptions, in one query; an unknown subscription has none.</summary>
+    public async Task<IReadOnlyList<BilledPeriod>> BilledPeriodsOfAsync(DbConnection c, DbTransaction? tx, IEnumerable<string> subscriptionIds,
+        CancellationToken ct = default) =>
+        (await c.QueryAsync<BilledPeriod>(new CommandDefinition(ProvisioningSql.BilledPeriodsOf(database.Dialect),
+            new { ids = subscriptionIds.Distinct(StringComparer.Ordinal).ToArray() }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>
+    /// The subscriptions among <paramref name="subscriptionIds"/> that are the vendor's, each with its billable history, in
+    /// one query: what usage ingestion checks a batch against. Another vendor's subscription does not come back at all.
+    /// </summary>
+    public async Task<IReadOnlyList<VendorSubscriptionPeriod>> OfVendorWithPeriodsAsync(DbConnection c, DbTransaction? tx, string vendorId,
+        IEnumerable<string> subscriptionIds, CancellationToken ct = default) =>
+        (await c.QueryAsync<VendorSubscriptionPeriod>(new CommandDefinition(ProvisioningSql.VendorSubscriptionPeriods(database.Dialect),
+            new { ids = subscriptionIds.Distinct(StringComparer.Ordinal).ToArray(), vendorId }, tx, cancellationToken: ct))).AsList();
+
+    /// <summary>The offering of each of the vendor's subscriptions, by subscription id, in one query.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> OfferingsOfVendorAsync(DbConnection c, DbTransaction? tx, string vendorId, CancellationToken ct = default) =>
+        (await c.QueryAsync<(string Id, string OfferingId)>(new CommandDefinition(ProvisioningSql.OfferingsOfVendorSubscriptions, new { vendorId }, tx,
+            cancellationToken: ct))).ToDictionary(r => r.Id, r => r.OfferingId, StringComparer.Ordinal);
 
     /// <summary>The setup fees falling due in [<paramref name="from"/>, <paramref name="to"/>), of every municipality or of one, in one query.</summary>
     public async Task<IReadOnlyList<SetupFeeDueRecord>> SetupFeesDueAsync(DbConnection c, DbTransaction? tx, string from, string to, string? ags = null,

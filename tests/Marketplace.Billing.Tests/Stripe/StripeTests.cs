@@ -55,7 +55,7 @@ public class StripeTests(DatabaseEngine engine)
     {
         var options = Options.Create(_world.Options);
         return new StripeInvoiceSync(_world.Database, new StripeNetAdapter(new HttpClient(), options), _world.Audit, BillingCalendar.Berlin,
-            _world.Clock, options, NullLogger<StripeInvoiceSync>.Instance);
+            _world.Clock, options, NullLogger<StripeInvoiceSync>.Instance, _world.Accounts);
     }
 
     [TearDown]

@@ -9,6 +9,7 @@ using Marketplace.Billing.Pricing;
 using Marketplace.Billing.Runs;
 using Marketplace.Catalog.Municipalities;
 using Marketplace.Catalog.Queries;
+using Marketplace.Identity.Organisations;
 using Marketplace.Provisioning.Subscriptions;
 using Marketplace.Storage;
 using Marketplace.Testing;
@@ -40,15 +41,17 @@ public sealed class BillingWorld : IAsyncDisposable
         Options = options;
         var o = Microsoft.Extensions.Options.Options.Create(options);
         Audit = new AuditTrail(db.Database, Microsoft.Extensions.Options.Options.Create(new AuditOptions { ChainKey = "test" }), Clock);
-        Ingestion = new UsageIngestionService(db.Database, BillingCalendar.Berlin, Clock, o);
-        Runs = new BillingRunService(db.Database, Audit, BillingCalendar.Berlin, Clock, o, NullLogger<BillingRunService>.Instance,
-            new SubscriptionRecords(db.Database), new OfferingRecords(db.Database), new PlanRecords());
-        Invoices = new InvoiceService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
-        Accounts = new BillingAccountService(db.Database, Audit, Clock);
-        Funding = new FundingReportService(db.Database, BillingCalendar.Berlin, new SubscriptionRecords(db.Database), new OfferingRecords(db.Database),
-            new PlanRecords(), new MunicipalityDirectory(db.Database));
+        var (subscriptions, offerings, plans, municipalities) =
+            (new SubscriptionRecords(db.Database), new OfferingRecords(db.Database), new PlanRecords(), new MunicipalityDirectory(db.Database));
+        Ingestion = new UsageIngestionService(db.Database, BillingCalendar.Berlin, Clock, o, subscriptions, plans);
+        Runs = new BillingRunService(db.Database, Audit, BillingCalendar.Berlin, Clock, o, NullLogger<BillingRunService>.Instance, subscriptions, offerings, plans);
+        Accounts = new BillingAccountService(db.Database, Audit, Clock,
+            new OrganisationStore(db.Database, Audit, municipalities, new CatalogRepository(db.Database), Clock), municipalities);
+        Invoices = new InvoiceService(db.Database, Audit, BillingCalendar.Berlin, Clock, o, Accounts, offerings);
+        Funding = new FundingReportService(db.Database, BillingCalendar.Berlin, subscriptions, offerings, plans, municipalities);
         CreditNotes = new CreditNoteService(db.Database, Audit, BillingCalendar.Berlin, Clock, o);
-        Overview = new Overview.BillingOverviewService(db.Database, Runs, BillingCalendar.Berlin, Clock);
+        Overview = new Overview.BillingOverviewService(db.Database, Runs, BillingCalendar.Berlin, Clock, subscriptions, offerings);
+        Quotes = new OrderQuotes(db.Database, BillingCalendar.Berlin, plans, subscriptions, municipalities);
     }
 
     public TestDatabase Db { get; }
@@ -63,6 +66,7 @@ public sealed class BillingWorld : IAsyncDisposable
     public FundingReportService Funding { get; }
     public CreditNoteService CreditNotes { get; }
     public Overview.BillingOverviewService Overview { get; }
+    public OrderQuotes Quotes { get; }
     public static Actor Admin { get; } = new("admin-1", "platform");
 
     public static SellerOptions Seller => new()
