@@ -8,7 +8,7 @@ internal static class BillingSql
     // ---- usage metering ---------------------------------------------------------------------------------------------
 
     public static string LockPeriods(ISqlDialect d, RowLock mode) =>
-        $"SELECT period AS Period, state AS State FROM billing_periods {d.LockTableHint(mode)} WHERE period {d.InList("periods")} {d.LockTrailingClause(mode)}";
+        $"SELECT period, state FROM billing_periods {d.LockTableHint(mode)} WHERE period {d.InList("periods")} {d.LockTrailingClause(mode)}";
 
     public const string ClosePeriod = "UPDATE billing_periods SET state = 'closed', closed_at = @closedAt WHERE period = @period";
 
@@ -17,12 +17,12 @@ internal static class BillingSql
     // ---- billing run ------------------------------------------------------------------------------------------------
 
     public const string UsageTotals = """
-        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
+        SELECT subscription_id, dimension, SUM(quantity) AS Quantity
         FROM usage_events WHERE period = @period GROUP BY subscription_id, dimension
         """;
 
     public static string UsageTotalsOf(ISqlDialect d) => $"""
-        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, SUM(quantity) AS Quantity
+        SELECT subscription_id, dimension, SUM(quantity) AS Quantity
         FROM usage_events WHERE period = @period AND subscription_id {d.InList("ids")} GROUP BY subscription_id, dimension
         """;
 
@@ -49,8 +49,7 @@ internal static class BillingSql
     ];
 
     private const string RunColumns = """
-        id AS Id, period AS Period, started_at AS StartedAt, completed_at AS CompletedAt, actor_user_id AS ActorUserId,
-        invoice_count AS InvoiceCount, net_cents AS NetCents, vat_cents AS VatCents, gross_cents AS GrossCents
+        id, period, started_at, completed_at, actor_user_id, invoice_count, net_cents, vat_cents, gross_cents
         """;
 
     public const string RunCount = "SELECT COUNT(*) FROM billing_runs WHERE period = @period";
@@ -61,12 +60,9 @@ internal static class BillingSql
 
     // An invoice is replaced at most once: only a live invoice can be replaced, and replacing it voids it.
     private const string InvoiceSelect = """
-        SELECT id AS Id, number AS Number, municipality_ags AS MunicipalityAgs, period AS Period, billing_run_id AS BillingRunId, state AS State,
-               currency AS Currency, net_cents AS NetCents, vat_rate_basis_points AS VatRateBasisPoints, vat_cents AS VatCents,
-               gross_cents AS GrossCents, period_start AS PeriodStart, period_end AS PeriodEnd, payment_channel AS PaymentChannel,
-               issue_date AS IssueDate, due_date AS DueDate, buyer_json AS BuyerJson, seller_json AS SellerJson,
-               stripe_invoice_id AS StripeInvoiceId, stripe_pushed_at AS StripePushedAt, payment_failure AS PaymentFailure,
-               created_at AS CreatedAt, updated_at AS UpdatedAt, replaces_invoice_id AS ReplacesInvoiceId,
+        SELECT id, number, municipality_ags, period, billing_run_id, state, currency, net_cents, vat_rate_basis_points, vat_cents,
+               gross_cents, period_start, period_end, payment_channel, issue_date, due_date, buyer_json, seller_json,
+               stripe_invoice_id, stripe_pushed_at, payment_failure, created_at, updated_at, replaces_invoice_id,
                (SELECT r.number FROM invoices r WHERE r.id = invoices.replaces_invoice_id) AS ReplacesInvoiceNumber,
                (SELECT r.issue_date FROM invoices r WHERE r.id = invoices.replaces_invoice_id) AS ReplacesInvoiceIssueDate,
                (SELECT n.id FROM invoices n WHERE n.replaces_invoice_id = invoices.id) AS ReplacedByInvoiceId,
@@ -92,11 +88,9 @@ internal static class BillingSql
         """;
 
     public const string LinesOfInvoice = """
-        SELECT invoice_id AS InvoiceId, line_no AS LineNo, kind AS Kind, subscription_id AS SubscriptionId, offering_id AS OfferingId,
-               offering_name AS OfferingName, plan_id AS PlanId, extra_id AS ExtraId, extra_name AS ExtraName, tier_no AS TierNo, unit AS Unit,
-               quantity AS Quantity, unit_price_cents AS UnitPriceCents, price_base AS PriceBase, amount_cents AS AmountCents,
-               service_from AS ServiceFrom, service_to AS ServiceTo, vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints,
-               vat_exemption_reason AS VatExemptionReason, vat_exemption_code AS VatExemptionCode
+        SELECT invoice_id, line_no, kind, subscription_id, offering_id, offering_name, plan_id, extra_id, extra_name, tier_no, unit,
+               quantity, unit_price_cents, price_base, amount_cents, service_from, service_to, vat_category, vat_rate_basis_points,
+               vat_exemption_reason, vat_exemption_code
         FROM invoice_lines WHERE invoice_id = @id ORDER BY line_no
         """;
 
@@ -137,11 +131,9 @@ internal static class BillingSql
     // ---- credit notes -----------------------------------------------------------------------------------------------
 
     private const string CreditNoteSelect = """
-        SELECT n.id AS Id, n.number AS Number, n.invoice_id AS InvoiceId, i.number AS InvoiceNumber, i.issue_date AS InvoiceIssueDate,
-               n.municipality_ags AS MunicipalityAgs, i.period AS Period, i.period_start AS PeriodStart, i.period_end AS PeriodEnd, n.kind AS Kind,
-               n.reason AS Reason, n.currency AS Currency, n.net_cents AS NetCents, n.vat_cents AS VatCents, n.gross_cents AS GrossCents,
-               n.issue_date AS IssueDate, n.payment_channel AS PaymentChannel, n.buyer_json AS BuyerJson, n.seller_json AS SellerJson,
-               n.stripe_credit_note_id AS StripeCreditNoteId, n.created_at AS CreatedAt
+        SELECT n.id, n.number, n.invoice_id, i.number AS InvoiceNumber, i.issue_date AS InvoiceIssueDate, n.municipality_ags, i.period,
+               i.period_start, i.period_end, n.kind, n.reason, n.currency, n.net_cents, n.vat_cents, n.gross_cents, n.issue_date,
+               n.payment_channel, n.buyer_json, n.seller_json, n.stripe_credit_note_id, n.created_at
         FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
         """;
 
@@ -152,11 +144,9 @@ internal static class BillingSql
         CreditNoteSelect + $" WHERE n.municipality_ags = @ags ORDER BY n.issue_date DESC, n.number DESC {d.Page("limit", "offset")}";
 
     public const string CreditNoteLines = """
-        SELECT credit_note_id AS InvoiceId, invoice_line_no AS LineNo, kind AS Kind, subscription_id AS SubscriptionId, offering_id AS OfferingId,
-               offering_name AS OfferingName, plan_id AS PlanId, extra_id AS ExtraId, extra_name AS ExtraName, tier_no AS TierNo, unit AS Unit,
-               quantity AS Quantity, unit_price_cents AS UnitPriceCents, price_base AS PriceBase, amount_cents AS AmountCents,
-               service_from AS ServiceFrom, service_to AS ServiceTo, vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints,
-               vat_exemption_reason AS VatExemptionReason, vat_exemption_code AS VatExemptionCode
+        SELECT credit_note_id AS InvoiceId, invoice_line_no AS LineNo, kind, subscription_id, offering_id, offering_name, plan_id, extra_id,
+               extra_name, tier_no, unit, quantity, unit_price_cents, price_base, amount_cents, service_from, service_to, vat_category,
+               vat_rate_basis_points, vat_exemption_reason, vat_exemption_code
         FROM credit_note_lines WHERE credit_note_id = @id ORDER BY line_no
         """;
 
@@ -194,8 +184,7 @@ internal static class BillingSql
 
     // The Leitweg-ID and the address are the municipality organisation's (identity); the rest is billing's own.
     public const string AccountByAgs = """
-        SELECT municipality_ags AS MunicipalityAgs, payment_channel AS PaymentChannel, country_code AS CountryCode, email AS Email,
-               stripe_customer_id AS StripeCustomerId
+        SELECT municipality_ags, payment_channel, country_code, email, stripe_customer_id
         FROM billing_accounts WHERE municipality_ags = @ags
         """;
 
@@ -207,7 +196,7 @@ internal static class BillingSql
     // ---- views: usage received and revenue per offering for a vendor ---------------------------------------------
 
     public const string UsageReceivedByVendor = """
-        SELECT subscription_id AS SubscriptionId, dimension AS Dimension, COUNT(*) AS Events, SUM(quantity) AS Quantity, MAX(received_at) AS LastReceivedAt
+        SELECT subscription_id, dimension, COUNT(*) AS Events, SUM(quantity) AS Quantity, MAX(received_at) AS LastReceivedAt
         FROM usage_events WHERE vendor_id = @vendorId AND period = @period
         GROUP BY subscription_id, dimension
         """;
@@ -217,7 +206,7 @@ internal static class BillingSql
     /// note cancels it, a correction's the difference), by the invoice's month; a voided invoice is not counted as an invoice.
     /// </summary>
     public static string RevenueOfOfferings(ISqlDialect d) => $"""
-        SELECT x.period AS Period, x.offering_id AS OfferingId, x.offering_name AS OfferingName,
+        SELECT x.period, x.offering_id, x.offering_name,
                COUNT(DISTINCT CASE WHEN x.live = 1 THEN x.invoice_id END) AS Invoices, SUM(x.cents) AS NetCents
         FROM (
             SELECT i.period, l.offering_id, l.offering_name, i.id AS invoice_id, l.amount_cents AS cents,
@@ -237,7 +226,7 @@ internal static class BillingSql
     // ---- what other modules read of an invoice (InvoiceRecords) -----------------------------------------------------
 
     public const string InvoiceSummary = """
-        SELECT municipality_ags AS MunicipalityAgs, number AS Number, period AS Period, gross_cents AS GrossCents, due_date AS DueDate
+        SELECT municipality_ags, number, period, gross_cents, due_date
         FROM invoices WHERE id = @id
         """;
 }
