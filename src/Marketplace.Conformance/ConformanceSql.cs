@@ -5,15 +5,14 @@ internal static class ConformanceSql
 {
     // Standards and policy
 
-    public const string Policy = "SELECT scope AS Scope, scope_id AS ScopeId, standard_id AS StandardId, reason AS Reason FROM required_standards";
+    public const string Policy = "SELECT scope, scope_id, standard_id, reason FROM required_standards";
 
     public const string InsertPolicyRule = "INSERT INTO required_standards (scope, scope_id, standard_id, reason) VALUES (@Scope, @ScopeId, @StandardId, @Reason)";
 
     // Offerings and versions
 
     private const string HeadColumns = """
-        offering_id AS OfferingId, vendor_id AS VendorId, lifecycle AS Lifecycle, published_version AS PublishedVersion,
-        latest_version AS LatestVersion, created_at AS CreatedAt, updated_at AS UpdatedAt
+        offering_id, vendor_id, lifecycle, published_version, latest_version, created_at, updated_at
         """;
 
     public const string Head = $"SELECT {HeadColumns} FROM offering_heads WHERE offering_id = @id";
@@ -34,9 +33,8 @@ internal static class ConformanceSql
         """;
 
     private const string VersionColumns = """
-        offering_id AS OfferingId, version AS Version, vendor_id AS VendorId, state AS State, origin AS Origin, document_json AS DocumentJson,
-        content_hash AS ContentHash, created_at AS CreatedAt, created_by AS CreatedBy, submitted_at AS SubmittedAt, decided_at AS DecidedAt,
-        decided_by AS DecidedBy, decision_reason AS DecisionReason, published_at AS PublishedAt
+        offering_id, version, vendor_id, state, origin, document_json, content_hash, created_at, created_by, submitted_at, decided_at,
+        decided_by, decision_reason, published_at
         """;
 
     public const string Versions = $"SELECT {VersionColumns} FROM offering_versions WHERE offering_id = @id ORDER BY version DESC";
@@ -68,8 +66,7 @@ internal static class ConformanceSql
     // Checks, evidence, status
 
     private const string CheckColumns = """
-        standard_id AS StandardId, standard_version AS StandardVersion, criterion_id AS CriterionId, outcome AS Outcome, detail AS Detail,
-        raw_evidence AS RawEvidence, checked_at AS CheckedAt
+        standard_id, standard_version, criterion_id, outcome, detail, raw_evidence, checked_at
         """;
 
     public const string Checks = $"SELECT {CheckColumns} FROM conformance_checks WHERE offering_id = @id AND offering_version = @version";
@@ -86,10 +83,8 @@ internal static class ConformanceSql
         """;
 
     private const string EvidenceColumns = """
-        id AS Id, offering_id AS OfferingId, vendor_id AS VendorId, standard_id AS StandardId, standard_version AS StandardVersion,
-        criterion_id AS CriterionId, evidence_type AS EvidenceType, issuer AS Issuer, issued_on AS IssuedOn, expires_on AS ExpiresOn,
-        file_name AS FileName, content_type AS ContentType, sha256 AS Sha256, size_bytes AS SizeBytes, origin AS Origin, state AS State,
-        uploaded_at AS UploadedAt, uploaded_by AS UploadedBy, decided_at AS DecidedAt, decided_by AS DecidedBy, decision_reason AS DecisionReason
+        id, offering_id, vendor_id, standard_id, standard_version, criterion_id, evidence_type, issuer, issued_on, expires_on, file_name,
+        content_type, sha256, size_bytes, origin, state, uploaded_at, uploaded_by, decided_at, decided_by, decision_reason
         """;
 
     public const string EvidenceOfOffering = $"SELECT {EvidenceColumns} FROM conformance_evidence WHERE offering_id = @id ORDER BY uploaded_at, id";
@@ -119,8 +114,7 @@ internal static class ConformanceSql
         """;
 
     public const string Statuses = """
-        SELECT standard_id AS StandardId, standard_version AS StandardVersion, status AS Status, required AS Required, reason AS Reason,
-               checked_at AS CheckedAt, valid_until AS ValidUntil
+        SELECT standard_id, standard_version, status, required, reason, checked_at, valid_until
         FROM conformance_status WHERE offering_id = @id AND offering_version = @version ORDER BY standard_id
         """;
 
@@ -141,19 +135,19 @@ internal static class ConformanceSql
 
     // Published versions, for the SLA and sub-processor histories.
     public const string SlaPublishedVersions = """
-        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
+        SELECT version, published_at, document_json
         FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY published_at, version
         """;
 
     public const string SubProcessorPublishedVersions = """
-        SELECT version AS Version, published_at AS PublishedAt, document_json AS DocumentJson
+        SELECT version, published_at, document_json
         FROM offering_versions WHERE offering_id = @id AND published_at IS NOT NULL ORDER BY version
         """;
     public const string VersionDocument = "SELECT document_json FROM offering_versions WHERE offering_id = @id AND version = @version";
 
     // The policies imported from the catalogue.
     public const string DeletePolicy = "DELETE FROM required_standards";
-    public const string AvailabilityPolicy = "SELECT breach_is_finding AS BreachIsFinding, reason AS Reason FROM conformance_availability_policy WHERE policy_id = 'conformance'";
+    public const string AvailabilityPolicy = "SELECT breach_is_finding, reason FROM conformance_availability_policy WHERE policy_id = 'conformance'";
     public const string DeleteAvailabilityPolicy = "DELETE FROM conformance_availability_policy";
     public const string InsertAvailabilityPolicy = """
         INSERT INTO conformance_availability_policy (policy_id, breach_is_finding, reason, imported_at) VALUES ('conformance', @BreachIsFinding, @Reason, @ImportedAt)
