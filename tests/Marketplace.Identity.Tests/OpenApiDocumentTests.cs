@@ -46,6 +46,7 @@ public partial class OpenApiDocumentTests
     private static readonly (string Schema, string Property)[] Timestamps =
     [
         ("DelegationResponse", "grantedAt"),
+        ("NotificationView", "createdAt"), ("NotificationView", "readAt"), ("SavedSearch", "createdAt"),
     ];
 
     [Test]
