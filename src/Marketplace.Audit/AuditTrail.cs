@@ -1,8 +1,8 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Marketplace.Storage;
 using Microsoft.Extensions.Options;
@@ -179,8 +179,13 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
         return Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(canonical)));
     }
 
+    /// <summary>An object's state for <see cref="AuditEntry"/>, its timestamps in the stored form as the trail has always held them.</summary>
+    public static JsonNode? Snapshot<T>(T state) => JsonSerializer.SerializeToNode(state, SnapshotOptions);
+
+    private static readonly JsonSerializerOptions SnapshotOptions = new() { Converters = { new StoredTimestamp.JsonConverter() } };
+
     /// <summary>Stored as fixed-width ISO text on every engine, so it reads back exactly as it was hashed and sorts by time.</summary>
-    public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset t) => StoredTimestamp.Format(t);
 }
 
 /// <summary>Filters for reading the audit log; all optional, combined with AND.</summary>

@@ -23,11 +23,11 @@ public static class NotificationLanguages
 /// <summary>A notification as stored: what happened (kind and its parameters), for whom, and whether it was read.</summary>
 public sealed record NotificationRow(
     string Id, string UserId, string Category, string Kind, string? MunicipalityAgs, string ObjectType, string ObjectId,
-    string ParamsJson, string SourceKey, string CreatedAt, string? ReadAt);
+    string ParamsJson, string SourceKey, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
 
 /// <summary>A notification as the user sees it: rendered in their language, with a link to what it is about.</summary>
 public sealed record NotificationView(
-    string Id, string Category, string Kind, string ObjectType, string ObjectId, string Title, string Body, string? Link, string CreatedAt, string? ReadAt,
+    string Id, string Category, string Kind, string ObjectType, string ObjectId, string Title, string Body, string? Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt,
     bool Unread);
 
 /// <summary>Whether a category reaches the user in the app and by e-mail.</summary>
@@ -40,5 +40,5 @@ public sealed record NotificationPreferences(string Language, IReadOnlyList<Cate
 }
 
 /// <summary>A catalogue search a user saved: its name and query string (q and facets, as /angebote takes them).</summary>
-public sealed record SavedSearch(string Id, string UserId, string Name, string Query, string CreatedAt);
+public sealed record SavedSearch(string Id, string UserId, string Name, string Query, DateTimeOffset CreatedAt);
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Storage;
 
 namespace Marketplace.Notifications;
@@ -83,5 +82,5 @@ public sealed class NotificationStore(Database database, TimeProvider clock)
         return new NotificationView(r.Id, r.Category, r.Kind, r.ObjectType, r.ObjectId, title, body, NotificationTexts.Link(r), r.CreatedAt, r.ReadAt, r.ReadAt is null);
     }
 
-    private string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
+    private DateTimeOffset Now() => clock.GetUtcNow();
 }

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Localization;
+using Marketplace.Storage;
 
 namespace Marketplace.ServiceDefaults;
 
@@ -52,6 +53,8 @@ public static class ServiceDefaultsExtensions
         // JSON nulls where the request types allow none are refused at binding, naming the field. After the modules have
         // added their source-generated contexts, so the rule covers their types too.
         services.PostConfigure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => JsonNullRules.Apply(o.SerializerOptions));
+        // Timestamps answer in their stored form ("...0000000Z"), as they did while the models held the stored text.
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => o.SerializerOptions.Converters.Add(new StoredTimestamp.JsonConverter()));
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         // German text stays readable in the HTML ("ö", not "&#xF6;"); encoding still escapes what is dangerous.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using Dapper;
 
 namespace Marketplace.Storage;
@@ -17,19 +16,27 @@ public static class DapperSetup
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper hands parameters of the types it knows straight to the driver, past any handler; unknown, they go through ours.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new GuidHandler());
     }
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => parameter.Value = value.ToUniversalTime();
+        // Text in the stored form on every engine: the columns are text, and each driver would write its own form.
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = StoredTimestamp.Format(value);
+        }
 
         public override DateTimeOffset Parse(object value) => value switch
         {
-            DateTimeOffset d => d,
+            DateTimeOffset d => d.ToUniversalTime(),
             DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            string s => StoredTimestamp.Parse(s),
             _ => throw new DataException($"Cannot read {value.GetType()} as a timestamp."),
         };
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml.Linq;
 using Dapper;
 using Microsoft.AspNetCore.DataProtection;
@@ -44,7 +43,7 @@ public static class DatabaseKeyRing
             c.Execute("INSERT INTO data_protection_keys (friendly_name, xml, created_at) VALUES (@name, @xml, @at)", new
             {
                 name = friendlyName, xml = element.ToString(SaveOptions.DisableFormatting),
-                at = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                at = clock.GetUtcNow(),
             });
         }
 

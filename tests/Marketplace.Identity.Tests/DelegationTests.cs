@@ -55,6 +55,26 @@ public class DelegationTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task The_grant_time_is_answered_stored_and_audited_in_the_one_fixed_form()
+    {
+        var host = await SharedHosts.For(engine);
+        var koeln = await host.SignedInAsync(DenialMatrix.KoelnAdmin);
+        var granted = await koeln.PostAsJsonAsync("/api/v1/municipalities/05315000/delegations",
+            new { bundlerOrganisationId = DemoSeeder.Bundler, order = false, configure = false, viewInvoices = false });
+        var answer = await granted.Content.ReadFromJsonAsync<JsonElement>();
+        var id = answer.GetProperty("id").GetString()!;
+        var answered = answer.GetProperty("grantedAt").GetString()!;
+
+        await using var c = await host.Services.GetRequiredService<Database>().OpenAsync();
+        var stored = await Dapper.SqlMapper.QuerySingleAsync<string>(c, "SELECT granted_at FROM delegations WHERE id = @id", new { id });
+        var audited = (await host.Services.GetRequiredService<AuditTrail>().QueryAsync(new AuditQuery(ObjectType: "delegation", ObjectId: id))).Single();
+        Assert.That(answered, Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$"));
+        Assert.That(stored, Is.EqualTo(answered));
+        Assert.That(JsonDocument.Parse(audited.AfterJson!).RootElement.GetProperty("GrantedAt").GetString(), Is.EqualTo(answered));
+        Assert.That((await koeln.DeleteAsync($"/api/v1/municipalities/05315000/delegations/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
     public async Task Only_a_bundling_organisation_can_be_a_delegate()
     {
         var host = await SharedHosts.For(engine);

@@ -42,6 +42,21 @@ public partial class OpenApiDocumentTests
         Assert.That(Operations(document).Count(), Is.GreaterThan(80));
     }
 
+    /// <summary>Answers whose timestamps are DateTimeOffset in the model (Billing's are still text).</summary>
+    private static readonly (string Schema, string Property)[] Timestamps =
+    [
+        ("DelegationResponse", "grantedAt"),
+        ("NotificationView", "createdAt"), ("NotificationView", "readAt"), ("SavedSearch", "createdAt"),
+    ];
+
+    [Test]
+    public async Task Timestamps_are_documented_as_date_time()
+    {
+        var (_, document, _) = await ReadAsync();
+        foreach (var (schema, property) in Timestamps)
+            Assert.That(document.Components!.Schemas![schema].Properties![property].Format, Is.EqualTo("date-time"), $"{schema}.{property}");
+    }
+
     [Test]
     public async Task Every_operation_declares_what_it_answers_on_success()
     {

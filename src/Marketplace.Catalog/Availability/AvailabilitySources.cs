@@ -1,10 +1,9 @@
-using System.Globalization;
 using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Catalog.Availability;
 
-/// <summary>A published version's service-level promise and when it was published (ISO-8601 UTC).</summary>
-public sealed record PublishedSla(int Version, string PublishedAt, SlaDescriptor Sla);
+/// <summary>A published version's service-level promise and when it was published.</summary>
+public sealed record PublishedSla(int Version, DateTimeOffset PublishedAt, SlaDescriptor Sla);
 
 /// <summary>The SLA an offering promised over time, read from its published versions; the conformance module keeps them.</summary>
 public interface ISlaHistory
@@ -22,8 +21,7 @@ public interface ISlaHistory
     static PublishedSla? InForce(IReadOnlyList<PublishedSla> history, DateTimeOffset from, DateTimeOffset to)
     {
         if (history.Count == 0) return null;
-        static DateTimeOffset At(PublishedSla v) => DateTimeOffset.Parse(v.PublishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        var inForce = history.Where((v, i) => At(v) < to && (i == history.Count - 1 || At(history[i + 1]) > from)).ToList();
+        var inForce = history.Where((v, i) => v.PublishedAt < to && (i == history.Count - 1 || history[i + 1].PublishedAt > from)).ToList();
         if (inForce.Count == 0) return history[0];
         return inForce.OrderBy(v => v.Sla.AvailabilityPercent).ThenByDescending(v => v.Version).First();
     }

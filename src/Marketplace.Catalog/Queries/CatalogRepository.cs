@@ -55,10 +55,9 @@ public sealed class CatalogRepository(Database database)
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var revision = await c.ExecuteScalarAsync<long>(CatalogSql.Revision, transaction: tx);
-        var conformance = (await c.QueryAsync<(string OfferingId, string StandardId, string StandardVersion, string Status, bool Required, string? CheckedAt)>(
+        var conformance = (await c.QueryAsync<(string OfferingId, string StandardId, string StandardVersion, string Status, bool Required, DateTimeOffset? CheckedAt)>(
                 CatalogSql.AllConformance, transaction: tx))
-            .ToLookup(r => r.OfferingId, r => new StandardConformance(r.StandardId, r.StandardVersion, r.Status, r.Required,
-                r.CheckedAt is null ? null : DateTimeOffset.Parse(r.CheckedAt, System.Globalization.CultureInfo.InvariantCulture)));
+            .ToLookup(r => r.OfferingId, r => new StandardConformance(r.StandardId, r.StandardVersion, r.Status, r.Required, r.CheckedAt));
         var offerings = (await c.QueryAsync<(string Id, string VendorId, string VendorName, string DocumentJson, long Version, string Lifecycle)>(
                 CatalogSql.AllOfferings, transaction: tx))
             .Select(r => new CatalogOffering(JsonSerializer.Deserialize<OfferingDescriptor>(r.DocumentJson, DescriptorJson.Options)!, r.VendorName,

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Dapper;
 
 namespace Marketplace.Catalog.Queries;
@@ -41,10 +40,9 @@ public static class OrderabilityRule
     {
         var heads = (await c.QueryAsync<(long Version, string Lifecycle)>(CatalogSql.OfferingPublication, new { id = offeringId }, tx)).ToList();
         if (heads.Count == 0) return null;
-        var conformance = (await c.QueryAsync<(string StandardId, string StandardVersion, string Status, bool Required, string? CheckedAt)>(
+        var conformance = (await c.QueryAsync<(string StandardId, string StandardVersion, string Status, bool Required, DateTimeOffset? CheckedAt)>(
                 CatalogSql.OfferingConformance, new { id = offeringId }, tx))
-            .Select(r => new StandardConformance(r.StandardId, r.StandardVersion, r.Status, r.Required,
-                r.CheckedAt is null ? null : DateTimeOffset.Parse(r.CheckedAt, CultureInfo.InvariantCulture)))
+            .Select(r => new StandardConformance(r.StandardId, r.StandardVersion, r.Status, r.Required, r.CheckedAt))
             .OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();
         return new OfferingListing((int)heads[0].Version, heads[0].Lifecycle, conformance);
     }

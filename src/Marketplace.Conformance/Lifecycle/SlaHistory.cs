@@ -13,7 +13,7 @@ public sealed class SlaHistory(Database database) : ISlaHistory
     private sealed class Row
     {
         public int Version { get; init; }
-        public string PublishedAt { get; init; } = "";
+        public DateTimeOffset PublishedAt { get; init; }
         public string DocumentJson { get; init; } = "";
     }
 

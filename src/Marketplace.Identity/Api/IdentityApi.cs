@@ -74,7 +74,7 @@ public static class IdentityApi
     public sealed record ClientCreatedResponse(string ClientId, string ClientSecret, string DisplayName, string Role);
     public sealed record DelegationRequest(string BundlerOrganisationId, bool Order, bool Configure, bool ViewInvoices);
     public sealed record DelegationResponse(string Id, string MunicipalityAgs, string MunicipalityName, string BundlerOrganisationId, string BundlerName,
-        bool Order, bool Configure, bool ViewInvoices, string GrantedAt);
+        bool Order, bool Configure, bool ViewInvoices, DateTimeOffset GrantedAt);
     public sealed record VendorOrganisationResponse(OrganisationResponse Organisation, IReadOnlyList<OrganisationContact> Contacts);
     public sealed record VendorRequest(string LegalName, string? VatId, string? TaxNumber, IReadOnlyList<OrganisationContact>? Contacts);
 

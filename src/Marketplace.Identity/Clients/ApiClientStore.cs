@@ -20,7 +20,7 @@ public sealed record ApiClient
     public string DisplayName { get; init; } = "";
     public string Role { get; init; } = "";
     public string CreatedBy { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>
@@ -60,7 +60,7 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
         var client = new ApiClient
         {
             ClientId = clientId, OrganisationId = org.Id, DisplayName = displayName.Trim(), Role = role, CreatedBy = actor.UserId,
-            CreatedAt = AuditTrail.Timestamp(clock.GetUtcNow()),
+            CreatedAt = clock.GetUtcNow(),
         };
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -87,7 +87,7 @@ public sealed class ApiClientStore(IdentityStoreContext db, Database database, I
     {
         var deleted = await db.InTransactionAsync(async (c, tx) =>
         {
-            var changed = await c.ExecuteAsync(IdentitySql.DeleteClient, new { clientId, org = organisationId, at = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx);
+            var changed = await c.ExecuteAsync(IdentitySql.DeleteClient, new { clientId, org = organisationId, at = clock.GetUtcNow() }, tx);
             if (changed == 0) return false;
             if (await applications.FindByClientIdAsync(clientId, ct) is { } application)
                 await applications.DeleteAsync(application, ct);

@@ -15,9 +15,9 @@ public sealed record Delegation
     public bool CanConfigure { get; init; }
     public bool CanViewInvoices { get; init; }
     public string GrantedBy { get; init; } = "";
-    public string GrantedAt { get; init; } = "";
+    public DateTimeOffset GrantedAt { get; init; }
     public string? RevokedBy { get; init; }
-    public string? RevokedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
 
     public bool IsActive => RevokedAt is null;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using Marketplace.Audit;
 using Marketplace.Identity.Access;
@@ -54,7 +53,7 @@ public sealed class DelegationStore(Database database, AuditTrail audit, TimePro
                 Id = "dlg-" + Guid.NewGuid().ToString("N"), MunicipalityOrganisationId = municipality.Id, MunicipalityAgs = municipality.MunicipalityAgs,
                 MunicipalityName = municipality.Name, BundlerOrganisationId = bundler.Id, BundlerName = bundler.Name,
                 CanOrder = grant.Order, CanConfigure = grant.Configure, CanViewInvoices = grant.ViewInvoices,
-                GrantedBy = actor.UserId, GrantedAt = AuditTrail.Timestamp(clock.GetUtcNow()),
+                GrantedBy = actor.UserId, GrantedAt = clock.GetUtcNow(),
             };
             await c.ExecuteAsync(IdentitySql.InsertDelegation, after, tx);
         }
@@ -64,7 +63,7 @@ public sealed class DelegationStore(Database database, AuditTrail audit, TimePro
             await c.ExecuteAsync(IdentitySql.UpdateDelegationPermissions, after, tx);
         }
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, existing is null ? "delegation.granted" : "delegation.changed",
-            "delegation", after.Id, existing is null ? null : JsonSerializer.SerializeToNode(existing), JsonSerializer.SerializeToNode(after)));
+            "delegation", after.Id, existing is null ? null : AuditTrail.Snapshot(existing), AuditTrail.Snapshot(after)));
         await tx.CommitAsync(ct);
         return after;
     }
@@ -75,11 +74,11 @@ public sealed class DelegationStore(Database database, AuditTrail audit, TimePro
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var before = await c.QuerySingleOrDefaultAsync<Delegation>(IdentitySql.DelegationById, new { id = delegationId }, tx);
-        var at = AuditTrail.Timestamp(clock.GetUtcNow());
+        var at = clock.GetUtcNow();
         var changed = await c.ExecuteAsync(IdentitySql.RevokeDelegation, new { id = delegationId, municipality = municipalityOrganisationId, by = actor.UserId, at }, tx);
         if (changed == 0) return false;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "delegation.revoked", "delegation", delegationId,
-            JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(before! with { RevokedBy = actor.UserId, RevokedAt = at })));
+            AuditTrail.Snapshot(before), AuditTrail.Snapshot(before! with { RevokedBy = actor.UserId, RevokedAt = at })));
         await tx.CommitAsync(ct);
         return true;
     }

@@ -25,8 +25,8 @@ public sealed record Organisation
     public string? TaxNumber { get; init; }
     /// <summary>Bundlers only: "land" or "it-dienstleister".</summary>
     public string? BundlerType { get; init; }
-    public string CreatedAt { get; init; } = "";
-    public string UpdatedAt { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 
     public bool IsMunicipality => Kind == OrganisationKinds.Municipality;
     public bool IsBundler => Kind == OrganisationKinds.Bundler;

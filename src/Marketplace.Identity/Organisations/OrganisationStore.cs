@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using Marketplace.Audit;
@@ -61,7 +60,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         var landKnown = n.Kind != OrganisationKinds.Bundler || n.LandCode is null || await municipalities.LandExistsAsync(n.LandCode, ct);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var now = AuditTrail.Timestamp(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var org = new Organisation { Kind = n.Kind, Name = n.Name?.Trim() ?? "", CreatedAt = now, UpdatedAt = now };
         switch (n.Kind)
         {
@@ -108,7 +107,7 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
 
         await c.ExecuteAsync(IdentitySql.InsertOrganisation, org, tx);
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "organisation.created", "organisation", org.Id,
-            null, JsonSerializer.SerializeToNode(org)));
+            null, AuditTrail.Snapshot(org)));
         await tx.CommitAsync(ct);
         return org;
     }
@@ -147,16 +146,16 @@ public sealed partial class OrganisationStore(Database database, AuditTrail audi
         }, ct);
     }
 
-    private async Task<Organisation> ChangeAsync(string organisationId, string action, Actor actor, Func<DbConnection, DbTransaction, string, Task> change, CancellationToken ct)
+    private async Task<Organisation> ChangeAsync(string organisationId, string action, Actor actor, Func<DbConnection, DbTransaction, DateTimeOffset, Task> change, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var before = await c.QuerySingleOrDefaultAsync<Organisation>(IdentitySql.OrganisationById, new { id = organisationId }, tx)
                      ?? throw new KeyNotFoundException(organisationId);
-        await change(c, tx, AuditTrail.Timestamp(clock.GetUtcNow()));
+        await change(c, tx, clock.GetUtcNow());
         var after = await c.QuerySingleAsync<Organisation>(IdentitySql.OrganisationById, new { id = organisationId }, tx);
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, action, "organisation", organisationId,
-            JsonSerializer.SerializeToNode(before), JsonSerializer.SerializeToNode(after)));
+            AuditTrail.Snapshot(before), AuditTrail.Snapshot(after)));
         await tx.CommitAsync(ct);
         return after;
     }

@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
@@ -48,7 +47,7 @@ public sealed class ServerKeyStore(Database database, IDataProtectionProvider da
             var protectedKey = _protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey()));
             try
             {
-                c.Execute(IdentitySql.InsertServerKeyIfAbsent, new { purpose, key = protectedKey, at = AuditTrail.Timestamp(clock.GetUtcNow()) });
+                c.Execute(IdentitySql.InsertServerKeyIfAbsent, new { purpose, key = protectedKey, at = clock.GetUtcNow() });
                 logger.LogInformation("Generated the OpenID Connect server's {Purpose} key and stored it in the database", purpose);
             }
             catch (DbException)

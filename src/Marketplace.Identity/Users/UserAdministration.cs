@@ -22,11 +22,11 @@ public sealed record Invitation
     public string Email { get; init; } = "";
     public string Role { get; init; } = "";
     public string InvitedBy { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
-    public string ExpiresAt { get; init; } = "";
-    public string? AcceptedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset? AcceptedAt { get; init; }
     public string? AcceptedUserId { get; init; }
-    public string? RevokedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
 }
 
 /// <summary>A member of an organisation as its admin sees it.</summary>
@@ -60,7 +60,7 @@ public sealed class UserAdministration(
     {
         await using var c = await database.OpenAsync(ct);
         return (await c.QueryAsync<Invitation>(new CommandDefinition(IdentitySql.OpenInvitationsOf,
-            new { id = organisationId, now = AuditTrail.Timestamp(clock.GetUtcNow()) }, cancellationToken: ct))).ToList();
+            new { id = organisationId, now = clock.GetUtcNow() }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>Invites someone into the organisation with a role that fits it and mails them the link; returns the invitation and its token.</summary>
@@ -79,7 +79,7 @@ public sealed class UserAdministration(
         var invitation = new Invitation
         {
             Id = "inv-" + Guid.NewGuid().ToString("N"), OrganisationId = org.Id, Email = email, Role = role, InvitedBy = actor.UserId,
-            CreatedAt = AuditTrail.Timestamp(now), ExpiresAt = AuditTrail.Timestamp(now + InvitationLifetime),
+            CreatedAt = now, ExpiresAt = now + InvitationLifetime,
         };
         await using (var c = await database.OpenAsync(ct))
         await using (var tx = await c.BeginTransactionAsync(ct))
@@ -106,14 +106,14 @@ public sealed class UserAdministration(
     {
         await using var c = await database.OpenAsync(ct);
         return await c.QuerySingleOrDefaultAsync<Invitation>(new CommandDefinition(IdentitySql.OpenInvitationByTokenHash,
-            new { tokenHash = HashToken(token), now = AuditTrail.Timestamp(clock.GetUtcNow()) }, cancellationToken: ct));
+            new { tokenHash = HashToken(token), now = clock.GetUtcNow() }, cancellationToken: ct));
     }
 
     public async Task<bool> RevokeInvitationAsync(string organisationId, string invitationId, Actor actor, CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var changed = await c.ExecuteAsync(IdentitySql.RevokeInvitation, new { id = invitationId, org = organisationId, at = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx);
+        var changed = await c.ExecuteAsync(IdentitySql.RevokeInvitation, new { id = invitationId, org = organisationId, at = clock.GetUtcNow() }, tx);
         if (changed == 0) return false;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "invitation.revoked", "invitation", invitationId, null, null));
         await tx.CommitAsync(ct);
@@ -131,7 +131,7 @@ public sealed class UserAdministration(
         return await db.InTransactionAsync(async (c, tx) =>
         {
             var invitation = await c.QuerySingleOrDefaultAsync<Invitation>(IdentitySql.OpenInvitationByTokenHash,
-                new { tokenHash = HashToken(token), now = AuditTrail.Timestamp(clock.GetUtcNow()) }, tx)
+                new { tokenHash = HashToken(token), now = clock.GetUtcNow() }, tx)
                 ?? throw RequestValidationException.Coded("token", "invitation.unknown", "Diese Einladung ist unbekannt, schon verwendet oder abgelaufen.");
             var user = new MarketplaceUser
             {
@@ -141,7 +141,7 @@ public sealed class UserAdministration(
             Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password), "password");
             Check(await users.AddToRoleAsync(user, invitation.Role), "role");
             if (externalLogin is not null) Check(await users.AddLoginAsync(user, externalLogin), "externalLogin");
-            await c.ExecuteAsync(IdentitySql.AcceptInvitation, new { id = invitation.Id, at = AuditTrail.Timestamp(clock.GetUtcNow()), userId = user.Id }, tx);
+            await c.ExecuteAsync(IdentitySql.AcceptInvitation, new { id = invitation.Id, at = clock.GetUtcNow(), userId = user.Id }, tx);
             await audit.AppendAsync(c, tx, new AuditEntry(user.Id, invitation.OrganisationId, "user.created", "user", user.Id, null,
                 UserSnapshot(user, invitation.Role, externalLogin?.LoginProvider, invitation.Id)));
             return user;

@@ -129,10 +129,10 @@ public sealed class AuditNotifier(Database database, AuditTrail audit, AuditEven
         return await c.ExecuteScalarAsync<long>(new CommandDefinition(NotificationSql.CursorPosition, cancellationToken: ct));
     }
 
-    private string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
+    private DateTimeOffset Now() => clock.GetUtcNow();
 
     /// <summary>Writes notifications and outbox rows inside the pass's transaction, honouring each user's preferences.</summary>
-    private sealed class Writer(DbConnection c, DbTransaction tx, string now, UserDirectory users)
+    private sealed class Writer(DbConnection c, DbTransaction tx, DateTimeOffset now, UserDirectory users)
     {
         private readonly Dictionary<string, NotificationPreferences> _preferences = [];
         private readonly Dictionary<string, IReadOnlyList<MunicipalityUser>> _users = [];

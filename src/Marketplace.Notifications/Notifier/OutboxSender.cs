@@ -1,5 +1,4 @@
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Identity.Email;
 using Marketplace.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ namespace Marketplace.Notifications.Notifier;
 public sealed class OutboxSender(Database database, IEmailSender mail, IOptions<NotificationOptions> options, TimeProvider clock, ILogger<OutboxSender> logger)
 {
     private sealed record Pending(string Id, string UserId, string Email, string Language, string Kind, string? MunicipalityAgs, string ObjectType,
-        string ObjectId, string ParamsJson, string SourceKey, string CreatedAt);
+        string ObjectId, string ParamsJson, string SourceKey, DateTimeOffset CreatedAt);
 
     public async Task<int> SendPendingAsync(CancellationToken ct = default)
     {
@@ -27,13 +26,13 @@ public sealed class OutboxSender(Database database, IEmailSender mail, IOptions<
             var now = clock.GetUtcNow();
             await using (var c = await database.OpenAsync(ct))
                 batch = (await c.QueryAsync<Pending>(new CommandDefinition(NotificationSql.PendingMail(database.Dialect),
-                    new { maxAttempts = o.MaxMailAttempts, now = AuditTrail.Timestamp(now), limit = 50, offset = 0 }, cancellationToken: ct))).ToList();
+                    new { maxAttempts = o.MaxMailAttempts, now, limit = 50, offset = 0 }, cancellationToken: ct))).ToList();
             var progressed = false;
             foreach (var p in batch)
             {
                 await using var c = await database.OpenAsync(ct);
                 var claimed = await c.ExecuteAsync(new CommandDefinition(NotificationSql.ClaimMail,
-                    new { id = p.Id, now = AuditTrail.Timestamp(now), until = AuditTrail.Timestamp(now + o.MailClaim) }, cancellationToken: ct));
+                    new { id = p.Id, now, until = now + o.MailClaim }, cancellationToken: ct));
                 if (claimed == 0) continue;
                 progressed = true;
                 var row = new NotificationRow(p.Id, p.UserId, "", p.Kind, p.MunicipalityAgs, p.ObjectType, p.ObjectId, p.ParamsJson, p.SourceKey, p.CreatedAt, null);
@@ -42,14 +41,14 @@ public sealed class OutboxSender(Database database, IEmailSender mail, IOptions<
                 try
                 {
                     await mail.SendAsync(p.Email, subject, body, ct);
-                    await c.ExecuteAsync(new CommandDefinition(NotificationSql.MailSent, new { id = p.Id, now = AuditTrail.Timestamp(clock.GetUtcNow()) }, cancellationToken: ct));
+                    await c.ExecuteAsync(new CommandDefinition(NotificationSql.MailSent, new { id = p.Id, now = clock.GetUtcNow() }, cancellationToken: ct));
                     sent++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "Notification mail {Id} to {Email} failed; retried after {Wait}", p.Id, p.Email, o.MailClaim);
                     await c.ExecuteAsync(new CommandDefinition(NotificationSql.MailFailed,
-                        new { id = p.Id, retryAt = AuditTrail.Timestamp(clock.GetUtcNow() + o.MailClaim), error = e.Message }, cancellationToken: ct));
+                        new { id = p.Id, retryAt = clock.GetUtcNow() + o.MailClaim, error = e.Message }, cancellationToken: ct));
                 }
             }
             if (!progressed || batch.Count < 50) return sent;

@@ -1,5 +1,4 @@
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Catalog.Search;
 using Marketplace.Storage;
 
@@ -30,7 +29,7 @@ public sealed class SavedSearchService(Database database, CatalogSearchService s
 
         await search.RefreshAsync(ct);
         var matches = CatalogQuery.AllMatches(search.Current, parsed.Request).Select(m => m.Id).Distinct().ToList();
-        var now = AuditTrail.Timestamp(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var saved = new SavedSearch(Guid.NewGuid().ToString("N"), userId, name, CatalogQuery.Normalised(parsed.Request), now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

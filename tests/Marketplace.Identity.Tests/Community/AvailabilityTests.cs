@@ -308,7 +308,7 @@ public class AvailabilityTests(DatabaseEngine engine)
     [Test]
     public void The_promise_in_force_is_the_lowest_of_the_versions_published_during_the_period()
     {
-        static PublishedSla V(int version, string at, decimal percent) => new(version, at, new Marketplace.Catalog.Descriptors.SlaDescriptor(percent, 8));
+        static PublishedSla V(int version, string at, decimal percent) => new(version, DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture), new Marketplace.Catalog.Descriptors.SlaDescriptor(percent, 8));
         var history = new[] { V(1, "2031-01-10T00:00:00Z", 99.9m), V(2, "2031-03-15T00:00:00Z", 99.0m), V(3, "2031-05-01T00:00:00Z", 99.5m) };
         DateTimeOffset Month(int m) => new(2031, m, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.That(ISlaHistory.InForce(history, Month(2), Month(3))!.Version, Is.EqualTo(1));

@@ -287,6 +287,22 @@ public class NotificationTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task A_notification_answers_and_shows_its_time_in_the_stored_form()
+    {
+        var viewer = await _host.SignedInAsync(MuenchenViewer);
+        var requestId = "request-" + Unique();
+        await _host.Services.GetRequiredService<AuditTrail>().AppendAsync(new AuditEntry("user-vendor", "vendor-urkundenwerk", "feature-request.answered",
+            "feature-request", requestId, null, new JsonObject { ["offeringId"] = "namenserklaerung-urkundenwerk", ["status"] = "done", ["ags"] = Muenchen }));
+        await Notifier.RunOnceAsync();
+
+        var notification = (await NotificationsOfAsync(_host, MuenchenViewer)).Single(n => n!["objectId"]!.GetValue<string>() == requestId)!;
+        var createdAt = notification["createdAt"]!.GetValue<string>();
+
+        Assert.That(createdAt, Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$"));
+        Assert.That(await viewer.GetStringAsync("/benachrichtigungen"), Does.Contain($"<time datetime=\"{createdAt}\">"));
+    }
+
+    [Test]
     public async Task The_pages_list_notifications_mark_them_read_and_save_preferences_and_searches()
     {
         var viewer = await _host.SignedInAsync(MuenchenViewer);
