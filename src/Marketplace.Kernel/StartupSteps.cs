@@ -14,6 +14,17 @@ public interface IStartupStep
     Task RunAsync(CancellationToken ct);
 }
 
+/// <summary>
+/// Held by one instance at a time while it runs the start-up steps: the steps check, then act (a role that does not exist
+/// is created), so instances starting together on one database would otherwise insert the same rows. The storage module
+/// provides it for the configured database.
+/// </summary>
+public interface IStartupLock
+{
+    /// <summary>Waits until no other instance holds the lock, then holds it until the result is disposed.</summary>
+    Task<IAsyncDisposable> AcquireAsync(CancellationToken ct);
+}
+
 /// <summary>The phases of start-up, in the order they run; a step belongs to the first phase whose predecessors it needs.</summary>
 public static class StartupOrder
 {
@@ -38,9 +49,13 @@ public static class StartupSteps
     public static IServiceCollection AddStartupStep<TStep>(this IServiceCollection services) where TStep : class, IStartupStep =>
         services.AddScoped<IStartupStep, TStep>();
 
-    /// <summary>Runs every registered step in order; a failing step stops the start (the host must not serve half-prepared).</summary>
+    /// <summary>
+    /// Runs every registered step in order under the <see cref="IStartupLock"/>; a failing step stops the start (the host
+    /// must not serve half-prepared). An instance that waited for another's start finds its steps' work done.
+    /// </summary>
     public static async Task RunStartupStepsAsync(this IServiceProvider services, CancellationToken ct = default)
     {
+        await using var held = await services.GetRequiredService<IStartupLock>().AcquireAsync(ct);
         await using var scope = services.CreateAsyncScope();
         foreach (var step in scope.ServiceProvider.GetServices<IStartupStep>().OrderBy(s => s.Order))
             await step.RunAsync(ct);

@@ -16,6 +16,18 @@ public sealed class MigrateOnStartStep(Database database, IConfiguration configu
     }
 }
 
+/// <summary>
+/// The start-up lock of every instance on the configured database: one runs its start-up steps while the others wait, so
+/// instances started together (a rolling deployment, a scaled-out start) never insert the same seed rows twice.
+/// </summary>
+public sealed class DatabaseStartupLock(Database database, ILogger<DatabaseStartupLock> logger) : IStartupLock
+{
+    public const string Name = "marketplace-startup";
+
+    public Task<IAsyncDisposable> AcquireAsync(CancellationToken ct) =>
+        database.LockAsync(Name, () => logger.LogInformation("Waiting for another instance's start-up to finish ({Engine} lock {Lock})", database.Engine, Name), ct);
+}
+
 /// <summary>Ready only while the database answers.</summary>
 public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
 {

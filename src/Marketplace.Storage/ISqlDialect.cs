@@ -50,6 +50,17 @@ public interface ISqlDialect
     /// </summary>
     IReadOnlyList<BulkStatement> InsertIgnoringDuplicates(
         string table, IReadOnlyList<BulkColumn> columns, IReadOnlyList<string> keyColumns, string? returnColumn);
+
+    /// <summary>
+    /// A statement that takes the exclusive lock named by the parameter @name for the session (held until released or
+    /// the session ends, whatever transactions run) and returns whether it holds it: at once or not at all, or when
+    /// <paramref name="wait"/>, as soon as it is free. Null on SQLite, which has no server sessions
+    /// (<see cref="Database.LockAsync"/> locks a file beside the database there).
+    /// </summary>
+    string? SessionLock(bool wait);
+
+    /// <summary>The statement that releases the session lock named by @name; null on SQLite.</summary>
+    string? SessionUnlock { get; }
 }
 
 /// <summary>How <see cref="ISqlDialect.LockTableHint"/> locks rows it reads.</summary>
@@ -148,6 +159,9 @@ public sealed class SqliteDialect : ISqlDialect
         DialectText.ValuesChunks(columns, 32_000, values =>
             $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES {values} " +
             $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING" + (returnColumn is null ? "" : $" RETURNING {returnColumn}"));
+
+    public string? SessionLock(bool wait) => null;
+    public string? SessionUnlock => null;
 }
 
 /// <summary>PostgreSQL: ON CONFLICT upserts, RETURNING, and FOR UPDATE SKIP LOCKED for claiming work.</summary>
@@ -177,6 +191,12 @@ public sealed class PostgresDialect : ISqlDialect
                   $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING" + (returnColumn is null ? "" : $" RETURNING {returnColumn}");
         return [new BulkStatement(sql, columns.Select((c, i) => new KeyValuePair<string, object?>($"@a{i}", c.Values)).ToList())];
     }
+
+    // An advisory lock on the name's hash: held by the session, so it outlives the transactions the start-up steps commit.
+    public string? SessionLock(bool wait) => wait
+        ? "SELECT true FROM pg_advisory_lock(hashtext(@name))"
+        : "SELECT pg_try_advisory_lock(hashtext(@name))";
+    public string? SessionUnlock => "SELECT pg_advisory_unlock(hashtext(@name))";
 }
 
 /// <summary>SQL Server: OFFSET/FETCH, MERGE with HOLDLOCK for upserts, OUTPUT INSERTED, UPDLOCK/READPAST for claiming.</summary>
@@ -214,4 +234,11 @@ public sealed class SqlServerDialect : ISqlDialect
             $"MERGE {table} WITH (HOLDLOCK) AS t USING (VALUES {values}) AS s ({names}) ON {on} " +
             $"WHEN NOT MATCHED THEN INSERT ({names}) VALUES ({string.Join(", ", columns.Select(c => "s." + c.Name))}){output};");
     }
+
+    // sp_getapplock returns 0 or 1 when granted, a negative code when not (timeout, deadlock victim, cancelled).
+    public string? SessionLock(bool wait) =>
+        "DECLARE @granted int; " +
+        $"EXEC @granted = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = {(wait ? -1 : 0)}; " +
+        "SELECT CAST(CASE WHEN @granted >= 0 THEN 1 ELSE 0 END AS bit);";
+    public string? SessionUnlock => "EXEC sp_releaseapplock @Resource = @name, @LockOwner = 'Session';";
 }

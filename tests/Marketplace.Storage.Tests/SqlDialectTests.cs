@@ -145,6 +145,9 @@ public class SqlDialectTests
             $"SELECT id FROM themenfelder {d.LockTableHint(RowLock.Update)} WHERE id = @id",
             .. d.InsertIgnoringDuplicates("themenfelder", Themenfelder(3), ["id"], "id").Select(s => s.Sql),
             .. d.InsertIgnoringDuplicates("themenfelder", Themenfelder(3), ["id"], null).Select(s => s.Sql),
+            d.SessionLock(wait: false)!,
+            d.SessionLock(wait: true)!,
+            d.SessionUnlock!,
         ];
         foreach (var sql in statements)
         {

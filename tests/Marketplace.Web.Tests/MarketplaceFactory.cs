@@ -54,7 +54,7 @@ public sealed class MarketplaceFactory(TestDatabase database, IReadOnlyDictionar
     }
 
     /// <summary>Stops the host but keeps the database.</summary>
-    private ValueTask StopAsync() => base.DisposeAsync();
+    internal ValueTask StopAsync() => base.DisposeAsync();
 
     public override async ValueTask DisposeAsync()
     {
