@@ -47,10 +47,13 @@ public sealed partial class IdentityHost(TestDatabase database, IReadOnlyDiction
             seeding.DeleteMailFolder();
         });
 
-    /// <summary>A host on an existing database, as after a restart.</summary>
-    public static IdentityHost Start(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A host on an existing database, as after a restart. <paramref name="catalogSeeded"/>: the database holds the
+    /// catalogue already, so this start does not import it again (production hosts do not import at start either).
+    /// </summary>
+    public static IdentityHost Start(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool catalogSeeded = false)
     {
-        var host = new IdentityHost(database, settings ?? new Dictionary<string, string?>());
+        var host = new IdentityHost(database, settings ?? new Dictionary<string, string?>(), catalogSeeded);
         _ = host.Server; // start now: migrations and seeding happen here
         return host;
     }

@@ -14,8 +14,9 @@ public class RestartTests(DatabaseEngine engine)
     [Test]
     public async Task A_token_issued_before_a_restart_validates_after_it()
     {
-        var database = await TestDatabase.CreateAsync(engine, migrate: false);
-        var first = IdentityHost.Start(database);
+        // A copy of the seeded template: the keys in it were made by the template's own host, in another process life.
+        var database = await IdentityHost.SeededDatabaseAsync(engine);
+        var first = IdentityHost.Start(database, catalogSeeded: true);
         string accessToken, jwks;
         try
         {
@@ -35,7 +36,7 @@ public class RestartTests(DatabaseEngine engine)
             await first.StopAsync();
         }
 
-        await using var second = IdentityHost.Start(database);
+        await using var second = IdentityHost.Start(database, catalogSeeded: true);
         var api = second.CreateClient(new() { BaseAddress = IdentityHost.BaseAddress });
         Assert.That(await api.GetStringAsync("/.well-known/jwks"), Is.EqualTo(jwks), "the same signing key after the restart");
         api.SetBearerToken(accessToken);

@@ -24,7 +24,7 @@ public class TokenRevocationTests(DatabaseEngine engine)
         var settings = new Dictionary<string, string?> { ["Identity:Server:Issuer"] = Issuer, ["Identity:Server:TokenEntryCheckSeconds"] = "1" };
         _first = await IdentityHost.StartAsync(engine, settings);
         // A second instance on the same database, as behind a load balancer.
-        _second = IdentityHost.Start(_first.Database, settings);
+        _second = IdentityHost.Start(_first.Database, settings, catalogSeeded: true);
     }
 
     [OneTimeTearDown]

@@ -107,6 +107,9 @@ public sealed class TestDatabase : IAsyncDisposable
         "Instance:Role", "Limits:", "Notifications:", "Provisioning:", "Logging:", "Hosting:", "Identity:Server:Issuer",
         "Identity:Server:WebClient", "Identity:Server:TokenEntryCheckSeconds", "Identity:LoginAttemptsPerMinute", "Identity:TokenRequestsPerMinute",
         "Conformance:RunDailyJob", "Catalog:AllowHttpStatusUrls", "Catalog:RefreshInterval", "Telemetry:",
+        // The forwarded-headers rules and the public address of links in mails: read by requests, never by a seeder or a
+        // worker. (SampleBroker: stays in the key: a seeding host with a broker runs the workers that talk to it.)
+        "FORWARDEDHEADERS_ENABLED", "https_port", "Identity:PublicBaseUrl",
     ];
 
     private static bool TemplatesEnabled =>

@@ -38,7 +38,7 @@ public class NotifierRestartTests(DatabaseEngine engine)
             Assert.That(batch.Notifications, Is.EqualTo(2), "Köln has one user");
             await first.StopAsync();
 
-            second = IdentityHost.Start(database, new Dictionary<string, string?> { ["Notifications:BatchSize"] = "2" });
+            second = IdentityHost.Start(database, new Dictionary<string, string?> { ["Notifications:BatchSize"] = "2" }, catalogSeeded: true);
             Assert.That(second.Services.GetServices<IHostedService>().OfType<NotificationWorker>(), Is.Not.Empty, "the default instance runs the notifier");
             var notifier = second.Services.GetRequiredService<AuditNotifier>();
             await notifier.RunOnceAsync();
