@@ -21,14 +21,6 @@ public partial class CodedRefusalsTests
 
     private static readonly string[] FilesWithUncodedRefusals =
     [
-        "Marketplace.Billing/Accounts/BillingAccounts.cs",
-        "Marketplace.Billing/Funding/FundingReportService.cs",
-        "Marketplace.Billing/Invoices/CreditNoteService.cs",
-        "Marketplace.Billing/Invoices/InvoiceService.cs",
-        "Marketplace.Billing/Metering/UsageIngestionService.cs",
-        "Marketplace.Billing/Overview/BillingOverviewService.cs",
-        "Marketplace.Billing/Runs/BillingRunService.cs",
-        "Marketplace.Billing/Stripe/StripeInvoiceSync.cs",
         // Not a refusal: the order form's errors, already worded by the refusal that caused them, put back at their inputs.
         "Marketplace.Web/Pages/Gemeinden/CombinedOrderForm.cs",
     ];

@@ -288,10 +288,11 @@ public static class BillingApi
     private static async Task<Ok<IReadOnlyList<Invoice>>> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
         TypedResults.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
 
-    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, ClaimsPrincipal user, PeriodFinalization finalization, CancellationToken ct)
+    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, HttpContext http, PeriodFinalization finalization, CancellationToken ct)
     {
-        var result = await finalization.FinalizeAsync(MonthParameter("period", period, default), Actor.Of(user), ct);
-        return TypedResults.Ok(new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete));
+        var result = await finalization.FinalizeAsync(MonthParameter("period", period, default), Actor.Of(http.User), ct);
+        var texts = CodedProblems.Texts(http);
+        return TypedResults.Ok(new FinalizePeriodResponse(result.Finalized, result.Problems.Select(p => texts.Word(p)).ToList(), result.Incomplete));
     }
 
     private static async Task<Ok<Invoice>> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)
