@@ -12,8 +12,9 @@ namespace Marketplace.Web.Tests;
 public partial class CodedRefusalsTests
 {
     // A refusal built with a message alone: conflicts and denials, a not-found with a text instead of kind and id, a
-    // field error made without a code, and the kernel's two uncoded shortcuts.
-    [GeneratedRegex("""new (?:ConflictException|ForbiddenException)\(|new NotFoundException\(\$?"[^"]*"\)|new FieldError\(|RequestValidationException\.(?:For|From)\(""")]
+    // field error made without a code, the kernel's two uncoded shortcuts, a conformance refusal made whole (its
+    // factories take a code), and a validation problem written by hand (the kernel's CodedProblems words them).
+    [GeneratedRegex("""new (?:ConflictException|ForbiddenException)\(|new NotFoundException\(\$?"[^"]*"\)|new FieldError\(|RequestValidationException\.(?:For|From)\(|new ConformanceException\(|new HttpValidationProblemDetails\(""")]
     private static partial Regex Uncoded();
 
     [GeneratedRegex(@";[ \t]*(?:\r?\n|$)")]
@@ -62,5 +63,8 @@ public partial class CodedRefusalsTests
         Assert.That(Uncoded().IsMatch("throw new NotFoundException(\"order\", id);"), Is.False);
         Assert.That(Uncoded().IsMatch("errors.Add(new FieldError(\"x\", \"y\"));"), Is.True);
         Assert.That(Uncoded().IsMatch("errors.Add(FieldError.Coded(\"x\", \"code\", \"y\"));"), Is.False);
+        Assert.That(Uncoded().IsMatch("throw new ConformanceException(ConformanceErrorKind.Invalid, \"Die Version ist ungültig.\", errors);"), Is.True);
+        Assert.That(Uncoded().IsMatch("throw ConformanceException.Conflict(\"offering.retired\", \"Zurückgezogen.\");"), Is.False);
+        Assert.That(Uncoded().IsMatch("return TypedResults.Problem(new HttpValidationProblemDetails(errors));"), Is.True);
     }
 }

@@ -1,5 +1,5 @@
 # Codes of Billing's refusals (they were English only): billing accounts, reports, usage batches, billing runs, invoices
-# and their credit notes. "Problem.<code>" as in refusals18.py; {0}, {1} are the values the code carries.
+# and their credit notes, quotes. "Problem.<code>" as in refusals18.py; {0}, {1} are the values the code carries.
 T = {
 "Problem.billing-account.leitweg-id-missing": ("Für XRechnung braucht es die Leitweg-ID der Kommune; tragen Sie sie zuerst bei den Rechnungsangaben der Organisation ein.", "XRechnung needs the municipality's Leitweg-ID; set it with the organisation's billing details first."),
 "Problem.billing-account.payment-channel": ("Der Zahlungsweg ist „xrechnung“ oder „stripe“.", "The payment channel is 'xrechnung' or 'stripe'."),
@@ -33,4 +33,12 @@ T = {
 "Problem.credit-note.nothing-to-replace": ("Von Rechnung {0} ist nichts mehr übrig, das sich ersetzen ließe.", "Nothing of invoice {0} is left to replace."),
 "Problem.credit-note.nothing-to-credit": ("Von Rechnung {0} ist nichts mehr übrig, das sich gutschreiben ließe.", "Nothing of invoice {0} is left to credit."),
 "Problem.credit-note.not-xrechnung": ("Die Gutschrift zu Rechnung {0} wäre keine gültige XRechnung: {1}", "The credit note for invoice {0} would not be a valid XRechnung: {1}"),
+"Problem.invoice.no-xrechnung": ("Rechnung {0} wird über {1} bezahlt; E-Rechnungen gibt es nur auf dem Weg XRechnung.", "Invoice {0} is paid through {1}; only invoices on the XRechnung channel are e-invoices."),
+"Problem.credit-note.no-xrechnung": ("Gutschrift {0} gehört zu einer Rechnung, die über {1} bezahlt wird; E-Rechnungen gibt es nur auf dem Weg XRechnung.", "Credit note {0} belongs to an invoice paid through {1}; only the XRechnung channel has e-invoices."),
+"Problem.quote.plan-required": ("Nennen Sie den Tarif, der berechnet werden soll.", "Name the plan to quote."),
+"Problem.quote.usage-format": ("Jeder Wert ist Messgröße:Einheiten je Monat, die Einheiten eine ganze Zahl ab 0.", "Each value is dimension:units per month, units a whole number from 0."),
+"Problem.quote.not-an-add-on": ("„{0}“ ist kein Zusatzmodul des Tarifs {1}.", "'{0}' is not an add-on of plan {1}."),
+"Problem.quote.not-metered": ("„{0}“ wird im Tarif {1} nicht nach Nutzung berechnet.", "'{0}' is not metered in plan {1}."),
+"Problem.quote.items": ("Zwischen 1 und 50 Angebote.", "Between 1 and 50 offerings."),
+"Problem.quote.units": ("Einheiten je Monat, eine ganze Zahl ab 0.", "Units per month, a whole number from 0."),
 }
