@@ -80,7 +80,7 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         {
             after.OfferingId, after.Lifecycle, after.PublishedVersion, after.LatestVersion, after.UpdatedAt, ExpectedUpdatedAt = before.UpdatedAt,
         }, tx);
-        if (rows != 1) throw ConformanceException.Conflict($"Das Angebot '{before.OfferingId}' wurde gleichzeitig geändert; bitte neu laden.");
+        if (rows != 1) throw ConformanceException.Conflict("offering.changed-concurrently", $"Das Angebot „{before.OfferingId}“ wurde gleichzeitig geändert; bitte neu laden.", before.OfferingId);
     }
 
     public Task InsertVersionAsync(OfferingVersion v) => c.ExecuteAsync(ConformanceSql.InsertVersion, VersionRow.From(v), tx);
@@ -94,7 +94,8 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
             row.DecisionReason, row.PublishedAt, ExpectedState = before.State,
         }, tx);
         if (rows != 1)
-            throw ConformanceException.Conflict($"Version {before.Version} von '{before.OfferingId}' ist nicht mehr im Zustand '{before.State}' oder unveränderlich.");
+            throw ConformanceException.Conflict("version.state-changed", $"Version {before.Version} von „{before.OfferingId}“ ist nicht mehr im Zustand „{before.State}“ oder unveränderlich.",
+                before.Version, before.OfferingId, before.State);
     }
 
     public Task SupersedeAsync(string offeringId, int version) => c.ExecuteAsync(ConformanceSql.Supersede, new { id = offeringId, version }, tx);

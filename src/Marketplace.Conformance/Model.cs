@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Conformance;
@@ -43,7 +44,7 @@ public static class CheckOutcomes
     {
         Pass => true,
         Fail => false,
-        _ => throw ConformanceException.Invalid("outcome", "Entscheidung „pass“ oder „fail“ angeben."),
+        _ => throw ConformanceException.Invalid("outcome", "decision.outcome", "Entscheidung „pass“ oder „fail“ angeben."),
     };
 }
 
@@ -85,16 +86,29 @@ public sealed class ConformanceException(ConformanceErrorKind kind, string messa
 {
     public ConformanceErrorKind Kind { get; } = kind;
 
-    /// <summary>The stable code of the refusal as a whole ("descriptor.invalid"); the API words it in the request's language.</summary>
+    /// <summary>The stable code of the refusal as a whole ("descriptor.invalid"); the API and the pages word it in the reader's language.</summary>
     public string? Code { get; init; }
+
+    /// <summary>The values the code's text names ({0}, {1}).</summary>
+    public IReadOnlyList<object> Args { get; init; } = [];
 
     /// <summary>For Invalid: each problem with its field (JSON Pointer) and, for uploaded files, its line.</summary>
     public IReadOnlyList<CatalogError> Errors { get; } = errors ?? [];
 
-    public static ConformanceException NotFound(string what) => new(ConformanceErrorKind.NotFound, what);
-    public static ConformanceException Conflict(string why) => new(ConformanceErrorKind.Conflict, why);
-    public static ConformanceException Invalid(string field, string reason) =>
-        new(ConformanceErrorKind.Invalid, reason, [new CatalogError("", field, 0, reason)]);
+    // Each refusal names its code, worded from "Problem.<code>"; the German text is the message for logs.
+    public static ConformanceException NotFound(string code, string german, params object[] args) =>
+        new(ConformanceErrorKind.NotFound, german) { Code = code, Args = args };
+
+    public static ConformanceException Conflict(string code, string german, params object[] args) =>
+        new(ConformanceErrorKind.Conflict, german) { Code = code, Args = args };
+
+    /// <summary>One invalid field, the refusal coded like its one error.</summary>
+    public static ConformanceException Invalid(string field, string code, string german, params object[] args) =>
+        new(ConformanceErrorKind.Invalid, german, [Error("", field, code, german, args)]) { Code = code, Args = args };
+
+    /// <summary>A coded error of a field (of the file <paramref name="path"/>, when there is one).</summary>
+    public static CatalogError Error(string path, string field, string code, string german, params object[] args) =>
+        new(path, field, 0, german) { Code = code, Args = args.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture) ?? "").ToList() };
 
     /// <summary>Each problem under its field; a line in the file is part of the message, so a reader finds it without the extension.</summary>
     public static Dictionary<string, string[]> ErrorsByField(IEnumerable<CatalogError> errors) =>

@@ -23,9 +23,14 @@ public static class CodedProblems
     /// <summary>The host's texts in the current culture, for a service that words what it answers.</summary>
     public static IStringLocalizer Texts(IStringLocalizerFactory localizers) => localizers.Create("SharedResource", "Marketplace.Web");
 
-    /// <summary>The code's text with its values, or <paramref name="fallback"/> when the code is unknown to the resources.</summary>
+    /// <summary>The code's text with its values (words of the resources worded, a list of them joined), or <paramref name="fallback"/> when the code is unknown to the resources.</summary>
     public static string Word(IStringLocalizer texts, string? code, IReadOnlyList<object> args, string fallback) =>
-        code is not null && texts["Problem." + code, args.Select(a => a is ResourceWord t ? Word(texts, t) : a).ToArray()] is { ResourceNotFound: false } text
+        code is not null && texts["Problem." + code, args.Select(a => a switch
+        {
+            ResourceWord t => Word(texts, t),
+            IEnumerable<ResourceWord> ts => string.Join(", ", ts.Select(t => Word(texts, t))),
+            _ => a,
+        }).ToArray()] is { ResourceNotFound: false } text
             ? text.Value : fallback;
 
     private static string Word(IStringLocalizer texts, ResourceWord term) => texts[term.Key] is { ResourceNotFound: false } text ? text.Value : term.Value;

@@ -96,7 +96,7 @@ public class CreditNoteTests(DatabaseEngine engine)
         Assert.That(notes.Select(n => n.Number), Is.EqualTo(new[] { "MP-GS-2026-000001", "MP-GS-2026-000002" }));
         Assert.That(notes.Sum(n => n.NetCents), Is.EqualTo(invoice.Invoice.NetCents), "correction and void together credit exactly the invoice");
         await Assert.ThatAsync(() => _world.CreditNotes.CorrectAsync(invoice.Invoice.Id, [new LineCorrection(usage.LineNo, 1)], "nach Storno", Admin),
-            Throws.TypeOf<ConflictException>());
+            Throws.TypeOf<ConflictException>().With.Property(nameof(ConflictException.Code)).EqualTo("invoice.not-correctable"));
     }
 
     [Test]

@@ -110,17 +110,17 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
 
         var lower = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 40)], "weniger", Admin));
-        Assert.That(lower!.Field, Is.EqualTo("lines"));
+        Assert.That((lower!.Field, lower.Errors[0].Code), Is.EqualTo(("lines", "correction.only-lowers")));
         var raise = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.CorrectAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], "mehr", Admin));
-        Assert.That(raise!.Field, Is.EqualTo("lines[0].quantity"));
-        Assert.That(raise.Message, Does.Contain("replacing the invoice"));
+        Assert.That((raise!.Field, raise.Errors[0].Code), Is.EqualTo(("lines[0].quantity", "correction.not-lower")));
+        Assert.That(raise.Errors[0].Message, Does.Contain("ersetzende Rechnung").And.Contain($"/invoices/{original.Invoice.Id}/replacement"));
         var negative = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, -1)], "falsch", Admin));
-        Assert.That(negative!.Field, Is.EqualTo("lines[0].quantity"));
+        Assert.That((negative!.Field, negative.Errors[0].Code), Is.EqualTo(("lines[0].quantity", "correction.negative-quantity")));
         var noReason = await Assert.ThrowsAsync<RequestValidationException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], " ", Admin));
-        Assert.That(noReason!.Field, Is.EqualTo("reason"));
+        Assert.That((noReason!.Field, noReason.Errors[0].Code), Is.EqualTo(("reason", "correction.reason-missing")));
 
         Assert.That((await LiveInvoiceOfAsync(Nuernberg)).Invoice.Id, Is.EqualTo(original.Invoice.Id), "a refused correction changes nothing");
         Assert.That(await _world.CreditNotes.ListForMunicipalityAsync(Nuernberg), Is.Empty);
@@ -152,8 +152,9 @@ public class InvoiceReplacementTests(DatabaseEngine engine)
         var original = await LiveInvoiceOfAsync(Nuernberg);
         var usage = original.Lines.Single(l => l.Kind == ExtraKind.Metered);
         var first = await _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 70)], "nachgemeldet", Admin);
-        await Assert.ThrowsAsync<ConflictException>(() =>
+        var voided = await Assert.ThrowsAsync<ConflictException>(() =>
             _world.CreditNotes.ReplaceAsync(original.Invoice.Id, [new LineCorrection(usage.LineNo, 80)], "noch einmal", Admin));
+        Assert.That(voided!.Code, Is.EqualTo("invoice.not-replaceable"));
 
         var line = first.Invoice.Lines.Single(l => l.Kind == ExtraKind.Metered);
         var second = await _world.CreditNotes.ReplaceAsync(first.Invoice.Invoice.Id, [new LineCorrection(line.LineNo, 80)], "noch einmal nachgemeldet", Admin);

@@ -49,7 +49,7 @@ public class InvoiceStateTests(DatabaseEngine engine)
         Assert.That(result.Finalized.Select(i => i.MunicipalityAgs), Has.No.Member(Muenchen));
         var incomplete = result.Incomplete.Single(i => i.MunicipalityAgs == Muenchen);
         Assert.That((incomplete.MunicipalityAgs, incomplete.Open), Is.EqualTo((Muenchen, new[] { BillingCheckItems.PaymentChannel, BillingCheckItems.Email })));
-        Assert.That(result.Problems, Has.Some.Contains("payment-channel, email").And.Some.Contains(incomplete.InvoiceNumber));
+        Assert.That(result.Problems.Select(p => p.Message), Has.Some.Contains("payment-channel, email").And.Some.Contains(incomplete.InvoiceNumber));
 
         // A Leitweg-ID whose check digits do not match is invalid; paying by Stripe, none is needed.
         await _world.OrganisationAsync(Muenchen, "09162000-12345-96", "Rathausplatz 1");
@@ -81,7 +81,8 @@ public class InvoiceStateTests(DatabaseEngine engine)
         await _world.AccountAsync(Muenchen);
         _world.Options.Seller.ContactPhone = "";
         var e = await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
-        Assert.That(e!.Message, Does.Contain("BR-DE-6"));
+        Assert.That(e!.Code, Is.EqualTo("invoice.not-xrechnung"));
+        Assert.That(e.Message, Does.Contain("BR-DE-6"));
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Draft));
     }
 
@@ -97,7 +98,9 @@ public class InvoiceStateTests(DatabaseEngine engine)
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Paid));
         var actions = (await _world.Audit.QueryAsync(new Audit.AuditQuery(ObjectType: "invoice", ObjectId: _invoiceId))).Select(a => a.Action).Reverse();
         Assert.That(actions, Is.EqualTo(new[] { "billing.invoice.finalize", "billing.invoice.payment_failed", "billing.invoice.paid" }));
-        await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.VoidAsync(_invoiceId, Admin));
+        var paid = await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.VoidAsync(_invoiceId, Admin));
+        Assert.That((paid!.Code, (ResourceWord)paid.Args[1], (ResourceWord)paid.Args[2]),
+            Is.EqualTo(("invoice.transition", new ResourceWord("Billing.State.paid", "paid"), new ResourceWord("Billing.State.void", "void"))));
     }
 
     [Test]
@@ -106,12 +109,14 @@ public class InvoiceStateTests(DatabaseEngine engine)
         await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.MarkPaidAsync(_invoiceId, Admin));
         Assert.That(await _world.Invoices.VoidAsync(_invoiceId, Admin), Is.True);
         Assert.That(await State(), Is.EqualTo(InvoiceStates.Void));
-        await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        var voided = await Assert.ThrowsAsync<ConflictException>(() => _world.Invoices.FinalizeAsync(_invoiceId, Admin));
+        Assert.That(voided!.Code, Is.EqualTo("invoice.not-draft"));
     }
 
     [Test]
     public async Task An_unknown_invoice_is_not_found() =>
-        await Assert.ThrowsAsync<NotFoundException>(() => _world.Invoices.MarkPaidAsync("nope", Admin));
+        Assert.That(await Assert.ThrowsAsync<NotFoundException>(() => _world.Invoices.MarkPaidAsync("nope", Admin)),
+            Has.Property(nameof(NotFoundException.Kind)).EqualTo("invoice").And.Property(nameof(NotFoundException.Code)).EqualTo("not-found"));
 
     [Test]
     public async Task A_billing_account_for_XRechnung_needs_a_Leitweg_ID()

@@ -74,11 +74,11 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
         var ags = settings.MunicipalityAgs;
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (await municipalities.GetAsync(c, tx, ags, ct) is null) throw new NotFoundException($"No municipality {ags}.");
+        if (await municipalities.GetAsync(c, tx, ags, ct) is null) throw new NotFoundException("municipality", ags);
         if (settings.PaymentChannel == PaymentChannels.XRechnung
             && string.IsNullOrWhiteSpace((await organisations.GetByAgsAsync(c, tx, ags, ct) is { IsMunicipality: true } org ? org : null)?.LeitwegId))
-            throw RequestValidationException.For("leitwegId",
-                "XRechnung needs the municipality's Leitweg-ID; set it with the organisation's billing details first.");
+            throw RequestValidationException.Coded("leitwegId", "billing-account.leitweg-id-missing",
+                "Für XRechnung braucht es die Leitweg-ID der Kommune; tragen Sie sie zuerst bei den Rechnungsangaben der Organisation ein.");
         var (before, _) = await ReadAsync(c, tx, ags, ct);
         await c.ExecuteAsync(new CommandDefinition(BillingSql.UpsertAccount(database.Dialect), new
         {
@@ -95,9 +95,9 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
     private static void Validate(BillingAccountSettings a)
     {
         if (a.PaymentChannel is not (PaymentChannels.XRechnung or PaymentChannels.Stripe))
-            throw RequestValidationException.For("paymentChannel", "The payment channel is 'xrechnung' or 'stripe'.");
+            throw RequestValidationException.Coded("paymentChannel", "billing-account.payment-channel", "Der Zahlungsweg ist „xrechnung“ oder „stripe“.");
         if (string.IsNullOrWhiteSpace(a.Email) || !a.Email.Contains('@') || a.Email.Length > 320)
-            throw RequestValidationException.For("email", "An e-mail address for invoices.");
-        if (a.CountryCode is not { Length: 2 }) throw RequestValidationException.For("countryCode", "An ISO 3166-1 alpha-2 country code.");
+            throw RequestValidationException.Coded("email", "billing-account.email", "Die E-Mail-Adresse für Rechnungen fehlt oder ist ungültig.");
+        if (a.CountryCode is not { Length: 2 }) throw RequestValidationException.Coded("countryCode", "billing-account.country-code", "Der Ländercode hat zwei Buchstaben nach ISO 3166-1 alpha-2, etwa DE.");
     }
 }

@@ -72,11 +72,18 @@ public sealed record BillingReadiness(string MunicipalityAgs, string Municipalit
 }
 
 /// <summary>An invoice that stays a draft because its municipality's billing account is not complete.</summary>
-public sealed class BillingAccountIncompleteException(string invoiceNumber, BillingReadiness readiness)
-    : ConflictException($"The billing account of municipality {readiness.MunicipalityAgs} is incomplete ({string.Join(", ", readiness.Open)}); invoice {invoiceNumber} stays a draft.")
+public sealed class BillingAccountIncompleteException : ConflictException
 {
-    public string InvoiceNumber { get; } = invoiceNumber;
-    public BillingReadiness Readiness { get; } = readiness;
+    public BillingAccountIncompleteException(string invoiceNumber, BillingReadiness readiness)
+        : base($"Das Rechnungskonto der Kommune {readiness.MunicipalityAgs} ist unvollständig (es fehlt: {string.Join(", ", readiness.Open)}); Rechnung {invoiceNumber} bleibt ein Entwurf.")
+    {
+        (InvoiceNumber, Readiness) = (invoiceNumber, readiness);
+        Code = "billing-account.incomplete";
+        Args = [readiness.MunicipalityAgs, readiness.Open.Select(item => new ResourceWord("BillingAccount.Missing." + item, item)).ToList(), invoiceNumber];
+    }
+
+    public string InvoiceNumber { get; }
+    public BillingReadiness Readiness { get; }
 }
 
 /// <summary>A draft the finalisation left as it is because its municipality's billing account misses the named items.</summary>

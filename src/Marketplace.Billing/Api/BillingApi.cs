@@ -185,13 +185,13 @@ public static class BillingApi
         return await invoices.IssuedForMunicipalityAsync(ags, invoiceId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
+    private static async Task<Results<FileContentHttpResult, RefusedHttpResult, NotFound>> DownloadXRechnung(string ags, string invoiceId, ClaimsPrincipal user, [FromServices] TenantAccess access, InvoiceService invoices,
         CreditNoteService creditNotes, HttpContext httpContext, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct) || await invoices.IssuedForMunicipalityAsync(ags, invoiceId, ct) is not { } d) return TypedResults.NotFound();
         if (d.Invoice.PaymentChannel != PaymentChannels.XRechnung)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this invoice",
-                detail: $"Invoice {d.Invoice.Number} is paid through {d.Invoice.PaymentChannel}; only invoices on the XRechnung channel are e-invoices.");
+            return CodedProblems.Refused(new ConflictException($"Rechnung {d.Invoice.Number} wird über {d.Invoice.PaymentChannel} bezahlt; E-Rechnungen gibt es nur auf dem Weg XRechnung.")
+                { Code = "invoice.no-xrechnung", Args = [d.Invoice.Number, d.Invoice.PaymentChannel ?? ""] });
         if (d.Invoice.State != InvoiceStates.Void) return TypedResults.File(XRechnungFile(d), "application/xml", $"{d.Invoice.Number}.xml");
         // The document stays as it was issued; the download says it was voided and names the credit note that cancels it.
         var response = httpContext.Response;
@@ -214,12 +214,12 @@ public static class BillingApi
         return await creditNotes.ForMunicipalityAsync(ags, creditNoteId, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult, NotFound>> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, RefusedHttpResult, NotFound>> DownloadCreditNoteXRechnung(string ags, string creditNoteId, ClaimsPrincipal user, [FromServices] TenantAccess access, CreditNoteService creditNotes, CancellationToken ct)
     {
         if (!await SeesInvoicesAsync(access, user, ags, ct) || await creditNotes.ForMunicipalityAsync(ags, creditNoteId, ct) is not { } d) return TypedResults.NotFound();
         if (d.CreditNote.PaymentChannel != PaymentChannels.XRechnung)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No XRechnung for this credit note",
-                detail: $"Credit note {d.CreditNote.Number} belongs to an invoice paid through {d.CreditNote.PaymentChannel}; only the XRechnung channel has e-invoices.");
+            return CodedProblems.Refused(new ConflictException($"Gutschrift {d.CreditNote.Number} gehört zu einer Rechnung, die über {d.CreditNote.PaymentChannel} bezahlt wird; E-Rechnungen gibt es nur auf dem Weg XRechnung.")
+                { Code = "credit-note.no-xrechnung", Args = [d.CreditNote.Number, d.CreditNote.PaymentChannel ?? ""] });
         return TypedResults.File(XRechnungFile(d), "application/xml", $"{d.CreditNote.Number}.xml");
     }
 
@@ -288,10 +288,11 @@ public static class BillingApi
     private static async Task<Ok<IReadOnlyList<Invoice>>> PeriodInvoices(string period, InvoiceService invoices, CancellationToken ct) =>
         TypedResults.Ok(await invoices.ListForPeriodAsync(MonthParameter("period", period, default), ct));
 
-    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, ClaimsPrincipal user, PeriodFinalization finalization, CancellationToken ct)
+    private static async Task<Ok<FinalizePeriodResponse>> FinalizePeriod(string period, HttpContext http, PeriodFinalization finalization, CancellationToken ct)
     {
-        var result = await finalization.FinalizeAsync(MonthParameter("period", period, default), Actor.Of(user), ct);
-        return TypedResults.Ok(new FinalizePeriodResponse(result.Finalized, result.Problems, result.Incomplete));
+        var result = await finalization.FinalizeAsync(MonthParameter("period", period, default), Actor.Of(http.User), ct);
+        var texts = CodedProblems.Texts(http);
+        return TypedResults.Ok(new FinalizePeriodResponse(result.Finalized, result.Problems.Select(p => texts.Word(p)).ToList(), result.Incomplete));
     }
 
     private static async Task<Ok<Invoice>> FinalizeInvoice(string invoiceId, ClaimsPrincipal user, InvoiceService invoices, StripeInvoiceSync stripe, CancellationToken ct)

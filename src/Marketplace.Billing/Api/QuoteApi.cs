@@ -55,37 +55,37 @@ public static class QuoteApi
             q.OneTime, q.AddOns, q.Usage, q.FirstInvoiceCents, q.RecurringPerMonthCents, q.TwelveMonthsCents, q.Start) { }
     }
 
-    private static async Task<Results<Ok<QuoteResponse>, NotFound, ProblemHttpResult>> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,
+    private static async Task<Results<Ok<QuoteResponse>, NotFound, RefusedHttpResult>> Quote(string ags, string offeringId, string? planId, [FromQuery] string[]? addOnIds, [FromQuery] string[]? usage,
         ClaimsPrincipal user, [FromServices] TenantAccess access, OrderQuotes quotes, TimeProvider clock, CancellationToken ct)
     {
         if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return TypedResults.NotFound();
-        if (string.IsNullOrWhiteSpace(planId)) return Invalid("planId", "Required: the plan to quote.");
-        if (ParseUsage(usage ?? []) is not { } perMonth) return Invalid("usage", "Each value is dimension:units per month, units a whole number from 0.");
+        if (string.IsNullOrWhiteSpace(planId)) return Invalid("planId", "quote.plan-required", "Nennen Sie den Tarif, der berechnet werden soll.");
+        if (ParseUsage(usage ?? []) is not { } perMonth) return Invalid("usage", "quote.usage-format", "Jeder Wert ist Messgröße:Einheiten je Monat, die Einheiten eine ganze Zahl ab 0.");
         var chosen = addOnIds ?? [];
         var quote = await quotes.QuoteAsync(new QuoteRequest(offeringId, planId, chosen, clock.GetUtcNow(), perMonth), ags, ct);
         if (quote is null) return TypedResults.NotFound();
         if (chosen.FirstOrDefault(a => quote.AddOns.All(q => q.ExtraId != a)) is { } unknown)
-            return Invalid("addOnIds", $"'{unknown}' is not an add-on of plan {planId}.");
+            return Invalid("addOnIds", "quote.not-an-add-on", $"„{unknown}“ ist kein Zusatzmodul des Tarifs {planId}.", unknown, planId);
         if (perMonth.Keys.FirstOrDefault(d => quote.Usage.All(u => u.ExtraId != d)) is { } dimension)
-            return Invalid("usage", $"'{dimension}' is not metered in plan {planId}.");
+            return Invalid("usage", "quote.not-metered", $"„{dimension}“ wird im Tarif {planId} nicht nach Nutzung berechnet.", dimension, planId);
         return TypedResults.Ok(new QuoteResponse(quote));
     }
 
-    private static async Task<Results<Ok<CombinedQuoteResponse>, NotFound, ProblemHttpResult>> QuoteMany(string ags, CombinedQuoteRequest? request, ClaimsPrincipal user, [FromServices] TenantAccess access,
+    private static async Task<Results<Ok<CombinedQuoteResponse>, NotFound, RefusedHttpResult>> QuoteMany(string ags, CombinedQuoteRequest? request, ClaimsPrincipal user, [FromServices] TenantAccess access,
         OrderQuotes quotes, TimeProvider clock, CancellationToken ct)
     {
         if (!await access.CanActForMunicipalityAsync(user, ags, MunicipalityPermission.Order, ct)) return TypedResults.NotFound();
         var items = request?.Items ?? [];
-        if (items.Count is 0 or > 50) return Invalid("items", "Between 1 and 50 offerings.");
+        if (items.Count is 0 or > 50) return Invalid("items", "quote.items", "Zwischen 1 und 50 Angebote.");
         var start = clock.GetUtcNow();
         var requests = new List<QuoteRequest>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (string.IsNullOrWhiteSpace(item?.OfferingId)) return Invalid($"items/{i}/offeringId", "Required.");
-            if (string.IsNullOrWhiteSpace(item.PlanId)) return Invalid($"items/{i}/planId", "Required: the plan to quote.");
+            if (string.IsNullOrWhiteSpace(item?.OfferingId)) return Invalid($"items/{i}/offeringId", "required", "erforderlich");
+            if (string.IsNullOrWhiteSpace(item.PlanId)) return Invalid($"items/{i}/planId", "quote.plan-required", "Nennen Sie den Tarif, der berechnet werden soll.");
             if (item.Usage?.FirstOrDefault(u => u.Value is < 0 or > 100_000_000) is { Key: not null } bad)
-                return Invalid($"items/{i}/usage/{bad.Key}", "Units per month, a whole number from 0.");
+                return Invalid($"items/{i}/usage/{bad.Key}", "quote.units", "Einheiten je Monat, eine ganze Zahl ab 0.");
             requests.Add(new QuoteRequest(item.OfferingId, item.PlanId, item.AddOnIds ?? [], start,
                 item.Usage ?? new Dictionary<string, long>()));
         }
@@ -94,9 +94,9 @@ public static class QuoteApi
         for (var i = 0; i < requests.Count; i++)
         {
             if (requests[i].AddOnIds.FirstOrDefault(a => quote.Items[i].AddOns.All(q => q.ExtraId != a)) is { } unknown)
-                return Invalid($"items/{i}/addOnIds", $"'{unknown}' is not an add-on of plan {requests[i].PlanId}.");
+                return Invalid($"items/{i}/addOnIds", "quote.not-an-add-on", $"„{unknown}“ ist kein Zusatzmodul des Tarifs {requests[i].PlanId}.", unknown, requests[i].PlanId);
             if (requests[i].UsagePerMonth.Keys.FirstOrDefault(d => quote.Items[i].Usage.All(u => u.ExtraId != d)) is { } dimension)
-                return Invalid($"items/{i}/usage", $"'{dimension}' is not metered in plan {requests[i].PlanId}.");
+                return Invalid($"items/{i}/usage", "quote.not-metered", $"„{dimension}“ wird im Tarif {requests[i].PlanId} nicht nach Nutzung berechnet.", dimension, requests[i].PlanId);
         }
         return TypedResults.Ok(new CombinedQuoteResponse(quote));
     }
@@ -115,6 +115,6 @@ public static class QuoteApi
         return result;
     }
 
-    private static ProblemHttpResult Invalid(string field, string message) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] }) { Status = StatusCodes.Status400BadRequest });
+    private static RefusedHttpResult Invalid(string field, string code, string german, params object[] args) =>
+        CodedProblems.Refused(RequestValidationException.Coded(field, code, german, args));
 }

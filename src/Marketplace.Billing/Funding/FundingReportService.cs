@@ -45,9 +45,9 @@ public sealed class FundingReportService(Database database, BillingCalendar cale
 
     public async Task<IReadOnlyList<FundingRow>> GetAsync(BillingMonth from, BillingMonth to, CancellationToken ct = default)
     {
-        if (to < from) throw RequestValidationException.For("to", "The last month comes before the first.");
+        if (to < from) throw RequestValidationException.Coded("to", "months.reversed", "Der letzte Monat („to“) liegt vor dem ersten („from“).");
         if (to.CompareTo(from) > 0 && (to.Year - from.Year) * 12 + to.Month - from.Month >= 120)
-            throw RequestValidationException.For("to", "At most ten years at once.");
+            throw RequestValidationException.Coded("to", "months.too-many", "Von „from“ bis „to“ höchstens zehn Jahre auf einmal.");
         var rows = await RowsAsync(from, to, ct);
         var report = new List<FundingRow>();
         for (var month = from; month <= to; month = month.Next)

@@ -65,13 +65,14 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         ValidateRequest(corrections, reason);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, "corrected", ct);
+        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, replacing: false, ct);
         var lines = new List<InvoiceLine>();
         foreach (var (i, line, current, corrected) in Resolve(document, credited, corrections))
         {
             if (corrected >= current.Quantity)
-                throw RequestValidationException.For($"lines[{i}].quantity",
-                    $"Line {line.LineNo} stands at {current.Quantity.ToString(CultureInfo.InvariantCulture)}; a correction lowers it to between 0 and {(current.Quantity - 1).ToString(CultureInfo.InvariantCulture)}. More is billed by replacing the invoice (POST /api/v1/billing/invoices/{invoiceId}/replacement).");
+                throw RequestValidationException.Coded($"lines[{i}].quantity", "correction.not-lower",
+                    $"Zeile {line.LineNo} steht bei {current.Quantity}; eine Korrektur senkt sie auf 0 bis {current.Quantity - 1}. Mehr berechnet eine ersetzende Rechnung (POST /api/v1/billing/invoices/{invoiceId}/replacement).",
+                    line.LineNo, current.Quantity, current.Quantity - 1, invoiceId);
             var difference = current.Quantity - corrected;
             var amount = corrected == 0 ? current.AmountCents : Math.Min(Money.LineAmount(difference, line.UnitPriceCents, line.PriceBase), current.AmountCents);
             lines.Add(line with { Quantity = difference, AmountCents = amount });
@@ -92,14 +93,15 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         ValidateRequest(corrections, reason);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, "replaced", ct);
+        var (document, credited) = await LockIssuedAsync(c, tx, invoiceId, replacing: true, ct);
         var original = document.Invoice;
         var corrected = new Dictionary<long, long>();
         foreach (var (i, line, current, quantity) in Resolve(document, credited, corrections))
         {
             if (line.Kind == ExtraKind.AddOn && quantity > line.PriceBase)
-                throw RequestValidationException.For($"lines[{i}].quantity",
-                    $"Line {line.LineNo} bills days of an add-on; at most {line.PriceBase.ToString(CultureInfo.InvariantCulture)} days of the month.");
+                throw RequestValidationException.Coded($"lines[{i}].quantity", "correction.add-on-days",
+                    $"Zeile {line.LineNo} berechnet Tage eines Zusatzmoduls; höchstens {line.PriceBase.ToString(CultureInfo.InvariantCulture)} Tage des Monats.",
+                    line.LineNo, line.PriceBase.ToString(CultureInfo.InvariantCulture));
             corrected[line.LineNo] = quantity;
         }
         var newLines = new List<InvoiceLine>();
@@ -113,9 +115,11 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
             if (quantity > 0 && amount > 0) newLines.Add(line with { LineNo = newLines.Count + 1, Quantity = quantity, AmountCents = amount });
         }
         if (!raised)
-            throw RequestValidationException.For("lines",
-                $"The correction only lowers quantities; invoice {original.Number} stands and gets a credit note for the difference (POST /api/v1/billing/invoices/{invoiceId}/corrections).");
-        if (newLines.Count == 0) throw RequestValidationException.For("lines", "The corrected invoice would bill nothing; void the invoice instead.");
+            throw RequestValidationException.Coded("lines", "correction.only-lowers",
+                $"Die Korrektur senkt nur Mengen; Rechnung {original.Number} bleibt und erhält eine Gutschrift über den Unterschied (POST /api/v1/billing/invoices/{invoiceId}/corrections).",
+                original.Number, invoiceId);
+        if (newLines.Count == 0)
+            throw RequestValidationException.Coded("lines", "correction.bills-nothing", "Die korrigierte Rechnung würde nichts berechnen; stornieren Sie die Rechnung stattdessen.");
 
         var now = clock.GetUtcNow();
         var today = calendar.LocalDate(now);
@@ -142,11 +146,13 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(invoice));
             if (problems.Count > 0)
-                throw new ConflictException($"The invoice replacing {original.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"Die Rechnung, die {original.Number} ersetzt, wäre keine gültige XRechnung: {string.Join("; ", problems)}")
+                    { Code = "correction.replacement-not-xrechnung", Args = [original.Number, string.Join("; ", problems)] };
         }
         var note = await IssueRemainingAsync(c, tx, document, credited, CreditNoteKinds.Replacement,
             $"{reason!.Trim()} Ersetzt durch Rechnung {replacement.Number}.", actor, ct)
-            ?? throw new ConflictException($"Nothing of invoice {original.Number} is left to replace.");
+            ?? throw new ConflictException($"Von Rechnung {original.Number} ist nichts mehr übrig, das sich ersetzen ließe.")
+                { Code = "credit-note.nothing-to-replace", Args = [original.Number] };
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertReplacementInvoice, replacement, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertInvoiceLine, invoice.Lines, tx, cancellationToken: ct));
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.invoice.replace", "invoice", invoiceId,
@@ -184,19 +190,21 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
 
     private static void ValidateRequest(IReadOnlyList<LineCorrection> corrections, string? reason)
     {
-        if (corrections.Count == 0) throw RequestValidationException.For("lines", "Name at least one line and its corrected quantity.");
-        if (string.IsNullOrWhiteSpace(reason)) throw RequestValidationException.For("reason", "Say why the invoice is corrected; the credit note shows it.");
-        if (reason.Length > 500) throw RequestValidationException.For("reason", "At most 500 characters.");
+        if (corrections.Count == 0) throw RequestValidationException.Coded("lines", "correction.lines-missing", "Nennen Sie mindestens eine Zeile und ihre korrigierte Menge.");
+        if (string.IsNullOrWhiteSpace(reason)) throw RequestValidationException.Coded("reason", "correction.reason-missing", "Begründen Sie die Korrektur; die Gutschrift nennt den Grund.");
+        if (reason.Length > 500) throw new RequestValidationException([FieldError.TooLong("reason", 500)]);
     }
 
     /// <summary>Locks an issued invoice that is not void and reads it with what earlier credit notes credited of each line.</summary>
     private async Task<(InvoiceDocument Document, Dictionary<long, CreditedRow> Credited)> LockIssuedAsync(DbConnection c, DbTransaction tx, string invoiceId,
-        string what, CancellationToken ct)
+        bool replacing, CancellationToken ct)
     {
+        var (code, german) = replacing ? ("invoice.not-replaceable", "ersetzen") : ("invoice.not-correctable", "korrigieren");
         var state = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id = invoiceId }, tx, cancellationToken: ct))
-            ?? throw new NotFoundException($"No invoice {invoiceId}.");
+            ?? throw new NotFoundException("invoice", invoiceId);
         if (state is not (InvoiceStates.Finalized or InvoiceStates.Paid or InvoiceStates.PaymentFailed))
-            throw new ConflictException($"Invoice {invoiceId} is {state}; only an issued invoice that is not void can be {what}.");
+            throw new ConflictException($"Rechnung {invoiceId} hat den Status „{state}“; {german} lässt sich nur eine gestellte Rechnung, die nicht storniert ist.")
+                { Code = code, Args = [invoiceId, InvoiceService.StateWord(state)] };
         return ((await InvoiceService.ReadAsync(c, tx, invoiceId, ct))!, await CreditedAsync(c, tx, invoiceId, ct));
     }
 
@@ -208,11 +216,12 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var correction = corrections[i];
             var line = document.Lines.FirstOrDefault(l => l.LineNo == correction.LineNo)
-                ?? throw RequestValidationException.For($"lines[{i}].lineNo", $"Invoice {document.Invoice.Number} has no line {correction.LineNo}.");
+                ?? throw RequestValidationException.Coded($"lines[{i}].lineNo", "correction.unknown-line", $"Rechnung {document.Invoice.Number} hat keine Zeile {correction.LineNo}.",
+                    document.Invoice.Number, correction.LineNo);
             if (corrections.Take(i).Any(x => x.LineNo == correction.LineNo))
-                throw RequestValidationException.For($"lines[{i}].lineNo", $"Line {correction.LineNo} is named twice.");
+                throw RequestValidationException.Coded($"lines[{i}].lineNo", "correction.line-twice", $"Zeile {correction.LineNo} ist doppelt genannt.", correction.LineNo);
             if (correction.Quantity < 0)
-                throw RequestValidationException.For($"lines[{i}].quantity", $"Line {line.LineNo}: a quantity is 0 or more.");
+                throw RequestValidationException.Coded($"lines[{i}].quantity", "correction.negative-quantity", $"Zeile {line.LineNo}: Die Menge ist 0 oder mehr.", line.LineNo);
             yield return (i, line, Current(line, credited), correction.Quantity);
         }
     }
@@ -226,7 +235,9 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
     private async Task<CreditNoteDocument> IssueAsync(DbConnection c, DbTransaction tx, InvoiceDocument invoice, string kind, string reason,
         List<InvoiceLine> lines, Actor actor, CancellationToken ct)
     {
-        if (lines.Count == 0) throw new ConflictException($"Nothing of invoice {invoice.Invoice.Number} is left to credit.");
+        if (lines.Count == 0)
+            throw new ConflictException($"Von Rechnung {invoice.Invoice.Number} ist nichts mehr übrig, das sich gutschreiben ließe.")
+                { Code = "credit-note.nothing-to-credit", Args = [invoice.Invoice.Number] };
         var now = clock.GetUtcNow();
         var today = calendar.LocalDate(now);
         var number = await NextNumberAsync(c, tx, today.Year, ct);
@@ -241,7 +252,8 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(document));
             if (problems.Count > 0)
-                throw new ConflictException($"The credit note for invoice {i.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"Die Gutschrift zu Rechnung {i.Number} wäre keine gültige XRechnung: {string.Join("; ", problems)}")
+                    { Code = "credit-note.not-xrechnung", Args = [i.Number, string.Join("; ", problems)] };
         }
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertCreditNote, note, tx, cancellationToken: ct));
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertCreditNoteLine, lines.Select((l, n) => new

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Billing.Invoices;
 
 /// <summary>What finalizing a month issued, and what it left as drafts: every reason in Problems, incomplete accounts also itemised.</summary>
-public sealed record FinalizeResult(IReadOnlyList<Invoice> Finalized, IReadOnlyList<string> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
+public sealed record FinalizeResult(IReadOnlyList<Invoice> Finalized, IReadOnlyList<ConflictException> Problems, IReadOnlyList<IncompleteAccount> Incomplete);
 
 /// <summary>
 /// Reads invoices and moves them through their states: draft → finalized → paid (payment_failed on the way), or void;
@@ -78,7 +78,7 @@ public sealed class InvoiceService(
         if (state != InvoiceStates.Draft)
         {
             if (state == InvoiceStates.Finalized) return (await ReadAsync(c, tx, id, ct))!.Invoice;
-            throw new ConflictException($"Invoice {id} is {state}; only a draft can be finalized.");
+            throw new ConflictException($"Rechnung {id} hat den Status „{state}“; stellen lässt sich nur ein Entwurf.") { Code = "invoice.not-draft", Args = [id, StateWord(state)] };
         }
         var document = (await ReadAsync(c, tx, id, ct))!;
         var (found, readiness) = await accounts.ReadAsync(c, tx, document.Invoice.MunicipalityAgs, ct);
@@ -96,7 +96,8 @@ public sealed class InvoiceService(
         {
             var problems = XRechnungRules.Check(XRechnungWriter.Write(new InvoiceDocument(finalized, document.Lines)));
             if (problems.Count > 0)
-                throw new ConflictException($"Invoice {finalized.Number} would not be a valid XRechnung: {string.Join("; ", problems)}");
+                throw new ConflictException($"Rechnung {finalized.Number} wäre keine gültige XRechnung: {string.Join("; ", problems)}")
+                    { Code = "invoice.not-xrechnung", Args = [finalized.Number, string.Join("; ", problems)] };
         }
         await c.ExecuteAsync(new CommandDefinition(BillingSql.Finalize, new
         {
@@ -120,14 +121,14 @@ public sealed class InvoiceService(
         await using (var c = await database.OpenAsync(ct))
             ids = (await c.QueryAsync<string>(new CommandDefinition(BillingSql.DraftIdsOfPeriod, new { period = month.Period }, cancellationToken: ct))).ToList();
         var finalized = new List<Invoice>();
-        var problems = new List<string>();
+        var problems = new List<ConflictException>();
         var incomplete = new List<IncompleteAccount>();
         foreach (var id in ids)
         {
             try { finalized.Add(await FinalizeAsync(id, actor, ct)); }
             catch (ConflictException e)
             {
-                problems.Add(e.Message);
+                problems.Add(e);
                 if (e is BillingAccountIncompleteException a) incomplete.Add(new IncompleteAccount(a.InvoiceNumber, a.Readiness.MunicipalityAgs, a.Readiness.MunicipalityName, a.Readiness.Open));
             }
         }
@@ -167,7 +168,9 @@ public sealed class InvoiceService(
             _ => false,
         };
         if (allowed is null) return false;
-        if (allowed == false) throw new ConflictException($"Invoice {id} is {state}; it cannot become {target}.");
+        if (allowed == false)
+            throw new ConflictException($"Rechnung {id} hat den Status „{state}“; der Status „{target}“ ist von dort nicht möglich.")
+                { Code = "invoice.transition", Args = [id, StateWord(state), StateWord(target)] };
         await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = BillingStore.Timestamp(clock.GetUtcNow()) }, tx, cancellationToken: ct));
         var creditNote = target == InvoiceStates.Void && state != InvoiceStates.Draft ? await _creditNotes.IssueForVoidAsync(c, tx, id, actor, ct) : null;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, $"billing.invoice.{target}", "invoice", id,
@@ -175,9 +178,12 @@ public sealed class InvoiceService(
         return true;
     }
 
+    /// <summary>An invoice's state as a refusal names it, worded in the reader's language ("Billing.State.void").</summary>
+    internal static ResourceWord StateWord(string state) => new("Billing.State." + state, state);
+
     private async Task<string> LockAsync(DbConnection c, DbTransaction tx, string id, CancellationToken ct) =>
         await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(BillingSql.LockInvoice(database.Dialect), new { id }, tx, cancellationToken: ct))
-        ?? throw new NotFoundException($"No invoice {id}.");
+        ?? throw new NotFoundException("invoice", id);
 
     internal static async Task<InvoiceDocument?> ReadAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
     {

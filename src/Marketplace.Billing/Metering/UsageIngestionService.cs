@@ -115,18 +115,20 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
 
     private static void Validate(IReadOnlyList<UsageEventInput> events)
     {
-        if (events.Count == 0) throw RequestValidationException.For("events", "A batch needs at least one event.");
+        if (events.Count == 0) throw RequestValidationException.Coded("events", "usage.batch-empty", "Ein Stapel braucht mindestens ein Ereignis.");
         if (events.Count > BillingOptions.MaxBatchSize)
-            throw RequestValidationException.For("events", $"A batch holds at most {BillingOptions.MaxBatchSize} events; this one has {events.Count}.");
+            throw RequestValidationException.Coded("events", "usage.batch-too-large",
+                $"Ein Stapel hat höchstens {BillingOptions.MaxBatchSize} Ereignisse; dieser hat {events.Count}.", BillingOptions.MaxBatchSize, events.Count);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > MaxIdLength)
-                throw RequestValidationException.For($"events[{i}].eventId", $"Every event needs an id of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.Coded($"events[{i}].eventId", "usage.event-id", $"Jedes Ereignis braucht eine Kennung („eventId“) mit 1 bis {MaxIdLength} Zeichen.", MaxIdLength);
             if (string.IsNullOrWhiteSpace(e.SubscriptionId) || e.SubscriptionId.Length > MaxIdLength)
-                throw RequestValidationException.For($"events[{i}].subscriptionId", $"Every event needs a subscription id of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.Coded($"events[{i}].subscriptionId", "usage.subscription-id",
+                    $"Jedes Ereignis braucht die Kennung eines Abonnements („subscriptionId“) mit 1 bis {MaxIdLength} Zeichen.", MaxIdLength);
             if (string.IsNullOrWhiteSpace(e.Dimension) || e.Dimension.Length > MaxIdLength)
-                throw RequestValidationException.For($"events[{i}].dimension", $"Every event needs a dimension of 1 to {MaxIdLength} characters.");
+                throw RequestValidationException.Coded($"events[{i}].dimension", "usage.dimension", $"Jedes Ereignis braucht eine Messgröße („dimension“) mit 1 bis {MaxIdLength} Zeichen.", MaxIdLength);
         }
     }
 }

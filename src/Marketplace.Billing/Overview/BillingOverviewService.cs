@@ -112,7 +112,7 @@ public sealed class BillingOverviewService(
     /// <summary>Net revenue per month and offering from issued invoices, months <paramref name="from"/> to <paramref name="to"/>.</summary>
     public async Task<IReadOnlyList<VendorRevenue>> VendorRevenueAsync(string vendorId, BillingMonth from, BillingMonth to, CancellationToken ct = default)
     {
-        if (to < from) throw RequestValidationException.For("to", "The last month comes before the first.");
+        if (to < from) throw RequestValidationException.Coded("to", "months.reversed", "Der letzte Monat („to“) liegt vor dem ersten („from“).");
         await using var c = await database.OpenAsync(ct);
         var offeringIds = (await offerings.OfVendorAsync(c, null, vendorId, ct)).Keys.ToArray();
         if (offeringIds.Length == 0) return [];

@@ -41,7 +41,8 @@ public sealed class BillingRunService(
     {
         var started = clock.GetUtcNow();
         if (calendar.StartOf(month.EndDay) > started)
-            throw RequestValidationException.For("period", $"{month} has not ended yet; it can be billed from {month.EndDay:yyyy-MM-dd} on.");
+            throw RequestValidationException.Coded("period", "billing-run.month-not-ended",
+                $"Der Monat {month} ist noch nicht zu Ende; abrechnen lässt er sich ab {month.EndDay:yyyy-MM-dd}.", month.Period, month.EndDay.ToString("yyyy-MM-dd"));
 
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

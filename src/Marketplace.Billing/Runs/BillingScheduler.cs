@@ -49,7 +49,7 @@ public sealed class BillingScheduler(IServiceProvider services, BillingCalendar 
         if (options.Value.Scheduler.FinalizeAutomatically)
         {
             var problems = (await services.GetRequiredService<InvoiceService>().FinalizePeriodAsync(month, SchedulerActor, ct)).Problems;
-            foreach (var p in problems) logger.LogWarning("Invoice of {Period} not finalized: {Problem}", month.Period, p);
+            foreach (var p in problems) logger.LogWarning("Invoice of {Period} not finalized: {Problem}", month.Period, p.Message);
         }
         await services.GetRequiredService<StripeInvoiceSync>().PushPendingAsync(ct);
     }

@@ -39,10 +39,10 @@ public sealed class StripeInvoiceSync(
         BillingAccount account;
         await using (var c = await database.OpenAsync(ct))
         {
-            document = await InvoiceService.ReadAsync(c, null, invoiceId, ct) ?? throw new NotFoundException($"No invoice {invoiceId}.");
+            document = await InvoiceService.ReadAsync(c, null, invoiceId, ct) ?? throw new NotFoundException("invoice", invoiceId);
             var invoice = document.Invoice;
             if (invoice.PaymentChannel != PaymentChannels.Stripe || invoice.State is InvoiceStates.Draft or InvoiceStates.Void)
-                throw new ConflictException($"Invoice {invoice.Number} is not a finalized Stripe invoice.");
+                throw new ConflictException($"Rechnung {invoice.Number} ist keine gestellte Stripe-Rechnung.") { Code = "invoice.not-stripe", Args = [invoice.Number] };
             if (invoice.StripePushedAt is not null) return false;
             account = (await accounts.ReadAsync(c, null, invoice.MunicipalityAgs, ct)).Account
                 ?? throw new InvalidOperationException($"No billing account of municipality {invoice.MunicipalityAgs}.");

@@ -204,7 +204,7 @@ public static class ConformanceApi
     {
         var query = AuditFilter.Parse(http.Request.Query);
         var format = http.Request.Query["format"].ToString() is { Length: > 0 } f ? f : "csv";
-        if (format is not ("csv" or "json")) throw ConformanceException.Invalid("format", "Format „csv“ oder „json“.");
+        if (format is not ("csv" or "json")) throw ConformanceException.Invalid("format", "audit.format", "Format „csv“ oder „json“.");
         var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{stamp}.{format}\"";
@@ -225,7 +225,7 @@ public static class ConformanceApi
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        if (string.IsNullOrWhiteSpace(text)) throw ConformanceException.Invalid("descriptor", "Die Angebotsbeschreibung fehlt (YAML oder JSON im Rumpf).");
+        if (string.IsNullOrWhiteSpace(text)) throw ConformanceException.Invalid("descriptor", "descriptor.missing", "Die Angebotsbeschreibung fehlt (YAML oder JSON im Rumpf).");
         var json = request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
         var name = request.Query["fileName"].ToString();
         return (text, string.IsNullOrWhiteSpace(name) ? (json ? "angebot.json" : "angebot.yaml") : Path.GetFileName(name));
@@ -250,15 +250,18 @@ public static class ConformanceApi
     /// </summary>
     public static IResult ToProblem(ConformanceException e, IStringLocalizer texts) => e.Kind switch
     {
-        ConformanceErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Nicht gefunden", detail: e.Message),
-        ConformanceErrorKind.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nicht möglich in diesem Zustand", detail: e.Message),
+        ConformanceErrorKind.NotFound => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: texts["Problem.NotFound"].Value, detail: Word(texts, e)),
+        ConformanceErrorKind.Conflict => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: texts["Problem.Conflict"].Value, detail: Word(texts, e)),
         _ => CodedProblems.Validation(texts, e.Errors.Select(x => new CodedError(ConformanceException.FieldOf(x), x.Code, Worded(texts, x))),
-            detail: CodedProblems.Word(texts, e.Code, [], e.Message),
+            detail: Word(texts, e),
             extensions: new Dictionary<string, object?>
             {
                 ["problems"] = e.Errors.Select(x => new { field = ConformanceException.FieldOf(x), line = x.Line > 0 ? x.Line : (int?)null, code = x.Code, reason = x.Reason }),
             }),
     };
+
+    /// <summary>The refusal as a whole in the language of <paramref name="texts"/>: its code's text, or its message when it has no code.</summary>
+    public static string Word(IStringLocalizer texts, ConformanceException e) => CodedProblems.Word(texts, e.Code, e.Args, e.Message);
 
     private static string Worded(IStringLocalizer texts, CatalogError x)
     {

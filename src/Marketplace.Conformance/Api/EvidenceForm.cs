@@ -8,9 +8,9 @@ public static class EvidenceForm
 {
     public static async Task<EvidenceUpload> ReadAsync(HttpRequest request)
     {
-        if (!request.HasFormContentType) throw ConformanceException.Invalid("file", "Nachweise werden als multipart/form-data hochgeladen.");
+        if (!request.HasFormContentType) throw ConformanceException.Invalid("file", "evidence.multipart", "Nachweise werden als multipart/form-data hochgeladen.");
         var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-        var file = form.Files.GetFile("file") ?? throw ConformanceException.Invalid("file", "Bitte eine Datei auswählen.");
+        var file = form.Files.GetFile("file") ?? throw ConformanceException.Invalid("file", "evidence.file-missing", "Bitte eine Datei auswählen.");
         using var content = new MemoryStream();
         await file.CopyToAsync(content, request.HttpContext.RequestAborted);
         // The portal's form picks the criterion in one list ("standard|version|criterion"); the API names the three apart.
@@ -23,9 +23,9 @@ public static class EvidenceForm
     }
 
     private static string Required(IFormCollection form, string field) =>
-        form[field].ToString() is { Length: > 0 } value ? value.Trim() : throw ConformanceException.Invalid(field, "Angabe fehlt.");
+        form[field].ToString() is { Length: > 0 } value ? value.Trim() : throw ConformanceException.Invalid(field, "required", "erforderlich");
 
     private static DateOnly Date(IFormCollection form, string field) =>
         DateOnly.TryParseExact(form[field].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? day : throw ConformanceException.Invalid(field, "Datum im Format JJJJ-MM-TT angeben.");
+            ? day : throw ConformanceException.Invalid(field, "date.format", "Datum im Format JJJJ-MM-TT angeben.");
 }

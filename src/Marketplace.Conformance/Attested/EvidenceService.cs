@@ -26,18 +26,19 @@ public sealed class EvidenceService
         _uow.RunAsync(async s =>
         {
             var head = await s.HeadAsync(offeringId);
-            if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+            if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound("offering.unknown", $"Es gibt kein Angebot „{offeringId}“.", offeringId);
             var standards = await s.StandardsAsync();
             var criterion = standards.Standards.GetValueOrDefault(upload.StandardId)?.Version(upload.StandardVersion)?.Criteria
                 .FirstOrDefault(c => c.Id == upload.CriterionId);
-            if (criterion is null) throw ConformanceException.Invalid("criterionId", $"Kriterium '{upload.CriterionId}' von {upload.StandardId} {upload.StandardVersion} gibt es nicht.");
-            if (criterion.IsAutomated) throw ConformanceException.Invalid("criterionId", "Dieses Kriterium prüft die Plattform selbst; es braucht keinen Nachweis.");
-            if (string.IsNullOrWhiteSpace(upload.Issuer)) throw ConformanceException.Invalid("issuer", "Wer hat den Nachweis ausgestellt?");
-            if (upload.IssuedOn > s.Today) throw ConformanceException.Invalid("issuedOn", "Das Ausstellungsdatum liegt in der Zukunft.");
-            if (upload.ExpiresOn <= upload.IssuedOn) throw ConformanceException.Invalid("expiresOn", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen.");
-            if (upload.Content.Length == 0) throw ConformanceException.Invalid("file", "Die Datei ist leer.");
-            if (upload.Content.Length > _options.MaxEvidenceBytes) throw ConformanceException.Invalid("file", $"Die Datei ist größer als {_options.MaxEvidenceBytes / 1024 / 1024} MB.");
-            if (string.IsNullOrWhiteSpace(upload.FileName) || upload.FileName.Length > 200) throw ConformanceException.Invalid("file", "Der Dateiname fehlt oder ist zu lang.");
+            if (criterion is null) throw ConformanceException.Invalid("criterionId", "evidence.unknown-criterion",
+                $"Kriterium „{upload.CriterionId}“ von {upload.StandardId} {upload.StandardVersion} gibt es nicht.", upload.CriterionId, upload.StandardId, upload.StandardVersion);
+            if (criterion.IsAutomated) throw ConformanceException.Invalid("criterionId", "evidence.automated-criterion", "Dieses Kriterium prüft die Plattform selbst; es braucht keinen Nachweis.");
+            if (string.IsNullOrWhiteSpace(upload.Issuer)) throw ConformanceException.Invalid("issuer", "evidence.issuer-missing", "Wer hat den Nachweis ausgestellt?");
+            if (upload.IssuedOn > s.Today) throw ConformanceException.Invalid("issuedOn", "evidence.issued-in-future", "Das Ausstellungsdatum liegt in der Zukunft.");
+            if (upload.ExpiresOn <= upload.IssuedOn) throw ConformanceException.Invalid("expiresOn", "evidence.expires-before-issued", "Das Ablaufdatum muss nach dem Ausstellungsdatum liegen.");
+            if (upload.Content.Length == 0) throw ConformanceException.Invalid("file", "evidence.file-empty", "Die Datei ist leer.");
+            if (upload.Content.Length > _options.MaxEvidenceBytes) throw ConformanceException.Invalid("file", "evidence.file-too-large", $"Die Datei ist größer als {_options.MaxEvidenceBytes / 1024 / 1024} MB.", _options.MaxEvidenceBytes / 1024 / 1024);
+            if (string.IsNullOrWhiteSpace(upload.FileName) || upload.FileName.Length > 200) throw ConformanceException.Invalid("file", "evidence.file-name", "Der Dateiname fehlt oder ist zu lang.");
 
             var evidence = new Evidence(Guid.NewGuid().ToString("N"), offeringId, vendorId, upload.StandardId, upload.StandardVersion,
                 upload.CriterionId, criterion.EvidenceType, upload.Issuer.Trim(), ConformanceEvaluator.Day(upload.IssuedOn),
@@ -70,16 +71,16 @@ public sealed class EvidenceService
     internal Task<Evidence> DecideAsync(Actor auditor, string evidenceId, bool accept, string reason, CancellationToken ct = default) =>
         _uow.RunAsync(async s =>
         {
-            if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "Eine Begründung ist erforderlich.");
+            if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "reason-missing", "Begründung fehlt");
             var before = await s.Connection.QuerySingleOrDefaultAsync<Evidence>(ConformanceSql.EvidenceById, new { id = evidenceId }, s.Transaction)
-                ?? throw ConformanceException.NotFound($"Es gibt keinen Nachweis '{evidenceId}'.");
+                ?? throw ConformanceException.NotFound("evidence.unknown", $"Es gibt keinen Nachweis „{evidenceId}“.", evidenceId);
             var after = before with
             {
                 State = accept ? EvidenceStates.Accepted : EvidenceStates.Rejected, DecidedAt = s.Now, DecidedBy = auditor.UserId, DecisionReason = reason.Trim(),
             };
             var rows = await s.Connection.ExecuteAsync(ConformanceSql.DecideEvidence,
                 new { id = evidenceId, state = after.State, decided_at = after.DecidedAt, decided_by = after.DecidedBy, decision_reason = after.DecisionReason }, s.Transaction);
-            if (rows != 1) throw ConformanceException.Conflict($"Über den Nachweis wurde bereits entschieden ({before.State}).");
+            if (rows != 1) throw ConformanceException.Conflict("evidence.decided", $"Über den Nachweis wurde bereits entschieden ({before.State}).", before.State);
             await s.AuditAsync(auditor, accept ? "evidence.accepted" : "evidence.rejected", "evidence", evidenceId, before, after);
             await s.RecomputeAsync(before.OfferingId, await s.StandardsAsync(), auditor);
             return after;
@@ -90,7 +91,7 @@ public sealed class EvidenceService
         _uow.ReadAsync(async s =>
         {
             var head = await s.HeadAsync(offeringId);
-            if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+            if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound("offering.unknown", $"Es gibt kein Angebot „{offeringId}“.", offeringId);
             return await s.EvidenceAsync(offeringId);
         }, ct);
 
@@ -99,7 +100,7 @@ public sealed class EvidenceService
         _uow.ReadAsync(async s =>
         {
             var e = await s.Connection.QuerySingleOrDefaultAsync<Evidence>(ConformanceSql.EvidenceById, new { id = evidenceId }, s.Transaction);
-            if (e is null || (vendorId is not null && e.VendorId != vendorId)) throw ConformanceException.NotFound($"Es gibt keinen Nachweis '{evidenceId}'.");
+            if (e is null || (vendorId is not null && e.VendorId != vendorId)) throw ConformanceException.NotFound("evidence.unknown", $"Es gibt keinen Nachweis „{evidenceId}“.", evidenceId);
             return (e, await s.Connection.QuerySingleOrDefaultAsync<byte[]>(ConformanceSql.EvidenceFile, new { id = evidenceId }, s.Transaction));
         }, ct);
 }

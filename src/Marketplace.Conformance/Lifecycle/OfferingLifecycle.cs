@@ -30,8 +30,8 @@ public sealed class OfferingLifecycle
         {
             var d = await _validator.ValidateAsync(s.Connection, s.Transaction, descriptorText, fileName, vendorId, null);
             if (await s.HeadAsync(d.Id) is not null || await s.ProjectedAsync(d.Id))
-                throw new ConformanceException(ConformanceErrorKind.Invalid, $"Die Kennung '{d.Id}' ist vergeben.",
-                    [new Catalog.Descriptors.CatalogError(fileName, "/id", 0, $"the id '{d.Id}' is taken")]);
+                throw new ConformanceException(ConformanceErrorKind.Invalid, $"Die Kennung „{d.Id}“ ist vergeben.",
+                    [ConformanceException.Error(fileName, "/id", "offering.id-taken", $"Die Kennung „{d.Id}“ ist vergeben.", d.Id)]) { Code = "offering.id-taken", Args = [d.Id] };
             await s.InsertHeadAsync(new OfferingHead(d.Id, vendorId, OfferingLifecycles.Active, null, 1, s.Now, s.Now));
             var version = new OfferingVersion(d.Id, 1, vendorId, VersionStates.Draft, VersionOrigins.Vendor, d, ConformanceStore.Hash(d),
                 s.Now, actor.UserId, null, null, null, null, null);
@@ -49,7 +49,7 @@ public sealed class OfferingLifecycle
         _uow.RunAsync(async s =>
         {
             var head = await OwnHeadAsync(s, vendorId, offeringId);
-            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("Ein zurückgezogenes Angebot wird nicht mehr geändert.");
+            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("offering.retired", "Ein zurückgezogenes Angebot wird nicht mehr geändert.");
             var d = await _validator.ValidateAsync(s.Connection, s.Transaction, descriptorText, fileName, vendorId, offeringId);
             var latest = (await s.VersionsAsync(offeringId))[0];
             switch (latest.State)
@@ -73,7 +73,8 @@ public sealed class OfferingLifecycle
                         Summary(next) with { Changes = VersionDiff.Between(latest.Descriptor, d).Select(c => c.Path).ToList() });
                     return next;
                 default:
-                    throw ConformanceException.Conflict($"Version {latest.Version} ist in Prüfung ({latest.State}); ziehen Sie sie zuerst zurück.");
+                    throw ConformanceException.Conflict("version.in-review", $"Version {latest.Version} ist in Prüfung ({latest.State}); ziehen Sie sie zuerst zurück.",
+                        latest.Version, latest.State);
             }
         }, ct);
 
@@ -98,7 +99,7 @@ public sealed class OfferingLifecycle
         return await _uow.RunAsync(async s =>
         {
             var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Draft);
-            if (current.ContentHash != draft.ContentHash) throw ConformanceException.Conflict("Die Version wurde während der Prüfung geändert; bitte erneut einreichen.");
+            if (current.ContentHash != draft.ContentHash) throw ConformanceException.Conflict("version.changed-in-review", "Die Version wurde während der Prüfung geändert; bitte erneut einreichen.");
             var submitted = current with { State = VersionStates.Submitted, SubmittedAt = s.Now };
             await s.UpdateVersionAsync(current, submitted);
             await s.SaveChecksAsync(offeringId, version, results);
@@ -125,8 +126,8 @@ public sealed class OfferingLifecycle
     internal Task<OfferingVersion> DecideAsync(Actor auditor, string offeringId, int version, bool approve, string reason, CancellationToken ct = default) =>
         _uow.RunAsync(async s =>
         {
-            if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "Eine Begründung ist erforderlich.");
-            var head = await s.HeadAsync(offeringId) ?? throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+            if (string.IsNullOrWhiteSpace(reason)) throw ConformanceException.Invalid("reason", "reason-missing", "Begründung fehlt");
+            var head = await s.HeadAsync(offeringId) ?? throw ConformanceException.NotFound("offering.unknown", $"Es gibt kein Angebot „{offeringId}“.", offeringId);
             var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Submitted);
             if (approve) await RefuseFailedBrokerCheckAsync(s, current);
             var decided = current with
@@ -147,7 +148,7 @@ public sealed class OfferingLifecycle
         _uow.RunAsync(async s =>
         {
             var head = await OwnHeadAsync(s, vendorId, offeringId);
-            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("Ein zurückgezogenes Angebot wird nicht mehr veröffentlicht.");
+            if (head.Lifecycle == OfferingLifecycles.Retired) throw ConformanceException.Conflict("offering.retired-unpublished", "Ein zurückgezogenes Angebot wird nicht mehr veröffentlicht.");
             var current = await VersionInStateAsync(s, offeringId, version, VersionStates.Approved);
             await RefuseFailedBrokerCheckAsync(s, current);
             var published = current with { State = VersionStates.Published, PublishedAt = s.Now };
@@ -176,8 +177,8 @@ public sealed class OfferingLifecycle
         _uow.RunAsync(async s =>
         {
             var head = await OwnHeadAsync(s, vendorId, offeringId);
-            if (!from.Contains(head.Lifecycle)) throw ConformanceException.Conflict($"Das Angebot ist '{head.Lifecycle}'; '{to}' ist von dort nicht möglich.");
-            if (head.PublishedVersion is not { } published) throw ConformanceException.Conflict("Das Angebot ist noch nicht veröffentlicht.");
+            if (!from.Contains(head.Lifecycle)) throw ConformanceException.Conflict("offering.lifecycle", $"Das Angebot ist „{head.Lifecycle}“; „{to}“ ist von dort nicht möglich.", head.Lifecycle, to);
+            if (head.PublishedVersion is not { } published) throw ConformanceException.Conflict("offering.not-published", "Das Angebot ist noch nicht veröffentlicht.");
             var changed = head with { Lifecycle = to, UpdatedAt = s.Now };
             await s.UpdateHeadAsync(head, changed);
             await s.Projection.WritePublicationAsync(offeringId, published, to, s.Now);
@@ -245,24 +246,26 @@ public sealed class OfferingLifecycle
         if (version.Descriptor.Provisioning.Type != "osb") return;
         var broker = (await s.ChecksAsync(version.OfferingId, version.Version)).Where(c => c.StandardId == StandardsSnapshot.OpenServiceBroker).ToList();
         if (broker.Count == 0)
-            throw ConformanceException.Conflict("Die Broker-Prüfung (open-service-broker) ist für diese Version nicht gelaufen; ein osb-Angebot braucht sie.");
+            throw ConformanceException.Conflict("broker-check.missing", "Die Broker-Prüfung (open-service-broker) ist für diese Version nicht gelaufen; ein osb-Angebot braucht sie.");
         if (broker.FirstOrDefault(c => c.Outcome != CheckOutcomes.Pass) is { } notPassed)
-            throw ConformanceException.Conflict($"Die Broker-Prüfung ist nicht bestanden ({notPassed.CriterionId}): {notPassed.Detail}");
+            throw ConformanceException.Conflict("broker-check.failed", $"Die Broker-Prüfung ist nicht bestanden ({notPassed.CriterionId}): {notPassed.Detail}",
+                notPassed.CriterionId, notPassed.Detail);
     }
 
     private static async Task<OfferingHead> OwnHeadAsync(ConformanceStore s, string vendorId, string offeringId)
     {
         var head = await s.HeadAsync(offeringId);
         // Another vendor's offering is reported exactly like a missing one, so existence does not leak.
-        if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'.");
+        if (head is null || head.VendorId != vendorId) throw ConformanceException.NotFound("offering.unknown", $"Es gibt kein Angebot „{offeringId}“.", offeringId);
         return head;
     }
 
     internal static async Task<OfferingVersion> VersionInStateAsync(ConformanceStore s, string offeringId, int version, params string[] states)
     {
-        var v = await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound($"Es gibt keine Version {version} von '{offeringId}'.");
+        var v = await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound("version.unknown", $"Es gibt keine Version {version} von „{offeringId}“.", version, offeringId);
         if (!states.Contains(v.State))
-            throw ConformanceException.Conflict($"Version {version} ist '{v.State}'; erwartet: {string.Join(" oder ", states)}.");
+            throw ConformanceException.Conflict("version.unexpected-state", $"Version {version} ist „{v.State}“; erwartet: {string.Join(", ", states)}.",
+                version, v.State, string.Join(", ", states));
         return v;
     }
 

@@ -57,12 +57,12 @@ public sealed class AuditorReview
 
     /// <summary>The newest version of an offering, for evidence in the queue, which belongs to the offering rather than one version.</summary>
     public Task<int> NewestVersionAsync(string offeringId, CancellationToken ct = default) =>
-        _uow.ReadAsync(async s => (await s.HeadAsync(offeringId))?.LatestVersion ?? throw ConformanceException.NotFound($"Es gibt kein Angebot '{offeringId}'."), ct);
+        _uow.ReadAsync(async s => (await s.HeadAsync(offeringId))?.LatestVersion ?? throw ConformanceException.NotFound("offering.unknown", $"Es gibt kein Angebot „{offeringId}“.", offeringId), ct);
 
     public Task<VersionReview> ReviewAsync(string offeringId, int version, CancellationToken ct = default) =>
         _uow.ReadAsync(async s =>
         {
-            var v = await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound($"Es gibt keine Version {version} von '{offeringId}'.");
+            var v = await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound("version.unknown", $"Es gibt keine Version {version} von „{offeringId}“.", version, offeringId);
             var previous = (await s.VersionsAsync(offeringId))
                 .FirstOrDefault(p => p.Version < version && p.State is VersionStates.Approved or VersionStates.Published or VersionStates.Superseded);
             return new VersionReview(v, previous, VersionDiff.Between(previous?.Descriptor, v.Descriptor), await s.ChecksAsync(offeringId, version),
@@ -79,7 +79,7 @@ public sealed class AuditorReview
     public async Task<IReadOnlyList<CheckResult>> RerunChecksAsync(Actor auditor, string offeringId, int version, CancellationToken ct = default)
     {
         var (v, standards) = await _uow.ReadAsync(async s =>
-            (await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound($"Es gibt keine Version {version} von '{offeringId}'."),
+            (await s.VersionAsync(offeringId, version) ?? throw ConformanceException.NotFound("version.unknown", $"Es gibt keine Version {version} von „{offeringId}“.", version, offeringId),
              await s.StandardsAsync()), ct);
         var results = await _checks.RunAsync(v.Descriptor, standards, live: true, ct);
         await _uow.RunAsync(async s =>

@@ -44,7 +44,7 @@ public sealed class StandardsRegistry
         _uow.RunAsync(async s =>
         {
             var standard = (await _records.StandardsAsync(s.Connection, s.Transaction)).FirstOrDefault(x => x.Id == standardId);
-            if (standard is null) throw ConformanceException.NotFound($"Es gibt keinen Standard '{standardId}'.");
+            if (standard is null) throw ConformanceException.NotFound("standard.unknown", $"Es gibt keinen Standard „{standardId}“.", standardId);
             var document = new StandardDescriptor(standard.Id, standard.Name, standard.NameEn, standard.Publisher, standard.Url, standard.Category,
                 standard.Description, [version]);
             // JSON is YAML: the version is checked by the same schema as a file in catalog/standards.
@@ -52,16 +52,17 @@ public sealed class StandardsRegistry
                 JsonSerializer.Serialize(document, WithoutNulls));
             if (parsed is null || errors.Count > 0)
                 throw new ConformanceException(ConformanceErrorKind.Invalid, "Die Version ist ungültig.",
-                    errors.Select(e => e with { Field = e.Field.Replace("/versions/0", "") }).ToList());
+                    errors.Select(e => e with { Field = e.Field.Replace("/versions/0", "") }).ToList()) { Code = "standard.version-invalid" };
             if (!DateOnly.TryParseExact(version.PublishedOn, "yyyy-MM-dd", out var publishedOn))
-                throw ConformanceException.Invalid("/publishedOn", "Datum im Format JJJJ-MM-TT.");
+                throw ConformanceException.Invalid("/publishedOn", "date.format", "Datum im Format JJJJ-MM-TT angeben.");
             var duplicate = version.Criteria.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw ConformanceException.Invalid("/criteria", $"Kriterium '{duplicate.Key}' kommt doppelt vor.");
+            if (duplicate is not null) throw ConformanceException.Invalid("/criteria", "standard.criterion-twice", $"Kriterium „{duplicate.Key}“ kommt doppelt vor.", duplicate.Key);
             var added = await _records.AddVersionAsync(s.Connection, s.Transaction,
                 new StandardVersionRow(standardId, version.Version, version.PublishedOn, version.GracePeriodDays),
                 version.Criteria.Select(c => new StandardCriterionRow(standardId, version.Version, c.Id, c.Title, c.Description, c.Kind,
                     JsonSerializer.Serialize(new { check = c.Check, evidence = c.Evidence }, DescriptorJson.Options))).ToList());
-            if (!added) throw ConformanceException.Conflict($"Version {version.Version} von {standardId} gibt es schon; eine Version ändert sich nicht.");
+            if (!added) throw ConformanceException.Conflict("standard.version-exists", $"Version {version.Version} von {standardId} gibt es schon; eine Version ändert sich nicht.",
+                version.Version, standardId);
             await s.AuditAsync(admin, "standard.version-added", "standard", standardId, null, version);
             return new StandardVersionInfo(standardId, version.Version, publishedOn, version.GracePeriodDays,
                 version.Criteria.Select(c => new CriterionInfo(c.Id, c.Title, c.Description, c.Kind, c.Check?.DeepClone() as JsonObject, c.Evidence?.DeepClone() as JsonObject)).ToList());

@@ -19,12 +19,11 @@ public static class LandDesignationApi
                 await designations.GetAsync(landCode, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound())
             .RequireAuthorization(Policies.Authenticated)
             .WithSummary("The bundling organisation a Land has designated to set its Land defaults");
-        api.MapPut("/lands/{landCode}/designation", async Task<Results<NoContent, ProblemHttpResult>> (string landCode, LandDesignationRequest? request,
+        api.MapPut("/lands/{landCode}/designation", async Task<Results<NoContent, RefusedHttpResult>> (string landCode, LandDesignationRequest? request,
                 ClaimsPrincipal user, LandDesignations designations, CancellationToken ct) =>
             {
                 if (string.IsNullOrWhiteSpace(request?.OrganisationId))
-                    return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["organisationId"] = ["Pflichtfeld"] })
-                        { Status = StatusCodes.Status400BadRequest });
+                    return CodedProblems.Refused(new RequestValidationException([FieldError.Required("organisationId")]));
                 await designations.SetAsync(landCode, request.OrganisationId, user.SubjectOf()!, user.OrganisationOf(), ct);
                 return TypedResults.NoContent();
             })

@@ -320,5 +320,22 @@ public partial class BillingApiTests
         var english = await (await IdentityHost.PostFormAsync(platform, "/abrechnung/laeufe?culture=en-GB", new() { ["period"] = november }, "Finalize")).Content.ReadAsStringAsync();
         Assert.That(english, Does.Match("Invoice MP-202611-\\d+ to Köln, Stadt stays a draft\\. The billing account lacks: payment channel, invoice e-mail address\\."));
         Assert.That(english, Does.Match("November 2026: 0 invoices issued\\."));
+
+        // The API words the same refusal in the request's language: issuing the draft alone is a 409, the month's problems name it.
+        var draft = (await platform.GetFromJsonAsync<JsonElement>($"/api/v1/billing/periods/{november}/invoices")).EnumerateArray()
+            .First(i => i.GetProperty("municipalityAgs").GetString() == koeln).GetProperty("id").GetString()!;
+        foreach (var (language, title, lacks) in new[]
+                 {
+                     ("de-DE", "Im jetzigen Zustand nicht möglich", "Das Rechnungskonto der Kommune 05315000 ist unvollständig (es fehlt: Zahlungsweg, E-Mail-Adresse für Rechnungen); Rechnung MP-202611-"),
+                     ("en-GB", "Not possible in the current state", "The billing account of municipality 05315000 is incomplete (missing: payment channel, invoice e-mail address); invoice MP-202611-"),
+                 })
+        {
+            var (status, problem) = await AskAsync(platform, HttpMethod.Post, $"/api/v1/billing/invoices/{draft}/finalization", null, language);
+            Assert.That(status, Is.EqualTo(HttpStatusCode.Conflict), problem.ToJsonString());
+            Assert.That((string?)problem["title"], Is.EqualTo(title));
+            Assert.That((string?)problem["detail"], Does.StartWith(lacks));
+            var (_, month) = await AskAsync(platform, HttpMethod.Post, $"/api/v1/billing/periods/{november}/finalization", null, language);
+            Assert.That(month["problems"]!.AsArray().Select(p => (string?)p), Has.Some.StartsWith(lacks), month.ToJsonString());
+        }
     }
 }

@@ -123,6 +123,37 @@ public class ConformanceApiTests(DatabaseEngine engine)
         Assert.That((await _host.Browser().GetAsync($"/api/v1/offerings/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    [TestCase("de-DE")]
+    [TestCase("en-GB")]
+    public async Task Refusals_answer_in_the_request_language_with_their_codes(string language)
+    {
+        var en = language.StartsWith("en");
+        async Task<JsonNode> AskAsync(string who, HttpMethod method, string url, HttpContent? content, HttpStatusCode expected)
+        {
+            var request = new HttpRequestMessage(method, url) { Content = content };
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            return await Json(await (await _host.SignedInAsync(who)).SendAsync(request), expected);
+        }
+        var id = "sprache-" + Unique();
+        var offerings = $"/api/v1/vendors/{KomunaVendor}/offerings";
+        await AskAsync(KomunaAdmin, HttpMethod.Post, offerings, Yaml(DraftYaml(id)), HttpStatusCode.Created);
+
+        // A draft is not in review: withdrawing it is a conflict.
+        var conflict = await AskAsync(KomunaAdmin, HttpMethod.Post, $"{offerings}/{id}/versions/1/withdraw", null, HttpStatusCode.Conflict);
+        Assert.That(((string?)conflict["title"], (string?)conflict["detail"]), Is.EqualTo(en
+            ? ("Not possible in the current state", "Version 1 is 'draft'; expected: submitted, approved.")
+            : ("Im jetzigen Zustand nicht möglich", "Version 1 ist „draft“; erwartet: submitted, approved.")));
+        // The same id again: refused at the field.
+        var taken = await AskAsync(KomunaAdmin, HttpMethod.Post, offerings, Yaml(DraftYaml(id)), HttpStatusCode.BadRequest);
+        Assert.That(((string?)taken["codes"]!["/id"]![0], (string?)taken["errors"]!["/id"]![0]),
+            Is.EqualTo(("offering.id-taken", en ? $"The id '{id}' is taken." : $"Die Kennung „{id}“ ist vergeben.")));
+        var missing = await AskAsync(Auditor, HttpMethod.Get, $"/api/v1/reviews/offerings/{id}/versions/7", null, HttpStatusCode.NotFound);
+        Assert.That(((string?)missing["title"], (string?)missing["detail"]),
+            Is.EqualTo(en ? ("Not found", $"There is no version 7 of '{id}'.") : ("Nicht gefunden", $"Es gibt keine Version 7 von „{id}“.")));
+        var limit = await AskAsync(Auditor, HttpMethod.Get, "/api/v1/audit?limit=0", null, HttpStatusCode.BadRequest);
+        Assert.That(((string?)limit["codes"]!["limit"]![0], (string?)limit["errors"]!["limit"]![0]), Is.EqualTo(("page.limit", en ? "between 1 and 500" : "zwischen 1 und 500")));
+    }
+
     [Test]
     public async Task A_descriptor_upload_with_errors_names_each_field_and_its_line()
     {

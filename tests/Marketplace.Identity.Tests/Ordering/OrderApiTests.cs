@@ -34,11 +34,16 @@ public class OrderApiTests(DatabaseEngine engine)
         Assert.That(q.GetProperty("twelveMonthsNetCents").GetInt64(), Is.GreaterThan(150_000 + 10 * (4900 + 2000 * 35)),
             "the fee and at least ten full months; the two part months grant the whole included quantity each");
 
-        foreach (var (query, field) in new[] { ("?planId=standard&addOnIds=nope", "addOnIds"), ("?planId=standard&usage=antraege:viele", "usage"),
-                     ("?planId=standard&usage=parkplaetze:3", "usage"), ("?planId=standard&usage=antraege:-1", "usage"), ("", "planId") })
+        foreach (var (query, field, code) in new[]
+                 {
+                     ("?planId=standard&addOnIds=nope", "addOnIds", "quote.not-an-add-on"), ("?planId=standard&usage=antraege:viele", "usage", "quote.usage-format"),
+                     ("?planId=standard&usage=parkplaetze:3", "usage", "quote.not-metered"), ("?planId=standard&usage=antraege:-1", "usage", "quote.usage-format"),
+                     ("", "planId", "quote.plan-required"),
+                 })
         {
             var problem = await JsonAsync(await buyer.GetAsync(quote + query), HttpStatusCode.BadRequest);
             Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, query);
+            Assert.That(problem.GetProperty("codes").GetProperty(field)[0].GetString(), Is.EqualTo(code), query);
         }
         Assert.That((await buyer.GetAsync(quote + "?planId=no-such-plan")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await buyer.GetAsync($"/api/v1/municipalities/{Koeln}/offerings/meldeportal-komuna/quote?planId=standard")).StatusCode,

@@ -1,4 +1,5 @@
 using Marketplace.Billing;
+using Marketplace.Billing.Accounts;
 using Marketplace.Billing.Api;
 using Marketplace.Billing.Invoices;
 using Marketplace.Billing.Pricing;
@@ -41,7 +42,7 @@ public sealed class LaeufeModel(BillingRunService runs, PeriodFinalization final
             }
             catch (RequestValidationException e)
             {
-                ModelState.AddModelError(nameof(Period), e.Field == "period" ? texts["Billing.Runs.NotEnded", Format.Month(month.Period)] : e.Message);
+                ModelState.AddModelError(nameof(Period), e.Field == "period" ? texts["Billing.Runs.NotEnded", Format.Month(month.Period)] : texts.Word(e.Errors[0]));
             }
         }
         await OnGetAsync(ct);
@@ -54,13 +55,13 @@ public sealed class LaeufeModel(BillingRunService runs, PeriodFinalization final
         if (!BillingMonth.TryParse(period, out var month)) return NotFound();
         var result = await finalization.FinalizeAsync(month, Actor.Of(User), ct);
         Notice = texts.Count("Billing.Runs.FinalizedCount", result.Finalized.Count, Format.Month(month.Period));
-        // A draft of an incomplete billing account is named with what its account lacks, in the page's language; other
-        // reasons (an e-invoice the rules refuse) are the engine's own words.
+        // A draft of an incomplete billing account is named with what its account lacks, in the page's language, as are
+        // the other reasons (an e-invoice the rules refuse, with the rules' own words).
         Problems =
         [
             .. result.Incomplete.Select(i => texts["Billing.Runs.Incomplete", i.InvoiceNumber, i.MunicipalityName,
                 string.Join(", ", i.Open.Select(item => texts["BillingAccount.Missing." + item].Value))].Value),
-            .. result.Problems.Where(p => !result.Incomplete.Any(i => p.Contains(i.InvoiceNumber, StringComparison.Ordinal))),
+            .. result.Problems.Where(p => p is not BillingAccountIncompleteException).Select(p => texts.Word(p)),
         ];
         await OnGetAsync(ct);
         return Page();

@@ -71,7 +71,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
             "publish" => await lifecycle.PublishAsync(actor, vendor, id, version ?? 0),
             "deprecate" => (object)await lifecycle.DeprecateAsync(actor, vendor, id),
             "retire" => await lifecycle.RetireAsync(actor, vendor, id),
-            _ => throw ConformanceException.Invalid("action", "Unbekannte Aktion."),
+            _ => throw ConformanceException.Invalid("action", "action.unknown", "Unbekannte Aktion."),
         };
     }, action, _ => "actions");
 
@@ -88,7 +88,7 @@ public sealed class AngebotModel(OfferingLifecycle lifecycle, EvidenceService ev
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)
         {
-            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", inputOf, texts, withLines);
+            ConformanceErrors.Add(ModelState, e, inputOf("") ?? "actions", texts, inputOf, withLines);
         }
         catch (ConformanceException)
         {

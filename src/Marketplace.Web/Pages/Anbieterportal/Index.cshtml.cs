@@ -34,7 +34,7 @@ public sealed class IndexModel(OfferingLifecycle lifecycle, IStringLocalizer<Sha
         }
         catch (ConformanceException e)
         {
-            ConformanceErrors.Add(ModelState, e, nameof(Descriptor), texts: texts);
+            ConformanceErrors.Add(ModelState, e, nameof(Descriptor), texts);
         }
         return Page();
     }

@@ -39,6 +39,10 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
     public DateTimeOffset QuotedStart { get; private set; }
     [BindProperty] public string IdempotencyKey { get; set; } = "";
 
+    // The order form's errors at their inputs, with their codes, for this request.
+    private CombinedOrderForm.Errors FormErrors => _formErrors ??= new(ModelState, text);
+    private CombinedOrderForm.Errors? _formErrors;
+
     public async Task<IActionResult> OnGetAsync(string bundleId, CancellationToken ct)
     {
         if ((await RefusedAsync(MunicipalityPermission.Order, ct) ?? Load(bundleId)) is { } refused) return refused;
@@ -56,7 +60,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         foreach (var pick in picks)
             if (await offerings.GetAsync(pick.OfferingId, ct) is { } offering) chosen.Add(offering);
             else return NotFound();
-        var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, ModelState, text);
+        var (shared, own) = CombinedOrderForm.Read(Request.Form, chosen, FormErrors);
         var selections = picks.Select((p, i) => new BundleSelection(p.OzgId, p.OfferingId, PlanOf(form, i, chosen[i]), AddOnsOf(i, chosen[i], form), own[i],
             CombinedOrderForm.PolicyException(Request.Form, i))).ToList();
         if (ModelState.IsValid && Request.Query["handler"] != "Quote")
@@ -66,7 +70,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
                 if (selections.Any(x => x.DataPolicyException is not null) && !OwnBuyerAdmin(User, Ags))
                     throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value) { Code = "order.exception-buyer-admins-only" };
                 return bundles.PlaceAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BundleOrderRequest(bundleId, selections, shared), ct);
-            }, "selections", "offering0", ModelState, text);
+            }, "selections", "offering0", FormErrors);
             if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });
             Problem = placed.Problem ?? Problem;
             if (placed.KeyReused) IdempotencyKey = Guid.NewGuid().ToString();
@@ -106,7 +110,7 @@ public sealed class BuendelModel(TenantAccess access, CatalogSearchService searc
         foreach (var (ozg, offeringId) in picks)
             if (await offerings.GetAsync(offeringId, ct) is { } o) chosen.Add((ozg, o));
         var (forms, shared) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen.Select(c => c.Offering).ToList(), posted?.Own, posted?.Shared,
-            posted is null ? null : ModelState, ct);
+            posted is null ? null : FormErrors, ct);
         Selected = chosen.Select((c, i) => (c.OzgId, c.Offering, forms[i])).ToList();
         Misfits = await CombinedOrderForm.MisfitsAsync(policies, Ags, chosen.Select(c => c.Offering), ct);
         SharedFields = shared;

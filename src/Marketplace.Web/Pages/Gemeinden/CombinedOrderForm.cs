@@ -20,6 +20,31 @@ public static partial class CombinedOrderForm
 
     public static string OwnPrefix(int i) => $"o{i}";
 
+    /// <summary>
+    /// The form's errors at the inputs they belong to ("o1.x", "shared.x", "plan1"), keeping their codes: the model state
+    /// holds each worded for the error summary, and each offering's form words those of its fields itself.
+    /// </summary>
+    public sealed class Errors(ModelStateDictionary modelState, IStringLocalizer texts)
+    {
+        private readonly List<(string Key, FieldError Error)> _placed = [];
+
+        public ModelStateDictionary ModelState => modelState;
+
+        public IStringLocalizer Texts => texts;
+
+        public void Add(string key, FieldError error)
+        {
+            _placed.Add((key, error));
+            modelState.AddModelError(key, texts.Word(error));
+        }
+
+        /// <summary>The errors whose input key starts with the prefix, as pointers for that form; none the page has cleared from the model state.</summary>
+        internal List<FieldError> For(string prefix) =>
+            _placed.Where(p => (p.Key.StartsWith(prefix + ".", StringComparison.Ordinal) || p.Key.StartsWith(prefix + "[", StringComparison.Ordinal))
+                               && modelState.TryGetValue(p.Key, out var entry) && entry.Errors.Count > 0)
+                .Select(p => p.Error with { Field = KeyToPointer(p.Key[prefix.Length..]) }).ToList();
+    }
+
     /// <summary>The input of the i-th offering's exception to the data policy (its reason).</summary>
     public static string PolicyReasonKey(int i) => $"policyReason{i}";
 
@@ -41,8 +66,7 @@ public static partial class CombinedOrderForm
     }
 
     /// <summary>Reads the posted shared and own values; unreadable inputs become model errors at their fields.</summary>
-    public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, ModelStateDictionary modelState,
-        IStringLocalizer texts)
+    public static (JsonObject Shared, List<JsonObject> Own) Read(IFormCollection form, IReadOnlyList<OfferingInfo> chosen, Errors errors)
     {
         var inputs = OrderingPages.ConfigInputs(form, SharedPrefix);
         var shared = new JsonObject();
@@ -54,7 +78,7 @@ public static partial class CombinedOrderForm
             schemas.Add(schema);
             own.Add(ConfigForm.Read(schema, OrderingPages.ConfigInputs(form, OwnPrefix(i)), out var ownErrors, OwnPrefix(i)));
             foreach (var (k, v) in ConfigForm.Read(schema, inputs, out _, SharedPrefix)) shared[k] ??= v?.DeepClone();
-            OrderingPages.AddConfigErrors(modelState, ownErrors, texts, OwnPrefix(i));
+            foreach (var e in ownErrors) errors.Add(OrderingPages.FieldName(e.Field, OwnPrefix(i)), e);
         }
         var sharedNames = BundleOrders.SharedFields(schemas);
         foreach (var key in shared.Select(kv => kv.Key).Where(k => !sharedNames.Contains(k)).ToList()) shared.Remove(key);
@@ -63,16 +87,15 @@ public static partial class CombinedOrderForm
 
     /// <summary>Each offering's form with its own fields only, and the shared fields once, with posted values and errors placed.</summary>
     public static async Task<(IReadOnlyList<ConfigFormModel> Forms, IReadOnlyList<FormField> Shared)> BuildAsync(TenantConfiguration configuration,
-        string ags, IReadOnlyList<OfferingInfo> chosen, IReadOnlyList<JsonObject>? own, JsonObject? shared, ModelStateDictionary? modelState, CancellationToken ct)
+        string ags, IReadOnlyList<OfferingInfo> chosen, IReadOnlyList<JsonObject>? own, JsonObject? shared, Errors? errors, CancellationToken ct)
     {
-        var errors = modelState?.SelectMany(kv => kv.Value!.Errors.Select(x => (kv.Key, x.ErrorMessage))).ToList() ?? [];
         var sharedNames = BundleOrders.SharedFields(chosen.Select(c => TenantSchema.For(c.Descriptor.TenantConfigSchema)).ToList());
         var forms = new List<ConfigFormModel>();
         var sharedFields = new List<FormField>();
         for (var i = 0; i < chosen.Count; i++)
         {
-            var form = await configuration.OrderFormAsync(ags, chosen[i].Id, own?.ElementAtOrDefault(i), ErrorsFor(errors, OwnPrefix(i)), ct, OwnPrefix(i));
-            var sharedForm = await configuration.OrderFormAsync(ags, chosen[i].Id, shared, ErrorsFor(errors, SharedPrefix), ct, SharedPrefix);
+            var form = await configuration.OrderFormAsync(ags, chosen[i].Id, own?.ElementAtOrDefault(i), errors?.For(OwnPrefix(i)) ?? [], ct, OwnPrefix(i));
+            var sharedForm = await configuration.OrderFormAsync(ags, chosen[i].Id, shared, errors?.For(SharedPrefix) ?? [], ct, SharedPrefix);
             sharedFields.AddRange(sharedForm.Fields.Where(f => sharedNames.Contains(Top(f)) && sharedFields.All(s => s.Name != f.Name)));
             forms.Add(form with { Fields = form.Fields.Where(f => !sharedNames.Contains(Top(f))).ToList() });
         }
@@ -83,20 +106,19 @@ public static partial class CombinedOrderForm
     /// A service error at the input it belongs to: "&lt;list&gt;/1/configuration/x" → "o1.x", "sharedConfiguration/x" →
     /// "shared.x", "&lt;list&gt;/1/planId" → "plan1"; anything else of a line at "offering&lt;i&gt;".
     /// </summary>
-    public static (string Key, string Message) Relocate(FieldError e, string list, IStringLocalizer texts)
+    public static string Relocate(FieldError e, string list)
     {
-        var message = texts.Word(e);
         var parts = e.Field.Split('/');
-        if (parts[0] == "sharedConfiguration") return (OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix), message);
+        if (parts[0] == "sharedConfiguration") return OrderingPages.FieldName("/" + string.Join('/', parts[1..]), SharedPrefix);
         if (parts[0] == list && parts.Length >= 3 && int.TryParse(parts[1], out var i))
             return parts[2] switch
             {
-                "configuration" => (OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)), message),
-                "planId" => ($"plan{i}", message),
-                "dataPolicyException" => (PolicyReasonKey(i), message),
-                _ => ($"offering{i}", message),
+                "configuration" => OrderingPages.FieldName("/" + string.Join('/', parts[3..]), OwnPrefix(i)),
+                "planId" => $"plan{i}",
+                "dataPolicyException" => PolicyReasonKey(i),
+                _ => $"offering{i}",
             };
-        return (list, message);
+        return list;
     }
 
     /// <summary>What placing a combined order gave the page: the new order's id, or the refusal to show (null when the
@@ -109,8 +131,7 @@ public static partial class CombinedOrderForm
     /// means the form was sent before with other details (back after ordering, then changed): a new key makes it a new
     /// order, which then meets what the first one subscribed.
     /// </summary>
-    public static async Task<Placed> PlaceAsync(Func<Task<OrderResult>> place, string list, string keyField,
-        ModelStateDictionary modelState, IStringLocalizer texts)
+    public static async Task<Placed> PlaceAsync(Func<Task<OrderResult>> place, string list, string keyField, Errors errors)
     {
         try
         {
@@ -118,26 +139,21 @@ public static partial class CombinedOrderForm
         }
         catch (RequestValidationException e) when (e is not IdempotencyKeyReusedException)
         {
-            foreach (var (key, message) in e.Errors.Select(x => Relocate(x, list, texts))) modelState.AddModelError(key, message);
+            foreach (var x in e.Errors) errors.Add(Relocate(x, list), x);
             return new Placed(null, null, false);
         }
         catch (ForbiddenException e)
         {
-            return new Placed(null, texts.Word(e), false);
+            return new Placed(null, errors.Texts.Word(e), false);
         }
         catch (IdempotencyKeyReusedException)
         {
-            modelState.AddModelError(keyField, texts["Ordering.KeyReused"]);
+            errors.ModelState.AddModelError(keyField, errors.Texts["Ordering.KeyReused"]);
             return new Placed(null, null, true);
         }
     }
 
     private static string Top(FormField f) => TenantSchema.Segments(f.Pointer).First();
-
-    /// <summary>The configuration errors whose input key starts with the prefix, as pointers for that form.</summary>
-    private static List<FieldError> ErrorsFor(IReadOnlyList<(string Key, string Message)> errors, string prefix) =>
-        errors.Where(e => e.Key.StartsWith(prefix + ".", StringComparison.Ordinal) || e.Key.StartsWith(prefix + "[", StringComparison.Ordinal))
-            .Select(e => new FieldError(KeyToPointer(e.Key[prefix.Length..]), e.Message)).ToList();
 
     private static string KeyToPointer(string rest) =>
         string.Concat(KeySegments().Matches(rest).Select(m => "/" + (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)));

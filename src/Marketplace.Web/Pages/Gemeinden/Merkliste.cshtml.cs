@@ -37,6 +37,10 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
     [TempData] public string? Status { get; set; }
     [BindProperty] public string IdempotencyKey { get; set; } = "";
 
+    // The order form's errors at their inputs, with their codes, for this request.
+    private CombinedOrderForm.Errors FormErrors => _formErrors ??= new(ModelState, text);
+    private CombinedOrderForm.Errors? _formErrors;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await RefusedAsync(MunicipalityPermission.Order, ct) is { } refused) return refused;
@@ -106,7 +110,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
             {
                 if (exceptions.Count > 0 && !OwnBuyerAdmin(User, Ags)) throw new ForbiddenException(text["Ordering.PolicyException.BuyerAdminOnly"].Value) { Code = "order.exception-buyer-admins-only" };
                 return baskets.OrderAsync(Ags, User.SubjectOf()!, IdempotencyKey, new BasketOrderRequest(shared, configurations, exceptions), ct);
-            }, "items", "items", ModelState, text);
+            }, "items", "items", FormErrors);
             if (placed.OrderId is not null) return RedirectToPage("/Gemeinden/Bestellung", new { ags = Ags, orderId = placed.OrderId, neu = true });
             Problem = placed.Problem ?? Problem;
             if (placed.KeyReused) IdempotencyKey = Guid.NewGuid().ToString();
@@ -118,7 +122,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
     private async Task<(System.Text.Json.Nodes.JsonObject Shared, List<System.Text.Json.Nodes.JsonObject> Own)> ReadAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
-        return CombinedOrderForm.Read(Request.Form, Entries.Select(e => e.Offering).ToList(), ModelState, text);
+        return CombinedOrderForm.Read(Request.Form, Entries.Select(e => e.Offering).ToList(), FormErrors);
     }
 
     private async Task LoadAsync(CancellationToken ct)
@@ -139,7 +143,7 @@ public sealed class MerklisteModel(TenantAccess access, BasketService baskets, O
         if (posted is null) await LoadAsync(ct);
         var chosen = Entries.Select(e => e.Offering).ToList();
         Misfits = await CombinedOrderForm.MisfitsAsync(policies, Ags, chosen, ct);
-        (Forms, SharedFields) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen, posted?.Own, posted?.Shared, posted is null ? null : ModelState, ct);
+        (Forms, SharedFields) = await CombinedOrderForm.BuildAsync(configuration, Ags, chosen, posted?.Own, posted?.Shared, posted is null ? null : FormErrors, ct);
         QuotedStart = clock.GetUtcNow();
         var quotable = Entries.Where(e => e.Plan is not null).ToList();
         Quote = quotable.Count == 0 ? null : await quotes.QuoteAllAsync(Entries.Select((e, i) => (e, i)).Where(x => x.e.Plan is not null)

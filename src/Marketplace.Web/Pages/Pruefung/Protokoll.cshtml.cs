@@ -5,12 +5,13 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Pruefung;
 
 /// <summary>The audit trail for auditors and platform admins: filters, the newest entries, CSV/JSON export and the chain check.</summary>
 [Authorize(Policy = Policies.PlatformReader)]
-public sealed class ProtokollModel(AuditTrail trail) : PageModel
+public sealed class ProtokollModel(AuditTrail trail, IStringLocalizer<SharedResource> texts) : PageModel
 {
     public static readonly string[] Filters = ["objectType", "objectId", "userId", "organisationId", "action", "from", "to"];
 
@@ -28,7 +29,7 @@ public sealed class ProtokollModel(AuditTrail trail) : PageModel
         }
         catch (ConformanceException e)
         {
-            ConformanceErrors.Add(ModelState, e, "objectType", field => field);
+            ConformanceErrors.Add(ModelState, e, "objectType", texts, field => field);
         }
     }
 

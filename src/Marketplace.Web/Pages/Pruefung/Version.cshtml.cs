@@ -5,6 +5,7 @@ using Marketplace.Identity.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Pages.Pruefung;
 
@@ -13,7 +14,7 @@ namespace Marketplace.Web.Pages.Pruefung;
 /// the raw evidence, the attested evidence, and (auditors only) the decisions with reasons and re-running the checks.
 /// </summary>
 [Authorize(Policy = Policies.PlatformReader)]
-public sealed class VersionModel(AuditorReview review) : PageModel
+public sealed class VersionModel(AuditorReview review, IStringLocalizer<SharedResource> texts) : PageModel
 {
     public VersionReview Review { get; private set; } = null!;
     /// <summary>Platform admins read the review; only auditors decide.</summary>
@@ -62,7 +63,7 @@ public sealed class VersionModel(AuditorReview review) : PageModel
         }
         catch (ConformanceException e) when (e.Kind != ConformanceErrorKind.NotFound)
         {
-            ConformanceErrors.Add(ModelState, e, errorField ?? "decision", field => errorField ?? (field == "reason" ? nameof(Reason) : field == "outcome" ? nameof(Outcome) : null));
+            ConformanceErrors.Add(ModelState, e, errorField ?? "decision", texts, field => errorField ?? (field == "reason" ? nameof(Reason) : field == "outcome" ? nameof(Outcome) : null));
         }
         await LoadAsync(id, version);
         return Page();
