@@ -20,7 +20,7 @@ public class RolloutDelegationTests(DatabaseEngine engine)
     {
         _world = await ProvisioningWorld.CreateAsync(engine);
         await using var c = await _world.Database.OpenAsync();
-        const string now = "2026-12-01T00:00:00.0000000+00:00";
+        var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         await c.ExecuteAsync("INSERT INTO organisations (id, kind, name, land_code, created_at, updated_at) VALUES (@Bundler, 'bundler', 'Dataport', '01', @now, @now)",
             new { Bundler, now });
         foreach (var ags in new[] { ProvisioningWorld.Kiel, ProvisioningWorld.Luebeck })
@@ -40,7 +40,8 @@ public class RolloutDelegationTests(DatabaseEngine engine)
     private async Task RevokeAsync(string ags)
     {
         await using var c = await _world.Database.OpenAsync();
-        await c.ExecuteAsync("UPDATE delegations SET revoked_by = 'user-kommune', revoked_at = '2026-12-02T00:00:00.0000000+00:00' WHERE id = @id", new { id = "d-" + ags });
+        await c.ExecuteAsync("UPDATE delegations SET revoked_by = 'user-kommune', revoked_at = @at WHERE id = @id",
+            new { id = "d-" + ags, at = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero) });
     }
 
     private Task<RolloutResult> RolloutAsync() => _world.Rollouts.CreateAsync("bundler-user", Bundler, new RolloutRequest(ProvisioningWorld.Fundbuero, "standard", [],
