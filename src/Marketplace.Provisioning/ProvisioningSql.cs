@@ -371,16 +371,14 @@ internal static class ProvisioningSql
     // What billing reads of a month (SubscriptionRecords): the billable history overlapping [from, to) and the setup fees
     // due in it, for every municipality or one. ISO text compares as time.
     public const string BilledPeriodsOverlapping = """
-        SELECT s.id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId,
-               p.seq AS Seq, p.plan_id AS PlanId, p.addon_ids AS AddonIds, p.valid_from AS ValidFrom, p.valid_to AS ValidTo
+        SELECT s.id AS SubscriptionId, s.municipality_ags, s.offering_id, p.seq, p.plan_id, p.addon_ids, p.valid_from, p.valid_to
         FROM subscription_billing_periods p
         JOIN subscriptions s ON s.id = p.subscription_id
         WHERE p.valid_from < @to AND (p.valid_to IS NULL OR p.valid_to >= @from)
         """;
 
     public const string SetupFeesDueBetween = """
-        SELECT f.subscription_id AS SubscriptionId, s.municipality_ags AS MunicipalityAgs, s.offering_id AS OfferingId,
-               s.plan_id AS PlanId, f.extra_id AS ExtraId, f.due_at AS DueAt
+        SELECT f.subscription_id, s.municipality_ags, s.offering_id, s.plan_id, f.extra_id, f.due_at
         FROM subscription_setup_fees f
         JOIN subscriptions s ON s.id = f.subscription_id
         WHERE f.due_at IS NOT NULL AND f.due_at >= @from AND f.due_at < @to
