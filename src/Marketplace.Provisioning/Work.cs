@@ -81,12 +81,3 @@ internal sealed class Work : IAsyncDisposable
         await Connection.DisposeAsync();
     }
 }
-
-/// <summary>Timestamps as stored: fixed-width ISO-8601 UTC text, as the audit trail and billing read them.</summary>
-internal static class Iso
-{
-    public static string Of(DateTimeOffset t) => AuditTrail.Timestamp(t);
-
-    public static DateTimeOffset Parse(string s) =>
-        DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
-}

@@ -45,6 +45,8 @@ public partial class OpenApiDocumentTests
     /// <summary>Answers whose timestamps are DateTimeOffset in the model (Billing's are still text).</summary>
     private static readonly (string Schema, string Property)[] Timestamps =
     [
+        ("OrderView", "orderedAt"), ("OrderView", "decidedAt"), ("SubscriptionView", "createdAt"), ("SubscriptionEvent", "occurredAt"),
+        ("BindingView", "createdAt"), ("ReconciliationFinding", "foundAt"), ("DeadJobResponse", "createdAt"),
         ("DelegationResponse", "grantedAt"),
         ("NotificationView", "createdAt"), ("NotificationView", "readAt"), ("SavedSearch", "createdAt"),
     ];

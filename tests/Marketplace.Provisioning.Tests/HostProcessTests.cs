@@ -61,7 +61,7 @@ public class HostProcessTests : HostProcessFixture
         {
             var runs = job.ToList();
             for (var i = 1; i < runs.Count; i++)
-                Assert.That(string.CompareOrdinal(runs[i].StartedAt, runs[i - 1].FinishedAt), Is.GreaterThanOrEqualTo(0),
+                Assert.That(runs[i].StartedAt, Is.GreaterThanOrEqualTo(runs[i - 1].FinishedAt!.Value),
                     $"job {job.Key}: run {runs[i].RunNo} started before run {runs[i - 1].RunNo} ended");
         }
         var workers = attempts.Select(x => x.WorkerId).Distinct().ToList();

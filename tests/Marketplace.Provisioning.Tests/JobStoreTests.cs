@@ -121,7 +121,7 @@ public class JobStoreTests(DatabaseEngine engine)
                 Assert.That(job.State, Is.EqualTo(JobStates.Dead));
                 break;
             }
-            var delay = DateTimeOffset.Parse(job.RunAt) - _clock.GetUtcNow();
+            var delay = job.RunAt - _clock.GetUtcNow();
             delays.Add(delay);
             var ceiling = TimeSpan.FromSeconds(Math.Min(8, Math.Pow(2, failure - 1)));
             Assert.That(delay, Is.InRange(ceiling / 2, ceiling), $"failure {failure}");

@@ -310,9 +310,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
                 await runs;
                 continue;
             }
-            var next = await ScalarAsync<string?>("SELECT MIN(run_at) FROM provisioning_jobs WHERE state IN ('queued', 'polling')");
-            if (next is null) return;
-            var due = Iso.Parse(next);
+            if (await ScalarAsync<DateTimeOffset?>("SELECT MIN(run_at) FROM provisioning_jobs WHERE state IN ('queued', 'polling')") is not { } due) return;
             if (due > clock.GetUtcNow()) clock.Advance(due - clock.GetUtcNow());
         }
     }

@@ -121,12 +121,12 @@ public static class ProvisioningApi
     public sealed record ConfigurationResponse(JsonObject Values, IReadOnlyList<string> SecretsSet, IReadOnlyDictionary<string, ConfigSource> Sources);
     public sealed record VendorSubscriptionResponse(SubscriptionView Subscription, ConfigurationResponse Configuration);
     public sealed record LandDefaultResponse(string SourceKind, string SourceOrganisationId, JsonObject Values, IReadOnlyList<string> SecretsSet,
-        string UpdatedBy, string UpdatedAt);
+        string UpdatedBy, DateTimeOffset UpdatedAt);
     public sealed record RolloutStartRequest(string? OfferingId, string? PlanId, IReadOnlyList<string>? AddOnIds, string? LandCode,
         IReadOnlyList<string>? MunicipalityAgs, JsonObject? CommonConfiguration, string? OverridesCsv);
     public sealed record RetriedResponse(int Retried);
     public sealed record DeadJobResponse(string Id, string Kind, string SubscriptionId, string BrokerKey, string Phase, long Failures, string? LastError,
-        string CreatedAt, string? FinishedAt);
+        DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
     /// <summary>The longest page of a provisioning list (limit 1 to 500, default 100).</summary>
     internal const int MaxPage = 500;

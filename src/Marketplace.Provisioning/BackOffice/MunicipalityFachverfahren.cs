@@ -13,7 +13,7 @@ namespace Marketplace.Provisioning.BackOffice;
 public sealed record RecordedProductView(string Area, string AreaName, string AreaNameEn, string Product, string ProductName, string Manufacturer, string Version);
 
 /// <summary>The Fachverfahren a municipality records (one product per area), with who changed them last and when.</summary>
-public sealed record FachverfahrenView(string Ags, IReadOnlyList<RecordedProductView> Products, string? UpdatedAt, string? UpdatedBy);
+public sealed record FachverfahrenView(string Ags, IReadOnlyList<RecordedProductView> Products, DateTimeOffset? UpdatedAt, string? UpdatedBy);
 
 /// <summary>A product to record: area, product id and version (all from catalog/fachverfahren).</summary>
 public sealed record RecordedProductRequest(string? Area, string? Product, string? Version);
@@ -30,7 +30,7 @@ public sealed class MunicipalityFachverfahren(Database database, AuditTrail audi
         public string AreaId { get; init; } = "";
         public string ProductId { get; init; } = "";
         public string ProductVersion { get; init; } = "";
-        public string UpdatedAt { get; init; } = "";
+        public DateTimeOffset UpdatedAt { get; init; }
         public string UpdatedBy { get; init; } = "";
     }
 

@@ -9,7 +9,7 @@ using Marketplace.Storage;
 namespace Marketplace.Provisioning.Baskets;
 
 /// <summary>An offering on a buyer's Merkliste, with the plan and add-ons chosen for it.</summary>
-public sealed record BasketItem(string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, string AddedAt);
+public sealed record BasketItem(string OfferingId, string PlanId, IReadOnlyList<string> AddOnIds, DateTimeOffset AddedAt);
 
 /// <summary>What the buyer puts on the Merkliste for an offering: a plan of it and add-ons of that plan.</summary>
 public sealed record BasketItemRequest(string? PlanId, IReadOnlyList<string>? AddOnIds);
@@ -38,7 +38,7 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
         public string OfferingId { get; init; } = "";
         public string PlanId { get; init; } = "";
         public string AddOnIds { get; init; } = "";
-        public string AddedAt { get; init; } = "";
+        public DateTimeOffset AddedAt { get; init; }
     }
 
     /// <summary>The buyer's list for the municipality, in the order the offerings were added.</summary>
@@ -74,7 +74,7 @@ public sealed class BasketService(Database database, OfferingDirectory offerings
             errors.Add(FieldError.Coded("offeringId", "order.already-subscribed", $"bereits abonniert (Zustand {existing.State})", ResourceWord.State(existing.State)));
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
-        var item = new BasketItem(offering.Id, plan!.Id, addOns, Iso.Of(clock.GetUtcNow()));
+        var item = new BasketItem(offering.Id, plan!.Id, addOns, clock.GetUtcNow());
         var updated = await c.ExecuteAsync(ProvisioningSql.UpdateBasketItem, new { ags, userId, offeringId = item.OfferingId, planId = item.PlanId, addOnIds = string.Join(',', addOns) });
         if (updated == 0)
             await c.ExecuteAsync(ProvisioningSql.InsertBasketItem, new

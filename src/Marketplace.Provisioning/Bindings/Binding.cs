@@ -22,21 +22,21 @@ public sealed class BindingRecord
     public string Name { get; init; } = "";
     public string State { get; init; } = "";
     public string? CredentialsProtected { get; init; }
-    public string? CredentialsRevealedAt { get; init; }
+    public DateTimeOffset? CredentialsRevealedAt { get; init; }
     public string? ReplacesBindingId { get; init; }
     public string? FailureReason { get; init; }
     public string CreatedBy { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
-    public string UpdatedAt { get; init; } = "";
-    public string? DeletedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? DeletedAt { get; init; }
 }
 
 /// <summary>
 /// A binding as the API and pages show it: metadata only, never credentials. <see cref="CredentialsAvailable"/>: active
 /// and not yet shown, so the one reveal may still happen. The failure reason (the broker's answer) is for the vendor only.
 /// </summary>
-public sealed record BindingView(string Id, string SubscriptionId, string Name, string State, string CreatedAt, string UpdatedAt, string CreatedBy,
-    bool CredentialsAvailable, string? CredentialsRevealedAt, string? ReplacesBindingId, string? FailureReason)
+public sealed record BindingView(string Id, string SubscriptionId, string Name, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy,
+    bool CredentialsAvailable, DateTimeOffset? CredentialsRevealedAt, string? ReplacesBindingId, string? FailureReason)
 {
     public static BindingView Of(BindingRecord r) => new(r.Id, r.SubscriptionId, r.Name, r.State, r.CreatedAt, r.UpdatedAt, r.CreatedBy,
         r.State == BindingStates.Active && r.CredentialsRevealedAt is null && r.CredentialsProtected is not null, r.CredentialsRevealedAt,
@@ -45,4 +45,4 @@ public sealed record BindingView(string Id, string SubscriptionId, string Name, 
 
 /// <summary>The one answer that carries a binding's credentials (and the broker's endpoints), given once.</summary>
 public sealed record BindingCredentials(string BindingId, string Name, System.Text.Json.Nodes.JsonObject Credentials,
-    System.Text.Json.Nodes.JsonArray Endpoints, string RevealedAt);
+    System.Text.Json.Nodes.JsonArray Endpoints, DateTimeOffset RevealedAt);

@@ -78,7 +78,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         var s = await OwnedAsync(actingAgs, subscriptionId, ct);
         var b = await BindingOfAsync(subscriptionId, bindingId, ct);
         await using var work = await Work.BeginAsync(database, audit, ct);
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         switch (b.State)
         {
             case BindingStates.Active:
@@ -109,13 +109,13 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         // Decrypted before the transaction: the key ring is read from the database on another connection.
         var kept = b.CredentialsProtected is { } sealedText ? (JsonObject)JsonNode.Parse(secrets.UnprotectText(sealedText))! : null;
         await using var work = await Work.BeginAsync(database, audit, ct);
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         if (kept is null || await work.Exec(BindingSql.Reveal, new { id = b.Id, now }) == 0)
             throw b.CredentialsRevealedAt is not null
                 ? new ConflictException("Die Zugangsdaten wurden schon angezeigt und werden nicht noch einmal gezeigt. Wer sie braucht, erneuert sie.") { Code = "binding.already-shown" }
                 : new ConflictException($"Die Zugangsdaten sind {b.State}, noch nicht abrufbar.") { Code = "binding.not-available", Args = [State(b.State)] };
         work.Audit(new AuditEntry(actorUserId, actingAgs, "binding.credentials-shown", "subscription-binding", b.Id, null,
-            new JsonObject { ["subscription"] = subscriptionId, ["shownAt"] = now }));
+            new JsonObject { ["subscription"] = subscriptionId, ["shownAt"] = StoredTimestamp.Format(now) }));
         await work.CommitAsync(ct);
         return new BindingCredentials(b.Id, b.Name, kept["credentials"] as JsonObject ?? [], kept["endpoints"] as JsonArray ?? [], now);
     }
@@ -130,7 +130,7 @@ public sealed class BindingService(Database database, AuditTrail audit, ConfigSe
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Bind, actorUserId, id);
         await work.Exec(BindingSql.Insert, new
         {
-            id, subscriptionId = s.Id, name, state = BindingStates.Creating, replaces, createdBy = actorUserId, now = Iso.Of(clock.GetUtcNow()),
+            id, subscriptionId = s.Id, name, state = BindingStates.Creating, replaces, createdBy = actorUserId, now = clock.GetUtcNow(),
         });
         await writer.NoteAsync(work, s.Id, replaces is null ? "binding-requested" : "binding-rotation-requested", actorUserId,
             replaces is null ? $"Zugangsdaten „{name}“ angefordert" : $"Erneuerung der Zugangsdaten „{name}“ angefordert");

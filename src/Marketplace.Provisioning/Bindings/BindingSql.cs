@@ -23,7 +23,7 @@ internal static class BindingSql
         UPDATE subscription_bindings SET state = @state, failure_reason = @reason, updated_at = @now WHERE id = @id AND state IN (@from1, @from2)
         """;
 
-    public static object SetStateArgs(string? id, string state, string? reason, string now, params string[] from) =>
+    public static object SetStateArgs(string? id, string state, string? reason, DateTimeOffset now, params string[] from) =>
         new { id, state, reason, now, from1 = from[0], from2 = from.Length > 1 ? from[1] : from[0] };
     public const string Activate = """
         UPDATE subscription_bindings SET state = 'active', credentials_protected = @credentials, failure_reason = NULL, updated_at = @now

@@ -42,7 +42,7 @@ public sealed class BrokerRegistry(Database database, AuditTrail audit, ConfigSe
             {
                 vendor_id = vendorId, auth_kind = auth.Kind, username = auth.Username,
                 secret_protected = secretProtected,
-                token_url = auth.TokenUrl, scope = auth.Scope, max_concurrency = maxConcurrency, updated_at = Iso.Of(clock.GetUtcNow()),
+                token_url = auth.TokenUrl, scope = auth.Scope, max_concurrency = maxConcurrency, updated_at = clock.GetUtcNow(),
             }, work.Transaction);
         work.Audit(new AuditEntry(actorUserId, vendorId, "broker.configured", "vendor-broker", vendorId, null, new JsonObject
         {

@@ -13,7 +13,7 @@ public static class LandDefaultSource
 }
 
 /// <summary>A Land default as stored (secrets protected).</summary>
-public sealed record LandDefault(string OfferingId, string LandCode, string SourceKind, string SourceOrgId, JsonObject Values, string UpdatedBy, string UpdatedAt);
+public sealed record LandDefault(string OfferingId, string LandCode, string SourceKind, string SourceOrgId, JsonObject Values, string UpdatedBy, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Landesspezifische Ausprägungen: default configuration per offering and Land, set by the vendor or a bundling
@@ -46,7 +46,7 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
             new
             {
                 offering_id = offeringId, land_code = landCode, source_kind = sourceKind, source_org_id = sourceOrgId,
-                values_json = protectedValues.ToJsonString(), updated_by = actorUserId, updated_at = Iso.Of(clock.GetUtcNow()),
+                values_json = protectedValues.ToJsonString(), updated_by = actorUserId, updated_at = clock.GetUtcNow(),
             }, work.Transaction);
         work.Audit(new AuditEntry(actorUserId, sourceOrgId, "land-default.set", "land-config-default", $"{offeringId}/{landCode}/{sourceKind}",
             null, ConfigSecrets.Redact(protectedValues, out _)));
@@ -61,7 +61,7 @@ public sealed class LandDefaults(Database database, AuditTrail audit, ConfigSecr
 
     internal static async Task<IReadOnlyList<LandDefault>> ForAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx,
         string offeringId, string landCode) =>
-        (await c.QueryAsync<(string OfferingId, string LandCode, string SourceKind, string SourceOrgId, string ValuesJson, string UpdatedBy, string UpdatedAt)>(
+        (await c.QueryAsync<(string OfferingId, string LandCode, string SourceKind, string SourceOrgId, string ValuesJson, string UpdatedBy, DateTimeOffset UpdatedAt)>(
             ProvisioningSql.LandDefaultsOf, new { offeringId, landCode }, tx))
         .Select(r => new LandDefault(r.OfferingId, r.LandCode, r.SourceKind, r.SourceOrgId, (JsonObject)JsonNode.Parse(r.ValuesJson)!, r.UpdatedBy, r.UpdatedAt))
         .ToList();

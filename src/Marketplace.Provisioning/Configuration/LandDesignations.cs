@@ -8,7 +8,7 @@ using Marketplace.Storage;
 namespace Marketplace.Provisioning.Configuration;
 
 /// <summary>The bundling organisation a Land has designated to set its Land defaults.</summary>
-public sealed record LandDesignation(string LandCode, string OrganisationId, string DesignatedBy, string DesignatedAt);
+public sealed record LandDesignation(string LandCode, string OrganisationId, string DesignatedBy, DateTimeOffset DesignatedAt);
 
 /// <summary>
 /// Who speaks for a Land: a platform-admin designates one bundling organisation per Land. Only that organisation, or the
@@ -34,7 +34,7 @@ public sealed class LandDesignations(Database database, AuditTrail audit, Organi
         var before = await work.Connection.QuerySingleOrDefaultAsync<LandDesignation>(LandDesignationSql.Get, new { landCode }, work.Transaction);
         await work.Connection.ExecuteAsync(
             database.Dialect.Upsert("land_designations", ["land_code"], ["organisation_id", "designated_by", "designated_at"]),
-            new { land_code = landCode, organisation_id = organisationId, designated_by = actorUserId, designated_at = Iso.Of(clock.GetUtcNow()) },
+            new { land_code = landCode, organisation_id = organisationId, designated_by = actorUserId, designated_at = clock.GetUtcNow() },
             work.Transaction);
         work.Audit(new AuditEntry(actorUserId, actorOrganisationId, "land-designation.set", "land", landCode,
             before is null ? null : new JsonObject { ["organisationId"] = before.OrganisationId }, new JsonObject { ["organisationId"] = organisationId }));

@@ -8,7 +8,7 @@ using Marketplace.Storage;
 namespace Marketplace.Provisioning.Fulfilment;
 
 /// <summary>A manual task in the vendor portal: a subscription of a manual offering waiting for the vendor.</summary>
-public sealed record FulfilmentTask(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string State, string Since, string? Instructions);
+public sealed record FulfilmentTask(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string State, DateTimeOffset Since, string? Instructions);
 
 /// <summary>
 /// Fulfilment for vendors without a broker: requests, changes and cancellations of their manual offerings are

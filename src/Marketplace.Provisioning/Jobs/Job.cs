@@ -39,16 +39,16 @@ public sealed class JobRecord
     public string State { get; init; } = "";
     public string Phase { get; init; } = "";
     public string PayloadJson { get; init; } = "{}";
-    public string RunAt { get; init; } = "";
+    public DateTimeOffset RunAt { get; init; }
     public long Runs { get; init; }
     public long Failures { get; init; }
     public long MaxFailures { get; init; }
     public string? LeaseOwner { get; init; }
     public string? LeaseToken { get; init; }
-    public string? LeaseExpiresAt { get; init; }
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
     public string? LastError { get; init; }
-    public string CreatedAt { get; init; } = "";
-    public string? FinishedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
 }
 
 /// <summary>One run of a job: which process ran which phase when, and how it ended.</summary>
@@ -58,8 +58,8 @@ public sealed class JobAttempt
     public long RunNo { get; init; }
     public string WorkerId { get; init; } = "";
     public string Phase { get; init; } = "";
-    public string StartedAt { get; init; } = "";
-    public string? FinishedAt { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
     public string? Outcome { get; init; }
     public string? Detail { get; init; }
 }

@@ -53,12 +53,12 @@ public sealed class JobQueueMonitor : IHealthCheck
         await using var c = await _database.OpenAsync(ct);
         var jobs = (await c.QueryAsync<(string State, long Count)>(new CommandDefinition(ProvisioningSql.JobCountsByState, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.Count);
-        var oldest = await c.ExecuteScalarAsync<string?>(new CommandDefinition(ProvisioningSql.OldestDueJob, new { now = Iso.Of(now) }, cancellationToken: ct));
+        var oldest = await c.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(ProvisioningSql.OldestDueJob, new { now }, cancellationToken: ct));
         var rollouts = (await c.QueryAsync<(string State, long Count)>(new CommandDefinition(ProvisioningSql.OpenRolloutStates, cancellationToken: ct)))
             .ToDictionary(r => r.State, r => r.Count);
         var openDead = await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.OpenDeadJobs, cancellationToken: ct));
         var cleanups = await c.ExecuteScalarAsync<long>(new CommandDefinition(ProvisioningSql.PendingCleanups, cancellationToken: ct));
-        var age = oldest is null ? TimeSpan.Zero : now - DateTimeOffset.Parse(oldest, System.Globalization.CultureInfo.InvariantCulture);
+        var age = oldest is { } due ? now - due : TimeSpan.Zero;
         return _snapshot = new Snapshot(jobs, age < TimeSpan.Zero ? TimeSpan.Zero : age, rollouts, now, openDead, cleanups);
     }
 

@@ -19,7 +19,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     internal async Task EnsureBrokerAsync(Work work, string brokerKey)
     {
         var configured = _options.BrokerConcurrency.TryGetValue(brokerKey, out var n) ? n : _options.DefaultBrokerConcurrency;
-        await work.Exec(ProvisioningSql.InsertBrokerIfAbsent, new { vendor = brokerKey, max = configured, now = Iso.Of(clock.GetUtcNow()) });
+        await work.Exec(ProvisioningSql.InsertBrokerIfAbsent, new { vendor = brokerKey, max = configured, now = clock.GetUtcNow() });
     }
 
     internal async Task<string> EnqueueAsync(Work work, NewJob job, DateTimeOffset? runAt = null)
@@ -29,7 +29,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         await work.Exec(ProvisioningSql.InsertJob, new
         {
             id, job.Kind, job.SubscriptionId, job.BrokerKey, state = JobStates.Queued, job.Phase, job.PayloadJson,
-            runAt = Iso.Of(runAt ?? now), max = _options.MaxFailures, now = Iso.Of(now),
+            runAt = runAt ?? now, max = _options.MaxFailures, now,
         });
         return id;
     }
@@ -37,7 +37,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     /// <summary>Many new jobs at once (a rollout), due now.</summary>
     internal async Task EnqueueManyAsync(Work work, IReadOnlyList<NewJob> jobs)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         await MultiRowInsert.ExecuteAsync(work.Connection, work.Transaction, "provisioning_jobs", ProvisioningSql.JobInsertColumns,
             jobs.Select(j => new object?[]
             {
@@ -52,7 +52,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         if (max <= 0) return [];
         List<string> brokers;
         await using (var c = await database.OpenAsync(ct))
-            brokers = (await c.QueryAsync<string>(ProvisioningSql.BrokersWithDueJobs, new { now = Iso.Of(clock.GetUtcNow()) })).ToList();
+            brokers = (await c.QueryAsync<string>(ProvisioningSql.BrokersWithDueJobs, new { now = clock.GetUtcNow() })).ToList();
         var claimed = new List<ClaimedJob>();
         foreach (var broker in brokers.OrderBy(_ => Random.Shared.Next()))
         {
@@ -66,7 +66,6 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     {
         var dialect = database.Dialect;
         var now = clock.GetUtcNow();
-        var nowText = Iso.Of(now);
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var limits = (await c.QueryAsync<long>(ProvisioningSql.LockBroker(dialect), new { broker = brokerKey }, tx)).ToList();
@@ -75,13 +74,13 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
 
         // Jobs that already hold a slot first: due polls, and runs whose process died (lease expired).
         var rows = (await c.QueryAsync<JobRecord>(ProvisioningSql.ClaimHoldingSlot(dialect),
-            new { broker = brokerKey, now = nowText, limit = max, offset = 0 }, tx)).ToList();
+            new { broker = brokerKey, now, limit = max, offset = 0 }, tx)).ToList();
         var free = (int)Math.Min(max - rows.Count, limits[0] - busy);
         if (free > 0)
             rows.AddRange(await c.QueryAsync<JobRecord>(ProvisioningSql.ClaimQueued(dialect),
-                new { broker = brokerKey, now = nowText, limit = free, offset = 0 }, tx));
+                new { broker = brokerKey, now, limit = free, offset = 0 }, tx));
 
-        var leaseUntil = Iso.Of(now + _options.LeaseDuration);
+        var leaseUntil = now + _options.LeaseDuration;
         var claimed = new List<ClaimedJob>(rows.Count);
         foreach (var job in rows)
         {
@@ -89,10 +88,10 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
             if (job.State == JobStates.Running)
                 await c.ExecuteAsync(ProvisioningSql.CloseAttempt, new
                 {
-                    jobId = job.Id, runNo = job.Runs, now = nowText, outcome = "lease-expired", detail = $"lease of {job.LeaseOwner} expired",
+                    jobId = job.Id, runNo = job.Runs, now, outcome = "lease-expired", detail = $"lease of {job.LeaseOwner} expired",
                 }, tx);
             await c.ExecuteAsync(ProvisioningSql.LeaseJob, new { id = job.Id, owner = workerId, token, until = leaseUntil }, tx);
-            await c.ExecuteAsync(ProvisioningSql.InsertAttempt, new { jobId = job.Id, runNo = job.Runs + 1, workerId, job.Phase, now = nowText }, tx);
+            await c.ExecuteAsync(ProvisioningSql.InsertAttempt, new { jobId = job.Id, runNo = job.Runs + 1, workerId, job.Phase, now }, tx);
             claimed.Add(new ClaimedJob(job, workerId, token, job.Runs + 1));
         }
         await tx.CommitAsync(ct);
@@ -109,7 +108,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(ProvisioningSql.RenewLeases(database.Dialect), new
         {
-            owner = workerId, until = Iso.Of(clock.GetUtcNow() + _options.LeaseDuration), now = Iso.Of(clock.GetUtcNow()), ids = runningJobIds.ToArray(),
+            owner = workerId, until = clock.GetUtcNow() + _options.LeaseDuration, now = clock.GetUtcNow(), ids = runningJobIds.ToArray(),
         });
     }
 
@@ -119,7 +118,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     /// </summary>
     public async Task<bool> EndUnstorableAsync(ClaimedJob claimed, string reason, CancellationToken ct = default)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var error = Cut($"result could not be stored: {reason}");
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -134,7 +133,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     {
         await using var c = await database.OpenAsync(ct);
         return await c.ExecuteAsync(new CommandDefinition(ProvisioningSql.ReleaseLeases,
-            new { owner = workerId, expired = Iso.Of(clock.GetUtcNow() - TimeSpan.FromSeconds(1)) }, cancellationToken: ct));
+            new { owner = workerId, expired = clock.GetUtcNow() - TimeSpan.FromSeconds(1) }, cancellationToken: ct));
     }
 
     /// <summary>
@@ -145,20 +144,22 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     {
         var now = clock.GetUtcNow();
         var job = claimed.Job;
-        string state, phase = job.Phase, payload = job.PayloadJson, runAt = job.RunAt, outcome;
-        string? error = job.LastError, finished = null;
+        string state, phase = job.Phase, payload = job.PayloadJson, outcome;
+        var runAt = job.RunAt;
+        string? error = job.LastError;
+        DateTimeOffset? finished = null;
         var failures = job.Failures;
         var effects = result.Effects;
         switch (result)
         {
             case JobResult.Done:
-                (state, outcome, finished) = (JobStates.Done, "done", Iso.Of(now));
+                (state, outcome, finished) = (JobStates.Done, "done", now);
                 break;
             case JobResult.Failed f:
-                (state, outcome, finished, error) = (JobStates.Failed, "failed", Iso.Of(now), f.Detail);
+                (state, outcome, finished, error) = (JobStates.Failed, "failed", now, f.Detail);
                 break;
             case JobResult.Continue k:
-                (state, outcome, phase, payload, runAt) = (k.HoldsSlot ? JobStates.Polling : JobStates.Queued, "continue", k.Phase, k.PayloadJson, Iso.Of(k.RunAt));
+                (state, outcome, phase, payload, runAt) = (k.HoldsSlot ? JobStates.Polling : JobStates.Queued, "continue", k.Phase, k.PayloadJson, k.RunAt);
                 break;
             case JobResult.Retry r:
                 failures = (r.FailuresBefore ?? failures) + 1;
@@ -167,16 +168,16 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
                 payload = r.PayloadJson ?? payload;
                 if (r.UntilConfirmed)
                 {
-                    (state, outcome, runAt) = (JobStates.Queued, "retry", Iso.Of(now + Backoff((int)Math.Min(failures, 64), _options.CleanupMaxBackoff)));
+                    (state, outcome, runAt) = (JobStates.Queued, "retry", now + Backoff((int)Math.Min(failures, 64), _options.CleanupMaxBackoff));
                 }
                 else if (failures >= job.MaxFailures)
                 {
-                    (state, outcome, finished) = (JobStates.Dead, "dead", Iso.Of(now));
+                    (state, outcome, finished) = (JobStates.Dead, "dead", now);
                     effects = r.OnDead ?? effects;
                 }
                 else
                 {
-                    (state, outcome, runAt) = (JobStates.Queued, "retry", Iso.Of(now + Backoff((int)failures)));
+                    (state, outcome, runAt) = (JobStates.Queued, "retry", now + Backoff((int)failures));
                 }
                 break;
             default:
@@ -189,7 +190,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
             id = job.Id, token = claimed.LeaseToken, state, phase, payload, runAt, failures, error = Cut(error), finished,
         });
         if (updated == 0) return false;
-        await work.Exec(ProvisioningSql.CloseAttempt, new { jobId = job.Id, runNo = claimed.RunNo, now = Iso.Of(now), outcome, detail = Cut(result.Detail) });
+        await work.Exec(ProvisioningSql.CloseAttempt, new { jobId = job.Id, runNo = claimed.RunNo, now, outcome, detail = Cut(result.Detail) });
         if (effects is not null) await effects(work);
         await work.CommitAsync(ct);
         return true;
@@ -212,7 +213,7 @@ public sealed class JobStore(Database database, AuditTrail audit, TimeProvider c
     internal async Task<bool> RequeueAsync(Work work, JobRecord job, string actorUserId) =>
         await work.Exec(ProvisioningSql.RequeueJob, new
         {
-            id = job.Id, now = Iso.Of(clock.GetUtcNow()), phase = Phases.Request,
+            id = job.Id, now = clock.GetUtcNow(), phase = Phases.Request,
             // A binding job keeps the binding it acts on.
             payload = new OperationPayload(actorUserId, BindingId: OperationPayload.Parse(job.PayloadJson).BindingId).ToJson(),
         }) == 1;

@@ -174,7 +174,7 @@ internal sealed partial class SubscriptionJobHandler
 
     private async Task ActivateBindingAsync(Work w, Target t, BindingRecord b, string encrypted, string credentialKeys)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         if (await w.Exec(BindingSql.Activate, new { id = b.Id, credentials = encrypted, now }) == 0) return;
         await writer.NoteAsync(w, t.Id, "binding-active", SystemActor, $"Zugangsdaten „{b.Name}“ erzeugt");
         w.Audit(new AuditEntry(SystemActor, null, "binding.activated", "subscription-binding", b.Id, new JsonObject { ["state"] = b.State },
@@ -195,7 +195,7 @@ internal sealed partial class SubscriptionJobHandler
 
     private async Task BindingStateAsync(Work w, Target t, BindingRecord b, string[] from, string to, string? reason, string action)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var changed = to == BindingStates.Deleted
             ? await w.Exec(BindingSql.MarkDeleted, new { id = b.Id, now })
             : await w.Exec(BindingSql.SetState, BindingSql.SetStateArgs(b.Id, to, reason is { Length: > 500 } ? reason[..500] : reason, now, from));
@@ -219,7 +219,7 @@ internal sealed partial class SubscriptionJobHandler
     {
         if (claimed.Job.Kind != JobKinds.Bind) return;
         var id = OperationPayload.Parse(claimed.Job.PayloadJson).BindingId;
-        await w.Exec(BindingSql.SetState, BindingSql.SetStateArgs(id, BindingStates.Failed, "Plattformfehler", Iso.Of(clock.GetUtcNow()), BindingStates.Creating));
+        await w.Exec(BindingSql.SetState, BindingSql.SetStateArgs(id, BindingStates.Failed, "Plattformfehler", clock.GetUtcNow(), BindingStates.Creating));
     };
 
     // ---- Unbinding ----

@@ -16,7 +16,7 @@ namespace Marketplace.Provisioning.Jobs;
 /// <summary>What a job carries between its runs: who asked, the broker's operation being polled, and what follows orphan mitigation.</summary>
 /// <remarks>FailuresBeforeCleanup: the job's failures when orphan mitigation began to fail; provisioning goes on from there once the deletion is confirmed.</remarks>
 /// <remarks>BindingId: the service binding a bind or unbind job (or a cancellation's unbinding step) acts on.</remarks>
-internal sealed record OperationPayload(string ActorUserId, string? Operation = null, string? PollDeadline = null, string? AfterMitigation = null,
+internal sealed record OperationPayload(string ActorUserId, string? Operation = null, DateTimeOffset? PollDeadline = null, string? AfterMitigation = null,
     string? Reason = null, long? FailuresBeforeCleanup = null, string? BindingId = null)
 {
     public const string RetryAfterMitigation = "retry";
@@ -535,13 +535,13 @@ internal sealed partial class SubscriptionJobHandler(
         clock.GetUtcNow() + (retryAfter is { } r && r >= TimeSpan.Zero ? r : _options.DefaultPollInterval);
 
     /// <summary>The platform's maximum polling duration, shortened by the plan's maximum_polling_duration from the broker catalogue.</summary>
-    private async Task<string> PollDeadlineAsync(Target t, CancellationToken ct)
+    private async Task<DateTimeOffset> PollDeadlineAsync(Target t, CancellationToken ct)
     {
         var limit = _options.MaxPollingDuration;
         if (await catalogs.MaximumPollingDurationAsync(t.Broker, t.PlanId, t.Identity, ct) is { } planLimit && planLimit < limit) limit = planLimit;
-        return Iso.Of(clock.GetUtcNow() + limit);
+        return clock.GetUtcNow() + limit;
     }
 
     private bool PollingExpired(Target t) =>
-        t.Payload.PollDeadline is { } deadline && clock.GetUtcNow() >= Iso.Parse(deadline);
+        t.Payload.PollDeadline is { } deadline && clock.GetUtcNow() >= deadline;
 }

@@ -29,8 +29,8 @@ public static class OrderStates
 
 /// <summary>An order as the ordering municipality sees it.</summary>
 public sealed record OrderView(
-    string Id, string MunicipalityAgs, string Kind, string? BundleId, string State, long MonthlyCostCents, string OrderedBy, string OrderedAt,
-    string? DecidedBy, string? DecidedAt, string? DecisionReason, IReadOnlyList<string> SubscriptionIds);
+    string Id, string MunicipalityAgs, string Kind, string? BundleId, string State, long MonthlyCostCents, string OrderedBy, DateTimeOffset OrderedAt,
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason, IReadOnlyList<string> SubscriptionIds);
 
 /// <summary>The order and whether this call created it (false: the same Idempotency-Key and body were seen before).</summary>
 public sealed record OrderResult(OrderView Order, bool Created);
@@ -46,9 +46,9 @@ internal sealed class OrderRow
     public string State { get; init; } = "";
     public long MonthlyCostCents { get; init; }
     public string OrderedBy { get; init; } = "";
-    public string OrderedAt { get; init; } = "";
+    public DateTimeOffset OrderedAt { get; init; }
     public string? DecidedBy { get; init; }
-    public string? DecidedAt { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
     public string? DecisionReason { get; init; }
 }
 

@@ -68,7 +68,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         // every order waits for a second person, and any other threshold is reached at that amount.
         var needsApproval = threshold is { } t && cost >= t;
         var orderId = Guid.NewGuid().ToString();
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         try
         {
             await using var work = await Work.BeginAsync(database, audit, ct);
@@ -198,7 +198,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         await using var work = await Work.BeginAsync(database, audit, ct);
         var before = await work.Connection.ExecuteScalarAsync<long?>(ProvisioningSql.ApprovalThreshold, new { ags = actingAgs }, work.Transaction);
         await work.Exec(database.Dialect.Upsert("municipality_order_settings", ["municipality_ags"], ["approval_threshold_cents", "updated_by", "updated_at"]),
-            new { municipality_ags = actingAgs, approval_threshold_cents = thresholdCents, updated_by = actingUserId, updated_at = Iso.Of(clock.GetUtcNow()) });
+            new { municipality_ags = actingAgs, approval_threshold_cents = thresholdCents, updated_by = actingUserId, updated_at = clock.GetUtcNow() });
         work.Audit(new AuditEntry(actingUserId, actingAgs, "order-settings.threshold", "municipality", actingAgs,
             new JsonObject { ["approvalThresholdCents"] = before }, new JsonObject { ["approvalThresholdCents"] = thresholdCents }));
         await work.CommitAsync(ct);
@@ -253,7 +253,7 @@ public sealed class OrderService(Database database, AuditTrail audit, OfferingDi
         if (order.OrderedBy == userId || clientCreator == userId) throw new ForbiddenException("Vier-Augen-Prinzip: wer bestellt, gibt nicht selbst frei") { Code = "order.four-eyes" };
         var updated = await work.Exec(ProvisioningSql.DecideOrder, new
         {
-            id = orderId, state, user = userId, now = Iso.Of(clock.GetUtcNow()), reason, awaiting = OrderStates.AwaitingApproval,
+            id = orderId, state, user = userId, now = clock.GetUtcNow(), reason, awaiting = OrderStates.AwaitingApproval,
         });
         if (updated == 0) throw new ConflictException($"Die Bestellung {orderId} ist {order.State} und wartet nicht auf Freigabe.") { Code = "order.not-awaiting-approval", Args = [ResourceWord.State(order.State)] };
         work.Audit(new AuditEntry(userId, actingAgs, state == OrderStates.Placed ? "order.approved" : "order.rejected", "order", orderId,

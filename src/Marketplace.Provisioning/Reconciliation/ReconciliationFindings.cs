@@ -29,13 +29,13 @@ public sealed class ReconciliationFinding
     /// <summary>The broker's answer, for the vendor and the platform only.</summary>
     public string? Detail { get; init; }
     public string Source { get; init; } = "";
-    public string FoundAt { get; init; } = "";
-    public string LastSeenAt { get; init; } = "";
-    public string? ResolvedAt { get; init; }
+    public DateTimeOffset FoundAt { get; init; }
+    public DateTimeOffset LastSeenAt { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
 }
 
 /// <summary>A finding as a buyer sees it: its kind in words, no broker answer.</summary>
-public sealed record BuyerFinding(string Id, string SubscriptionId, string Kind, string FoundAt, string? ResolvedAt, string? Message);
+public sealed record BuyerFinding(string Id, string SubscriptionId, string Kind, DateTimeOffset FoundAt, DateTimeOffset? ResolvedAt, string? Message);
 
 /// <summary>
 /// Findings of reconciliation: raised once per subscription and kind while the mismatch lasts (later comparisons only
@@ -52,7 +52,7 @@ public sealed class ReconciliationFindings(Database database, SubscriptionWriter
     /// </summary>
     internal async Task<int> RecordAsync(Work w, SubscriptionRecord s, IReadOnlyList<Mismatch> found, string detail, string source, bool complete)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var open = (await w.Connection.QueryAsync<ReconciliationFinding>(ReconciliationSql.OpenFindingsOf, new { subscriptionId = s.Id }, w.Transaction)).ToList();
         var raised = 0;
         foreach (var m in found)
@@ -81,7 +81,7 @@ public sealed class ReconciliationFindings(Database database, SubscriptionWriter
             await w.Connection.ExecuteAsync(ReconciliationSql.Resolve, new { id = gone.Id, now }, w.Transaction);
             await writer.NoteAsync(w, s.Id, "reconciliation-resolved", SubscriptionJobHandler.SystemActor, $"Abgleich mit dem Anbieter: Abweichung ({gone.Kind}) besteht nicht mehr");
             w.Audit(new AuditEntry(Actor, s.VendorId, "reconciliation.resolved", "subscription", s.Id,
-                new JsonObject { ["finding"] = gone.Id, ["kind"] = gone.Kind }, new JsonObject { ["resolvedAt"] = now }));
+                new JsonObject { ["finding"] = gone.Id, ["kind"] = gone.Kind }, new JsonObject { ["resolvedAt"] = StoredTimestamp.Format(now) }));
         }
         return raised;
     }

@@ -43,7 +43,7 @@ public sealed class ReconciliationJob(Database database, AuditTrail audit, Offer
             await using var c = await database.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             if (await c.ExecuteScalarAsync<long>(ReconciliationSql.DayTaken, new { runOn = day }, tx) > 0) return null;
-            await c.ExecuteAsync(ReconciliationSql.ClaimDay, new { runOn = day, now = Iso.Of(clock.GetUtcNow()) }, tx);
+            await c.ExecuteAsync(ReconciliationSql.ClaimDay, new { runOn = day, now = clock.GetUtcNow() }, tx);
             await tx.CommitAsync(ct);
         }
         catch (DbException)
@@ -52,7 +52,7 @@ public sealed class ReconciliationJob(Database database, AuditTrail audit, Offer
         }
         var result = await RunAsync(day, ct);
         await using (var c = await database.OpenAsync(ct))
-            await c.ExecuteAsync(ReconciliationSql.FinishDay, new { runOn = day, now = Iso.Of(clock.GetUtcNow()), summary = result.ToString() });
+            await c.ExecuteAsync(ReconciliationSql.FinishDay, new { runOn = day, now = clock.GetUtcNow(), summary = result.ToString() });
         logger.LogInformation("Reconciliation: {Result}", result);
         return result;
     }

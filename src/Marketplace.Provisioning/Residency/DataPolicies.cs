@@ -12,10 +12,10 @@ using Marketplace.Storage;
 namespace Marketplace.Provisioning.Residency;
 
 /// <summary>A municipality's data policy as stored, with who set it when; Recommended is its bundling organisations' advice.</summary>
-public sealed record DataPolicyView(string Ags, DataPolicy Rules, string? UpdatedAt, string? UpdatedBy, IReadOnlyList<PolicyRecommendation> Recommendations);
+public sealed record DataPolicyView(string Ags, DataPolicy Rules, DateTimeOffset? UpdatedAt, string? UpdatedBy, IReadOnlyList<PolicyRecommendation> Recommendations);
 
 /// <summary>The policy a bundling organisation recommends to the municipalities that delegate to it.</summary>
-public sealed record PolicyRecommendation(string OrganisationId, string OrganisationName, DataPolicy Rules, string UpdatedAt);
+public sealed record PolicyRecommendation(string OrganisationId, string OrganisationName, DataPolicy Rules, DateTimeOffset UpdatedAt);
 
 /// <summary>How an offering stands against the data policy of the municipality the viewer belongs to.</summary>
 public sealed record MunicipalityFit(string Ags, string MunicipalityName, PolicyFit Fit);
@@ -35,7 +35,7 @@ public sealed class DataPolicies(Database database, AuditTrail audit, TimeProvid
         public bool OnlyOwnLand { get; init; }
         public bool PublicOperatorsOnly { get; init; }
         public bool NoThirdCountryAccess { get; init; }
-        public string UpdatedAt { get; init; } = "";
+        public DateTimeOffset UpdatedAt { get; init; }
         public string? UpdatedBy { get; init; }
         public DataPolicy Rules => new(OnlyGermany, OnlyOwnLand, PublicOperatorsOnly, NoThirdCountryAccess);
     }

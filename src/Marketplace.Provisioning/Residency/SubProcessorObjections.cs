@@ -24,9 +24,9 @@ public sealed record SubProcessorObjection
     public string? MunicipalityName { get; init; }
     public string SubscriptionId { get; init; } = "";
     public string Reason { get; init; } = "";
-    public string EffectiveAt { get; init; } = "";
+    public DateTimeOffset EffectiveAt { get; init; }
     public string ObjectedBy { get; init; } = "";
-    public string ObjectedAt { get; init; } = "";
+    public DateTimeOffset ObjectedAt { get; init; }
     /// <summary>
     /// For the objecting municipality while the change is pending: how to leave before it takes effect (null in the
     /// vendor's list and once the change is in effect).
@@ -40,7 +40,7 @@ public sealed record SubProcessorObjection
 /// on (add-ons stop that day, usage after it is refused); cancelling by <see cref="CancelBy"/> means the new
 /// sub-processors never receive the municipality's data.
 /// </summary>
-public sealed record ExitBeforeChange(string Method, string Href, string CancelBy, int NoticePeriodDays, bool ChargesAfterCancellation, string Explanation);
+public sealed record ExitBeforeChange(string Method, string Href, DateTimeOffset CancelBy, int NoticePeriodDays, bool ChargesAfterCancellation, string Explanation);
 
 /// <summary>What a subscribed municipality sees of its offering's sub-processors: the status and its own objections.</summary>
 public sealed record SubProcessorsOfSubscription(string SubscriptionId, string OfferingId, IReadOnlyList<Catalog.Descriptors.SubProcessorDescriptor> InForce,
@@ -80,7 +80,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         var objection = new SubProcessorObjection
         {
             Id = Guid.NewGuid().ToString(), OfferingId = offeringId, Version = version, MunicipalityAgs = ags, SubscriptionId = subscription.Id,
-            Reason = reason!, EffectiveAt = Iso.Of(change.EffectiveAt), ObjectedBy = userId, ObjectedAt = Iso.Of(clock.GetUtcNow()),
+            Reason = reason!, EffectiveAt = change.EffectiveAt, ObjectedBy = userId, ObjectedAt = clock.GetUtcNow(),
         };
         try
         {
@@ -113,7 +113,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         await using var work = await Work.BeginAsync(database, audit, ct);
         var objection = await work.Connection.QuerySingleOrDefaultAsync<SubProcessorObjection>(ObjectionSql.OwnById, new { id = objectionId, ags }, work.Transaction)
             ?? throw new NotFoundException("objection", objectionId);
-        var effective = Iso.Parse(objection.EffectiveAt);
+        var effective = objection.EffectiveAt;
         if (effective <= clock.GetUtcNow())
             throw new RequestValidationException([FieldError.Coded("version", "objection.withdraw-too-late",
                 $"Die Änderung mit Version {objection.Version} ist seit {effective.UtcDateTime:dd.MM.yyyy} wirksam; der Widerspruch kann nicht mehr zurückgenommen werden.",
@@ -122,7 +122,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
         work.Audit(new AuditEntry(userId, ags, "subprocessor.objection-withdrawn", "offering", objection.OfferingId, new JsonObject
         {
             ["objection"] = objection.Id, ["version"] = objection.Version, ["municipality"] = ags, ["subscription"] = objection.SubscriptionId,
-            ["reason"] = objection.Reason, ["objectedAt"] = objection.ObjectedAt,
+            ["reason"] = objection.Reason, ["objectedAt"] = StoredTimestamp.Format(objection.ObjectedAt),
         }, null));
         await work.CommitAsync(ct);
     }
@@ -174,7 +174,7 @@ public sealed class SubProcessorObjections(Database database, AuditTrail audit, 
     /// <summary>The objection with the way out while its change is pending (the cancellation is the subscription's DELETE).</summary>
     private SubProcessorObjection WithExit(SubProcessorObjection o)
     {
-        var effective = Iso.Parse(o.EffectiveAt);
+        var effective = o.EffectiveAt;
         if (effective <= clock.GetUtcNow()) return o;
         return new SubProcessorObjection
         {

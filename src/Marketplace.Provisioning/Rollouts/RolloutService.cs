@@ -68,7 +68,7 @@ public sealed class RolloutSummary
     public string OfferingId { get; init; } = "";
     public string PlanId { get; init; } = "";
     public string CreatedBy { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
     public long Total { get; init; }
 }
 
@@ -155,7 +155,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         await work.Exec(ProvisioningSql.InsertRollout, new
         {
             id = rolloutId, offering = offering.Id, plan = plan.Id, addOns = string.Join(",", addOns), org = actingOrgId, user = actingUserId,
-            now = Iso.Of(clock.GetUtcNow()), total = prepared.Count,
+            now = clock.GetUtcNow(), total = prepared.Count,
         });
         var fees = plan.SetupFeeList.Select(f => f.Id).ToList();
         var fulfilment = offering.IsBroker ? Fulfilments.Broker : Fulfilments.Manual;
@@ -198,7 +198,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
         CancellationToken ct = default)
     {
         await using var c = await database.OpenAsync(ct);
-        var rows = (await c.QueryAsync<(string OfferingId, string CreatedAt, long Total)>(ProvisioningSql.RolloutById, new { id = rolloutId })).ToList();
+        var rows = (await c.QueryAsync<(string OfferingId, DateTimeOffset CreatedAt, long Total)>(ProvisioningSql.RolloutById, new { id = rolloutId })).ToList();
         if (rows.Count == 0) throw new NotFoundException("rollout", rolloutId);
         var rollout = rows[0];
         Dictionary<string, int> counts;
@@ -217,7 +217,7 @@ public sealed class RolloutService(Database database, AuditTrail audit, Offering
                 .Where(f => visibleAgs.Contains(f.Ags)).Take(maxFailures).ToList();
             rollout = rollout with { Total = items.Count };
         }
-        var started = Iso.Parse(rollout.CreatedAt);
+        var started = rollout.CreatedAt;
         var elapsed = clock.GetUtcNow() - started;
         var done = counts.GetValueOrDefault(SubscriptionStates.Active) + counts.GetValueOrDefault(SubscriptionStates.Failed);
         var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;

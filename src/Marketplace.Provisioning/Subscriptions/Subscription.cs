@@ -31,8 +31,8 @@ public sealed class SubscriptionRecord
     public string VendorId { get; init; } = "";
     public string PlanId { get; init; } = "";
     public string State { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
-    public string UpdatedAt { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
     public string? OrderId { get; init; }
     public string? RolloutId { get; init; }
     public string Fulfilment { get; init; } = "";
@@ -85,7 +85,7 @@ public sealed class SubscriptionEvent
 {
     public string SubscriptionId { get; init; } = "";
     public long Seq { get; init; }
-    public string OccurredAt { get; init; } = "";
+    public DateTimeOffset OccurredAt { get; init; }
     public string Kind { get; init; } = "";
     public string? FromState { get; init; }
     public string? ToState { get; init; }

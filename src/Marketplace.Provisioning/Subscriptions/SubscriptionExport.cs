@@ -12,7 +12,7 @@ public sealed class SubscriptionExport(SubscriptionService subscriptions, Catalo
         var rows = (await subscriptions.ListAsync(ags, ct)).Select(s => (IReadOnlyList<string?>)
         [
             s.Id, s.OfferingId, names.GetValueOrDefault(s.OfferingId, s.OfferingId), s.VendorId, s.PlanId, string.Join(", ", s.AddOnIds), s.State,
-            s.Fulfilment, s.OrderId, s.RolloutId, s.CreatedAt, s.UpdatedAt, s.FailureReason,
+            s.Fulfilment, s.OrderId, s.RolloutId, StoredTimestamp.Format(s.CreatedAt), StoredTimestamp.Format(s.UpdatedAt), s.FailureReason,
         ]);
         return CsvExport.Write(["Abonnement", "Angebot", "Angebotsname", "Anbieter", "Tarif", "Zusatzleistungen", "Zustand", "Bereitstellung",
             "Bestellung", "Rollout", "Angelegt", "Geaendert", "Fehler"], rows);

@@ -12,7 +12,7 @@ namespace Marketplace.Provisioning.Subscriptions;
 /// <summary>A subscription as its municipality or vendor sees it (configuration without secrets) with its timeline.</summary>
 public sealed record SubscriptionView(
     string Id, string MunicipalityAgs, string OfferingId, string VendorId, string PlanId, IReadOnlyList<string> AddOnIds, string State,
-    string Fulfilment, string? DashboardUrl, string? Notes, string? FailureReason, string? OrderId, string? RolloutId, string CreatedAt, string UpdatedAt,
+    string Fulfilment, string? DashboardUrl, string? Notes, string? FailureReason, string? OrderId, string? RolloutId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     IReadOnlyList<SubscriptionEvent> Timeline, string? FailureClass = null, string? Condition = null, string? FailureMessage = null, string? ConditionMessage = null)
 {
     /// <summary>
@@ -162,7 +162,7 @@ public sealed class SubscriptionService(Database database, AuditTrail audit, Off
         await writer.CloseBillingAsync(work, s.Id);
         await new OperationStarter(jobs).StartAsync(work, s.Id, s.VendorId, s.Fulfilment, JobKinds.Deprovision, actingUserId);
         // The deprovisioning job deletes the subscription's bindings at the broker first, then the instance.
-        await work.Exec(Bindings.BindingSql.DeletingAllOf, new { subscriptionId = s.Id, now = Iso.Of(clock.GetUtcNow()) });
+        await work.Exec(Bindings.BindingSql.DeletingAllOf, new { subscriptionId = s.Id, now = clock.GetUtcNow() });
         await work.CommitAsync(ct);
         return await GetAsync(actingAgs, id, ct);
     }

@@ -12,7 +12,8 @@ namespace Marketplace.Provisioning.Subscriptions;
 /// </summary>
 public sealed class SubscriptionWriter(TimeProvider clock)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Timestamps in job payloads keep the stored form.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new StoredTimestamp.JsonConverter() } };
 
     internal sealed record NewSubscription(
         string Id, string Ags, string OfferingId, string VendorId, string PlanId, IReadOnlyList<string> AddOnIds, IReadOnlyList<string> SetupFeeIds,
@@ -20,7 +21,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
 
     internal async Task InsertAsync(Work work, NewSubscription s)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var c = work.Connection;
         var tx = work.Transaction;
         await c.ExecuteAsync(ProvisioningSql.InsertSubscription, new
@@ -46,7 +47,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     /// <summary>Many new subscriptions at once (a rollout): multi-row inserts, one audit entry each.</summary>
     internal async Task InsertManyAsync(Work work, IReadOnlyList<NewSubscription> list)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var c = work.Connection;
         var tx = work.Transaction;
         await MultiRowInsert.ExecuteAsync(c, tx, "subscriptions", ProvisioningSql.SubscriptionInsertColumns,
@@ -72,7 +73,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     /// <summary>A cancelled subscription ordered again: the same row starts over with a new broker instance id.</summary>
     internal async Task RenewAsync(Work work, NewSubscription s, string existingId)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var updated = await work.Connection.ExecuteAsync(ProvisioningSql.RenewSubscription,
             new { id = existingId, plan = s.PlanId, now, requested = SubscriptionStates.Requested, cancelled = SubscriptionStates.Cancelled }, work.Transaction);
         if (updated == 0) throw new ConflictException($"Das Abonnement {existingId} ist nicht gekündigt.") { Code = "subscription.not-cancelled" };
@@ -94,7 +95,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     internal async Task TransitionAsync(Work work, string id, IReadOnlyCollection<string> from, string to, string actorUserId, string? actorOrgId,
         string kind, string? message, JsonObject? details = null)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         string? previous = null;
         foreach (var f in from)
         {
@@ -119,7 +120,7 @@ public sealed class SubscriptionWriter(TimeProvider clock)
 
     /// <summary>A timeline entry that changes no state (broker accepted, orphan mitigation, retry scheduled).</summary>
     internal Task NoteAsync(Work work, string id, string kind, string actorUserId, string? message) =>
-        AppendEventAsync(work, id, kind, null, null, actorUserId, message, Iso.Of(clock.GetUtcNow()));
+        AppendEventAsync(work, id, kind, null, null, actorUserId, message, clock.GetUtcNow());
 
     /// <summary>The raw reason (for the vendor and the platform) and its class (what the buyer reads); nulls clear both.</summary>
     internal Task SetFailureAsync(Work work, string id, string? reason, string? jobId, string? failureClass = null) =>
@@ -148,11 +149,11 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     /// </summary>
     internal async Task ApplyPendingAsync(Work work, SubscriptionRecord s, PendingChange pending)
     {
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         var c = work.Connection;
         var tx = work.Transaction;
         // The latest period is the open one, if any; its seq also numbers the next.
-        var periods = (await c.QueryAsync<(long Seq, string PlanId, string AddonIds, string? ValidTo)>(ProvisioningSql.BillingPeriods, new { id = s.Id }, tx)).ToList();
+        var periods = (await c.QueryAsync<(long Seq, string PlanId, string AddonIds, DateTimeOffset? ValidTo)>(ProvisioningSql.BillingPeriods, new { id = s.Id }, tx)).ToList();
         var latest = periods.Count > 0 ? periods[0] : default;
         var open = periods.Count > 0 && latest.ValidTo is null;
         var addOns = string.Join(",", pending.AddOnIds.Order(StringComparer.Ordinal));
@@ -169,9 +170,9 @@ public sealed class SubscriptionWriter(TimeProvider clock)
     }
 
     internal Task CloseBillingAsync(Work work, string id) =>
-        work.Connection.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id, now = Iso.Of(clock.GetUtcNow()) }, work.Transaction);
+        work.Connection.ExecuteAsync(ProvisioningSql.CloseBillingPeriod, new { id, now = clock.GetUtcNow() }, work.Transaction);
 
-    private static Task AppendEventAsync(Work work, string id, string kind, string? from, string? to, string actor, string? message, string now) =>
+    private static Task AppendEventAsync(Work work, string id, string kind, string? from, string? to, string actor, string? message, DateTimeOffset now) =>
         work.Connection.ExecuteAsync(ProvisioningSql.InsertEvent, new { id, now, kind, from, to, actor, message = Cut(message) }, work.Transaction);
 
     private static string? Cut(string? text) => text is { Length: > 2000 } ? text[..2000] : text;

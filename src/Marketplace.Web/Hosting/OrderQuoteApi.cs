@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Marketplace.Billing.Api;
 using Marketplace.Billing.Pricing;
@@ -54,9 +53,8 @@ public sealed class OrderCosts(OrderService orders, SubscriptionService subscrip
     {
         var views = new List<SubscriptionView>();
         foreach (var id in order.SubscriptionIds) views.Add(await subscriptions.GetAsync(order.MunicipalityAgs, id, ct));
-        var orderedAt = DateTimeOffset.Parse(order.OrderedAt, CultureInfo.InvariantCulture);
-        var quote = await quotes.QuoteOrderedAsync(order.MunicipalityAgs,
-            views.Select(s => new OrderedSubscription(s.Id, s.OfferingId, s.PlanId, s.AddOnIds, orderedAt)).ToList(), clock.GetUtcNow(), ct);
+                var quote = await quotes.QuoteOrderedAsync(order.MunicipalityAgs,
+            views.Select(s => new OrderedSubscription(s.Id, s.OfferingId, s.PlanId, s.AddOnIds, order.OrderedAt)).ToList(), clock.GetUtcNow(), ct);
         return (views, quote);
     }
 }

@@ -68,6 +68,22 @@ public class ProvisioningHostTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task An_order_and_its_subscription_answer_and_show_their_times_in_the_stored_form()
+    {
+        var buyer = await _host.SignedInAsync(DenialMatrix.MuenchenAdmin);
+        var placed = await JsonAsync(await PlaceAsync(buyer, Muenchen, Key(), Order("namenserklaerung-urkundenwerk", "standard", "Standesamt München")),
+            HttpStatusCode.Created);
+        var id = placed.GetProperty("subscriptionIds")[0].GetString();
+        var subscription = await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Muenchen}/subscriptions/{id}");
+        var requested = subscription.GetProperty("timeline")[0].GetProperty("occurredAt").GetString();
+
+        Assert.That(new[] { placed.GetProperty("orderedAt").GetString(), subscription.GetProperty("createdAt").GetString(), requested },
+            Has.All.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$"));
+        Assert.That(subscription.GetProperty("createdAt").GetString(), Is.EqualTo(requested), "created with its first timeline entry");
+        Assert.That(await buyer.GetStringAsync($"/gemeinden/{Muenchen}/abonnements/{id}"), Does.Contain($"<time datetime=\"{requested}\">"));
+    }
+
+    [Test]
     public async Task A_dead_job_is_retried_by_a_platform_admin_only_and_then_provisions()
     {
         _broker.State.AddFault(new FaultRule { Operation = "provision", Kind = "500", Times = -1, Ags = Koeln, CreateFirst = false });

@@ -3,8 +3,8 @@ namespace Marketplace.Provisioning.Broker.Connections;
 /// <summary>A broker connection as its vendor sees it: never a secret, only whether one (and a rotated next one) is set.</summary>
 public sealed record BrokerConnectionView(
     string Id, string VendorId, string Name, string BrokerUrl, string AuthKind, string? Username, bool SecretSet, bool NextSecretSet,
-    string? TokenUrl, string? Scope, string? LastCheckedAt, bool? LastCheckPassed, IReadOnlyList<ConnectionFinding> LastFindings,
-    string CreatedAt, string UpdatedAt, string? StatusUrl);
+    string? TokenUrl, string? Scope, DateTimeOffset? LastCheckedAt, bool? LastCheckPassed, IReadOnlyList<ConnectionFinding> LastFindings,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? StatusUrl);
 
 /// <summary>
 /// What a vendor sends to create or change a connection. Secrets are write-only: <see cref="Secret"/> replaces the current
@@ -24,7 +24,7 @@ public sealed record BrokerConnectionInput(
 public sealed record ConnectionFinding(string Code, bool Passed, string Detail);
 
 /// <summary>The result of "Verbindung prüfen": passed when the broker's catalogue was read with the connection's credentials.</summary>
-public sealed record ConnectionCheck(bool Passed, string CheckedAt, IReadOnlyList<ConnectionFinding> Findings);
+public sealed record ConnectionCheck(bool Passed, DateTimeOffset CheckedAt, IReadOnlyList<ConnectionFinding> Findings);
 
 /// <summary>The finding codes of a connection check.</summary>
 public static class FindingCodes

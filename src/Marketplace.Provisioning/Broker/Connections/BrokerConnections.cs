@@ -28,11 +28,11 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
         public string? NextSecretProtected { get; init; }
         public string? TokenUrl { get; init; }
         public string? Scope { get; init; }
-        public string? LastCheckedAt { get; init; }
+        public DateTimeOffset? LastCheckedAt { get; init; }
         public long? LastCheckPassed { get; init; }
         public string? LastCheckFindings { get; init; }
-        public string CreatedAt { get; init; } = "";
-        public string UpdatedAt { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
         public string? StatusUrl { get; init; }
     }
 
@@ -49,7 +49,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
     public async Task<BrokerConnectionView> CreateAsync(string vendorId, string actorUserId, BrokerConnectionInput input, CancellationToken ct = default)
     {
         Validate(input, creating: true);
-        var now = Iso.Of(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
         // Encrypt before the transaction: the first encryption may write a new key to the database's key ring.
         var row = new Row
         {
@@ -83,7 +83,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             NextSecretProtected = protectedNext ?? (input.DiscardNextSecret ? null : before.NextSecretProtected),
             TokenUrl = OAuth(input) ? input.TokenUrl!.Trim() : null, Scope = OAuth(input) ? Blank(input.Scope) : null,
             LastCheckedAt = before.LastCheckedAt, LastCheckPassed = before.LastCheckPassed, LastCheckFindings = before.LastCheckFindings,
-            CreatedAt = before.CreatedAt, UpdatedAt = Iso.Of(clock.GetUtcNow()), StatusUrl = Blank(input.StatusUrl),
+            CreatedAt = before.CreatedAt, UpdatedAt = clock.GetUtcNow(), StatusUrl = Blank(input.StatusUrl),
         };
         await RefuseTakenNameAsync(work, after);
         await work.Connection.ExecuteAsync(BrokerConnectionSql.Update, after, work.Transaction);
@@ -134,7 +134,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             if (withNext.Transport == OsbTransport.Answered && withNext.Status == 200)
             {
                 await using var c = await database.OpenAsync(ct);
-                promoted = await c.ExecuteAsync(BrokerConnectionSql.Promote, new { vendorId, id, next, at = Iso.Of(clock.GetUtcNow()) }) == 1;
+                promoted = await c.ExecuteAsync(BrokerConnectionSql.Promote, new { vendorId, id, next, at = clock.GetUtcNow() }) == 1;
                 if (!passed)
                 {
                     findings.Clear();
@@ -144,7 +144,7 @@ public sealed class BrokerConnections(Database database, AuditTrail audit, Confi
             }
             else findings.Add(new ConnectionFinding(FindingCodes.NextSecretRefused, false, Describe(withNext, RequestOf(row))));
         }
-        var check = new ConnectionCheck(passed, Iso.Of(clock.GetUtcNow()), findings);
+        var check = new ConnectionCheck(passed, clock.GetUtcNow(), findings);
         await using var work = await Work.BeginAsync(database, audit, ct);
         await work.Connection.ExecuteAsync(BrokerConnectionSql.RecordCheck,
             new { vendorId, id, at = check.CheckedAt, passed = passed ? 1 : 0, findings = JsonSerializer.Serialize(findings, Json) }, work.Transaction);

@@ -74,8 +74,8 @@ public sealed class AbonnementModel(TenantAccess access, SubscriptionService sub
     /// The earliest day a change the municipality objected to takes effect, while one is pending and the subscription can
     /// still be cancelled: the page then offers leaving before it (Art. 28(2) GDPR).
     /// </summary>
-    public string? ExitBy => Subscription.State is SubscriptionStates.Active or SubscriptionStates.Suspended or SubscriptionStates.Failed
-        ? SubProcessors?.Objections.Where(o => o.Exit is not null).Select(o => o.EffectiveAt).Order(StringComparer.Ordinal).FirstOrDefault() : null;
+    public DateTimeOffset? ExitBy => Subscription.State is SubscriptionStates.Active or SubscriptionStates.Suspended or SubscriptionStates.Failed
+        ? SubProcessors?.Objections.Where(o => o.Exit is not null).Select(o => (DateTimeOffset?)o.EffectiveAt).Min() : null;
 
     /// <summary>Names of the organisations (bundlers) whose defaults the configuration uses, for the source column.</summary>
     public IReadOnlyDictionary<string, string> SourceNames { get; private set; } = new Dictionary<string, string>();
