@@ -23,10 +23,13 @@ public static class Format
     public static string Date(string? isoDay) =>
         DateOnly.TryParseExact(isoDay, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d", CultureInfo.CurrentCulture) : isoDay ?? "";
 
-    /// <summary>A stored timestamp (ISO 8601) as date and time in the culture's form, in German time ("29.11.2026 10:15").</summary>
+    /// <summary>Date and time in the culture's form, in German time ("29.11.2026 10:15").</summary>
+    public static string Time(DateTimeOffset value, bool seconds = false) =>
+        TimeZoneInfo.ConvertTime(value, Berlin).ToString(seconds ? "G" : "g", CultureInfo.CurrentCulture);
+
+    /// <summary>A stored timestamp (ISO 8601) as <see cref="Time(DateTimeOffset, bool)"/> shows it.</summary>
     public static string Time(string? iso, bool seconds = false) =>
-        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? TimeZoneInfo.ConvertTime(t, Berlin).ToString(seconds ? "G" : "g", CultureInfo.CurrentCulture) : iso ?? "";
+        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? Time(t, seconds) : iso ?? "";
 
     /// <summary>The day of a stored timestamp (ISO 8601) in the culture's short form, in German time.</summary>
     public static string DayOf(string? iso) =>
