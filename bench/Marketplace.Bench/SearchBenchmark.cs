@@ -170,7 +170,7 @@ public static class SearchBenchmark
         var projection = new OfferingProjection(c, tx, database.Dialect);
         foreach (var o in snapshot.Offerings)
             await projection.WriteConformanceAsync(o.Value.Id, CheckedListing(o.Value).Conformance
-                .Select(s => new ProjectedConformance(s.StandardId, s.StandardVersion, s.Status, s.Required, "2026-11-29T00:00:00.0000000Z")).ToList());
+                .Select(s => new ProjectedConformance(s.StandardId, s.StandardVersion, s.Status, s.Required, new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero))).ToList());
         await projection.BumpRevisionAsync();
         await tx.CommitAsync();
     }

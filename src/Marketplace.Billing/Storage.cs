@@ -7,9 +7,6 @@ namespace Marketplace.Billing;
 /// <summary>Small helpers the billing services share for reading and writing rows.</summary>
 internal static class BillingStore
 {
-    /// <summary>Fixed-width ISO-8601 UTC text, as every timestamp of the marketplace is stored.</summary>
-    public static string Timestamp(DateTimeOffset t) => Audit.AuditTrail.Timestamp(t);
-
     public static DateTimeOffset ParseTimestamp(string s) =>
         DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 

@@ -165,17 +165,15 @@ internal static class CatalogSql
 
     // Every plan's prices, as billing reads them (PlanRecords).
     public const string PlanRows = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, funder AS Funder, list_value_cents_per_month AS ListValueCentsPerMonth FROM plans
+        SELECT offering_id, plan_id, funder, list_value_cents_per_month FROM plans
         """;
     public const string PlanExtraRows = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, kind AS Kind, name AS Name,
-               billing_interval AS BillingInterval, price_cents AS PriceCents, unit AS Unit, included_per_month AS IncludedPerMonth,
-               vat_category AS VatCategory, vat_rate_basis_points AS VatRateBasisPoints, vat_exemption_reason AS VatExemptionReason,
-               vat_exemption_code AS VatExemptionCode, typical_milli_per_1000 AS TypicalMilliPer1000
+        SELECT offering_id, plan_id, extra_id, kind, name, billing_interval, price_cents, unit, included_per_month,
+               vat_category, vat_rate_basis_points, vat_exemption_reason, vat_exemption_code, typical_milli_per_1000
         FROM plan_extras
         """;
     public const string PlanExtraTierRows = """
-        SELECT offering_id AS OfferingId, plan_id AS PlanId, extra_id AS ExtraId, tier_no AS TierNo, up_to AS UpTo, unit_price_cents AS UnitPriceCents
+        SELECT offering_id, plan_id, extra_id, tier_no, up_to, unit_price_cents
         FROM plan_extra_tiers
         """;
     public static string OfferingNamesOf(ISqlDialect d) => $"SELECT id, name FROM offerings WHERE id {d.InList("offeringIds")}";

@@ -15,7 +15,7 @@ public sealed class CommunityStore(Database database, AuditTrail audit, TimeProv
 {
     public Database Database => database;
 
-    public string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
+    public DateTimeOffset Now() => clock.GetUtcNow();
 
     /// <summary>The published offering; anything else (a draft, a retired offering, a typo) is not found.</summary>
     public CatalogOffering Published(string offeringId) =>

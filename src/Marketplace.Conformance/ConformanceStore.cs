@@ -19,13 +19,13 @@ namespace Marketplace.Conformance;
 /// status recomputation with the catalogue projection and notifications, and the audit entry of every change.
 /// Services open the transaction; this does the work in it, so every step of one action commits or none does.
 /// </summary>
-internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDialect dialect, AuditTrail audit, string now,
+internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDialect dialect, AuditTrail audit, DateTimeOffset now,
     StandardRecords standards, OfferingRecords offerings)
 {
     public DbConnection Connection => c;
     public DbTransaction Transaction => tx;
-    public string Now => now;
-    public DateOnly Today => DateOnly.FromDateTime(DateTime.Parse(now, null, System.Globalization.DateTimeStyles.RoundtripKind).ToUniversalTime());
+    public DateTimeOffset Now => now;
+    public DateOnly Today => DateOnly.FromDateTime(now.UtcDateTime);
 
     private OfferingProjection? _projection;
     public OfferingProjection Projection => _projection ??= new OfferingProjection(c, tx, dialect);
@@ -206,8 +206,8 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         public string Lifecycle { get; set; } = "";
         public int? PublishedVersion { get; set; }
         public int LatestVersion { get; set; }
-        public string CreatedAt { get; set; } = "";
-        public string UpdatedAt { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
         public OfferingHead ToHead() => new(OfferingId, VendorId, Lifecycle, PublishedVersion, LatestVersion, CreatedAt, UpdatedAt);
     }
 
@@ -220,13 +220,13 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         public string Origin { get; set; } = "";
         public string DocumentJson { get; set; } = "";
         public string ContentHash { get; set; } = "";
-        public string CreatedAt { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
         public string CreatedBy { get; set; } = "";
-        public string? SubmittedAt { get; set; }
-        public string? DecidedAt { get; set; }
+        public DateTimeOffset? SubmittedAt { get; set; }
+        public DateTimeOffset? DecidedAt { get; set; }
         public string? DecidedBy { get; set; }
         public string? DecisionReason { get; set; }
-        public string? PublishedAt { get; set; }
+        public DateTimeOffset? PublishedAt { get; set; }
 
         public OfferingVersion ToVersion() => new(OfferingId, Version, VendorId, State, Origin,
             JsonSerializer.Deserialize<OfferingDescriptor>(DocumentJson, DescriptorJson.Options)!, ContentHash, CreatedAt, CreatedBy,
@@ -248,7 +248,7 @@ internal sealed class ConformanceStore(DbConnection c, DbTransaction tx, ISqlDia
         public string Status { get; set; } = "";
         public bool Required { get; set; }
         public string Reason { get; set; } = "";
-        public string? CheckedAt { get; set; }
+        public DateTimeOffset? CheckedAt { get; set; }
         public string? ValidUntil { get; set; }
         public StandardStatus ToStatus() => new(StandardId, StandardVersion, Status, Required, Reason, CheckedAt, ValidUntil);
     }

@@ -13,7 +13,7 @@ internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit,
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var store = new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow()), standards, offerings);
+        var store = new ConformanceStore(c, tx, database.Dialect, audit, clock.GetUtcNow(), standards, offerings);
         var result = await work(store);
         await store.BumpRevisionIfChangedAsync();
         await tx.CommitAsync(ct);
@@ -28,7 +28,7 @@ internal sealed class ConformanceUnitOfWork(Database database, AuditTrail audit,
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var result = await read(new ConformanceStore(c, tx, database.Dialect, audit, AuditTrail.Timestamp(clock.GetUtcNow()), standards, offerings));
+        var result = await read(new ConformanceStore(c, tx, database.Dialect, audit, clock.GetUtcNow(), standards, offerings));
         await tx.CommitAsync(ct);
         return result;
     }

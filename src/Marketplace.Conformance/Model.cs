@@ -49,25 +49,26 @@ public static class CheckOutcomes
 }
 
 /// <summary>An offering: its owner, lifecycle and which of its versions is published.</summary>
-public sealed record OfferingHead(string OfferingId, string VendorId, string Lifecycle, int? PublishedVersion, int LatestVersion, string CreatedAt, string UpdatedAt);
+public sealed record OfferingHead(string OfferingId, string VendorId, string Lifecycle, int? PublishedVersion, int LatestVersion, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>One version of an offering with its descriptor and where it stands in review.</summary>
 public sealed record OfferingVersion(
     string OfferingId, int Version, string VendorId, string State, string Origin, OfferingDescriptor Descriptor, string ContentHash,
-    string CreatedAt, string CreatedBy, string? SubmittedAt, string? DecidedAt, string? DecidedBy, string? DecisionReason, string? PublishedAt);
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? SubmittedAt, DateTimeOffset? DecidedAt, string? DecidedBy, string? DecisionReason,
+    DateTimeOffset? PublishedAt);
 
 /// <summary>An offering with all its versions, newest first.</summary>
 public sealed record OfferingOverview(OfferingHead Head, IReadOnlyList<OfferingVersion> Versions);
 
 /// <summary>The result of one automated criterion for one offering version; raw evidence is what the platform saw (e.g. the broker's answer).</summary>
 public sealed record CheckResult(
-    string StandardId, string StandardVersion, string CriterionId, string Outcome, string Detail, string? RawEvidence, string CheckedAt);
+    string StandardId, string StandardVersion, string CriterionId, string Outcome, string Detail, string? RawEvidence, DateTimeOffset CheckedAt);
 
 /// <summary>Evidence a vendor uploaded for an attested criterion, with the auditor's decision.</summary>
 public sealed record Evidence(
     string Id, string OfferingId, string VendorId, string StandardId, string StandardVersion, string CriterionId, string EvidenceType,
     string Issuer, string IssuedOn, string ExpiresOn, string FileName, string ContentType, string Sha256, long SizeBytes, string Origin,
-    string State, string UploadedAt, string UploadedBy, string? DecidedAt, string? DecidedBy, string? DecisionReason);
+    string State, DateTimeOffset UploadedAt, string UploadedBy, DateTimeOffset? DecidedAt, string? DecidedBy, string? DecisionReason);
 
 /// <summary>An evidence upload: what it is, who issued it, when, until when, and the file.</summary>
 public sealed record EvidenceUpload(
@@ -76,7 +77,7 @@ public sealed record EvidenceUpload(
 
 /// <summary>The conformance of an offering version to one standard, why, when last checked and until when it holds.</summary>
 public sealed record StandardStatus(
-    string StandardId, string StandardVersion, string Status, bool Required, string Reason, string? CheckedAt, string? ValidUntil);
+    string StandardId, string StandardVersion, string Status, bool Required, string Reason, DateTimeOffset? CheckedAt, string? ValidUntil);
 
 /// <summary>Why an operation was refused: the object is not there (or not the caller's), the state does not allow it, or the input is invalid.</summary>
 public enum ConformanceErrorKind { NotFound, Conflict, Invalid }

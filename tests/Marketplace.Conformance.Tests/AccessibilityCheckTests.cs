@@ -60,7 +60,7 @@ public class AccessibilityCheckTests
         Assert.That(reachable.Outcome, Is.EqualTo(CheckOutcomes.Pass), reachable.Detail);
         Assert.That(reachable.RawEvidence, Does.Contain("→ 200 OK").And.Contain("text/html"));
         Assert.That(results.Single(r => r.CriterionId == "erklaerung-hinterlegt").Outcome, Is.EqualTo(CheckOutcomes.Pass));
-        Assert.That(reachable.CheckedAt, Is.EqualTo("2026-11-29T09:00:00.0000000Z"));
+        Assert.That(reachable.CheckedAt, Is.EqualTo(new DateTimeOffset(2026, 11, 29, 9, 0, 0, TimeSpan.Zero)));
     }
 
     [Test]

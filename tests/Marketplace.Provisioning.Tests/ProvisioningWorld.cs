@@ -167,7 +167,7 @@ public sealed class ProvisioningWorld : IAsyncDisposable
         await using var c = await database.OpenAsync();
         await using var tx = await c.BeginTransactionAsync();
         var projection = new OfferingProjection(c, tx, database.Dialect);
-        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var now = DateTimeOffset.UtcNow;
         foreach (var id in offeringIds)
         {
             await projection.WritePublicationAsync(id, 1, lifecycle, now);

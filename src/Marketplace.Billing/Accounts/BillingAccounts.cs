@@ -83,7 +83,7 @@ public sealed class BillingAccountService(Database database, AuditTrail audit, T
         await c.ExecuteAsync(new CommandDefinition(BillingSql.UpsertAccount(database.Dialect), new
         {
             municipality_ags = ags, payment_channel = settings.PaymentChannel, country_code = settings.CountryCode,
-            email = settings.Email, updated_at = BillingStore.Timestamp(clock.GetUtcNow()),
+            email = settings.Email, updated_at = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));
         var after = (await ReadAsync(c, tx, ags, ct)).Account!;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.account.save", "billing_account",

@@ -126,7 +126,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         // The month's row, locked as the billing run locks it: invoice numbers of the month are counted under this lock.
         await BillingStore.LockPeriodsAsync(c, tx, database.Dialect, [original.Period], RowLock.Update, ct);
         await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id = invoiceId, state = InvoiceStates.Void, failure = (string?)null,
-            now = BillingStore.Timestamp(now) }, tx, cancellationToken: ct));
+            now }, tx, cancellationToken: ct));
         var count = await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.InvoiceCount, new { period = original.Period }, tx, cancellationToken: ct));
         var month = BillingMonth.Parse(original.Period);
         var id = Guid.CreateVersion7(now).ToString();
@@ -137,7 +137,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
             Id = id, Number = $"{options.Value.InvoiceNumberPrefix}-{month.Year:D4}{month.Month:D2}-{count + 1:D6}", State = InvoiceStates.Finalized,
             NetCents = net, VatRateBasisPoints = newLines.Count == 0 ? original.VatRateBasisPoints : newLines.Max(l => l.VatRateBasisPoints),
             VatCents = vat, GrossCents = net + vat, IssueDate = BillingStore.Date(today), DueDate = BillingStore.Date(today.AddDays(options.Value.PaymentTermDays)),
-            StripeInvoiceId = null, StripePushedAt = null, PaymentFailure = null, CreatedAt = BillingStore.Timestamp(now), UpdatedAt = BillingStore.Timestamp(now),
+            StripeInvoiceId = null, StripePushedAt = null, PaymentFailure = null, CreatedAt = now, UpdatedAt = now,
             ReplacesInvoiceId = original.Id, ReplacesInvoiceNumber = original.Number, ReplacesInvoiceIssueDate = original.IssueDate,
             ReplacedByInvoiceId = null, ReplacedByInvoiceNumber = null,
         };
@@ -246,7 +246,7 @@ public sealed class CreditNoteService(Database database, AuditTrail audit, Billi
         var (net, vat) = (lines.Sum(l => l.AmountCents), groups.Sum(g => g.VatCents));
         var i = invoice.Invoice;
         var note = new CreditNote(id, number, i.Id, i.Number, i.IssueDate!, i.MunicipalityAgs, i.Period, i.PeriodStart, i.PeriodEnd, kind, reason,
-            i.Currency, net, vat, net + vat, BillingStore.Date(today), i.PaymentChannel, i.BuyerJson!, i.SellerJson!, null, BillingStore.Timestamp(now));
+            i.Currency, net, vat, net + vat, BillingStore.Date(today), i.PaymentChannel, i.BuyerJson!, i.SellerJson!, null, now);
         var document = new CreditNoteDocument(note, lines);
         if (i.PaymentChannel == PaymentChannels.XRechnung)
         {

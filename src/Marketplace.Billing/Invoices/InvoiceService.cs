@@ -102,7 +102,7 @@ public sealed class InvoiceService(
         await c.ExecuteAsync(new CommandDefinition(BillingSql.Finalize, new
         {
             id, channel = finalized.PaymentChannel, issueDate = finalized.IssueDate, dueDate = finalized.DueDate,
-            buyerJson = finalized.BuyerJson, sellerJson = finalized.SellerJson, now = BillingStore.Timestamp(clock.GetUtcNow()),
+            buyerJson = finalized.BuyerJson, sellerJson = finalized.SellerJson, now = clock.GetUtcNow(),
         }, tx, cancellationToken: ct));
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.invoice.finalize", "invoice", id,
             JsonSerializer.SerializeToNode(new { state = InvoiceStates.Draft }),
@@ -171,7 +171,7 @@ public sealed class InvoiceService(
         if (allowed == false)
             throw new ConflictException($"Rechnung {id} hat den Status „{state}“; der Status „{target}“ ist von dort nicht möglich.")
                 { Code = "invoice.transition", Args = [id, StateWord(state), StateWord(target)] };
-        await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = BillingStore.Timestamp(clock.GetUtcNow()) }, tx, cancellationToken: ct));
+        await c.ExecuteAsync(new CommandDefinition(BillingSql.SetState, new { id, state = target, failure, now = clock.GetUtcNow() }, tx, cancellationToken: ct));
         var creditNote = target == InvoiceStates.Void && state != InvoiceStates.Draft ? await _creditNotes.IssueForVoidAsync(c, tx, id, actor, ct) : null;
         await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, $"billing.invoice.{target}", "invoice", id,
             JsonSerializer.SerializeToNode(new { state }), JsonSerializer.SerializeToNode(new { state = target, failure, creditNote = creditNote?.CreditNote.Number })));

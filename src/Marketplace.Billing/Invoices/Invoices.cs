@@ -10,8 +10,8 @@ namespace Marketplace.Billing.Invoices;
 public sealed record Invoice(
     string Id, string Number, string MunicipalityAgs, string Period, string BillingRunId, string State, string Currency,
     long NetCents, long VatRateBasisPoints, long VatCents, long GrossCents, string PeriodStart, string PeriodEnd, string? PaymentChannel,
-    string? IssueDate, string? DueDate, string? BuyerJson, string? SellerJson, string? StripeInvoiceId, string? StripePushedAt,
-    string? PaymentFailure, string CreatedAt, string UpdatedAt, string? ReplacesInvoiceId = null, string? ReplacesInvoiceNumber = null,
+    string? IssueDate, string? DueDate, string? BuyerJson, string? SellerJson, string? StripeInvoiceId, DateTimeOffset? StripePushedAt,
+    string? PaymentFailure, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ReplacesInvoiceId = null, string? ReplacesInvoiceNumber = null,
     string? ReplacesInvoiceIssueDate = null, string? ReplacedByInvoiceId = null, string? ReplacedByInvoiceNumber = null);
 
 /// <summary>
@@ -67,7 +67,7 @@ public sealed record InvoiceReplacement(CreditNoteDocument CreditNote, InvoiceDo
 public sealed record CreditNote(
     string Id, string Number, string InvoiceId, string InvoiceNumber, string InvoiceIssueDate, string MunicipalityAgs, string Period,
     string PeriodStart, string PeriodEnd, string Kind, string Reason, string Currency, long NetCents, long VatCents, long GrossCents,
-    string IssueDate, string? PaymentChannel, string BuyerJson, string SellerJson, string? StripeCreditNoteId, string CreatedAt);
+    string IssueDate, string? PaymentChannel, string BuyerJson, string SellerJson, string? StripeCreditNoteId, DateTimeOffset CreatedAt);
 
 /// <summary>A credit note with its lines (each names the invoice line it credits in <see cref="InvoiceLine.LineNo"/> order).</summary>
 public sealed record CreditNoteDocument(CreditNote CreditNote, IReadOnlyList<InvoiceLine> Lines)

@@ -89,7 +89,7 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
 
     private Task<List<string>> InsertAsync(DbConnection c, DbTransaction tx, string vendorId, List<Candidate> rows, DateTimeOffset now, CancellationToken ct)
     {
-        var received = BillingStore.Timestamp(now);
+        var received = StoredTimestamp.Format(now);
         BulkColumn[] columns =
         [
             new("vendor_id", rows.Select(_ => vendorId).ToArray()),
@@ -97,7 +97,7 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
             new("subscription_id", rows.Select(r => r.Event.SubscriptionId).ToArray()),
             new("dimension", rows.Select(r => r.Event.Dimension).ToArray()),
             new("quantity", rows.Select(r => r.Event.Quantity).ToArray()),
-            new("occurred_at", rows.Select(r => BillingStore.Timestamp(r.Event.Timestamp)).ToArray()),
+            new("occurred_at", rows.Select(r => StoredTimestamp.Format(r.Event.Timestamp)).ToArray()),
             new("period", rows.Select(r => r.Period).ToArray()),
             new("received_at", rows.Select(_ => received).ToArray()),
         ];

@@ -28,7 +28,7 @@ public sealed record MunicipalityUsage(
 }
 
 /// <summary>Usage a vendor received for one offering and dimension in a month.</summary>
-public sealed record VendorUsage(string OfferingId, string OfferingName, string Dimension, long Events, long Quantity, string? LastReceivedAt);
+public sealed record VendorUsage(string OfferingId, string OfferingName, string Dimension, long Events, long Quantity, DateTimeOffset? LastReceivedAt);
 
 /// <summary>Net revenue of one offering in one month, from issued invoices less what credit notes credited.</summary>
 public sealed record VendorRevenue(string Period, string OfferingId, string OfferingName, long Invoices, long NetCents);
@@ -44,7 +44,7 @@ public sealed class BillingOverviewService(
         public string Dimension { get; init; } = "";
         public long Events { get; init; }
         public long Quantity { get; init; }
-        public string? LastReceivedAt { get; init; }
+        public DateTimeOffset? LastReceivedAt { get; init; }
     }
 
     private sealed class RevenueRow
@@ -105,7 +105,7 @@ public sealed class BillingOverviewService(
             .Where(x => x.Offering is not null && names.ContainsKey(x.Offering))
             .GroupBy(x => (Offering: x.Offering!, x.Row.Dimension))
             .Select(g => new VendorUsage(g.Key.Offering, names[g.Key.Offering], g.Key.Dimension, g.Sum(x => x.Row.Events), g.Sum(x => x.Row.Quantity),
-                g.Select(x => x.Row.LastReceivedAt).Max(StringComparer.Ordinal)))
+                g.Select(x => x.Row.LastReceivedAt).Max()))
             .OrderBy(u => u.OfferingName, StringComparer.Ordinal).ThenBy(u => u.Dimension, StringComparer.Ordinal).ToList();
     }
 

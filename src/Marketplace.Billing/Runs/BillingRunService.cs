@@ -23,7 +23,7 @@ internal sealed class UsageRow
 
 /// <summary>A billing run as stored: its month, who started it, and what it invoiced.</summary>
 public sealed record BillingRun(
-    string Id, string Period, string StartedAt, string CompletedAt, string ActorUserId, long InvoiceCount, long NetCents, long VatCents, long GrossCents);
+    string Id, string Period, DateTimeOffset StartedAt, DateTimeOffset CompletedAt, string ActorUserId, long InvoiceCount, long NetCents, long VatCents, long GrossCents);
 
 /// <summary>The outcome of one run: the run, and how many municipalities had an invoice for the month already.</summary>
 public sealed record BillingRunResult(BillingRun Run, int InvoicesAlreadyPresent, IReadOnlyList<string> Problems);
@@ -51,7 +51,7 @@ public sealed class BillingRunService(
         var state = (await BillingStore.LockPeriodsAsync(c, tx, database.Dialect, [month.Period], RowLock.Update, ct))[month.Period];
         if (state == "open")
         {
-            await c.ExecuteAsync(new CommandDefinition(BillingSql.ClosePeriod, new { period = month.Period, closedAt = BillingStore.Timestamp(started) }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(BillingSql.ClosePeriod, new { period = month.Period, closedAt = started }, tx, cancellationToken: ct));
             await audit.AppendAsync(c, tx, new AuditEntry(actor.UserId, actor.OrganisationId, "billing.period.close", "billing_period", month.Period,
                 JsonSerializer.SerializeToNode(new { state = "open" }), JsonSerializer.SerializeToNode(new { state = "closed" })));
         }
@@ -65,7 +65,7 @@ public sealed class BillingRunService(
         var nextNumber = await c.ExecuteScalarAsync<long>(new CommandDefinition(BillingSql.InvoiceCount, new { period = month.Period }, tx, cancellationToken: ct)) + 1;
         var written = toWrite.Select((d, i) => new Written(Guid.CreateVersion7(started).ToString(),
             $"{options.Value.InvoiceNumberPrefix}-{month.Year:D4}{month.Month:D2}-{nextNumber + i:D6}", d, d.VatCents)).ToList();
-        var run = new BillingRun(runId, month.Period, BillingStore.Timestamp(started), BillingStore.Timestamp(clock.GetUtcNow()), actor.UserId,
+        var run = new BillingRun(runId, month.Period, started, clock.GetUtcNow(), actor.UserId,
             written.Count, written.Sum(w => w.Draft.NetCents), written.Sum(w => w.VatCents), written.Sum(w => w.Draft.NetCents + w.VatCents));
 
         await c.ExecuteAsync(new CommandDefinition(BillingSql.InsertRun, run, tx, cancellationToken: ct));
@@ -147,7 +147,7 @@ public sealed class BillingRunService(
     private async Task InsertInvoicesAsync(DbConnection c, DbTransaction tx, BillingMonth month, BillingRun run, List<Written> written, CancellationToken ct)
     {
         if (written.Count == 0) return;
-        var now = run.CompletedAt;
+        var now = StoredTimestamp.Format(run.CompletedAt);
         string[] Each(Func<Written, string> f) => written.Select(f).ToArray();
         long[] EachLong(Func<Written, long> f) => written.Select(f).ToArray();
         BulkColumn[] invoices =

@@ -180,7 +180,7 @@ public sealed class StripeInvoiceSync(
     }
 
     internal static readonly Actor StripeActor = Actor.Named("stripe");
-    private string Now() => BillingStore.Timestamp(clock.GetUtcNow());
+    private DateTimeOffset Now() => clock.GetUtcNow();
     private DateTimeOffset Start(string day) => calendar.StartOf(BillingStore.ParseDate(day));
     private DateTimeOffset End(string day) => calendar.StartOf(BillingStore.ParseDate(day).AddDays(1));
 }

@@ -54,7 +54,7 @@ public sealed class StripeWebhookProcessor(
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var recorded = await BillingStore.InsertIgnoringDuplicatesAsync(c, tx, database.Dialect, "stripe_events",
-            [new("event_id", new[] { evt.Id }), new("type", new[] { evt.Type }), new("received_at", new[] { BillingStore.Timestamp(clock.GetUtcNow()) })],
+            [new("event_id", new[] { evt.Id }), new("type", new[] { evt.Type }), new("received_at", new[] { StoredTimestamp.Format(clock.GetUtcNow()) })],
             ["event_id"], "event_id", ct);
         if (recorded.Count == 0) return WebhookOutcome.AlreadyProcessed;
 

@@ -200,5 +200,7 @@ public static class DescriptorJson
     {
         // Schemas already reject unknown fields; binding must not silently drop a field the records lack.
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        // Records serialised with these options into audit snapshots and evidence hashes keep their timestamps' stored text.
+        Converters = { new Marketplace.Storage.StoredTimestamp.JsonConverter() },
     };
 }

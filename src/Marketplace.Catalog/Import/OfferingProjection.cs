@@ -7,7 +7,7 @@ using Marketplace.Storage;
 namespace Marketplace.Catalog.Import;
 
 /// <summary>One standard's conformance as the catalogue shows it for the published version of an offering.</summary>
-public sealed record ProjectedConformance(string StandardId, string StandardVersion, string Status, bool Required, string? CheckedAt);
+public sealed record ProjectedConformance(string StandardId, string StandardVersion, string Status, bool Required, DateTimeOffset? CheckedAt);
 
 /// <summary>
 /// Writes the catalogue's projection of one offering (the offerings row and its child tables that search reads)
@@ -80,7 +80,7 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
     }
 
     /// <summary>Which version of the offering the catalogue shows, and whether it is active, deprecated or retired.</summary>
-    public Task WritePublicationAsync(string offeringId, int version, string lifecycle, string updatedAt) =>
+    public Task WritePublicationAsync(string offeringId, int version, string lifecycle, DateTimeOffset updatedAt) =>
         c.ExecuteAsync(dialect.Upsert("offering_publication", ["offering_id"], ["version", "lifecycle", "updated_at"]),
             new { offering_id = offeringId, version, lifecycle, updated_at = updatedAt }, tx);
 
@@ -91,7 +91,7 @@ public sealed class OfferingProjection(DbConnection c, DbTransaction tx, ISqlDia
     public async Task<bool> WriteConformanceAsync(string offeringId, IReadOnlyList<ProjectedConformance> rows)
     {
         // Read as a tuple: SQLite hands back the flag as an integer, and Dapper converts only into tuples and setters.
-        var before = (await c.QueryAsync<(string StandardId, string StandardVersion, string Status, bool Required, string? CheckedAt)>(
+        var before = (await c.QueryAsync<(string StandardId, string StandardVersion, string Status, bool Required, DateTimeOffset? CheckedAt)>(
                 CatalogSql.OfferingConformance, new { id = offeringId }, tx))
             .Select(r => new ProjectedConformance(r.StandardId, r.StandardVersion, r.Status, r.Required, r.CheckedAt))
             .OrderBy(r => r.StandardId, StringComparer.Ordinal).ToList();

@@ -8,7 +8,7 @@ namespace Marketplace.Catalog.Residency;
 /// One change of an offering's sub-processors: the published version that made it, when, what was added and removed, the
 /// objection period that applies and the moment the change takes effect (publication plus that period).
 /// </summary>
-public sealed record SubProcessorChange(int Version, string PublishedAt, IReadOnlyList<SubProcessorDescriptor> Added,
+public sealed record SubProcessorChange(int Version, DateTimeOffset PublishedAt, IReadOnlyList<SubProcessorDescriptor> Added,
     IReadOnlyList<SubProcessorDescriptor> Removed, int ObjectionPeriodDays, DateTimeOffset EffectiveAt, bool Pending)
 {
     /// <summary>The day the change takes effect (yyyy-MM-dd, UTC).</summary>

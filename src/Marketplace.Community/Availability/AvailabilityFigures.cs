@@ -15,7 +15,7 @@ public sealed record MeasuredWindow(int Days, string From, string To, long Probe
 
 /// <summary>A calendar month below the promised SLA, as flagged once.</summary>
 /// <summary>PromisedVersion is the published version whose promise the month was judged against (null: flagged before versions were recorded).</summary>
-public sealed record SlaBreach(string OfferingId, string Month, long PromisedBasisPoints, long MeasuredBasisPoints, long Probes, bool Finding, string FlaggedAt,
+public sealed record SlaBreach(string OfferingId, string Month, long PromisedBasisPoints, long MeasuredBasisPoints, long Probes, bool Finding, DateTimeOffset FlaggedAt,
     int? PromisedVersion)
 {
     public decimal PromisedPercent => PromisedBasisPoints / 100m;
@@ -23,7 +23,7 @@ public sealed record SlaBreach(string OfferingId, string Month, long PromisedBas
 }
 
 /// <summary>The last probe of an offering's status URL.</summary>
-public sealed record LastProbe(string ProbedAt, bool Up, long? LatencyMs, int? StatusCode, string? Error);
+public sealed record LastProbe(DateTimeOffset ProbedAt, bool Up, long? LatencyMs, int? StatusCode, string? Error);
 
 /// <summary>
 /// What the offering page, the comparison and the API show: the promised SLA, measured availability over 30 and 90 days,
@@ -84,7 +84,7 @@ public sealed class AvailabilityFigures(CommunityStore store, StatusPages status
     internal sealed class ProbeRow
     {
         public string OfferingId { get; init; } = "";
-        public string ProbedAt { get; init; } = "";
+        public DateTimeOffset ProbedAt { get; init; }
         public long Up { get; init; }
         public long? LatencyMs { get; init; }
         public long? StatusCode { get; init; }
@@ -99,7 +99,7 @@ public sealed class AvailabilityFigures(CommunityStore store, StatusPages status
         public long MeasuredBasisPoints { get; init; }
         public long Probes { get; init; }
         public long Finding { get; init; }
-        public string FlaggedAt { get; init; } = "";
+        public DateTimeOffset FlaggedAt { get; init; }
         public long? PromisedVersion { get; init; }
         public SlaBreach ToBreach() => new(OfferingId, Month, PromisedBasisPoints, MeasuredBasisPoints, Probes, Finding != 0, FlaggedAt, (int?)PromisedVersion);
     }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Catalog;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Community.Availability;
 
 /// <summary>One probe of one status URL: when, whether it answered 2xx in time, how fast, and what went wrong otherwise.</summary>
-public sealed record ProbeResult(string OfferingId, string ProbedAt, int Up, long? LatencyMs, int? StatusCode, string? Error)
+public sealed record ProbeResult(string OfferingId, DateTimeOffset ProbedAt, int Up, long? LatencyMs, int? StatusCode, string? Error)
 {
     public bool IsUp => Up == 1;
 }
@@ -22,9 +21,9 @@ public sealed record ProbeResult(string OfferingId, string ProbedAt, int Up, lon
 public sealed record StatusTarget(string OfferingId, Uri Url);
 
 /// <summary>What one round did.</summary>
-public sealed record ProbeRound(string Slot, int Probed, int Up)
+public sealed record ProbeRound(DateTimeOffset Slot, int Probed, int Up)
 {
-    public override string ToString() => $"{Slot}: {Probed} status URLs probed, {Up} up";
+    public override string ToString() => $"{StoredTimestamp.Format(Slot)}: {Probed} status URLs probed, {Up} up";
 }
 
 /// <summary>
@@ -53,7 +52,7 @@ public sealed class AvailabilityProber(Database database, IHttpClientFactory htt
     public async Task<ProbeRound?> RunIfDueAsync(IReadOnlyList<StatusTarget>? targets, CancellationToken ct = default)
     {
         var o = options.Value;
-        var slot = AuditTrail.Timestamp(SlotOf(clock.GetUtcNow(), o.ProbeInterval));
+        var slot = SlotOf(clock.GetUtcNow(), o.ProbeInterval);
         try
         {
             await using var c = await database.OpenAsync(ct);
@@ -150,16 +149,16 @@ public sealed class AvailabilityProber(Database database, IHttpClientFactory htt
     }
 
     /// <summary>The round's results and the per-day counts in one transaction; raw results past their retention go.</summary>
-    private async Task RecordAsync(string slot, IReadOnlyList<ProbeResult> results, CancellationToken ct)
+    private async Task RecordAsync(DateTimeOffset slot, IReadOnlyList<ProbeResult> results, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         foreach (var r in results) await c.ExecuteAsync(AvailabilitySql.InsertProbe, r, tx);
-        foreach (var day in results.GroupBy(r => (r.OfferingId, Day: r.ProbedAt[..10])))
+        foreach (var day in results.GroupBy(r => (r.OfferingId, Day: AvailabilityFigures.Day(DateOnly.FromDateTime(r.ProbedAt.UtcDateTime)))))
             await CountAsync(c, tx, day.Key.OfferingId, day.Key.Day, day.Count(), day.Count(r => r.IsUp));
         var now = clock.GetUtcNow();
-        await c.ExecuteAsync(AvailabilitySql.PruneProbes, new { before = AuditTrail.Timestamp(now.AddDays(-options.Value.RawRetentionDays)) }, tx);
-        await c.ExecuteAsync(AvailabilitySql.PruneRounds, new { before = AuditTrail.Timestamp(now.AddDays(-options.Value.RawRetentionDays)) }, tx);
+        await c.ExecuteAsync(AvailabilitySql.PruneProbes, new { before = now.AddDays(-options.Value.RawRetentionDays) }, tx);
+        await c.ExecuteAsync(AvailabilitySql.PruneRounds, new { before = now.AddDays(-options.Value.RawRetentionDays) }, tx);
         await c.ExecuteAsync(AvailabilitySql.FinishRound, new { slot, now = Now(), probed = results.Count }, tx);
         await tx.CommitAsync(ct);
     }
@@ -171,7 +170,7 @@ public sealed class AvailabilityProber(Database database, IHttpClientFactory htt
             await c.ExecuteAsync(AvailabilitySql.InsertDay, new { offering, day, probes, up }, tx);
     }
 
-    private string Now() => AuditTrail.Timestamp(clock.GetUtcNow());
+    private DateTimeOffset Now() => clock.GetUtcNow();
 
     private static string Limit(string text) => text.Length <= 500 ? text : text[..500];
 }

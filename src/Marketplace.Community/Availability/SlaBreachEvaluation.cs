@@ -42,7 +42,7 @@ public sealed class SlaBreachEvaluation(Database database, AuditTrail audit, Cat
             await using var c = await database.OpenAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             if (await c.ExecuteScalarAsync<long>(AvailabilitySql.EvaluationTaken, new { month }, tx) > 0) return null;
-            await c.ExecuteAsync(AvailabilitySql.ClaimEvaluation, new { month, now = AuditTrail.Timestamp(now) }, tx);
+            await c.ExecuteAsync(AvailabilitySql.ClaimEvaluation, new { month, now }, tx);
             await tx.CommitAsync(ct);
         }
         catch (DbException)
@@ -87,7 +87,7 @@ public sealed class SlaBreachEvaluation(Database database, AuditTrail audit, Cat
             // Exact: up/probes < promised/10000, compared in integers.
             if (t.Up * 10000 >= promised * t.Probes) continue;
             var breach = new SlaBreach(t.OfferingId, month, promised, t.Up * 10000 / t.Probes, t.Probes, finding,
-                AuditTrail.Timestamp(clock.GetUtcNow()), promise.Version);
+                clock.GetUtcNow(), promise.Version);
             if (await c.ExecuteScalarAsync<long>(AvailabilitySql.BreachExists, breach, tx) > 0) continue;
             await c.ExecuteAsync(AvailabilitySql.InsertBreach, new
             {

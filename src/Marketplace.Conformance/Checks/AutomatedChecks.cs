@@ -36,7 +36,7 @@ public sealed class AutomatedChecks(HttpClient http, IOptions<ConformanceOptions
                 var (outcome, detail, raw) = !live && IsLive(criterion.CheckType)
                     ? (CheckOutcomes.Pending, "Live-Prüfung noch nicht gelaufen (läuft bei Einreichung und auf Anforderung einer Prüferin).", null)
                     : await RunOneAsync(offering, criterion, ct);
-                results.Add(new CheckResult(claim.Standard, claim.Version, criterion.Id, outcome, detail, raw, Audit.AuditTrail.Timestamp(clock.GetUtcNow())));
+                results.Add(new CheckResult(claim.Standard, claim.Version, criterion.Id, outcome, detail, raw, clock.GetUtcNow()));
             }
         }
         return results;

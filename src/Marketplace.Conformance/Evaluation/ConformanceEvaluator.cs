@@ -50,7 +50,7 @@ public static class ConformanceEvaluator
         var expired = new List<string>();
         var pending = new List<string>();
         DateOnly? validUntil = null;
-        string? checkedAt = null;
+        DateTimeOffset? checkedAt = null;
 
         // A newer version in force ends the acceptance of this one when its grace period is over.
         var successors = standard.Versions.Where(v => v.PublishedOn > version.PublishedOn && v.PublishedOn <= today).ToList();
@@ -107,7 +107,7 @@ public static class ConformanceEvaluator
             status == ConformanceStatuses.Conformant && validUntil is { } u ? Day(u) : null);
     }
 
-    private static string? Later(string? a, string? b) => a is null ? b : b is null ? a : string.CompareOrdinal(a, b) >= 0 ? a : b;
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a >= b ? a : b;
 
     public static DateOnly Date(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 

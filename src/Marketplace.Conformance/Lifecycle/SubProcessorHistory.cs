@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -16,7 +15,7 @@ public sealed class SubProcessorHistory(Database database, TimeProvider clock) :
     private sealed class Row
     {
         public int Version { get; init; }
-        public string PublishedAt { get; init; } = "";
+        public DateTimeOffset PublishedAt { get; init; }
         public string DocumentJson { get; init; } = "";
     }
 
@@ -44,7 +43,7 @@ public sealed class SubProcessorHistory(Database database, TimeProvider clock) :
                 if (added.Count + removed.Count > 0)
                 {
                     var days = ISubProcessorHistory.ObjectionPeriod(previous.ObjectionPeriodDays, hosting.ObjectionPeriodDays);
-                    var effective = DateTimeOffset.Parse(row.PublishedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddDays(days);
+                    var effective = row.PublishedAt.AddDays(days);
                     var pending = effective > now;
                     changes.Add(new SubProcessorChange(row.Version, row.PublishedAt, added, removed, days, effective, pending));
                     if (!pending) inForce = current;

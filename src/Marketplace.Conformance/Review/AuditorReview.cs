@@ -7,7 +7,7 @@ using Marketplace.Conformance.Standards;
 namespace Marketplace.Conformance.Review;
 
 /// <summary>Something waiting for an auditor: a submitted offering version or submitted evidence.</summary>
-public sealed record ReviewItem(string Kind, string OfferingId, int? Version, string? EvidenceId, string VendorId, string Title, string SubmittedAt)
+public sealed record ReviewItem(string Kind, string OfferingId, int? Version, string? EvidenceId, string VendorId, string Title, DateTimeOffset SubmittedAt)
 {
     public const string OfferingVersionKind = "offering-version";
     public const string EvidenceKind = "evidence";
@@ -44,7 +44,7 @@ public sealed class AuditorReview
     public Task<IReadOnlyList<ReviewItem>> QueueAsync(CancellationToken ct = default) =>
         _uow.ReadAsync(async s =>
         {
-            var versions = (await s.Connection.QueryAsync<(string OfferingId, long Version, string VendorId, string DocumentJson, string SubmittedAt)>(
+            var versions = (await s.Connection.QueryAsync<(string OfferingId, long Version, string VendorId, string DocumentJson, DateTimeOffset SubmittedAt)>(
                     ConformanceSql.SubmittedVersions, transaction: s.Transaction))
                 .Select(v => new ReviewItem(ReviewItem.OfferingVersionKind, v.OfferingId, (int)v.Version, null, v.VendorId,
                     System.Text.Json.Nodes.JsonNode.Parse(v.DocumentJson)?["name"]?.GetValue<string>() ?? v.OfferingId, v.SubmittedAt));
@@ -52,7 +52,7 @@ public sealed class AuditorReview
                 .Select(e => new ReviewItem(ReviewItem.EvidenceKind, e.OfferingId, null, e.Id, e.VendorId,
                     $"{e.StandardId} {e.StandardVersion} / {e.CriterionId}: {e.FileName}", e.UploadedAt));
             return (IReadOnlyList<ReviewItem>)versions.Concat(evidence)
-                .OrderBy(i => i.SubmittedAt, StringComparer.Ordinal).ThenBy(i => i.OfferingId, StringComparer.Ordinal).ToList();
+                .OrderBy(i => i.SubmittedAt).ThenBy(i => i.OfferingId, StringComparer.Ordinal).ToList();
         }, ct);
 
     /// <summary>The newest version of an offering, for evidence in the queue, which belongs to the offering rather than one version.</summary>

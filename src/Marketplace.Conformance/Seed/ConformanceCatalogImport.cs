@@ -135,7 +135,7 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
                         ConformanceEvaluator.Day(EvidenceService.EffectiveExpiry(issued, expires, criterion.Evidence?["validityMonths"]?.GetValue<int>() ?? 12)),
                         a.Document, "application/pdf", a.Sha256, 0, VersionOrigins.Catalog,
                         a.Decision.Outcome == "accepted" ? EvidenceStates.Accepted : EvidenceStates.Rejected,
-                        a.IssuedOn + "T00:00:00.0000000Z", Actor.Named("catalog-import").UserId, a.Decision.DecidedOn + "T00:00:00.0000000Z", attestations.Auditor,
+                        Midnight(issued), Actor.Named("catalog-import").UserId, Midnight(decided), attestations.Auditor,
                         a.Decision.Reason);
                     result.Add((evidence, Hash(JsonSerializer.Serialize(evidence, DescriptorJson.Options))));
                 }
@@ -147,12 +147,14 @@ public sealed class ConformanceCatalogImport : ICatalogImportParticipant
         return result;
     }
 
+    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private async Task<IReadOnlyDictionary<string, ImportCounts>> WriteAsync(CatalogImportContext context, CatalogSnapshot snapshot,
         List<RequiredStandard> policy, AvailabilityPolicyDescriptor? availability, List<(Evidence Evidence, string Hash)> evidence, CancellationToken ct)
     {
-        var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, AuditTrail.Timestamp(_clock.GetUtcNow()), _standards, _offerings);
+        var s = new ConformanceStore(context.Connection, context.Transaction, context.Dialect, _audit, _clock.GetUtcNow(), _standards, _offerings);
         var actor = Actor.Named("catalog-import");
         var standards = await s.StandardsAsync();
 

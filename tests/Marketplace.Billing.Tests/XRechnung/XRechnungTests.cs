@@ -32,7 +32,8 @@ public class XRechnungTests
         var buyer = new InvoiceBuyer("09162000", "Landeshauptstadt München", Leitweg, "Marienplatz 8", "80331", "München", "DE", "kasse@muenchen.example");
         var invoice = new Invoice("inv-1", "MP-202611-000001", "09162000", "2026-11", "run-1", InvoiceStates.Finalized, "EUR", net, 1900, vat, net + vat,
             "2026-11-01", "2026-11-30", "xrechnung", "2026-12-05", "2027-01-04", JsonSerializer.Serialize(buyer),
-            JsonSerializer.Serialize(InvoiceSeller.From(BillingWorld.Seller)), null, null, null, "2026-12-01T06:00:00.0000000Z", "2026-12-05T09:00:00.0000000Z");
+            JsonSerializer.Serialize(InvoiceSeller.From(BillingWorld.Seller)), null, null, null,
+            new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero));
         return new InvoiceDocument(invoice, lines);
     }
 
@@ -85,7 +86,7 @@ public class XRechnungTests
         var i = invoice.Invoice;
         var note = new CreditNote("cn-1", "MP-GS-2026-000001", i.Id, i.Number, i.IssueDate!, i.MunicipalityAgs, i.Period, i.PeriodStart, i.PeriodEnd, kind,
             kind == CreditNoteKinds.Void ? "Rechnung storniert." : "Nutzung vom Anbieter korrigiert.", i.Currency, net, vat, net + vat, "2026-12-10",
-            i.PaymentChannel, i.BuyerJson!, i.SellerJson!, null, "2026-12-10T09:00:00.0000000Z");
+            i.PaymentChannel, i.BuyerJson!, i.SellerJson!, null, new DateTimeOffset(2026, 12, 10, 9, 0, 0, TimeSpan.Zero));
         return new CreditNoteDocument(note, credited);
     }
 

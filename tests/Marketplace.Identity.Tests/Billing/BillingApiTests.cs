@@ -155,6 +155,24 @@ public partial class BillingApiTests(DatabaseEngine engine)
     }
 
     [Test]
+    public async Task Invoices_and_runs_answer_their_times_as_stored()
+    {
+        var viewer = await _host.SignedInAsync(MuenchenViewer);
+        var invoice = (await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/municipalities/{Muenchen}/invoices"))
+            .EnumerateArray().Single(i => i.GetProperty("id").GetString() == _invoiceId);
+        var run = (await (await _host.SignedInAsync(Auditor)).GetFromJsonAsync<JsonElement>("/api/v1/billing/runs"))
+            .EnumerateArray().Single(r => r.GetProperty("id").GetString() == invoice.GetProperty("billingRunId").GetString());
+        await using var c = await _host.Database.Database.OpenAsync();
+        var stored = await c.QuerySingleAsync<(string CreatedAt, string UpdatedAt, string StartedAt, string CompletedAt)>(
+            "SELECT i.created_at, i.updated_at, r.started_at, r.completed_at FROM invoices i JOIN billing_runs r ON r.id = i.billing_run_id WHERE i.id = @id",
+            new { id = _invoiceId });
+
+        Assert.That((invoice.GetProperty("createdAt").GetString(), invoice.GetProperty("updatedAt").GetString(),
+            run.GetProperty("startedAt").GetString(), run.GetProperty("completedAt").GetString()), Is.EqualTo(stored));
+        Assert.That(stored.UpdatedAt, Does.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$"));
+    }
+
+    [Test]
     public async Task Another_municipality_gets_404_for_the_invoice_by_either_address()
     {
         var koeln = await _host.SignedInAsync(KoelnAdmin);

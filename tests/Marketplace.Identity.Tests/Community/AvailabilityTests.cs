@@ -114,7 +114,7 @@ public class AvailabilityTests(DatabaseEngine engine)
         var prober = Prober(clock);
         var round = await prober.RunIfDueAsync([new("probe-up", _status.Url("ok")), new("probe-down", _status.Url("down")), new("probe-redirect", _status.Url("redirect"))]);
         Assert.That(round, Is.Not.Null);
-        Assert.That(round!.Slot, Is.EqualTo("2031-05-04T10:00:00.0000000Z"), "the five-minute interval's start");
+        Assert.That(round!.Slot, Is.EqualTo(new DateTimeOffset(2031, 5, 4, 10, 0, 0, TimeSpan.Zero)), "the five-minute interval's start");
         Assert.That((round.Probed, round.Up), Is.EqualTo((3, 1)));
 
         // The next interval: a status page that never answers counts as down once the timeout passes on the fake clock.

@@ -55,6 +55,7 @@ public class ConformanceApiTests(DatabaseEngine engine)
         var submittedAt = queue.AsArray().Select(i => i!["submittedAt"]!.GetValue<string>()).ToList();
         Assert.That(queue.AsArray().Any(i => i!["offeringId"]!.GetValue<string>() == id), Is.True);
         Assert.That(submittedAt, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal), "oldest first");
+        Assert.That(submittedAt, Has.All.Match(StoredForm), "the stored form");
 
         var review = await Json(await (await _host.SignedInAsync(Auditor)).GetAsync($"/api/v1/reviews/offerings/{id}/versions/1"), HttpStatusCode.OK);
         Assert.That(review["lastApproved"], Is.Null);
@@ -93,7 +94,10 @@ public class ConformanceApiTests(DatabaseEngine engine)
         var detail = await Json(await editor.GetAsync($"{offerings}/{id}"), HttpStatusCode.OK);
         Assert.That(detail["versions"]!.AsArray().Select(v => v!["version"]!["state"]!.GetValue<string>()),
             Is.EqualTo(new[] { VersionStates.Published, VersionStates.Superseded }));
+        Assert.That(detail["versions"]![0]!["version"]!["publishedAt"]!.GetValue<string>(), Does.Match(StoredForm));
     }
+
+    private const string StoredForm = @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$";
 
     [Test]
     public async Task Another_vendors_offering_answers_404_and_only_auditors_decide()
