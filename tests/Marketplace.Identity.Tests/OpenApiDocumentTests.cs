@@ -42,7 +42,7 @@ public partial class OpenApiDocumentTests
         Assert.That(Operations(document).Count(), Is.GreaterThan(80));
     }
 
-    /// <summary>Answers whose timestamps are DateTimeOffset in the model (Provisioning's are still text).</summary>
+    /// <summary>Answers whose timestamps are DateTimeOffset in the model.</summary>
     private static readonly (string Schema, string Property)[] Timestamps =
     [
         ("OrderView", "orderedAt"), ("OrderView", "decidedAt"), ("SubscriptionView", "createdAt"), ("SubscriptionEvent", "occurredAt"),
