@@ -7,9 +7,6 @@ namespace Marketplace.Billing;
 /// <summary>Small helpers the billing services share for reading and writing rows.</summary>
 internal static class BillingStore
 {
-    public static DateTimeOffset ParseTimestamp(string s) =>
-        DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
     public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static DateOnly ParseDate(string s) => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture);

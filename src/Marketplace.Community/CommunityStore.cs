@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Marketplace.Audit;
 using Marketplace.Catalog.Queries;
 using Marketplace.Catalog.Search;
@@ -34,7 +33,4 @@ public sealed class CommunityStore(Database database, AuditTrail audit, TimeProv
         await tx.CommitAsync(ct);
         return result;
     }
-
-    public static DateTimeOffset Parse(string iso) =>
-        DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 }

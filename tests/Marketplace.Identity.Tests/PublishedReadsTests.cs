@@ -28,7 +28,7 @@ public class PublishedReadsTests(DatabaseEngine engine)
     private const string Muenchen = "09162000";
     private const string Koeln = "05315000";
     private const string Offering = "namenserklaerung-urkundenwerk";
-    private static readonly string At = AuditTrail.Timestamp(DateTimeOffset.Parse("2031-01-15T08:00:00Z"));
+    private static readonly string At = StoredTimestamp.Format(DateTimeOffset.Parse("2031-01-15T08:00:00Z"));
     private TestDatabase _db = null!;
 
     /// <summary>The seeded database IdentityHost starts on (the same template), without a host: these reads need none.</summary>
@@ -93,8 +93,8 @@ public class PublishedReadsTests(DatabaseEngine engine)
         Assert.That(await subscriptions.HadLiveAsync(c, null, failedAgs, Offering), Is.False, "never active");
 
         var outcomes = (await subscriptions.ProvisioningOutcomesAsync(c, null, Offering, 1000)).Where(o => mine.Contains(o.SubscriptionId)).ToDictionary(o => o.SubscriptionId);
-        Assert.That((outcomes[active].RequestedAt, outcomes[active].ActivatedAt, outcomes[active].Failed), Is.EqualTo((Minute(0), Minute(1), 0L)));
-        Assert.That((outcomes[failed].ActivatedAt, outcomes[failed].Failed), Is.EqualTo(((string?)null, 1L)));
+        Assert.That((outcomes[active].RequestedAt, outcomes[active].ActivatedAt, outcomes[active].Failed), Is.EqualTo(((DateTimeOffset?)Instant(Minute(0)), (DateTimeOffset?)Instant(Minute(1)), 0L)));
+        Assert.That((outcomes[failed].ActivatedAt, outcomes[failed].Failed), Is.EqualTo(((DateTimeOffset?)null, 1L)));
     }
 
     [Test]
@@ -226,17 +226,17 @@ public class PublishedReadsTests(DatabaseEngine engine)
         var inMarch = (await subscriptions.BilledPeriodsAsync(c, null, "2031-03-01", "2031-04-01")).Where(p => p.SubscriptionId == march || p.SubscriptionId == april);
         Assert.That(inMarch.Select(p => (p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.Seq, p.PlanId, p.AddonIds, p.ValidFrom, p.ValidTo)), Is.EquivalentTo(new[]
         {
-            (march, ags, Offering, 1, "standard", "a,b", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
-            (march, ags, Offering, 2, "premium", "a,b", "2031-03-05T00:00:00.0000000Z", null),
+            (march, ags, Offering, 1, "standard", "a,b", Instant("2031-02-10T00:00:00.0000000Z"), (DateTimeOffset?)Instant("2031-03-05T00:00:00.0000000Z")),
+            (march, ags, Offering, 2, "premium", "a,b", Instant("2031-03-05T00:00:00.0000000Z"), null),
         }));
         var ofOther = await subscriptions.BilledPeriodsAsync(c, null, "2031-04-01", "2031-05-01", otherAgs);
         Assert.That(ofOther.Select(p => p.MunicipalityAgs).Distinct(), Is.EqualTo(new[] { otherAgs }));
         Assert.That(ofOther.Select(p => p.SubscriptionId), Does.Contain(april));
 
         Assert.That((await subscriptions.SetupFeesDueAsync(c, null, "2031-03-01", "2031-04-01")).Where(f => f.SubscriptionId == march || f.SubscriptionId == april),
-            Is.EqualTo(new[] { new SetupFeeDueRecord(march, ags, Offering, "standard", "einrichtung", "2031-03-05T00:00:00.0000000Z") }));
+            Is.EqualTo(new[] { new SetupFeeDueRecord(march, ags, Offering, "standard", "einrichtung", Instant("2031-03-05T00:00:00.0000000Z")) }));
         Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", otherAgs),
-            Is.EqualTo(new[] { new SetupFeeDueRecord(april, otherAgs, Offering, "standard", "einrichtung", "2031-04-02T00:00:00.0000000Z") }));
+            Is.EqualTo(new[] { new SetupFeeDueRecord(april, otherAgs, Offering, "standard", "einrichtung", Instant("2031-04-02T00:00:00.0000000Z")) }));
         Assert.That(await subscriptions.SetupFeesDueAsync(c, null, "2031-04-01", "2031-05-01", ags), Is.Empty);
     }
 
@@ -316,17 +316,17 @@ public class PublishedReadsTests(DatabaseEngine engine)
 
         Assert.That(await subscriptions.OfVendorWithPeriodsAsync(c, null, vendor, [booked, unbooked, foreign, booked, "no-such-subscription"]), Is.EquivalentTo(new[]
         {
-            new VendorSubscriptionPeriod(booked, Offering, "standard", "2031-02-10T00:00:00.0000000Z", "2031-03-05T00:00:00.0000000Z"),
-            new VendorSubscriptionPeriod(booked, Offering, "premium", "2031-03-05T00:00:00.0000000Z", null),
+            new VendorSubscriptionPeriod(booked, Offering, "standard", Instant("2031-02-10T00:00:00.0000000Z"), Instant("2031-03-05T00:00:00.0000000Z")),
+            new VendorSubscriptionPeriod(booked, Offering, "premium", Instant("2031-03-05T00:00:00.0000000Z"), null),
             new VendorSubscriptionPeriod(unbooked, Offering, null, null, null),
         }), "another vendor's subscription does not come back; one without history comes once without a plan");
 
         var history = await subscriptions.BilledPeriodsOfAsync(c, null, [booked, foreign, "no-such-subscription"]);
         Assert.That(history.Select(p => (p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, p.Seq, p.PlanId, p.AddonIds, p.ValidFrom, p.ValidTo)), Is.EquivalentTo(new[]
         {
-            (booked, ags, Offering, 1, "standard", "a", "2031-02-10T00:00:00.0000000Z", (string?)"2031-03-05T00:00:00.0000000Z"),
-            (booked, ags, Offering, 2, "premium", "a", "2031-03-05T00:00:00.0000000Z", null),
-            (foreign, ags, foreignOffering, 1, "standard", "a", "2031-01-01T00:00:00.0000000Z", null),
+            (booked, ags, Offering, 1, "standard", "a", Instant("2031-02-10T00:00:00.0000000Z"), (DateTimeOffset?)Instant("2031-03-05T00:00:00.0000000Z")),
+            (booked, ags, Offering, 2, "premium", "a", Instant("2031-03-05T00:00:00.0000000Z"), null),
+            (foreign, ags, foreignOffering, 1, "standard", "a", Instant("2031-01-01T00:00:00.0000000Z"), null),
         }));
 
         var offeringOf = await subscriptions.OfferingsOfVendorAsync(c, null, vendor);
@@ -381,7 +381,9 @@ public class PublishedReadsTests(DatabaseEngine engine)
     private static async Task<IReadOnlyList<string>> OtherMunicipalitiesAsync(DbConnection c, int count) =>
         (await c.QueryAsync<string>("SELECT ags FROM municipalities WHERE ags NOT IN (@Muenchen, @Koeln) ORDER BY ags", new { Muenchen, Koeln })).Take(count).ToList();
 
-    private static string Minute(int n) => AuditTrail.Timestamp(DateTimeOffset.Parse("2031-01-15T08:00:00Z").AddMinutes(n));
+    private static string Minute(int n) => StoredTimestamp.Format(DateTimeOffset.Parse("2031-01-15T08:00:00Z").AddMinutes(n));
+
+    private static DateTimeOffset Instant(string stored) => StoredTimestamp.Parse(stored);
 
     /// <summary>Billable history of subscriptions, every stretch with the same add-ons.</summary>
     private static async Task BillAsync(DbConnection c, string addonIds, params (string Id, int Seq, string Plan, string From, string? To)[] periods)

@@ -20,7 +20,7 @@ public sealed class FundingReportService(Database database, BillingCalendar cale
     PlanRecords plans, MunicipalityDirectory municipalities)
 {
     private sealed record Row(string SubscriptionId, string OfferingId, string OfferingName, string LandCode, string LandName, string Funder,
-        long ListValueCentsPerMonth, string ValidFrom, string? ValidTo);
+        long ListValueCentsPerMonth, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
 
     /// <summary>The billable history overlapping the months with its offering, Land and plan; history of a plan or municipality the catalogue no longer knows is left out.</summary>
     private async Task<List<Row>> RowsAsync(BillingMonth from, BillingMonth to, CancellationToken ct)
@@ -54,7 +54,7 @@ public sealed class FundingReportService(Database database, BillingCalendar cale
         {
             var m = month;
             report.AddRange(rows
-                .Select(r => (Row: r, Days: calendar.ChargedDays(m, BillingStore.ParseTimestamp(r.ValidFrom), r.ValidTo is null ? null : BillingStore.ParseTimestamp(r.ValidTo))))
+                .Select(r => (Row: r, Days: calendar.ChargedDays(m, r.ValidFrom, r.ValidTo)))
                 .Where(x => x.Days > 0)
                 .GroupBy(x => (x.Row.Funder, x.Row.LandCode, x.Row.LandName, x.Row.OfferingId, x.Row.OfferingName))
                 .Select(g => new FundingRow(m.Period, g.Key.Funder, g.Key.LandCode, g.Key.LandName, g.Key.OfferingId, g.Key.OfferingName,

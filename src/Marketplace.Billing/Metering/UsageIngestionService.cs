@@ -51,8 +51,8 @@ public sealed class UsageIngestionService(Database database, BillingCalendar cal
             new { periods = months }, tx, cancellationToken: ct))).ToDictionary(r => r.Period, r => r.State, StringComparer.Ordinal);
         var offeringOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in subscriptions) offeringOf[s.SubscriptionId] = s.OfferingId;
-        var history = subscriptions.Where(s => s.PlanId is not null).ToLookup(s => s.SubscriptionId, s => new Booked(s.PlanId!,
-            BillingStore.ParseTimestamp(s.ValidFrom!), s.ValidTo is null ? null : BillingStore.ParseTimestamp(s.ValidTo)), StringComparer.Ordinal);
+        var history = subscriptions.Where(s => s.PlanId is not null).ToLookup(s => s.SubscriptionId, s => new Booked(s.PlanId!, s.ValidFrom!.Value, s.ValidTo),
+            StringComparer.Ordinal);
 
         var candidates = new List<Candidate>(events.Count);
         for (var i = 0; i < events.Count; i++)

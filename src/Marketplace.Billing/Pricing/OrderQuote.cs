@@ -133,12 +133,12 @@ public sealed class OrderQuotes(Database database, BillingCalendar calendar, Pla
         var requests = ordered.Select(o =>
         {
             // A renewed subscription has periods from before; the order's is the first that began after it was placed.
-            var first = booked.Where(b => b.SubscriptionId == o.SubscriptionId && BillingStore.ParseTimestamp(b.ValidFrom) >= o.OrderedAt)
+            var first = booked.Where(b => b.SubscriptionId == o.SubscriptionId && b.ValidFrom >= o.OrderedAt)
                 .OrderBy(b => b.Seq).FirstOrDefault();
             return first is null
                 ? new QuoteRequest(o.OfferingId, o.PlanId, o.AddOnIds, now, new Dictionary<string, long>())
                 : new QuoteRequest(o.OfferingId, first.PlanId, first.AddonIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    BillingStore.ParseTimestamp(first.ValidFrom), new Dictionary<string, long>());
+                    first.ValidFrom, new Dictionary<string, long>());
         }).ToList();
         return await QuoteAllAsync(requests, ags, ct);
     }

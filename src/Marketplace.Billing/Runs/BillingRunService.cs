@@ -106,7 +106,7 @@ public sealed class BillingRunService(
         var due = await subscriptions.SetupFeesDueAsync(c, tx, from, to, ags, ct);
         var names = await offerings.NamesAsync(c, tx, due.Select(f => f.OfferingId));
         var fees = due.Select(f => new SetupFeeDue(f.SubscriptionId, f.MunicipalityAgs, f.OfferingId, names.GetValueOrDefault(f.OfferingId, ""), f.PlanId,
-            f.ExtraId, BillingStore.ParseTimestamp(f.DueAt)));
+            f.ExtraId, f.DueAt));
         return new InvoiceCalculator(calendar, prices, options.Value.DefaultVat).Calculate(month, periods, usage, fees);
     }
 
@@ -133,7 +133,7 @@ public sealed class BillingRunService(
         var booked = await subscriptions.BilledPeriodsAsync(c, tx, BillingStore.Date(month.FirstDay.AddDays(-1)), BillingStore.Date(month.EndDay.AddDays(1)), ags, ct);
         var names = await offerings.NamesAsync(c, tx, booked.Select(p => p.OfferingId));
         return booked.Select(p => new SubscriptionPeriod(p.SubscriptionId, p.MunicipalityAgs, p.OfferingId, names.GetValueOrDefault(p.OfferingId, ""), p.Seq,
-            p.PlanId, p.AddonIds, BillingStore.ParseTimestamp(p.ValidFrom), p.ValidTo is null ? null : BillingStore.ParseTimestamp(p.ValidTo))).ToList();
+            p.PlanId, p.AddonIds, p.ValidFrom, p.ValidTo)).ToList();
     }
 
     public async Task<IReadOnlyList<BillingRun>> ListAsync(int limit = 50, int offset = 0, CancellationToken ct = default)

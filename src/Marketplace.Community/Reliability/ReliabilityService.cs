@@ -27,7 +27,7 @@ public sealed class ReliabilityService(CommunityStore store, SubscriptionRecords
         var succeeded = rows.Count(r => r.ActivatedAt is not null);
         var failed = rows.Count(r => r.ActivatedAt is null && r.Failed > 0);
         var durations = rows.Where(r => r.ActivatedAt is not null && r.RequestedAt is not null)
-            .Select(r => CommunityStore.Parse(r.ActivatedAt!) - CommunityStore.Parse(r.RequestedAt!))
+            .Select(r => r.ActivatedAt!.Value - r.RequestedAt!.Value)
             .Where(d => d >= TimeSpan.Zero)
             .Order().ToList();
         return new ReliabilityFacts(offeringId, succeeded, failed,

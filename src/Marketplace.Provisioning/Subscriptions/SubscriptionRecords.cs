@@ -20,8 +20,8 @@ public sealed class ProvisioningOutcome
 {
     // Property-mapped: the engines type the aggregates differently.
     public string SubscriptionId { get; init; } = "";
-    public string? RequestedAt { get; init; }
-    public string? ActivatedAt { get; init; }
+    public DateTimeOffset? RequestedAt { get; init; }
+    public DateTimeOffset? ActivatedAt { get; init; }
     public long Failed { get; init; }
 }
 
@@ -35,18 +35,18 @@ public sealed class BilledPeriod
     public int Seq { get; init; }
     public string PlanId { get; init; } = "";
     public string AddonIds { get; init; } = "";
-    public string ValidFrom { get; init; } = "";
-    public string? ValidTo { get; init; }
+    public DateTimeOffset ValidFrom { get; init; }
+    public DateTimeOffset? ValidTo { get; init; }
 }
 
 /// <summary>
 /// A subscription of a vendor with one stretch of its billable history: the plan booked from <c>ValidFrom</c> until
 /// <c>ValidTo</c> (null: open); <c>PlanId</c> is null when the subscription has no billable history.
 /// </summary>
-public sealed record VendorSubscriptionPeriod(string SubscriptionId, string OfferingId, string? PlanId, string? ValidFrom, string? ValidTo);
+public sealed record VendorSubscriptionPeriod(string SubscriptionId, string OfferingId, string? PlanId, DateTimeOffset? ValidFrom, DateTimeOffset? ValidTo);
 
 /// <summary>A setup fee of a subscription that falls due at <c>DueAt</c>.</summary>
-public sealed record SetupFeeDueRecord(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string ExtraId, string DueAt);
+public sealed record SetupFeeDueRecord(string SubscriptionId, string MunicipalityAgs, string OfferingId, string PlanId, string ExtraId, DateTimeOffset DueAt);
 
 /// <summary>
 /// Orders and subscriptions as other modules read them, on the caller's connection (and inside its transaction where it
