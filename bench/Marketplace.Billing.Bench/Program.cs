@@ -92,7 +92,7 @@ try
                     await copy.WriteAsync(e.SubscriptionId, NpgsqlDbType.Text);
                     await copy.WriteAsync(e.Dimension, NpgsqlDbType.Text);
                     await copy.WriteAsync(e.Quantity, NpgsqlDbType.Bigint);
-                    await copy.WriteAsync(AuditTrail.Timestamp(e.Timestamp), NpgsqlDbType.Text);
+                    await copy.WriteAsync(StoredTimestamp.Format(e.Timestamp), NpgsqlDbType.Text);
                     await copy.WriteAsync("2026-11", NpgsqlDbType.Text);
                     await copy.WriteAsync(world.ReceivedAt, NpgsqlDbType.Text);
                 }
@@ -247,7 +247,7 @@ sealed class Seed
     /// <summary>When each subscription became billable: usage before that would be refused.</summary>
     public required Dictionary<string, DateTimeOffset> Starts { get; init; }
     public List<string> Subscriptions => ByOffering.SelectMany(s => s).ToList();
-    public string ReceivedAt => AuditTrail.Timestamp(DateTimeOffset.Parse("2026-12-01T06:00:00Z", CultureInfo.InvariantCulture));
+    public string ReceivedAt => StoredTimestamp.Format(DateTimeOffset.Parse("2026-12-01T06:00:00Z", CultureInfo.InvariantCulture));
     private static readonly DateTimeOffset MonthStart = DateTimeOffset.Parse("2026-10-31T23:00:00Z", CultureInfo.InvariantCulture);
     private static readonly DateTimeOffset MonthEnd = DateTimeOffset.Parse("2026-11-30T23:00:00Z", CultureInfo.InvariantCulture);
 
@@ -321,7 +321,7 @@ sealed class Seed
             {
                 var from = i % 10 == 0 ? MonthStart.AddDays(random.Next(1, 20)) : DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture);
                 starts[id] = from;
-                await periods.WriteRowAsync(default, id, 1, "standard", i < municipalities.Count || i % 3 == 0 ? "support" : "", AuditTrail.Timestamp(from), (string?)null);
+                await periods.WriteRowAsync(default, id, 1, "standard", i < municipalities.Count || i % 3 == 0 ? "support" : "", StoredTimestamp.Format(from), (string?)null);
                 i++;
             }
             await periods.CompleteAsync();
@@ -329,7 +329,7 @@ sealed class Seed
         await using (var fees = await c.BeginBinaryImportAsync("COPY subscription_setup_fees (subscription_id, extra_id, due_at) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var (id, from) in starts.Where(s => s.Value > MonthStart))
-                await fees.WriteRowAsync(default, id, "einrichtung", AuditTrail.Timestamp(from));
+                await fees.WriteRowAsync(default, id, "einrichtung", StoredTimestamp.Format(from));
             await fees.CompleteAsync();
         }
         await Exec(c, "ANALYZE");

@@ -15,7 +15,10 @@ public sealed record AuditEntry(
     JsonNode? Before,
     JsonNode? After);
 
-/// <summary>An entry as stored, with its place in the chain.</summary>
+/// <summary>
+/// An entry as stored, with its place in the chain. <c>OccurredAt</c> stays the stored text (<see cref="Marketplace.Storage.StoredTimestamp"/>):
+/// the hash covers it exactly as written.
+/// </summary>
 public sealed record AuditRecord(
     long Seq, string OccurredAt, string ActorUserId, string? ActorOrganisationId, string Action, string ObjectType,
     string ObjectId, string? BeforeJson, string? AfterJson, string PrevHash, string Hash);

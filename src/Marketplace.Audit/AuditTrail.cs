@@ -23,7 +23,7 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
     {
         await connection.ExecuteAsync(AuditSql.ClaimHead, transaction: transaction);
         var head = await connection.QuerySingleAsync<(long LastSeq, string LastHash)>(AuditSql.ReadHead, transaction: transaction);
-        var record = new AuditRecord(head.LastSeq, Timestamp(clock.GetUtcNow()), entry.ActorUserId, entry.ActorOrganisationId,
+        var record = new AuditRecord(head.LastSeq, StoredTimestamp.Format(clock.GetUtcNow()), entry.ActorUserId, entry.ActorOrganisationId,
             entry.Action, entry.ObjectType, entry.ObjectId, entry.Before?.ToJsonString(), entry.After?.ToJsonString(), head.LastHash, "");
         record = record with { Hash = HashOf(record) };
         await connection.ExecuteAsync(AuditSql.Insert, record, transaction);
@@ -73,7 +73,7 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
 
     private List<AuditRecord> Chain(IReadOnlyList<AuditEntry> entries, long seqBefore, string prevHash)
     {
-        var now = Timestamp(clock.GetUtcNow());
+        var now = StoredTimestamp.Format(clock.GetUtcNow());
         var records = new List<AuditRecord>(entries.Count);
         foreach (var entry in entries)
         {
@@ -166,7 +166,7 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
     private static object Parameters(AuditQuery query, int limit, long afterSeq) => new
     {
         objectType = query.ObjectType, objectId = query.ObjectId, userId = query.UserId, orgId = query.OrganisationId,
-        action = query.Action, from = query.From is { } f ? Timestamp(f) : null, to = query.To is { } t ? Timestamp(t) : null,
+        action = query.Action, from = query.From is { } f ? StoredTimestamp.Format(f) : null, to = query.To is { } t ? StoredTimestamp.Format(t) : null,
         limit, offset = query.Offset, afterSeq,
     };
 
@@ -183,9 +183,6 @@ public sealed class AuditTrail(Database database, IOptions<AuditOptions> options
     public static JsonNode? Snapshot<T>(T state) => JsonSerializer.SerializeToNode(state, SnapshotOptions);
 
     private static readonly JsonSerializerOptions SnapshotOptions = new() { Converters = { new StoredTimestamp.JsonConverter() } };
-
-    /// <summary>Stored as fixed-width ISO text on every engine, so it reads back exactly as it was hashed and sorts by time.</summary>
-    public static string Timestamp(DateTimeOffset t) => StoredTimestamp.Format(t);
 }
 
 /// <summary>Filters for reading the audit log; all optional, combined with AND.</summary>

@@ -1,5 +1,5 @@
 using Dapper;
-using Marketplace.Audit;
+using Marketplace.Storage;
 using Marketplace.Identity.Stores;
 using Marketplace.Notifications.SavedSearches;
 using Microsoft.AspNetCore.Identity;
@@ -43,7 +43,7 @@ public static partial class DenialMatrix
         await c.ExecuteAsync("""
             INSERT INTO user_notifications (id, user_id, category, kind, municipality_ags, object_type, object_id, params_json, source_key, created_at, read_at)
             VALUES (@id, @user, 'invoices', 'invoice.finalized', '09162000', 'invoice', 'no-such-invoice', '{}', @id, @now, NULL)
-            """, new { id, user = await MuenchenAdminIdAsync(host), now = AuditTrail.Timestamp(DateTimeOffset.UtcNow) });
+            """, new { id, user = await MuenchenAdminIdAsync(host), now = StoredTimestamp.Format(DateTimeOffset.UtcNow) });
         return id;
     }
 

@@ -1,5 +1,5 @@
 using Dapper;
-using Marketplace.Audit;
+using Marketplace.Storage;
 namespace Marketplace.Identity.Tests;
 
 public static partial class DenialMatrix
@@ -109,7 +109,7 @@ public static partial class DenialMatrix
             await c.ExecuteAsync("""
                 INSERT INTO orders (id, municipality_ags, idempotency_key, request_hash, kind, bundle_id, state, monthly_cost_cents, ordered_by, ordered_at)
                 VALUES (@id, '09162000', @id, @id, 'offering', NULL, 'placed', 0, 'matrix', @now)
-                """, new { id = MatrixOrder, now = AuditTrail.Timestamp(DateTimeOffset.UtcNow) });
+                """, new { id = MatrixOrder, now = StoredTimestamp.Format(DateTimeOffset.UtcNow) });
         }
         catch (System.Data.Common.DbException)
         {

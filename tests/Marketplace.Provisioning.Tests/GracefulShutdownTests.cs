@@ -1,4 +1,4 @@
-using Marketplace.Audit;
+using Marketplace.Storage;
 using Marketplace.Provisioning.Subscriptions;
 using NUnit.Framework;
 
@@ -60,7 +60,7 @@ public class GracefulShutdownTests : HostProcessFixture
             Assert.That(first.Output, Does.Contain("released"), first.Output);
         }
         Assert.That(await World.ScalarAsync<long>("SELECT COUNT(*) FROM provisioning_jobs WHERE state = 'running' AND lease_expires_at > @now",
-            new { now = AuditTrail.Timestamp(DateTimeOffset.UtcNow) }), Is.Zero, "no live lease is left behind");
+            new { now = StoredTimestamp.Format(DateTimeOffset.UtcNow) }), Is.Zero, "no live lease is left behind");
 
         await using var second = await HostProcess.StartWorkerAsync(World.Database.ConnectionString, slowLeases);
         var after = await WaitAsync(rollout, p => p.Finished, TimeSpan.FromSeconds(150), second);

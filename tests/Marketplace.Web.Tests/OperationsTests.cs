@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Marketplace.Audit;
 using Marketplace.Billing.Runs;
 using Marketplace.Conformance.Jobs;
 using Marketplace.Provisioning.Jobs;
@@ -61,7 +60,7 @@ public class OperationsTests
         await using (var c = await host.Database.Database.OpenAsync())
         {
             var offering = await c.QueryFirstAsync<(string Id, string Vendor)>("SELECT id AS Id, vendor_id AS Vendor FROM offerings ORDER BY id");
-            var created = AuditTrail.Timestamp(now.AddMinutes(-20));
+            var created = StoredTimestamp.Format(now.AddMinutes(-20));
             await c.ExecuteAsync("""
                 INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
                 VALUES ('sub-ops', '09162000', @Id, @Vendor, 'standard', 'requested', @created, @created)

@@ -8,6 +8,7 @@ using Marketplace.Catalog.Residency;
 using Marketplace.Identity.Access;
 using Marketplace.Identity.Users;
 using Marketplace.Provisioning.Subscriptions;
+using Marketplace.Storage;
 using static Marketplace.Notifications.NotificationTexts;
 
 namespace Marketplace.Notifications.Notifier;
@@ -190,7 +191,7 @@ public sealed class AuditEventMapper(SubscriptionRecords subscriptions, InvoiceR
         if (added.Count == 0 && removed.Count == 0) return null;
         var days = ISubProcessorHistory.ObjectionPeriod((int?)(oldHosting?["objectionPeriodDays"] as JsonValue),
             (int?)(newHosting?["objectionPeriodDays"] as JsonValue));
-        var effective = DateTimeOffset.Parse(r.OccurredAt, System.Globalization.CultureInfo.InvariantCulture).AddDays(days);
+        var effective = StoredTimestamp.Parse(r.OccurredAt).AddDays(days);
         return new JsonObject
         {
             ["version"] = version, ["added"] = added.Count == 0 ? "–" : string.Join("; ", added), ["removed"] = removed.Count == 0 ? "–" : string.Join("; ", removed),

@@ -216,7 +216,7 @@ public sealed class BillingWorld : IAsyncDisposable
     }
 
     /// <summary>Instants in tests are written in UTC ("2026-11-01T00:00:00Z") or local Berlin time with offset.</summary>
-    public static string Iso(string instant) => AuditTrail.Timestamp(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
+    public static string Iso(string instant) => StoredTimestamp.Format(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture));
 
     public static UsageEventInput Event(string id, string subscription, string dimension, long quantity, string at) =>
         new(id, subscription, dimension, quantity, DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture));

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Duende.IdentityModel.Client;
-using Marketplace.Audit;
 using Marketplace.Storage;
 using Marketplace.Testing;
 using NUnit.Framework;
@@ -64,7 +63,7 @@ public partial class BillingApiTests(DatabaseEngine engine)
     {
         await using var c = await host.Database.Database.OpenAsync();
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM subscriptions WHERE id = @id", new { id }) > 0) return;
-        var from = AuditTrail.Timestamp(DateTimeOffset.Parse("2026-07-31T22:00:00Z"));
+        var from = StoredTimestamp.Format(DateTimeOffset.Parse("2026-07-31T22:00:00Z"));
         await c.ExecuteAsync("""
             INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
             VALUES (@id, @ags, @offering, @vendor, @plan, 'active', @from, @from)

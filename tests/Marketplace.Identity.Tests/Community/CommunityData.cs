@@ -1,6 +1,7 @@
 using Marketplace.Kernel;
 using Dapper;
 using Marketplace.Audit;
+using Marketplace.Storage;
 using Marketplace.Community;
 using Marketplace.Community.Requests;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public static class CommunityData
         var id = $"sub-{ags}-{offeringId}";
         var existing = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM subscriptions WHERE id = @id", new { id });
         if (existing > 0) return id;
-        var at = AuditTrail.Timestamp(Start);
+        var at = StoredTimestamp.Format(Start);
         await c.ExecuteAsync("""
             INSERT INTO subscriptions (id, municipality_ags, offering_id, vendor_id, plan_id, state, created_at, updated_at)
             VALUES (@id, @ags, @offeringId, @vendor, 'standard', @state, @at, @at)
@@ -34,7 +35,7 @@ public static class CommunityData
             await c.ExecuteAsync("""
                 INSERT INTO subscription_events (subscription_id, seq, occurred_at, kind, from_state, to_state, actor_user_id, message)
                 VALUES (@id, @seq, @occurred, @kind, @from, @to, 'test', NULL)
-                """, new { id, seq = i + 1, occurred = AuditTrail.Timestamp(Start.AddMinutes(steps[i].Minutes)), kind = steps[i].ToState, from, to = steps[i].ToState });
+                """, new { id, seq = i + 1, occurred = StoredTimestamp.Format(Start.AddMinutes(steps[i].Minutes)), kind = steps[i].ToState, from, to = steps[i].ToState });
             from = steps[i].ToState;
         }
         return id;
