@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.Storage;
 
 namespace Marketplace.Web.Pages;
 
@@ -27,13 +28,8 @@ public static class Format
     public static string Time(DateTimeOffset value, bool seconds = false) =>
         TimeZoneInfo.ConvertTime(value, Berlin).ToString(seconds ? "G" : "g", CultureInfo.CurrentCulture);
 
-    /// <summary>A stored timestamp (ISO 8601) as <see cref="Time(DateTimeOffset, bool)"/> shows it.</summary>
-    public static string Time(string? iso, bool seconds = false) =>
-        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? Time(t, seconds) : iso ?? "";
-
-    /// <summary>The day of a stored timestamp (ISO 8601) in the culture's short form, in German time.</summary>
-    public static string DayOf(string? iso) =>
-        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? Day(t) : iso ?? "";
+    /// <summary>An audit entry's time (<c>AuditRecord.OccurredAt</c>, kept as the stored text the chain hashes) as <see cref="Time(DateTimeOffset, bool)"/> shows it.</summary>
+    public static string AuditTime(string occurredAt) => Time(StoredTimestamp.Parse(occurredAt), seconds: true);
 
     /// <summary>A billing month ("2026-09") as the culture names it ("September 2026").</summary>
     public static string Month(string period) =>
