@@ -45,6 +45,19 @@ public class CatalogLoaderTests
     }
 
     [Test]
+    public void A_schema_edited_after_a_load_is_read_again()
+    {
+        // The built schemas are kept per folder while their files are unchanged; an edit must not be hidden by that.
+        using var folder = new CatalogFolder();
+        Assert.That(CatalogLoader.Load(folder.Path).IsValid, Is.True);
+        folder.Edit("schemas/land.schema.json", t => t.Replace("\"properties\"", "\"maxProperties\": 0, \"properties\""));
+
+        var result = CatalogLoader.Load(folder.Path);
+
+        Assert.That(result.Errors.Select(e => e.Path), Has.Some.Contains("laender/"), "the edited schema refuses every Land");
+    }
+
+    [Test]
     public void Every_invalid_file_is_reported_with_path_field_line_and_reason()
     {
         using var folder = new CatalogFolder();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -73,10 +74,24 @@ public sealed class CatalogLoader
     ];
 
     private readonly string _root;
-    private readonly Dictionary<string, JsonSchema> _schemas = new();
-    // The schemas as JSON by their $id, to read a failing keyword's value (a limit, the allowed values) for its message.
-    private readonly Dictionary<string, JsonNode> _schemaDocuments = new(StringComparer.Ordinal);
+    private SchemaSet _schemaSet = SchemaSet.Empty;
+    // The schemas as JSON by their $id, parsed when a failing keyword's value (a limit, the allowed values) is wanted for a message.
+    private readonly Dictionary<string, JsonNode?> _schemaDocuments = new(StringComparer.Ordinal);
     private readonly List<CatalogError> _errors = [];
+
+    /// <summary>
+    /// The built schemas of a catalogue folder, kept while their files are unchanged. Building one compiles the regular
+    /// expressions of its patterns, which cost an upload's validation several times the validation itself (and left
+    /// dynamic methods for the finalizer). A built schema is only read by an evaluation, so one serves every request.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SchemaSet> SchemaSets = new(StringComparer.Ordinal);
+
+    /// <summary>Schemas built from the files whose sizes and times make up <see cref="Stamp"/>, their texts by $id, or the errors reading them.</summary>
+    private sealed record SchemaSet(string Stamp, IReadOnlyDictionary<string, JsonSchema> Schemas, IReadOnlyDictionary<string, string> Texts,
+        IReadOnlyList<CatalogError> Errors)
+    {
+        public static readonly SchemaSet Empty = new("", new Dictionary<string, JsonSchema>(), new Dictionary<string, string>(), []);
+    }
 
     private CatalogLoader(string root) => _root = root;
 
@@ -112,23 +127,37 @@ public sealed class CatalogLoader
     /// <summary>Loads the schemas of the catalogue's kinds and, for descriptors other modules keep in catalog/, the one named.</summary>
     private void LoadSchemas(string? extra = null)
     {
-        var registry = new SchemaRegistry();
         var names = Kinds.Select(k => k.Schema).ToList();
         if (extra is not null && !names.Contains(extra)) names.Add(extra);
-        foreach (var schema in names)
+        var paths = names.Select(n => Path.Combine(_root, "schemas", n + ".schema.json")).ToList();
+        var stamp = string.Join('|', paths.Select(p => new FileInfo(p) is { Exists: true } f ? $"{p}:{f.Length}:{f.LastWriteTimeUtc.Ticks}" : p + ":-"));
+        var key = string.Join('|', paths);
+        if (!SchemaSets.TryGetValue(key, out var set) || set.Stamp != stamp)
+            SchemaSets[key] = set = BuildSchemas(names, paths, stamp);
+        _schemaSet = set;
+        _errors.AddRange(set.Errors);
+    }
+
+    private SchemaSet BuildSchemas(List<string> names, List<string> paths, string stamp)
+    {
+        var registry = new SchemaRegistry();
+        var schemas = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<CatalogError>();
+        for (var i = 0; i < names.Count; i++)
         {
-            var path = Path.Combine(_root, "schemas", schema + ".schema.json");
             try
             {
-                var text = File.ReadAllText(path);
-                _schemas[schema] = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = registry });
-                if (JsonNode.Parse(text) is JsonObject raw && raw["$id"]?.GetValue<string>() is { } id) _schemaDocuments[id] = raw;
+                var text = File.ReadAllText(paths[i]);
+                schemas[names[i]] = JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = registry });
+                if (JsonNode.Parse(text) is JsonObject raw && raw["$id"]?.GetValue<string>() is { } id) texts[id] = text;
             }
             catch (Exception e) when (e is IOException or JsonException or JsonSchemaException or ArgumentException or InvalidOperationException)
             {
-                _errors.Add(new CatalogError(Relative(path), "", 0, $"schema cannot be read: {e.Message}"));
+                errors.Add(new CatalogError(Relative(paths[i]), "", 0, $"schema cannot be read: {e.Message}"));
             }
         }
+        return new SchemaSet(stamp, schemas, texts, errors);
     }
 
     private List<Loaded<T>> LoadKind<T>(int kindIndex) where T : class
@@ -170,7 +199,7 @@ public sealed class CatalogLoader
         }
 
         var element = JsonSerializer.SerializeToElement(root);
-        var results = _schemas[schemaName].Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        var results = _schemaSet.Schemas[schemaName].Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (!results.IsValid)
         {
             var before = _errors.Count;
@@ -238,7 +267,9 @@ public sealed class CatalogLoader
         var text = schemaLocation.OriginalString;
         var hash = text.IndexOf('#');
         var (document, fragment) = hash < 0 ? (text, "") : (text[..hash], Uri.UnescapeDataString(text[(hash + 1)..]));
-        return _schemaDocuments.TryGetValue(document, out var root) && Navigate(root, fragment) is JsonObject schema ? schema[keyword] : null;
+        if (!_schemaDocuments.TryGetValue(document, out var root))
+            _schemaDocuments[document] = root = _schemaSet.Texts.TryGetValue(document, out var schemaText) ? JsonNode.Parse(schemaText) : null;
+        return Navigate(root, fragment) is JsonObject schema ? schema[keyword] : null;
     }
 
     private static JsonNode? Navigate(JsonNode? node, string pointer)
