@@ -203,9 +203,10 @@ public class OpenApiFuzzTests(DatabaseEngine engine)
     }
 
     /// <summary>
-    /// One statement counting the rows of every table, so a snapshot costs one round trip. Given the previous snapshot, on
-    /// SQLite it is reused when no other connection committed since (<c>PRAGMA data_version</c> unchanged), which is what
-    /// most refusals leave behind; PostgreSQL has no such cheap sign that holds while other fixtures write to the server.
+    /// One statement counting the rows of every table, so a snapshot costs one round trip. Given the previous snapshot it
+    /// is reused while the database shows no write since that snapshot was counted, which is what most refusals leave
+    /// behind. The sign of a write is read before counting, so a write in between makes the next probe count again; it may
+    /// show a write that left no row (a rollback), never hide one.
     /// </summary>
     private async Task<Func<long[]?, Task<long[]>>> CountQueryAsync(DbConnection connection)
     {
@@ -219,13 +220,14 @@ public class OpenApiFuzzTests(DatabaseEngine engine)
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         }
         _tables = tables;
+        var writes = engine == DatabaseEngine.Sqlite ? SqliteWritesQuery : await CountPostgresWritesAsync(connection, tables);
         var sql = string.Join(" UNION ALL ", tables.Select((t, i) => $"SELECT {i}, COUNT(*) FROM \"{t}\""));
-        long? versionAtCount = null;
+        long? writesAtCount = null;
         return async previous =>
         {
-            var version = engine == DatabaseEngine.Sqlite ? await DataVersionAsync(connection) : (long?)null;
-            if (previous is not null && version is not null && version == versionAtCount) return previous;
-            versionAtCount = version; // read before counting: a commit in between makes the next probe differ, never hides
+            var written = await ScalarAsync(connection, writes);
+            if (previous is not null && written == writesAtCount) return previous;
+            writesAtCount = written;
             var counts = new long[tables.Count];
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
@@ -237,10 +239,29 @@ public class OpenApiFuzzTests(DatabaseEngine engine)
 
     private List<string> _tables = [];
 
-    private static async Task<long> DataVersionAsync(DbConnection connection)
+    /// <summary>Changes whenever another connection commits to the database file.</summary>
+    private const string SqliteWritesQuery = "PRAGMA data_version";
+
+    /// <summary>
+    /// PostgreSQL has no per-database commit counter that is exact at once (its statistics are flushed late), so this
+    /// fixture's own copy of the database gets one: every statement that writes to a table takes a number from a sequence.
+    /// A sequence is not transactional, so the number moves at the statement, committed or not.
+    /// </summary>
+    private static async Task<string> CountPostgresWritesAsync(DbConnection connection, IEnumerable<string> tables)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA data_version";
+        command.CommandText = "CREATE SEQUENCE fuzz_writes;\n"
+            + "CREATE FUNCTION fuzz_count_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('fuzz_writes'); RETURN NULL; END $$;\n"
+            + string.Concat(tables.Select(t =>
+                $"CREATE TRIGGER fuzz_write AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \"{t}\" FOR EACH STATEMENT EXECUTE FUNCTION fuzz_count_write();\n"));
+        await command.ExecuteNonQueryAsync();
+        return "SELECT last_value + CASE WHEN is_called THEN 1 ELSE 0 END FROM fuzz_writes";
+    }
+
+    private static async Task<long> ScalarAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
