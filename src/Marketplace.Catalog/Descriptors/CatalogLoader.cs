@@ -130,7 +130,7 @@ public sealed class CatalogLoader
         var names = Kinds.Select(k => k.Schema).ToList();
         if (extra is not null && !names.Contains(extra)) names.Add(extra);
         var paths = names.Select(n => Path.Combine(_root, "schemas", n + ".schema.json")).ToList();
-        var stamp = string.Join('|', paths.Select(p => new FileInfo(p) is { Exists: true } f ? $"{p}:{f.Length}:{f.LastWriteTimeUtc.Ticks}" : p + ":-"));
+        var stamp = string.Join('|', paths.Select(p => new FileInfo(p) is { Exists: true } f ? $"{f.Length}:{f.LastWriteTimeUtc.Ticks}" : "-"));
         var key = string.Join('|', paths);
         if (!SchemaSets.TryGetValue(key, out var set) || set.Stamp != stamp)
             SchemaSets[key] = set = BuildSchemas(names, paths, stamp);
