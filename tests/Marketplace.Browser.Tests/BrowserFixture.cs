@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Marketplace.DevelopmentHosting;
 using Marketplace.Catalog.Descriptors;
 using Marketplace.Catalog.Import;
-using Marketplace.Identity.Server;
 using Marketplace.SampleBroker;
 using Marketplace.Storage;
 using Marketplace.Testing;
@@ -70,9 +69,6 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         {
             await using var seeding = new BrowserHost(template, withAccounts, settings, isTemplate: true);
             seeding.StartServer();
-            // The OpenID Connect server's RSA keys are made on first use and kept in the database: made here once, every copy has them.
-            foreach (var purpose in new[] { ServerKeyStore.Signing, ServerKeyStore.Encryption })
-                seeding.Services.GetRequiredService<ServerKeyStore>().Get(purpose);
             if (withAccounts) await seeding.PointBrokerOfferingsAtBrokerAsync();
         });
         var host = new BrowserHost(database, withAccounts, settings, isTemplate: false);

@@ -1,4 +1,5 @@
 using System.Net;
+using Dapper;
 using Duende.IdentityModel.Client;
 using Marketplace.Storage;
 using Marketplace.Testing;
@@ -14,7 +15,7 @@ public class RestartTests(DatabaseEngine engine)
     [Test]
     public async Task A_token_issued_before_a_restart_validates_after_it()
     {
-        // A copy of the seeded template: the keys in it were made by the template's own host, in another process life.
+        // A copy of the seeded template: the keys in it were made by the template's host at its start, in another process life.
         var database = await IdentityHost.SeededDatabaseAsync(engine);
         var first = IdentityHost.Start(database, catalogSeeded: true);
         string accessToken, jwks;
@@ -42,5 +43,15 @@ public class RestartTests(DatabaseEngine engine)
         api.SetBearerToken(accessToken);
         var response = await api.GetAsync("/api/v1/organisations/me");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task The_server_keys_are_made_at_start_up_not_at_the_first_token_request()
+    {
+        // The template's host only started and stopped: no token was asked for, yet both keys are there.
+        await using var database = await IdentityHost.SeededDatabaseAsync(engine);
+        await using var c = database.Database.Create();
+        var purposes = await c.QueryAsync<string>("SELECT purpose FROM server_keys ORDER BY purpose");
+        Assert.That(purposes, Is.EqualTo(new[] { "encryption", "signing" }));
     }
 }

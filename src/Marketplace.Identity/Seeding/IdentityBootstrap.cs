@@ -10,9 +10,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Marketplace.Identity;
 
-/// <summary>Start-up work after migrations and seeding: the roles, the web UI's OpenID Connect client, and (development) the demo data.</summary>
+/// <summary>Start-up work after migrations and seeding: the roles, the OpenID Connect server's keys, the web UI's client, and (development) the demo data.</summary>
 public sealed class IdentityBootstrap(RoleManager<IdentityRole> roles, IOpenIddictApplicationManager applications,
-    IOptions<IdentityServerOptions> server, IOptions<IdentityModuleOptions> options, IServiceProvider services, ILogger<IdentityBootstrap> logger)
+    IOptions<IdentityServerOptions> server, ServerKeyStore serverKeys, IOptions<IdentityModuleOptions> options, IServiceProvider services, ILogger<IdentityBootstrap> logger)
     : IStartupStep
 {
     /// <summary>The public client of the web UI: authorization code with PKCE, refresh tokens.</summary>
@@ -26,6 +26,7 @@ public sealed class IdentityBootstrap(RoleManager<IdentityRole> roles, IOpenIddi
         foreach (var role in Roles.All)
             if (!await roles.RoleExistsAsync(role))
                 await roles.CreateAsync(new IdentityRole(role));
+        serverKeys.EnsureStored();
         await EnsureWebClientAsync(ct);
         if (options.Value.SeedDemoData == true)
         {

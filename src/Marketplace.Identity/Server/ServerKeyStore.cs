@@ -26,39 +26,52 @@ public sealed class ServerKeyStore(Database database, IDataProtectionProvider da
 
     public SecurityKey Get(string purpose)
     {
-        var certificate = purpose == Signing ? options.Value.SigningCertificate : options.Value.EncryptionCertificate;
-        if (certificate is { Path.Length: > 0 })
+        if (ConfiguredCertificate(purpose) is { } certificate)
             return new X509SecurityKey(X509CertificateLoader.LoadPkcs12FromFile(certificate.Path, certificate.Password, X509KeyStorageFlags.EphemeralKeySet));
-        if (options.Value.RequireCertificates)
-            throw new InvalidOperationException($"Identity:Server:{(purpose == Signing ? "SigningCertificate" : "EncryptionCertificate")}:Path is required here.");
-        var (rsa, stored) = LoadOrCreate(purpose);
+        var stored = StoredOrCreated(purpose);
+        var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(Convert.FromBase64String(_protector.Unprotect(stored)), out _);
         // A stable key id per stored key, so clients cache the JWKS entry across restarts.
         return new RsaSecurityKey(rsa) { KeyId = purpose + "-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stored)))[..16] };
     }
 
-    private (RSA Key, string Stored) LoadOrCreate(string purpose)
+    /// <summary>
+    /// Generates and stores the keys configuration does not provide, at start-up: a 3072-bit key takes a good part of a
+    /// second to generate, which the first token request would otherwise wait for.
+    /// </summary>
+    public void EnsureStored()
+    {
+        foreach (var purpose in new[] { Signing, Encryption })
+            if (ConfiguredCertificate(purpose) is null) StoredOrCreated(purpose);
+    }
+
+    private CertificateOptions? ConfiguredCertificate(string purpose)
+    {
+        var certificate = purpose == Signing ? options.Value.SigningCertificate : options.Value.EncryptionCertificate;
+        if (certificate is { Path.Length: > 0 }) return certificate;
+        if (options.Value.RequireCertificates)
+            throw new InvalidOperationException($"Identity:Server:{(purpose == Signing ? "SigningCertificate" : "EncryptionCertificate")}:Path is required here.");
+        return null;
+    }
+
+    /// <summary>The protected key stored for <paramref name="purpose"/>, generated and stored first if there is none.</summary>
+    private string StoredOrCreated(string purpose)
     {
         using var c = database.Create();
         c.Open();
-        var stored = c.QuerySingleOrDefault<string>(IdentitySql.ServerKey, new { purpose });
-        if (stored is null)
+        if (c.QuerySingleOrDefault<string>(IdentitySql.ServerKey, new { purpose }) is { } stored) return stored;
+        using var rsa = RSA.Create(3072);
+        var protectedKey = _protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey()));
+        try
         {
-            using var rsa = RSA.Create(3072);
-            var protectedKey = _protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey()));
-            try
-            {
-                c.Execute(IdentitySql.InsertServerKeyIfAbsent, new { purpose, key = protectedKey, at = clock.GetUtcNow() });
-                logger.LogInformation("Generated the OpenID Connect server's {Purpose} key and stored it in the database", purpose);
-            }
-            catch (DbException)
-            {
-                // Another instance stored its key first; everyone uses that one.
-            }
-            stored = c.QuerySingle<string>(IdentitySql.ServerKey, new { purpose });
+            c.Execute(IdentitySql.InsertServerKeyIfAbsent, new { purpose, key = protectedKey, at = clock.GetUtcNow() });
+            logger.LogInformation("Generated the OpenID Connect server's {Purpose} key and stored it in the database", purpose);
         }
-        var key = RSA.Create();
-        key.ImportPkcs8PrivateKey(Convert.FromBase64String(_protector.Unprotect(stored)), out _);
-        return (key, stored);
+        catch (DbException)
+        {
+            // Another instance stored its key first; everyone uses that one.
+        }
+        return c.QuerySingle<string>(IdentitySql.ServerKey, new { purpose });
     }
 }
 
