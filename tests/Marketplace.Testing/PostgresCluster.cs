@@ -30,10 +30,10 @@ public sealed class PostgresCluster : IAsyncDisposable
     {
         var bin = FindBin() ?? throw new InvalidOperationException("no PostgreSQL under /usr/lib/postgresql");
         var asPostgres = Environment.UserName == "root";
-        var dir = Directory.CreateTempSubdirectory("marketplace-pgfault-").FullName;
+        var dir = ScratchFolder.Create("marketplace-pgfault-");
         var cluster = new PostgresCluster(bin, dir, FreePort(), asPostgres);
         if (asPostgres) await RunAsync("chown", "-R", "postgres:postgres", dir);
-        await cluster.PgAsync($"initdb -D {dir}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8");
+        await cluster.PgAsync($"initdb -D {dir}/data -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync");
         await cluster.StartServerAsync();
         return cluster;
     }

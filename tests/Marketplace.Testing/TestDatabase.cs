@@ -144,7 +144,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (template.Engine == DatabaseEngine.Sqlite)
         {
-            var folder = Directory.CreateTempSubdirectory("marketplace-test-").FullName;
+            var folder = ScratchFolder.Create("marketplace-test-");
             var file = Path.Combine(folder, "test.db");
             // The backup API copies a consistent image whatever the template's WAL holds; no pooling, so no handle stays open.
             // One copy at a time: a connection opening the WAL template rebuilds its index, and a second one opening it
@@ -164,7 +164,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var admin = PostgresConnectionString!;
         var name = NewName("mp_test_");
         var source = new NpgsqlConnectionStringBuilder(template.Database.ConnectionString).Database!;
-        await AdminAsync(admin, $"CREATE DATABASE {name} TEMPLATE {source}");
+        await CreatePostgresDatabaseAsync(admin, name, source);
         return Postgres(admin, name);
     }
 
@@ -173,12 +173,12 @@ public sealed class TestDatabase : IAsyncDisposable
         switch (engine)
         {
             case DatabaseEngine.Sqlite:
-                return Sqlite(Directory.CreateTempSubdirectory("marketplace-test-").FullName);
+                return Sqlite(ScratchFolder.Create("marketplace-test-"));
             case DatabaseEngine.Postgres:
                 var admin = postgresAdmin ?? PostgresConnectionString
                     ?? throw new InvalidOperationException($"CI=true but {PostgresVariable} is not set: the PostgreSQL tests must run in CI.");
                 var name = NewName(prefix);
-                await AdminAsync(admin, $"CREATE DATABASE {name}");
+                await CreatePostgresDatabaseAsync(admin, name, "template1");
                 return Postgres(admin, name);
             default:
                 throw new NotSupportedException($"{engine} is not run by the tests; its scripts are parsed instead.");
@@ -207,6 +207,20 @@ public sealed class TestDatabase : IAsyncDisposable
             await using (var c = new NpgsqlConnection(database.ConnectionString)) NpgsqlConnection.ClearPool(c);
             await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         });
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="template"/>. PostgreSQL 15 copies block by block through the write-ahead log by default,
+    /// which spares a busy production server a checkpoint but cost the test server about 0.3 CPU-seconds more per copy
+    /// of a 30 MB template than copying the files (some 250 copies a run). The test server syncs nothing anyway.
+    /// </summary>
+    private static async Task CreatePostgresDatabaseAsync(string admin, string name, string template)
+    {
+        await using var c = new NpgsqlConnection(admin);
+        await c.OpenAsync();
+        var strategy = c.PostgreSqlVersion.Major >= 15 ? " STRATEGY FILE_COPY" : "";
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE {template}{strategy}", c);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task AdminAsync(string admin, string sql)
