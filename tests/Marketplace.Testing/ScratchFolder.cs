@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Marketplace.Testing;
 
 /// <summary>
@@ -10,24 +12,47 @@ public static class ScratchFolder
 {
     private const string SharedMemory = "/dev/shm";
     private const long RoomNeeded = 2L << 30;
+    private static readonly Regex OwnerPid = new(@"^marketplace-.*-pid(\d+)-[0-9a-f]{12}$");
 
     private static readonly Lazy<string> Root = new(() =>
     {
+        var root = Path.GetTempPath();
         try
         {
             if (OperatingSystem.IsLinux() && Directory.Exists(SharedMemory) && new DriveInfo(SharedMemory).AvailableFreeSpace >= RoomNeeded)
-                return SharedMemory;
+                root = SharedMemory;
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        return Path.GetTempPath();
+        RemoveLeftovers(root);
+        return root;
     });
 
-    /// <summary>A new empty folder whose name starts with <paramref name="prefix"/>.</summary>
+    /// <summary>A new empty folder whose name starts with <paramref name="prefix"/> and names this process.</summary>
     public static string Create(string prefix)
     {
-        var folder = Path.Combine(Root.Value, prefix + Guid.NewGuid().ToString("N")[..12]);
+        var folder = Path.Combine(Root.Value, $"{prefix}pid{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(folder);
         return folder;
+    }
+
+    /// <summary>
+    /// Removes the folders of test processes that have ended (a process's first folder does it). A process deletes its
+    /// templates when it exits, but the test platform may kill a test process once its tests have run, and in memory
+    /// every leftover would hold RAM until reboot.
+    /// </summary>
+    public static void RemoveLeftovers() => RemoveLeftovers(Root.Value);
+
+    private static void RemoveLeftovers(string root)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        foreach (var folder in Directory.EnumerateDirectories(root, "marketplace-*"))
+        {
+            var owner = OwnerPid.Match(Path.GetFileName(folder));
+            if (!owner.Success || Directory.Exists($"/proc/{owner.Groups[1].Value}")) continue;
+            try { Directory.Delete(folder, true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
     }
 }
