@@ -8,7 +8,7 @@ using Json.Schema;
 namespace Marketplace.Provisioning.Configuration;
 
 /// <summary>
-/// An offering's tenantConfigSchema: validation with JsonSchema.Net (formats asserted) and the fields marked secret
+/// An offering's tenantConfigSchema: validation with JsonSchema.Net (formats asserted, e-mail addresses by <see cref="EmailFormat"/>) and the fields marked secret
 /// (<c>writeOnly: true</c> or <c>x-secret: true</c>). Compiled schemas are cached by content.
 /// </summary>
 public sealed class TenantSchema
@@ -51,7 +51,7 @@ public sealed class TenantSchema
         var errors = new List<FieldError>();
         if (requireComplete) MissingRequired(Raw, values, "", errors);
         var results = _compiled.Evaluate(JsonSerializer.SerializeToElement(values),
-            new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
+            new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true, FormatRegistry = EmailFormat.Registry });
         if (!results.IsValid)
             foreach (var node in Flatten(results))
                 foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
