@@ -46,6 +46,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Marketplace.Provisioning.Jobs.ProvisioningWorker"] = "Information",
         };
+        foreach (var (k, v) in ServerCertificates.EnvironmentVariables) env[k] = v;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) env[k] = v;
         foreach (var (k, v) in env) info.Environment[k] = v;
         var watch = Stopwatch.StartNew();

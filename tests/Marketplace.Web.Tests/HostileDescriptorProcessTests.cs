@@ -38,6 +38,7 @@ public partial class HostileDescriptorProcessTests(DatabaseEngine engine)
             WorkingDirectory = web, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var (key, value) in _database.HostSettings()) info.Environment[key.Replace(":", "__")] = value;
+        foreach (var (key, value) in ServerCertificates.EnvironmentVariables) info.Environment[key] = value;
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
