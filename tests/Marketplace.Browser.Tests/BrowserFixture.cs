@@ -32,7 +32,12 @@ namespace Marketplace.Browser.Tests;
 /// </summary>
 public sealed class BrowserHost : WebApplicationFactory<Program>
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>
+    /// Chromium's headless shell (Debian's chromium-headless-shell, the build Playwright itself runs headless): the same
+    /// Blink and V8 without the full browser behind them. The journeys cost it about 190 CPU-seconds against about 300
+    /// in the full browser's headless mode.
+    /// </summary>
+    public const string ChromiumPath = "/usr/bin/chromium-headless-shell";
     public const string Password = "Marktplatz-Demo-2026!";
 
     /// <summary>
@@ -167,9 +172,9 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     {
         if (!File.Exists(ChromiumPath))
         {
-            if (TestDatabase.IsCi) Assert.Fail($"{ChromiumPath} is missing: .ci/run installs Debian's chromium package.");
+            if (TestDatabase.IsCi) Assert.Fail($"{ChromiumPath} is missing: .ci/run installs Debian's chromium-headless-shell package.");
             // Outside CI a developer without Chromium gets the reason instead of a failure.
-            Assert.Ignore($"{ChromiumPath} is not installed (apt-get install chromium).");
+            Assert.Ignore($"{ChromiumPath} is not installed (apt-get install chromium-headless-shell).");
         }
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
