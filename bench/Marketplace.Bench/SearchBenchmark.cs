@@ -73,16 +73,20 @@ public static class SearchBenchmark
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        var work = Directory.CreateTempSubdirectory("marketplace-bench-").FullName;
-        var dbPath = Path.Combine(work, "bench.db");
-        Console.WriteLine($"Generating {options.Offerings:N0} offerings into {dbPath} ...");
-        var database = new Database(DatabaseEngine.Sqlite, $"Data Source={dbPath}");
-        Migrator.Run(database);
+        var work = options.Database is null ? Directory.CreateTempSubdirectory("marketplace-bench-").FullName : null;
+        var dbPath = options.Database ?? Path.Combine(work!, "bench.db");
         var loaded = CatalogLoader.Load(Path.Combine(options.RepoRoot, "catalog"));
         if (!loaded.IsValid) throw new InvalidOperationException(string.Join("\n", loaded.Errors));
-        var generated = Generate(loaded.Snapshot!, options.Offerings);
-        await new CatalogImporter(database).ImportAsync(generated);
-        await MarkCheckedAsync(database, generated);
+        if (!File.Exists(dbPath))
+        {
+            Console.WriteLine($"Generating {options.Offerings:N0} offerings into {dbPath} ...");
+            var database = new Database(DatabaseEngine.Sqlite, $"Data Source={dbPath}");
+            Migrator.Run(database);
+            var generated = Generate(loaded.Snapshot!, options.Offerings);
+            await new CatalogImporter(database).ImportAsync(generated);
+            await MarkCheckedAsync(database, generated);
+        }
+        else Console.WriteLine($"Reusing the catalogue in {dbPath}");
 
         var mixes = new List<(string Name, List<string> Paths)>
         {
@@ -97,14 +101,17 @@ public static class SearchBenchmark
             $"{options.Offerings:N0} offerings, {options.Connections} connections, {options.Seconds} s a phase after {options.WarmUpSeconds} s warm-up; " +
             "each search is compared with the bare endpoint returning as many bytes, measured on the same host just before it" +
             (options.Rounds > 1 ? $" (in {options.Rounds} alternating rounds; p99 of the worst round)." : "."),
+            options.Busy > 0 ? $"busy machine: {options.Busy} CPU-bound processes beside the host, each in its own session at normal priority" : "no other work started by the benchmark",
         };
         // One host with the answer cache, one with every request searching; each measures both mixes.
-        foreach (var cacheEntries in new[] { 0, 10_000 })
+        foreach (var cacheEntries in new[] { 0, 10_000 }.Where(c => options.Cache == "both" || (options.Cache == "on") == (c > 0)))
         {
             using var host = StartHost(options, dbPath, baseUrl, fixedBodyBytes: 1, cacheEntries);
+            var busy = new List<Process>();
             try
             {
                 await WaitReady(http, baseUrl);
+                busy.AddRange(Enumerable.Range(0, options.Busy).Select(_ => StartBusyProcess()));
                 foreach (var (name, mix) in mixes)
                 {
                     var answers = new List<byte[]>(mix.Count);
@@ -148,6 +155,7 @@ public static class SearchBenchmark
             finally
             {
                 summary.Add($"host ({(cacheEntries > 0 ? "answer cache on" : "every request searching")}): {GcSettings(options)}, peak working set {PeakWorkingSetMb(host):N0} MB");
+                foreach (var b in busy) b.Kill();
                 // Also when a phase fails: a host left running would hold the port for the next run.
                 host.Kill(entireProcessTree: true);
                 await host.WaitForExitAsync();
@@ -155,7 +163,7 @@ public static class SearchBenchmark
         }
         Console.WriteLine();
         summary.ForEach(Console.WriteLine);
-        Directory.Delete(work, true);
+        if (work is not null) Directory.Delete(work, true);
         return errors == 0 ? 0 : 1;
     }
 
@@ -241,6 +249,14 @@ public static class SearchBenchmark
         process.BeginErrorReadLine();
         return process;
     }
+
+    /// <summary>
+    /// One CPU-bound process in a session of its own: with autogroup scheduling (Linux's default on desktops and many
+    /// servers) it competes with the benchmark's session as a whole, like a build started from another terminal.
+    /// </summary>
+    private static Process StartBusyProcess() =>
+        Process.Start(new ProcessStartInfo("setsid", ["sh", "-c", "while :; do :; done"]))
+        ?? throw new InvalidOperationException("setsid did not start");
 
     private static async Task WaitReady(HttpClient http, string baseUrl)
     {
