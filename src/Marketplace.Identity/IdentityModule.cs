@@ -239,6 +239,8 @@ public static class IdentityModule
                 CachedTokenValidation.Register(o);
                 o.UseAspNetCore();
             });
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OidcServerSchemeProvider>());
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerOptionsFromStore>();
         services.AddSingleton<CachedTokenValidation>();
 

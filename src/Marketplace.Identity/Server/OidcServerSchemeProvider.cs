@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+
+namespace Marketplace.Identity.Server;
+
+/// <summary>
+/// Offers a request to OpenIddict's server handler only when the request's path lies under one of the server's endpoints
+/// (connect/…, .well-known/…). ASP.NET Core's authentication middleware offers every request to every request handler
+/// first, and OpenIddict's server answers each by building absolute URIs of all its endpoints and comparing them: that was
+/// four tenths of what an anonymous API request or page allocated, for a "no" on every path outside those two folders.
+/// OpenIddict's validation handler still sees every request: bearer authentication and its challenges need the transaction
+/// it attaches there.
+/// </summary>
+public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> options, IOptions<OpenIddictServerOptions> server,
+    IHttpContextAccessor accessor) : AuthenticationSchemeProvider(options)
+{
+    private readonly Lazy<string[]> _serverFolders = new(() => EndpointFolders(server.Value));
+    private (IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] WithoutServer)? _schemes;
+
+    public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
+    {
+        var all = await base.GetRequestHandlerSchemesAsync();
+        var request = accessor.HttpContext?.Request;
+        if (request is null || IsForServer(request)) return all;
+        // The base class keeps one array until a scheme is added or removed; the filtered copy follows it.
+        var schemes = _schemes;
+        if (schemes is null || !ReferenceEquals(schemes.Value.All, all))
+            _schemes = schemes = (all, all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ToArray());
+        return schemes.Value.WithoutServer;
+    }
+
+    /// <summary>
+    /// Whether the server may own the request: its path's first folder is one the server's endpoints live in (compared
+    /// without regard to case, as OpenIddict compares paths). Behind a path base the server sees every request.
+    /// </summary>
+    public bool IsForServer(HttpRequest request)
+    {
+        if (request.PathBase.HasValue) return true;
+        var path = request.Path.Value.AsSpan().TrimStart('/');
+        var end = path.IndexOf('/');
+        var folder = end < 0 ? path : path[..end];
+        foreach (var f in _serverFolders.Value)
+            if (folder.Equals(f, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>The first folder of every endpoint the server answers, relative or absolute, as configured.</summary>
+    public static string[] EndpointFolders(OpenIddictServerOptions o) =>
+        EndpointUris(o).Select(u => (u.IsAbsoluteUri ? u.AbsolutePath : u.OriginalString).TrimStart('/').Split('/')[0])
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
+    public static IEnumerable<Uri> EndpointUris(OpenIddictServerOptions o) =>
+    [
+        .. o.AuthorizationEndpointUris, .. o.ConfigurationEndpointUris, .. o.DeviceAuthorizationEndpointUris, .. o.EndSessionEndpointUris,
+        .. o.EndUserVerificationEndpointUris, .. o.IntrospectionEndpointUris, .. o.JsonWebKeySetEndpointUris,
+        .. o.PushedAuthorizationEndpointUris, .. o.RevocationEndpointUris, .. o.TokenEndpointUris, .. o.UserInfoEndpointUris,
+    ];
+}
