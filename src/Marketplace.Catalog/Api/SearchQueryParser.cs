@@ -1,3 +1,4 @@
+using System.Text;
 using Marketplace.Catalog.Search;
 using Microsoft.AspNetCore.Http;
 
@@ -16,14 +17,15 @@ public sealed record ParsedSearchQuery(SearchRequest? Request, IReadOnlyList<Fie
 /// </summary>
 public static class SearchQueryParser
 {
+    private static readonly string[] FacetsInKeyOrder = [.. Facets.All.Order(StringComparer.Ordinal)];
     private static readonly HashSet<string> Known = ["q", "sort", "page", "pageSize", "view", BackOffice.BackOfficeSearch.Parameter, .. Facets.All];
 
     public static ParsedSearchQuery Parse(IQueryCollection query)
     {
         // One error per parameter, the last found winning (a too long q is worth more than a repeated one).
         var errors = new Dictionary<string, FieldError>();
-        foreach (var key in query.Keys.Where(k => !Known.Contains(k)))
-            errors[key] = FieldError.Coded(key, "search.unknown-parameter", $"Unbekannter Parameter „{key}“. Erlaubt sind: {string.Join(", ", Known)}.", key, string.Join(", ", Known));
+        foreach (var key in query.Keys)
+            if (!Known.Contains(key)) errors[key] = FieldError.Coded(key, "search.unknown-parameter", $"Unbekannter Parameter „{key}“. Erlaubt sind: {string.Join(", ", Known)}.", key, string.Join(", ", Known));
 
         var q = query["q"].ToString().Trim();
         if (query["q"].Count > 1) errors["q"] = FieldError.Coded("q", "search.one-query", "Nur ein Suchbegriff 'q' ist erlaubt.");
@@ -67,15 +69,19 @@ public static class SearchQueryParser
             else if (values.Count > 0) filters[facet] = values;
         }
 
-        var fit = query[BackOffice.BackOfficeSearch.Parameter].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        List<string> fit = !query.TryGetValue(BackOffice.BackOfficeSearch.Parameter, out var fitRaw) ? [] : fitRaw.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         if (fit.Where(v => !BackOffice.FitStatuses.All.Contains(v)).ToList() is { Count: > 0 } badFit)
             errors[BackOffice.BackOfficeSearch.Parameter] = FieldError.Coded(BackOffice.BackOfficeSearch.Parameter, "search.invalid-values-allowed",
                 $"Ungültige Werte für „{BackOffice.BackOfficeSearch.Parameter}“: {string.Join(", ", badFit)}. Erlaubt: {string.Join(", ", BackOffice.FitStatuses.All)}.",
                 BackOffice.BackOfficeSearch.Parameter, string.Join(", ", badFit), string.Join(", ", BackOffice.FitStatuses.All));
 
-        var canonical = string.Join("&", new[] { $"q={q.ToLowerInvariant()}", $"sort={sort}", $"page={page}", $"pageSize={pageSize}", $"view={view}" }
-            .Concat(filters.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={string.Join(",", f.Value)}")));
+        // Every search computes this (the ETag and the answer cache's key): one builder, the facets in their key order.
+        var canonicalKey = new StringBuilder(64).Append("q=").Append(q.ToLowerInvariant()).Append("&sort=").Append(sort).Append("&page=").Append(page)
+            .Append("&pageSize=").Append(pageSize).Append("&view=").Append(view);
+        foreach (var facet in FacetsInKeyOrder)
+            if (filters.TryGetValue(facet, out var values)) canonicalKey.Append('&').Append(facet).Append('=').AppendJoin(',', values);
+        var canonical = canonicalKey.ToString();
         return errors.Count > 0
             ? new ParsedSearchQuery(null, errors.Values.ToList(), canonical, view) { FitFilter = fit }
             : new ParsedSearchQuery(new SearchRequest(q.Length == 0 ? null : q, filters, sort, page, pageSize), [], canonical, view) { FitFilter = fit };

