@@ -133,6 +133,10 @@ public static class SearchBenchmark
                         cpu = HostCpu(host);
                         searchRuns.Add(await Wrk.RunAsync("search", baseUrl, mix, options.Connections, slice));
                         searchCpu += HostCpu(host) - cpu;
+                        // Each round's figures too: the worst round's p99 is the reported one, and whether it stands alone shows here.
+                        if (options.Rounds > 1)
+                            Console.WriteLine($"  round {round + 1}: bare {bareRuns[^1].RequestsPerSecond:N0} req/s p99 {bareRuns[^1].P99Ms:N1} ms, " +
+                                              $"search {searchRuns[^1].RequestsPerSecond:N0} req/s p99 {searchRuns[^1].P99Ms:N1} ms   load {LoadAverage()}");
                     }
                     var after = await CacheCountsAsync(http, baseUrl);
                     var bare = WrkResult.Combine($"bare endpoint ({raw:N0} bytes)", bareRuns);
