@@ -141,6 +141,24 @@ public class CatalogLoaderTests
         Assert.That(errors.Select(e => (e.Path, e.Field)), Does.Contain(("catalog/" + offering, "/tenantConfigSchema")));
     }
 
+    /// <summary>Patterns run on the linear-time engine (<see cref="LinearTimePatterns"/>): what it cannot run is refused at import, with the reason.</summary>
+    [TestCase("^(?=.*[0-9]).+$", "pattern")]
+    [TestCase("^(a)\\1$", "pattern")]
+    [TestCase("^(?>a+)b$", "patternProperties")]
+    public void A_tenant_schema_pattern_the_linear_engine_cannot_run_is_refused_at_import(string pattern, string keyword)
+    {
+        using var folder = new CatalogFolder();
+        var offering = CatalogFolder.FirstOffering;
+        // A property of the schema's own with the pattern, or a patternProperties entry beside its properties.
+        var (at, inserted) = keyword == "pattern"
+            ? (@"(?m)^  properties:\n", $"  properties:\n    probe:\n      type: string\n      pattern: '{pattern}'\n")
+            : (@"(?m)^tenantConfigSchema:\n", $"tenantConfigSchema:\n  patternProperties:\n    '{pattern}':\n      type: string\n");
+        folder.Edit(offering, t => new Regex(at).Replace(t, inserted.Replace("$", "$$"), 1));
+        var errors = CatalogLoader.Load(folder.Path).Errors.Where(e => e.Field == "/tenantConfigSchema").ToList();
+        Assert.That(errors, Has.Count.EqualTo(1));
+        Assert.That(errors[0].Reason, Does.Contain("linear time"));
+    }
+
     [Test]
     public void A_schema_violation_names_its_keyword_and_the_schemas_values_so_pages_can_word_it()
     {

@@ -200,7 +200,8 @@ internal sealed class CatalogReferenceCheck(CatalogSnapshot? snapshot, List<Cata
         {
             var meta = MetaSchemas.Draft202012.Evaluate(JsonSerializer.SerializeToElement(v.TenantConfigSchema));
             Require(meta.IsValid, o.Path, "/tenantConfigSchema", "is not a valid JSON Schema (draft 2020-12)");
-            if (meta.IsValid) JsonSchema.Build(JsonSerializer.SerializeToElement(v.TenantConfigSchema), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            // Built as every order form builds it: a pattern the linear-time engine cannot run is refused here, with the reason.
+            if (meta.IsValid) JsonSchema.Build(JsonSerializer.SerializeToElement(v.TenantConfigSchema), LinearTimePatterns.BuildOptions());
         }
         catch (Exception e) when (e is JsonSchemaException or ArgumentException or InvalidOperationException or JsonException)
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Marketplace.Catalog.Descriptors;
 
 namespace Marketplace.Provisioning.Configuration;
 
@@ -20,8 +21,8 @@ public sealed class TenantSchema
     private TenantSchema(JsonObject raw)
     {
         Raw = raw;
-        // A registry of its own per schema: tenant schemas carry no $id, and one offering's schema must never resolve another's.
-        _compiled = JsonSchema.Build(JsonSerializer.SerializeToElement(raw), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        // A registry of its own per schema (one offering's schema must never resolve another's), patterns in linear time.
+        _compiled = JsonSchema.Build(JsonSerializer.SerializeToElement(raw), LinearTimePatterns.BuildOptions());
         SecretPaths = CollectSecrets(raw, "").ToList();
     }
 
