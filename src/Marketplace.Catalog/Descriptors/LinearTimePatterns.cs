@@ -20,8 +20,9 @@ public static class LinearTimePatterns
     private static readonly IKeywordHandler[] Handlers = [new LinearPattern(), new LinearPatternProperties()];
 
     // Every dialect a schema may name with $schema gets the same handlers: naming draft-07 must not bring the old engine back.
+    // The default (no $schema) is the last, 2020-12.
     private static readonly Dialect[] Dialects =
-        [.. new[] { Dialect.Draft06, Dialect.Draft07, Dialect.Draft201909, Dialect.Draft202012 }.Select(d => d.With(Handlers, d.Id, d.RefIgnoresSiblingKeywords, d.AllowUnknownKeywords))];
+        [.. new[] { Dialect.Draft06, Dialect.Draft07, Dialect.Draft201909, Dialect.V1, Dialect.V1_2026, Dialect.Draft202012 }.Select(d => d.With(Handlers, d.Id, d.RefIgnoresSiblingKeywords, d.AllowUnknownKeywords))];
 
     /// <summary>Options for building one vendor schema: linear-time patterns, and a registry of its own (no $id resolves another's).</summary>
     public static BuildOptions BuildOptions()

@@ -18,7 +18,9 @@ public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> opt
     IHttpContextAccessor accessor) : AuthenticationSchemeProvider(options)
 {
     private readonly Lazy<string[]> _serverFolders = new(() => EndpointFolders(server.Value));
-    private (IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] WithoutServer)? _schemes;
+    private volatile Filtered? _schemes; // swapped whole, so a reader never pairs one list with another's filtered copy
+
+    private sealed record Filtered(IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] WithoutServer);
 
     public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
     {
@@ -27,9 +29,9 @@ public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> opt
         if (request is null || IsForServer(request)) return all;
         // The base class keeps one array until a scheme is added or removed; the filtered copy follows it.
         var schemes = _schemes;
-        if (schemes is null || !ReferenceEquals(schemes.Value.All, all))
-            _schemes = schemes = (all, all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ToArray());
-        return schemes.Value.WithoutServer;
+        if (schemes is null || !ReferenceEquals(schemes.All, all))
+            _schemes = schemes = new Filtered(all, all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ToArray());
+        return schemes.WithoutServer;
     }
 
     /// <summary>
