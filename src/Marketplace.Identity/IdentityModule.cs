@@ -10,6 +10,7 @@ using Marketplace.Identity.Stores;
 using Marketplace.Identity.Users;
 using Marketplace.Storage;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
@@ -240,7 +241,7 @@ public static class IdentityModule
                 o.UseAspNetCore();
             });
         services.AddHttpContextAccessor();
-        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider, OidcServerSchemeProvider>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, OidcServerSchemeProvider>());
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ServerOptionsFromStore>();
         services.AddSingleton<CachedTokenValidation>();
 

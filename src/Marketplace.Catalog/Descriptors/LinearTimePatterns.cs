@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Json.Schema;
@@ -33,7 +34,7 @@ public static class LinearTimePatterns
     }
 
     /// <summary>A pattern compiled for the linear engine; a construct it cannot run is a schema error that names the pattern.</summary>
-    public static Regex Compile(string pattern)
+    private static Regex Compile(string pattern)
     {
         try
         {
@@ -50,9 +51,9 @@ public static class LinearTimePatterns
     /// option, which the linear engine does not take, would let "٣" pass as a digit of a postcode. Inside a character class
     /// the range goes in without brackets; \D and \W inside a class are left to .NET's meaning (rare, and only wider).
     /// </summary>
-    public static string AsciiClasses(string pattern)
+    private static string AsciiClasses(string pattern)
     {
-        var result = new System.Text.StringBuilder(pattern.Length + 16);
+        var result = new StringBuilder(pattern.Length + 16);
         var inClass = false;
         for (var i = 0; i < pattern.Length; i++)
         {

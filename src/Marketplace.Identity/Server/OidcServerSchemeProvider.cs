@@ -20,17 +20,19 @@ public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> opt
     private readonly Lazy<string[]> _serverFolders = new(() => EndpointFolders(server.Value));
     private volatile Filtered? _schemes; // swapped whole, so a reader never pairs one list with another's filtered copy
 
-    private sealed record Filtered(IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] WithoutServer);
+    // The filtered list as a finished task, made once: this runs on every request.
+    private sealed record Filtered(IEnumerable<AuthenticationScheme> All, Task<IEnumerable<AuthenticationScheme>> WithoutServer);
 
-    public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
+    public override Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
     {
-        var all = await base.GetRequestHandlerSchemesAsync();
+        var all = base.GetRequestHandlerSchemesAsync(); // the base class answers synchronously, from its own array
         var request = accessor.HttpContext?.Request;
-        if (request is null || IsForServer(request)) return all;
+        if (request is null || IsForServer(request) || !all.IsCompletedSuccessfully) return all;
         // The base class keeps one array until a scheme is added or removed; the filtered copy follows it.
         var schemes = _schemes;
-        if (schemes is null || !ReferenceEquals(schemes.All, all))
-            _schemes = schemes = new Filtered(all, all.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ToArray());
+        if (schemes is null || !ReferenceEquals(schemes.All, all.Result))
+            _schemes = schemes = new Filtered(all.Result, Task.FromResult<IEnumerable<AuthenticationScheme>>(
+                all.Result.Where(s => s.Name != OpenIddictServerAspNetCoreDefaults.AuthenticationScheme).ToArray()));
         return schemes.WithoutServer;
     }
 
@@ -38,7 +40,7 @@ public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> opt
     /// Whether the server may own the request: its path's first folder is one the server's endpoints live in (compared
     /// without regard to case, as OpenIddict compares paths). Behind a path base the server sees every request.
     /// </summary>
-    public bool IsForServer(HttpRequest request)
+    private bool IsForServer(HttpRequest request)
     {
         if (request.PathBase.HasValue) return true;
         var path = request.Path.Value.AsSpan().TrimStart('/');
@@ -54,7 +56,7 @@ public sealed class OidcServerSchemeProvider(IOptions<AuthenticationOptions> opt
         EndpointUris(o).Select(u => (u.IsAbsoluteUri ? u.AbsolutePath : u.OriginalString).TrimStart('/').Split('/')[0])
             .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
-    public static IEnumerable<Uri> EndpointUris(OpenIddictServerOptions o) =>
+    private static IEnumerable<Uri> EndpointUris(OpenIddictServerOptions o) =>
     [
         .. o.AuthorizationEndpointUris, .. o.ConfigurationEndpointUris, .. o.DeviceAuthorizationEndpointUris, .. o.EndSessionEndpointUris,
         .. o.EndUserVerificationEndpointUris, .. o.IntrospectionEndpointUris, .. o.JsonWebKeySetEndpointUris,
